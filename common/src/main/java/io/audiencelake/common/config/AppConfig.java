@@ -1,0 +1,28 @@
+package io.audiencelake.common.config;
+
+import java.util.Map;
+
+/**
+ * One environment's configuration, loaded and validated by {@link AppConfigLoader}.
+ *
+ * @param source the file it came from, for messages
+ * @param hadoop further Hadoop settings (e.g. {@code fs.s3a.connection.maximum}), passed through
+ */
+public record AppConfig(
+    String source,
+    String environment,
+    SparkSettings spark,
+    DataPaths paths,
+    LakeSettings lake,
+    S3Settings s3,
+    Map<String, String> hadoop,
+    GeneratorSettings generate) {
+
+  public AppConfig {
+    hadoop = Map.copyOf(hadoop);
+  }
+
+  public AppConfig withLake(LakeSettings newLake) {
+    return new AppConfig(source, environment, spark, paths, newLake, s3, hadoop, generate);
+  }
+}

@@ -1,0 +1,146 @@
+package io.audiencelake.common.lake;
+
+import static org.apache.spark.sql.functions.col;
+
+import io.audiencelake.common.config.DataPaths;
+import io.audiencelake.common.config.LakeSettings;
+import io.delta.tables.DeltaTable;
+import io.delta.tables.DeltaTableBuilder;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * Delta Lake tables stored at {@code <delta location>/<namespace>/<table>} and registered in the
+ * session catalog as {@code <namespace>.<table>}. The table lives at its path, so it survives any
+ * catalog (the default in-memory one included); registering it again in a new session is cheap.
+ */
+final class DeltaTables implements LakeTables {
+  private final SparkSession spark;
+  private final LakeSettings settings;
+
+  DeltaTables(SparkSession spark, LakeSettings settings) {
+    this.spark = spark;
+    this.settings = settings;
+  }
+
+  String location(TableSpec table) {
+    return DataPaths.join(DataPaths.join(settings.deltaLocation(), settings.namespace()), table.name());
+  }
+
+  @Override
+  public String qualifiedName(TableSpec table) {
+    return "spark_catalog." + settings.namespace() + "." + table.name();
+  }
+
+  @Override
+  public boolean exists(TableSpec table) {
+    return DeltaTable.isDeltaTable(spark, location(table));
+  }
+
+  @Override
+  public void create(TableSpec table) {
+    spark.sql("CREATE DATABASE IF NOT EXISTS spark_catalog." + settings.namespace());
+    if (exists(table)) {
+      register(table);
+      return;
+    }
+    DeltaTableBuilder builder = DeltaTable.createIfNotExists(spark)
+        .tableName(settings.namespace() + "." + table.name())
+        .location(location(table))
+        .addColumns(table.schema())
+        .comment(table.description());
+    if (!table.partitionColumns().isEmpty()) {
+      builder = builder.partitionedBy(table.partitionColumns().toArray(String[]::new));
+    }
+    for (Map.Entry<String, String> p : table.properties(settings.owner()).entrySet()) {
+      builder = builder.property(p.getKey(), p.getValue());
+    }
+    builder.execute();
+  }
+
+  /** Makes a table written by an earlier session queryable by name in this one. */
+  private void register(TableSpec table) {
+    if (!spark.catalog().tableExists(qualifiedName(table))) {
+      spark.catalog().createTable(qualifiedName(table), location(table), "delta");
+    }
+  }
+
+  @Override
+  public void overwritePartition(TableSpec table, Dataset<Row> rows, Map<String, Object> partition) {
+    PartitionPredicate.check(table, partition);
+    create(table);
+    // replaceWhere also refuses rows outside the partition, so nothing is silently misplaced.
+    rows.write().format("delta").mode("overwrite")
+        .option("replaceWhere", PartitionPredicate.sql(partition))
+        .save(location(table));
+  }
+
+  @Override
+  public void merge(TableSpec table, Dataset<Row> rows) {
+    if (table.keyColumns().isEmpty()) {
+      throw new IllegalArgumentException(table.name() + ": merge needs key columns");
+    }
+    create(table);
+    Column on = null;
+    for (String key : table.keyColumns()) {
+      Column eq = col("t." + key).equalTo(col("s." + key));
+      on = on == null ? eq : on.and(eq);
+    }
+    DeltaTable.forPath(spark, location(table)).as("t")
+        .merge(rows.as("s"), on)
+        .whenMatched().updateAll()
+        .whenNotMatched().insertAll()
+        .execute();
+  }
+
+  @Override
+  public void append(TableSpec table, Dataset<Row> rows) {
+    create(table);
+    rows.write().format("delta").mode("append").save(location(table));
+  }
+
+  @Override
+  public Dataset<Row> read(TableSpec table) {
+    return spark.read().format("delta").load(location(table));
+  }
+
+  @Override
+  public Dataset<Row> readVersion(TableSpec table, long version) {
+    return spark.read().format("delta").option("versionAsOf", version).load(location(table));
+  }
+
+  @Override
+  public Dataset<Row> readAsOf(TableSpec table, Instant time) {
+    return spark.read().format("delta").option("timestampAsOf", LakeTables.timestampOption(time))
+        .load(location(table));
+  }
+
+  @Override
+  public List<TableVersion> history(TableSpec table) {
+    List<TableVersion> out = new ArrayList<>();
+    // History is one row per commit and Delta keeps 30 days of it by default: small enough to collect.
+    for (Row r : DeltaTable.forPath(spark, location(table)).history()
+        .select("version", "timestamp", "operation").orderBy("version").collectAsList()) {
+      out.add(new TableVersion(r.getLong(0), r.getTimestamp(1).toInstant(), r.getString(2)));
+    }
+    return out;
+  }
+
+  @Override
+  public Map<String, String> properties(TableSpec table) {
+    Row detail = DeltaTable.forPath(spark, location(table)).detail().first();
+    Map<String, String> out = new LinkedHashMap<>(detail.getJavaMap(detail.fieldIndex("properties")));
+    String description = detail.getAs("description");
+    if (description != null) {
+      out.put(PROPERTY_COMMENT, description);
+    }
+    return out;
+  }
+}

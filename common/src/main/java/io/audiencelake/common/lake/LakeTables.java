@@ -1,0 +1,75 @@
+package io.audiencelake.common.lake;
+
+import io.audiencelake.common.config.AppConfig;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * The lake-table layer: every job reads and writes its tables through this, so the table format
+ * (Delta Lake or Apache Iceberg) is a config choice. Each write is one transaction of the format:
+ * a job killed midway leaves the table as it was.
+ */
+public interface LakeTables {
+  /** Spark reserves "owner" for the creating user, so the owning team gets a key of its own. */
+  String PROPERTY_OWNER = "audiencelake.owner";
+  String PROPERTY_DOMAIN = "audiencelake.domain";
+  String PROPERTY_DESCRIPTION = "audiencelake.description";
+  /** The table comment, as {@link #properties} reports it for both formats. */
+  String PROPERTY_COMMENT = "comment";
+
+  /** A time-travel timestamp as both formats' {@code timestampAsOf} option takes it (session zone is UTC). */
+  static String timestampOption(Instant time) {
+    return java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS")
+        .withZone(java.time.ZoneOffset.UTC).format(time);
+  }
+
+  /** The implementation the config chooses. */
+  static LakeTables forConfig(SparkSession spark, AppConfig config) {
+    return switch (config.lake().tableFormat()) {
+      case DELTA -> new DeltaTables(spark, config.lake());
+      case ICEBERG -> new IcebergTables(spark, config.lake());
+    };
+  }
+
+  /** The name to query the table by in Spark SQL. */
+  String qualifiedName(TableSpec table);
+
+  /** Creates the table with its comment and properties if it does not exist; does nothing if it does. */
+  void create(TableSpec table);
+
+  boolean exists(TableSpec table);
+
+  /**
+   * Replaces exactly the rows whose partition columns equal {@code partition} with {@code rows},
+   * atomically. Running it twice with the same rows leaves the same table (idempotent per date).
+   * Every row must belong to that partition.
+   */
+  void overwritePartition(TableSpec table, Dataset<Row> rows, Map<String, Object> partition);
+
+  /**
+   * Upserts {@code rows} by the table's key columns: matching rows are replaced, others inserted.
+   * Each key may occur at most once in {@code rows}.
+   */
+  void merge(TableSpec table, Dataset<Row> rows);
+
+  /** Appends rows in one commit. */
+  void append(TableSpec table, Dataset<Row> rows);
+
+  Dataset<Row> read(TableSpec table);
+
+  /** The table as of a version returned by {@link #history}. */
+  Dataset<Row> readVersion(TableSpec table, long version);
+
+  /** The table as it was at a point in time. */
+  Dataset<Row> readAsOf(TableSpec table, Instant time);
+
+  /** Committed versions, oldest first. */
+  List<TableVersion> history(TableSpec table);
+
+  /** The table's properties as stored by the format (includes owner, domain and description). */
+  Map<String, String> properties(TableSpec table);
+}

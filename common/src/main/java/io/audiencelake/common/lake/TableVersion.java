@@ -1,0 +1,10 @@
+package io.audiencelake.common.lake;
+
+import java.time.Instant;
+
+/**
+ * One committed version of a table: a Delta log version or an Iceberg snapshot id.
+ *
+ * @param operation what the commit did (WRITE, MERGE, overwrite, append, ...), as the format names it
+ */
+public record TableVersion(long version, Instant committedAt, String operation) {}
