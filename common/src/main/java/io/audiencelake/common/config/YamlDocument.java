@@ -74,7 +74,7 @@ public final class YamlDocument {
       if (eq <= 0) {
         throw new ConfigException("--set " + override + ": expected key.path=value");
       }
-      String[] keys = override.substring(0, eq).trim().split("\\.");
+      String[] keys = keyPath(override.substring(0, eq).trim(), override);
       JsonNode value = scalar(override.substring(eq + 1));
       ObjectNode at = (ObjectNode) tree;
       for (int i = 0; i < keys.length - 1; i++) {
@@ -88,6 +88,40 @@ public final class YamlDocument {
       }
       at.set(keys[keys.length - 1], value);
     }
+  }
+
+  /**
+   * Splits {@code a.b[c.d]} into {@code a}, {@code b}, {@code c.d}: brackets hold a key that has dots
+   * itself, as Spark and Hadoop setting names do ({@code spark.conf[spark.sql.shuffle.partitions]=4}).
+   */
+  static String[] keyPath(String text, String override) {
+    java.util.List<String> keys = new java.util.ArrayList<>();
+    int i = 0;
+    while (i < text.length()) {
+      int end;
+      if (text.charAt(i) == '[') {
+        end = text.indexOf(']', i);
+        if (end < 0) {
+          throw new ConfigException("--set " + override + ": unclosed [");
+        }
+        keys.add(text.substring(i + 1, end));
+        end++;
+      } else {
+        end = i;
+        while (end < text.length() && text.charAt(end) != '.' && text.charAt(end) != '[') {
+          end++;
+        }
+        keys.add(text.substring(i, end));
+      }
+      if (end < text.length() && text.charAt(end) == '.') {
+        end++;
+      }
+      i = end;
+    }
+    if (keys.isEmpty() || keys.stream().anyMatch(String::isEmpty)) {
+      throw new ConfigException("--set " + override + ": expected key.path=value");
+    }
+    return keys.toArray(String[]::new);
   }
 
   private static JsonNode substitute(
