@@ -64,7 +64,8 @@ public final class AppConfigLoader {
         location(node, "landing", DataPaths.join(root, "landing"), base),
         location(node, "warehouse", DataPaths.join(root, "warehouse"), base),
         location(node, "exports", DataPaths.join(root, "exports"), base),
-        location(node, "reports", DataPaths.join(root, "reports"), base));
+        location(node, "reports", DataPaths.join(root, "reports"), base),
+        location(node, "ground_truth", DataPaths.join(root, "ground-truth"), base));
     node.rejectUnknownKeys();
     return p;
   }

@@ -35,6 +35,7 @@ public final class TestLake {
             "  conf:",
             "    spark.sql.shuffle.partitions: 2",
             "    spark.default.parallelism: 2",
+            "    spark.databricks.delta.snapshotPartitions: 2",
             "    spark.sql.adaptive.coalescePartitions.initialPartitionNum: 2",
             "    spark.driver.bindAddress: 127.0.0.1",
             "    spark.driver.host: 127.0.0.1",

@@ -1,0 +1,41 @@
+package io.audiencelake.common.runs;
+
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+
+/** One finished run of a job, as recorded in {@link JobRuns}. */
+public record JobRun(
+    String runId,
+    String job,
+    LocalDate runDate,
+    String status,
+    Instant startedAt,
+    Instant endedAt,
+    long rowsIn,
+    long rowsOut,
+    long rowsQuarantined,
+    Map<String, Long> counts,
+    String error,
+    String arguments,
+    String tableFormat,
+    String sparkAppId) {
+
+  public JobRun {
+    counts = Map.copyOf(counts);
+  }
+
+  /** Records the run with one MERGE by run id, so recording it twice changes nothing. */
+  public void record(SparkSession spark, io.audiencelake.common.lake.LakeTables lake) {
+    Row row = RowFactory.create(runId, job, java.sql.Date.valueOf(runDate), status,
+        Timestamp.from(startedAt), Timestamp.from(endedAt), endedAt.toEpochMilli() - startedAt.toEpochMilli(),
+        rowsIn, rowsOut, rowsQuarantined, counts,
+        error, arguments, tableFormat, sparkAppId);
+    lake.merge(JobRuns.SPEC, spark.createDataFrame(List.of(row), JobRuns.SPEC.schema()));
+  }
+}

@@ -1,0 +1,99 @@
+package io.audiencelake.jobs;
+
+import io.audiencelake.common.config.ConfigException;
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * The audiencelake command line: {@code audiencelake <job> --config FILE --date YYYY-MM-DD}. The
+ * same class runs under the local launcher and under spark-submit.
+ */
+@Command(name = "audiencelake", mixinStandardHelpOptions = true, version = "audiencelake 0.1.0",
+    description = "Batch audience-processing jobs on Apache Spark over Delta Lake or Apache Iceberg tables.",
+    subcommands = {GenerateJob.class, InventoryJob.class},
+    commandListHeading = "%nJobs:%n",
+    footerHeading = "%nExit codes:%n",
+    footer = {"  0  success", "  2  bad usage or config (nothing was written)", "  1  the job failed"})
+public final class Main implements Callable<Integer> {
+  public static final int OK = 0;
+  public static final int FAILED = 1;
+  public static final int USAGE = 2;
+  private static final Logger LOG = LoggerFactory.getLogger(Main.class);
+
+  /** Jobs of the design that are not built yet, in pipeline order, with what they will do. */
+  static final Map<String, String> PLANNED = new java.util.LinkedHashMap<>();
+
+  static {
+    PLANNED.put("ingest", "Clean feeds into raw_* tables with quarantine (not built yet).");
+    PLANNED.put("identity", "Stitch identifiers into a stable identity graph (not built yet).");
+    PLANNED.put("profiles", "Sessionise behaviour and aggregate traits per person (not built yet).");
+    PLANNED.put("segments", "Evaluate segment rules into membership tables (not built yet).");
+    PLANNED.put("lookalike", "Expand a seed segment with MLlib models (not built yet).");
+    PLANNED.put("export", "Write segments to destinations, obeying consent (not built yet).");
+    PLANNED.put("erase", "Apply erasure requests to every table and its history (not built yet).");
+    PLANNED.put("report", "Write the HTML run report (not built yet).");
+    PLANNED.put("pipeline", "Run every job in order for a date (not built yet).");
+  }
+
+  @CommandLine.Spec CommandSpec spec;
+
+  public static void main(String[] args) {
+    System.exit(run(args));
+  }
+
+  /** Runs the command line and returns the exit code (tests call this; main exits with it). */
+  public static int run(String... args) {
+    return commandLine().execute(args);
+  }
+
+  static CommandLine commandLine() {
+    CommandLine cli = new CommandLine(new Main());
+    for (Map.Entry<String, String> planned : PLANNED.entrySet()) {
+      CommandLine sub = new CommandLine(new PlannedJob(planned.getKey()));
+      sub.getCommandSpec().usageMessage().description(planned.getValue());
+      cli.addSubcommand(planned.getKey(), sub);
+    }
+    cli.setExecutionExceptionHandler((e, command, parsed) -> {
+      PrintWriter err = command.getErr();
+      if (e instanceof ConfigException config) {
+        err.println("audiencelake " + command.getCommandName() + ": " + String.join(System.lineSeparator()
+            + "  ", config.problems()));
+        err.flush();
+        return USAGE;
+      }
+      LOG.error("audiencelake {} failed", command.getCommandName(), e);
+      err.println("audiencelake " + command.getCommandName() + " failed: " + rootMessage(e));
+      err.flush();
+      return FAILED;
+    });
+    cli.setExitCodeExceptionMapper(e -> FAILED);
+    return cli;
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    return root == e ? String.valueOf(e.getMessage()) : e.getMessage() + " (caused by " + root + ")";
+  }
+
+  /** The command line that started a job, for {@code job_runs}. */
+  static String commandLine(CommandSpec spec) {
+    List<String> args = spec.commandLine().getParseResult().originalArgs();
+    return "audiencelake " + String.join(" ", args);
+  }
+
+  @Override
+  public Integer call() {
+    spec.commandLine().usage(spec.commandLine().getErr());
+    return USAGE;
+  }
+}
