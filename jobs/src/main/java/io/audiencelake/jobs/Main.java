@@ -73,7 +73,6 @@ public final class Main implements Callable<Integer> {
       err.flush();
       return FAILED;
     });
-    cli.setExitCodeExceptionMapper(e -> FAILED);
     return cli;
   }
 

@@ -1,0 +1,86 @@
+package io.audiencelake.jobs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Exit codes and messages of the command line for usage and config mistakes: no Spark is started. */
+class MainTest {
+  @TempDir Path dir;
+
+  private Path config(String yaml) throws IOException {
+    return Files.writeString(dir.resolve("env.yaml"), yaml);
+  }
+
+  @Test
+  void helpListsEveryJobAndExitsZero() {
+    CliRun run = CliRun.of("--help");
+    assertEquals(0, run.exitCode());
+    for (String job : new String[] {"generate", "inventory", "ingest", "identity", "profiles", "segments",
+        "lookalike", "export", "erase", "report", "pipeline"}) {
+      assertTrue(run.out().contains("  " + job + " "), job + " missing from:\n" + run.out());
+    }
+    assertTrue(run.out().contains("2  bad usage or config"));
+  }
+
+  @Test
+  void noJobPrintsUsageAndExitsTwo() {
+    CliRun run = CliRun.of();
+    assertEquals(2, run.exitCode());
+    assertTrue(run.err().startsWith("Usage: audiencelake"), run.err());
+  }
+
+  @Test
+  void unknownJobMissingDateAndBadDateAreUsageErrors() {
+    CliRun unknown = CliRun.of("identitty", "--date", "2025-01-01");
+    assertEquals(2, unknown.exitCode());
+    assertTrue(unknown.err().contains("Did you mean: audiencelake identity"), unknown.err());
+
+    CliRun noDate = CliRun.of("inventory");
+    assertEquals(2, noDate.exitCode());
+    assertTrue(noDate.err().contains("Missing required option: '--date=YYYY-MM-DD'"), noDate.err());
+
+    CliRun badDate = CliRun.of("inventory", "--date", "2025-13-01");
+    assertEquals(2, badDate.exitCode());
+    assertTrue(badDate.err().contains("Invalid value for option '--date'"), badDate.err());
+    assertFalse(badDate.err().contains("\tat "), "stack trace in:\n" + badDate.err());
+  }
+
+  @Test
+  void badConfigIsExitTwoWithFileFieldAndNoStackTrace() throws IOException {
+    Path file = config("paths:\n  root: " + dir + "/data\nlake:\n  table_format: hudi\n");
+    CliRun run = CliRun.of("inventory", "--config", file.toString(), "--date", "2025-01-01");
+    assertEquals(2, run.exitCode());
+    assertEquals("audiencelake inventory: " + file + ": lake.table_format: expected one of delta, iceberg, got 'hudi'",
+        run.err().strip());
+    assertFalse(Files.exists(dir.resolve("data")), "something was written before config was checked");
+  }
+
+  @Test
+  void missingConfigFileIsExitTwo() {
+    CliRun run = CliRun.of("generate", "--config", dir.resolve("nope.yaml").toString(), "--date", "2025-01-01");
+    assertEquals(2, run.exitCode());
+    assertEquals("audiencelake generate: " + dir.resolve("nope.yaml") + ": file not found", run.err().strip());
+  }
+
+  @Test
+  void badJobArgumentIsExitTwoBeforeSparkStarts() throws IOException {
+    Path file = config("paths:\n  root: " + dir + "/data\n");
+    CliRun run = CliRun.of("generate", "--config", file.toString(), "--date", "2025-01-01", "--scale", "0");
+    assertEquals(2, run.exitCode());
+    assertEquals("audiencelake generate: --scale: must be between 0.01 and 100000, cannot be: 0.0", run.err().strip());
+  }
+
+  @Test
+  void plannedJobSaysItIsNotBuiltYet() {
+    CliRun run = CliRun.of("identity", "--date", "2025-01-01");
+    assertEquals(2, run.exitCode());
+    assertEquals("audiencelake identity: job 'identity' is not built yet; see README.md, 'Jobs'", run.err().strip());
+  }
+}
