@@ -67,6 +67,15 @@ public final class LocalS3Server implements AutoCloseable {
     return "http://127.0.0.1:" + port;
   }
 
+  /** The access key of this start; pass it as AWS_ACCESS_KEY_ID to a process that uses the server. */
+  public String accessKey() {
+    return accessKey;
+  }
+
+  public String secretKey() {
+    return secretKey;
+  }
+
   /** The folder the server keeps buckets in (one sub-folder a bucket), to check what it stored. */
   public Path storageDir() {
     return baseDir;
