@@ -30,12 +30,15 @@ public record JobRun(
     counts = Map.copyOf(counts);
   }
 
-  /** Records the run with one MERGE by run id, so recording it twice changes nothing. */
+  /**
+   * Appends the run as one row in one commit. A run is recorded once, under an id of its own, so
+   * an append is enough; a MERGE would cost seconds on every run for nothing.
+   */
   public void record(SparkSession spark, io.audiencelake.common.lake.LakeTables lake) {
     Row row = RowFactory.create(runId, job, java.sql.Date.valueOf(runDate), status,
         Timestamp.from(startedAt), Timestamp.from(endedAt), endedAt.toEpochMilli() - startedAt.toEpochMilli(),
         rowsIn, rowsOut, rowsQuarantined, counts,
         error, arguments, tableFormat, sparkAppId);
-    lake.merge(JobRuns.SPEC, spark.createDataFrame(List.of(row), JobRuns.SPEC.schema()));
+    lake.append(JobRuns.SPEC, spark.createDataFrame(List.of(row), JobRuns.SPEC.schema()));
   }
 }
