@@ -1,0 +1,234 @@
+package io.audiencelake.common.feeds;
+
+import com.google.i18n.phonenumbers.PhoneNumberUtil;
+import io.audiencelake.common.config.ConfigException;
+import io.audiencelake.common.config.ConfigNode;
+import io.audiencelake.common.config.ConfigProblems;
+import io.audiencelake.common.config.YamlDocument;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/**
+ * Loads and validates the feed contracts in a folder ({@code conf/feeds/*.yaml}). Every problem of
+ * every file is reported at once, as {@code conf/feeds/crm.yaml: columns[3].type: expected ...}.
+ */
+public final class FeedContracts {
+  private static final String NAME = "[a-z][a-z0-9_]*";
+
+  private FeedContracts() {}
+
+  /** All contracts of the folder by feed id; a missing folder or no contract is a config error. */
+  public static Map<String, FeedContract> load(Path folder) {
+    if (!Files.isDirectory(folder)) {
+      throw new ConfigException(folder + ": feed contract folder not found");
+    }
+    List<Path> files;
+    try (Stream<Path> list = Files.list(folder)) {
+      files = list.filter(p -> p.getFileName().toString().matches(".*\\.ya?ml")).sorted().toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    if (files.isEmpty()) {
+      throw new ConfigException(folder + ": no feed contract (*.yaml) in the folder");
+    }
+    Map<String, FeedContract> contracts = new LinkedHashMap<>();
+    List<String> problems = new ArrayList<>();
+    for (Path file : files) {
+      try {
+        FeedContract c = loadFile(file);
+        contracts.put(c.id(), c);
+      } catch (ConfigException e) {
+        problems.addAll(e.problems());
+      }
+    }
+    if (!problems.isEmpty()) {
+      throw new ConfigException(problems);
+    }
+    return contracts;
+  }
+
+  /** One contract file; its {@code feed} id must be the file's base name (the landing folder). */
+  public static FeedContract loadFile(Path file) {
+    ConfigProblems problems = new ConfigProblems(file.toString());
+    ConfigNode root = new ConfigNode(YamlDocument.read(file, System::getenv), "", problems);
+    String base = file.getFileName().toString().replaceFirst("\\.ya?ml$", "");
+    String id = root.requiredString("feed");
+    if (id != null && !id.equals(base)) {
+      root.problem("feed", "must be the file's name '" + base + "' (the landing folder it reads), got '" + id + "'");
+    }
+    String description = root.string("description", "");
+    Party party = root.enumValue("party", Party.class, null);
+    if (party == null && !root.has("party")) {
+      root.problem("party", "is required: one of " + ConfigNode.enumNames(Party.class));
+    }
+    FeedFormat format = root.enumValue("format", FeedFormat.class, null);
+    if (format == null && !root.has("format")) {
+      root.problem("format", "is required: one of " + ConfigNode.enumNames(FeedFormat.class));
+    }
+    boolean header = root.bool("header", format != FeedFormat.JSONL);
+    String delimiterText = root.string("delimiter", format == FeedFormat.TSV ? "\t" : ",");
+    if (delimiterText.length() != 1) {
+      root.problem("delimiter", "expected one character, got '" + delimiterText + "'");
+      delimiterText = ",";
+    }
+    FeedKind kind = root.enumValue("kind", FeedKind.class, null);
+    if (kind == null && !root.has("kind")) {
+      root.problem("kind", "is required: one of " + ConfigNode.enumNames(FeedKind.class));
+    }
+
+    List<FeedColumn> columns = columns(root);
+    Map<String, FeedColumn> byName = new LinkedHashMap<>();
+    columns.forEach(c -> byName.putIfAbsent(c.name(), c));
+
+    List<IdentifierColumn> identifiers = new ArrayList<>();
+    List<ConfigNode> idNodes = root.objects("identifiers");
+    for (ConfigNode n : idNodes) {
+      String column = existing(n, "column", byName, true);
+      IdType type = n.enumValue("type", IdType.class, null);
+      String typeColumn = existing(n, "type_column", byName, false);
+      if ((type == null) == (typeColumn == null)) {
+        n.problem(null, "expected exactly one of type (" + ConfigNode.enumNames(IdType.class) + ") or type_column");
+      }
+      n.rejectUnknownKeys();
+      identifiers.add(new IdentifierColumn(column, type, typeColumn));
+    }
+    if (idNodes.isEmpty()) {
+      root.problem("identifiers", "at least one identifier column is required");
+    }
+
+    String timestamp = existing(root, "timestamp", byName, kind == FeedKind.EVENTS);
+    if (timestamp != null && byName.containsKey(timestamp)) {
+      ColumnType t = byName.get(timestamp).type();
+      if (t != ColumnType.TIMESTAMP && t != ColumnType.DATE) {
+        root.problem("timestamp", "column '" + timestamp + "' must be of type timestamp or date, is " + t.name().toLowerCase());
+      }
+    }
+    List<String> dedupe = new ArrayList<>();
+    for (String k : root.strings("dedupe_key")) {
+      if (!byName.containsKey(k)) {
+        root.problem("dedupe_key", "unknown column '" + k + "'; expected one of " + byName.keySet());
+      }
+      dedupe.add(k);
+    }
+    String defaultCountry = root.string("default_country", null);
+    if (defaultCountry != null && !PhoneNumberUtil.getInstance().getSupportedRegions().contains(defaultCountry)) {
+      root.problem("default_country", "expected an ISO 3166 country code such as GB, got '" + defaultCountry + "'");
+    }
+    String countryColumn = existing(root, "country_column", byName, false);
+    boolean hasPhones = identifiers.stream().anyMatch(i -> i.type() == IdType.PHONE || i.typeColumn() != null);
+    if (hasPhones && defaultCountry == null && identifiers.stream().anyMatch(i -> i.type() == IdType.PHONE)) {
+      root.problem("default_country", "is required when a phone column is an identifier");
+    }
+
+    EventFields event = null;
+    ConfigNode eventNode = root.object("event");
+    if (kind == FeedKind.EVENTS) {
+      event = new EventFields(existing(eventNode, "type", byName, true), existing(eventNode, "user_agent", byName, false),
+          existing(eventNode, "ip", byName, false), existing(eventNode, "revenue", byName, false),
+          existing(eventNode, "currency", byName, false));
+      if (event.revenue() != null && byName.containsKey(event.revenue())
+          && byName.get(event.revenue()).type() != ColumnType.DOUBLE) {
+        eventNode.problem("revenue", "column '" + event.revenue() + "' must be of type double");
+      }
+    } else if (!eventNode.isMissing()) {
+      eventNode.problem(null, "only an events feed has an event section");
+    }
+    eventNode.rejectUnknownKeys();
+
+    AttributeFields attributes = null;
+    ConfigNode attrNode = root.object("attributes");
+    if (kind == FeedKind.RECORDS) {
+      String subject = existing(attrNode, "subject", byName, true);
+      if (subject != null && identifiers.stream().noneMatch(i -> i.column().equals(subject))) {
+        attrNode.problem("subject", "must be one of the identifier columns, got '" + subject + "'");
+      }
+      List<String> attrColumns = new ArrayList<>();
+      for (String c : attrNode.strings("columns")) {
+        if (!byName.containsKey(c)) {
+          attrNode.problem("columns", "unknown column '" + c + "'; expected one of " + byName.keySet());
+        }
+        attrColumns.add(c);
+      }
+      String nameColumn = existing(attrNode, "name_column", byName, false);
+      String valueColumn = existing(attrNode, "value_column", byName, false);
+      String prefix = attrNode.string("name_prefix", "");
+      if (attrColumns.isEmpty() == (nameColumn == null) || (nameColumn == null) != (valueColumn == null)) {
+        attrNode.problem(null, "expected either columns, or name_column with value_column");
+      }
+      attributes = new AttributeFields(subject, attrColumns, nameColumn, valueColumn, prefix);
+    } else if (!attrNode.isMissing()) {
+      attrNode.problem(null, "only a records feed has an attributes section");
+    }
+    attrNode.rejectUnknownKeys();
+    List<String> labels = root.strings("labels");
+    root.rejectUnknownKeys();
+    problems.throwIfAny();
+    return new FeedContract(id, file.toString(), description, party, format, header, delimiterText.charAt(0), kind,
+        columns, identifiers, timestamp, dedupe, defaultCountry, countryColumn, event, attributes, labels);
+  }
+
+  private static List<FeedColumn> columns(ConfigNode root) {
+    List<FeedColumn> out = new ArrayList<>();
+    Set<String> seen = new HashSet<>();
+    List<ConfigNode> nodes = root.objects("columns");
+    if (nodes.isEmpty()) {
+      root.problem("columns", "at least one column is required");
+    }
+    for (ConfigNode n : nodes) {
+      String name = n.parsed("name", null, "a lower_snake_case column name", t -> t.matches(NAME) ? t : null);
+      if (name == null && !n.has("name")) {
+        n.problem("name", "is required");
+      }
+      if (name != null && !seen.add(name)) {
+        n.problem("name", "duplicate column '" + name + "'");
+      }
+      ColumnType type = n.enumValue("type", ColumnType.class, ColumnType.STRING);
+      boolean required = n.bool("required", false);
+      boolean pii = n.bool("pii", false);
+      if (pii && type != ColumnType.STRING) {
+        n.problem("pii", "only string columns can be personal data here, '" + name + "' is " + type.name().toLowerCase());
+      }
+      String format = n.parsed("format", FeedColumn.ISO8601, "iso8601 or a date-time pattern such as yyyy-MM-dd HH:mm:ss",
+          t -> {
+            if (t.equals(FeedColumn.ISO8601)) {
+              return t;
+            }
+            DateTimeFormatter.ofPattern(t);
+            return t;
+          });
+      String zone = n.parsed("zone", "UTC", "a time zone such as Europe/London or UTC", t -> ZoneId.of(t).getId());
+      if ((n.has("format") || n.has("zone")) && type != ColumnType.DATE && type != ColumnType.TIMESTAMP) {
+        n.problem("format", "only date and timestamp columns take a format or zone");
+      }
+      n.rejectUnknownKeys();
+      out.add(new FeedColumn(name, type, required, pii, format, zone));
+    }
+    return out;
+  }
+
+  /** Reads a column reference and checks that the column exists. */
+  private static String existing(ConfigNode node, String key, Map<String, FeedColumn> columns, boolean required) {
+    String name = node.string(key, null);
+    if (name == null) {
+      if (required) {
+        node.problem(key, "is required: the name of one of the columns " + columns.keySet());
+      }
+      return null;
+    }
+    if (!columns.containsKey(name)) {
+      node.problem(key, "unknown column '" + name + "'; expected one of " + columns.keySet());
+    }
+    return name;
+  }
+}

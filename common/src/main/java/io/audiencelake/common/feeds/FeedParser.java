@@ -1,0 +1,155 @@
+package io.audiencelake.common.feeds;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.from_csv;
+import static org.apache.spark.sql.functions.from_json;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.map_filter;
+import static org.apache.spark.sql.functions.not;
+import static org.apache.spark.sql.functions.regexp_replace;
+import static org.apache.spark.sql.functions.size;
+import static org.apache.spark.sql.functions.split;
+import static org.apache.spark.sql.functions.trim;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.MapType;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * Splits numbered lines into the contract's columns, all still text (an empty field is absent). Adds {@value #MALFORMED}
+ * (the line could not be split as the format says) and {@value #EXTRA} (columns the contract does
+ * not know: schema drift, kept rather than lost). A header line is not a row.
+ *
+ * <p>Delimited files are grouped by header, so files whose columns come in another order, or with
+ * extra columns, still parse by name. Files must already have been checked for missing required
+ * columns ({@link #missingRequired}).
+ */
+public final class FeedParser {
+  public static final String MALFORMED = "_malformed";
+  public static final String EXTRA = "_extra";
+  /** A properly quoted field (RFC 4180: quotes inside are doubled). */
+  private static final String QUOTED = "\"(?:[^\"]|\"\")*\"";
+  private static final String CORRUPT = "_corrupt_record";
+  private static final MapType TEXT_MAP = DataTypes.createMapType(DataTypes.StringType, DataTypes.StringType);
+
+  private FeedParser() {}
+
+  /** The header's fields (delimited feeds), as a reader of that feed splits its first line. */
+  public static List<String> headerFields(FeedContract contract, String firstLine) {
+    List<String> out = new ArrayList<>();
+    for (String f : firstLine.split(java.util.regex.Pattern.quote(String.valueOf(contract.delimiter())), -1)) {
+      String name = f.trim();
+      if (name.length() >= 2 && name.startsWith("\"") && name.endsWith("\"")) {
+        name = name.substring(1, name.length() - 1);
+      }
+      out.add(name);
+    }
+    return out;
+  }
+
+  /** Required contract columns a file's header lacks; non-empty means the file fails as a whole. */
+  public static List<String> missingRequired(FeedContract contract, List<String> header) {
+    return contract.requiredColumns().stream().filter(c -> !header.contains(c)).toList();
+  }
+
+  /** Header columns the contract does not know: reported, and kept in {@value #EXTRA}. */
+  public static List<String> extraColumns(FeedContract contract, List<String> header) {
+    return header.stream().filter(c -> !contract.columnNames().contains(c)).toList();
+  }
+
+  /**
+   * Parses the lines of one feed. {@code headers} gives each delimited file's header fields (by
+   * {@link FeedLines#FILE}); it is ignored for JSON lines.
+   */
+  public static Dataset<Row> parse(FeedContract contract, Dataset<Row> lines, Map<String, List<String>> headers) {
+    return contract.format() == FeedFormat.JSONL ? json(contract, lines) : delimited(contract, lines, headers);
+  }
+
+  private static Dataset<Row> json(FeedContract contract, Dataset<Row> lines) {
+    List<StructField> fields = new ArrayList<>();
+    for (String c : contract.columnNames()) {
+      fields.add(DataTypes.createStructField(c, DataTypes.StringType, true));
+    }
+    fields.add(DataTypes.createStructField(CORRUPT, DataTypes.StringType, true));
+    Map<String, String> options = Map.of("mode", "PERMISSIVE", "columnNameOfCorruptRecord", CORRUPT);
+    Column parsed = from_json(col(FeedLines.TEXT), new StructType(fields.toArray(StructField[]::new)), options);
+    Column all = from_json(col(FeedLines.TEXT), TEXT_MAP, Map.of());
+    Column known = lit(contract.columnNames().toArray(String[]::new));
+    List<Column> out = base();
+    for (String c : contract.columnNames()) {
+      out.add(parsed.getField(c).as(c));
+    }
+    Column malformed = parsed.isNull().or(parsed.getField(CORRUPT).isNotNull())
+        .or(not(trim(col(FeedLines.TEXT)).startsWith("{")));
+    out.add(malformed.as(MALFORMED));
+    out.add(map_filter(all, (k, v) -> not(org.apache.spark.sql.functions.array_contains(known, k))).as(EXTRA));
+    return lines.select(out.toArray(Column[]::new));
+  }
+
+  private static Dataset<Row> delimited(FeedContract contract, Dataset<Row> lines, Map<String, List<String>> headers) {
+    Map<List<String>, List<String>> filesByHeader = new LinkedHashMap<>();
+    headers.forEach((file, header) -> filesByHeader.computeIfAbsent(header, h -> new ArrayList<>()).add(file));
+    Map<String, String> options = new HashMap<>();
+    options.put("sep", String.valueOf(contract.delimiter()));
+    options.put("mode", "PERMISSIVE");
+    // RFC 4180: a quote inside a quoted field is doubled (Spark defaults to backslash escapes).
+    options.put("escape", "\"");
+    Dataset<Row> body = contract.header() ? lines.where(col(FeedLines.LINE).gt(1)) : lines;
+    Dataset<Row> result = null;
+    for (Map.Entry<List<String>, List<String>> group : filesByHeader.entrySet()) {
+      List<String> header = group.getKey();
+      List<StructField> fields = new ArrayList<>();
+      for (String h : header) {
+        fields.add(DataTypes.createStructField(h, DataTypes.StringType, true));
+      }
+      Column parsed = from_csv(col(FeedLines.TEXT), lit(new StructType(fields.toArray(StructField[]::new)).toDDL()),
+          options);
+      List<Column> out = base();
+      for (String c : contract.columnNames()) {
+        out.add(header.contains(c) ? parsed.getField(c).as(c) : lit(null).cast(DataTypes.StringType).as(c));
+      }
+      out.add(wrongShape(col(FeedLines.TEXT), contract.delimiter(), header.size()).as(MALFORMED));
+      List<Column> extras = new ArrayList<>();
+      for (String extra : extraColumns(contract, header)) {
+        extras.add(lit(extra));
+        extras.add(parsed.getField(extra));
+      }
+      out.add(extras.isEmpty() ? lit(null).cast(TEXT_MAP).as(EXTRA)
+          : org.apache.spark.sql.functions.map(extras.toArray(Column[]::new)).as(EXTRA));
+      Dataset<Row> part = body.where(col(FeedLines.FILE).isin(group.getValue().toArray()))
+          .select(out.toArray(Column[]::new));
+      result = result == null ? part : result.unionByName(part);
+    }
+    if (result == null) {
+      throw new IllegalArgumentException(contract.id() + ": no file header given for a delimited feed");
+    }
+    return result;
+  }
+
+  /**
+   * A line whose field count differs from the header's, or with a quote outside a properly quoted
+   * field (an unclosed quote, a line cut short): the CSV reader would silently pad or drop fields.
+   */
+  static Column wrongShape(Column line, char delimiter, int fields) {
+    Column unquoted = regexp_replace(line, QUOTED, "");
+    Column count = size(split(unquoted, java.util.regex.Pattern.quote(String.valueOf(delimiter)), -1));
+    return count.notEqual(lit(fields)).or(unquoted.contains("\""));
+  }
+
+  private static List<Column> base() {
+    List<Column> out = new ArrayList<>();
+    out.add(col(FeedLines.FILE));
+    out.add(col(FeedLines.LINE));
+    out.add(col(FeedLines.TEXT));
+    return out;
+  }
+}
