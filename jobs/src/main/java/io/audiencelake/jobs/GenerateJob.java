@@ -91,7 +91,6 @@ public final class GenerateJob implements Job, Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    JobRunner.execute(this, options, Main.commandLine(spec));
-    return Main.OK;
+    return JobRunner.exitCode(this, options, spec);
   }
 }

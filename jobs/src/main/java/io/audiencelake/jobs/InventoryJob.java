@@ -67,7 +67,6 @@ public final class InventoryJob implements Job, Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    JobRunner.execute(this, options, Main.commandLine(spec));
-    return Main.OK;
+    return JobRunner.exitCode(this, options, spec);
   }
 }

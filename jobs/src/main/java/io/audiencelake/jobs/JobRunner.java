@@ -23,6 +23,23 @@ public final class JobRunner {
 
   private JobRunner() {}
 
+  /**
+   * The command line's way in: runs the job and returns its exit code, {@link Main#FAILED} when
+   * part of it failed (the failures are printed), {@link Main#OK} otherwise.
+   */
+  public static int exitCode(Job job, JobOptions options, picocli.CommandLine.Model.CommandSpec spec)
+      throws Exception {
+    JobResult result = execute(job, options, Main.commandLine(spec));
+    if (result.failed()) {
+      java.io.PrintWriter err = spec.commandLine().getErr();
+      err.println("audiencelake " + job.name() + " finished with failures (what succeeded is committed):");
+      result.failures().forEach(f -> err.println("  " + f));
+      err.flush();
+      return Main.FAILED;
+    }
+    return Main.OK;
+  }
+
   /** Runs the job; returns its result or throws its error (after recording the failed run). */
   public static JobResult execute(Job job, JobOptions options, String commandLine) throws Exception {
     AppConfig config = new AppConfigLoader().load(options.config(), options.overrides());
@@ -46,8 +63,11 @@ public final class JobRunner {
       record(context, job, started, new JobResult(0, 0, 0, Map.of()), JobRuns.FAILED, describe(e), commandLine);
       throw e;
     }
-    record(context, job, started, result, JobRuns.SUCCEEDED, null, commandLine);
-    LOG.info("{} {} succeeded in {} s: rows in {}, out {}, quarantined {}; {}", job.name(), context.date(),
+    record(context, job, started, result, result.failed() ? JobRuns.FAILED : JobRuns.SUCCEEDED,
+        result.failed() ? String.join("; ", result.failures()) : null, commandLine);
+    result.failures().forEach(f -> LOG.error("{} {}: {}", job.name(), context.date(), f));
+    LOG.info("{} {} {} in {} s: rows in {}, out {}, quarantined {}; {}", job.name(), context.date(),
+        result.failed() ? "finished with failures" : "succeeded",
         (Instant.now().toEpochMilli() - started.toEpochMilli()) / 1000.0, result.rowsIn(), result.rowsOut(),
         result.rowsQuarantined(), result.counts());
     return result;
@@ -63,7 +83,7 @@ public final class JobRunner {
       c.step(job.name(), "record run");
       run.record(c.spark(), c.lake());
     } catch (RuntimeException e) {
-      if (error == null) {
+      if (JobRuns.SUCCEEDED.equals(status)) {
         throw e;
       }
       // Never hide the job's own error behind a failure to record it.

@@ -7,6 +7,7 @@ import java.util.Map;
  *
  * @param source the file it came from, for messages
  * @param hadoop further Hadoop settings (e.g. {@code fs.s3a.connection.maximum}), passed through
+ * @param feedContracts the folder of feed contracts ({@code <feed>.yaml} each)
  */
 public record AppConfig(
     String source,
@@ -16,13 +17,14 @@ public record AppConfig(
     LakeSettings lake,
     S3Settings s3,
     Map<String, String> hadoop,
-    GeneratorSettings generate) {
+    GeneratorSettings generate,
+    java.nio.file.Path feedContracts) {
 
   public AppConfig {
     hadoop = Map.copyOf(hadoop);
   }
 
   public AppConfig withLake(LakeSettings newLake) {
-    return new AppConfig(source, environment, spark, paths, newLake, s3, hadoop, generate);
+    return new AppConfig(source, environment, spark, paths, newLake, s3, hadoop, generate, feedContracts);
   }
 }

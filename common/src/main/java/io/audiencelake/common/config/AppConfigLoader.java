@@ -37,9 +37,10 @@ public final class AppConfigLoader {
     S3Settings s3 = s3(root.object("s3"));
     Map<String, String> hadoop = root.stringMap("hadoop");
     GeneratorSettings generate = generate(root.object("generate"));
+    Path contracts = base.resolve(root.string("feed_contracts", "feeds")).normalize();
     root.rejectUnknownKeys();
     problems.throwIfAny();
-    return new AppConfig(file.toString(), env, spark, paths, lake, s3, hadoop, generate);
+    return new AppConfig(file.toString(), env, spark, paths, lake, s3, hadoop, generate, contracts);
   }
 
   private static SparkSettings spark(ConfigNode node) {

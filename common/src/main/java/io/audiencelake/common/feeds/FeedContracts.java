@@ -89,7 +89,7 @@ public final class FeedContracts {
 
     List<FeedColumn> columns = columns(root);
     Map<String, FeedColumn> byName = new LinkedHashMap<>();
-    columns.forEach(c -> byName.putIfAbsent(c.name(), c));
+    columns.stream().filter(c -> c.name() != null).forEach(c -> byName.putIfAbsent(c.name(), c));
 
     List<IdentifierColumn> identifiers = new ArrayList<>();
     List<ConfigNode> idNodes = root.objects("identifiers");
@@ -118,6 +118,8 @@ public final class FeedContracts {
     for (String k : root.strings("dedupe_key")) {
       if (!byName.containsKey(k)) {
         root.problem("dedupe_key", "unknown column '" + k + "'; expected one of " + byName.keySet());
+      } else if (!byName.get(k).required()) {
+        root.problem("dedupe_key", "column '" + k + "' must be required: a key with missing parts is no key");
       }
       dedupe.add(k);
     }
@@ -152,6 +154,8 @@ public final class FeedContracts {
       String subject = existing(attrNode, "subject", byName, true);
       if (subject != null && identifiers.stream().noneMatch(i -> i.column().equals(subject))) {
         attrNode.problem("subject", "must be one of the identifier columns, got '" + subject + "'");
+      } else if (subject != null && byName.containsKey(subject) && !byName.get(subject).required()) {
+        attrNode.problem("subject", "column '" + subject + "' must be required: every attribute needs its subject");
       }
       List<String> attrColumns = new ArrayList<>();
       for (String c : attrNode.strings("columns")) {

@@ -54,9 +54,7 @@ public final class FeedLines {
         .withColumn("_before", sum(col("_lines")).over(Window.partitionBy(col(FILE)).orderBy(col(BLOCK))
             .rowsBetween(Window.unboundedPreceding(), -1)))
         .na().fill(0L, new String[] {"_before"});
-    return raw.join(broadcast(blocks),
-            raw.col(FILE).equalTo(blocks.col(FILE)).and(raw.col(BLOCK).equalTo(blocks.col(BLOCK))))
-        .select(raw.col(FILE), col("_before").plus(raw.col(ID)).minus(col("_first_id")).plus(lit(1L)).as(LINE),
-            raw.col(TEXT));
+    return raw.join(broadcast(blocks), new String[] {FILE, BLOCK})
+        .select(col(FILE), col("_before").plus(col(ID)).minus(col("_first_id")).plus(lit(1L)).as(LINE), col(TEXT));
   }
 }

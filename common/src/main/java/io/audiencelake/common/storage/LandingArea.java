@@ -40,7 +40,8 @@ public final class LandingArea {
       for (FileStatus status : found) {
         if (status.isFile()) {
           Path path = status.getPath();
-          out.add(new LandingFile(path.getParent().getParent().getName(), date, path.toString(), status.getLen(),
+          out.add(new LandingFile(path.getParent().getParent().getName(), date, canonical(path.toString()),
+              status.getLen(),
               Instant.ofEpochMilli(status.getModificationTime())));
         }
       }
@@ -49,6 +50,11 @@ public final class LandingArea {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot list " + pattern, e);
     }
+  }
+
+  /** The spelling Spark uses for a file (file:///a for local files), so paths compare equal everywhere. */
+  public static String canonical(String path) {
+    return path.replaceFirst("^file:/+", "file:///");
   }
 
   private static boolean hidden(String name) {

@@ -34,6 +34,7 @@ public final class LandingInventory {
   /**
    * One spelling per file: Hadoop lists local files as {@code file:/a/b} while Spark's
    * {@code input_file_name()} says {@code file:///a/b}; s3a:// paths are the same on both sides.
+   * The column twin of {@link LandingArea#canonical}.
    */
   public static Column canonical(Column path) {
     return regexp_replace(path, "^file:/+", "file:///");

@@ -1,0 +1,310 @@
+package io.audiencelake.jobs;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.element_at;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.not;
+import static org.apache.spark.sql.functions.regexp_extract;
+
+import io.audiencelake.common.config.AppConfig;
+import io.audiencelake.common.config.ConfigException;
+import io.audiencelake.common.feeds.FeedCleaner;
+import io.audiencelake.common.feeds.FeedContract;
+import io.audiencelake.common.feeds.FeedContracts;
+import io.audiencelake.common.feeds.FeedFiles;
+import io.audiencelake.common.feeds.FeedFormat;
+import io.audiencelake.common.feeds.FeedKind;
+import io.audiencelake.common.feeds.FeedLines;
+import io.audiencelake.common.feeds.FeedOutputs;
+import io.audiencelake.common.feeds.FeedParser;
+import io.audiencelake.common.feeds.FilePlan;
+import io.audiencelake.common.feeds.Quarantine;
+import io.audiencelake.common.feeds.RawAttributes;
+import io.audiencelake.common.feeds.RawEvents;
+import io.audiencelake.common.feeds.RawIdentifiers;
+import io.audiencelake.common.feeds.RawTables;
+import io.audiencelake.common.feeds.UserAgentParser;
+import io.audiencelake.common.lake.LakeTables;
+import io.audiencelake.common.lake.TableSpec;
+import io.audiencelake.common.storage.LandingArea;
+import io.audiencelake.common.storage.LandingFile;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.storage.StorageLevel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * Turns the date's landing files into clean lake tables, each file exactly once. Per feed: read
+ * lines, parse by the contract, clean, classify each row as kept, duplicate or quarantined, then
+ * replace the (date, feed) partition of each raw table with the rows of files processed before
+ * plus the new ones, in one commit per table. The manifest is written last, so a run killed midway
+ * processes the same files again and gives the same tables.
+ */
+@Command(name = "ingest", mixinStandardHelpOptions = true,
+    description = "Clean the date's landing files into raw_events, raw_identifiers, raw_attributes and "
+        + "quarantine, per the feed contracts; each file once (feed_files).")
+public final class IngestJob implements Job, Callable<Integer> {
+  private static final Logger LOG = LoggerFactory.getLogger(IngestJob.class);
+
+  @Mixin JobOptions options;
+  @Spec CommandSpec spec;
+
+  @Option(names = "--feed", description = "Only this feed (default: every feed folder of the date).")
+  String feed;
+
+  private Map<String, FeedContract> contracts;
+
+  @Override
+  public String name() {
+    return "ingest";
+  }
+
+  @Override
+  public void validate(AppConfig config) {
+    contracts = FeedContracts.load(config.feedContracts());
+    if (feed != null && !contracts.containsKey(feed)) {
+      throw new ConfigException("--feed " + feed + ": no contract " + config.feedContracts().resolve(feed + ".yaml")
+          + "; expected one of " + contracts.keySet());
+    }
+  }
+
+  @Override
+  public JobResult run(JobContext context) {
+    if (contracts == null) {
+      validate(context.config());
+    }
+    context.step(name(), "list landing files");
+    List<LandingFile> files = new LandingArea(context.config().paths().landing(),
+        context.spark().sparkContext().hadoopConfiguration()).filesFor(context.date(), Optional.ofNullable(feed));
+    Map<String, Row> known = manifest(context, files);
+    Map<String, FilePlan.Seen> seen = new LinkedHashMap<>();
+    known.forEach((path, r) -> seen.put(path, new FilePlan.Seen(r.<Long>getAs(FeedFiles.BYTES),
+        r.<Timestamp>getAs(FeedFiles.MODIFIED_AT).toInstant(), r.getAs(FeedFiles.STATUS))));
+    FilePlan plan = FilePlan.of(files, seen);
+    LOG.info("{} landing files for {}: {} to process, {} already ingested, {} changed since ingested",
+        files.size(), context.date(), plan.process().size(), plan.alreadyIngested().size(), plan.changed().size());
+    plan.changed().forEach(f -> LOG.warn("{} changed after it was ingested (now {} bytes, modified {}); "
+        + "not processed again", f.path(), f.bytes(), f.modifiedAt()));
+
+    Tally tally = new Tally();
+    List<Row> manifestRows = new ArrayList<>();
+    Map<String, List<LandingFile>> byFeed = plan.process().stream()
+        .collect(Collectors.groupingBy(LandingFile::feed, TreeMap::new, Collectors.toList()));
+    for (Map.Entry<String, List<LandingFile>> entry : byFeed.entrySet()) {
+      FeedContract contract = contracts.get(entry.getKey());
+      if (contract == null) {
+        String error = "no feed contract " + context.config().feedContracts().resolve(entry.getKey() + ".yaml");
+        entry.getValue().forEach(f -> manifestRows.add(failed(context, f, error, tally)));
+        continue;
+      }
+      ingestFeed(context, contract, entry.getValue(), tally, manifestRows);
+    }
+    for (LandingFile f : plan.changed()) {
+      manifestRows.add(changed(known.get(f.path())));
+    }
+    if (!manifestRows.isEmpty()) {
+      context.step(name(), "record feed_files");
+      context.lake().merge(FeedFiles.SPEC, context.spark().createDataFrame(manifestRows, FeedFiles.SPEC.schema()));
+    }
+    tally.counts.put("files.processed", (long) plan.process().size());
+    tally.counts.put("files.already_ingested", (long) plan.alreadyIngested().size());
+    tally.counts.put("files.changed_after_ingest", (long) plan.changed().size());
+    LOG.info("rows read {} = kept {} + duplicates {} + quarantined {}", tally.read, tally.kept, tally.duplicates,
+        tally.quarantined);
+    return new JobResult(tally.read, tally.kept, tally.quarantined, tally.counts, tally.failures);
+  }
+
+  /** Counts of the whole run. */
+  private static final class Tally {
+    long read;
+    long kept;
+    long duplicates;
+    long quarantined;
+    final Map<String, Long> counts = new LinkedHashMap<>();
+    final List<String> failures = new ArrayList<>();
+
+    void add(String key, long n) {
+      counts.merge(key, n, Long::sum);
+    }
+  }
+
+  private void ingestFeed(JobContext context, FeedContract contract, List<LandingFile> files, Tally tally,
+      List<Row> manifestRows) {
+    context.step(name(), "read " + contract.id() + " (" + files.size() + " files)");
+    Map<String, LandingFile> byPath = new LinkedHashMap<>();
+    files.forEach(f -> byPath.put(f.path(), f));
+    Dataset<Row> lines = FeedLines.read(context.spark(), List.copyOf(byPath.keySet()));
+
+    Map<String, List<String>> headers = new LinkedHashMap<>();
+    Map<String, List<String>> extras = new LinkedHashMap<>();
+    if (contract.format() != FeedFormat.JSONL && contract.header()) {
+      // One line per file comes back to the driver.
+      for (Row r : lines.where(col(FeedLines.LINE).equalTo(1)).select(FeedLines.FILE, FeedLines.TEXT).collectAsList()) {
+        List<String> header = FeedParser.headerFields(contract, r.getString(1));
+        List<String> missing = FeedParser.missingRequired(contract, header);
+        if (!missing.isEmpty()) {
+          manifestRows.add(failed(context, byPath.get(r.getString(0)),
+              "header lacks required column(s) " + missing + " of " + contract.source(), tally));
+          continue;
+        }
+        headers.put(r.getString(0), header);
+        List<String> extra = FeedParser.extraColumns(contract, header);
+        if (!extra.isEmpty()) {
+          extras.put(r.getString(0), extra);
+          LOG.warn("{}: columns {} are not in the contract; kept in attributes", r.getString(0), extra);
+        }
+      }
+      for (String path : byPath.keySet()) {
+        if (!headers.containsKey(path) && manifestRows.stream().noneMatch(m -> m.getString(0).equals(path))) {
+          manifestRows.add(failed(context, byPath.get(path), "empty file: no header line", tally));
+        }
+      }
+      lines = lines.where(col(FeedLines.FILE).isin(headers.keySet().toArray()));
+    }
+    List<String> good = contract.format() == FeedFormat.JSONL ? List.copyOf(byPath.keySet())
+        : List.copyOf(headers.keySet());
+    if (good.isEmpty()) {
+      context.spark().catalog().clearCache();
+      return;
+    }
+
+    context.step(name(), "clean " + contract.id());
+    Dataset<Row> classified = FeedOutputs.classify(contract,
+        FeedCleaner.clean(contract, FeedParser.parse(contract, lines, headers), context.date()))
+        .persist(StorageLevel.MEMORY_AND_DISK());
+
+    Map<String, long[]> perFile = new LinkedHashMap<>();
+    good.forEach(p -> perFile.put(p, new long[3]));
+    for (Row r : classified.groupBy(FeedLines.FILE, FeedOutputs.STATUS).count().collectAsList()) {
+      int slot = switch (r.getString(1)) {
+        case FeedOutputs.KEPT -> 0;
+        case FeedOutputs.DUPLICATE -> 1;
+        default -> 2;
+      };
+      perFile.get(r.getString(0))[slot] = r.getLong(2);
+    }
+    for (Row r : classified.where(col(FeedOutputs.STATUS).equalTo(FeedOutputs.QUARANTINED))
+        .groupBy(regexp_extract(element_at(col(FeedCleaner.PROBLEMS), 1), "^[a-z_]+", 0).as("kind"))
+        .count().collectAsList()) {
+      tally.add(contract.id() + ".quarantined." + r.getString(0), r.getLong(1));
+    }
+
+    Map<String, Object> partition = Map.of(RawTables.DT, context.date(), RawTables.FEED, contract.id());
+    if (contract.kind() == FeedKind.EVENTS) {
+      Dataset<Row> userAgents = contract.event().userAgent() == null
+          ? context.spark().createDataFrame(List.of(), UserAgentParser.SCHEMA)
+          : UserAgentParser.parse(classified.where(col(FeedOutputs.STATUS).equalTo(FeedOutputs.KEPT))
+              .select(col(contract.event().userAgent()))).persist(StorageLevel.MEMORY_AND_DISK());
+      write(context, RawEvents.SPEC, FeedOutputs.events(contract, classified, userAgents, context.date()), good,
+          partition, tally);
+    } else {
+      write(context, RawAttributes.SPEC, FeedOutputs.attributes(contract, classified, context.date()), good,
+          partition, tally);
+    }
+    write(context, RawIdentifiers.SPEC, FeedOutputs.identifiers(contract, classified, context.date()), good,
+        partition, tally);
+    write(context, Quarantine.SPEC, FeedOutputs.quarantine(contract, classified, context.date()), good, partition,
+        tally);
+
+    for (Map.Entry<String, long[]> e : perFile.entrySet()) {
+      long[] n = e.getValue();
+      long read = n[0] + n[1] + n[2];
+      tally.read += read;
+      tally.kept += n[0];
+      tally.duplicates += n[1];
+      tally.quarantined += n[2];
+      tally.add(contract.id() + ".read", read);
+      tally.add(contract.id() + ".kept", n[0]);
+      tally.add(contract.id() + ".duplicates", n[1]);
+      tally.add(contract.id() + ".quarantined", n[2]);
+      LOG.info("{}: read {} = kept {} + duplicates {} + quarantined {}", e.getKey(), read, n[0], n[1], n[2]);
+      manifestRows.add(manifestRow(context, byPath.get(e.getKey()), FeedFiles.INGESTED, read, n,
+          extras.get(e.getKey()), null));
+    }
+    context.spark().catalog().clearCache();
+  }
+
+  /**
+   * Replaces the (date, feed) partition with the rows of earlier runs' files plus {@code rows}, in
+   * one commit: rerunning with the same files gives the same partition, and files ingested before
+   * keep their rows without being read again.
+   */
+  private void write(JobContext context, TableSpec table, Dataset<Row> rows, List<String> files,
+      Map<String, Object> partition, Tally tally) {
+    context.step(name(), "write " + table.name());
+    LakeTables lake = context.lake();
+    Dataset<Row> all = rows;
+    if (lake.exists(table)) {
+      Dataset<Row> earlier = lake.read(table)
+          .where(col(RawTables.DT).equalTo(lit(java.sql.Date.valueOf(context.date())))
+              .and(col(RawTables.FEED).equalTo(lit(partition.get(RawTables.FEED))))
+              .and(not(col(RawTables.SOURCE_FILE).isin(files.toArray()))));
+      all = earlier.unionByName(rows);
+    }
+    long count = rows.count();
+    // Rebalance lets adaptive execution cut the output into files of a sane size (64 MB by default).
+    lake.overwritePartition(table, all.hint("rebalance"), partition);
+    tally.add(table.name() + ".rows", count);
+  }
+
+  /** The manifest rows of the listed files, by path: one row per file, bounded by the listing. */
+  private Map<String, Row> manifest(JobContext context, List<LandingFile> files) {
+    Map<String, Row> rows = new LinkedHashMap<>();
+    if (files.isEmpty() || !context.lake().exists(FeedFiles.SPEC)) {
+      return rows;
+    }
+    for (Row r : context.lake().read(FeedFiles.SPEC)
+        .where(col(FeedFiles.PATH).isin(files.stream().map(LandingFile::path).toArray()))
+        .select(FeedFiles.SPEC.schema().fieldNames()[0], java.util.Arrays.copyOfRange(
+            FeedFiles.SPEC.schema().fieldNames(), 1, FeedFiles.SPEC.schema().fieldNames().length))
+        .collectAsList()) {
+      rows.put(r.getAs(FeedFiles.PATH), r);
+    }
+    return rows;
+  }
+
+  private Row failed(JobContext context, LandingFile file, String error, Tally tally) {
+    tally.failures.add(file.path() + ": " + error);
+    tally.add("files.failed", 1);
+    return manifestRow(context, file, FeedFiles.FAILED, 0, new long[3], null, error);
+  }
+
+  private Row manifestRow(JobContext context, LandingFile f, String status, long read, long[] n, List<String> extra,
+      String error) {
+    return RowFactory.create(f.path(), f.feed(), java.sql.Date.valueOf(f.date()), f.bytes(),
+        Timestamp.from(f.modifiedAt()), status, read, n[0], n[1], n[2], extra, error, context.runId(),
+        Timestamp.from(Instant.now()), null);
+  }
+
+  /** The manifest row of a changed file keeps what was ingested and notes the change. */
+  private static Row changed(Row old) {
+    Object[] values = new Object[old.length()];
+    for (int i = 0; i < values.length; i++) {
+      values[i] = old.get(i);
+    }
+    values[old.fieldIndex(FeedFiles.CHANGE_DETECTED_AT)] = Timestamp.from(Instant.now());
+    return RowFactory.create(values);
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    return JobRunner.exitCode(this, options, spec);
+  }
+}
