@@ -1,0 +1,197 @@
+package io.audiencelake.jobs;
+
+import static org.apache.spark.sql.functions.col;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.audiencelake.common.config.AppConfig;
+import io.audiencelake.common.config.AppConfigLoader;
+import io.audiencelake.common.config.TableFormat;
+import io.audiencelake.common.feeds.FeedFiles;
+import io.audiencelake.common.feeds.Quarantine;
+import io.audiencelake.common.feeds.RawAttributes;
+import io.audiencelake.common.feeds.RawEvents;
+import io.audiencelake.common.feeds.RawIdentifiers;
+import io.audiencelake.common.lake.LakeTables;
+import io.audiencelake.common.lake.TableSpec;
+import io.audiencelake.common.runs.JobRuns;
+import io.audiencelake.common.spark.LakeSession;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The ingest job end to end through the command line, on generated messy feeds and hand-made drift. */
+class IngestJobTest {
+  private static final String DATE = "2025-05-02";
+  private static final String EMAIL_IN_CLEAR = "[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+\\.[A-Za-z]{2,}";
+  @TempDir Path dir;
+
+  private Path config() throws IOException {
+    Path conf = Path.of(System.getProperty("user.dir")).getParent().resolve("conf/feeds");
+    return Files.writeString(dir.resolve("env.yaml"), String.join("\n",
+        "spark:",
+        "  master: local[2]",
+        "  console_progress: false",
+        "  conf:",
+        "    spark.sql.shuffle.partitions: 2",
+        "    spark.databricks.delta.snapshotPartitions: 2",
+        "    spark.driver.bindAddress: 127.0.0.1",
+        "    spark.driver.host: 127.0.0.1",
+        "paths:",
+        "  root: data",
+        "feed_contracts: " + conf,
+        "generate:",
+        "  scale: 0.05",
+        ""));
+  }
+
+  private void inSession(Path file, TableFormat format, Consumer<LakeTables> check) {
+    AppConfig config = new AppConfigLoader().load(file, List.of());
+    config = config.withLake(config.lake().withTableFormat(format));
+    SparkSession spark = LakeSession.start(config);
+    try {
+      check.accept(LakeTables.forConfig(spark, config));
+    } finally {
+      spark.stop();
+    }
+  }
+
+  private static Map<String, Long> counts(LakeTables lake) {
+    Map<String, Long> out = new LinkedHashMap<>();
+    for (TableSpec t : List.of(RawEvents.SPEC, RawIdentifiers.SPEC, RawAttributes.SPEC, Quarantine.SPEC)) {
+      out.put(t.name(), lake.read(t).count());
+    }
+    return out;
+  }
+
+  @Test
+  void generatedFeedsAreIngestedOnceWithEveryRowAccountedForAndNoPersonalDataInClear() throws IOException {
+    Path file = config();
+    String conf = file.toString();
+    assertEquals(0, CliRun.of("generate", "-c", conf, "-d", DATE).exitCode());
+    CliRun first = CliRun.of("ingest", "-c", conf, "-d", DATE);
+    assertEquals(0, first.exitCode(), first.err());
+    assertEquals(0, CliRun.of("ingest", "-c", conf, "-d", DATE, "--set", "lake.table_format=iceberg").exitCode());
+
+    Map<String, Map<String, Long>> byFormat = new LinkedHashMap<>();
+    for (TableFormat format : TableFormat.values()) {
+      inSession(file, format, lake -> {
+        List<Row> files = lake.read(FeedFiles.SPEC).orderBy(FeedFiles.FEED).collectAsList();
+        assertEquals(5, files.size());
+        long read = 0;
+        long quarantined = 0;
+        long keptEvents = 0;
+        for (Row f : files) {
+          assertEquals(FeedFiles.INGESTED, f.getAs(FeedFiles.STATUS), f.toString());
+          long r = f.getAs(FeedFiles.ROWS_READ);
+          assertEquals(r, f.<Long>getAs(FeedFiles.ROWS_KEPT) + f.<Long>getAs(FeedFiles.ROWS_DUPLICATE)
+              + f.<Long>getAs(FeedFiles.ROWS_QUARANTINED), "rows read = kept + duplicates + quarantined: " + f);
+          read += r;
+          quarantined += f.<Long>getAs(FeedFiles.ROWS_QUARANTINED);
+          if (f.getAs(FeedFiles.FEED).equals("clickstream")) {
+            keptEvents = f.getAs(FeedFiles.ROWS_KEPT);
+            assertTrue(f.<Long>getAs(FeedFiles.ROWS_DUPLICATE) > 0 && f.<Long>getAs(FeedFiles.ROWS_QUARANTINED) > 0,
+                "the generated clickstream has duplicates and bad lines: " + f);
+          }
+        }
+        try {
+          long lines = 0;
+          for (String feed : List.of("clickstream", "consent", "crm", "partner", "thirdparty")) {
+            try (var paths = Files.list(dir.resolve("data/landing/" + feed + "/dt=" + DATE))) {
+              for (Path p : paths.filter(x -> !x.getFileName().toString().startsWith(".")).toList()) {
+                long n = p.toString().endsWith(".gz")
+                    ? new String(new java.util.zip.GZIPInputStream(Files.newInputStream(p)).readAllBytes(),
+                        java.nio.charset.StandardCharsets.UTF_8).lines().count()
+                    : Files.readAllLines(p).size();
+                lines += feed.equals("clickstream") ? n : n - 1;
+              }
+            }
+          }
+          assertEquals(lines, read, "every data line of every file is read");
+        } catch (IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+        Map<String, Long> c = counts(lake);
+        assertEquals(keptEvents, c.get("raw_events"));
+        assertEquals(quarantined, c.get("quarantine"));
+        assertEquals(0, lake.read(RawIdentifiers.SPEC).where("id_type in ('email', 'phone') and not id_value rlike '^[0-9a-f]{64}$'").count());
+        assertEquals(0, lake.read(RawAttributes.SPEC).where(col(RawAttributes.VALUE).rlike(EMAIL_IN_CLEAR)).count());
+        assertEquals(0, lake.read(Quarantine.SPEC).where(col(Quarantine.RAW).rlike(EMAIL_IN_CLEAR)).count(),
+            "quarantined lines have their emails masked");
+        byFormat.put(format.name(), c);
+      });
+    }
+    assertEquals(byFormat.get("DELTA"), byFormat.get("ICEBERG"), "both formats hold the same rows");
+
+    // A second run for the date finds every file ingested and changes nothing.
+    CliRun again = CliRun.of("ingest", "-c", conf, "-d", DATE);
+    assertEquals(0, again.exitCode(), again.err());
+    inSession(file, TableFormat.DELTA, lake -> {
+      assertEquals(byFormat.get("DELTA"), counts(lake));
+      List<Row> runs = lake.read(JobRuns.SPEC).where("job = 'ingest'").orderBy(JobRuns.STARTED_AT).collectAsList();
+      assertEquals(2, runs.size());
+      assertEquals(0L, runs.get(1).<Long>getAs(JobRuns.ROWS_IN));
+      assertEquals(5L, runs.get(1).<scala.collection.Map<String, Long>>getAs(JobRuns.COUNTS)
+          .get("files.already_ingested").get());
+      assertEquals(runs.get(0).<Long>getAs(JobRuns.ROWS_IN),
+          runs.get(0).<Long>getAs(JobRuns.ROWS_OUT) + runs.get(0).<Long>getAs(JobRuns.ROWS_QUARANTINED)
+              + runs.get(0).<scala.collection.Map<String, Long>>getAs(JobRuns.COUNTS).get("clickstream.duplicates").get()
+              + runs.get(0).<scala.collection.Map<String, Long>>getAs(JobRuns.COUNTS).get("crm.duplicates").get()
+              + runs.get(0).<scala.collection.Map<String, Long>>getAs(JobRuns.COUNTS).get("partner.duplicates").get()
+              + runs.get(0).<scala.collection.Map<String, Long>>getAs(JobRuns.COUNTS).get("thirdparty.duplicates").get()
+              + runs.get(0).<scala.collection.Map<String, Long>>getAs(JobRuns.COUNTS).get("consent.duplicates").get());
+    });
+  }
+
+  private Path landing(String relative, String... lines) throws IOException {
+    Path p = dir.resolve("data/landing").resolve(relative);
+    Files.createDirectories(p.getParent());
+    return Files.writeString(p, String.join("\n", lines) + "\n");
+  }
+
+  @Test
+  void driftIsKeptOrRefusedPerFileAndLaterFilesJoinTheDate() throws IOException {
+    Path file = config();
+    String header = "customer_id,email,phone,first_name,last_name,street,postcode,city,country,birth_date,gender,"
+        + "signup_date,updated_at";
+    landing("crm/dt=" + DATE + "/a.csv", header + ",loyalty_tier",
+        "C1,ann@x.com,07911 123456,Ann,Lee,1 High St,E1 1AA,London,GB,1980-01-01,F,2020-01-01,2025-05-02T01:00:00Z,gold",
+        "C2,bob@x.com,,Bob,Lee,1 High St,E1 1AA,London,GB,1981-01-01,M,2020-01-01,2025-05-02T01:00:00Z,");
+    landing("crm/dt=" + DATE + "/b.csv", "email,phone", "x@y.com,07911 123456");
+    landing("clickstream/dt=" + DATE + "/e.jsonl",
+        "{\"event_id\":\"1\",\"event_time\":\"2025-05-02T10:00:00Z\",\"cookie_id\":\"ck1\",\"event_type\":\"page_view\"}");
+
+    CliRun run = CliRun.of("ingest", "-c", file.toString(), "-d", DATE);
+    assertEquals(1, run.exitCode(), "a failed file makes the run fail: " + run.err());
+    assertTrue(run.err().contains("b.csv: header lacks required column(s) [customer_id, updated_at]"), run.err());
+
+    landing("crm/dt=" + DATE + "/c.csv", header,
+        "C3,cy@x.com,,Cy,Lee,1 High St,E1 1AA,London,GB,1982-01-01,M,2020-01-01,2025-05-02T01:00:00Z");
+    assertEquals(1, CliRun.of("ingest", "-c", file.toString(), "-d", DATE).exitCode(), "b.csv still fails");
+
+    inSession(file, TableFormat.DELTA, lake -> {
+      Map<String, String> status = new LinkedHashMap<>();
+      for (Row r : lake.read(FeedFiles.SPEC).orderBy(FeedFiles.PATH).collectAsList()) {
+        status.put(Path.of(r.<String>getAs(FeedFiles.PATH)).getFileName().toString(), r.getAs(FeedFiles.STATUS));
+      }
+      assertEquals(Map.of("a.csv", "ingested", "b.csv", "failed", "c.csv", "ingested", "e.jsonl", "ingested"), status);
+      Row a = lake.read(FeedFiles.SPEC).where(col(FeedFiles.PATH).endsWith("a.csv")).first();
+      assertEquals(List.of("loyalty_tier"), a.getList(a.fieldIndex(FeedFiles.EXTRA_COLUMNS)));
+      List<Row> tiers = lake.read(RawAttributes.SPEC).where("name = 'loyalty_tier'").collectAsList();
+      assertEquals(List.of("C1=gold"), tiers.stream()
+          .map(r -> r.getAs(RawAttributes.SUBJECT_ID) + "=" + r.getAs(RawAttributes.VALUE)).toList());
+      assertEquals(List.of("C1", "C2", "C3"), lake.read(RawIdentifiers.SPEC).where("id_type = 'customer_id'")
+          .orderBy(RawIdentifiers.ID_VALUE).collectAsList().stream().map(r -> r.<String>getAs(RawIdentifiers.ID_VALUE))
+          .toList(), "a's rows survive the run that added c's, once each");
+      assertEquals(1, lake.read(RawEvents.SPEC).count());
+    });
+  }
+}
