@@ -53,6 +53,7 @@ class SparkSubmitIT {
         "  path_style_access: true",
         "  ssl: false",
         "  credentials_provider: environment",
+        "feed_contracts: " + Path.of(System.getProperty("user.dir")).getParent().resolve("conf/feeds"),
         "generate:",
         "  scale: 0.05",
         ""));
@@ -104,6 +105,14 @@ class SparkSubmitIT {
     Result iceberg = submit("inventory", "--config", conf, "--date", "2025-04-01", "--set", "lake.table_format=iceberg");
     assertEquals(0, iceberg.exitCode(), iceberg.output());
     assertTrue(Files.isDirectory(dir.resolve("data/warehouse/iceberg/audiencelake/landing_files/metadata")));
+
+    // Ingest from the S3 server with the bundled user-agent and phone libraries.
+    Result ingest = submit("ingest", "--config", conf, "--date", "2025-04-01", "--set", "lake.table_format=iceberg");
+    assertEquals(0, ingest.exitCode(), ingest.output());
+    assertTrue(ingest.output().contains("5 landing files for 2025-04-01: 5 to process"), ingest.output());
+    assertTrue(java.util.regex.Pattern.compile("rows read (\\d+) = kept \\d+ \\+ duplicates \\d+ \\+ quarantined [1-9]")
+        .matcher(ingest.output()).find(), ingest.output());
+    assertTrue(Files.isDirectory(dir.resolve("data/warehouse/iceberg/audiencelake/raw_events/metadata")));
   }
 
   @Test
