@@ -52,10 +52,10 @@ import picocli.CommandLine.Spec;
 
 /**
  * Turns the date's landing files into clean lake tables, each file exactly once. Per feed: read
- * lines, parse by the contract, clean, classify each row as kept, duplicate or quarantined, then
- * replace the (date, feed) partition of each raw table with the rows of files processed before
- * plus the new ones, in one commit per table. The manifest is written last, so a run killed midway
- * processes the same files again and gives the same tables.
+ * lines, parse by the contract, clean, classify each row as kept, duplicate or quarantined. Then,
+ * for all feeds at once, replace the (date, feed) partitions of each raw table with the rows of
+ * files processed before plus the new ones, in one commit per table. The manifest is written last,
+ * so a run killed midway processes the same files again and gives the same tables.
  */
 @Command(name = "ingest", mixinStandardHelpOptions = true,
     description = "Clean the date's landing files into raw_events, raw_identifiers, raw_attributes and "
@@ -105,6 +105,7 @@ public final class IngestJob implements Job, Callable<Integer> {
 
     Tally tally = new Tally();
     List<Row> manifestRows = new ArrayList<>();
+    Outputs outputs = new Outputs();
     Map<String, List<LandingFile>> byFeed = plan.process().stream()
         .collect(Collectors.groupingBy(LandingFile::feed, TreeMap::new, Collectors.toList()));
     for (Map.Entry<String, List<LandingFile>> entry : byFeed.entrySet()) {
@@ -114,8 +115,14 @@ public final class IngestJob implements Job, Callable<Integer> {
         entry.getValue().forEach(f -> manifestRows.add(failed(context, f, error, tally)));
         continue;
       }
-      ingestFeed(context, contract, entry.getValue(), tally, manifestRows);
+      ingestFeed(context, contract, entry.getValue(), tally, manifestRows, outputs);
     }
+    if (!outputs.feeds.isEmpty()) {
+      for (TableSpec table : List.of(RawEvents.SPEC, RawAttributes.SPEC, RawIdentifiers.SPEC, Quarantine.SPEC)) {
+        write(context, table, outputs, tally);
+      }
+    }
+    context.spark().catalog().clearCache();
     for (LandingFile f : plan.changed()) {
       manifestRows.add(changed(known.get(f.path())));
     }
@@ -129,6 +136,18 @@ public final class IngestJob implements Job, Callable<Integer> {
     LOG.info("rows read {} = kept {} + duplicates {} + quarantined {}", tally.read, tally.kept, tally.duplicates,
         tally.quarantined);
     return new JobResult(tally.read, tally.kept, tally.quarantined, tally.counts, tally.failures);
+  }
+
+  /** What the feeds of this run produced, per table, written together at the end. */
+  private static final class Outputs {
+    final List<String> feeds = new ArrayList<>();
+    final List<String> files = new ArrayList<>();
+    final Map<String, Dataset<Row>> rows = new LinkedHashMap<>();
+    final Map<String, Long> knownCounts = new LinkedHashMap<>();
+
+    void add(TableSpec table, Dataset<Row> data) {
+      rows.merge(table.name(), data, Dataset::unionByName);
+    }
   }
 
   /** Counts of the whole run. */
@@ -146,7 +165,7 @@ public final class IngestJob implements Job, Callable<Integer> {
   }
 
   private void ingestFeed(JobContext context, FeedContract contract, List<LandingFile> files, Tally tally,
-      List<Row> manifestRows) {
+      List<Row> manifestRows, Outputs outputs) {
     context.step(name(), "read " + contract.id() + " (" + files.size() + " files)");
     Map<String, LandingFile> byPath = new LinkedHashMap<>();
     files.forEach(f -> byPath.put(f.path(), f));
@@ -181,7 +200,6 @@ public final class IngestJob implements Job, Callable<Integer> {
     List<String> good = contract.format() == FeedFormat.JSONL ? List.copyOf(byPath.keySet())
         : List.copyOf(headers.keySet());
     if (good.isEmpty()) {
-      context.spark().catalog().clearCache();
       return;
     }
 
@@ -206,22 +224,21 @@ public final class IngestJob implements Job, Callable<Integer> {
       tally.add(contract.id() + ".quarantined." + r.getString(0), r.getLong(1));
     }
 
-    Map<String, Object> partition = Map.of(RawTables.DT, context.date(), RawTables.FEED, contract.id());
+    outputs.feeds.add(contract.id());
+    outputs.files.addAll(good);
     if (contract.kind() == FeedKind.EVENTS) {
       Dataset<Row> userAgents = contract.event().userAgent() == null
           ? context.spark().createDataFrame(List.of(), UserAgentParser.SCHEMA)
           : UserAgentParser.parse(classified.where(col(FeedOutputs.STATUS).equalTo(FeedOutputs.KEPT))
               .select(col(contract.event().userAgent()))).persist(StorageLevel.MEMORY_AND_DISK());
-      write(context, RawEvents.SPEC, FeedOutputs.events(contract, classified, userAgents, context.date()), good,
-          partition, tally);
+      outputs.add(RawEvents.SPEC, FeedOutputs.events(contract, classified, userAgents, context.date()));
+      outputs.knownCounts.merge(RawEvents.SPEC.name(), perFile.values().stream().mapToLong(n -> n[0]).sum(), Long::sum);
     } else {
-      write(context, RawAttributes.SPEC, FeedOutputs.attributes(contract, classified, context.date()), good,
-          partition, tally);
+      outputs.add(RawAttributes.SPEC, FeedOutputs.attributes(contract, classified, context.date()));
     }
-    write(context, RawIdentifiers.SPEC, FeedOutputs.identifiers(contract, classified, context.date()), good,
-        partition, tally);
-    write(context, Quarantine.SPEC, FeedOutputs.quarantine(contract, classified, context.date()), good, partition,
-        tally);
+    outputs.add(RawIdentifiers.SPEC, FeedOutputs.identifiers(contract, classified, context.date()));
+    outputs.add(Quarantine.SPEC, FeedOutputs.quarantine(contract, classified, context.date()));
+    outputs.knownCounts.merge(Quarantine.SPEC.name(), perFile.values().stream().mapToLong(n -> n[2]).sum(), Long::sum);
 
     for (Map.Entry<String, long[]> e : perFile.entrySet()) {
       long[] n = e.getValue();
@@ -238,29 +255,33 @@ public final class IngestJob implements Job, Callable<Integer> {
       manifestRows.add(manifestRow(context, byPath.get(e.getKey()), FeedFiles.INGESTED, read, n,
           extras.get(e.getKey()), null));
     }
-    context.spark().catalog().clearCache();
   }
 
   /**
-   * Replaces the (date, feed) partition with the rows of earlier runs' files plus {@code rows}, in
-   * one commit: rerunning with the same files gives the same partition, and files ingested before
-   * keep their rows without being read again.
+   * Replaces the (date, feed) partitions of every feed of this run with the rows of earlier runs'
+   * files plus this run's, in one commit per table: rerunning with the same files gives the same
+   * partitions, and files ingested before keep their rows without being read again.
    */
-  private void write(JobContext context, TableSpec table, Dataset<Row> rows, List<String> files,
-      Map<String, Object> partition, Tally tally) {
+  private void write(JobContext context, TableSpec table, Outputs outputs, Tally tally) {
     context.step(name(), "write " + table.name());
+    Dataset<Row> rows = outputs.rows.get(table.name());
+    if (rows == null) {
+      rows = context.spark().createDataFrame(List.of(), table.schema());
+    }
     LakeTables lake = context.lake();
     Dataset<Row> all = rows;
     if (lake.exists(table)) {
       Dataset<Row> earlier = lake.read(table)
           .where(col(RawTables.DT).equalTo(lit(java.sql.Date.valueOf(context.date())))
-              .and(col(RawTables.FEED).equalTo(lit(partition.get(RawTables.FEED))))
-              .and(not(col(RawTables.SOURCE_FILE).isin(files.toArray()))));
+              .and(col(RawTables.FEED).isin(outputs.feeds.toArray()))
+              .and(not(col(RawTables.SOURCE_FILE).isin(outputs.files.toArray()))));
       all = earlier.unionByName(rows);
     }
-    long count = rows.count();
+    // Events and quarantine counts are known from classifying; the others cost one count each.
+    long count = outputs.knownCounts.containsKey(table.name()) ? outputs.knownCounts.get(table.name()) : rows.count();
     // Rebalance lets adaptive execution cut the output into files of a sane size (64 MB by default).
-    lake.overwritePartition(table, all.hint("rebalance"), partition);
+    lake.overwritePartition(table, all.hint("rebalance"),
+        Map.of(RawTables.DT, context.date(), RawTables.FEED, List.copyOf(outputs.feeds)));
     tally.add(table.name() + ".rows", count);
   }
 

@@ -45,8 +45,9 @@ public interface LakeTables {
 
   /**
    * Replaces exactly the rows whose partition columns equal {@code partition} with {@code rows},
-   * atomically. Running it twice with the same rows leaves the same table (idempotent per date).
-   * Every row must belong to that partition.
+   * atomically. A collection as a value stands for any of its values ({@code feed IN (...)}).
+   * Running it twice with the same rows leaves the same table (idempotent per date). Every row must
+   * belong to those partitions.
    */
   void overwritePartition(TableSpec table, Dataset<Row> rows, Map<String, Object> partition);
 

@@ -83,6 +83,19 @@ class LakeTablesTest {
 
   @ParameterizedTest
   @EnumSource(TableFormat.class)
+  void overwriteOfSeveralPartitionsAtOnceLeavesTheOthers(TableFormat format) {
+    LakeTables lake = TestLake.tables(format);
+    TableSpec table = spec("several_" + format.name().toLowerCase());
+    LocalDate d3 = LocalDate.of(2024, 6, 3);
+    lake.overwritePartition(table, rows(D1, "a", 1), Map.of("dt", D1));
+    lake.overwritePartition(table, rows(D2, "b", 2), Map.of("dt", D2));
+    lake.overwritePartition(table, rows(d3, "c", 3), Map.of("dt", d3));
+    lake.overwritePartition(table, rows(D1, "x", 10).union(rows(d3, "y", 30)), Map.of("dt", List.of(D1, d3)));
+    assertEquals(List.of("x=10@2024-06-01", "b=2@2024-06-02", "y=30@2024-06-03"), contents(lake.read(table)));
+  }
+
+  @ParameterizedTest
+  @EnumSource(TableFormat.class)
   void overwriteRefusesRowsOfAnotherPartitionAndKeepsTheTable(TableFormat format) {
     LakeTables lake = TestLake.tables(format);
     TableSpec table = spec("guarded_" + format.name().toLowerCase());
