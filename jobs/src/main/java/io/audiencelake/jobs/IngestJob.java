@@ -169,43 +169,54 @@ public final class IngestJob implements Job, Callable<Integer> {
     context.step(name(), "read " + contract.id() + " (" + files.size() + " files)");
     Map<String, LandingFile> byPath = new LinkedHashMap<>();
     files.forEach(f -> byPath.put(f.path(), f));
-    Dataset<Row> lines = FeedLines.read(context.spark(), List.copyOf(byPath.keySet()));
-
     Map<String, List<String>> headers = new LinkedHashMap<>();
     Map<String, List<String>> extras = new LinkedHashMap<>();
-    if (contract.format() != FeedFormat.JSONL && contract.header()) {
-      // One line per file comes back to the driver.
-      for (Row r : lines.where(col(FeedLines.LINE).equalTo(1)).select(FeedLines.FILE, FeedLines.TEXT).collectAsList()) {
-        List<String> header = FeedParser.headerFields(contract, r.getString(1));
-        List<String> missing = FeedParser.missingRequired(contract, header);
-        if (!missing.isEmpty()) {
-          manifestRows.add(failed(context, byPath.get(r.getString(0)),
-              "header lacks required column(s) " + missing + " of " + contract.source(), tally));
+    Dataset<Row> parsed = null;
+    List<String> good = new ArrayList<>();
+    if (contract.format() == FeedFormat.PARQUET) {
+      // Files are grouped by schema, like delimited files by header; reading a schema reads a footer.
+      Map<List<String>, List<String>> bySchema = new LinkedHashMap<>();
+      for (String path : byPath.keySet()) {
+        List<String> fields = List.of(context.spark().read().parquet(path).schema().fieldNames());
+        bySchema.computeIfAbsent(fields, f -> new ArrayList<>()).add(path);
+      }
+      for (Map.Entry<List<String>, List<String>> group : bySchema.entrySet()) {
+        if (!admit(context, contract, group.getKey(), group.getValue(), byPath, extras, manifestRows, tally)) {
           continue;
         }
-        headers.put(r.getString(0), header);
-        List<String> extra = FeedParser.extraColumns(contract, header);
-        if (!extra.isEmpty()) {
-          extras.put(r.getString(0), extra);
-          LOG.warn("{}: columns {} are not in the contract; kept in attributes", r.getString(0), extra);
-        }
+        Dataset<Row> part = FeedParser.parse(contract, FeedLines.readParquet(context.spark(), group.getValue()), Map.of());
+        parsed = parsed == null ? part : parsed.unionByName(part);
+        good.addAll(group.getValue());
       }
-      for (String path : byPath.keySet()) {
-        if (!headers.containsKey(path) && manifestRows.stream().noneMatch(m -> m.getString(0).equals(path))) {
-          manifestRows.add(failed(context, byPath.get(path), "empty file: no header line", tally));
+    } else {
+      Dataset<Row> lines = FeedLines.read(context.spark(), List.copyOf(byPath.keySet()));
+      if (contract.format().delimited() && contract.header()) {
+        // One line per file comes back to the driver.
+        for (Row r : lines.where(col(FeedLines.LINE).equalTo(1)).select(FeedLines.FILE, FeedLines.TEXT)
+            .collectAsList()) {
+          List<String> header = FeedParser.headerFields(contract, r.getString(1));
+          if (admit(context, contract, header, List.of(r.getString(0)), byPath, extras, manifestRows, tally)) {
+            headers.put(r.getString(0), header);
+          }
         }
+        for (String path : byPath.keySet()) {
+          if (!headers.containsKey(path) && manifestRows.stream().noneMatch(m -> m.getString(0).equals(path))) {
+            manifestRows.add(failed(context, byPath.get(path), "empty file: no header line", tally));
+          }
+        }
+        lines = lines.where(col(FeedLines.FILE).isin(headers.keySet().toArray()));
+        good.addAll(headers.keySet());
+      } else {
+        good.addAll(byPath.keySet());
       }
-      lines = lines.where(col(FeedLines.FILE).isin(headers.keySet().toArray()));
+      parsed = FeedParser.parse(contract, lines, headers);
     }
-    List<String> good = contract.format() == FeedFormat.JSONL ? List.copyOf(byPath.keySet())
-        : List.copyOf(headers.keySet());
     if (good.isEmpty()) {
       return;
     }
 
     context.step(name(), "clean " + contract.id());
-    Dataset<Row> classified = FeedOutputs.classify(contract,
-        FeedCleaner.clean(contract, FeedParser.parse(contract, lines, headers), context.date()))
+    Dataset<Row> classified = FeedOutputs.classify(contract, FeedCleaner.clean(contract, parsed, context.date()))
         .persist(StorageLevel.MEMORY_AND_DISK());
 
     Map<String, long[]> perFile = new LinkedHashMap<>();
@@ -255,6 +266,26 @@ public final class IngestJob implements Job, Callable<Integer> {
       manifestRows.add(manifestRow(context, byPath.get(e.getKey()), FeedFiles.INGESTED, read, n,
           extras.get(e.getKey()), null));
     }
+  }
+
+  /**
+   * Checks the columns some files have (a header, a Parquet schema): a required column missing fails
+   * those files; unknown columns are reported and kept. Returns whether the files go on.
+   */
+  private boolean admit(JobContext context, FeedContract contract, List<String> columns, List<String> files,
+      Map<String, LandingFile> byPath, Map<String, List<String>> extras, List<Row> manifestRows, Tally tally) {
+    List<String> missing = FeedParser.missingRequired(contract, columns);
+    if (!missing.isEmpty()) {
+      files.forEach(f -> manifestRows.add(failed(context, byPath.get(f),
+          "lacks required column(s) " + missing + " of " + contract.source(), tally)));
+      return false;
+    }
+    List<String> extra = FeedParser.extraColumns(contract, columns);
+    if (!extra.isEmpty()) {
+      files.forEach(f -> extras.put(f, extra));
+      LOG.warn("{}: columns {} are not in the contract; kept as attributes", files, extra);
+    }
+    return true;
   }
 
   /**

@@ -171,7 +171,7 @@ class IngestJobTest {
 
     CliRun run = CliRun.of("ingest", "-c", file.toString(), "-d", DATE);
     assertEquals(1, run.exitCode(), "a failed file makes the run fail: " + run.err());
-    assertTrue(run.err().contains("b.csv: header lacks required column(s) [customer_id, updated_at]"), run.err());
+    assertTrue(run.err().contains("b.csv: lacks required column(s) [customer_id, updated_at]"), run.err());
 
     landing("crm/dt=" + DATE + "/c.csv", header,
         "C3,cy@x.com,,Cy,Lee,1 High St,E1 1AA,London,GB,1982-01-01,M,2020-01-01,2025-05-02T01:00:00Z");
@@ -192,6 +192,56 @@ class IngestJobTest {
           .orderBy(RawIdentifiers.ID_VALUE).collectAsList().stream().map(r -> r.<String>getAs(RawIdentifiers.ID_VALUE))
           .toList(), "a's rows survive the run that added c's, once each");
       assertEquals(1, lake.read(RawEvents.SPEC).count());
+    });
+  }
+
+  @Test
+  void parquetFilesAreIngestedByColumnNameAndOneWithoutARequiredColumnFails() throws IOException {
+    Path contracts = Files.createDirectories(dir.resolve("contracts"));
+    Files.writeString(contracts.resolve("loyalty.yaml"), String.join("\n",
+        "feed: loyalty", "party: first", "format: parquet", "kind: records", "timestamp: updated_at",
+        "dedupe_key: [customer_id]",
+        "columns:",
+        "  - {name: customer_id, type: string, required: true}",
+        "  - {name: email, type: string, pii: true}",
+        "  - {name: points, type: int}",
+        "  - {name: updated_at, type: timestamp, required: true}",
+        "identifiers: [{column: customer_id, type: customer_id}, {column: email, type: email}]",
+        "attributes: {subject: customer_id, columns: [points]}", ""));
+    Path file = config();
+    Files.writeString(file, Files.readString(file).replaceAll("feed_contracts: .*", "feed_contracts: " + contracts));
+    Path landing = dir.resolve("data/landing/loyalty/dt=" + DATE);
+    inSession(file, TableFormat.DELTA, lake -> {
+      SparkSession spark = SparkSession.active();
+      spark.sql("SELECT 'L1' AS customer_id, ' Ann@X.com ' AS email, 40 AS points, "
+              + "TIMESTAMP'2025-05-02 01:00:00' AS updated_at, 'gold' AS tier "
+              + "UNION ALL SELECT 'L2', 'not-an-email', 5, TIMESTAMP'2025-05-02 02:00:00', 'silver'")
+          .coalesce(1).write().parquet(landing.resolve("good").toString());
+      spark.sql("SELECT 'x@y.com' AS email, 1 AS points").coalesce(1).write().parquet(landing.resolve("bad").toString());
+    });
+    // Spark wrote folders; landing files sit directly in the date folder.
+    for (String name : List.of("good", "bad")) {
+      try (var parts = Files.list(landing.resolve(name))) {
+        Path part = parts.filter(p -> p.getFileName().toString().endsWith(".parquet")).findFirst().orElseThrow();
+        Files.move(part, landing.resolve(name + ".parquet"));
+      }
+      try (var rest = Files.walk(landing.resolve(name))) {
+        rest.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
+    }
+    CliRun run = CliRun.of("ingest", "-c", file.toString(), "-d", DATE);
+    assertEquals(1, run.exitCode(), run.err());
+    assertTrue(run.err().contains("bad.parquet: lacks required column(s) [customer_id, updated_at]"), run.err());
+    inSession(file, TableFormat.DELTA, lake -> {
+      Row good = lake.read(FeedFiles.SPEC).where(col(FeedFiles.PATH).endsWith("good.parquet")).first();
+      assertEquals(List.of(2L, 1L, 1L), List.of(good.<Long>getAs(FeedFiles.ROWS_READ), good.<Long>getAs(FeedFiles.ROWS_KEPT),
+          good.<Long>getAs(FeedFiles.ROWS_QUARANTINED)));
+      Row q = lake.read(Quarantine.SPEC).first();
+      assertEquals("invalid_email:email", q.getAs(Quarantine.REASON));
+      assertEquals(2L, q.<Long>getAs(io.audiencelake.common.feeds.RawTables.LINE_NUMBER), "rows are numbered within their file");
+      assertEquals(List.of("points=40", "tier=gold"), lake.read(RawAttributes.SPEC).orderBy(RawAttributes.NAME)
+          .collectAsList().stream().map(r -> r.getAs(RawAttributes.NAME) + "=" + r.getAs(RawAttributes.VALUE)).toList());
+      assertEquals(1, lake.read(RawIdentifiers.SPEC).where("id_type = 'email' and id_value rlike '^[0-9a-f]{64}$'").count());
     });
   }
 }

@@ -76,7 +76,7 @@ public final class FeedContracts {
     if (format == null && !root.has("format")) {
       root.problem("format", "is required: one of " + ConfigNode.enumNames(FeedFormat.class));
     }
-    boolean header = root.bool("header", format != FeedFormat.JSONL);
+    boolean header = root.bool("header", format == null || format.delimited());
     String delimiterText = root.string("delimiter", format == FeedFormat.TSV ? "\t" : ",");
     if (delimiterText.length() != 1) {
       root.problem("delimiter", "expected one character, got '" + delimiterText + "'");

@@ -4,5 +4,12 @@ package io.audiencelake.common.feeds;
 public enum FeedFormat {
   CSV,
   TSV,
-  JSONL
+  JSONL,
+  /** Typed columns; a row's "line" is its position in the file and its text the row as JSON. */
+  PARQUET;
+
+  /** Whether the format has a header line naming the columns. */
+  public boolean delimited() {
+    return this == CSV || this == TSV;
+  }
 }

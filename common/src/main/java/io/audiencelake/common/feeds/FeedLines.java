@@ -6,10 +6,13 @@ import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.monotonically_increasing_id;
+import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.to_json;
 
 import io.audiencelake.common.storage.LandingInventory;
 import java.util.List;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -31,6 +34,8 @@ public final class FeedLines {
   public static final String FILE = "source_file";
   public static final String LINE = "line_number";
   public static final String TEXT = "value";
+  /** Parquet only: the row's columns as text. */
+  public static final String RECORD = "_record";
   private static final String BLOCK = "_block_start";
   private static final String ID = "_id";
 
@@ -47,6 +52,22 @@ public final class FeedLines {
     return numbered(raw.persist(StorageLevel.MEMORY_AND_DISK()));
   }
 
+  /**
+   * Reads Parquet files whose schemas are alike; each row becomes a "line": its position in its
+   * file, its text the row as JSON, and every column as text in {@value #RECORD} (a struct).
+   */
+  public static Dataset<Row> readParquet(SparkSession spark, List<String> paths) {
+    Dataset<Row> data = spark.read().parquet(paths.toArray(String[]::new));
+    List<Column> asText = new java.util.ArrayList<>();
+    for (String c : data.columns()) {
+      asText.add(col("`" + c + "`").cast(org.apache.spark.sql.types.DataTypes.StringType).as(c));
+    }
+    Dataset<Row> raw = data.select(to_json(struct(col("*"))).as(TEXT), struct(asText.toArray(Column[]::new)).as(RECORD),
+        LandingInventory.canonical(col("_metadata.file_path")).as(FILE),
+        col("_metadata.file_block_start").as(BLOCK), monotonically_increasing_id().as(ID));
+    return numbered(raw.persist(StorageLevel.MEMORY_AND_DISK()));
+  }
+
   /** Adds line numbers from split starts and ids; one row per split is aggregated, then broadcast. */
   static Dataset<Row> numbered(Dataset<Row> raw) {
     Dataset<Row> blocks = raw.groupBy(col(FILE), col(BLOCK))
@@ -54,7 +75,13 @@ public final class FeedLines {
         .withColumn("_before", sum(col("_lines")).over(Window.partitionBy(col(FILE)).orderBy(col(BLOCK))
             .rowsBetween(Window.unboundedPreceding(), -1)))
         .na().fill(0L, new String[] {"_before"});
-    return raw.join(broadcast(blocks), new String[] {FILE, BLOCK})
-        .select(col(FILE), col("_before").plus(col(ID)).minus(col("_first_id")).plus(lit(1L)).as(LINE), col(TEXT));
+    List<Column> out = new java.util.ArrayList<>(List.of(col(FILE),
+        col("_before").plus(col(ID)).minus(col("_first_id")).plus(lit(1L)).as(LINE), col(TEXT)));
+    for (String c : raw.columns()) {
+      if (!List.of(FILE, TEXT, BLOCK, ID).contains(c)) {
+        out.add(col(c));
+      }
+    }
+    return raw.join(broadcast(blocks), new String[] {FILE, BLOCK}).select(out.toArray(Column[]::new));
   }
 }

@@ -71,7 +71,31 @@ public final class FeedParser {
    * {@link FeedLines#FILE}); it is ignored for JSON lines.
    */
   public static Dataset<Row> parse(FeedContract contract, Dataset<Row> lines, Map<String, List<String>> headers) {
-    return contract.format() == FeedFormat.JSONL ? json(contract, lines) : delimited(contract, lines, headers);
+    return switch (contract.format()) {
+      case JSONL -> json(contract, lines);
+      case PARQUET -> parquet(contract, lines);
+      case CSV, TSV -> delimited(contract, lines, headers);
+    };
+  }
+
+  /** Rows of {@link FeedLines#readParquet}: columns by name, the unknown ones as extras; never malformed. */
+  private static Dataset<Row> parquet(FeedContract contract, Dataset<Row> rows) {
+    StructType record = (StructType) rows.schema().apply(FeedLines.RECORD).dataType();
+    List<String> present = List.of(record.fieldNames());
+    List<Column> out = base();
+    for (String c : contract.columnNames()) {
+      out.add(present.contains(c) ? col(FeedLines.RECORD + ".`" + c + "`").as(c)
+          : lit(null).cast(DataTypes.StringType).as(c));
+    }
+    out.add(lit(false).as(MALFORMED));
+    List<Column> extras = new ArrayList<>();
+    for (String extra : extraColumns(contract, present)) {
+      extras.add(lit(extra));
+      extras.add(col(FeedLines.RECORD + ".`" + extra + "`"));
+    }
+    out.add(extras.isEmpty() ? lit(null).cast(TEXT_MAP).as(EXTRA)
+        : org.apache.spark.sql.functions.map(extras.toArray(Column[]::new)).as(EXTRA));
+    return rows.select(out.toArray(Column[]::new));
   }
 
   private static Dataset<Row> json(FeedContract contract, Dataset<Row> lines) {
