@@ -345,13 +345,16 @@ public final class IngestJob implements Job, Callable<Integer> {
         Timestamp.from(Instant.now()), null);
   }
 
-  /** The manifest row of a changed file keeps what was ingested and notes the change. */
+  /** The manifest row of a changed file keeps what was ingested and notes when the change was first seen. */
   private static Row changed(Row old) {
     Object[] values = new Object[old.length()];
     for (int i = 0; i < values.length; i++) {
       values[i] = old.get(i);
     }
-    values[old.fieldIndex(FeedFiles.CHANGE_DETECTED_AT)] = Timestamp.from(Instant.now());
+    int detected = old.fieldIndex(FeedFiles.CHANGE_DETECTED_AT);
+    if (values[detected] == null) {
+      values[detected] = Timestamp.from(Instant.now());
+    }
     return RowFactory.create(values);
   }
 

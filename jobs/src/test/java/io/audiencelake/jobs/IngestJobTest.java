@@ -35,22 +35,7 @@ class IngestJobTest {
   @TempDir Path dir;
 
   private Path config() throws IOException {
-    Path conf = Path.of(System.getProperty("user.dir")).getParent().resolve("conf/feeds");
-    return Files.writeString(dir.resolve("env.yaml"), String.join("\n",
-        "spark:",
-        "  master: local[2]",
-        "  console_progress: false",
-        "  conf:",
-        "    spark.sql.shuffle.partitions: 2",
-        "    spark.databricks.delta.snapshotPartitions: 2",
-        "    spark.driver.bindAddress: 127.0.0.1",
-        "    spark.driver.host: 127.0.0.1",
-        "paths:",
-        "  root: data",
-        "feed_contracts: " + conf,
-        "generate:",
-        "  scale: 0.05",
-        ""));
+    return TestConfigs.local(dir);
   }
 
   private void inSession(Path file, TableFormat format, Consumer<LakeTables> check) {
@@ -209,7 +194,8 @@ class IngestJobTest {
         "identifiers: [{column: customer_id, type: customer_id}, {column: email, type: email}]",
         "attributes: {subject: customer_id, columns: [points]}", ""));
     Path file = config();
-    Files.writeString(file, Files.readString(file).replaceAll("feed_contracts: .*", "feed_contracts: " + contracts));
+    Files.writeString(file, Files.readString(file).replace("feed_contracts: " + TestConfigs.shippedContracts(),
+        "feed_contracts: " + contracts));
     Path landing = dir.resolve("data/landing/loyalty/dt=" + DATE);
     inSession(file, TableFormat.DELTA, lake -> {
       SparkSession spark = SparkSession.active();

@@ -24,20 +24,7 @@ class JobsEndToEndTest {
   @TempDir Path dir;
 
   private Path config() throws IOException {
-    return Files.writeString(dir.resolve("env.yaml"), String.join("\n",
-        "spark:",
-        "  master: local[2]",
-        "  console_progress: false",
-        "  conf:",
-        "    spark.sql.shuffle.partitions: 2",
-        "    spark.databricks.delta.snapshotPartitions: 2",
-        "    spark.driver.bindAddress: 127.0.0.1",
-        "    spark.driver.host: 127.0.0.1",
-        "paths:",
-        "  root: data",
-        "generate:",
-        "  scale: 0.05",
-        ""));
+    return TestConfigs.local(dir);
   }
 
   @Test

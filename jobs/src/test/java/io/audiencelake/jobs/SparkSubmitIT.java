@@ -53,7 +53,7 @@ class SparkSubmitIT {
         "  path_style_access: true",
         "  ssl: false",
         "  credentials_provider: environment",
-        "feed_contracts: " + Path.of(System.getProperty("user.dir")).getParent().resolve("conf/feeds"),
+        "feed_contracts: " + TestConfigs.shippedContracts(),
         "generate:",
         "  scale: 0.05",
         ""));

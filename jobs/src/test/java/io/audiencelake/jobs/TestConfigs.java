@@ -1,0 +1,38 @@
+package io.audiencelake.jobs;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/** Environment files for job tests: small local Spark, data under the test's folder, shipped contracts. */
+final class TestConfigs {
+  private TestConfigs() {}
+
+  /** Writes {@code dir/env.yaml}; {@code extra} lines are appended (top-level keys). */
+  static Path local(Path dir, String... extra) throws IOException {
+    List<String> lines = new ArrayList<>(List.of(
+        "spark:",
+        "  master: local[2]",
+        "  console_progress: false",
+        "  conf:",
+        "    spark.sql.shuffle.partitions: 2",
+        "    spark.databricks.delta.snapshotPartitions: 2",
+        "    spark.driver.bindAddress: 127.0.0.1",
+        "    spark.driver.host: 127.0.0.1",
+        "paths:",
+        "  root: data",
+        "feed_contracts: " + shippedContracts(),
+        "generate:",
+        "  scale: 0.05"));
+    lines.addAll(Arrays.asList(extra));
+    lines.add("");
+    return Files.writeString(dir.resolve("env.yaml"), String.join("\n", lines));
+  }
+
+  static Path shippedContracts() {
+    return Path.of(System.getProperty("user.dir")).getParent().resolve("conf/feeds");
+  }
+}
