@@ -16,7 +16,6 @@ import static org.apache.spark.sql.functions.when;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -131,11 +130,5 @@ public final class FeedCleaner {
         yield c.zone().equals("UTC") ? ts : to_utc_timestamp(ts, c.zone());
       }
     };
-  }
-
-  /** Lower-case reason kinds, without the column (for counts per reason). */
-  public static String reasonKind(String reason) {
-    int colon = reason.indexOf(':');
-    return (colon < 0 ? reason : reason.substring(0, colon)).toLowerCase(Locale.ROOT);
   }
 }
