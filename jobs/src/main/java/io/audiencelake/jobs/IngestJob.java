@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.element_at;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.regexp_extract;
+import static org.apache.spark.sql.functions.when;
 
 import io.audiencelake.common.config.AppConfig;
 import io.audiencelake.common.config.ConfigException;
@@ -38,6 +39,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -221,18 +223,20 @@ public final class IngestJob implements Job, Callable<Integer> {
 
     Map<String, long[]> perFile = new LinkedHashMap<>();
     good.forEach(p -> perFile.put(p, new long[3]));
-    for (Row r : classified.groupBy(FeedLines.FILE, FeedOutputs.STATUS).count().collectAsList()) {
+    // One aggregation gives both the per-file balance and the quarantine reasons (bounded: files x reasons).
+    Column reasonKind = regexp_extract(element_at(col(FeedCleaner.PROBLEMS), 1), "^[a-z_]+", 0);
+    for (Row r : classified.groupBy(col(FeedLines.FILE), col(FeedOutputs.STATUS),
+            when(col(FeedOutputs.STATUS).equalTo(FeedOutputs.QUARANTINED), reasonKind).as("kind"))
+        .count().collectAsList()) {
       int slot = switch (r.getString(1)) {
         case FeedOutputs.KEPT -> 0;
         case FeedOutputs.DUPLICATE -> 1;
         default -> 2;
       };
-      perFile.get(r.getString(0))[slot] = r.getLong(2);
-    }
-    for (Row r : classified.where(col(FeedOutputs.STATUS).equalTo(FeedOutputs.QUARANTINED))
-        .groupBy(regexp_extract(element_at(col(FeedCleaner.PROBLEMS), 1), "^[a-z_]+", 0).as("kind"))
-        .count().collectAsList()) {
-      tally.add(contract.id() + ".quarantined." + r.getString(0), r.getLong(1));
+      perFile.get(r.getString(0))[slot] += r.getLong(3);
+      if (slot == 2) {
+        tally.add(contract.id() + ".quarantined." + r.getString(2), r.getLong(3));
+      }
     }
 
     outputs.feeds.add(contract.id());
@@ -294,11 +298,12 @@ public final class IngestJob implements Job, Callable<Integer> {
    * partitions, and files ingested before keep their rows without being read again.
    */
   private void write(JobContext context, TableSpec table, Outputs outputs, Tally tally) {
-    context.step(name(), "write " + table.name());
     Dataset<Row> rows = outputs.rows.get(table.name());
     if (rows == null) {
-      rows = context.spark().createDataFrame(List.of(), table.schema());
+      // No feed of this run writes this table (e.g. raw_events when only record feeds arrived).
+      return;
     }
+    context.step(name(), "write " + table.name());
     LakeTables lake = context.lake();
     Dataset<Row> all = rows;
     if (lake.exists(table)) {
@@ -323,10 +328,7 @@ public final class IngestJob implements Job, Callable<Integer> {
       return rows;
     }
     for (Row r : context.lake().read(FeedFiles.SPEC)
-        .where(col(FeedFiles.PATH).isin(files.stream().map(LandingFile::path).toArray()))
-        .select(FeedFiles.SPEC.schema().fieldNames()[0], java.util.Arrays.copyOfRange(
-            FeedFiles.SPEC.schema().fieldNames(), 1, FeedFiles.SPEC.schema().fieldNames().length))
-        .collectAsList()) {
+        .where(col(FeedFiles.PATH).isin(files.stream().map(LandingFile::path).toArray())).collectAsList()) {
       rows.put(r.getAs(FeedFiles.PATH), r);
     }
     return rows;

@@ -60,8 +60,8 @@ public final class LandingInventory {
     Column compression = when(col(LandingFiles.PATH).endsWith(".gz"), lit("gzip"))
         .when(col(LandingFiles.PATH).endsWith(".bz2"), lit("bzip2"))
         .otherwise(lit("none"));
-    Dataset<Row> files = listed.withColumn(LandingFiles.PATH, canonical(col(LandingFiles.PATH)));
-    return files.join(counts, files.col(LandingFiles.PATH).equalTo(counts.col(LINE_FILE)), "left")
+    // Listed paths are canonical already (LandingArea); Spark's file names are made so here.
+    return listed.join(counts, listed.col(LandingFiles.PATH).equalTo(counts.col(LINE_FILE)), "left")
         .select(col(LandingFiles.FEED), col(LandingFiles.PATH), col(LandingFiles.BYTES),
             col(LandingFiles.MODIFIED_AT), compression.as(LandingFiles.COMPRESSION),
             coalesce(col(LandingFiles.LINES), lit(0L)).as(LandingFiles.LINES),
