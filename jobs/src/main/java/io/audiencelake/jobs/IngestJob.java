@@ -10,6 +10,7 @@ import static org.apache.spark.sql.functions.when;
 import io.audiencelake.common.config.AppConfig;
 import io.audiencelake.common.config.ConfigException;
 import io.audiencelake.common.feeds.FeedCleaner;
+import io.audiencelake.common.feeds.FeedColumn;
 import io.audiencelake.common.feeds.FeedContract;
 import io.audiencelake.common.feeds.FeedContracts;
 import io.audiencelake.common.feeds.FeedFiles;
@@ -84,6 +85,12 @@ public final class IngestJob implements Job, Callable<Integer> {
     if (feed != null && !contracts.containsKey(feed)) {
       throw new ConfigException("--feed " + feed + ": no contract " + config.feedContracts().resolve(feed + ".yaml")
           + "; expected one of " + contracts.keySet());
+    }
+    List<String> encoded = contracts.values().stream()
+        .filter(c -> c.columns().stream().anyMatch(FeedColumn::similarity)).map(FeedContract::id).toList();
+    if (!encoded.isEmpty() && config.privacy().linkageKey().isBlank()) {
+      throw new ConfigException(config.source() + ": privacy.linkage_key: is required because feeds " + encoded
+          + " keep q-gram encodings (expected a secret, e.g. ${AUDIENCELAKE_LINKAGE_KEY})");
     }
   }
 
@@ -249,7 +256,8 @@ public final class IngestJob implements Job, Callable<Integer> {
       outputs.add(RawEvents.SPEC, FeedOutputs.events(contract, classified, userAgents, context.date()));
       outputs.knownCounts.merge(RawEvents.SPEC.name(), perFile.values().stream().mapToLong(n -> n[0]).sum(), Long::sum);
     } else {
-      outputs.add(RawAttributes.SPEC, FeedOutputs.attributes(contract, classified, context.date()));
+      outputs.add(RawAttributes.SPEC, FeedOutputs.attributes(contract, classified, context.date(),
+          context.config().privacy().linkageKey()));
     }
     outputs.add(RawIdentifiers.SPEC, FeedOutputs.identifiers(contract, classified, context.date()));
     outputs.add(Quarantine.SPEC, FeedOutputs.quarantine(contract, classified, context.date()));

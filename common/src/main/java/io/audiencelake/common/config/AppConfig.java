@@ -8,6 +8,7 @@ import java.util.Map;
  * @param source the file it came from, for messages
  * @param hadoop further Hadoop settings (e.g. {@code fs.s3a.connection.maximum}), passed through
  * @param feedContracts the folder of feed contracts ({@code <feed>.yaml} each)
+ * @param identityRules the identity job's rules file
  */
 public record AppConfig(
     String source,
@@ -18,13 +19,16 @@ public record AppConfig(
     S3Settings s3,
     Map<String, String> hadoop,
     GeneratorSettings generate,
-    java.nio.file.Path feedContracts) {
+    java.nio.file.Path feedContracts,
+    PrivacySettings privacy,
+    java.nio.file.Path identityRules) {
 
   public AppConfig {
     hadoop = Map.copyOf(hadoop);
   }
 
   public AppConfig withLake(LakeSettings newLake) {
-    return new AppConfig(source, environment, spark, paths, newLake, s3, hadoop, generate, feedContracts);
+    return new AppConfig(source, environment, spark, paths, newLake, s3, hadoop, generate, feedContracts, privacy,
+        identityRules);
   }
 }

@@ -38,9 +38,14 @@ public final class AppConfigLoader {
     Map<String, String> hadoop = root.stringMap("hadoop");
     GeneratorSettings generate = generate(root.object("generate"));
     Path contracts = base.resolve(root.string("feed_contracts", "feeds")).normalize();
+    ConfigNode privacyNode = root.object("privacy");
+    PrivacySettings privacy = new PrivacySettings(privacyNode.string("linkage_key", ""));
+    privacyNode.rejectUnknownKeys();
+    Path identity = base.resolve(root.string("identity_rules", "identity.yaml")).normalize();
     root.rejectUnknownKeys();
     problems.throwIfAny();
-    return new AppConfig(file.toString(), env, spark, paths, lake, s3, hadoop, generate, contracts);
+    return new AppConfig(file.toString(), env, spark, paths, lake, s3, hadoop, generate, contracts, privacy,
+        identity);
   }
 
   private static SparkSettings spark(ConfigNode node) {

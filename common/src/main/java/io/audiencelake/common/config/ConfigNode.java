@@ -268,6 +268,15 @@ public final class ConfigNode {
     return value;
   }
 
+  /** The keys of this mapping in file order (none when absent); the caller reads each. */
+  public Set<String> keys() {
+    Set<String> out = new java.util.LinkedHashSet<>();
+    if (node != null && node.isObject()) {
+      node.fieldNames().forEachRemaining(out::add);
+    }
+    return out;
+  }
+
   /** Reports every key of this mapping that no reader asked for. */
   public void rejectUnknownKeys() {
     if (!node.isObject()) {

@@ -215,8 +215,12 @@ public final class FeedContracts {
       if ((n.has("format") || n.has("zone")) && type != ColumnType.DATE && type != ColumnType.TIMESTAMP) {
         n.problem("format", "only date and timestamp columns take a format or zone");
       }
+      boolean similarity = n.bool("similarity", false);
+      if (similarity && type != ColumnType.STRING) {
+        n.problem("similarity", "only string columns have a q-gram encoding, '" + name + "' is " + type.name().toLowerCase());
+      }
       n.rejectUnknownKeys();
-      out.add(new FeedColumn(name, type, required, pii, format, zone));
+      out.add(new FeedColumn(name, type, required, pii, format, zone, similarity));
     }
     return out;
   }

@@ -176,8 +176,12 @@ public final class FeedOutputs {
         .select(out.toArray(Column[]::new));
   }
 
-  /** Rows for {@code raw_attributes}: named columns, or name/value pairs, of each kept row's subject. */
-  public static Dataset<Row> attributes(FeedContract contract, Dataset<Row> classified, LocalDate dt) {
+  /**
+   * Rows for {@code raw_attributes}: named columns, or name/value pairs, of each kept row's subject;
+   * a named column marked {@code similarity} also gets its q-gram encoding under {@code <name>.qgrams}.
+   */
+  public static Dataset<Row> attributes(FeedContract contract, Dataset<Row> classified, LocalDate dt,
+      String linkageKey) {
     AttributeFields a = contract.attributes();
     List<Column> values = new ArrayList<>();
     if (a.longFormat()) {
@@ -186,7 +190,12 @@ public final class FeedOutputs {
           text(value).as("v")));
     } else {
       for (String name : a.columns()) {
-        values.add(struct(lit(a.namePrefix() + name).as("n"), text(contract.column(name).orElseThrow()).as("v")));
+        FeedColumn c = contract.column(name).orElseThrow();
+        values.add(struct(lit(a.namePrefix() + name).as("n"), text(c).as("v")));
+        if (c.similarity()) {
+          values.add(struct(lit(a.namePrefix() + name + FeedColumn.QGRAMS_SUFFIX).as("n"),
+              QGramEncoding.encode(Normalise.column(name), linkageKey).as("v")));
+        }
       }
     }
     // Columns the contract does not know (schema drift) are attributes too, under their own names.

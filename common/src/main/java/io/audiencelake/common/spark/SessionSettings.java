@@ -26,6 +26,8 @@ public final class SessionSettings {
     s.put("spark.ui.enabled", Boolean.toString(config.spark().ui()));
     s.put("spark.ui.showConsoleProgress", Boolean.toString(config.spark().consoleProgress()));
     s.put("spark.sql.shuffle.partitions", "8");
+    // Iterative jobs (identity's label propagation) build deep plans; their text is for the UI only.
+    s.put("spark.sql.maxPlanStringLength", "200000");
     s3a(config.s3()).forEach((k, v) -> s.put("spark.hadoop." + k, v));
     config.hadoop().forEach((k, v) -> s.put("spark.hadoop." + k, v));
     s.putAll(config.spark().conf());

@@ -1,6 +1,7 @@
 package io.audiencelake.common.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -133,8 +134,12 @@ class AppConfigLoaderTest {
     Path conf = Path.of(System.getProperty("user.dir")).getParent().resolve("conf");
     AppConfig local = new AppConfigLoader(name -> null).load(conf.resolve("local.yaml"), List.of());
     assertEquals(conf.getParent().resolve("local-data").toString(), local.paths().root());
-    AppConfig cluster = new AppConfigLoader(Map.of("AUDIENCELAKE_BUCKET", "acme-dmp")::get)
-        .load(conf.resolve("cluster-example.yaml"), List.of());
+    assertTrue(local.privacy().linkageKey().length() > 0);
+    assertEquals(conf.resolve("identity.yaml"), local.identityRules());
+    AppConfig cluster = new AppConfigLoader(Map.of("AUDIENCELAKE_BUCKET", "acme-dmp",
+        "AUDIENCELAKE_LINKAGE_KEY", "s3cr3t-linkage")::get).load(conf.resolve("cluster-example.yaml"), List.of());
+    assertEquals("s3cr3t-linkage", cluster.privacy().linkageKey());
+    assertFalse(cluster.toString().contains("s3cr3t-linkage"), "the key is never printed");
     assertTrue(cluster.paths().landing().startsWith("s3a://acme-dmp/"), cluster.paths().landing());
     assertNull(cluster.spark().master());
   }

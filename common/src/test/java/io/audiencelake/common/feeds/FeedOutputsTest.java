@@ -49,7 +49,7 @@ class FeedOutputsTest {
 
   @Test
   void attributesOfTheSubjectWithPersonalDataHashed() {
-    Dataset<Row> attrs = FeedOutputs.attributes(CRM, crm(), DAY);
+    Dataset<Row> attrs = FeedOutputs.attributes(CRM, crm(), DAY, "test-key");
     assertEquals(List.of(RawAttributes.SPEC.schema().fieldNames()), List.of(attrs.columns()));
     List<Row> c1 = attrs.where("subject_id = 'C1'").orderBy(RawAttributes.NAME).collectAsList();
     assertEquals(List.of("birth_date=1980-05-01", "country=GB", "tier=gold", "visits=3"),

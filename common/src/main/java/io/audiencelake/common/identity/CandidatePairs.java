@@ -1,0 +1,105 @@
+package io.audiencelake.common.identity;
+
+import static org.apache.spark.sql.functions.array_sort;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.collect_set;
+import static org.apache.spark.sql.functions.concat_ws;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.explode;
+import static org.apache.spark.sql.functions.lit;
+
+import io.audiencelake.common.identity.IdentityRules.BlockingRule;
+import io.audiencelake.common.identity.IdentityRules.MatchModel;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+/**
+ * Candidate pairs from blocking rules: two profiles are a candidate when a rule's fields are equal
+ * (any shared element for a list field). Blocks larger than the rule's cap are skipped, so a hot key
+ * (a carrier's NAT address, a common postcode) can neither blow up the pair count nor skew one task;
+ * the join only ever pairs profiles inside bounded blocks. Never a cross join.
+ */
+public final class CandidatePairs {
+  public static final String LEFT = "l_";
+  public static final String RIGHT = "r_";
+  public static final String RULES = "rules";
+  public static final String RULE = "rule";
+  static final String KEY = "_block";
+
+  private CandidatePairs() {}
+
+  /** (node, source, block key) of a rule; list fields are exploded, profiles missing a field left out. */
+  static Dataset<Row> keyed(Dataset<Row> profiles, BlockingRule rule) {
+    // explode() is allowed once per select: one select per field, carrying the keys made so far.
+    Dataset<Row> keyed = profiles;
+    List<Column> parts = new ArrayList<>();
+    for (int i = 0; i < rule.on().size(); i++) {
+      String field = rule.on().get(i);
+      Column c = isList(profiles, field) ? explode(col(field)) : col(field);
+      List<Column> keep = new ArrayList<>(List.of(col(IdentifierNodes.NODE), col(IdentifierNodes.SOURCE)));
+      keep.addAll(parts);
+      rule.on().subList(i + 1, rule.on().size()).forEach(f -> keep.add(col(f)));
+      keep.add(c.as("_k" + i));
+      keyed = keyed.select(keep.toArray(Column[]::new));
+      parts.add(col("_k" + i));
+    }
+    Column present = lit(true);
+    for (Column p : parts) {
+      present = present.and(p.isNotNull());
+    }
+    return keyed.where(present)
+        .select(col(IdentifierNodes.NODE), col(IdentifierNodes.SOURCE), concat_ws("\u0001", parts.toArray(Column[]::new)).as(KEY))
+        .distinct();
+  }
+
+  private static boolean isList(Dataset<Row> profiles, String field) {
+    return profiles.schema().apply(field).dataType() instanceof org.apache.spark.sql.types.ArrayType;
+  }
+
+  /** Block sizes of one rule: key and number of profiles. */
+  public static Dataset<Row> blocks(Dataset<Row> keyed) {
+    return keyed.groupBy(KEY).agg(count(lit(1)).as("size"));
+  }
+
+  /** Distinct pairs (l_node < r_node) of one rule, from blocks within its cap. */
+  public static Dataset<Row> ofRule(Dataset<Row> profiles, MatchModel model, BlockingRule rule) {
+    Dataset<Row> keyed = keyed(profiles, rule);
+    Dataset<Row> allowed = blocks(keyed).where(col("size").between(2, rule.maxBlockSize())).select(KEY);
+    Dataset<Row> members = keyed.join(allowed, KEY);
+    Dataset<Row> l = members.select(col(KEY), col(IdentifierNodes.NODE).as(LEFT + IdentifierNodes.NODE),
+        col(IdentifierNodes.SOURCE).as(LEFT + IdentifierNodes.SOURCE));
+    Dataset<Row> r = members.select(col(KEY), col(IdentifierNodes.NODE).as(RIGHT + IdentifierNodes.NODE),
+        col(IdentifierNodes.SOURCE).as(RIGHT + IdentifierNodes.SOURCE));
+    Column condition = col(LEFT + IdentifierNodes.NODE).lt(col(RIGHT + IdentifierNodes.NODE));
+    if (model.acrossFeedsOnly()) {
+      condition = condition.and(col(LEFT + IdentifierNodes.SOURCE).notEqual(col(RIGHT + IdentifierNodes.SOURCE)));
+    }
+    return l.join(r, KEY).where(condition)
+        .select(col(LEFT + IdentifierNodes.NODE), col(RIGHT + IdentifierNodes.NODE)).distinct()
+        .withColumn(RULE, lit(rule.name()));
+  }
+
+  /** Pairs of all rules, each once with the rules that found it. */
+  public static Dataset<Row> union(List<Dataset<Row>> perRule) {
+    Dataset<Row> all = perRule.get(0);
+    for (Dataset<Row> d : perRule.subList(1, perRule.size())) {
+      all = all.unionByName(d);
+    }
+    return all.groupBy(LEFT + IdentifierNodes.NODE, RIGHT + IdentifierNodes.NODE)
+        .agg(array_sort(collect_set(col(RULE))).as(RULES));
+  }
+
+  /** Pairs with both profiles' fields, prefixed l_ and r_. */
+  public static Dataset<Row> withProfiles(Dataset<Row> pairs, Dataset<Row> profiles) {
+    return pairs.join(prefixed(profiles, LEFT), LEFT + IdentifierNodes.NODE)
+        .join(prefixed(profiles, RIGHT), RIGHT + IdentifierNodes.NODE);
+  }
+
+  static Dataset<Row> prefixed(Dataset<Row> profiles, String prefix) {
+    return profiles.select(java.util.Arrays.stream(profiles.columns()).map(c -> col(c).as(prefix + c))
+        .toArray(Column[]::new));
+  }
+}

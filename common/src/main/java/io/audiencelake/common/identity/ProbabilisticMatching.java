@@ -1,0 +1,200 @@
+package io.audiencelake.common.identity;
+
+import static org.apache.spark.sql.functions.array_contains;
+import static org.apache.spark.sql.functions.array_join;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.concat;
+import static org.apache.spark.sql.functions.floor;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.rand;
+
+import io.audiencelake.common.identity.IdMatchMetrics.Metric;
+import io.audiencelake.common.identity.IdentityRules.BlockingRule;
+import io.audiencelake.common.identity.IdentityRules.Comparison;
+import io.audiencelake.common.identity.IdentityRules.MatchModel;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.storage.StorageLevel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One probabilistic model end to end: candidate pairs from its blocking rules, comparison levels,
+ * u probabilities from random pairs, m and u refined by EM on the candidates, scores, and the pairs
+ * at or above the threshold as edges with their evidence. Counts go to the metrics.
+ */
+public final class ProbabilisticMatching {
+  private static final Logger LOG = LoggerFactory.getLogger(ProbabilisticMatching.class);
+  private static final long SEED = 20_240_601L;
+  private static final long MIN_LABELLED = 20;
+
+  private ProbabilisticMatching() {}
+
+  /**
+   * The outcome of one model.
+   *
+   * @param edges (src, dst, rule, score, evidence) of accepted pairs, src &lt; dst
+   * @param scored every candidate pair with its probability (for inspection and tests)
+   */
+  public record Result(Dataset<Row> edges, Dataset<Row> scored, FellegiSunter.Parameters parameters,
+      List<Metric> metrics) {}
+
+  /**
+   * Runs {@code model} over {@code profiles} (node, id_type, id_value, source, fields...).
+   *
+   * @param components (node, component) of the deterministic graph: pairs already in one component
+   *     are labelled matches, used for m where blocking leaves EM blind; null for none
+   */
+  public static Result run(Dataset<Row> profiles, MatchModel model, IdentityRules rules, Dataset<Row> components) {
+    List<Metric> metrics = new ArrayList<>();
+    // Checkpoints keep the plans of later steps short: each of these is read several times.
+    Dataset<Row> withTf = PairComparisons.withTermFrequencies(profiles, model).localCheckpoint();
+    long profileCount = withTf.count();
+    metrics.add(new Metric("profiles", model.id(), profileCount));
+    List<Dataset<Row>> perRule = new ArrayList<>();
+    for (BlockingRule rule : model.blocking()) {
+      Dataset<Row> keyed = CandidatePairs.keyed(withTf, rule);
+      Row skipped = CandidatePairs.blocks(keyed).where(col("size").gt(rule.maxBlockSize()))
+          .agg(org.apache.spark.sql.functions.count(lit(1)), org.apache.spark.sql.functions.sum("size")).first();
+      Dataset<Row> pairs = CandidatePairs.ofRule(withTf, model, rule).persist(StorageLevel.MEMORY_AND_DISK());
+      long n = pairs.count();
+      long skippedBlocks = skipped.getLong(0);
+      long skippedProfiles = skipped.isNullAt(1) ? 0 : skipped.getLong(1);
+      LOG.info("model {} blocking rule {}: {} candidate pairs; {} blocks over {} skipped ({} memberships)",
+          model.id(), rule.name(), n, skippedBlocks, rule.maxBlockSize(), skippedProfiles);
+      metrics.add(new Metric("candidate_pairs", model.id() + "/" + rule.name(), n));
+      metrics.add(new Metric("blocks_skipped", model.id() + "/" + rule.name(), skippedBlocks));
+      perRule.add(pairs);
+    }
+    Dataset<Row> candidates = CandidatePairs.union(perRule);
+    Dataset<Row> leveled = PairComparisons.levels(CandidatePairs.withProfiles(candidates, withTf), model)
+        .localCheckpoint();
+    long total = leveled.count();
+    metrics.add(new Metric("candidate_pairs", model.id(), total));
+    List<String> levelColumns = model.comparisons().stream().map(PairComparisons::level).toList();
+    int k = levelColumns.size();
+
+    long[] population = populationPairs(withTf, model, profileCount);
+    metrics.add(new Metric("possible_pairs", model.id(), population[0]));
+    double[][] uRandom = FellegiSunter.levelShares(FellegiSunter.patterns(
+        PairComparisons.levels(randomPairs(withTf, model, rules.randomPairs(), population), model), levelColumns), k);
+    FellegiSunter.Parameters parameters = estimate(leveled, model, rules, components, metrics);
+    metrics.add(new Metric("prior_match_share", model.id(), parameters.lambda()));
+    for (int i = 0; i < k; i++) {
+      Comparison c = model.comparisons().get(i);
+      for (int l = PairComparisons.FAR; l <= PairComparisons.EXACT; l++) {
+        String dim = model.id() + "/" + c.name() + "=" + PairComparisons.LEVEL_NAMES[l];
+        metrics.add(new Metric("m_probability", dim, parameters.m()[i][l]));
+        metrics.add(new Metric("u_probability", dim, parameters.u()[i][l]));
+        metrics.add(new Metric("weight", dim, parameters.weight(i, l)));
+      }
+    }
+    Dataset<Row> scored = FellegiSunter.score(leveled, model.comparisons(), parameters, uRandom);
+    Dataset<Row> edges = scored.where(col(FellegiSunter.PROBABILITY).geq(rules.threshold()))
+        .select(col(CandidatePairs.LEFT + IdentifierNodes.NODE).as(DeterministicLinks.SRC),
+            col(CandidatePairs.RIGHT + IdentifierNodes.NODE).as(DeterministicLinks.DST),
+            concat(lit(model.id() + ":"), array_join(col(CandidatePairs.RULES), ",")).as(IdEdges.RULE),
+            col(FellegiSunter.PROBABILITY).as(IdEdges.SCORE), col(FellegiSunter.EVIDENCE).as(IdEdges.EVIDENCE));
+    return new Result(edges, scored, parameters, metrics);
+  }
+
+  /**
+   * The pairs a model could form: all unordered pairs, or pairs across feeds; [0] for the prior, [1]
+   * the same with one bucket for sizing random buckets (the pairs a single bucket would hold).
+   */
+  static long[] populationPairs(Dataset<Row> profiles, MatchModel model, long count) {
+    long all = count * (count - 1) / 2;
+    if (!model.acrossFeedsOnly()) {
+      return new long[] {all, all};
+    }
+    long across = all;
+    for (Row r : profiles.groupBy(IdentifierNodes.SOURCE).count().collectAsList()) {
+      across -= r.getLong(1) * (r.getLong(1) - 1) / 2;
+    }
+    return new long[] {Math.max(1, across), all};
+  }
+
+  /**
+   * m, u and the match share over the candidate pairs by EM, started from what the data already
+   * says: m from candidate pairs the deterministic graph joins (labels for free), u from all
+   * candidates (mostly non-matches), and the labelled share as the match share. Estimating u on
+   * candidates rather than random pairs matters: inside a block, non-matches (a household sharing an
+   * address and a surname) agree far more often than random pairs do.
+   */
+  static FellegiSunter.Parameters estimate(Dataset<Row> leveled, MatchModel model, IdentityRules rules,
+      Dataset<Row> components, List<Metric> metrics) {
+    List<String> levelColumns = model.comparisons().stream().map(PairComparisons::level).toList();
+    int k = levelColumns.size();
+    List<FellegiSunter.Pattern> patterns = FellegiSunter.patterns(leveled, levelColumns);
+    long total = patterns.stream().mapToLong(FellegiSunter.Pattern::count).sum();
+    double[][] labelled = labelledShares(leveled, components, levelColumns, metrics, model);
+    double[][] uStart = FellegiSunter.levelShares(patterns, k);
+    double lambdaStart = labelled == null ? 0.1 : Math.min(0.5, Math.max(0.01, labelled[0][FellegiSunter.LEVELS] / Math.max(1, total)));
+    double[][] mStart = null;
+    if (labelled != null) {
+      mStart = new double[k][];
+      for (int i = 0; i < k; i++) {
+        mStart[i] = java.util.Arrays.copyOf(labelled[i + 1], FellegiSunter.LEVELS);
+      }
+    }
+    FellegiSunter.Parameters p = total == 0
+        ? new FellegiSunter.Parameters(1e-9, uStart, uStart, 0, true)
+        : FellegiSunter.estimate(patterns, k, mStart, uStart, lambdaStart, false, null, rules.emIterations());
+    LOG.info("model {}: EM {} after {} iterations from {}, match share {}", model.id(),
+        p.converged() ? "converged" : "stopped", p.iterations(), labelled == null ? "defaults" : "deterministic labels",
+        String.format("%.4f", p.lambda()));
+    metrics.add(new Metric("em_iterations", model.id(), p.iterations()));
+    metrics.add(new Metric("em_converged", model.id(), p.converged() ? 1 : 0));
+    return p;
+  }
+
+  /**
+   * Level shares among candidate pairs already in one deterministic component ([0][3] holds their
+   * number, [1..] the shares per comparison), or null if there are too few to trust.
+   */
+  private static double[][] labelledShares(Dataset<Row> leveled, Dataset<Row> components, List<String> levelColumns,
+      List<Metric> metrics, MatchModel model) {
+    if (components == null) {
+      return null;
+    }
+    Dataset<Row> lc = components.select(col(IdentifierNodes.NODE).as(CandidatePairs.LEFT + IdentifierNodes.NODE),
+        col(ConnectedComponents.COMPONENT).as("_lc"));
+    Dataset<Row> rc = components.select(col(IdentifierNodes.NODE).as(CandidatePairs.RIGHT + IdentifierNodes.NODE),
+        col(ConnectedComponents.COMPONENT).as("_rc"));
+    Dataset<Row> matches = leveled.join(lc, CandidatePairs.LEFT + IdentifierNodes.NODE)
+        .join(rc, CandidatePairs.RIGHT + IdentifierNodes.NODE).where(col("_lc").equalTo(col("_rc")));
+    List<FellegiSunter.Pattern> patterns = FellegiSunter.patterns(matches, levelColumns);
+    long n = patterns.stream().mapToLong(FellegiSunter.Pattern::count).sum();
+    metrics.add(new Metric("labelled_pairs", model.id(), n));
+    LOG.info("model {}: {} candidate pairs are already joined by deterministic links", model.id(), n);
+    if (n < MIN_LABELLED) {
+      return null;
+    }
+    double[][] shares = FellegiSunter.levelShares(patterns, levelColumns.size());
+    double[][] out = new double[shares.length + 1][];
+    out[0] = new double[FellegiSunter.LEVELS + 1];
+    out[0][FellegiSunter.LEVELS] = n;
+    System.arraycopy(shares, 0, out, 1, shares.length);
+    return out;
+  }
+
+  /**
+   * About {@code target} random pairs: profiles fall in random buckets sized so that pairs within
+   * buckets number about the target; cheap, and blind to every field.
+   */
+  static Dataset<Row> randomPairs(Dataset<Row> profiles, MatchModel model, long target, long[] population) {
+    long buckets = Math.max(1, (long) Math.ceil((double) population[1] / Math.max(1, target)));
+    Dataset<Row> bucketed = profiles.withColumn("_bucket", floor(rand(SEED).multiply(buckets)));
+    Dataset<Row> l = CandidatePairs.prefixed(bucketed, CandidatePairs.LEFT);
+    Dataset<Row> r = CandidatePairs.prefixed(bucketed, CandidatePairs.RIGHT);
+    Column on = col(CandidatePairs.LEFT + "_bucket").equalTo(col(CandidatePairs.RIGHT + "_bucket"))
+        .and(col(CandidatePairs.LEFT + IdentifierNodes.NODE).lt(col(CandidatePairs.RIGHT + IdentifierNodes.NODE)));
+    if (model.acrossFeedsOnly()) {
+      on = on.and(col(CandidatePairs.LEFT + IdentifierNodes.SOURCE).notEqual(col(CandidatePairs.RIGHT + IdentifierNodes.SOURCE)));
+    }
+    return l.join(r, on);
+  }
+}

@@ -1,0 +1,243 @@
+package io.audiencelake.jobs;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.when;
+
+import io.audiencelake.common.config.AppConfig;
+import io.audiencelake.common.feeds.RawAttributes;
+import io.audiencelake.common.feeds.RawEvents;
+import io.audiencelake.common.feeds.RawIdentifiers;
+import io.audiencelake.common.identity.ConnectedComponents;
+import io.audiencelake.common.identity.DeterministicLinks;
+import io.audiencelake.common.identity.DeviceProfiles;
+import io.audiencelake.common.identity.GroundTruthIdentifiers;
+import io.audiencelake.common.identity.IdEdges;
+import io.audiencelake.common.identity.IdGraph;
+import io.audiencelake.common.identity.IdMatchMetrics;
+import io.audiencelake.common.identity.IdMatchMetrics.Metric;
+import io.audiencelake.common.identity.IdentifierNodes;
+import io.audiencelake.common.identity.IdentityRules;
+import io.audiencelake.common.identity.IdentityRules.MatchModel;
+import io.audiencelake.common.identity.IdentityRulesLoader;
+import io.audiencelake.common.identity.MatchEvaluation;
+import io.audiencelake.common.identity.PersonIds;
+import io.audiencelake.common.identity.ProbabilisticMatching;
+import io.audiencelake.common.identity.RecordProfiles;
+import java.sql.Date;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.storage.StorageLevel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * Builds the identity graph as of a date from every identifier, event and attribute up to it:
+ * deterministic links, noise cut, probabilistic matches per model, connected components, stable
+ * person ids; writes the date's partitions of id_edges, id_graph and id_match_metrics.
+ */
+@Command(name = "identity", mixinStandardHelpOptions = true,
+    description = "Stitch identifiers into persons: deterministic links, Fellegi-Sunter matching, connected "
+        + "components and stable person ids (id_edges, id_graph, id_match_metrics).")
+public final class IdentityJob implements Job, Callable<Integer> {
+  private static final Logger LOG = LoggerFactory.getLogger(IdentityJob.class);
+
+  @Mixin JobOptions options;
+  @Spec CommandSpec spec;
+
+  @Option(names = "--evaluate", paramLabel = "PATH",
+      description = "Score the graph against ground truth: CSV files (id_type,id_value,person_key) under PATH, "
+          + "e.g. local-data/ground-truth/identifiers. Results go to id_match_metrics and the log.")
+  String evaluate;
+
+  private IdentityRules rules;
+
+  @Override
+  public String name() {
+    return "identity";
+  }
+
+  @Override
+  public void validate(AppConfig config) {
+    rules = IdentityRulesLoader.load(config.identityRules());
+  }
+
+  @Override
+  public JobResult run(JobContext context) {
+    if (rules == null) {
+      validate(context.config());
+    }
+    List<Metric> metrics = new ArrayList<>();
+    Map<String, Long> counts = new LinkedHashMap<>();
+    var lake = context.lake();
+
+    context.step(name(), "deterministic links");
+    Dataset<Row> rawIds = lake.read(RawIdentifiers.SPEC);
+    Dataset<Row> observations = DeterministicLinks.observations(rawIds, context.date(), rules)
+        .persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> noise = DeterministicLinks.noise(DeterministicLinks.degrees(observations, rules), rules)
+        .localCheckpoint();
+    for (Row r : noise.groupBy(IdentifierNodes.ID_TYPE).agg(count(lit(1))).collectAsList()) {
+      LOG.warn("cut {} {} identifiers seen with more identifiers than their cap (noise)", r.getLong(1), r.getString(0));
+      metrics.add(new Metric("noise_identifiers", r.getString(0), r.getLong(1)));
+    }
+    Dataset<Row> identifiers = DeterministicLinks.identifiers(rawIds, context.date(), noise).localCheckpoint();
+    long identifierCount = identifiers.count();
+    Dataset<Row> deterministic = DeterministicLinks.edges(observations, noise)
+        .withColumn(IdEdges.KIND, lit(IdEdges.DETERMINISTIC)).withColumn(IdEdges.SCORE, lit(1.0))
+        .withColumn(IdEdges.EVIDENCE, org.apache.spark.sql.functions.array().cast(IdEdges.SPEC.schema().apply(IdEdges.EVIDENCE).dataType()))
+        .localCheckpoint();
+    long deterministicCount = deterministic.count();
+    LOG.info("{} identifiers, {} deterministic links", identifierCount, deterministicCount);
+    metrics.add(new Metric("identifiers", "", identifierCount));
+    metrics.add(new Metric("edges", IdEdges.DETERMINISTIC, deterministicCount));
+
+    Dataset<Row> edges = deterministic;
+    Dataset<Row> nodes = identifiers.select(IdentifierNodes.NODE);
+    Dataset<Row> linked = rules.models().isEmpty() ? null
+        : ConnectedComponents.of(nodes, deterministic, rules.maxIterations()).components();
+    for (MatchModel model : rules.models()) {
+      context.step(name(), "match " + model.id());
+      Dataset<Row> profiles = (model.source() == IdentityRules.Source.DEVICES
+          ? DeviceProfiles.of(lake.read(RawEvents.SPEC), context.date(), model.lookbackDays())
+          : RecordProfiles.of(lake.read(RawAttributes.SPEC), context.date(), model))
+          .join(nodes, new String[] {IdentifierNodes.NODE}, "left_semi");
+      ProbabilisticMatching.Result result = ProbabilisticMatching.run(profiles, model, rules, linked);
+      metrics.addAll(result.metrics());
+      Dataset<Row> accepted = result.edges()
+          .join(deterministic.select(DeterministicLinks.SRC, DeterministicLinks.DST),
+              new String[] {DeterministicLinks.SRC, DeterministicLinks.DST}, "left_anti")
+          .withColumn(IdEdges.KIND, lit(IdEdges.PROBABILISTIC))
+          .localCheckpoint();
+      long n = accepted.count();
+      LOG.info("model {}: {} new links at match probability >= {}", model.id(), n, rules.threshold());
+      metrics.add(new Metric("edges", IdEdges.PROBABILISTIC + "/" + model.id(), n));
+      counts.put("edges." + model.id(), n);
+      edges = edges.unionByName(accepted);
+    }
+
+    context.step(name(), "connected components");
+    ConnectedComponents.Result cc = ConnectedComponents.of(nodes, edges, rules.maxIterations());
+    metrics.add(new Metric("propagation_rounds", "", cc.rounds()));
+    Dataset<Row> members = identifiers.join(cc.components(), IdentifierNodes.NODE).localCheckpoint();
+
+    context.step(name(), "stable person ids");
+    Dataset<Row> previous = previousGraph(context);
+    PersonIds.Result ids = PersonIds.assign(members, previous, context.date());
+    long merges = PersonIds.merges(ids.overlaps());
+    long splits = PersonIds.splits(ids.overlaps());
+    metrics.add(new Metric("persons_merged", "", merges));
+    metrics.add(new Metric("persons_split", "", splits));
+    Dataset<Row> sizes = members.groupBy(ConnectedComponents.COMPONENT).agg(count(lit(1)).as(IdGraph.PERSON_SIZE));
+    Date dt = Date.valueOf(context.date());
+    Dataset<Row> graph = members.join(sizes, ConnectedComponents.COMPONENT).join(ids.assignment(), ConnectedComponents.COMPONENT)
+        .select(col(IdGraph.PERSON_ID), col(IdGraph.ID_TYPE), col(IdGraph.ID_VALUE), col(IdGraph.HASHED),
+            col(IdGraph.FIRST_SEEN), col(IdGraph.LAST_SEEN), col(IdGraph.PERSON_SIZE),
+            col(IdGraph.PERSON_SIZE).gt(rules.maxClusterSize()).as(IdGraph.OVERSIZED), lit(dt).as(IdGraph.DT))
+        .localCheckpoint();
+
+    context.step(name(), "write id_edges");
+    Dataset<Row> ends = identifiers.select(IdentifierNodes.NODE, IdentifierNodes.ID_TYPE, IdentifierNodes.ID_VALUE);
+    Dataset<Row> edgeRows = edges
+        .join(ends.toDF("src", IdEdges.SRC_TYPE, IdEdges.SRC_VALUE), DeterministicLinks.SRC)
+        .join(ends.toDF("dst", IdEdges.DST_TYPE, IdEdges.DST_VALUE), DeterministicLinks.DST)
+        .select(col(IdEdges.SRC_TYPE), col(IdEdges.SRC_VALUE), col(IdEdges.DST_TYPE), col(IdEdges.DST_VALUE),
+            col(IdEdges.KIND), col(IdEdges.RULE), col(IdEdges.SCORE), col(IdEdges.EVIDENCE), lit(dt).as(IdEdges.DT));
+    Map<String, Object> partition = Map.of(IdGraph.DT, dt);
+    lake.overwritePartition(IdEdges.SPEC, edgeRows, partition);
+
+    context.step(name(), "write id_graph");
+    lake.overwritePartition(IdGraph.SPEC, graph, partition);
+    Row summary = graph.groupBy(IdGraph.PERSON_ID).agg(max(IdGraph.PERSON_SIZE).as("n"))
+        .agg(count(lit(1)), max("n"), org.apache.spark.sql.functions.sum(when(col("n").gt(rules.maxClusterSize()), 1)
+            .otherwise(0)))
+        .first();
+    long persons = summary.getLong(0);
+    metrics.add(new Metric("persons", "", persons));
+    metrics.add(new Metric("largest_person", "", summary.isNullAt(1) ? 0 : summary.getLong(1)));
+    metrics.add(new Metric("oversized_persons", "", summary.isNullAt(2) ? 0 : summary.getLong(2)));
+    for (Row r : sizeDistribution(graph).collectAsList()) {
+      metrics.add(new Metric("person_size", r.getString(0), r.getLong(1)));
+    }
+    LOG.info("{} identifiers in {} persons ({} merged, {} split since the previous run)", identifierCount, persons,
+        merges, splits);
+
+    if (evaluate != null) {
+      context.step(name(), "evaluate against " + evaluate);
+      MatchEvaluation.Scores s = MatchEvaluation.score(graph,
+          GroundTruthIdentifiers.read(context.spark(), evaluate));
+      LOG.info("against ground truth ({} identifiers): pairwise precision {} recall {} F1 {}; exact persons {}",
+          s.identifiers(), f(s.precision()), f(s.recall()), f(s.f1()), f(s.exactPersonShare()));
+      metrics.add(new Metric("evaluated_identifiers", "", s.identifiers()));
+      metrics.add(new Metric("precision", "pairwise", s.precision()));
+      metrics.add(new Metric("recall", "pairwise", s.recall()));
+      metrics.add(new Metric("f1", "pairwise", s.f1()));
+      metrics.add(new Metric("exact_person_share", "", s.exactPersonShare()));
+      metrics.add(new Metric("true_pairs", "", s.truePairs()));
+      metrics.add(new Metric("predicted_pairs", "", s.predictedPairs()));
+      System.out.printf("identity %s: precision %s, recall %s, F1 %s over %d identifiers (%d true pairs); "
+              + "%s of true persons exactly found%n", context.date(), f(s.precision()), f(s.recall()), f(s.f1()),
+          s.identifiers(), s.truePairs(), f(s.exactPersonShare()));
+    }
+
+    context.step(name(), "write id_match_metrics");
+    List<Row> metricRows = metrics.stream()
+        .map(m -> RowFactory.create(m.metric(), m.dimension(), m.value(), dt)).toList();
+    lake.overwritePartition(IdMatchMetrics.SPEC,
+        context.spark().createDataFrame(metricRows, IdMatchMetrics.SPEC.schema()), partition);
+    context.spark().catalog().clearCache();
+
+    counts.put("identifiers", identifierCount);
+    counts.put("edges.deterministic", deterministicCount);
+    counts.put("persons", persons);
+    counts.put("persons.merged", merges);
+    counts.put("persons.split", splits);
+    return new JobResult(identifierCount, identifierCount, 0, counts);
+  }
+
+  private static String f(double v) {
+    return String.format(java.util.Locale.ROOT, "%.4f", v);
+  }
+
+  /** The latest id_graph snapshot before the run date, or null if there is none. */
+  private static Dataset<Row> previousGraph(JobContext context) {
+    if (!context.lake().exists(IdGraph.SPEC)) {
+      return null;
+    }
+    Dataset<Row> before = context.lake().read(IdGraph.SPEC).where(col(IdGraph.DT).lt(lit(Date.valueOf(context.date()))));
+    Row latest = before.agg(max(IdGraph.DT)).first();
+    if (latest.isNullAt(0)) {
+      return null;
+    }
+    LOG.info("person ids carry over from the id_graph of {}", latest.getDate(0));
+    return before.where(col(IdGraph.DT).equalTo(lit(latest.getDate(0))));
+  }
+
+  /** Persons per size band: 1, 2, 3-5, 6-10, 11-20, 21-50, 51-100, over 100 identifiers. */
+  private static Dataset<Row> sizeDistribution(Dataset<Row> graph) {
+    Column n = col(IdGraph.PERSON_SIZE);
+    Column band = when(n.leq(1), "1").when(n.leq(2), "2").when(n.leq(5), "3-5").when(n.leq(10), "6-10")
+        .when(n.leq(20), "11-20").when(n.leq(50), "21-50").when(n.leq(100), "51-100").otherwise("over 100");
+    return graph.select(IdGraph.PERSON_ID, IdGraph.PERSON_SIZE).distinct()
+        .groupBy(band.as("band")).agg(count(lit(1)).as("persons"));
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    return JobRunner.exitCode(this, options, spec);
+  }
+}
