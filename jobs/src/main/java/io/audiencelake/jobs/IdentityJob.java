@@ -189,9 +189,11 @@ public final class IdentityJob implements Job, Callable<Integer> {
       metrics.add(new Metric("exact_person_share", "", s.exactPersonShare()));
       metrics.add(new Metric("true_pairs", "", s.truePairs()));
       metrics.add(new Metric("predicted_pairs", "", s.predictedPairs()));
-      System.out.printf("identity %s: precision %s, recall %s, F1 %s over %d identifiers (%d true pairs); "
+      java.io.PrintWriter out = spec.commandLine().getOut();
+      out.printf("identity %s: precision %s, recall %s, F1 %s over %d identifiers (%d true pairs); "
               + "%s of true persons exactly found%n", context.date(), f(s.precision()), f(s.recall()), f(s.f1()),
           s.identifiers(), s.truePairs(), f(s.exactPersonShare()));
+      out.flush();
     }
 
     context.step(name(), "write id_match_metrics");

@@ -39,14 +39,7 @@ class IngestJobTest {
   }
 
   private void inSession(Path file, TableFormat format, Consumer<LakeTables> check) {
-    AppConfig config = new AppConfigLoader().load(file, List.of());
-    config = config.withLake(config.lake().withTableFormat(format));
-    SparkSession spark = LakeSession.start(config);
-    try {
-      check.accept(LakeTables.forConfig(spark, config));
-    } finally {
-      spark.stop();
-    }
+    LakeCheck.inSession(file, format, check);
   }
 
   private static Map<String, Long> counts(LakeTables lake) {

@@ -25,8 +25,13 @@ final class TestConfigs {
         "paths:",
         "  root: data",
         "feed_contracts: " + shippedContracts(),
+        "privacy:",
+        "  linkage_key: test-linkage-key",
         "generate:",
         "  scale: 0.05"));
+    if (Arrays.stream(extra).noneMatch(l -> l.startsWith("identity_rules:"))) {
+      lines.add("identity_rules: " + shippedContracts().resolveSibling("identity.yaml"));
+    }
     lines.addAll(Arrays.asList(extra));
     lines.add("");
     return Files.writeString(dir.resolve("env.yaml"), String.join("\n", lines));

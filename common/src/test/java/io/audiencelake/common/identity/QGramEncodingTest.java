@@ -1,0 +1,36 @@
+package io.audiencelake.common.identity;
+
+import static io.audiencelake.common.identity.Frames.row;
+import static org.apache.spark.sql.functions.col;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.audiencelake.common.feeds.QGramEncoding;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.Test;
+
+class QGramEncodingTest {
+  private static Row encoded(String key, String a, String b) {
+    return Frames.of("a string, b string", row(a, b))
+        .select(QGramEncoding.encode(col("a"), key).as("ea"), QGramEncoding.encode(col("b"), key).as("eb"))
+        .select(col("ea"), col("eb"), QGramEncoding.dice(col("ea"), col("eb")).as("dice")).first();
+  }
+
+  @Test
+  void spellingsStayCloseWithoutTheClearText() {
+    Row typo = encoded("k1", "Michaela", "michafla");
+    Row other = encoded("k1", "michaela", "courtney");
+    assertTrue(typo.getDouble(2) >= 0.6, "typo dice " + typo.getDouble(2));
+    assertTrue(other.getDouble(2) < 0.2, "other dice " + other.getDouble(2));
+    assertFalse(typo.getString(0).toLowerCase().contains("mi"), typo.getString(0));
+    assertTrue(typo.getString(0).matches("[0-9a-f]{4}( [0-9a-f]{4})*"), typo.getString(0));
+  }
+
+  @Test
+  void theKeyChangesEveryCodeAndBlankHasNone() {
+    assertNotEquals(encoded("k1", "ann", "x").getString(0), encoded("k2", "ann", "x").getString(0));
+    assertNull(encoded("k1", " - ", "x").get(0));
+  }
+}

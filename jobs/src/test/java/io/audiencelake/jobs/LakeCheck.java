@@ -1,0 +1,27 @@
+package io.audiencelake.jobs;
+
+import io.audiencelake.common.config.AppConfig;
+import io.audiencelake.common.config.AppConfigLoader;
+import io.audiencelake.common.config.TableFormat;
+import io.audiencelake.common.lake.LakeTables;
+import io.audiencelake.common.spark.LakeSession;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.function.Consumer;
+import org.apache.spark.sql.SparkSession;
+
+/** Opens the lake a job test's CLI runs wrote, in a session of its own, to check the tables. */
+final class LakeCheck {
+  private LakeCheck() {}
+
+  static void inSession(Path file, TableFormat format, Consumer<LakeTables> check) {
+    AppConfig config = new AppConfigLoader().load(file, List.of());
+    config = config.withLake(config.lake().withTableFormat(format));
+    SparkSession spark = LakeSession.start(config);
+    try {
+      check.accept(LakeTables.forConfig(spark, config));
+    } finally {
+      spark.stop();
+    }
+  }
+}
