@@ -109,7 +109,7 @@ public final class IdentityJob implements Job, Callable<Integer> {
     Dataset<Row> edges = deterministic;
     Dataset<Row> nodes = identifiers.select(IdentifierNodes.NODE);
     Dataset<Row> linked = rules.models().isEmpty() ? null
-        : ConnectedComponents.of(nodes, deterministic, rules.maxIterations()).components();
+        : anchored(ConnectedComponents.of(nodes, deterministic, rules.maxIterations()).components(), identifiers);
     for (MatchModel model : rules.models()) {
       context.step(name(), "match " + model.id());
       Dataset<Row> profiles = (model.source() == IdentityRules.Source.DEVICES
@@ -213,6 +213,15 @@ public final class IdentityJob implements Job, Callable<Integer> {
 
   private static String f(double v) {
     return String.format(java.util.Locale.ROOT, "%.4f", v);
+  }
+
+  /** Deterministic components with the smallest node of the conflict type each holds (the anchor), or null. */
+  private Dataset<Row> anchored(Dataset<Row> components, Dataset<Row> identifiers) {
+    Dataset<Row> anchors = components.join(identifiers.where(col(IdentifierNodes.ID_TYPE).equalTo(rules.conflictType()))
+            .select(IdentifierNodes.NODE), IdentifierNodes.NODE)
+        .groupBy(ConnectedComponents.COMPONENT).agg(org.apache.spark.sql.functions.min(IdentifierNodes.NODE)
+            .as(ProbabilisticMatching.ANCHOR));
+    return components.join(anchors, new String[] {ConnectedComponents.COMPONENT}, "left").localCheckpoint();
   }
 
   /** The latest id_graph snapshot before the run date, or null if there is none. */

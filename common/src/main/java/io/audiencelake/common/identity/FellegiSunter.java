@@ -109,12 +109,15 @@ public final class FellegiSunter {
    */
   public static Parameters estimate(List<Pattern> patterns, int comparisons, double[][] uStart, boolean fixU,
       boolean[] ignored, int maxIterations) {
-    return estimate(patterns, comparisons, null, uStart, 0.1, fixU, ignored, maxIterations);
+    return estimate(patterns, comparisons, null, uStart, 0.1, false, fixU, ignored, maxIterations);
   }
 
-  /** EM as above from given m (null: leaning to exact) and match share. */
+  /**
+   * EM as above from given m (null: leaning to exact) and match share; with {@code fixM}, m stays as
+   * given (measured on labelled matches) and only u and the match share are fitted.
+   */
   public static Parameters estimate(List<Pattern> patterns, int comparisons, double[][] mStart, double[][] uStart,
-      double lambdaStart, boolean fixU, boolean[] ignored, int maxIterations) {
+      double lambdaStart, boolean fixM, boolean fixU, boolean[] ignored, int maxIterations) {
     List<Pattern> used = new ArrayList<>();
     for (Pattern p : patterns) {
       int[] levels = p.levels().clone();
@@ -167,7 +170,11 @@ public final class FellegiSunter {
       double lambdaNext = clamp(matches / Math.max(1, total));
       double change = Math.abs(lambdaNext - lambda);
       for (int k = 0; k < comparisons; k++) {
-        smoothSeen(mNext[k], m[k]);
+        if (fixM) {
+          mNext[k] = m[k];
+        } else {
+          smoothSeen(mNext[k], m[k]);
+        }
         if (fixU) {
           uNext[k] = u[k];
         } else {

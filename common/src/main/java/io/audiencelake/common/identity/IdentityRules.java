@@ -14,6 +14,9 @@ import java.util.Set;
  * @param maxCoOwners a strong identifier whose devices also carry more than this many other values
  *     of its type is noise
  * @param threshold match probability from which a scored pair becomes an edge
+ * @param conflictType id type of which two different values mean two different persons (email)
+ * @param maxConflictShare a model whose accepted pairs contradict the deterministic graph more often
+ *     than this (of the pairs it can check) links nothing
  * @param emIterations most rounds of expectation-maximisation per model
  * @param randomPairs about how many random pairs estimate the u probabilities
  * @param maxClusterSize persons with more identifiers than this are flagged as oversized
@@ -25,6 +28,8 @@ public record IdentityRules(
     Map<String, Integer> maxDegree,
     int maxCoOwners,
     double threshold,
+    String conflictType,
+    double maxConflictShare,
     int emIterations,
     long randomPairs,
     int maxClusterSize,

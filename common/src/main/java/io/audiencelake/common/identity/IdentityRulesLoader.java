@@ -54,6 +54,8 @@ public final class IdentityRulesLoader {
     ConfigNode matching = root.object("matching");
     double threshold = matching.doubleValue("threshold", 0.9, 0.0, 1.0);
     int emIterations = matching.intValue("em_iterations", 100, 1, 10_000);
+    String conflictType = matching.string("conflict_type", "email");
+    double maxConflictShare = matching.doubleValue("max_conflict_share", 0.1, 0.0, 1.0);
     long randomPairs = matching.longValue("random_pairs", 20_000, 100, 100_000_000);
     List<MatchModel> models = new ArrayList<>();
     Set<String> ids = new HashSet<>();
@@ -69,8 +71,8 @@ public final class IdentityRulesLoader {
     matching.rejectUnknownKeys();
     root.rejectUnknownKeys();
     problems.throwIfAny();
-    return new IdentityRules(strong, maxDegree, maxCoOwners, threshold, emIterations, randomPairs, maxClusterSize, maxIterations,
-        models);
+    return new IdentityRules(strong, maxDegree, maxCoOwners, threshold, conflictType, maxConflictShare, emIterations,
+        randomPairs, maxClusterSize, maxIterations, models);
   }
 
   private static Set<String> degreeKeys(ConfigNode degrees) {

@@ -30,6 +30,8 @@ public final class ProbabilisticMatching {
   private static final Logger LOG = LoggerFactory.getLogger(ProbabilisticMatching.class);
   private static final long SEED = 20_240_601L;
   private static final long MIN_LABELLED = 20;
+  /** Column of the components dataset: the smallest node of the conflict type in the component, or null. */
+  public static final String ANCHOR = "anchor";
 
   private ProbabilisticMatching() {}
 
@@ -45,8 +47,9 @@ public final class ProbabilisticMatching {
   /**
    * Runs {@code model} over {@code profiles} (node, id_type, id_value, source, fields...).
    *
-   * @param components (node, component) of the deterministic graph: pairs already in one component
-   *     are labelled matches, used for m where blocking leaves EM blind; null for none
+   * @param components (node, component, anchor) of the deterministic graph: pairs already in one
+   *     component are labelled matches; pairs of components with different anchors are known non-matches
+   *     (see {@link #guardPasses}); null for none
    */
   public static Result run(Dataset<Row> profiles, MatchModel model, IdentityRules rules, Dataset<Row> components) {
     List<Metric> metrics = new ArrayList<>();
@@ -81,7 +84,7 @@ public final class ProbabilisticMatching {
     metrics.add(new Metric("possible_pairs", model.id(), population[0]));
     double[][] uRandom = FellegiSunter.levelShares(FellegiSunter.patterns(
         PairComparisons.levels(randomPairs(withTf, model, rules.randomPairs(), population), model), levelColumns), k);
-    FellegiSunter.Parameters parameters = estimate(leveled, model, rules, components, metrics);
+    FellegiSunter.Parameters parameters = estimate(leveled, model, rules, components, uRandom, population[0], metrics);
     metrics.add(new Metric("prior_match_share", model.id(), parameters.lambda()));
     for (int i = 0; i < k; i++) {
       Comparison c = model.comparisons().get(i);
@@ -93,12 +96,59 @@ public final class ProbabilisticMatching {
       }
     }
     Dataset<Row> scored = FellegiSunter.score(leveled, model.comparisons(), parameters, uRandom);
-    Dataset<Row> edges = scored.where(col(FellegiSunter.PROBABILITY).geq(rules.threshold()))
+    Dataset<Row> accepted = scored.where(col(FellegiSunter.PROBABILITY).geq(rules.threshold()));
+    if (components != null && !guardPasses(accepted, components, model, rules, metrics)) {
+      accepted = accepted.limit(0);
+    }
+    Dataset<Row> edges = accepted
         .select(col(CandidatePairs.LEFT + IdentifierNodes.NODE).as(DeterministicLinks.SRC),
             col(CandidatePairs.RIGHT + IdentifierNodes.NODE).as(DeterministicLinks.DST),
             concat(lit(model.id() + ":"), array_join(col(CandidatePairs.RULES), ",")).as(IdEdges.RULE),
             col(FellegiSunter.PROBABILITY).as(IdEdges.SCORE), col(FellegiSunter.EVIDENCE).as(IdEdges.EVIDENCE));
     return new Result(edges, scored, parameters, metrics);
+  }
+
+  /**
+   * Checks a model's accepted pairs against what the deterministic graph already knows: a pair whose
+   * two ends are already one person confirms it; a pair whose ends belong to persons with different
+   * values of the conflict type (two different emails) contradicts it. When contradictions exceed
+   * {@code max_conflict_share} of the pairs that can be checked, the model cannot tell persons apart
+   * on this data and its links are dropped with a warning rather than merging households.
+   */
+  static boolean guardPasses(Dataset<Row> accepted, Dataset<Row> components, MatchModel model, IdentityRules rules,
+      List<Metric> metrics) {
+    Dataset<Row> l = components.select(col(IdentifierNodes.NODE).as(CandidatePairs.LEFT + IdentifierNodes.NODE),
+        col(ConnectedComponents.COMPONENT).as("_lc"), col(ANCHOR).as("_la"));
+    Dataset<Row> r = components.select(col(IdentifierNodes.NODE).as(CandidatePairs.RIGHT + IdentifierNodes.NODE),
+        col(ConnectedComponents.COMPONENT).as("_rc"), col(ANCHOR).as("_ra"));
+    Row counts = accepted.select(CandidatePairs.LEFT + IdentifierNodes.NODE, CandidatePairs.RIGHT + IdentifierNodes.NODE)
+        .join(l, CandidatePairs.LEFT + IdentifierNodes.NODE).join(r, CandidatePairs.RIGHT + IdentifierNodes.NODE)
+        .agg(org.apache.spark.sql.functions.count(lit(1)),
+            org.apache.spark.sql.functions.sum(org.apache.spark.sql.functions.when(col("_lc").equalTo(col("_rc")), 1)
+                .otherwise(0)),
+            org.apache.spark.sql.functions.sum(org.apache.spark.sql.functions.when(col("_lc").notEqual(col("_rc"))
+                .and(col("_la").isNotNull()).and(col("_ra").isNotNull()).and(col("_la").notEqual(col("_ra"))), 1)
+                .otherwise(0)))
+        .first();
+    long total = counts.getLong(0);
+    long confirmed = counts.isNullAt(1) ? 0 : counts.getLong(1);
+    long contradicted = counts.isNullAt(2) ? 0 : counts.getLong(2);
+    long checkable = confirmed + contradicted;
+    double share = checkable == 0 ? 0 : (double) contradicted / checkable;
+    metrics.add(new Metric("accepted_pairs", model.id(), total));
+    metrics.add(new Metric("accepted_confirmed", model.id(), confirmed));
+    metrics.add(new Metric("accepted_contradicted", model.id(), contradicted));
+    boolean passes = share <= rules.maxConflictShare();
+    metrics.add(new Metric("guard_passed", model.id(), passes ? 1 : 0));
+    if (passes) {
+      LOG.info("model {}: {} pairs accepted; of those the deterministic graph can check, {} confirmed, {} contradicted",
+          model.id(), total, confirmed, contradicted);
+    } else {
+      LOG.warn("model {}: {} of {} checkable accepted pairs join persons with different {} values (over {}): "
+          + "the model cannot tell persons apart on this data; its {} links are dropped", model.id(), contradicted,
+          checkable, rules.conflictType(), rules.maxConflictShare(), total);
+    }
+    return passes;
   }
 
   /**
@@ -118,34 +168,41 @@ public final class ProbabilisticMatching {
   }
 
   /**
-   * m, u and the match share over the candidate pairs by EM, started from what the data already
-   * says: m from candidate pairs the deterministic graph joins (labels for free), u from all
-   * candidates (mostly non-matches), and the labelled share as the match share. Estimating u on
-   * candidates rather than random pairs matters: inside a block, non-matches (a household sharing an
-   * address and a surname) agree far more often than random pairs do.
+   * m, u and the prior. Where the deterministic graph already joins enough candidate pairs, those are
+   * labelled matches: m is measured on them, u on random pairs, and EM fits only the share of matches
+   * among the candidates, which sets the prior over all possible pairs (Splink's model: agreeing on a
+   * field every candidate agrees on, because a blocking rule demanded it, still counts as rare among
+   * random pairs, and the prior pays for it). Without labels (FEBRL: no shared identifiers) EM fits m,
+   * u and the share on the candidates alone, from m leaning to exact and u of all candidates.
    */
   static FellegiSunter.Parameters estimate(Dataset<Row> leveled, MatchModel model, IdentityRules rules,
-      Dataset<Row> components, List<Metric> metrics) {
+      Dataset<Row> components, double[][] uRandom, long possiblePairs, List<Metric> metrics) {
     List<String> levelColumns = model.comparisons().stream().map(PairComparisons::level).toList();
     int k = levelColumns.size();
     List<FellegiSunter.Pattern> patterns = FellegiSunter.patterns(leveled, levelColumns);
     long total = patterns.stream().mapToLong(FellegiSunter.Pattern::count).sum();
-    double[][] labelled = labelledShares(leveled, components, levelColumns, metrics, model);
-    double[][] uStart = FellegiSunter.levelShares(patterns, k);
-    double lambdaStart = labelled == null ? 0.1 : Math.min(0.5, Math.max(0.01, labelled[0][FellegiSunter.LEVELS] / Math.max(1, total)));
-    double[][] mStart = null;
-    if (labelled != null) {
-      mStart = new double[k][];
-      for (int i = 0; i < k; i++) {
-        mStart[i] = java.util.Arrays.copyOf(labelled[i + 1], FellegiSunter.LEVELS);
-      }
+    if (total == 0) {
+      return new FellegiSunter.Parameters(1e-9, uRandom, uRandom, 0, true);
     }
-    FellegiSunter.Parameters p = total == 0
-        ? new FellegiSunter.Parameters(1e-9, uStart, uStart, 0, true)
-        : FellegiSunter.estimate(patterns, k, mStart, uStart, lambdaStart, false, null, rules.emIterations());
-    LOG.info("model {}: EM {} after {} iterations from {}, match share {}", model.id(),
-        p.converged() ? "converged" : "stopped", p.iterations(), labelled == null ? "defaults" : "deterministic labels",
-        String.format("%.4f", p.lambda()));
+    double[][] labelled = labelledShares(leveled, components, levelColumns, metrics, model);
+    FellegiSunter.Parameters p;
+    if (labelled != null) {
+      double[][] m = java.util.Arrays.copyOfRange(labelled, 1, labelled.length);
+      FellegiSunter.Parameters share = FellegiSunter.estimate(patterns, k, m, uRandom, 0.1, true, true, null,
+          rules.emIterations());
+      double prior = Math.min(0.5, Math.max(1.0 / Math.max(2, possiblePairs), share.lambda() * total / possiblePairs));
+      p = new FellegiSunter.Parameters(prior, m, uRandom, share.iterations(), share.converged());
+      LOG.info("model {}: m from {} pairs the deterministic graph joins, u from random pairs; EM puts {} of {} "
+          + "candidates as matches, a prior of {} over {} possible pairs", model.id(),
+          (long) labelled[0][FellegiSunter.LEVELS], Math.round(share.lambda() * total), total,
+          String.format("%.3g", prior), possiblePairs);
+    } else {
+      p = FellegiSunter.estimate(patterns, k, null, FellegiSunter.levelShares(patterns, k), 0.1, false, false, null,
+          rules.emIterations());
+      LOG.info("model {}: no labels; EM fitted m and u on the candidates: {} after {} iterations, match share {}",
+          model.id(), p.converged() ? "converged" : "stopped", p.iterations(), String.format("%.4f", p.lambda()));
+    }
+    metrics.add(new Metric("m_from_deterministic_links", model.id(), labelled == null ? 0 : 1));
     metrics.add(new Metric("em_iterations", model.id(), p.iterations()));
     metrics.add(new Metric("em_converged", model.id(), p.converged() ? 1 : 0));
     return p;

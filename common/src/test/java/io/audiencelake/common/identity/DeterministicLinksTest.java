@@ -23,7 +23,7 @@ class DeterministicLinksTest {
 
   private static IdentityRules rules(int emailCap, int coOwners) {
     return new IdentityRules(Set.of("email", "customer_id"), Map.of("default", 50, "email", emailCap), coOwners,
-        0.9, 10, 1000, 100, 20, List.of());
+        0.9, "email", 0.1, 10, 1000, 100, 20, List.of());
   }
 
   private static Object[] id(String record, String feed, String type, String value) {
