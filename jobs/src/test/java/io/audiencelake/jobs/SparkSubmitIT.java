@@ -54,6 +54,9 @@ class SparkSubmitIT {
         "  ssl: false",
         "  credentials_provider: environment",
         "feed_contracts: " + TestConfigs.shippedContracts(),
+        "identity_rules: " + TestConfigs.shippedContracts().resolveSibling("identity.yaml"),
+        "privacy:",
+        "  linkage_key: ${AUDIENCELAKE_LINKAGE_KEY}",
         "generate:",
         "  scale: 0.05",
         ""));
@@ -77,6 +80,7 @@ class SparkSubmitIT {
         .directory(dir.toFile());
     builder.environment().put("AWS_ACCESS_KEY_ID", server.accessKey());
     builder.environment().put("AWS_SECRET_ACCESS_KEY", server.secretKey());
+    builder.environment().put("AUDIENCELAKE_LINKAGE_KEY", "submit-test-linkage-key");
     builder.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
     builder.environment().put("AWS_EC2_METADATA_DISABLED", "true");
     Process process = builder.start();
@@ -113,6 +117,12 @@ class SparkSubmitIT {
     assertTrue(java.util.regex.Pattern.compile("rows read (\\d+) = kept \\d+ \\+ duplicates \\d+ \\+ quarantined [1-9]")
         .matcher(ingest.output()).find(), ingest.output());
     assertTrue(Files.isDirectory(dir.resolve("data/warehouse/iceberg/audiencelake/raw_events/metadata")));
+
+    // Identity on the Iceberg tables, through the same jar.
+    Result identity = submit("identity", "--config", conf, "--date", "2025-04-01", "--set", "lake.table_format=iceberg");
+    assertEquals(0, identity.exitCode(), identity.output());
+    assertTrue(identity.output().matches("(?s).*[1-9]\\d* identifiers in [1-9]\\d* persons.*"), identity.output());
+    assertTrue(Files.isDirectory(dir.resolve("data/warehouse/iceberg/audiencelake/id_graph/metadata")));
   }
 
   @Test
