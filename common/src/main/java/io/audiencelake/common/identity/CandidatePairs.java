@@ -67,7 +67,12 @@ public final class CandidatePairs {
   /** Distinct pairs (l_node < r_node) of one rule, from blocks within its cap. */
   public static Dataset<Row> ofRule(Dataset<Row> profiles, MatchModel model, BlockingRule rule) {
     Dataset<Row> keyed = keyed(profiles, rule);
-    Dataset<Row> allowed = blocks(keyed).where(col("size").between(2, rule.maxBlockSize())).select(KEY);
+    return ofBlocks(keyed, blocks(keyed), model, rule);
+  }
+
+  /** As {@link #ofRule}, from a rule's keyed profiles and block sizes already computed. */
+  static Dataset<Row> ofBlocks(Dataset<Row> keyed, Dataset<Row> blocks, MatchModel model, BlockingRule rule) {
+    Dataset<Row> allowed = blocks.where(col("size").between(2, rule.maxBlockSize())).select(KEY);
     Dataset<Row> members = keyed.join(allowed, KEY);
     Dataset<Row> l = members.select(col(KEY), col(IdentifierNodes.NODE).as(LEFT + IdentifierNodes.NODE),
         col(IdentifierNodes.SOURCE).as(LEFT + IdentifierNodes.SOURCE));

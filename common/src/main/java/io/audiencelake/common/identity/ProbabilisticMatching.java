@@ -16,7 +16,6 @@ import java.util.List;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.storage.StorageLevel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,10 +57,12 @@ public final class ProbabilisticMatching {
     metrics.add(new Metric("profiles", model.id(), profileCount));
     List<Dataset<Row>> perRule = new ArrayList<>();
     for (BlockingRule rule : model.blocking()) {
-      Dataset<Row> keyed = CandidatePairs.keyed(withTf, rule);
-      Row skipped = CandidatePairs.blocks(keyed).where(col("size").gt(rule.maxBlockSize()))
+      // Keys and block sizes once per rule: the skipped-block count and the pairs both read them.
+      Dataset<Row> keyed = CandidatePairs.keyed(withTf, rule).localCheckpoint();
+      Dataset<Row> blocks = CandidatePairs.blocks(keyed).localCheckpoint();
+      Row skipped = blocks.where(col("size").gt(rule.maxBlockSize()))
           .agg(org.apache.spark.sql.functions.count(lit(1)), org.apache.spark.sql.functions.sum("size")).first();
-      Dataset<Row> pairs = CandidatePairs.ofRule(withTf, model, rule).persist(StorageLevel.MEMORY_AND_DISK());
+      Dataset<Row> pairs = CandidatePairs.ofBlocks(keyed, blocks, model, rule).localCheckpoint();
       long n = pairs.count();
       long skippedBlocks = skipped.getLong(0);
       long skippedProfiles = skipped.isNullAt(1) ? 0 : skipped.getLong(1);
