@@ -32,6 +32,9 @@ final class TestConfigs {
     if (Arrays.stream(extra).noneMatch(l -> l.startsWith("identity_rules:"))) {
       lines.add("identity_rules: " + shippedContracts().resolveSibling("identity.yaml"));
     }
+    if (Arrays.stream(extra).noneMatch(l -> l.startsWith("traits:"))) {
+      lines.add("traits: " + shippedContracts().resolveSibling("traits.yaml"));
+    }
     lines.addAll(Arrays.asList(extra));
     lines.add("");
     return Files.writeString(dir.resolve("env.yaml"), String.join("\n", lines));

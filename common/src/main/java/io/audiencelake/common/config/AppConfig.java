@@ -9,6 +9,7 @@ import java.util.Map;
  * @param hadoop further Hadoop settings (e.g. {@code fs.s3a.connection.maximum}), passed through
  * @param feedContracts the folder of feed contracts ({@code <feed>.yaml} each)
  * @param identityRules the identity job's rules file
+ * @param traits the profiles job's trait definitions file
  */
 public record AppConfig(
     String source,
@@ -21,7 +22,8 @@ public record AppConfig(
     GeneratorSettings generate,
     java.nio.file.Path feedContracts,
     PrivacySettings privacy,
-    java.nio.file.Path identityRules) {
+    java.nio.file.Path identityRules,
+    java.nio.file.Path traits) {
 
   public AppConfig {
     hadoop = Map.copyOf(hadoop);
@@ -29,6 +31,6 @@ public record AppConfig(
 
   public AppConfig withLake(LakeSettings newLake) {
     return new AppConfig(source, environment, spark, paths, newLake, s3, hadoop, generate, feedContracts, privacy,
-        identityRules);
+        identityRules, traits);
   }
 }

@@ -42,10 +42,11 @@ public final class AppConfigLoader {
     PrivacySettings privacy = new PrivacySettings(privacyNode.string("linkage_key", ""));
     privacyNode.rejectUnknownKeys();
     Path identity = base.resolve(root.string("identity_rules", "identity.yaml")).normalize();
+    Path traits = base.resolve(root.string("traits", "traits.yaml")).normalize();
     root.rejectUnknownKeys();
     problems.throwIfAny();
     return new AppConfig(file.toString(), env, spark, paths, lake, s3, hadoop, generate, contracts, privacy,
-        identity);
+        identity, traits);
   }
 
   private static SparkSettings spark(ConfigNode node) {

@@ -101,6 +101,27 @@ final class DeltaTables implements LakeTables {
   }
 
   @Override
+  public void replace(TableSpec table, Dataset<Row> rows) {
+    create(table);
+    // overwriteSchema swaps schema and partitioning with the data in one commit; properties stay.
+    var writer = LakeTables.withSpecSchema(table, rows).write().format("delta").mode("overwrite")
+        .option("overwriteSchema", "true");
+    if (!table.partitionColumns().isEmpty()) {
+      writer = writer.partitionBy(table.partitionColumns().toArray(String[]::new));
+    }
+    writer.save(location(table));
+    spark.catalog().refreshTable(qualifiedName(table));
+  }
+
+  @Override
+  public void addMissingColumns(TableSpec table) {
+    create(table);
+    for (String statement : LakeTables.addColumnStatements(qualifiedName(table), table, read(table).schema())) {
+      spark.sql(statement);
+    }
+  }
+
+  @Override
   public void append(TableSpec table, Dataset<Row> rows) {
     create(table);
     rows.write().format("delta").mode("append").save(location(table));

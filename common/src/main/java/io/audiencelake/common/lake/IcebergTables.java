@@ -111,6 +111,36 @@ final class IcebergTables implements LakeTables {
   }
 
   @Override
+  public void replace(TableSpec table, Dataset<Row> rows) {
+    spark.sql("CREATE NAMESPACE IF NOT EXISTS " + settings.icebergCatalog() + "." + settings.namespace());
+    DataFrameWriterV2<Row> writer = LakeTables.withSpecSchema(table, rows)
+        .writeTo(qualifiedName(table))
+        .using("iceberg")
+        .tableProperty("comment", table.description())
+        .tableProperty("format-version", "2");
+    for (Map.Entry<String, String> p : table.properties(settings.owner()).entrySet()) {
+      writer = writer.tableProperty(p.getKey(), p.getValue());
+    }
+    if (!table.partitionColumns().isEmpty()) {
+      Column first = col(table.partitionColumns().get(0));
+      Column[] rest = table.partitionColumns().stream().skip(1)
+          .map(org.apache.spark.sql.functions::col).toArray(Column[]::new);
+      writer = writer.partitionedBy(first, rest);
+    }
+    // One atomic replace: the new schema, spec and data become the current snapshot together.
+    writer.createOrReplace();
+  }
+
+  @Override
+  public void addMissingColumns(TableSpec table) {
+    create(table);
+    for (String statement : LakeTables.addColumnStatements(qualifiedName(table), table, read(table).schema())) {
+      spark.sql(statement);
+    }
+    spark.catalog().refreshTable(qualifiedName(table));
+  }
+
+  @Override
   public void append(TableSpec table, Dataset<Row> rows) {
     create(table);
     try {

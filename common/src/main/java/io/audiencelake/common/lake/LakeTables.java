@@ -35,6 +35,45 @@ public interface LakeTables {
     };
   }
 
+  /** {@code rows} as the spec's schema with its column comments, in the spec's column order. */
+  static Dataset<Row> withSpecSchema(TableSpec table, Dataset<Row> rows) {
+    java.util.List<org.apache.spark.sql.Column> out = new java.util.ArrayList<>();
+    for (org.apache.spark.sql.types.StructField f : table.schema().fields()) {
+      out.add(org.apache.spark.sql.functions.col(f.name()).cast(f.dataType()).as(f.name(), f.metadata()));
+    }
+    return rows.select(out.toArray(org.apache.spark.sql.Column[]::new));
+  }
+
+  /**
+   * The SQL to add the spec's columns a table lacks ({@code existing}); empty when none. Names are
+   * checked identifiers; comments are quoted as string literals, so their text cannot end the statement.
+   */
+  static java.util.List<String> addColumnStatements(String qualifiedName, TableSpec table,
+      org.apache.spark.sql.types.StructType existing) {
+    java.util.List<String> out = new java.util.ArrayList<>();
+    java.util.Map<String, org.apache.spark.sql.types.DataType> have = new java.util.HashMap<>();
+    for (org.apache.spark.sql.types.StructField f : existing.fields()) {
+      have.put(f.name(), f.dataType());
+    }
+    for (org.apache.spark.sql.types.StructField f : table.schema().fields()) {
+      org.apache.spark.sql.types.DataType type = have.get(f.name());
+      if (type != null && !type.sameType(f.dataType())) {
+        throw new IllegalStateException(table.name() + "." + f.name() + " is " + type.simpleString()
+            + " in the table but " + f.dataType().simpleString() + " in its definition; a column cannot change "
+            + "type: give it a new name");
+      }
+      if (type == null) {
+        if (!f.name().matches("[a-z][a-z0-9_]*")) {
+          throw new IllegalArgumentException(table.name() + ": bad column name " + f.name());
+        }
+        String comment = f.getComment().isDefined() ? f.getComment().get() : "";
+        out.add("ALTER TABLE " + qualifiedName + " ADD COLUMNS (`" + f.name() + "` " + f.dataType().sql()
+            + " COMMENT '" + comment.replace("\\", "\\\\").replace("'", "\\'") + "')");
+      }
+    }
+    return out;
+  }
+
   /** The name to query the table by in Spark SQL. */
   String qualifiedName(TableSpec table);
 
@@ -56,6 +95,19 @@ public interface LakeTables {
    * Each key may occur at most once in {@code rows}.
    */
   void merge(TableSpec table, Dataset<Row> rows);
+
+  /**
+   * Replaces the table's schema, partitioning and every row with {@code rows} in one commit, creating
+   * it if needed (state tables rebuilt after their definition changed). Readers see the old table or
+   * the new one, never a mix.
+   */
+  void replace(TableSpec table, Dataset<Row> rows);
+
+  /**
+   * Adds the spec's columns the table lacks (nullable, with their comments), so a table keeps its
+   * older partitions when a column is added to its definition. A column whose type changed is refused.
+   */
+  void addMissingColumns(TableSpec table);
 
   /** Appends rows in one commit. */
   void append(TableSpec table, Dataset<Row> rows);

@@ -1,0 +1,286 @@
+package io.audiencelake.jobs;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.count_if;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.not;
+import static org.apache.spark.sql.functions.to_date;
+
+import io.audiencelake.common.config.AppConfig;
+import io.audiencelake.common.config.ConfigException;
+import io.audiencelake.common.feeds.FeedContracts;
+import io.audiencelake.common.feeds.RawAttributes;
+import io.audiencelake.common.feeds.RawEvents;
+import io.audiencelake.common.feeds.RawTables;
+import io.audiencelake.common.identity.IdGraph;
+import io.audiencelake.common.lake.LakeTables;
+import io.audiencelake.common.lake.TableSpec;
+import io.audiencelake.common.profiles.EventColumns;
+import io.audiencelake.common.profiles.Measure;
+import io.audiencelake.common.profiles.ProfileActivity;
+import io.audiencelake.common.profiles.ProfileLifetime;
+import io.audiencelake.common.profiles.ProfileRules;
+import io.audiencelake.common.profiles.ProfileRulesLoader;
+import io.audiencelake.common.profiles.ProfileTraits;
+import io.audiencelake.common.profiles.Profiles;
+import io.audiencelake.common.profiles.RfmScores;
+import io.audiencelake.common.profiles.Sessionisation;
+import io.audiencelake.common.profiles.Sessions;
+import io.audiencelake.common.profiles.TraitSource;
+import java.sql.Date;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * Builds sessions and one profile per person for a date. A daily run reads only what landed since the
+ * previous run: it adds that data's partial aggregates to {@code profile_activity}, folds them into the
+ * lifetime state, rebuilds the sessions of the days the new events touch (late events included), and
+ * rolls identifier-level state up to persons as {@code id_graph} of the date says.
+ */
+@Command(name = "profiles", mixinStandardHelpOptions = true,
+    description = "Sessionise events and compute each person's traits (sessions, profiles), folding the "
+        + "date's new data into running state.")
+public final class ProfilesJob implements Job, Callable<Integer> {
+  private static final Logger LOG = LoggerFactory.getLogger(ProfilesJob.class);
+
+  @Mixin JobOptions options;
+  @Spec CommandSpec spec;
+
+  @Option(names = "--rebuild",
+      description = "Recompute the running state from all history up to the date instead of folding in the "
+          + "new data (needed once after trait definitions change; gives the same profiles).")
+  boolean rebuild;
+
+  private ProfileRules rules;
+  private EventColumns columns;
+  private AppConfig config;
+
+  @Override
+  public String name() {
+    return "profiles";
+  }
+
+  @Override
+  public void validate(AppConfig config) {
+    var contracts = FeedContracts.load(config.feedContracts()).values();
+    this.rules = ProfileRulesLoader.load(config.traits(), contracts);
+    this.columns = EventColumns.of(contracts);
+    this.config = config;
+  }
+
+  @Override
+  public JobResult run(JobContext context) {
+    if (rules == null) {
+      validate(context.config());
+    }
+    LakeTables lake = context.lake();
+    LocalDate date = context.date();
+    Date dt = Date.valueOf(date);
+    Map<String, Long> counts = new LinkedHashMap<>();
+    List<Measure> measures = ProfileTraits.measures(rules.traits());
+    List<Measure> lifetimeMeasures = ProfileTraits.lifetimeMeasures(rules.traits());
+    TableSpec activitySpec = ProfileActivity.spec(measures);
+    TableSpec lifetimeSpec = ProfileLifetime.spec(lifetimeMeasures);
+
+    context.step(name(), "read id_graph");
+    if (!lake.exists(IdGraph.SPEC)) {
+      throw new IllegalStateException("no id_graph table: run identity --date " + date + " first");
+    }
+    Dataset<Row> graph = lake.read(IdGraph.SPEC).where(col(IdGraph.DT).equalTo(lit(dt)))
+        .select(IdGraph.ID_TYPE, IdGraph.ID_VALUE, IdGraph.PERSON_ID, IdGraph.FIRST_SEEN, IdGraph.LAST_SEEN)
+        .localCheckpoint();
+    long identifiers = graph.count();
+    if (identifiers == 0) {
+      throw new IllegalStateException("id_graph has no snapshot for " + date + ": run identity --date " + date
+          + " first");
+    }
+
+    LocalDate previous = rebuild ? null : previousState(lake, activitySpec, lifetimeSpec, date);
+    boolean full = previous == null;
+    Column landed = col(RawTables.DT).leq(lit(dt));
+    if (!full) {
+      landed = landed.and(col(RawTables.DT).gt(lit(Date.valueOf(previous))));
+      LOG.info("folding data landed after {} into the running state", previous);
+    } else {
+      LOG.info("rebuilding the running state from all data landed up to {}", date);
+    }
+
+    context.step(name(), "read new events");
+    Dataset<Row> events = lake.exists(RawEvents.SPEC) ? lake.read(RawEvents.SPEC).where(landed)
+        : context.spark().createDataFrame(List.of(), RawEvents.SPEC.schema());
+    Row seen = events.agg(count(lit(1)), count_if(col(RawEvents.IS_ROBOT).eqNullSafe(lit(true))),
+        count_if(col(RawEvents.DEVICE_ID).isNull())).first();
+    long eventsRead = seen.getLong(0);
+    long robots = rules.sessions().includeRobots() ? 0 : seen.getLong(1);
+    long noDevice = seen.getLong(2);
+    Dataset<Row> usable = usable(events);
+    LOG.info("{} events landed{}: {} from robots and {} without a device left out", eventsRead,
+        full ? " up to " + date : " since " + previous, robots, noDevice);
+    counts.put("events.read", eventsRead);
+    counts.put("events.robots", robots);
+    counts.put("events.without_device", noDevice);
+
+    if (!measures.isEmpty()) {
+      context.step(name(), "activity partials");
+      Dataset<Row> attributes = lake.exists(RawAttributes.SPEC) ? lake.read(RawAttributes.SPEC).where(landed)
+          : context.spark().createDataFrame(List.of(), RawAttributes.SPEC.schema());
+      Dataset<Row> partials = ProfileActivity.of(usable, attributes, measures, columns, rules.sketchPrecision());
+      if (full) {
+        lake.replace(activitySpec, partials);
+      } else {
+        lake.overwritePartition(activitySpec, partials, Map.of(ProfileActivity.DT, datesAfter(previous, date)));
+      }
+
+      context.step(name(), "lifetime state");
+      Dataset<Row> fresh = lake.read(activitySpec).where(landed);
+      Dataset<Row> before = full ? null : lake.read(lifetimeSpec)
+          .where(col(ProfileLifetime.DT).equalTo(lit(Date.valueOf(previous))));
+      Dataset<Row> lifetime = ProfileLifetime.fold(before, fresh, lifetimeMeasures, date);
+      if (full) {
+        lake.replace(lifetimeSpec, lifetime);
+      } else {
+        lake.overwritePartition(lifetimeSpec, lifetime, Map.of(ProfileLifetime.DT, dt));
+      }
+    }
+
+    context.step(name(), "sessions");
+    List<Date> days = usable.select(to_date(col(RawEvents.EVENT_TIME)).as("day")).where(col("day").leq(lit(dt)))
+        .distinct().orderBy("day").collectAsList().stream().map(r -> r.getDate(0)).toList();
+    long sessionsWritten = 0;
+    if (!days.isEmpty()) {
+      // Sessions end at midnight, so a day's sessions need only that day's events, wherever they landed.
+      Dataset<Row> dayEvents = usable(lake.read(RawEvents.SPEC)
+          .where(col(RawTables.DT).leq(lit(dt))
+              .and(col(RawTables.DT).geq(lit(Date.valueOf(days.get(0).toLocalDate().minusDays(1)))))
+              .and(to_date(col(RawEvents.EVENT_TIME)).isin(days.toArray()))));
+      Dataset<Row> sessions = Sessionisation.sessions(dayEvents, rules.sessions(), columns)
+          .join(graph.select(col(IdGraph.ID_TYPE).as(Sessions.DEVICE_ID_TYPE), col(IdGraph.ID_VALUE).as(Sessions.DEVICE_ID),
+              col(IdGraph.PERSON_ID)), new String[] {Sessions.DEVICE_ID_TYPE, Sessions.DEVICE_ID}, "left");
+      sessions = LakeTables.withSpecSchema(Sessions.SPEC, sessions).localCheckpoint();
+      sessionsWritten = sessions.count();
+      lake.overwritePartition(Sessions.SPEC, sessions, Map.of(Sessions.DT, days));
+      LOG.info("{} sessions on {} day(s) from {} to {}", sessionsWritten, days.size(), days.get(0),
+          days.get(days.size() - 1));
+    }
+    counts.put("sessions.days", (long) days.size());
+    counts.put("sessions", sessionsWritten);
+
+    context.step(name(), "traits per person");
+    Dataset<Row> lifetime = measures.isEmpty() ? null
+        : lake.read(lifetimeSpec).where(col(ProfileLifetime.DT).equalTo(lit(dt)));
+    Dataset<Row> windowed = null;
+    int widest = rules.maxWindowDays(TraitSource.EVENTS);
+    if (widest > 0) {
+      windowed = ProfileTraits.windowed(lake.read(activitySpec)
+          .where(col(ProfileActivity.DT).leq(lit(dt))
+              .and(col(ProfileActivity.DT).geq(lit(Date.valueOf(date.minusDays(widest + 1)))))
+              .and(col(ProfileActivity.EVENT_DAY).gt(lit(Date.valueOf(date.minusDays(widest)))))),
+          rules.traits(), date);
+    }
+    Dataset<Row> sessionTraits = null;
+    int sessionWindow = rules.maxWindowDays(TraitSource.SESSIONS);
+    if (sessionWindow > 0 && lake.exists(Sessions.SPEC)) {
+      sessionTraits = ProfileTraits.SessionTraits.of(lake.read(Sessions.SPEC)
+          .where(col(Sessions.DT).leq(lit(dt)).and(col(Sessions.DT).gt(lit(Date.valueOf(date.minusDays(sessionWindow)))))),
+          graph, rules.traits(), date);
+    }
+    if (lifetime == null) {
+      lifetime = context.spark().createDataFrame(List.of(), ProfileLifetime.spec(List.of()).schema());
+    }
+    Dataset<Row> profiles = ProfileTraits.of(graph, lifetime, windowed, sessionTraits, rules, date).localCheckpoint();
+    long persons = profiles.count();
+    if (rules.rfm() != null) {
+      double[][] cuts = RfmScores.cuts(profiles, rules.rfm());
+      LOG.info("RFM quintile cuts: recency {} frequency {} monetary {}", Arrays.toString(cuts[0]),
+          Arrays.toString(cuts[1]), Arrays.toString(cuts[2]));
+      profiles = RfmScores.scored(profiles, rules.rfm(), cuts);
+    }
+
+    context.step(name(), "write profiles");
+    TableSpec profilesSpec = Profiles.spec(rules);
+    lake.addMissingColumns(profilesSpec);
+    Dataset<Row> rows = conform(LakeTables.withSpecSchema(profilesSpec, profiles), lake.read(profilesSpec).schema());
+    lake.overwritePartition(profilesSpec, rows, Map.of(ProfileTraits.DT, dt));
+    LOG.info("{} profiles ({} identifiers) for {}", persons, identifiers, date);
+    context.spark().catalog().clearCache();
+
+    counts.put("identifiers", identifiers);
+    counts.put("persons", persons);
+    counts.put("rebuilt", full ? 1L : 0L);
+    return new JobResult(eventsRead, persons, 0, counts);
+  }
+
+  /** Events that count: with a device, and not from a crawler unless configured. */
+  private Dataset<Row> usable(Dataset<Row> events) {
+    Dataset<Row> out = events.where(col(RawEvents.DEVICE_ID).isNotNull());
+    return rules.sessions().includeRobots() ? out : out.where(not(col(RawEvents.IS_ROBOT).eqNullSafe(lit(true))));
+  }
+
+  /**
+   * The date of the lifetime snapshot to fold into, or null when the state must be built from scratch.
+   * State built for other trait definitions is refused: folding into it would mix definitions.
+   */
+  private LocalDate previousState(LakeTables lake, TableSpec activitySpec, TableSpec lifetimeSpec, LocalDate date) {
+    if (!lake.exists(activitySpec) || !lake.exists(lifetimeSpec)) {
+      LOG.info("no running state yet");
+      return null;
+    }
+    for (TableSpec table : List.of(activitySpec, lifetimeSpec)) {
+      List<String> have = Arrays.asList(lake.read(table).schema().fieldNames());
+      List<String> want = Arrays.asList(table.schema().fieldNames());
+      if (!have.equals(want)) {
+        throw new ConfigException(config.traits() + ": the trait definitions changed since the running state in "
+            + table.name() + " was built (its columns: " + have + "; now needed: " + want
+            + "): run `audiencelake profiles --date " + date + " --rebuild` once");
+      }
+    }
+    Row latest = lake.read(lifetimeSpec).where(col(ProfileLifetime.DT).lt(lit(Date.valueOf(date))))
+        .agg(max(ProfileLifetime.DT)).first();
+    if (latest.isNullAt(0)) {
+      LOG.info("no running state before {}", date);
+      return null;
+    }
+    return latest.getDate(0).toLocalDate();
+  }
+
+  /** Every date after {@code from} up to {@code to}: the landing partitions a fold rewrites. */
+  private static List<Date> datesAfter(LocalDate from, LocalDate to) {
+    List<Date> out = new ArrayList<>();
+    for (LocalDate d = from.plusDays(1); !d.isAfter(to); d = d.plusDays(1)) {
+      out.add(Date.valueOf(d));
+    }
+    return out;
+  }
+
+  /** The rows with the table's columns (a trait dropped from traits.yaml stays as a null column). */
+  private static Dataset<Row> conform(Dataset<Row> rows, org.apache.spark.sql.types.StructType table) {
+    List<String> have = Arrays.asList(rows.columns());
+    List<Column> out = new ArrayList<>();
+    for (var f : table.fields()) {
+      out.add(have.contains(f.name()) ? col(f.name()) : lit(null).cast(f.dataType()).as(f.name()));
+    }
+    return rows.select(out.toArray(Column[]::new));
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    return JobRunner.exitCode(this, options, spec);
+  }
+}
