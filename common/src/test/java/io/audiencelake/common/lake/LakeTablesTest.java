@@ -136,4 +136,50 @@ class LakeTablesTest {
     assertEquals(List.of("a=1@2024-06-01"), contents(lake.readAsOf(table, between)));
     assertEquals(List.of("a=2@2024-06-01", "b=3@2024-06-01"), contents(lake.read(table)));
   }
+
+  @ParameterizedTest
+  @EnumSource(TableFormat.class)
+  void replaceSwapsSchemaAndRowsAtOnce(TableFormat format) {
+    LakeTables lake = TestLake.tables(format);
+    TableSpec table = spec("replaced_" + format.name().toLowerCase());
+    lake.overwritePartition(table, rows(D1, "a", 1, "b", 2), Map.of("dt", D1));
+    StructType wider = SCHEMA.add(TableSpec.column("label", DataTypes.StringType, true, "a new column"));
+    TableSpec next = new TableSpec(table.name(), table.description(), table.domain(), wider, List.of("dt"),
+        List.of("person_id", "dt"));
+    Dataset<Row> replacement = SPARK.createDataFrame(List.of(RowFactory.create("c", 3L, java.sql.Date.valueOf(D2), "x")),
+        new StructType().add("person_id", DataTypes.StringType).add("score", DataTypes.LongType)
+            .add("dt", DataTypes.DateType).add("label", DataTypes.StringType));
+    lake.replace(next, replacement);
+    Dataset<Row> now = lake.read(next);
+    assertEquals(List.of(wider.fieldNames()), List.of(now.columns()));
+    assertEquals(List.of("c=3@" + D2), contents(now.select("person_id", "score", "dt")));
+    assertEquals("testing", lake.properties(next).get(LakeTables.PROPERTY_DOMAIN));
+    // The version before the replace is still there for time travel.
+    assertEquals(List.of("a=1@" + D1, "b=2@" + D1),
+        contents(lake.readVersion(next, lake.history(next).get(lake.history(next).size() - 2).version())));
+  }
+
+  @ParameterizedTest
+  @EnumSource(TableFormat.class)
+  void addMissingColumnsKeepsOlderRowsAndRefusesATypeChange(TableFormat format) {
+    LakeTables lake = TestLake.tables(format);
+    TableSpec table = spec("evolved_" + format.name().toLowerCase());
+    lake.overwritePartition(table, rows(D1, "a", 1), Map.of("dt", D1));
+    StructType wider = SCHEMA.add(TableSpec.column("label", DataTypes.StringType, true, "it's a 'quoted' comment"));
+    TableSpec next = new TableSpec(table.name(), table.description(), table.domain(), wider, List.of("dt"),
+        List.of("person_id", "dt"));
+    lake.addMissingColumns(next);
+    lake.addMissingColumns(next);
+    Dataset<Row> now = lake.read(next);
+    assertEquals(List.of("person_id", "score", "dt", "label"), List.of(now.columns()));
+    assertEquals(1, now.where("label IS NULL AND person_id = 'a'").count());
+    Dataset<Row> described = SPARK.sql("DESCRIBE TABLE " + lake.qualifiedName(next));
+    assertEquals("it's a 'quoted' comment", described.where("col_name = 'label'").first().getString(2));
+    StructType changed = new StructType(new org.apache.spark.sql.types.StructField[] {SCHEMA.fields()[0],
+        TableSpec.column("score", DataTypes.DoubleType, true, "now a double"), SCHEMA.fields()[2]});
+    IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+        () -> lake.addMissingColumns(new TableSpec(table.name(), table.description(), table.domain(), changed,
+            List.of("dt"), List.of("person_id", "dt"))));
+    assertTrue(e.getMessage().contains("score is bigint in the table but double"), e.getMessage());
+  }
 }

@@ -1,0 +1,201 @@
+package io.audiencelake.common.profiles;
+
+import static io.audiencelake.common.profiles.ProfileFrames.attribute;
+import static io.audiencelake.common.profiles.ProfileFrames.event;
+import static io.audiencelake.common.profiles.ProfileFrames.member;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import io.audiencelake.common.spark.TestLake;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Every trait kind on a hand-made event log whose answers are worked out in the comments. */
+class ProfileTraitsTest {
+  private static final LocalDate DATE = LocalDate.parse("2025-05-10");
+  private static final EventColumns COLUMNS = EventColumns.of(ProfileRulesLoaderTest.CONTRACTS);
+  private static final String TRAITS = """
+      traits:
+        - {name: purchases_1d, description: d, kind: count, where: {event_type: purchase}, window: 1d}
+        - {name: purchases_7d, description: d, kind: count, where: {event_type: purchase}, window: 7d}
+        - {name: purchases, description: d, kind: count, where: {event_type: purchase}}
+        - {name: shoe_purchases_30d, description: d, kind: count, where: {event_type: purchase, page_category: shoes}, window: 30d}
+        - {name: revenue_30d, description: d, kind: sum, of: revenue, where: {event_type: purchase}, window: 30d}
+        - {name: revenue, description: d, kind: sum, of: revenue, where: {event_type: purchase}}
+        - {name: aov, description: d, kind: avg, of: revenue, where: {event_type: purchase}}
+        - {name: min_order, description: d, kind: min, of: revenue, where: {event_type: purchase}}
+        - {name: max_order, description: d, kind: max, of: revenue, where: {event_type: purchase}}
+        - {name: last_category, description: d, kind: last, of: page_category}
+        - {name: products_30d, description: d, kind: distinct, of: product_id, window: 30d}
+        - {name: days_since_purchase, description: d, kind: recency, where: {event_type: purchase}}
+        - {name: days_since_visit, description: d, kind: recency}
+        - {name: first_purchase, description: d, kind: first_seen, where: {event_type: purchase}}
+        - {name: last_visit, description: d, kind: last_seen}
+        - {name: city, description: d, kind: attribute, of: city}
+        - {name: partner_spend, description: d, kind: attribute, of: spend_12m, type: double}
+        - {name: sessions_7d, description: d, kind: count, source: sessions, window: 7d}
+        - {name: avg_session_seconds_7d, description: d, kind: avg, source: sessions, of: duration_seconds, window: 7d}
+        - {name: converted_sessions_7d, description: d, kind: count, source: sessions, where: {converted: "true"}, window: 7d}
+      """;
+  @TempDir static Path dir;
+  private static ProfileRules rules;
+  private static Map<String, Row> byPerson;
+
+  private static final ProfileFrames.Event[] EVENTS = {
+      // P1, cookie c1, on the run date: one session 09:00-09:10 ending in a purchase of shoes
+      event("2025-05-10T09:00:00Z", "page_view", "c1").with("page_category", "shoes"),
+      event("2025-05-10T09:05:00Z", "product_view", "c1").with("page_category", "shoes").with("product_id", "p1"),
+      event("2025-05-10T09:06:00Z", "product_view", "c1").with("page_category", "shoes").with("product_id", "p2"),
+      event("2025-05-10T09:10:00Z", "purchase", "c1").with("page_category", "shoes").revenue(100.0),
+      // P1, cookie c2, five days earlier: p1 again (two distinct products in all), an electronics purchase
+      event("2025-05-05T20:00:00Z", "product_view", "c2").with("page_category", "electronics").with("product_id", "p1"),
+      event("2025-05-05T20:10:00Z", "purchase", "c2").with("page_category", "electronics").revenue(50.5),
+      // P1, cookie c2, 39 days earlier: only lifetime traits see it
+      event("2025-04-01T12:00:00Z", "purchase", "c2").revenue(10.0),
+      // P2, cookie c3, the day before: a visit, no purchase
+      event("2025-05-09T12:00:00Z", "page_view", "c3").with("page_category", "travel")};
+
+  @BeforeAll
+  static void build() throws IOException {
+    Path file = dir.resolve("traits.yaml");
+    Files.writeString(file, TRAITS);
+    rules = ProfileRulesLoader.load(file, ProfileRulesLoaderTest.CONTRACTS);
+    Dataset<Row> events = ProfileFrames.events(EVENTS);
+    Dataset<Row> attributes = ProfileFrames.attributes(
+        attribute("email", "e1", "city", "Paris", "2025-05-01T00:00:00Z"),
+        attribute("email", "e1", "city", "Lyon", "2025-05-08T00:00:00Z"),
+        attribute("partner_id", "x1", "spend_12m", "12.5", "2025-05-02T00:00:00Z"),
+        attribute("email", "e3", "city", "Nice", "2025-05-03T00:00:00Z"));
+    Dataset<Row> graph = ProfileFrames.graph(DATE.toString(),
+        member("P1", "cookie", "c1"), member("P1", "cookie", "c2"), member("P1", "email", "e1"),
+        member("P1", "partner_id", "x1"), member("P2", "cookie", "c3"), member("P3", "email", "e3"));
+    byPerson = new HashMap<>();
+    for (Row r : profiles(rules, events, attributes, graph).collectAsList()) {
+      byPerson.put(r.getAs(ProfileTraits.PERSON_ID), r);
+    }
+  }
+
+  /** The job's transformations without its tables: partials, lifetime fold, windows, sessions, roll-up. */
+  static Dataset<Row> profiles(ProfileRules rules, Dataset<Row> events, Dataset<Row> attributes, Dataset<Row> graph) {
+    List<Measure> measures = ProfileTraits.measures(rules.traits());
+    Dataset<Row> partials = ProfileActivity.of(events, attributes, measures, COLUMNS, rules.sketchPrecision());
+    Dataset<Row> lifetime = ProfileLifetime.fold(null, partials, ProfileTraits.lifetimeMeasures(rules.traits()), DATE);
+    Dataset<Row> sessions = Sessionisation.sessions(events, rules.sessions(), COLUMNS);
+    return ProfileTraits.of(graph, lifetime, ProfileTraits.windowed(partials, rules.traits(), DATE),
+        ProfileTraits.SessionTraits.of(sessions, graph, rules.traits(), DATE), rules, DATE);
+  }
+
+  private static <T> T value(String person, String trait) {
+    return byPerson.get(person).getAs(trait);
+  }
+
+  @Test
+  void everyPersonOfTheGraphGetsOneRowWithBuiltInColumns() {
+    assertEquals(3, byPerson.size());
+    assertEquals(4L, (long) value("P1", ProfileTraits.IDENTIFIERS));
+    assertEquals(2L, (long) value("P1", ProfileTraits.DEVICES));
+    assertEquals(0L, (long) value("P3", ProfileTraits.DEVICES));
+    assertEquals(java.sql.Date.valueOf(DATE), value("P3", ProfileTraits.DT));
+  }
+
+  @Test
+  void countsFollowTheirWindowAndFilterAcrossThePersonsDevices() {
+    assertEquals(1L, (long) value("P1", "purchases_1d"));
+    assertEquals(2L, (long) value("P1", "purchases_7d"));
+    assertEquals(3L, (long) value("P1", "purchases"));
+    assertEquals(1L, (long) value("P1", "shoe_purchases_30d"));
+    assertEquals(0L, (long) value("P2", "purchases"));
+    assertEquals(0L, (long) value("P3", "purchases_7d"));
+  }
+
+  @Test
+  void sumsAveragesMinimaAndMaximaOfOrderValues() {
+    assertEquals(150.5, value("P1", "revenue_30d"), 1e-9);
+    assertEquals(160.5, value("P1", "revenue"), 1e-9);
+    assertEquals(53.5, value("P1", "aov"), 1e-9);
+    assertEquals(10.0, value("P1", "min_order"), 1e-9);
+    assertEquals(100.0, value("P1", "max_order"), 1e-9);
+    assertEquals(0.0, value("P2", "revenue"), 1e-9);
+    assertNull(value("P2", "aov"));
+    assertNull(value("P2", "max_order"));
+  }
+
+  @Test
+  void lastDistinctRecencyAndFirstAndLastSeen() {
+    assertEquals("shoes", value("P1", "last_category"));
+    assertEquals("travel", value("P2", "last_category"));
+    assertEquals(2L, (long) value("P1", "products_30d"));
+    assertEquals(0L, (long) value("P2", "products_30d"));
+    assertEquals(0L, (long) value("P1", "days_since_purchase"));
+    assertNull(value("P2", "days_since_purchase"));
+    assertEquals(1L, (long) value("P2", "days_since_visit"));
+    assertEquals(Timestamp.from(Instant.parse("2025-04-01T12:00:00Z")), value("P1", "first_purchase"));
+    assertEquals(Timestamp.from(Instant.parse("2025-05-10T09:10:00Z")), value("P1", "last_visit"));
+    assertNull(value("P3", "last_visit"));
+  }
+
+  @Test
+  void declaredAttributesTakeTheLatestValueTyped() {
+    assertEquals("Lyon", value("P1", "city"));
+    assertEquals(12.5, value("P1", "partner_spend"), 1e-9);
+    assertEquals("Nice", value("P3", "city"));
+    assertNull(value("P2", "city"));
+  }
+
+  @Test
+  void sessionTraitsCountTheSessionsOfAllThePersonsDevicesInTheWindow() {
+    assertEquals(2L, (long) value("P1", "sessions_7d"));
+    assertEquals(600.0, value("P1", "avg_session_seconds_7d"), 1e-9);
+    assertEquals(2L, (long) value("P1", "converted_sessions_7d"));
+    assertEquals(1L, (long) value("P2", "sessions_7d"));
+    assertEquals(0L, (long) value("P2", "converted_sessions_7d"));
+    assertEquals(0L, (long) value("P3", "sessions_7d"));
+  }
+
+  @Test
+  void foldingLandingDatesOneByOneEqualsOneFoldOfEverything() {
+    List<Measure> measures = ProfileTraits.lifetimeMeasures(rules.traits());
+    Dataset<Row> events = ProfileFrames.events(EVENTS);
+    Dataset<Row> noAttributes = ProfileFrames.attributes();
+    Dataset<Row> partials = ProfileActivity.of(events, noAttributes, measures, COLUMNS, rules.sketchPrecision());
+    Dataset<Row> state = null;
+    for (String landed : List.of("2025-04-01", "2025-05-05", "2025-05-09", "2025-05-10")) {
+      Dataset<Row> day = partials.where(org.apache.spark.sql.functions.col(ProfileActivity.DT).equalTo(landed));
+      state = ProfileLifetime.fold(state, day, measures, DATE).localCheckpoint();
+    }
+    Dataset<Row> once = ProfileLifetime.fold(null, partials, measures, DATE);
+    assertEquals(3, once.count());
+    assertEquals(0, once.exceptAll(state).count());
+    assertEquals(0, state.exceptAll(once).count());
+  }
+
+  @Test
+  void rfmScoresAreQuintilesAmongBuyersWithFiveBest() {
+    Dataset<Row> people = TestLake.spark().createDataFrame(java.util.stream.IntStream.rangeClosed(1, 10)
+            .mapToObj(i -> org.apache.spark.sql.RowFactory.create("p" + i, i <= 9 ? (long) i : null, (long) i, i * 10.0))
+            .toList(),
+        org.apache.spark.sql.types.StructType.fromDDL("person_id string, r bigint, f bigint, m double"));
+    ProfileRules.Rfm rfm = new ProfileRules.Rfm("r", "f", "m");
+    double[][] cuts = RfmScores.cuts(people, rfm);
+    Map<String, Row> scored = new HashMap<>();
+    RfmScores.scored(people, rfm, cuts).collectAsList().forEach(r -> scored.put(r.getString(0), r));
+    // Buyers p1..p9: p1 bought most recently but least often and least; p9 the other way round.
+    assertEquals(5, (int) scored.get("p1").<Integer>getAs(RfmScores.RECENCY));
+    assertEquals(1, (int) scored.get("p1").<Integer>getAs(RfmScores.FREQUENCY));
+    assertEquals("511", scored.get("p1").getAs(RfmScores.SCORE));
+    assertEquals("155", scored.get("p9").getAs(RfmScores.SCORE));
+    assertNull(scored.get("p10").getAs(RfmScores.SCORE));
+  }
+}
