@@ -55,6 +55,7 @@ class SparkSubmitIT {
         "  credentials_provider: environment",
         "feed_contracts: " + TestConfigs.shippedContracts(),
         "identity_rules: " + TestConfigs.shippedContracts().resolveSibling("identity.yaml"),
+        "traits: " + TestConfigs.shippedContracts().resolveSibling("traits.yaml"),
         "privacy:",
         "  linkage_key: ${AUDIENCELAKE_LINKAGE_KEY}",
         "generate:",
@@ -123,6 +124,13 @@ class SparkSubmitIT {
     assertEquals(0, identity.exitCode(), identity.output());
     assertTrue(identity.output().matches("(?s).*[1-9]\\d* identifiers in [1-9]\\d* persons.*"), identity.output());
     assertTrue(Files.isDirectory(dir.resolve("data/warehouse/iceberg/audiencelake/id_graph/metadata")));
+
+    // Profiles on Iceberg: HyperLogLog sketches, window functions and the state tables' replace.
+    Result profiles = submit("profiles", "--config", conf, "--date", "2025-04-01", "--set", "lake.table_format=iceberg");
+    assertEquals(0, profiles.exitCode(), profiles.output());
+    assertTrue(profiles.output().matches("(?s).*[1-9]\\d* profiles \\([1-9]\\d* identifiers\\).*"), profiles.output());
+    assertTrue(Files.isDirectory(dir.resolve("data/warehouse/iceberg/audiencelake/profiles/metadata")));
+    assertTrue(Files.isDirectory(dir.resolve("data/warehouse/iceberg/audiencelake/sessions/metadata")));
   }
 
   @Test

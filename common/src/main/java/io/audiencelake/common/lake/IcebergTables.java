@@ -48,24 +48,8 @@ final class IcebergTables implements LakeTables {
     if (exists(table)) {
       return;
     }
-    spark.sql("CREATE NAMESPACE IF NOT EXISTS " + settings.icebergCatalog() + "." + settings.namespace());
-    DataFrameWriterV2<Row> writer = spark.createDataFrame(List.of(), table.schema())
-        .writeTo(qualifiedName(table))
-        .using("iceberg")
-        .tableProperty("comment", table.description())
-        .tableProperty("format-version", "2");
-    for (Map.Entry<String, String> p : table.properties(settings.owner()).entrySet()) {
-      writer = writer.tableProperty(p.getKey(), p.getValue());
-    }
     try {
-      if (table.partitionColumns().isEmpty()) {
-        writer.create();
-        return;
-      }
-      Column first = col(table.partitionColumns().get(0));
-      org.apache.spark.sql.Column[] rest = table.partitionColumns().stream().skip(1)
-          .map(org.apache.spark.sql.functions::col).toArray(Column[]::new);
-      writer.partitionedBy(first, rest).create();
+      writer(table, spark.createDataFrame(List.of(), table.schema())).create();
     } catch (TableAlreadyExistsException e) {
       // Another run created it between the check and now: the same spec, nothing to do.
     }
@@ -112,9 +96,24 @@ final class IcebergTables implements LakeTables {
 
   @Override
   public void replace(TableSpec table, Dataset<Row> rows) {
+    // One atomic replace: the new schema, spec and data become the current snapshot together.
+    // (A Hadoop catalog logs a missing-metadata stack trace when asked to replace a table it lacks.)
+    DataFrameWriterV2<Row> writer = writer(table, LakeTables.withSpecSchema(table, rows));
+    if (exists(table)) {
+      writer.createOrReplace();
+    } else {
+      try {
+        writer.create();
+      } catch (TableAlreadyExistsException e) {
+        throw new IllegalStateException(qualifiedName(table) + " was created by another run while being replaced", e);
+      }
+    }
+  }
+
+  /** A writer that creates the table as the spec says: comment, properties, format version, partitions. */
+  private DataFrameWriterV2<Row> writer(TableSpec table, Dataset<Row> rows) {
     spark.sql("CREATE NAMESPACE IF NOT EXISTS " + settings.icebergCatalog() + "." + settings.namespace());
-    DataFrameWriterV2<Row> writer = LakeTables.withSpecSchema(table, rows)
-        .writeTo(qualifiedName(table))
+    DataFrameWriterV2<Row> writer = rows.writeTo(qualifiedName(table))
         .using("iceberg")
         .tableProperty("comment", table.description())
         .tableProperty("format-version", "2");
@@ -127,8 +126,7 @@ final class IcebergTables implements LakeTables {
           .map(org.apache.spark.sql.functions::col).toArray(Column[]::new);
       writer = writer.partitionedBy(first, rest);
     }
-    // One atomic replace: the new schema, spec and data become the current snapshot together.
-    writer.createOrReplace();
+    return writer;
   }
 
   @Override
