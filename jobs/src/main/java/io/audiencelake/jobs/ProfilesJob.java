@@ -149,7 +149,7 @@ public final class ProfilesJob implements Job, Callable<Integer> {
       }
 
       context.step(name(), "lifetime state");
-      Dataset<Row> fresh = lake.read(activitySpec).where(landed);
+      Dataset<Row> fresh = lake.read(activitySpec).where(ProfileLifetime.due(previous, date));
       Dataset<Row> before = full ? null : lake.read(lifetimeSpec)
           .where(col(ProfileLifetime.DT).equalTo(lit(Date.valueOf(previous))));
       Dataset<Row> lifetime = ProfileLifetime.fold(before, fresh, lifetimeMeasures, date);

@@ -42,6 +42,24 @@ public final class ProfileLifetime {
   }
 
   /**
+   * The activity rows a run on {@code date} folds into the snapshot of {@code previous} (null: all of
+   * them, a rebuild): rows landed since the snapshot for days up to the date, and rows landed earlier
+   * for days after the snapshot (events stamped ahead of their landing date). Each row of a day up to
+   * the date is folded exactly once over any sequence of runs, and rows of later days wait for their
+   * day, so lifetime traits and windows agree on what "up to the date" means. The second part reads
+   * earlier landing dates by event day, which the formats' file statistics skip cheaply.
+   */
+  public static Column due(LocalDate previous, LocalDate date) {
+    Column upToDate = col(ProfileActivity.EVENT_DAY).leq(lit(java.sql.Date.valueOf(date)))
+        .and(col(ProfileActivity.DT).leq(lit(java.sql.Date.valueOf(date))));
+    if (previous == null) {
+      return upToDate;
+    }
+    java.sql.Date before = java.sql.Date.valueOf(previous);
+    return upToDate.and(col(ProfileActivity.DT).gt(lit(before)).or(col(ProfileActivity.EVENT_DAY).gt(lit(before))));
+  }
+
+  /**
    * The state as of {@code date}: the previous snapshot (null on a rebuild) merged with the new
    * activity partials. Merges are exact, so folding day by day equals one fold of everything.
    */

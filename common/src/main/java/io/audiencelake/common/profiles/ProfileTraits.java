@@ -124,16 +124,35 @@ public final class ProfileTraits {
       for (Trait t : eventTraits) {
         for (Measure m : Measures.of(t)) {
           String n = name(m, t.window());
-          merges.putIfAbsent(n, Measures.merge(m, col(n)).as(n));
+          if (List.of(state.columns()).contains(n)) {
+            merges.putIfAbsent(n, Measures.merge(m, col(n)).as(n));
+          }
         }
       }
       List<Column> aggs = new ArrayList<>(merges.values());
-      Dataset<Row> merged = state.join(ids, new String[] {ProfileActivity.ID_TYPE, ProfileActivity.ID_VALUE})
-          .groupBy(PERSON_ID).agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(Column[]::new));
-      people = people.join(merged, new String[] {PERSON_ID}, "left");
+      if (!aggs.isEmpty()) {
+        Dataset<Row> merged = state.join(ids, new String[] {ProfileActivity.ID_TYPE, ProfileActivity.ID_VALUE})
+            .groupBy(PERSON_ID).agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(Column[]::new));
+        people = people.join(merged, new String[] {PERSON_ID}, "left");
+      }
     }
     if (sessionTraits != null) {
       people = people.join(sessionTraits, new String[] {PERSON_ID}, "left");
+    }
+    // Without windowed activity or sessions (none in the window yet) their columns are missing: nulls.
+    Set<String> have = new java.util.HashSet<>(List.of(people.columns()));
+    for (Trait t : rules.traits()) {
+      if (t.source() == TraitSource.SESSIONS) {
+        if (have.add("s_" + t.name())) {
+          people = people.withColumn("s_" + t.name(), lit(null).cast(outputType(t).sparkType()));
+        }
+        continue;
+      }
+      for (Measure m : Measures.of(t)) {
+        if (have.add(name(m, t.window()))) {
+          people = people.withColumn(name(m, t.window()), lit(null).cast(m.partialType()));
+        }
+      }
     }
     List<Column> out = new ArrayList<>(List.of(col(PERSON_ID), col(IDENTIFIERS), col(DEVICES), col(FIRST_SEEN),
         col(LAST_SEEN)));

@@ -165,20 +165,31 @@ class ProfileTraitsTest {
   }
 
   @Test
-  void foldingLandingDatesOneByOneEqualsOneFoldOfEverything() {
+  void foldingRunByRunEqualsOneFoldOfEverythingAndEventsAheadOfTheirDayWait() {
     List<Measure> measures = ProfileTraits.lifetimeMeasures(rules.traits());
-    Dataset<Row> events = ProfileFrames.events(EVENTS);
-    Dataset<Row> noAttributes = ProfileFrames.attributes();
-    Dataset<Row> partials = ProfileActivity.of(events, noAttributes, measures, COLUMNS, rules.sketchPrecision());
+    List<ProfileFrames.Event> all = new java.util.ArrayList<>(List.of(EVENTS));
+    // Landed on 05-09 but stamped 05-11 (a clock ahead): no run up to 05-10 may count it.
+    all.add(event("2025-05-11T01:00:00Z", "purchase", "c3").revenue(7.0).landed("2025-05-09"));
+    // Landed on 05-10 for 05-09 (late): the 05-10 run counts it.
+    all.add(event("2025-05-09T23:00:00Z", "purchase", "c3").revenue(3.0).landed("2025-05-10"));
+    Dataset<Row> partials = ProfileActivity.of(ProfileFrames.events(all.toArray(ProfileFrames.Event[]::new)),
+        ProfileFrames.attributes(), measures, COLUMNS, rules.sketchPrecision()).localCheckpoint();
     Dataset<Row> state = null;
-    for (String landed : List.of("2025-04-01", "2025-05-05", "2025-05-09", "2025-05-10")) {
-      Dataset<Row> day = partials.where(org.apache.spark.sql.functions.col(ProfileActivity.DT).equalTo(landed));
-      state = ProfileLifetime.fold(state, day, measures, DATE).localCheckpoint();
+    LocalDate previous = null;
+    for (String run : List.of("2025-04-01", "2025-05-05", "2025-05-09", "2025-05-10")) {
+      LocalDate date = LocalDate.parse(run);
+      state = ProfileLifetime.fold(state, partials.where(ProfileLifetime.due(previous, date)), measures, date)
+          .localCheckpoint();
+      previous = date;
     }
-    Dataset<Row> once = ProfileLifetime.fold(null, partials, measures, DATE);
+    Dataset<Row> once = ProfileLifetime.fold(null, partials.where(ProfileLifetime.due(null, DATE)), measures, DATE);
     assertEquals(3, once.count());
     assertEquals(0, once.exceptAll(state).count());
     assertEquals(0, state.exceptAll(once).count());
+    Dataset<Row> graph = ProfileFrames.graph(DATE.toString(), member("P2", "cookie", "c3"));
+    Row p2 = ProfileTraits.of(graph, state, null, null, rules, DATE).first();
+    assertEquals(1L, p2.<Long>getAs("purchases"), "the late purchase counts, the one ahead of its day waits");
+    assertEquals(3.0, p2.<Double>getAs("revenue"), 1e-9);
   }
 
   @Test
