@@ -79,8 +79,8 @@ class MainTest {
 
   @Test
   void plannedJobSaysItIsNotBuiltYet() {
-    CliRun run = CliRun.of("segments", "--date", "2025-01-01");
+    CliRun run = CliRun.of("lookalike", "--date", "2025-01-01");
     assertEquals(2, run.exitCode());
-    assertEquals("audiencelake segments: job 'segments' is not built yet; see README.md, 'Jobs'", run.err().strip());
+    assertEquals("audiencelake lookalike: job 'lookalike' is not built yet; see README.md, 'Jobs'", run.err().strip());
   }
 }

@@ -35,6 +35,9 @@ final class TestConfigs {
     if (Arrays.stream(extra).noneMatch(l -> l.startsWith("traits:"))) {
       lines.add("traits: " + shippedContracts().resolveSibling("traits.yaml"));
     }
+    if (Arrays.stream(extra).noneMatch(l -> l.startsWith("segments:"))) {
+      lines.add("segments: " + shippedContracts().resolveSibling("segments.yaml"));
+    }
     lines.addAll(Arrays.asList(extra));
     lines.add("");
     return Files.writeString(dir.resolve("env.yaml"), String.join("\n", lines));

@@ -10,6 +10,7 @@ import java.util.Map;
  * @param feedContracts the folder of feed contracts ({@code <feed>.yaml} each)
  * @param identityRules the identity job's rules file
  * @param traits the profiles job's trait definitions file
+ * @param segments the segments job's definitions file
  */
 public record AppConfig(
     String source,
@@ -23,7 +24,8 @@ public record AppConfig(
     java.nio.file.Path feedContracts,
     PrivacySettings privacy,
     java.nio.file.Path identityRules,
-    java.nio.file.Path traits) {
+    java.nio.file.Path traits,
+    java.nio.file.Path segments) {
 
   public AppConfig {
     hadoop = Map.copyOf(hadoop);
@@ -31,6 +33,6 @@ public record AppConfig(
 
   public AppConfig withLake(LakeSettings newLake) {
     return new AppConfig(source, environment, spark, paths, newLake, s3, hadoop, generate, feedContracts, privacy,
-        identityRules, traits);
+        identityRules, traits, segments);
   }
 }

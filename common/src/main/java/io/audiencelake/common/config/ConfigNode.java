@@ -123,6 +123,18 @@ public final class ConfigNode {
     return out;
   }
 
+  /** Whether the key holds a mapping (as opposed to a single value or a list). */
+  public boolean isObject(String key) {
+    JsonNode value = node.get(key);
+    return value != null && value.isObject();
+  }
+
+  /** Whether the key holds a list. */
+  public boolean isList(String key) {
+    JsonNode value = node.get(key);
+    return value != null && value.isArray();
+  }
+
   public String string(String key, String defaultValue) {
     JsonNode value = raw(key);
     if (value == null) {

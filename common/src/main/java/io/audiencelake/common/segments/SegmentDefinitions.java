@@ -1,0 +1,42 @@
+package io.audiencelake.common.segments;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The segments of {@code conf/segments.yaml} (and the files it includes), validated and compiled by
+ * {@link SegmentDefinitionsLoader}: in dependency order, so a segment comes after every segment its rule
+ * references.
+ *
+ * @param overlap segment ids whose pairwise overlaps the job writes to {@code segment_overlaps}
+ * @param grantedValue the consent status that grants a purpose (e.g. {@code granted})
+ */
+public record SegmentDefinitions(List<Segment> segments, List<String> overlap, String grantedValue) {
+
+  public SegmentDefinitions {
+    segments = List.copyOf(segments);
+    overlap = List.copyOf(overlap);
+  }
+
+  /**
+   * One segment.
+   *
+   * @param rule the parsed rule
+   * @param ruleText the rule as written (text form), or its YAML rendered as text
+   * @param consentColumn the profiles column holding the required purpose's latest status, or null
+   * @param labels data-usage labels of every feed the rule's traits come from (and of referenced segments)
+   */
+  public record Segment(String id, String name, String owner, String description, SegmentRule rule, String ruleText,
+      String consentPurpose, String consentColumn, Set<String> labels) {
+    public Segment {
+      labels = Set.copyOf(labels);
+    }
+  }
+
+  public Map<String, Segment> byId() {
+    Map<String, Segment> out = new java.util.LinkedHashMap<>();
+    segments.forEach(s -> out.put(s.id(), s));
+    return out;
+  }
+}
