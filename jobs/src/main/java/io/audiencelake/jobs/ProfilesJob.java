@@ -157,6 +157,7 @@ public final class ProfilesJob implements Job, Callable<Integer> {
         lake.replace(lifetimeSpec, lifetime);
       } else {
         lake.overwritePartition(lifetimeSpec, lifetime, Map.of(ProfileLifetime.DT, dt));
+        expireSnapshots(lake, lifetimeSpec, date);
       }
     }
 
@@ -254,10 +255,31 @@ public final class ProfilesJob implements Job, Callable<Integer> {
     Row latest = lake.read(lifetimeSpec).where(col(ProfileLifetime.DT).lt(lit(Date.valueOf(date))))
         .agg(max(ProfileLifetime.DT)).first();
     if (latest.isNullAt(0)) {
+      Row later = lake.read(lifetimeSpec).agg(org.apache.spark.sql.functions.min(ProfileLifetime.DT)).first();
+      if (!later.isNullAt(0)) {
+        // Building from scratch replaces the state, which later dates' runs have folded into.
+        throw new ConfigException("profiles: the running state starts after " + date + " (first snapshot "
+            + later.getDate(0) + "; older ones expire after state_retention_days): running " + date
+            + " would rebuild and replace it. Run it with --rebuild on purpose, then rerun the later dates");
+      }
       LOG.info("no running state before {}", date);
       return null;
     }
     return latest.getDate(0).toLocalDate();
+  }
+
+  /** Deletes lifetime snapshots older than state_retention_days before the run date (never later ones). */
+  private void expireSnapshots(LakeTables lake, TableSpec lifetimeSpec, LocalDate date) {
+    Date oldest = Date.valueOf(date.minusDays(rules.stateRetentionDays() - 1L));
+    // One row per run date: small enough to list on the driver.
+    List<Date> expired = lake.read(lifetimeSpec).where(col(ProfileLifetime.DT).lt(lit(oldest)))
+        .select(ProfileLifetime.DT).distinct().collectAsList().stream().map(r -> r.getDate(0)).toList();
+    if (!expired.isEmpty()) {
+      lake.overwritePartition(lifetimeSpec,
+          org.apache.spark.sql.SparkSession.active().createDataFrame(List.of(), lifetimeSpec.schema()),
+          Map.of(ProfileLifetime.DT, expired));
+      LOG.info("expired {} lifetime state snapshot(s) before {}", expired.size(), oldest);
+    }
   }
 
   /** Every date after {@code from} up to {@code to}: the landing partitions a fold rewrites. */

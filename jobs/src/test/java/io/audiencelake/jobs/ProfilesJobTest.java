@@ -12,6 +12,7 @@ import io.audiencelake.common.identity.IdGraph;
 import io.audiencelake.common.lake.LakeTables;
 import io.audiencelake.common.lake.TableSpec;
 import io.audiencelake.common.feeds.FeedContracts;
+import io.audiencelake.common.profiles.ProfileLifetime;
 import io.audiencelake.common.profiles.ProfileRulesLoader;
 import io.audiencelake.common.profiles.Profiles;
 import io.audiencelake.common.profiles.Sessions;
@@ -156,6 +157,7 @@ class ProfilesJobTest {
     // A new trait changes the running state: the fold is refused until a rebuild.
     Path traits = dir.resolve("traits.yaml");
     Files.writeString(traits, Files.readString(TestConfigs.shippedContracts().resolveSibling("traits.yaml"))
+        .replace("state_retention_days: 7", "state_retention_days: 1")
         .replace("traits:\n", "traits:\n  - {name: books_views_7d, description: Book page views in the last 7 days,"
             + " kind: count, where: {page_category: books}, window: 7d}\n"));
     String set = "traits=" + traits;
@@ -163,16 +165,24 @@ class ProfilesJobTest {
     assertEquals(2, refused.exitCode(), refused.err());
     assertTrue(refused.err().contains("trait definitions changed") && refused.err().contains("--rebuild"),
         refused.err());
-    run(conf, "-d", D3, "--rebuild", "--set", set);
+    // Rebuild as of day 2, then fold day 3 in: one-day retention leaves day 3's snapshot only.
+    run(conf, "-d", D2, "--rebuild", "--set", set);
+    run(conf, "-d", D3, "--set", set);
     LakeCheck.inSession(file, TableFormat.DELTA, lake -> {
       Dataset<Row> profiles = lake.read(spec(lake, "profiles"));
       Row p1 = profiles.where(col("dt").equalTo(D3).and(col("person_id").equalTo("P1"))).first();
       assertEquals(1L, p1.<Long>getAs("books_views_7d"));
       assertEquals(3L, p1.<Long>getAs("purchases"));
+      assertEquals(45.0, p1.<Double>getAs("revenue"), 1e-9);
       // Older snapshots stay readable; the new column is empty there.
       assertNull(profiles.where(col("dt").equalTo(D1).and(col("person_id").equalTo("P1"))).first()
           .getAs("books_views_7d"));
+      assertEquals(List.of("[" + D3 + "]"), sorted(lake.read(ProfileLifetime.spec(List.of())).select("dt").distinct()));
     });
+    // Day 1 comes before the state now: a silent rebuild would replace it, so the run is refused.
+    CliRun early = CliRun.of("profiles", "-c", conf, "-d", D1, "--set", set);
+    assertEquals(2, early.exitCode(), early.err());
+    assertTrue(early.err().contains("the running state starts after " + D1), early.err());
   }
 
   @Test

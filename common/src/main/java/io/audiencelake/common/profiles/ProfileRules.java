@@ -13,8 +13,11 @@ import java.util.Optional;
  * @param traits the trait columns of {@code profiles}, in file order
  * @param rfm recency/frequency/monetary quintile scores, or null when not configured
  * @param sketchPrecision log2 of the registers of the HyperLogLog sketches behind distinct counts (4–21)
+ * @param stateRetentionDays lifetime state snapshots older than this many days before a run are deleted
+ *     by it (a rerun of a date within them folds from its own previous snapshot)
  */
-public record ProfileRules(SessionRules sessions, List<Trait> traits, Rfm rfm, int sketchPrecision) {
+public record ProfileRules(SessionRules sessions, List<Trait> traits, Rfm rfm, int sketchPrecision,
+    int stateRetentionDays) {
 
   public ProfileRules {
     traits = List.copyOf(traits);

@@ -44,6 +44,7 @@ public final class ProfileRulesLoader {
     AttributeNames attributes = AttributeNames.of(contracts);
 
     int precision = root.intValue("sketch_precision", 12, 4, 21);
+    int retention = root.intValue("state_retention_days", 7, 1, 3660);
     SessionRules sessions = sessions(root.object("sessions"), events);
 
     List<Trait> traits = new ArrayList<>();
@@ -79,7 +80,7 @@ public final class ProfileRulesLoader {
     }
     root.rejectUnknownKeys();
     problems.throwIfAny();
-    return new ProfileRules(sessions, traits, rfm, precision);
+    return new ProfileRules(sessions, traits, rfm, precision, retention);
   }
 
   private static SessionRules sessions(ConfigNode s, EventColumns events) {
