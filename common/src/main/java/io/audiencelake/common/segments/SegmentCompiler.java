@@ -11,7 +11,6 @@ import io.audiencelake.common.segments.SegmentRule.Comparison;
 import io.audiencelake.common.segments.SegmentRule.InSegment;
 import io.audiencelake.common.segments.SegmentRule.Literal;
 import io.audiencelake.common.segments.SegmentRule.Not;
-import io.audiencelake.common.segments.SegmentRule.Operator;
 import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
@@ -143,13 +142,5 @@ public final class SegmentCompiler {
       throw new SegmentRuleException(l.position(), where + "expected a date such as '2025-01-31', got " + l.describe());
     }
     throw new SegmentRuleException(l.position(), where + "it cannot be compared in a rule");
-  }
-
-  static String operators() {
-    StringBuilder b = new StringBuilder();
-    for (Operator o : Operator.values()) {
-      b.append(b.length() == 0 ? "" : ", ").append(o.text());
-    }
-    return b.toString();
   }
 }

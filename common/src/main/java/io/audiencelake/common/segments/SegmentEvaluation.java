@@ -24,7 +24,6 @@ import java.util.Map;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.types.DataTypes;
 
 /**
  * Evaluates every segment in one pass over profiles: each segment is a boolean Column (a referenced
@@ -93,9 +92,5 @@ public final class SegmentEvaluation {
     return a.join(b, PERSON_ID).where(col(SegmentTables.SEGMENT_A).leq(col(SegmentTables.SEGMENT_B)))
         .groupBy(SegmentTables.SEGMENT_A, SegmentTables.SEGMENT_B).agg(count(lit(1)).as(SegmentTables.PERSONS))
         .withColumn(DT, lit(Date.valueOf(date)));
-  }
-
-  static Column noScore() {
-    return lit(null).cast(DataTypes.DoubleType);
   }
 }
