@@ -255,7 +255,8 @@ public final class ProfilesJob implements Job, Callable<Integer> {
     Row latest = lake.read(lifetimeSpec).where(col(ProfileLifetime.DT).lt(lit(Date.valueOf(date))))
         .agg(max(ProfileLifetime.DT)).first();
     if (latest.isNullAt(0)) {
-      Row later = lake.read(lifetimeSpec).agg(org.apache.spark.sql.functions.min(ProfileLifetime.DT)).first();
+      Row later = lake.read(lifetimeSpec).where(col(ProfileLifetime.DT).gt(lit(Date.valueOf(date))))
+          .agg(org.apache.spark.sql.functions.min(ProfileLifetime.DT)).first();
       if (!later.isNullAt(0)) {
         // Building from scratch replaces the state, which later dates' runs have folded into.
         throw new ConfigException("profiles: the running state starts after " + date + " (first snapshot "
