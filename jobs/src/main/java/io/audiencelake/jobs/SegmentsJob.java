@@ -137,24 +137,26 @@ public final class SegmentsJob implements Job, Callable<Integer> {
     for (Segment s : definitions.segments()) {
       long[] c = counts.getOrDefault(s.id(), new long[3]);
       stats.add(RowFactory.create(s.id(), s.name(), s.owner(), s.ruleText(), s.consentPurpose(),
-          s.labels().stream().sorted().toList(), c[0], c[1], c[2], dt));
+          s.labels().stream().sorted().toList(), c[0], c[1], c[2], SegmentTables.RULE_SOURCE, dt));
       out.printf("%-32s %10d %8d %8d  %s%n", s.id(), c[0], c[1], c[2], String.join(",",
           s.labels().stream().sorted().toList()));
     }
     out.flush();
 
     context.step(name(), "write segment tables");
+    Map<String, Object> rulePartition = Map.of(SegmentTables.DT, dt, SegmentTables.SOURCE, SegmentTables.RULE_SOURCE);
     lake.overwritePartition(SegmentTables.MEMBERSHIP, members
             .withColumn(SegmentTables.SCORE, lit(null).cast("double"))
             .withColumn(SegmentTables.SOURCE, lit(SegmentTables.RULE_SOURCE))
             .withColumn(SegmentTables.DT, lit(dt))
             .select(SegmentTables.SEGMENT_ID, SegmentTables.PERSON_ID, SegmentTables.SCORE, SegmentTables.SOURCE,
                 SegmentTables.DT),
-        Map.of(SegmentTables.DT, dt, SegmentTables.SOURCE, SegmentTables.RULE_SOURCE));
-    lake.overwritePartition(SegmentTables.CHANGES, changes.select(SegmentTables.SEGMENT_ID, SegmentTables.PERSON_ID,
-        SegmentTables.CHANGE, SegmentTables.DT), Map.of(SegmentTables.DT, dt));
+        rulePartition);
+    lake.overwritePartition(SegmentTables.CHANGES, changes.withColumn(SegmentTables.SOURCE,
+        lit(SegmentTables.RULE_SOURCE)).select(SegmentTables.SEGMENT_ID, SegmentTables.PERSON_ID, SegmentTables.CHANGE,
+        SegmentTables.SOURCE, SegmentTables.DT), rulePartition);
     lake.overwritePartition(SegmentTables.STATS, context.spark().createDataFrame(stats, SegmentTables.STATS.schema()),
-        Map.of(SegmentTables.DT, dt));
+        rulePartition);
     if (!definitions.overlap().isEmpty()) {
       lake.overwritePartition(SegmentTables.OVERLAPS,
           SegmentEvaluation.overlaps(members, definitions.overlap(), context.date()), Map.of(SegmentTables.DT, dt));

@@ -56,6 +56,8 @@ class SparkSubmitIT {
         "feed_contracts: " + TestConfigs.shippedContracts(),
         "identity_rules: " + TestConfigs.shippedContracts().resolveSibling("identity.yaml"),
         "traits: " + TestConfigs.shippedContracts().resolveSibling("traits.yaml"),
+        "segments: " + TestConfigs.shippedContracts().resolveSibling("segments.yaml"),
+        "lookalike: " + dir.resolve("lookalike.yaml"),
         "privacy:",
         "  linkage_key: ${AUDIENCELAKE_LINKAGE_KEY}",
         "generate:",
@@ -131,6 +133,22 @@ class SparkSubmitIT {
     assertTrue(profiles.output().matches("(?s).*[1-9]\\d* profiles \\([1-9]\\d* identifiers\\).*"), profiles.output());
     assertTrue(Files.isDirectory(dir.resolve("data/warehouse/iceberg/audiencelake/profiles/metadata")));
     assertTrue(Files.isDirectory(dir.resolve("data/warehouse/iceberg/audiencelake/sessions/metadata")));
+
+    // Segments, then a gradient-boosted lookalike model: MLlib from the cluster's jars, saved and reloaded.
+    Result segments = submit("segments", "--config", conf, "--date", "2025-04-01", "--set", "lake.table_format=iceberg");
+    assertEquals(0, segments.exitCode(), segments.output());
+    Files.writeString(dir.resolve("lookalike.yaml"), String.join("\n",
+        "min_seed: 5",
+        "models:",
+        "  - {id: buyers_like, owner: test, seed: buyers_90d, features: [page_views_30d, sessions_30d, last_device_type],",
+        "     reach: 10%, algorithm: gradient_boosted_trees, params: {max_iter: 5, max_depth: 3}}",
+        ""));
+    Result lookalike = submit("lookalike", "--config", conf, "--date", "2025-04-01", "--set",
+        "lake.table_format=iceberg");
+    assertEquals(0, lookalike.exitCode(), lookalike.output());
+    assertTrue(lookalike.output().contains("buyers_like v1 trained on"), lookalike.output());
+    assertTrue(Files.isDirectory(dir.resolve("data/warehouse/models/buyers_like/v1/stages")));
+    assertTrue(Files.isDirectory(dir.resolve("data/warehouse/iceberg/audiencelake/lookalike_scores/metadata")));
   }
 
   @Test

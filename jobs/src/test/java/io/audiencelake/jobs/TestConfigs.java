@@ -38,6 +38,9 @@ final class TestConfigs {
     if (Arrays.stream(extra).noneMatch(l -> l.startsWith("segments:"))) {
       lines.add("segments: " + shippedContracts().resolveSibling("segments.yaml"));
     }
+    if (Arrays.stream(extra).noneMatch(l -> l.startsWith("lookalike:"))) {
+      lines.add("lookalike: " + shippedContracts().resolveSibling("lookalike.yaml"));
+    }
     lines.addAll(Arrays.asList(extra));
     lines.add("");
     return Files.writeString(dir.resolve("env.yaml"), String.join("\n", lines));

@@ -11,6 +11,7 @@ import java.util.Map;
  * @param identityRules the identity job's rules file
  * @param traits the profiles job's trait definitions file
  * @param segments the segments job's definitions file
+ * @param lookalike the lookalike job's model definitions file
  */
 public record AppConfig(
     String source,
@@ -25,7 +26,8 @@ public record AppConfig(
     PrivacySettings privacy,
     java.nio.file.Path identityRules,
     java.nio.file.Path traits,
-    java.nio.file.Path segments) {
+    java.nio.file.Path segments,
+    java.nio.file.Path lookalike) {
 
   public AppConfig {
     hadoop = Map.copyOf(hadoop);
@@ -33,6 +35,6 @@ public record AppConfig(
 
   public AppConfig withLake(LakeSettings newLake) {
     return new AppConfig(source, environment, spark, paths, newLake, s3, hadoop, generate, feedContracts, privacy,
-        identityRules, traits, segments);
+        identityRules, traits, segments, lookalike);
   }
 }

@@ -44,10 +44,11 @@ public final class AppConfigLoader {
     Path identity = base.resolve(root.string("identity_rules", "identity.yaml")).normalize();
     Path traits = base.resolve(root.string("traits", "traits.yaml")).normalize();
     Path segments = base.resolve(root.string("segments", "segments.yaml")).normalize();
+    Path lookalike = base.resolve(root.string("lookalike", "lookalike.yaml")).normalize();
     root.rejectUnknownKeys();
     problems.throwIfAny();
     return new AppConfig(file.toString(), env, spark, paths, lake, s3, hadoop, generate, contracts, privacy,
-        identity, traits, segments);
+        identity, traits, segments, lookalike);
   }
 
   private static SparkSettings spark(ConfigNode node) {

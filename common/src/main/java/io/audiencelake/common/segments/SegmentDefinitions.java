@@ -11,12 +11,19 @@ import java.util.Set;
  *
  * @param overlap segment ids whose pairwise overlaps the job writes to {@code segment_overlaps}
  * @param grantedValue the consent status that grants a purpose (e.g. {@code granted})
+ * @param consentColumns each consent purpose's profiles column (its latest status)
  */
-public record SegmentDefinitions(List<Segment> segments, List<String> overlap, String grantedValue) {
+public record SegmentDefinitions(List<Segment> segments, List<String> overlap, String grantedValue,
+    Map<String, String> consentColumns) {
 
   public SegmentDefinitions {
     segments = List.copyOf(segments);
     overlap = List.copyOf(overlap);
+    consentColumns = Map.copyOf(consentColumns);
+  }
+
+  public SegmentDefinitions(List<Segment> segments, List<String> overlap, String grantedValue) {
+    this(segments, overlap, grantedValue, Map.of());
   }
 
   /**

@@ -128,7 +128,7 @@ public final class SegmentDefinitionsLoader {
       }
       done.put(id, new Segment(id, r.name, r.owner, r.description, r.rule, r.text, r.consent, r.consentColumn, labels));
     }
-    return new SegmentDefinitions(List.copyOf(done.values()), overlap, granted);
+    return new SegmentDefinitions(List.copyOf(done.values()), overlap, granted, purposes);
   }
 
   /** A segment as read, before ordering. */
@@ -260,6 +260,23 @@ public final class SegmentDefinitionsLoader {
     out.add(id);
   }
 
+  /** Profiles columns a segment's rule reads, also through the segments it references. */
+  public static Set<String> columnsRead(SegmentDefinitions definitions, String segmentId) {
+    Set<String> out = new LinkedHashSet<>();
+    java.util.Deque<String> todo = new java.util.ArrayDeque<>(List.of(segmentId));
+    Set<String> seen = new java.util.HashSet<>();
+    Map<String, Segment> byId = definitions.byId();
+    while (!todo.isEmpty()) {
+      Segment s = byId.get(todo.pop());
+      if (s == null || !seen.add(s.id())) {
+        continue;
+      }
+      out.addAll(fields(s.rule()));
+      references(s.rule()).forEach(r -> todo.push(r.segmentId()));
+    }
+    return out;
+  }
+
   static List<InSegment> references(SegmentRule rule) {
     List<InSegment> out = new ArrayList<>();
     walk(rule, n -> {
@@ -295,7 +312,7 @@ public final class SegmentDefinitionsLoader {
   }
 
   /** Data-usage labels of each profiles column: the labels of the feeds its trait reads. */
-  static Map<String, Set<String>> columnLabels(ProfileRules traits, Collection<FeedContract> contracts) {
+  public static Map<String, Set<String>> columnLabels(ProfileRules traits, Collection<FeedContract> contracts) {
     Set<String> events = new TreeSet<>();
     contracts.stream().filter(c -> c.kind() == FeedKind.EVENTS).forEach(c -> events.addAll(c.labels()));
     Map<String, Set<String>> out = new HashMap<>();

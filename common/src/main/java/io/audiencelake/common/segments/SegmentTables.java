@@ -29,6 +29,8 @@ public final class SegmentTables {
   public static final String DT = "dt";
   /** {@link #SOURCE} of members from a segment rule. */
   public static final String RULE_SOURCE = "rule";
+  /** {@link #SOURCE} of members a lookalike model chose. */
+  public static final String LOOKALIKE_SOURCE = "lookalike";
   public static final String ADD = "add";
   public static final String REMOVE = "remove";
   private static final String DOMAIN = "segments";
@@ -45,13 +47,15 @@ public final class SegmentTables {
       List.of(DT, SOURCE), List.of(SEGMENT_ID, PERSON_ID, DT));
 
   public static final TableSpec CHANGES = new TableSpec("segment_changes",
-      "Who joined (add) and who left (remove) each segment since that segment's previous run.",
+      "Who joined (add) and who left (remove) each segment since that segment's previous run; rule "
+          + "segments from the segments job, lookalike segments from the lookalike job (source).",
       DOMAIN, new StructType(new StructField[] {
           column(SEGMENT_ID, DataTypes.StringType, false, "segment id"),
           column(PERSON_ID, DataTypes.StringType, false, "person id"),
           column(CHANGE, DataTypes.StringType, false, "add or remove"),
+          column(SOURCE, DataTypes.StringType, false, "rule or lookalike (partition)"),
           column(DT, DataTypes.DateType, false, "run date (partition)")}),
-      List.of(DT), List.of(SEGMENT_ID, PERSON_ID, DT));
+      List.of(DT, SOURCE), List.of(SEGMENT_ID, PERSON_ID, DT));
 
   public static final TableSpec STATS = new TableSpec("segment_stats",
       "Size, adds and removes of each segment per run date, with its definition, owner and data-usage labels.",
@@ -66,8 +70,9 @@ public final class SegmentTables {
           column(SIZE, DataTypes.LongType, false, "members on the date"),
           column(ADDS, DataTypes.LongType, false, "members who joined since the previous run"),
           column(REMOVES, DataTypes.LongType, false, "members who left since the previous run"),
+          column(SOURCE, DataTypes.StringType, false, "rule or lookalike (partition)"),
           column(DT, DataTypes.DateType, false, "run date (partition)")}),
-      List.of(DT), List.of(SEGMENT_ID, DT));
+      List.of(DT, SOURCE), List.of(SEGMENT_ID, DT));
 
   public static final TableSpec OVERLAPS = new TableSpec("segment_overlaps",
       "Persons in both of two segments (segments.yaml overlap list), per run date; a = b gives the size.",

@@ -1,0 +1,99 @@
+package io.audiencelake.common.lookalike;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.audiencelake.common.config.ConfigException;
+import io.audiencelake.common.feeds.FeedContract;
+import io.audiencelake.common.feeds.FeedContracts;
+import io.audiencelake.common.lookalike.LookalikeModel.Feature;
+import io.audiencelake.common.lookalike.LookalikeModel.FeatureKind;
+import io.audiencelake.common.profiles.ProfileRules;
+import io.audiencelake.common.profiles.ProfileRulesLoader;
+import io.audiencelake.common.segments.SegmentDefinitions;
+import io.audiencelake.common.segments.SegmentDefinitionsLoader;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class LookalikeModelsLoaderTest {
+  static final Path CONF = Path.of(System.getProperty("user.dir")).getParent().resolve("conf");
+  static final Collection<FeedContract> CONTRACTS = FeedContracts.load(CONF.resolve("feeds")).values();
+  static final ProfileRules TRAITS = ProfileRulesLoader.load(CONF.resolve("traits.yaml"), CONTRACTS);
+  static final SegmentDefinitions SEGMENTS = SegmentDefinitionsLoader.load(CONF.resolve("segments.yaml"), TRAITS,
+      CONTRACTS);
+  @TempDir Path dir;
+
+  private LookalikeModels load(String yaml) throws IOException {
+    Path file = Files.writeString(dir.resolve("lookalike.yaml"), yaml);
+    return LookalikeModelsLoader.load(file, TRAITS, SEGMENTS, CONTRACTS);
+  }
+
+  private String refused(String model) {
+    String yaml = "models:\n  - {id: m, owner: o, seed: shoe_lovers, " + model + "}\n";
+    return assertThrows(ConfigException.class, () -> load(yaml)).getMessage();
+  }
+
+  @Test
+  void shippedModelsLoadWithTypedFeaturesAndInheritedLabels() {
+    LookalikeModels models = LookalikeModelsLoader.load(CONF.resolve("lookalike.yaml"), TRAITS, SEGMENTS, CONTRACTS);
+    assertEquals(List.of("high_value_lookalike", "shoe_lovers_lookalike"),
+        models.models().stream().map(LookalikeModel::id).toList());
+    LookalikeModel hv = models.byId("high_value_lookalike").orElseThrow();
+    assertEquals(0.05, hv.reachShare());
+    assertEquals("consent_ad_targeting", hv.consentColumn());
+    assertEquals(Algorithm.LOGISTIC_REGRESSION, hv.algorithm());
+    assertEquals(Map.of("reg_param", List.of(0.001, 0.05)), hv.tuning().grid());
+    assertTrue(hv.features().contains(new Feature("last_device_type", FeatureKind.CATEGORICAL)));
+    assertTrue(hv.features().contains(new Feature("birth_date", FeatureKind.DAYS_BEFORE)));
+    assertTrue(hv.features().contains(new Feature("page_views_30d", FeatureKind.NUMERIC)));
+    assertTrue(hv.labels().containsAll(SEGMENTS.byId().get("high_value").labels()));
+    assertTrue(hv.labels().contains("declared"), "gender and country come from the CRM: " + hv.labels());
+    assertEquals("high_value_lookalike", hv.segmentId());
+    assertEquals(100, models.minSeed());
+  }
+
+  @Test
+  void everyMistakeIsNamedWithItsField() {
+    assertTrue(refused("features: [page_views_30d, nope], reach: 5%")
+        .contains("models[0].features[1]: unknown profiles column 'nope'"));
+    assertTrue(refused("features: [page_views_30d, shoe_views_30d], reach: 5%")
+        .contains("models[0].features[1]: 'shoe_views_30d' is read by the rule of seed segment 'shoe_lovers'"));
+    assertTrue(refused("features: [page_views_30d], reach: 30%")
+        .contains("models[0].reach: expected a share from 1% to 20%, e.g. 5%, got '30%'"));
+    assertTrue(refused("features: [page_views_30d]")
+        .contains("models[0].reach: set either reach (a share of the eligible population, e.g. 5%) or min_score"));
+    assertTrue(refused("features: [page_views_30d], reach: 5%, min_score: 0.5").contains("set either reach"));
+    assertTrue(refused("features: [page_views_30d], reach: 5%, algorithm: random_forest, params: {reg_param: 1}")
+        .contains("models[0].params.reg_param: not a parameter of random_forest; expected one of [num_trees, "
+            + "max_depth, subsampling_rate]"));
+    assertTrue(refused("features: [page_views_30d], reach: 5%, consent: telepathy")
+        .contains("models[0].consent: unknown purpose 'telepathy'"));
+    assertTrue(refused("features: [page_views_30d], reach: 5%, exclude: [nobody]")
+        .contains("models[0].exclude[0]: unknown segment 'nobody'"));
+    assertTrue(refused("features: [page_views_30d], reach: 5%, segment: buyers_90d")
+        .contains("models[0].segment: 'buyers_90d' is a rule segment of segments.yaml"));
+    assertTrue(refused("features: [page_views_30d], reach: 5%, algorithm: deep_magic")
+        .contains("models[0].algorithm: expected one of logistic_regression, gradient_boosted_trees, random_forest"));
+    assertTrue(refused("features: [page_views_30d], reach: 5%, tuning: {folds: 3}")
+        .contains("models[0].tuning.grid: expected at least one parameter"));
+    String unknownSeed = assertThrows(ConfigException.class, () -> load(
+        "models:\n  - {id: m, owner: o, seed: ghosts, features: [page_views_30d], reach: 5%}\n")).getMessage();
+    assertTrue(unknownSeed.contains("lookalike.yaml: models[0].seed: unknown segment 'ghosts'"), unknownSeed);
+  }
+
+  @Test
+  void transitiveRuleColumnsAreRefusedToo() {
+    // churn_risk reads days_since_last_visit itself, and loyalty_since through segment('loyal_members').
+    String message = assertThrows(ConfigException.class, () -> load(
+        "models:\n  - {id: m, owner: o, seed: churn_risk, features: [page_views_30d, loyalty_since], reach: 5%}\n"))
+        .getMessage();
+    assertTrue(message.contains("'loyalty_since' is read by the rule of seed segment 'churn_risk'"), message);
+  }
+}
