@@ -18,7 +18,7 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "audiencelake", mixinStandardHelpOptions = true, version = "audiencelake 0.1.0",
     description = "Batch audience-processing jobs on Apache Spark over Delta Lake or Apache Iceberg tables.",
     subcommands = {GenerateJob.class, InventoryJob.class, IngestJob.class, IdentityJob.class, ProfilesJob.class, SegmentsJob.class,
-        LookalikeJob.class},
+        LookalikeJob.class, ExportJob.class, EraseJob.class},
     commandListHeading = "%nJobs:%n",
     footerHeading = "%nExit codes:%n",
     footer = {"  0  success", "  2  bad usage or config (nothing was written)", "  1  the job failed"})
@@ -32,8 +32,6 @@ public final class Main implements Callable<Integer> {
   static final Map<String, String> PLANNED = new java.util.LinkedHashMap<>();
 
   static {
-    PLANNED.put("export", "Write segments to destinations, obeying consent (not built yet).");
-    PLANNED.put("erase", "Apply erasure requests to every table and its history (not built yet).");
     PLANNED.put("report", "Write the HTML run report (not built yet).");
     PLANNED.put("pipeline", "Run every job in order for a date (not built yet).");
   }

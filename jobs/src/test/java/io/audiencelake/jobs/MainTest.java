@@ -79,8 +79,8 @@ class MainTest {
 
   @Test
   void plannedJobSaysItIsNotBuiltYet() {
-    CliRun run = CliRun.of("export", "--date", "2025-01-01");
+    CliRun run = CliRun.of("report", "--date", "2025-01-01");
     assertEquals(2, run.exitCode());
-    assertEquals("audiencelake export: job 'export' is not built yet; see README.md, 'Jobs'", run.err().strip());
+    assertEquals("audiencelake report: job 'report' is not built yet; see README.md, 'Jobs'", run.err().strip());
   }
 }

@@ -41,6 +41,9 @@ final class TestConfigs {
     if (Arrays.stream(extra).noneMatch(l -> l.startsWith("lookalike:"))) {
       lines.add("lookalike: " + shippedContracts().resolveSibling("lookalike.yaml"));
     }
+    if (Arrays.stream(extra).noneMatch(l -> l.startsWith("destinations:"))) {
+      lines.add("destinations: " + shippedContracts().resolveSibling("destinations.yaml"));
+    }
     lines.addAll(Arrays.asList(extra));
     lines.add("");
     return Files.writeString(dir.resolve("env.yaml"), String.join("\n", lines));

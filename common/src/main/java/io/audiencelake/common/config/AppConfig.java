@@ -12,6 +12,7 @@ import java.util.Map;
  * @param traits the profiles job's trait definitions file
  * @param segments the segments job's definitions file
  * @param lookalike the lookalike job's model definitions file
+ * @param destinations the export job's destinations file
  */
 public record AppConfig(
     String source,
@@ -27,7 +28,8 @@ public record AppConfig(
     java.nio.file.Path identityRules,
     java.nio.file.Path traits,
     java.nio.file.Path segments,
-    java.nio.file.Path lookalike) {
+    java.nio.file.Path lookalike,
+    java.nio.file.Path destinations) {
 
   public AppConfig {
     hadoop = Map.copyOf(hadoop);
@@ -35,6 +37,6 @@ public record AppConfig(
 
   public AppConfig withLake(LakeSettings newLake) {
     return new AppConfig(source, environment, spark, paths, newLake, s3, hadoop, generate, feedContracts, privacy,
-        identityRules, traits, segments, lookalike);
+        identityRules, traits, segments, lookalike, destinations);
   }
 }

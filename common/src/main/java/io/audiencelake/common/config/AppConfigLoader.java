@@ -39,16 +39,18 @@ public final class AppConfigLoader {
     GeneratorSettings generate = generate(root.object("generate"));
     Path contracts = base.resolve(root.string("feed_contracts", "feeds")).normalize();
     ConfigNode privacyNode = root.object("privacy");
-    PrivacySettings privacy = new PrivacySettings(privacyNode.string("linkage_key", ""));
+    PrivacySettings privacy = new PrivacySettings(privacyNode.string("linkage_key", ""),
+        privacyNode.intValue("erasure_history_hours", 0, 0, 24 * 366));
     privacyNode.rejectUnknownKeys();
     Path identity = base.resolve(root.string("identity_rules", "identity.yaml")).normalize();
     Path traits = base.resolve(root.string("traits", "traits.yaml")).normalize();
     Path segments = base.resolve(root.string("segments", "segments.yaml")).normalize();
     Path lookalike = base.resolve(root.string("lookalike", "lookalike.yaml")).normalize();
+    Path destinations = base.resolve(root.string("destinations", "destinations.yaml")).normalize();
     root.rejectUnknownKeys();
     problems.throwIfAny();
     return new AppConfig(file.toString(), env, spark, paths, lake, s3, hadoop, generate, contracts, privacy,
-        identity, traits, segments, lookalike);
+        identity, traits, segments, lookalike, destinations);
   }
 
   private static SparkSettings spark(ConfigNode node) {

@@ -101,6 +101,40 @@ final class DeltaTables implements LakeTables {
   }
 
   @Override
+  public void deleteMatching(TableSpec table, Dataset<Row> keys) {
+    Column on = null;
+    for (String key : keys.columns()) {
+      Column eq = col("t." + key).equalTo(col("s." + key));
+      on = on == null ? eq : on.and(eq);
+    }
+    DeltaTable.forPath(spark, location(table)).as("t").merge(keys.distinct().as("s"), on).whenMatched().delete()
+        .execute();
+  }
+
+  @Override
+  public void purgeHistory(TableSpec table, java.time.Duration retention) {
+    // Delta refuses a retention under 7 days unless told that no reader or writer uses older files.
+    String check = "spark.databricks.delta.retentionDurationCheck.enabled";
+    // Vacuum lists the table with this many tasks: Spark's default of 10,000 makes a small table take
+    // minutes; a few per core is plenty unless the deployment chose a value.
+    String listing = "spark.sql.sources.parallelPartitionDiscovery.parallelism";
+    boolean chosen = spark.conf().contains(listing);
+    String before = spark.conf().get(check, "true");
+    spark.conf().set(check, "false");
+    if (!chosen) {
+      spark.conf().set(listing, String.valueOf(Math.max(8, spark.sparkContext().defaultParallelism() * 4)));
+    }
+    try {
+      DeltaTable.forPath(spark, location(table)).vacuum(retention.toMinutes() / 60.0);
+    } finally {
+      spark.conf().set(check, before);
+      if (!chosen) {
+        spark.conf().unset(listing);
+      }
+    }
+  }
+
+  @Override
   public void replace(TableSpec table, Dataset<Row> rows) {
     create(table);
     // overwriteSchema swaps schema and partitioning with the data in one commit; properties stay.

@@ -95,6 +95,33 @@ final class IcebergTables implements LakeTables {
   }
 
   @Override
+  public void deleteMatching(TableSpec table, Dataset<Row> keys) {
+    // Only our own table and column names reach the statement; the values come from the view.
+    String view = "delete_keys_" + UUID.randomUUID().toString().replace("-", "");
+    keys.distinct().createOrReplaceTempView(view);
+    try {
+      StringBuilder on = new StringBuilder();
+      for (String key : keys.columns()) {
+        if (!key.matches("[a-z][a-z0-9_]*")) {
+          throw new IllegalArgumentException(table.name() + ": bad key column " + key);
+        }
+        on.append(on.length() == 0 ? "" : " AND ").append("t.`").append(key).append("` = s.`").append(key).append('`');
+      }
+      spark.sql("MERGE INTO " + qualifiedName(table) + " t USING " + view + " s ON " + on + " WHEN MATCHED THEN DELETE");
+    } finally {
+      spark.catalog().dropTempView(view);
+    }
+  }
+
+  @Override
+  public void purgeHistory(TableSpec table, java.time.Duration retention) {
+    // Expiring snapshots deletes the files only they used; the current snapshot is always kept.
+    String olderThan = LakeTables.timestampOption(Instant.now().minus(retention).plusMillis(1));
+    spark.sql("CALL " + settings.icebergCatalog() + ".system.expire_snapshots(table => '" + settings.namespace() + "."
+        + table.name() + "', older_than => TIMESTAMP '" + olderThan + "', retain_last => 1)");
+  }
+
+  @Override
   public void replace(TableSpec table, Dataset<Row> rows) {
     // One atomic replace: the new schema, spec and data become the current snapshot together.
     // (A Hadoop catalog logs a missing-metadata stack trace when asked to replace a table it lacks.)

@@ -109,6 +109,18 @@ public interface LakeTables {
    */
   void addMissingColumns(TableSpec table);
 
+  /**
+   * Deletes, in one commit, every row whose values in {@code keys}' columns equal a row of {@code keys}
+   * (erasure). The key values travel as a Dataset, never as SQL text.
+   */
+  void deleteMatching(TableSpec table, Dataset<Row> keys);
+
+  /**
+   * Removes history older than {@code retention}: data files only older versions used are deleted, and
+   * those versions can no longer be read by time travel (erasure from history).
+   */
+  void purgeHistory(TableSpec table, java.time.Duration retention);
+
   /** Appends rows in one commit. */
   void append(TableSpec table, Dataset<Row> rows);
 

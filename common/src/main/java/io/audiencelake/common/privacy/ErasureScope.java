@@ -1,0 +1,30 @@
+package io.audiencelake.common.privacy;
+
+import static org.apache.spark.sql.functions.col;
+
+import io.audiencelake.common.identity.IdGraph;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+/**
+ * Whom a set of erasure requests reaches: every person id any snapshot of id_graph gives the requested
+ * identifiers, and every identifier those persons ever had (a person's cookie is erased with their email).
+ */
+public final class ErasureScope {
+  private ErasureScope() {}
+
+  /** (request_id, person_id): the persons each request reaches. */
+  public static Dataset<Row> persons(Dataset<Row> requests, Dataset<Row> idGraphs) {
+    return requests.select(ErasureRequests.REQUEST_ID, ErasureRequests.ID_TYPE, ErasureRequests.ID_VALUE)
+        .join(idGraphs.select(IdGraph.ID_TYPE, IdGraph.ID_VALUE, IdGraph.PERSON_ID),
+            new String[] {IdGraph.ID_TYPE, IdGraph.ID_VALUE})
+        .select(ErasureRequests.REQUEST_ID, IdGraph.PERSON_ID).distinct();
+  }
+
+  /** (id_type, id_value): the requested identifiers and every identifier of the reached persons. */
+  public static Dataset<Row> identifiers(Dataset<Row> requests, Dataset<Row> persons, Dataset<Row> idGraphs) {
+    Dataset<Row> ofPersons = idGraphs.join(persons.select(IdGraph.PERSON_ID).distinct(), IdGraph.PERSON_ID, "left_semi")
+        .select(IdGraph.ID_TYPE, IdGraph.ID_VALUE);
+    return requests.select(col(ErasureRequests.ID_TYPE), col(ErasureRequests.ID_VALUE)).unionByName(ofPersons).distinct();
+  }
+}
