@@ -197,6 +197,18 @@ class ExportJobTest {
     assertTrue(refused.err().contains("destination ads: segment buyers carried data-usage labels [third_party] on "
         + "2025-06-03, which the destination may not receive"), refused.err());
     assertFalse(Files.exists(dir.resolve("data/exports/ads/dt=" + D3)));
+
+    // The privacy audit reads every table and drop: nothing in clear, until a clear email is planted.
+    CliRun clean = CliRun.of("pii-scan", "-c", conf, "-d", D2);
+    assertEquals(0, clean.exitCode(), clean.out() + clean.err());
+    assertTrue(clean.out().contains("no personal data in clear"), clean.out());
+    assertTrue(clean.out().matches("(?s).*searched \\d+ rows and lines of \\d+ tables and export drops \\(.*"
+        + "export_audience.*exports.*"), clean.out());
+    Files.writeString(dir.resolve("data/exports/mail/dt=" + D1 + "/part-00009.jsonl"), "{\"id_value\":\"ann@example.com\"}\n");
+    CliRun leak = CliRun.of("pii-scan", "-c", conf, "-d", D2);
+    assertEquals(1, leak.exitCode());
+    assertTrue(leak.out().matches("(?s).*1 clear email value\\(s\\) in file:.*/exports/mail/dt=2025-06-01/part-00009.jsonl.*"),
+        leak.out());
   }
 
   private static List<String> list(Path folder) throws IOException {

@@ -1,0 +1,120 @@
+package io.audiencelake.jobs;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.input_file_name;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.struct;
+import static org.apache.spark.sql.functions.to_json;
+
+import io.audiencelake.common.config.AppConfig;
+import io.audiencelake.common.feeds.FeedContracts;
+import io.audiencelake.common.lake.LakeTables;
+import io.audiencelake.common.lake.TableSpec;
+import io.audiencelake.common.privacy.ClearPii;
+import io.audiencelake.common.profiles.ProfileRules;
+import io.audiencelake.common.profiles.ProfileRulesLoader;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * Audits that no personal data is stored in clear: every row of every lake table (as JSON) and every line
+ * of every export drop is searched for email addresses and, given the sample generator's truth, its
+ * phone numbers. Any finding fails the run (exit 1) and names where it is.
+ */
+@Command(name = "pii-scan", mixinStandardHelpOptions = true,
+    description = "Search every lake table and export file for clear emails (and, with --truth, the generator's "
+        + "phones); exit 1 on any finding.")
+public final class PiiScanJob implements Job, Callable<Integer> {
+  @Mixin JobOptions options;
+  @Spec CommandSpec spec;
+
+  @Option(names = "--truth", paramLabel = "PATH", description = "The generator's ground-truth identifiers "
+      + "(id_type,id_value,person_key CSVs): its clear phone numbers are searched for too.")
+  String truth;
+
+  private ProfileRules traits;
+
+  @Override
+  public String name() {
+    return "pii-scan";
+  }
+
+  @Override
+  public void validate(AppConfig config) {
+    traits = ProfileRulesLoader.load(config.traits(), FeedContracts.load(config.feedContracts()).values());
+  }
+
+  @Override
+  public JobResult run(JobContext context) {
+    if (traits == null) {
+      validate(context.config());
+    }
+    LakeTables lake = context.lake();
+    List<Dataset<Row>> texts = new ArrayList<>();
+    List<String> scanned = new ArrayList<>();
+    for (TableSpec t : LakeCatalog.all(traits)) {
+      if (lake.exists(t)) {
+        Dataset<Row> rows = lake.read(t);
+        texts.add(rows.select(lit(t.name()).as(ClearPii.SOURCE), to_json(struct(col("*"))).as(ClearPii.TEXT)));
+        scanned.add(t.name());
+      }
+    }
+    String exports = context.config().paths().exports();
+    if (exists(context, exports)) {
+      texts.add(context.spark().read().option("recursiveFileLookup", true).text(exports)
+          .select(input_file_name().as(ClearPii.SOURCE), col("value").as(ClearPii.TEXT)));
+      scanned.add(exports);
+    }
+    Dataset<Row> phones = truth == null ? null : context.spark().read().option("header", true)
+        .option("recursiveFileLookup", true).schema("id_type string, id_value string, person_key string").csv(truth)
+        .where(col("id_type").equalTo("phone")).select(col("id_value").as(ClearPii.TOKEN));
+    context.step(name(), "search " + scanned.size() + " tables and drops");
+    Dataset<Row> all = texts.stream().reduce(Dataset::unionByName)
+        .orElse(context.spark().createDataFrame(List.of(), new org.apache.spark.sql.types.StructType()
+            .add(ClearPii.SOURCE, "string").add(ClearPii.TEXT, "string")));
+    long rows = all.count();
+    List<Row> found = ClearPii.findings(all, phones).groupBy(ClearPii.SOURCE, ClearPii.KIND).count()
+        .orderBy(ClearPii.SOURCE, ClearPii.KIND).collectAsList();
+    PrintWriter out = spec.commandLine().getOut();
+    out.printf("searched %d rows and lines of %d tables and export drops (%s) for clear emails%s%n", rows,
+        scanned.size(), String.join(", ", scanned), phones == null ? "" : " and the generator's phones");
+    List<String> failures = new ArrayList<>();
+    for (Row r : found) {
+      failures.add(r.getLong(2) + " clear " + r.getString(1) + " value(s) in " + r.getString(0));
+    }
+    out.println(failures.isEmpty() ? "no personal data in clear" : String.join(System.lineSeparator(), failures));
+    out.flush();
+    Map<String, Long> counts = new LinkedHashMap<>();
+    counts.put("tables", (long) scanned.size());
+    counts.put("findings", found.stream().mapToLong(r -> r.getLong(2)).sum());
+    return new JobResult(rows, 0, 0, counts, failures);
+  }
+
+  private static boolean exists(JobContext context, String location) {
+    try {
+      Path p = new Path(location);
+      return p.getFileSystem(context.spark().sparkContext().hadoopConfiguration()).exists(p);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    return JobRunner.exitCode(this, options, spec);
+  }
+}
