@@ -4,7 +4,6 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 
 import io.audiencelake.common.config.AppConfig;
-import io.audiencelake.common.config.AppConfigLoader;
 import io.audiencelake.common.config.ConfigException;
 import io.audiencelake.common.export.ConsentStatus;
 import io.audiencelake.common.export.Destination;
@@ -13,27 +12,18 @@ import io.audiencelake.common.export.Destinations;
 import io.audiencelake.common.export.DestinationsLoader;
 import io.audiencelake.common.export.ExportAudience;
 import io.audiencelake.common.export.ExportTables;
-import io.audiencelake.common.feeds.FeedContract;
-import io.audiencelake.common.feeds.FeedContracts;
 import io.audiencelake.common.feeds.RawAttributes;
 import io.audiencelake.common.identity.IdGraph;
 import io.audiencelake.common.lake.LakeTables;
-import io.audiencelake.common.lookalike.LookalikeModels;
-import io.audiencelake.common.lookalike.LookalikeModelsLoader;
-import io.audiencelake.common.profiles.ProfileRules;
-import io.audiencelake.common.profiles.ProfileRulesLoader;
 import io.audiencelake.common.segments.SegmentDefinitions;
-import io.audiencelake.common.segments.SegmentDefinitionsLoader;
 import io.audiencelake.common.segments.SegmentTables;
 import io.audiencelake.common.storage.FileDrop;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.sql.Date;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -84,12 +74,10 @@ public final class ExportJob implements Job, Callable<Integer> {
 
   @Override
   public void validate(AppConfig config) {
-    Collection<FeedContract> contracts = FeedContracts.load(config.feedContracts()).values();
-    ProfileRules traits = ProfileRulesLoader.load(config.traits(), contracts);
-    segments = SegmentDefinitionsLoader.load(config.segments(), traits, contracts);
-    LookalikeModels models = Files.exists(config.lookalike())
-        ? LookalikeModelsLoader.load(config.lookalike(), traits, segments, contracts) : null;
-    destinations = DestinationsLoader.load(config.destinations(), segments, models, config.paths().exports());
+    AudienceDefinitions loaded = AudienceDefinitions.load(config);
+    segments = loaded.segments();
+    destinations = DestinationsLoader.load(config.destinations(), segments, loaded.lookalikeIfAny(config),
+        config.paths().exports());
     for (String id : destinationIds) {
       if (destinations.byId(id).isEmpty()) {
         throw new ConfigException("--destination: unknown destination '" + id + "'; expected one of "
@@ -229,16 +217,13 @@ public final class ExportJob implements Job, Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     if (validateOnly) {
-      AppConfig config = new AppConfigLoader().load(options.config(), options.overrides());
-      validate(config);
-      PrintWriter out = spec.commandLine().getOut();
-      out.printf("%s: %d destinations valid%n", config.destinations(), destinations.destinations().size());
-      for (Destination d : destinations.destinations()) {
-        out.printf("  %-16s %s %s of %s -> %s (consent %s)%n", d.id(), d.mode().name().toLowerCase(Locale.ROOT),
-            d.identifier().key(), d.segments(), d.location(), d.consentPurpose());
-      }
-      out.flush();
-      return Main.OK;
+      return JobRunner.validateOnly(this, options, spec, (config, out) -> {
+        out.printf("%s: %d destinations valid%n", config.destinations(), destinations.destinations().size());
+        for (Destination d : destinations.destinations()) {
+          out.printf("  %-16s %s %s of %s -> %s (consent %s)%n", d.id(), d.mode().name().toLowerCase(Locale.ROOT),
+              d.identifier().key(), d.segments(), d.location(), d.consentPurpose());
+        }
+      });
     }
     return JobRunner.exitCode(this, options, spec);
   }

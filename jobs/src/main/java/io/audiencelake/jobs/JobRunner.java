@@ -40,6 +40,20 @@ public final class JobRunner {
     return Main.OK;
   }
 
+  /**
+   * The {@code --validate} way in: loads the config, runs the job's own checks (no Spark starts), prints
+   * {@code report} of what was checked, and returns {@link Main#OK}; a mistake throws ConfigException (exit 2).
+   */
+  public static int validateOnly(Job job, JobOptions options, picocli.CommandLine.Model.CommandSpec spec,
+      java.util.function.BiConsumer<AppConfig, java.io.PrintWriter> report) {
+    AppConfig config = new AppConfigLoader().load(options.config(), options.overrides());
+    job.validate(config);
+    java.io.PrintWriter out = spec.commandLine().getOut();
+    report.accept(config, out);
+    out.flush();
+    return Main.OK;
+  }
+
   /** Runs the job; returns its result or throws its error (after recording the failed run). */
   public static JobResult execute(Job job, JobOptions options, String commandLine) throws Exception {
     AppConfig config = new AppConfigLoader().load(options.config(), options.overrides());

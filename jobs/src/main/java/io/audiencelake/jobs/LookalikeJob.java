@@ -5,11 +5,8 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 
 import io.audiencelake.common.config.AppConfig;
-import io.audiencelake.common.config.AppConfigLoader;
 import io.audiencelake.common.config.ConfigException;
 import io.audiencelake.common.config.DataPaths;
-import io.audiencelake.common.feeds.FeedContract;
-import io.audiencelake.common.feeds.FeedContracts;
 import io.audiencelake.common.identity.GroundTruthIdentifiers;
 import io.audiencelake.common.identity.IdGraph;
 import io.audiencelake.common.lake.LakeTables;
@@ -29,10 +26,8 @@ import io.audiencelake.common.lookalike.LookalikeTraining.Split;
 import io.audiencelake.common.lookalike.LookalikeTraining.Trained;
 import io.audiencelake.common.lookalike.LookalikeTrainingException;
 import io.audiencelake.common.profiles.ProfileRules;
-import io.audiencelake.common.profiles.ProfileRulesLoader;
 import io.audiencelake.common.profiles.Profiles;
 import io.audiencelake.common.segments.SegmentDefinitions;
-import io.audiencelake.common.segments.SegmentDefinitionsLoader;
 import io.audiencelake.common.segments.SegmentEvaluation;
 import io.audiencelake.common.segments.SegmentTables;
 import java.io.PrintWriter;
@@ -40,7 +35,6 @@ import java.sql.Date;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -106,10 +100,10 @@ public final class LookalikeJob implements Job, Callable<Integer> {
 
   @Override
   public void validate(AppConfig config) {
-    Collection<FeedContract> contracts = FeedContracts.load(config.feedContracts()).values();
-    traits = ProfileRulesLoader.load(config.traits(), contracts);
-    segments = SegmentDefinitionsLoader.load(config.segments(), traits, contracts);
-    models = LookalikeModelsLoader.load(config.lookalike(), traits, segments, contracts);
+    AudienceDefinitions loaded = AudienceDefinitions.load(config);
+    traits = loaded.traits();
+    segments = loaded.segments();
+    models = loaded.lookalike(config);
     for (String id : modelIds) {
       if (models.byId(id).isEmpty()) {
         throw new ConfigException("--model: unknown model '" + id + "'; expected one of "
@@ -225,7 +219,7 @@ public final class LookalikeJob implements Job, Callable<Integer> {
     Dataset<Row> changes = SegmentEvaluation.changes(current, previous, segmentIds, context.date()).localCheckpoint();
     Map<String, long[]> counts = new HashMap<>();
     for (Row r : SegmentEvaluation.counts(current, changes).collectAsList()) {
-      counts.put(r.getString(0), new long[] {num(r, 1), num(r, 2), num(r, 3)});
+      counts.put(r.getString(0), new long[] {r.getLong(1), r.getLong(2), r.getLong(3)});
     }
     out.printf("%-28s %-28s %8s %8s %8s%n", "model", "segment", "size", "adds", "removes");
     for (LookalikeModel model : selected()) {
@@ -397,23 +391,16 @@ public final class LookalikeJob implements Job, Callable<Integer> {
     return out;
   }
 
-  private static long num(Row r, int i) {
-    return r.isNullAt(i) ? 0 : r.getLong(i);
-  }
-
   @Override
   public Integer call() throws Exception {
     if (validateOnly) {
-      AppConfig config = new AppConfigLoader().load(options.config(), options.overrides());
-      validate(config);
-      PrintWriter out = spec.commandLine().getOut();
-      out.printf("%s: %d lookalike models valid%n", config.lookalike(), models.models().size());
-      for (LookalikeModel m : models.models()) {
-        out.printf("  %-28s seed %s, %s, reach %s, %d features%n", m.id(), m.seed(), m.algorithm().yamlName(),
-            m.reachText(), m.features().size());
-      }
-      out.flush();
-      return Main.OK;
+      return JobRunner.validateOnly(this, options, spec, (config, out) -> {
+        out.printf("%s: %d lookalike models valid%n", config.lookalike(), models.models().size());
+        for (LookalikeModel m : models.models()) {
+          out.printf("  %-28s seed %s, %s, reach %s, %d features%n", m.id(), m.seed(), m.algorithm().yamlName(),
+              m.reachText(), m.features().size());
+        }
+      });
     }
     return JobRunner.exitCode(this, options, spec);
   }

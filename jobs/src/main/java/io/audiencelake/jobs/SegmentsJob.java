@@ -5,16 +5,12 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 
 import io.audiencelake.common.config.AppConfig;
-import io.audiencelake.common.config.AppConfigLoader;
-import io.audiencelake.common.feeds.FeedContracts;
 import io.audiencelake.common.lake.LakeTables;
 import io.audiencelake.common.profiles.ProfileRules;
-import io.audiencelake.common.profiles.ProfileRulesLoader;
 import io.audiencelake.common.profiles.Profiles;
 import io.audiencelake.common.segments.SegmentCompiler;
 import io.audiencelake.common.segments.SegmentDefinitions;
 import io.audiencelake.common.segments.SegmentDefinitions.Segment;
-import io.audiencelake.common.segments.SegmentDefinitionsLoader;
 import io.audiencelake.common.segments.SegmentEvaluation;
 import io.audiencelake.common.segments.SegmentTables;
 import java.io.PrintWriter;
@@ -72,9 +68,9 @@ public final class SegmentsJob implements Job, Callable<Integer> {
 
   @Override
   public void validate(AppConfig config) {
-    var contracts = FeedContracts.load(config.feedContracts()).values();
-    traits = ProfileRulesLoader.load(config.traits(), contracts);
-    definitions = SegmentDefinitionsLoader.load(config.segments(), traits, contracts);
+    AudienceDefinitions loaded = AudienceDefinitions.load(config);
+    traits = loaded.traits();
+    definitions = loaded.segments();
     if (sample <= 0 || sample > 1) {
       throw new io.audiencelake.common.config.ConfigException("--sample: must be in (0, 1], cannot be: " + sample);
     }
@@ -130,7 +126,7 @@ public final class SegmentsJob implements Job, Callable<Integer> {
 
     Map<String, long[]> counts = new HashMap<>();
     for (Row r : SegmentEvaluation.counts(members, changes).collectAsList()) {
-      counts.put(r.getString(0), new long[] {num(r, 1), num(r, 2), num(r, 3)});
+      counts.put(r.getString(0), new long[] {r.getLong(1), r.getLong(2), r.getLong(3)});
     }
     List<Row> stats = new ArrayList<>();
     out.printf("%-32s %10s %8s %8s  %s%n", "segment", "size", "adds", "removes", "labels");
@@ -174,23 +170,16 @@ public final class SegmentsJob implements Job, Callable<Integer> {
     return new JobResult(memberships, memberships, 0, result);
   }
 
-  private static long num(Row r, int i) {
-    return r.isNullAt(i) ? 0 : r.getLong(i);
-  }
-
   @Override
   public Integer call() throws Exception {
     if (validateOnly) {
-      AppConfig config = new AppConfigLoader().load(options.config(), options.overrides());
-      validate(config);
-      PrintWriter out = spec.commandLine().getOut();
-      out.printf("%s: %d segments valid%n", config.segments(), definitions.segments().size());
-      for (Segment s : definitions.segments()) {
-        out.printf("  %-28s %s%s%n", s.id(), s.ruleText(), s.consentPurpose() == null ? ""
-            : "  [consent: " + s.consentPurpose() + "]");
-      }
-      out.flush();
-      return Main.OK;
+      return JobRunner.validateOnly(this, options, spec, (config, out) -> {
+        out.printf("%s: %d segments valid%n", config.segments(), definitions.segments().size());
+        for (Segment s : definitions.segments()) {
+          out.printf("  %-28s %s%s%n", s.id(), s.ruleText(), s.consentPurpose() == null ? ""
+              : "  [consent: " + s.consentPurpose() + "]");
+        }
+      });
     }
     return JobRunner.exitCode(this, options, spec);
   }

@@ -7,6 +7,7 @@ import static io.audiencelake.common.segments.SegmentTables.PERSON_ID;
 import static io.audiencelake.common.segments.SegmentTables.REMOVE;
 import static io.audiencelake.common.segments.SegmentTables.SEGMENT_ID;
 import static org.apache.spark.sql.functions.array;
+import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.explode;
@@ -72,13 +73,19 @@ public final class SegmentEvaluation {
         .withColumn(DT, lit(Date.valueOf(date)));
   }
 
-  /** Size, adds and removes per segment id (segments without members get no row; the job fills zeros). */
+  /**
+   * (segment_id, size, adds, removes), never null: segments with members or changes (a segment without
+   * either gets no row; the job fills zeros).
+   */
   public static Dataset<Row> counts(Dataset<Row> current, Dataset<Row> changes) {
     Dataset<Row> sizes = current.groupBy(SEGMENT_ID).agg(count(lit(1)).as(SegmentTables.SIZE));
     Dataset<Row> moves = changes.groupBy(SEGMENT_ID).agg(
         count(when(col(CHANGE).equalTo(ADD), 1)).as(SegmentTables.ADDS),
         count(when(col(CHANGE).equalTo(REMOVE), 1)).as(SegmentTables.REMOVES));
-    return sizes.join(moves, new String[] {SEGMENT_ID}, "full");
+    return sizes.join(moves, new String[] {SEGMENT_ID}, "full").select(col(SEGMENT_ID),
+        coalesce(col(SegmentTables.SIZE), lit(0L)).as(SegmentTables.SIZE),
+        coalesce(col(SegmentTables.ADDS), lit(0L)).as(SegmentTables.ADDS),
+        coalesce(col(SegmentTables.REMOVES), lit(0L)).as(SegmentTables.REMOVES));
   }
 
   /**

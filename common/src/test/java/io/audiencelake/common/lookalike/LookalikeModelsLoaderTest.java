@@ -43,9 +43,9 @@ class LookalikeModelsLoaderTest {
   @Test
   void shippedModelsLoadWithTypedFeaturesAndInheritedLabels() {
     LookalikeModels models = LookalikeModelsLoader.load(CONF.resolve("lookalike.yaml"), TRAITS, SEGMENTS, CONTRACTS);
-    assertEquals(List.of("high_value_lookalike", "shoe_lovers_lookalike"),
+    assertEquals(List.of("buyers_lookalike", "shoe_lovers_lookalike"),
         models.models().stream().map(LookalikeModel::id).toList());
-    LookalikeModel hv = models.byId("high_value_lookalike").orElseThrow();
+    LookalikeModel hv = models.byId("buyers_lookalike").orElseThrow();
     assertEquals(0.05, hv.reachShare());
     assertEquals("consent_ad_targeting", hv.consentColumn());
     assertEquals(Algorithm.LOGISTIC_REGRESSION, hv.algorithm());
@@ -53,10 +53,10 @@ class LookalikeModelsLoaderTest {
     assertTrue(hv.features().contains(new Feature("last_device_type", FeatureKind.CATEGORICAL)));
     assertTrue(hv.features().contains(new Feature("birth_date", FeatureKind.DAYS_BEFORE)));
     assertTrue(hv.features().contains(new Feature("page_views_30d", FeatureKind.NUMERIC)));
-    assertTrue(hv.labels().containsAll(SEGMENTS.byId().get("high_value").labels()));
+    assertTrue(hv.labels().containsAll(SEGMENTS.byId().get("buyers_90d").labels()));
     assertTrue(hv.labels().contains("declared"), "gender and country come from the CRM: " + hv.labels());
-    assertEquals("high_value_lookalike", hv.segmentId());
-    assertEquals(100, models.minSeed());
+    assertEquals("buyers_lookalike", hv.segmentId());
+    assertEquals(50, models.minSeed());
   }
 
   @Test
