@@ -147,15 +147,18 @@ public final class LookalikeJob implements Job, Callable<Integer> {
     long scored = 0;
     long population = profiles.count();
     Dataset<Row> truth = null;
+    java.util.Set<String> evaluated = evaluatedRuleSegments(lake, dt);
+    Map<String, Integer> versions = new HashMap<>();
     for (LookalikeModel model : selected()) {
-      requireEvaluated(lake, model.seed(), dt);
-      model.exclude().forEach(s -> requireEvaluated(lake, s, dt));
+      requireEvaluated(evaluated, model.seed(), dt);
+      model.exclude().forEach(s -> requireEvaluated(evaluated, s, dt));
       Dataset<Row> seed = membership.where(col(SegmentTables.SEGMENT_ID).equalTo(model.seed()))
           .select(SegmentTables.PERSON_ID);
       Row run = train || latestRun(lake, model.id()) == null
           ? train(context, model, profiles, seed, population, out)
           : chosenRun(lake, model.id());
       int v = run.getInt(run.fieldIndex(LookalikeTables.VERSION));
+      versions.put(model.id(), v);
       List<Feature> features = featuresOf(model, run, columns);
       PipelineModel pipeline = PipelineModel.load(run.getString(run.fieldIndex(LookalikeTables.MODEL_PATH)));
 
@@ -224,7 +227,7 @@ public final class LookalikeJob implements Job, Callable<Integer> {
     out.printf("%-28s %-28s %8s %8s %8s%n", "model", "segment", "size", "adds", "removes");
     for (LookalikeModel model : selected()) {
       long[] c = counts.getOrDefault(model.segmentId(), new long[3]);
-      int v = latestRun(lake, model.id()).getInt(1);
+      int v = versions.get(model.id());
       stats.add(RowFactory.create(model.segmentId(), model.name(), model.owner(),
           "lookalike of segment('" + model.seed() + "'), model " + model.id() + " v" + v + ", reach "
               + model.reachText(),
@@ -340,11 +343,15 @@ public final class LookalikeJob implements Job, Callable<Integer> {
     return Double.isNaN(v) ? null : v;
   }
 
-  private static void requireEvaluated(LakeTables lake, String segment, Date dt) {
-    boolean evaluated = !lake.read(SegmentTables.STATS).where(col(SegmentTables.DT).equalTo(lit(dt))
-        .and(col(SegmentTables.SEGMENT_ID).equalTo(segment))
-        .and(col(SegmentTables.SOURCE).equalTo(SegmentTables.RULE_SOURCE))).isEmpty();
-    if (!evaluated) {
+  /** Rule segments the segments job evaluated for the date (one row each in segment_stats). */
+  private static java.util.Set<String> evaluatedRuleSegments(LakeTables lake, Date dt) {
+    return new java.util.HashSet<>(lake.read(SegmentTables.STATS).where(col(SegmentTables.DT).equalTo(lit(dt))
+            .and(col(SegmentTables.SOURCE).equalTo(SegmentTables.RULE_SOURCE))).select(SegmentTables.SEGMENT_ID)
+        .as(org.apache.spark.sql.Encoders.STRING()).collectAsList());
+  }
+
+  private static void requireEvaluated(java.util.Set<String> evaluated, String segment, Date dt) {
+    if (!evaluated.contains(segment)) {
       throw new IllegalStateException("segment " + segment + " was not evaluated for " + dt
           + ": run segments --date " + dt + " first");
     }

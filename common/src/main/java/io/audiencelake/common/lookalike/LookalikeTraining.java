@@ -10,7 +10,6 @@ import io.audiencelake.common.lookalike.LookalikeModel.Tuning;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import org.apache.spark.ml.Pipeline;
 import org.apache.spark.ml.PipelineModel;
@@ -227,12 +226,5 @@ public final class LookalikeTraining {
     }
     out.add(functions.vector_to_array(col("probability"), "float64").getItem(1).as(SCORE));
     return model.transform(prepared).select(out.toArray(Column[]::new));
-  }
-
-  static String describe(Map<String, Double> params) {
-    StringBuilder out = new StringBuilder();
-    params.forEach((k, v) -> out.append(out.length() == 0 ? "" : ", ").append(k).append('=')
-        .append(String.format(Locale.ROOT, "%s", v)));
-    return out.toString();
   }
 }

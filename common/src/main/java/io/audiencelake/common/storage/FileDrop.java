@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -179,15 +178,5 @@ public final class FileDrop {
     }
     return new DropFile(path.getName(), header ? Math.max(0, lines - 1) : lines, fs.getFileStatus(path).getLen(),
         HexFormat.of().formatHex(sha.digest()));
-  }
-
-  /** The manifest of a committed drop, as written. */
-  public static String readManifest(SparkSession spark, String folder) {
-    Path path = new Path(folder, MANIFEST);
-    try (InputStream in = path.getFileSystem(spark.sparkContext().hadoopConfiguration()).open(path)) {
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 }
