@@ -3,10 +3,21 @@ package io.audiencelake.jobs;
 import io.audiencelake.common.config.AppConfig;
 import io.audiencelake.common.config.AppConfigLoader;
 import io.audiencelake.common.lake.LakeTables;
+import io.audiencelake.common.feeds.FeedContracts;
+import io.audiencelake.common.lake.TableSpec;
+import io.audiencelake.common.profiles.ProfileRules;
+import io.audiencelake.common.profiles.ProfileRulesLoader;
+import io.audiencelake.common.quality.QualityChecks;
+import io.audiencelake.common.quality.QualityChecksLoader;
+import io.audiencelake.common.quality.QualityGatedTables;
+import io.audiencelake.common.runs.JobLocks;
 import io.audiencelake.common.runs.JobRun;
 import io.audiencelake.common.runs.JobRuns;
 import io.audiencelake.common.spark.LakeSession;
+import java.nio.file.Files;
 import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.apache.spark.sql.SparkSession;
@@ -58,33 +69,104 @@ public final class JobRunner {
   public static JobResult execute(Job job, JobOptions options, String commandLine) throws Exception {
     AppConfig config = new AppConfigLoader().load(options.config(), options.overrides());
     job.validate(config);
+    QualityChecks checks = qualityChecks(config);
     SparkSession spark = LakeSession.start(config);
     try {
       return runRecorded(job, new JobContext(config, spark, LakeTables.forConfig(spark, config), options.date(),
-          UUID.randomUUID().toString()), commandLine);
+          UUID.randomUUID().toString()), checks, commandLine);
     } finally {
       spark.stop();
     }
   }
 
-  static JobResult runRecorded(Job job, JobContext context, String commandLine) throws Exception {
+  /** The environment's quality checks, checked against the tables the jobs write (before Spark starts). */
+  static QualityChecks qualityChecks(AppConfig config) {
+    if (!Files.exists(config.operations().quality())) {
+      return QualityChecks.none();
+    }
+    ProfileRules traits = ProfileRulesLoader.load(config.traits(), FeedContracts.load(config.feedContracts()).values());
+    Map<String, TableSpec> tables = new LinkedHashMap<>();
+    LakeCatalog.byName(traits).forEach((name, product) -> tables.put(name, product.spec()));
+    return QualityChecksLoader.load(config.operations().quality(), tables);
+  }
+
+  /**
+   * Runs the job under its lock (one run per job and date at a time), with the quality gates in front of
+   * its writes, records the run in {@code job_runs}, and stamps the tables it wrote with their freshness.
+   */
+  static JobResult runRecorded(Job job, JobContext plain, QualityChecks checks, String commandLine) throws Exception {
     Instant started = Instant.now();
+    QualityGatedTables gated = new QualityGatedTables(plain.lake(), plain.spark(), checks, plain.runId(), job.name(),
+        plain.date());
+    JobContext context = new JobContext(plain.config(), plain.spark(), gated, plain.date(), plain.runId());
     LOG.info("{} {} started (run {})", job.name(), context.date(), context.runId());
+    JobLocks locks = new JobLocks(plain.spark(), plain.lake(),
+        java.time.Duration.ofHours(plain.config().operations().lockTimeoutHours()));
     JobResult result;
     try {
-      result = job.run(context);
+      context.step(job.name(), "take the job lock");
+      locks.acquire(job.name(), context.date(), context.runId(), holder(plain));
     } catch (Exception | Error e) {
       record(context, job, started, new JobResult(0, 0, 0, Map.of()), JobRuns.FAILED, describe(e), commandLine);
       throw e;
     }
-    record(context, job, started, result, result.failed() ? JobRuns.FAILED : JobRuns.SUCCEEDED,
-        result.failed() ? String.join("; ", result.failures()) : null, commandLine);
+    try {
+      try {
+        result = job.run(context);
+        if (!result.failed()) {
+          stampFreshness(context, gated.written());
+        }
+      } catch (Exception | Error e) {
+        record(context, job, started, new JobResult(0, 0, 0, Map.of()), JobRuns.FAILED, describe(e), commandLine);
+        throw e;
+      }
+      record(context, job, started, result, result.failed() ? JobRuns.FAILED : JobRuns.SUCCEEDED,
+          result.failed() ? String.join("; ", result.failures()) : null, commandLine);
+    } finally {
+      try {
+        locks.release(job.name(), context.date(), context.runId());
+      } catch (RuntimeException e) {
+        LOG.error("could not release the lock of {} {} (run {}); it lapses after {} h", job.name(), context.date(),
+            context.runId(), plain.config().operations().lockTimeoutHours(), e);
+      }
+    }
     result.failures().forEach(f -> LOG.error("{} {}: {}", job.name(), context.date(), f));
     LOG.info("{} {} {} in {} s: rows in {}, out {}, quarantined {}; {}", job.name(), context.date(),
         result.failed() ? "finished with failures" : "succeeded",
         (Instant.now().toEpochMilli() - started.toEpochMilli()) / 1000.0, result.rowsIn(), result.rowsOut(),
         result.rowsQuarantined(), result.counts());
     return result;
+  }
+
+  private static String holder(JobContext c) {
+    String host;
+    try {
+      host = java.net.InetAddress.getLocalHost().getHostName();
+    } catch (java.io.IOException e) {
+      host = "unknown host";
+    }
+    return host + ", " + c.spark().sparkContext().applicationId();
+  }
+
+  /** Data products the run wrote get the run's date as freshness (never moved back by a backfill) and their sources. */
+  private static void stampFreshness(JobContext c, List<TableSpec> written) {
+    c.step("catalog", "stamp freshness");
+    for (TableSpec table : written) {
+      List<String> sources = LakeCatalog.sourcesOf(table.name());
+      if (sources.isEmpty() || LakeCatalog.OPERATIONS.contains(table.name())) {
+        continue;
+      }
+      Map<String, String> properties = new LinkedHashMap<>();
+      Map<String, String> have = c.lake().properties(table);
+      String current = have.get(LakeTables.PROPERTY_FRESHNESS);
+      if (current == null || current.compareTo(c.date().toString()) < 0) {
+        properties.put(LakeTables.PROPERTY_FRESHNESS, c.date().toString());
+      }
+      if (!String.join(", ", sources).equals(have.get(LakeTables.PROPERTY_SOURCES))) {
+        properties.put(LakeTables.PROPERTY_SOURCES, String.join(", ", sources));
+      }
+      c.lake().setProperties(table, properties);
+    }
   }
 
   private static void record(JobContext c, Job job, Instant started, JobResult r, String status, String error,

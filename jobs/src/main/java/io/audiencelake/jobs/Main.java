@@ -18,7 +18,8 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "audiencelake", mixinStandardHelpOptions = true, version = "audiencelake 0.1.0",
     description = "Batch audience-processing jobs on Apache Spark over Delta Lake or Apache Iceberg tables.",
     subcommands = {GenerateJob.class, InventoryJob.class, IngestJob.class, IdentityJob.class, ProfilesJob.class, SegmentsJob.class,
-        LookalikeJob.class, ExportJob.class, EraseJob.class, PiiScanJob.class},
+        LookalikeJob.class, ExportJob.class, EraseJob.class, PiiScanJob.class, PipelineJob.class, CatalogCommand.class,
+        SqlCommand.class},
     commandListHeading = "%nJobs:%n",
     footerHeading = "%nExit codes:%n",
     footer = {"  0  success", "  2  bad usage or config (nothing was written)", "  1  the job failed"})
@@ -33,7 +34,6 @@ public final class Main implements Callable<Integer> {
 
   static {
     PLANNED.put("report", "Write the HTML run report (not built yet).");
-    PLANNED.put("pipeline", "Run every job in order for a date (not built yet).");
   }
 
   @CommandLine.Spec CommandSpec spec;

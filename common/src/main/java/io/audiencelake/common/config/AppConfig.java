@@ -13,6 +13,7 @@ import java.util.Map;
  * @param segments the segments job's definitions file
  * @param lookalike the lookalike job's model definitions file
  * @param destinations the export job's destinations file
+ * @param operations quality checks and job locks
  */
 public record AppConfig(
     String source,
@@ -29,7 +30,8 @@ public record AppConfig(
     java.nio.file.Path traits,
     java.nio.file.Path segments,
     java.nio.file.Path lookalike,
-    java.nio.file.Path destinations) {
+    java.nio.file.Path destinations,
+    OperationsSettings operations) {
 
   public AppConfig {
     hadoop = Map.copyOf(hadoop);
@@ -37,6 +39,6 @@ public record AppConfig(
 
   public AppConfig withLake(LakeSettings newLake) {
     return new AppConfig(source, environment, spark, paths, newLake, s3, hadoop, generate, feedContracts, privacy,
-        identityRules, traits, segments, lookalike, destinations);
+        identityRules, traits, segments, lookalike, destinations, operations);
   }
 }

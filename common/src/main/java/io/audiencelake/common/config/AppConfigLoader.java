@@ -47,10 +47,15 @@ public final class AppConfigLoader {
     Path segments = base.resolve(root.string("segments", "segments.yaml")).normalize();
     Path lookalike = base.resolve(root.string("lookalike", "lookalike.yaml")).normalize();
     Path destinations = base.resolve(root.string("destinations", "destinations.yaml")).normalize();
+    ConfigNode operationsNode = root.object("operations");
+    OperationsSettings operations = new OperationsSettings(
+        base.resolve(operationsNode.string("quality", "quality.yaml")).normalize(),
+        operationsNode.intValue("lock_timeout_hours", 12, 1, 24 * 7));
+    operationsNode.rejectUnknownKeys();
     root.rejectUnknownKeys();
     problems.throwIfAny();
     return new AppConfig(file.toString(), env, spark, paths, lake, s3, hadoop, generate, contracts, privacy,
-        identity, traits, segments, lookalike, destinations);
+        identity, traits, segments, lookalike, destinations, operations);
   }
 
   private static SparkSettings spark(ConfigNode node) {

@@ -35,6 +35,11 @@ final class DeltaTables implements LakeTables {
   }
 
   @Override
+  public SparkSession sparkSession() {
+    return spark;
+  }
+
+  @Override
   public String qualifiedName(TableSpec table) {
     return "spark_catalog." + settings.namespace() + "." + table.name();
   }

@@ -34,6 +34,11 @@ final class IcebergTables implements LakeTables {
   }
 
   @Override
+  public SparkSession sparkSession() {
+    return spark;
+  }
+
+  @Override
   public String qualifiedName(TableSpec table) {
     return settings.icebergCatalog() + "." + settings.namespace() + "." + table.name();
   }

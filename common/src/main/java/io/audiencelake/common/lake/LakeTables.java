@@ -137,4 +137,31 @@ public interface LakeTables {
 
   /** The table's properties as stored by the format (includes owner, domain and description). */
   Map<String, String> properties(TableSpec table);
+
+  /** Freshness date of a data product: the latest data date a job wrote to it. */
+  String PROPERTY_FRESHNESS = "audiencelake.freshness_date";
+  /** The tables a data product is computed from, comma-separated. */
+  String PROPERTY_SOURCES = "audiencelake.sources";
+
+  /**
+   * Sets table properties in one metadata commit (no data is rewritten). Keys are checked; values are
+   * quoted as string literals, so their text cannot end the statement.
+   */
+  default void setProperties(TableSpec table, Map<String, String> properties) {
+    if (properties.isEmpty()) {
+      return;
+    }
+    create(table);
+    java.util.List<String> pairs = new java.util.ArrayList<>();
+    for (Map.Entry<String, String> p : properties.entrySet()) {
+      if (!p.getKey().matches("[a-z][a-z0-9_.]*")) {
+        throw new IllegalArgumentException("bad table property name: " + p.getKey());
+      }
+      pairs.add("'" + p.getKey() + "' = '" + p.getValue().replace("\\", "\\\\").replace("'", "\\'") + "'");
+    }
+    sparkSession().sql("ALTER TABLE " + qualifiedName(table) + " SET TBLPROPERTIES (" + String.join(", ", pairs) + ")");
+  }
+
+  /** The session the tables are read and written in. */
+  SparkSession sparkSession();
 }

@@ -1,0 +1,150 @@
+package io.audiencelake.common.quality;
+
+import static org.apache.spark.sql.functions.abs;
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.min;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.when;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+/**
+ * Evaluates a table's checks on the rows about to be written, against the previous run's rows where a
+ * check compares. Each check is one aggregation on the executors; only its few numbers (and at most a
+ * handful of offending groups) reach the driver.
+ */
+public final class QualityEvaluation {
+  private static final int SHOWN_GROUPS = 5;
+
+  private QualityEvaluation() {}
+
+  /**
+   * @param previous the rows the previous run wrote to the same partition (or the table before a full
+   *     replace); null when there is none, and comparing checks then pass with a note
+   */
+  public static List<QualityOutcome> evaluate(List<QualityCheck> checks, Dataset<Row> rows, Dataset<Row> previous) {
+    List<QualityOutcome> out = new ArrayList<>();
+    Long rowCount = null;
+    Long previousCount = null;
+    for (QualityCheck check : checks) {
+      switch (check.kind()) {
+        case ROW_COUNT -> {
+          if (rowCount == null) {
+            rowCount = rows.count();
+          }
+          if (previousCount == null && previous != null && check.maxChange() != null) {
+            previousCount = previous.count();
+          }
+          out.add(rowCount(check, rowCount, previousCount));
+        }
+        case NOT_NULL -> out.add(notNull(check, rows));
+        case UNIQUE -> out.add(unique(check, rows));
+        case RANGE -> out.add(range(check, rows));
+        case SIZE_CHANGE -> out.add(sizeChange(check, rows, previous));
+      }
+    }
+    return out;
+  }
+
+  static QualityOutcome rowCount(QualityCheck check, long rows, Long previous) {
+    List<String> problems = new ArrayList<>();
+    if (check.min() != null && rows < check.min()) {
+      problems.add("below min " + QualityCheck.format(check.min()));
+    }
+    if (check.max() != null && rows > check.max()) {
+      problems.add("above max " + QualityCheck.format(check.max()));
+    }
+    String seen = rows + " rows";
+    if (check.maxChange() != null) {
+      if (previous == null || previous < Math.max(1, check.minPrevious())) {
+        seen += previous == null ? ", no previous run to compare" : ", previous " + previous + " too small to compare";
+      } else {
+        double change = Math.abs(rows - previous) / (double) previous;
+        seen += String.format(Locale.ROOT, ", previous %d (%+.1f%%)", previous, 100.0 * (rows - previous) / previous);
+        if (change > check.maxChange()) {
+          problems.add("changed more than " + QualityCheck.format(100 * check.maxChange()) + "%");
+        }
+      }
+    }
+    return new QualityOutcome(check, problems.isEmpty(), seen + (problems.isEmpty() ? "" : ": " + String.join(", ",
+        problems)));
+  }
+
+  private static QualityOutcome notNull(QualityCheck check, Dataset<Row> rows) {
+    Column[] nulls = check.columns().stream()
+        .map(c -> coalesce(sum(when(col(c).isNull(), 1).otherwise(0)), lit(0L)).as(c))
+        .toArray(Column[]::new);
+    Row counts = rows.agg(nulls[0], java.util.Arrays.copyOfRange(nulls, 1, nulls.length)).first();
+    List<String> found = new ArrayList<>();
+    for (int i = 0; i < check.columns().size(); i++) {
+      long n = ((Number) counts.get(i)).longValue();
+      if (n > 0) {
+        found.add(n + " null " + check.columns().get(i));
+      }
+    }
+    return new QualityOutcome(check, found.isEmpty(), found.isEmpty() ? "no nulls" : String.join(", ", found));
+  }
+
+  private static QualityOutcome unique(QualityCheck check, Dataset<Row> rows) {
+    Column[] keys = check.columns().stream().map(org.apache.spark.sql.functions::col).toArray(Column[]::new);
+    Row dup = rows.groupBy(keys).agg(count(lit(1)).as("n")).where(col("n").gt(1))
+        .agg(count(lit(1)), coalesce(sum(col("n")), lit(0L))).first();
+    long keysRepeated = dup.getLong(0);
+    return new QualityOutcome(check, keysRepeated == 0, keysRepeated == 0 ? "all keys unique"
+        : keysRepeated + " key(s) repeated, on " + ((Number) dup.get(1)).longValue() + " rows");
+  }
+
+  private static QualityOutcome range(QualityCheck check, Dataset<Row> rows) {
+    Column c = col(check.columns().get(0)).cast("double");
+    Column outside = lit(false);
+    if (check.min() != null) {
+      outside = outside.or(c.lt(check.min()));
+    }
+    if (check.max() != null) {
+      outside = outside.or(c.gt(check.max()));
+    }
+    Row r = rows.agg(coalesce(sum(when(outside, 1).otherwise(0)), lit(0L)), min(c), max(c)).first();
+    long n = ((Number) r.get(0)).longValue();
+    String seen = r.isNullAt(1) ? "no values" : String.format(Locale.ROOT, "values in [%s, %s]",
+        QualityCheck.format(r.getDouble(1)), QualityCheck.format(r.getDouble(2)));
+    return new QualityOutcome(check, n == 0, n == 0 ? seen : n + " value(s) outside, " + seen);
+  }
+
+  private static QualityOutcome sizeChange(QualityCheck check, Dataset<Row> rows, Dataset<Row> previous) {
+    if (previous == null) {
+      return new QualityOutcome(check, true, "no previous run to compare");
+    }
+    String group = check.columns().get(0);
+    Dataset<Row> now = rows.groupBy(col(group).as("g")).agg(count(lit(1)).as("now"));
+    Dataset<Row> before = previous.groupBy(col(group).as("g")).agg(count(lit(1)).as("before"));
+    Dataset<Row> compared = before.where(col("before").geq(Math.max(1, check.minPrevious())))
+        .join(now, new String[] {"g"}, "left")
+        .withColumn("now", coalesce(col("now"), lit(0L)))
+        .withColumn("change", abs(col("now").minus(col("before"))).divide(col("before")));
+    Dataset<Row> over = compared.where(col("change").gt(check.maxChange()));
+    Row totals = compared.agg(count(lit(1)), coalesce(sum(when(col("change").gt(check.maxChange()), 1).otherwise(0)),
+        lit(0L))).first();
+    long groups = totals.getLong(0);
+    long failing = ((Number) totals.get(1)).longValue();
+    if (failing == 0) {
+      return new QualityOutcome(check, true, groups + " " + group + " value(s) compared, none changed more than "
+          + QualityCheck.format(100 * check.maxChange()) + "%");
+    }
+    List<String> shown = new ArrayList<>();
+    for (Row r : over.orderBy(col("change").desc(), col("g")).limit(SHOWN_GROUPS).collectAsList()) {
+      shown.add(String.format(Locale.ROOT, "%s %d -> %d", r.getAs("g"), r.<Long>getAs("before"), r.<Long>getAs("now")));
+    }
+    return new QualityOutcome(check, false, failing + " of " + groups + " " + group + " value(s) changed more than "
+        + QualityCheck.format(100 * check.maxChange()) + "%: " + String.join(", ", shown)
+        + (failing > SHOWN_GROUPS ? ", ..." : ""));
+  }
+}

@@ -1,0 +1,218 @@
+package io.audiencelake.common.quality;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+
+import io.audiencelake.common.lake.LakeTables;
+import io.audiencelake.common.lake.TableSpec;
+import io.audiencelake.common.lake.TableVersion;
+import java.sql.Date;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The lake-table layer of one job run with quality gates in front of it: before a checked table's write
+ * commits, its checks run on the rows about to be written (against the previous run's partition where a
+ * check compares), the results go to {@code quality_results}, and a failed blocking check throws
+ * {@link QualityGateException} instead of writing. The table's current version stays the previous good
+ * one because the bad one is never committed. It also notes which tables the run wrote.
+ */
+public final class QualityGatedTables implements LakeTables {
+  private static final Logger LOG = LoggerFactory.getLogger(QualityGatedTables.class);
+  private final LakeTables lake;
+  private final SparkSession spark;
+  private final QualityChecks checks;
+  private final String runId;
+  private final String job;
+  private final LocalDate date;
+  private final Map<String, TableSpec> written = new LinkedHashMap<>();
+
+  public QualityGatedTables(LakeTables lake, SparkSession spark, QualityChecks checks, String runId, String job,
+      LocalDate date) {
+    this.lake = lake;
+    this.spark = spark;
+    this.checks = checks;
+    this.runId = runId;
+    this.job = job;
+    this.date = date;
+  }
+
+  /** Tables this run committed a write to, in the order of their first write. */
+  public List<TableSpec> written() {
+    return List.copyOf(written.values());
+  }
+
+  @Override
+  public void overwritePartition(TableSpec table, Dataset<Row> rows, Map<String, Object> partition) {
+    gated(table, rows, () -> previousPartition(table, partition), checked -> lake.overwritePartition(table, checked,
+        partition));
+  }
+
+  @Override
+  public void replace(TableSpec table, Dataset<Row> rows) {
+    gated(table, rows, () -> lake.exists(table) ? lake.read(table) : null, checked -> lake.replace(table, checked));
+  }
+
+  @Override
+  public void merge(TableSpec table, Dataset<Row> rows) {
+    gated(table, rows, () -> null, checked -> lake.merge(table, checked));
+  }
+
+  @Override
+  public void append(TableSpec table, Dataset<Row> rows) {
+    gated(table, rows, () -> null, checked -> lake.append(table, checked));
+  }
+
+  @Override
+  public void deleteMatching(TableSpec table, Dataset<Row> keys) {
+    lake.deleteMatching(table, keys);
+    written.putIfAbsent(table.name(), table);
+  }
+
+  private void gated(TableSpec table, Dataset<Row> rows, java.util.function.Supplier<Dataset<Row>> previous,
+      java.util.function.Consumer<Dataset<Row>> write) {
+    List<QualityCheck> tableChecks = checks.forTable(table.name());
+    if (tableChecks.isEmpty()) {
+      write.accept(rows);
+      written.putIfAbsent(table.name(), table);
+      return;
+    }
+    // The checks and the write read the same rows: keep them rather than compute them twice.
+    Dataset<Row> kept = rows.persist(StorageLevel.MEMORY_AND_DISK());
+    try {
+      spark.sparkContext().setJobDescription(job + " " + date + ": quality checks of " + table.name());
+      List<QualityOutcome> outcomes = QualityEvaluation.evaluate(tableChecks, kept, previous.get());
+      record(outcomes);
+      List<QualityOutcome> blocking = outcomes.stream().filter(QualityOutcome::blocks).toList();
+      outcomes.stream().filter(o -> !o.passed() && !o.blocks()).forEach(o -> LOG.warn("quality warning: {}",
+          o.describe()));
+      LOG.info("{} {}: {} quality check(s) of {}: {} failed", job, date, outcomes.size(), table.name(),
+          outcomes.stream().filter(o -> !o.passed()).count());
+      if (!blocking.isEmpty()) {
+        throw new QualityGateException(table.name(), blocking);
+      }
+      write.accept(kept);
+      written.putIfAbsent(table.name(), table);
+    } finally {
+      kept.unpersist();
+    }
+  }
+
+  /**
+   * The rows of the latest earlier date in the same partition (same non-date partition values), or
+   * null when the table or such a date does not exist.
+   */
+  private Dataset<Row> previousPartition(TableSpec table, Map<String, Object> partition) {
+    if (!lake.exists(table)) {
+      return null;
+    }
+    String dateColumn = null;
+    Object dateValue = null;
+    Column same = lit(true);
+    for (Map.Entry<String, Object> e : partition.entrySet()) {
+      Object v = e.getValue() instanceof LocalDate d ? Date.valueOf(d) : e.getValue();
+      if (v instanceof Date && dateColumn == null) {
+        dateColumn = e.getKey();
+        dateValue = v;
+      } else if (v instanceof Collection<?> values) {
+        same = same.and(col(e.getKey()).isin(values.toArray()));
+      } else {
+        same = same.and(col(e.getKey()).equalTo(lit(v)));
+      }
+    }
+    Dataset<Row> table0 = lake.read(table).where(same);
+    if (dateColumn == null) {
+      return table0;
+    }
+    Row latest = table0.where(col(dateColumn).lt(lit(dateValue))).agg(org.apache.spark.sql.functions.max(dateColumn))
+        .first();
+    if (latest.isNullAt(0)) {
+      return null;
+    }
+    return table0.where(col(dateColumn).equalTo(lit(latest.get(0))));
+  }
+
+  private void record(List<QualityOutcome> outcomes) {
+    Timestamp now = Timestamp.from(Instant.now());
+    List<Row> rows = new ArrayList<>();
+    for (QualityOutcome o : outcomes) {
+      rows.add(RowFactory.create(runId, job, Date.valueOf(date), o.check().table(), o.check().name(),
+          o.check().kind().yamlName(), o.check().blocking(), o.passed(), o.observed(), now));
+    }
+    lake.append(QualityResults.SPEC, spark.createDataFrame(rows, QualityResults.SPEC.schema()));
+  }
+
+  @Override
+  public String qualifiedName(TableSpec table) {
+    return lake.qualifiedName(table);
+  }
+
+  @Override
+  public void create(TableSpec table) {
+    lake.create(table);
+  }
+
+  @Override
+  public boolean exists(TableSpec table) {
+    return lake.exists(table);
+  }
+
+  @Override
+  public void addMissingColumns(TableSpec table) {
+    lake.addMissingColumns(table);
+  }
+
+  @Override
+  public void purgeHistory(TableSpec table, java.time.Duration retention) {
+    lake.purgeHistory(table, retention);
+  }
+
+  @Override
+  public Dataset<Row> read(TableSpec table) {
+    return lake.read(table);
+  }
+
+  @Override
+  public Dataset<Row> readVersion(TableSpec table, long version) {
+    return lake.readVersion(table, version);
+  }
+
+  @Override
+  public Dataset<Row> readAsOf(TableSpec table, Instant time) {
+    return lake.readAsOf(table, time);
+  }
+
+  @Override
+  public List<TableVersion> history(TableSpec table) {
+    return lake.history(table);
+  }
+
+  @Override
+  public Map<String, String> properties(TableSpec table) {
+    return lake.properties(table);
+  }
+
+  @Override
+  public SparkSession sparkSession() {
+    return lake.sparkSession();
+  }
+
+  @Override
+  public void setProperties(TableSpec table, Map<String, String> properties) {
+    lake.setProperties(table, properties);
+  }
+}

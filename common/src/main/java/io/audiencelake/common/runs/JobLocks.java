@@ -1,0 +1,142 @@
+package io.audiencelake.common.runs;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+
+import io.audiencelake.common.lake.LakeTables;
+import io.audiencelake.common.lake.TableSpec;
+import java.sql.Date;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.List;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * The {@code job_locks} table: a row per running job and date, so two runs of the same job and date
+ * never write at once.
+ *
+ * <p>A run appends its claim, then reads every live claim for its job and date: it goes ahead only
+ * when its own is the only one, and otherwise withdraws. Commits of one table are totally ordered, so
+ * of two racing runs the later reader sees both claims and withdraws; at worst both withdraw, never
+ * both proceed. This needs a table format whose commits are atomic on the storage in use: the local
+ * file system and HDFS are; on S3 use Delta's DynamoDB log store or an Iceberg catalog with atomic
+ * commits (Glue, REST, Hive), as for any concurrent writer.
+ */
+public final class JobLocks {
+  public static final String JOB = "job";
+  public static final String RUN_DATE = "run_date";
+  public static final String RUN_ID = "run_id";
+  public static final String ACQUIRED_AT = "acquired_at";
+  public static final String HOLDER = "holder";
+
+  public static final TableSpec SPEC = new TableSpec("job_locks",
+      "Claims of running jobs, one row per job, date and run while it runs; a row older than "
+          + "operations.lock_timeout_hours belongs to a run that died and is ignored.",
+      "operations",
+      new StructType(new StructField[] {
+          TableSpec.column(JOB, DataTypes.StringType, false, "job name, e.g. segments"),
+          TableSpec.column(RUN_DATE, DataTypes.DateType, false, "the data date the run processes"),
+          TableSpec.column(RUN_ID, DataTypes.StringType, false, "the run holding (or claiming) the lock"),
+          TableSpec.column(ACQUIRED_AT, DataTypes.TimestampType, false, "when the claim was made (UTC)"),
+          TableSpec.column(HOLDER, DataTypes.StringType, true, "host and Spark application of the claimant")}),
+      List.of(),
+      List.of(JOB, RUN_DATE, RUN_ID));
+
+  private final SparkSession spark;
+  private final LakeTables lake;
+  private final Duration timeout;
+
+  public JobLocks(SparkSession spark, LakeTables lake, Duration timeout) {
+    this.spark = spark;
+    this.lake = lake;
+    this.timeout = timeout;
+  }
+
+  /**
+   * Claims {@code job} for {@code date} for {@code runId}, or throws {@link JobLockedException} naming
+   * the run that holds it. Claims older than the timeout are removed on the way.
+   */
+  public void acquire(String job, LocalDate date, String runId, String holder) {
+    Instant now = Instant.now();
+    lake.create(SPEC);
+    Row claim = RowFactory.create(job, Date.valueOf(date), runId, Timestamp.from(now), holder);
+    lake.append(SPEC, spark.createDataFrame(List.of(claim), SPEC.schema()));
+    List<Row> claims = claims(job, date);
+    Timestamp staleBefore = Timestamp.from(now.minus(timeout));
+    List<Row> stale = claims.stream().filter(r -> r.<Timestamp>getAs(ACQUIRED_AT).before(staleBefore)).toList();
+    if (!stale.isEmpty()) {
+      retried(() -> lake.deleteMatching(SPEC, spark.createDataFrame(stale.stream()
+          .map(r -> RowFactory.create(job, Date.valueOf(date), r.<String>getAs(RUN_ID))).toList(), keySchema())));
+    }
+    List<Row> others = claims.stream()
+        .filter(r -> !stale.contains(r) && !runId.equals(r.getAs(RUN_ID)))
+        .toList();
+    if (!others.isEmpty()) {
+      release(job, date, runId);
+      Row other = others.get(0);
+      throw new JobLockedException(job + " " + date + " is already running as run " + other.getAs(RUN_ID)
+          + " (" + other.getAs(HOLDER) + ", since " + other.<Timestamp>getAs(ACQUIRED_AT).toInstant()
+          + "); this run wrote nothing. If that run is dead, its lock is ignored after "
+          + timeout.toHours() + " h (operations.lock_timeout_hours), or delete it now: scripts/sql \"DELETE FROM "
+          + lake.qualifiedName(SPEC) + " WHERE run_id = '" + other.getAs(RUN_ID) + "'\"");
+    }
+  }
+
+  /** Removes the run's claim (a no-op when it has none). */
+  public void release(String job, LocalDate date, String runId) {
+    retried(() -> lake.deleteMatching(SPEC, spark.createDataFrame(List.of(RowFactory.create(job, Date.valueOf(date),
+        runId)), keySchema())));
+  }
+
+  /**
+   * Runs a delete again when a concurrent commit to the lock table made it conflict (Delta refuses a
+   * delete that read files another delete just changed); the delete is idempotent, so a retry is safe.
+   */
+  private static void retried(Runnable delete) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        delete.run();
+        return;
+      } catch (RuntimeException e) {
+        if (attempt >= 8 || !conflict(e)) {
+          throw e;
+        }
+        try {
+          Thread.sleep(50L * attempt + java.util.concurrent.ThreadLocalRandom.current().nextInt(100));
+        } catch (InterruptedException interrupted) {
+          Thread.currentThread().interrupt();
+          throw e;
+        }
+      }
+    }
+  }
+
+  private static boolean conflict(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof java.util.ConcurrentModificationException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Every claim on the job and date, oldest first. */
+  public List<Row> claims(String job, LocalDate date) {
+    return lake.read(SPEC)
+        .where(col(JOB).equalTo(lit(job)).and(col(RUN_DATE).equalTo(lit(Date.valueOf(date)))))
+        .orderBy(ACQUIRED_AT, RUN_ID)
+        .collectAsList();
+  }
+
+  private static StructType keySchema() {
+    return new StructType(new StructField[] {SPEC.schema().apply(JOB), SPEC.schema().apply(RUN_DATE),
+        SPEC.schema().apply(RUN_ID)});
+  }
+}

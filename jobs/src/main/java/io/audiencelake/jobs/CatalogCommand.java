@@ -1,0 +1,73 @@
+package io.audiencelake.jobs;
+
+import io.audiencelake.common.config.AppConfig;
+import io.audiencelake.common.config.AppConfigLoader;
+import io.audiencelake.common.lake.LakeTables;
+import io.audiencelake.common.lake.TableVersion;
+import io.audiencelake.common.profiles.ProfileRules;
+import io.audiencelake.common.spark.LakeSession;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** Lists the data products (every table the jobs write) with schema, owner, partitioning, freshness and a query. */
+@Command(name = "catalog", mixinStandardHelpOptions = true,
+    description = "Print the data products as Markdown (and write them to --output, e.g. docs/data-products.md).")
+public final class CatalogCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(names = {"-c", "--config"}, paramLabel = "FILE", defaultValue = "${env:AUDIENCELAKE_CONFIG:-conf/local.yaml}",
+      description = "Environment config (default: $$AUDIENCELAKE_CONFIG, else conf/local.yaml).")
+  Path config;
+
+  @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override a config value. Repeatable.")
+  List<String> overrides = new ArrayList<>();
+
+  @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Also write the Markdown to this file.")
+  Path output;
+
+  @Override
+  public Integer call() throws Exception {
+    AppConfig appConfig = new AppConfigLoader().load(config, overrides);
+    ProfileRules traits = AudienceDefinitions.load(appConfig).traits();
+    List<DataProductPage.Entry> entries = new ArrayList<>();
+    SparkSession spark = LakeSession.start(appConfig);
+    try {
+      LakeTables lake = LakeTables.forConfig(spark, appConfig);
+      for (LakeCatalog.DataProduct product : LakeCatalog.products(traits)) {
+        boolean exists = lake.exists(product.spec());
+        Map<String, String> properties = exists ? lake.properties(product.spec()) : Map.of();
+        List<TableVersion> history = exists ? lake.history(product.spec()) : List.of();
+        entries.add(new DataProductPage.Entry(product, lake.qualifiedName(product.spec()), exists, properties,
+            history.isEmpty() ? null : history.get(history.size() - 1).committedAt()));
+      }
+    } finally {
+      spark.stop();
+    }
+    String page = DataProductPage.render(appConfig.environment(), config.toString(),
+        appConfig.lake().tableFormat().name().toLowerCase(Locale.ROOT), appConfig.lake().owner(), entries);
+    PrintWriter out = spec.commandLine().getOut();
+    out.print(page);
+    out.flush();
+    if (output != null) {
+      Path parent = output.toAbsolutePath().getParent();
+      if (parent != null) {
+        Files.createDirectories(parent);
+      }
+      Files.writeString(output, page);
+      spec.commandLine().getErr().println("catalog: wrote " + output);
+      spec.commandLine().getErr().flush();
+    }
+    return Main.OK;
+  }
+}

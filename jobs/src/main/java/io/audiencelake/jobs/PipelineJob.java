@@ -1,0 +1,160 @@
+package io.audiencelake.jobs;
+
+import io.audiencelake.common.config.AppConfig;
+import io.audiencelake.common.config.AppConfigLoader;
+import io.audiencelake.common.config.ConfigException;
+import io.audiencelake.common.lake.LakeTables;
+import io.audiencelake.common.quality.QualityChecks;
+import io.audiencelake.common.spark.LakeSession;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.function.Supplier;
+import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * Runs the nightly jobs in order for a date or a range of dates in one Spark application, each job
+ * under its lock and quality gates and recorded in {@code job_runs}; stops at the first failure and
+ * prints the command that resumes there.
+ */
+@Command(name = "pipeline", mixinStandardHelpOptions = true,
+    description = "Run ingest, identity, profiles, segments, lookalike and export for a date (--date) or a range "
+        + "(--dates D1..D2, oldest first), stopping at the first failure; --from resumes at a job.")
+public final class PipelineJob implements Callable<Integer> {
+  private static final Logger LOG = LoggerFactory.getLogger(PipelineJob.class);
+  private static final Map<String, Supplier<Job>> JOBS = new LinkedHashMap<>();
+
+  static {
+    JOBS.put("ingest", IngestJob::new);
+    JOBS.put("identity", IdentityJob::new);
+    JOBS.put("profiles", ProfilesJob::new);
+    JOBS.put("segments", SegmentsJob::new);
+    JOBS.put("lookalike", LookalikeJob::new);
+    JOBS.put("export", ExportJob::new);
+  }
+
+  @Spec CommandSpec spec;
+
+  @Option(names = {"-c", "--config"}, paramLabel = "FILE", defaultValue = "${env:AUDIENCELAKE_CONFIG:-conf/local.yaml}",
+      description = "Environment config (default: $$AUDIENCELAKE_CONFIG, else conf/local.yaml).")
+  Path config;
+
+  @Option(names = {"-d", "--date"}, paramLabel = "YYYY-MM-DD", description = "The data date to process.")
+  LocalDate date;
+
+  @Option(names = "--dates", paramLabel = "D1..D2", description = "Backfill every date from D1 to D2 (inclusive), "
+      + "oldest first.")
+  String dates;
+
+  @Option(names = "--from", paramLabel = "JOB", description = "Start at this job on the first date (resume after a "
+      + "failure); later dates run whole.")
+  String from;
+
+  @Option(names = "--to", paramLabel = "JOB", description = "Stop after this job on each date.")
+  String to;
+
+  @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override a config value for every job. Repeatable.")
+  List<String> overrides = new ArrayList<>();
+
+  @Override
+  public Integer call() throws Exception {
+    LocalDate first;
+    LocalDate last;
+    if ((date == null) == (dates == null)) {
+      throw new ConfigException("give either --date YYYY-MM-DD or --dates YYYY-MM-DD..YYYY-MM-DD");
+    }
+    if (date != null) {
+      first = date;
+      last = date;
+    } else {
+      String[] range = dates.split("\\.\\.", -1);
+      try {
+        if (range.length != 2) {
+          throw new java.time.format.DateTimeParseException("no ..", dates, 0);
+        }
+        first = LocalDate.parse(range[0].trim());
+        last = LocalDate.parse(range[1].trim());
+      } catch (java.time.format.DateTimeParseException e) {
+        throw new ConfigException("--dates: expected YYYY-MM-DD..YYYY-MM-DD, cannot be: '" + dates + "'");
+      }
+    }
+    PipelinePlan plan = PipelinePlan.of(first, last, from, to);
+    AppConfig appConfig = new AppConfigLoader().load(config, overrides);
+    // Every job's configuration is checked before anything runs, so a mistake costs nothing.
+    for (String name : PipelinePlan.JOBS) {
+      job(name, first).validate(appConfig);
+    }
+    QualityChecks checks = JobRunner.qualityChecks(appConfig);
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    out.printf("pipeline: %d step(s): %s%n", plan.steps().size(), summary(plan));
+    out.flush();
+    SparkSession spark = LakeSession.start(appConfig);
+    try {
+      LakeTables lake = LakeTables.forConfig(spark, appConfig);
+      for (PipelinePlan.Step step : plan.steps()) {
+        Instant started = Instant.now();
+        Job job = job(step.job(), step.date());
+        String failure;
+        try {
+          JobResult result = JobRunner.runRecorded(job, new JobContext(appConfig, spark, lake, step.date(),
+              UUID.randomUUID().toString()), checks, Main.commandLine(spec) + " [" + step + "]");
+          failure = result.failed() ? String.join("; ", result.failures()) : null;
+        } catch (ConfigException e) {
+          failure = String.join("; ", e.problems());
+        } catch (Exception e) {
+          LOG.error("pipeline: {} failed", step, e);
+          failure = e.getMessage();
+        }
+        if (failure != null) {
+          err.println("audiencelake pipeline stopped: " + step + " failed: " + failure);
+          err.println("  the jobs after it did not run; resume with: " + plan.resumeCommand(step, last, to));
+          err.flush();
+          return Main.FAILED;
+        }
+        out.printf("pipeline: %s succeeded in %.1f s%n", step,
+            (Instant.now().toEpochMilli() - started.toEpochMilli()) / 1000.0);
+        out.flush();
+      }
+    } finally {
+      spark.stop();
+    }
+    out.printf("pipeline: done (%d step(s))%n", plan.steps().size());
+    out.flush();
+    return Main.OK;
+  }
+
+  private static String summary(PipelinePlan plan) {
+    List<String> shown = plan.steps().stream().map(PipelinePlan.Step::toString).limit(8).toList();
+    return String.join(", ", shown) + (plan.steps().size() > shown.size() ? ", ..." : "");
+  }
+
+  /** A job as its own command line would make it, so its options take their documented defaults. */
+  private Job job(String name, LocalDate day) {
+    Job job = JOBS.get(name).get();
+    CommandLine cli = new CommandLine(job);
+    cli.setOut(spec.commandLine().getOut());
+    cli.setErr(spec.commandLine().getErr());
+    List<String> args = new ArrayList<>(List.of("--config", config.toString(), "--date", day.toString()));
+    overrides.forEach(o -> {
+      args.add("--set");
+      args.add(o);
+    });
+    cli.parseArgs(args.toArray(String[]::new));
+    return job;
+  }
+}
