@@ -110,8 +110,8 @@ final class LakeCatalog {
             "SELECT model_id, person_id, score, rank FROM {table} WHERE dt = (SELECT max(dt) FROM {table}) "
                 + "AND rank <= 10 ORDER BY model_id, rank"),
         new DataProduct(ExportTables.AUDIENCE, List.of("segment_membership", "id_graph", "raw_attributes"),
-            "SELECT destination_id, segment_id, action, count(*) AS ids FROM {table} "
-                + "WHERE dt = (SELECT max(dt) FROM {table}) GROUP BY destination_id, segment_id, action"),
+            "SELECT destination_id, segment_id, id_type, count(*) AS ids FROM {table} "
+                + "WHERE dt = (SELECT max(dt) FROM {table}) GROUP BY destination_id, segment_id, id_type"),
         new DataProduct(ExportTables.LOG, List.of("export_audience"), "SELECT * FROM {table} ORDER BY dt DESC"),
         new DataProduct(ErasureRequests.SPEC, List.of("erasure request files"), "SELECT * FROM {table} LIMIT 20"),
         new DataProduct(JobRuns.SPEC, List.of("every job"),

@@ -124,6 +124,11 @@ public final class LookalikeJob implements Job, Callable<Integer> {
     if (models == null) {
       validate(context.config());
     }
+    if (selected().isEmpty()) {
+      // An environment without lookalike models still runs the nightly pipeline through this step.
+      LOG.info("lookalike {}: no models in {}; nothing to train or score", context.date(), context.config().lookalike());
+      return new JobResult(0, 0, 0, Map.of("models", 0L));
+    }
     LakeTables lake = context.lake();
     Date dt = Date.valueOf(context.date());
     var profilesSpec = Profiles.spec(traits);

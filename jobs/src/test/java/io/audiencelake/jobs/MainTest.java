@@ -23,7 +23,7 @@ class MainTest {
     CliRun run = CliRun.of("--help");
     assertEquals(0, run.exitCode());
     for (String job : new String[] {"generate", "inventory", "ingest", "identity", "profiles", "segments",
-        "lookalike", "export", "erase", "report", "pipeline"}) {
+        "lookalike", "export", "erase", "report", "pipeline", "catalog", "sql"}) {
       assertTrue(run.out().contains("  " + job + " "), job + " missing from:\n" + run.out());
     }
     assertTrue(run.out().contains("2  bad usage or config"));
@@ -82,5 +82,27 @@ class MainTest {
     CliRun run = CliRun.of("report", "--date", "2025-01-01");
     assertEquals(2, run.exitCode());
     assertEquals("audiencelake report: job 'report' is not built yet; see README.md, 'Jobs'", run.err().strip());
+  }
+
+  @Test
+  void theShippedQualityChecksNameRealTablesAndColumns() {
+    var config = new io.audiencelake.common.config.AppConfigLoader().load(
+        TestConfigs.shippedContracts().resolveSibling("local.yaml"), java.util.List.of());
+    var checks = JobRunner.qualityChecks(config);
+    assertTrue(checks.forTable("segment_membership").size() >= 2, checks.toString());
+    assertTrue(checks.forTable("profiles").stream().anyMatch(c -> c.blocking()), checks.toString());
+  }
+
+  @Test
+  void aPipelineWithoutADateOrWithABadRangeIsExitTwo() throws IOException {
+    Path file = config("paths:\n  root: " + dir + "/data\n");
+    CliRun none = CliRun.of("pipeline", "--config", file.toString());
+    assertEquals(2, none.exitCode());
+    assertEquals("audiencelake pipeline: give either --date YYYY-MM-DD or --dates YYYY-MM-DD..YYYY-MM-DD",
+        none.err().strip());
+    CliRun bad = CliRun.of("pipeline", "--config", file.toString(), "--dates", "2025-01-03..2025-01-01");
+    assertEquals(2, bad.exitCode());
+    assertTrue(bad.err().contains("the range ends (2025-01-01) before it starts (2025-01-03)"), bad.err());
+    assertFalse(Files.exists(dir.resolve("data")), "something was written before the arguments were checked");
   }
 }
