@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -19,12 +20,13 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The shaded jar run exactly as {@code spark-submit} runs it: through Spark's own submit class, with
- * only Spark's jars beside it. Landing is on a real S3-protocol server, so the bundled hadoop-aws
- * and AWS SDK are exercised too.
+ * only Spark's jars beside it, on a standalone cluster of separate JVMs. Landing is on a real
+ * S3-protocol server, so the bundled hadoop-aws and AWS SDK are exercised in the executors too.
  */
 @Tag("integration")
 class SparkSubmitIT {
   private static final String BUCKET = "acme-landing";
+  private static final String DAY = "2025-04-01";
   private static LocalS3Server server;
   @TempDir static Path dir;
 
@@ -58,6 +60,7 @@ class SparkSubmitIT {
         "traits: " + TestConfigs.shippedContracts().resolveSibling("traits.yaml"),
         "segments: " + TestConfigs.shippedContracts().resolveSibling("segments.yaml"),
         "lookalike: " + dir.resolve("lookalike.yaml"),
+        "destinations: " + dir.resolve("destinations.yaml"),
         "privacy:",
         "  linkage_key: ${AUDIENCELAKE_LINKAGE_KEY}",
         "generate:",
@@ -65,31 +68,46 @@ class SparkSubmitIT {
         ""));
   }
 
-  private static Result submit(String... jobArgs) throws IOException, InterruptedException {
+  private static List<String> sparkClasspath() throws IOException {
+    Path target = Path.of(System.getProperty("audiencelake.shaded.jar")).getParent();
+    return List.of((Files.readString(target.resolve("spark-shared-classpath.txt")).strip() + ":"
+        + Files.readString(target.resolve("spark-classpath.txt")).strip()).split(":"));
+  }
+
+  private static List<String> jvmFlags() {
+    return Arrays.asList(System.getProperty("audiencelake.jvm.flags").trim().split("\\s+"));
+  }
+
+  /** Runs the jar through Spark's submit class on {@code master} (local[2] or the cluster's URL). */
+  private static Result submit(String master, Map<String, String> env, int minutes, String... jobArgs)
+      throws IOException, InterruptedException {
     String jar = System.getProperty("audiencelake.shaded.jar");
     assertTrue(Files.isRegularFile(Path.of(jar)), "shaded jar not built: " + jar);
-    Path target = Path.of(jar).getParent();
-    String classpath = Files.readString(target.resolve("spark-shared-classpath.txt")).strip() + ":"
-        + Files.readString(target.resolve("spark-classpath.txt")).strip();
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.addAll(Arrays.asList(System.getProperty("audiencelake.jvm.flags").trim().split("\\s+")));
-    command.addAll(List.of("-Xmx1g", "-cp", classpath, "org.apache.spark.deploy.SparkSubmit",
-        "--master", "local[2]", "--conf", "spark.driver.host=127.0.0.1",
-        "--class", "io.audiencelake.jobs.Main", jar));
+    command.addAll(jvmFlags());
+    command.addAll(List.of("-Xmx1g", "-cp", String.join(":", sparkClasspath()), "org.apache.spark.deploy.SparkSubmit",
+        "--master", master, "--conf", "spark.driver.host=127.0.0.1"));
+    if (master.startsWith("spark://")) {
+      command.addAll(List.of("--conf", "spark.executor.memory=1g", "--conf", "spark.executor.cores=1",
+          "--conf", "spark.cores.max=2", "--conf", "spark.executor.extraJavaOptions=" + String.join(" ", jvmFlags())));
+    }
+    command.addAll(List.of("--class", "io.audiencelake.jobs.Main", jar));
     command.addAll(Arrays.asList(jobArgs));
     Path log = Files.createTempFile(dir, "submit-", ".log");
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile())
         .directory(dir.toFile());
+    builder.environment().putAll(env);
     builder.environment().put("AWS_ACCESS_KEY_ID", server.accessKey());
     builder.environment().put("AWS_SECRET_ACCESS_KEY", server.secretKey());
     builder.environment().put("AUDIENCELAKE_LINKAGE_KEY", "submit-test-linkage-key");
     builder.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
     builder.environment().put("AWS_EC2_METADATA_DISABLED", "true");
     Process process = builder.start();
-    if (!process.waitFor(5, TimeUnit.MINUTES)) {
+    if (!process.waitFor(minutes, TimeUnit.MINUTES)) {
+      process.descendants().forEach(ProcessHandle::destroyForcibly);
       process.destroyForcibly();
-      throw new AssertionError("spark-submit did not finish in 5 minutes: " + Files.readString(log));
+      throw new AssertionError("spark-submit did not finish in " + minutes + " minutes: " + Files.readString(log));
     }
     return new Result(process.exitValue(), Files.readString(log));
   }
@@ -97,63 +115,65 @@ class SparkSubmitIT {
   private record Result(int exitCode, String output) {}
 
   @Test
-  void shadedJarGeneratesToS3AndWritesDeltaAndIcebergTables() throws Exception {
+  void theShadedJarRunsThePipelineOnAStandaloneClusterOverS3() throws Exception {
     String conf = config().toString();
-    Result generate = submit("generate", "--config", conf, "--date", "2025-04-01");
-    assertEquals(0, generate.exitCode(), generate.output());
-    assertTrue(Files.isRegularFile(server.storageDir().resolve(BUCKET + "/feeds/crm/dt=2025-04-01/crm-00000.csv")),
-        "the generator did not write to the S3 server");
-
-    Result delta = submit("inventory", "--config", conf, "--date", "2025-04-01");
-    assertEquals(0, delta.exitCode(), delta.output());
-    assertTrue(delta.output().contains("5 files in s3a://" + BUCKET + "/feeds for 2025-04-01"), delta.output());
-    assertTrue(Files.isDirectory(dir.resolve("data/warehouse/delta/audiencelake/landing_files/_delta_log")));
-
-    Result iceberg = submit("inventory", "--config", conf, "--date", "2025-04-01", "--set", "lake.table_format=iceberg");
-    assertEquals(0, iceberg.exitCode(), iceberg.output());
-    assertTrue(Files.isDirectory(dir.resolve("data/warehouse/iceberg/audiencelake/landing_files/metadata")));
-
-    // Ingest from the S3 server with the bundled user-agent and phone libraries.
-    Result ingest = submit("ingest", "--config", conf, "--date", "2025-04-01", "--set", "lake.table_format=iceberg");
-    assertEquals(0, ingest.exitCode(), ingest.output());
-    assertTrue(ingest.output().contains("5 landing files for 2025-04-01: 5 to process"), ingest.output());
-    assertTrue(java.util.regex.Pattern.compile("rows read (\\d+) = kept \\d+ \\+ duplicates \\d+ \\+ quarantined [1-9]")
-        .matcher(ingest.output()).find(), ingest.output());
-    assertTrue(Files.isDirectory(dir.resolve("data/warehouse/iceberg/audiencelake/raw_events/metadata")));
-
-    // Identity on the Iceberg tables, through the same jar.
-    Result identity = submit("identity", "--config", conf, "--date", "2025-04-01", "--set", "lake.table_format=iceberg");
-    assertEquals(0, identity.exitCode(), identity.output());
-    assertTrue(identity.output().matches("(?s).*[1-9]\\d* identifiers in [1-9]\\d* persons.*"), identity.output());
-    assertTrue(Files.isDirectory(dir.resolve("data/warehouse/iceberg/audiencelake/id_graph/metadata")));
-
-    // Profiles on Iceberg: HyperLogLog sketches, window functions and the state tables' replace.
-    Result profiles = submit("profiles", "--config", conf, "--date", "2025-04-01", "--set", "lake.table_format=iceberg");
-    assertEquals(0, profiles.exitCode(), profiles.output());
-    assertTrue(profiles.output().matches("(?s).*[1-9]\\d* profiles \\([1-9]\\d* identifiers\\).*"), profiles.output());
-    assertTrue(Files.isDirectory(dir.resolve("data/warehouse/iceberg/audiencelake/profiles/metadata")));
-    assertTrue(Files.isDirectory(dir.resolve("data/warehouse/iceberg/audiencelake/sessions/metadata")));
-
-    // Segments, then a gradient-boosted lookalike model: MLlib from the cluster's jars, saved and reloaded.
-    Result segments = submit("segments", "--config", conf, "--date", "2025-04-01", "--set", "lake.table_format=iceberg");
-    assertEquals(0, segments.exitCode(), segments.output());
     Files.writeString(dir.resolve("lookalike.yaml"), String.join("\n",
         "min_seed: 5",
         "models:",
         "  - {id: buyers_like, owner: test, seed: buyers_90d, features: [page_views_30d, sessions_30d, last_device_type],",
         "     reach: 10%, algorithm: gradient_boosted_trees, params: {max_iter: 5, max_depth: 3}}",
         ""));
-    Result lookalike = submit("lookalike", "--config", conf, "--date", "2025-04-01", "--set",
-        "lake.table_format=iceberg");
-    assertEquals(0, lookalike.exitCode(), lookalike.output());
-    assertTrue(lookalike.output().contains("buyers_like v1 trained on"), lookalike.output());
-    assertTrue(Files.isDirectory(dir.resolve("data/warehouse/models/buyers_like/v1/stages")));
-    assertTrue(Files.isDirectory(dir.resolve("data/warehouse/iceberg/audiencelake/lookalike_scores/metadata")));
+    Files.writeString(dir.resolve("destinations.yaml"), String.join("\n",
+        "destinations:",
+        "  - {id: ads, owner: test, format: csv, compression: gzip, identifier: cookie, mode: incremental,",
+        "     segments: [buyers_like, cart_abandoners], consent: ad_targeting, allowed_labels: [first_party, behavioural, declared, consent,",
+        "     second_party, third_party, inferred]}",
+        ""));
+    try (StandaloneCluster cluster = StandaloneCluster.start(dir, sparkClasspath(), jvmFlags(), 2, "1536m",
+        // Credentials come from each node's environment (credentials_provider: environment): executors inherit
+        // the worker's, as on machines provisioned with them.
+        Map.of("AWS_ACCESS_KEY_ID", server.accessKey(), "AWS_SECRET_ACCESS_KEY", server.secretKey(),
+            "AWS_EC2_METADATA_DISABLED", "true"))) {
+      String master = cluster.masterUrl();
+      Result generate = submit(master, cluster.environment(), 5, "generate", "--config", conf, "--date", DAY);
+      assertEquals(0, generate.exitCode(), generate.output() + cluster.logs());
+      assertTrue(Files.isRegularFile(server.storageDir().resolve(BUCKET + "/feeds/crm/dt=" + DAY + "/crm-00000.csv")),
+          "the generator did not write to the S3 server");
+      assertTrue(Files.isDirectory(dir.resolve("data/warehouse/delta/audiencelake/job_runs/_delta_log")));
+
+      // Every nightly job on Iceberg tables: ingest from S3 (user-agent and phone libraries from the jar),
+      // identity, profiles (sketches, windows), segments, a gradient-boosted lookalike model saved and
+      // reloaded with MLlib from the cluster's jars, and the export's file drop.
+      Result pipeline = submit(master, cluster.environment(), 15, "pipeline", "--config", conf, "--date", DAY,
+          "--set", "lake.table_format=iceberg");
+      assertEquals(0, pipeline.exitCode(), pipeline.output() + cluster.logs());
+      for (String job : PipelinePlan.JOBS) {
+        assertTrue(pipeline.output().contains("pipeline: " + job + " " + DAY + " succeeded in "), job + ":\n"
+            + pipeline.output());
+      }
+      assertTrue(java.util.regex.Pattern.compile("rows read (\\d+) = kept \\d+ \\+ duplicates \\d+ \\+ "
+          + "quarantined [1-9]").matcher(pipeline.output()).find(), pipeline.output());
+      assertTrue(pipeline.output().matches("(?s).*[1-9]\\d* identifiers in [1-9]\\d* persons.*"), pipeline.output());
+      assertTrue(pipeline.output().contains("buyers_like v1 trained on"), pipeline.output());
+      for (String table : List.of("raw_events", "id_graph", "profiles", "segment_membership", "lookalike_scores",
+          "export_audience", "job_runs", "job_locks")) {
+        assertTrue(Files.isDirectory(dir.resolve("data/warehouse/iceberg/audiencelake/" + table + "/metadata")), table);
+      }
+      assertTrue(Files.isDirectory(dir.resolve("data/warehouse/models/buyers_like/v1/stages")));
+      assertTrue(Files.isRegularFile(dir.resolve("data/exports/ads/dt=" + DAY + "/_SUCCESS")));
+      // The work ran in executors the two workers started, not in the driver.
+      for (int worker = 1; worker <= 2; worker++) {
+        try (var apps = Files.list(dir.resolve("work-" + worker))) {
+          assertTrue(apps.anyMatch(p -> p.getFileName().toString().startsWith("app-")), "worker " + worker
+              + " ran no executor:\n" + cluster.logs());
+        }
+      }
+    }
   }
 
   @Test
   void configMistakeUnderSparkSubmitExitsTwo() throws Exception {
-    Result bad = submit("inventory", "--config", config().toString(), "--date", "2025-04-01",
+    Result bad = submit("local[2]", Map.of(), 5, "inventory", "--config", config().toString(), "--date", "2025-04-01",
         "--set", "lake.table_format=orc");
     assertEquals(2, bad.exitCode(), bad.output());
     assertTrue(bad.output().contains("lake.table_format: expected one of delta, iceberg, got 'orc'"), bad.output());
