@@ -67,6 +67,12 @@ class PipelineJobTest {
         .collectAsList().stream().map(r -> r.getString(0)).toList();
   }
 
+  private static List<String> exported(LakeTables lake) {
+    return lake.read(ExportTables.AUDIENCE).selectExpr("concat_ws('|', destination_id, segment_id, id_type, id_value)")
+        .orderBy("concat_ws(|, destination_id, segment_id, id_type, id_value)").collectAsList().stream()
+        .map(r -> r.getString(0)).toList();
+  }
+
   @Test
   @Order(1)
   void aLockedJobStopsThePipelineThereAndFromResumesAtIt() {
@@ -106,19 +112,18 @@ class PipelineJobTest {
   @Order(2)
   void rerunningTheDateLeavesTheSameTables() {
     List<String> membersBefore = new ArrayList<>();
-    long[] before = new long[2];
+    List<String> exportBefore = new ArrayList<>();
     LakeCheck.inSession(Path.of(conf), TableFormat.DELTA, lake -> {
       membersBefore.addAll(membership(lake));
-      before[0] = lake.read(ExportTables.AUDIENCE).count();
-      before[1] = lake.read(io.audiencelake.common.identity.IdGraph.SPEC).count();
+      exportBefore.addAll(exported(lake));
     });
-    CliRun rerun = CliRun.of("pipeline", "-c", conf, "-d", DAY, "--from", "profiles");
+    // The earlier jobs' reruns are each job's own tests (ingest, identity and profiles reruns change nothing).
+    CliRun rerun = CliRun.of("pipeline", "-c", conf, "-d", DAY, "--from", "segments");
     assertEquals(0, rerun.exitCode(), rerun.err());
     LakeCheck.inSession(Path.of(conf), TableFormat.DELTA, lake -> {
       assertEquals(membersBefore, membership(lake));
-      assertEquals(before[0], lake.read(ExportTables.AUDIENCE).count());
-      assertEquals(before[1], lake.read(io.audiencelake.common.identity.IdGraph.SPEC).count());
-      assertEquals(12, jobRuns(lake).size());
+      assertEquals(exportBefore, exported(lake));
+      assertEquals(11, jobRuns(lake).size());
     });
   }
 
