@@ -1,7 +1,6 @@
 package io.audiencelake.jobs;
 
 import io.audiencelake.common.config.AppConfig;
-import io.audiencelake.common.config.AppConfigLoader;
 import io.audiencelake.common.lake.LakeTables;
 import io.audiencelake.common.lake.TableVersion;
 import io.audiencelake.common.profiles.ProfileRules;
@@ -16,6 +15,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -26,19 +26,14 @@ import picocli.CommandLine.Spec;
 public final class CatalogCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(names = {"-c", "--config"}, paramLabel = "FILE", defaultValue = "${env:AUDIENCELAKE_CONFIG:-conf/local.yaml}",
-      description = "Environment config (default: $$AUDIENCELAKE_CONFIG, else conf/local.yaml).")
-  Path config;
-
-  @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override a config value. Repeatable.")
-  List<String> overrides = new ArrayList<>();
+  @Mixin EnvironmentOptions environment;
 
   @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Also write the Markdown to this file.")
   Path output;
 
   @Override
   public Integer call() throws Exception {
-    AppConfig appConfig = new AppConfigLoader().load(config, overrides);
+    AppConfig appConfig = environment.load();
     ProfileRules traits = AudienceDefinitions.load(appConfig).traits();
     List<DataProductPage.Entry> entries = new ArrayList<>();
     SparkSession spark = LakeSession.start(appConfig);
@@ -54,7 +49,7 @@ public final class CatalogCommand implements Callable<Integer> {
     } finally {
       spark.stop();
     }
-    String page = DataProductPage.render(appConfig.environment(), config.toString(),
+    String page = DataProductPage.render(appConfig.environment(), environment.config.toString(),
         appConfig.lake().tableFormat().name().toLowerCase(Locale.ROOT), appConfig.lake().owner(), entries);
     PrintWriter out = spec.commandLine().getOut();
     out.print(page);

@@ -1,13 +1,11 @@
 package io.audiencelake.jobs;
 
 import io.audiencelake.common.config.AppConfig;
-import io.audiencelake.common.config.AppConfigLoader;
 import io.audiencelake.common.config.ConfigException;
 import io.audiencelake.common.lake.LakeTables;
 import io.audiencelake.common.quality.QualityChecks;
 import io.audiencelake.common.spark.LakeSession;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -22,6 +20,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -49,9 +48,7 @@ public final class PipelineJob implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Option(names = {"-c", "--config"}, paramLabel = "FILE", defaultValue = "${env:AUDIENCELAKE_CONFIG:-conf/local.yaml}",
-      description = "Environment config (default: $$AUDIENCELAKE_CONFIG, else conf/local.yaml).")
-  Path config;
+  @Mixin EnvironmentOptions environment;
 
   @Option(names = {"-d", "--date"}, paramLabel = "YYYY-MM-DD", description = "The data date to process.")
   LocalDate date;
@@ -66,9 +63,6 @@ public final class PipelineJob implements Callable<Integer> {
 
   @Option(names = "--to", paramLabel = "JOB", description = "Stop after this job on each date.")
   String to;
-
-  @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override a config value for every job. Repeatable.")
-  List<String> overrides = new ArrayList<>();
 
   @Override
   public Integer call() throws Exception {
@@ -93,7 +87,7 @@ public final class PipelineJob implements Callable<Integer> {
       }
     }
     PipelinePlan plan = PipelinePlan.of(first, last, from, to);
-    AppConfig appConfig = new AppConfigLoader().load(config, overrides);
+    AppConfig appConfig = environment.load();
     // Every job's configuration is checked before anything runs, so a mistake costs nothing.
     for (String name : PipelinePlan.JOBS) {
       job(name, first).validate(appConfig);
@@ -149,8 +143,8 @@ public final class PipelineJob implements Callable<Integer> {
     CommandLine cli = new CommandLine(job);
     cli.setOut(spec.commandLine().getOut());
     cli.setErr(spec.commandLine().getErr());
-    List<String> args = new ArrayList<>(List.of("--config", config.toString(), "--date", day.toString()));
-    overrides.forEach(o -> {
+    List<String> args = new ArrayList<>(List.of("--config", environment.config.toString(), "--date", day.toString()));
+    environment.overrides.forEach(o -> {
       args.add("--set");
       args.add(o);
     });

@@ -1,7 +1,6 @@
 package io.audiencelake.jobs;
 
 import io.audiencelake.common.config.AppConfig;
-import io.audiencelake.common.config.AppConfigLoader;
 import io.audiencelake.common.config.TableFormat;
 import io.audiencelake.common.lake.LakeTables;
 import io.audiencelake.common.lake.TableSpec;
@@ -19,6 +18,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -33,13 +33,7 @@ import picocli.CommandLine.Spec;
 public final class SqlCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(names = {"-c", "--config"}, paramLabel = "FILE", defaultValue = "${env:AUDIENCELAKE_CONFIG:-conf/local.yaml}",
-      description = "Environment config (default: $$AUDIENCELAKE_CONFIG, else conf/local.yaml).")
-  Path config;
-
-  @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override a config value, e.g. "
-      + "lake.table_format=iceberg. Repeatable.")
-  List<String> overrides = new ArrayList<>();
+  @Mixin EnvironmentOptions environment;
 
   @Option(names = {"-f", "--file"}, paramLabel = "FILE", description = "Run the statements of this file.")
   Path file;
@@ -57,7 +51,7 @@ public final class SqlCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    AppConfig appConfig = new AppConfigLoader().load(config, overrides);
+    AppConfig appConfig = environment.load();
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     SparkSession spark = LakeSession.start(appConfig);

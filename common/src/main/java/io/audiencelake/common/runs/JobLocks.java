@@ -102,7 +102,8 @@ public final class JobLocks {
 
   /**
    * Runs a delete again when a concurrent commit to the lock table made it conflict (Delta refuses a
-   * delete that read files another delete just changed); the delete is idempotent, so a retry is safe.
+   * delete that read files another delete just changed). The winning commit is already in the log when
+   * the conflict is reported, so an immediate retry reads past it; the delete is idempotent.
    */
   private static void retried(Runnable delete) {
     for (int attempt = 1; ; attempt++) {
@@ -111,12 +112,6 @@ public final class JobLocks {
         return;
       } catch (RuntimeException e) {
         if (attempt >= 8 || !conflict(e)) {
-          throw e;
-        }
-        try {
-          Thread.sleep(50L * attempt + java.util.concurrent.ThreadLocalRandom.current().nextInt(100));
-        } catch (InterruptedException interrupted) {
-          Thread.currentThread().interrupt();
           throw e;
         }
       }
