@@ -18,7 +18,9 @@ from airflow import DAG
 from airflow.models import Variable
 from airflow.operators.bash import BashOperator
 
-PIPELINE = ["ingest", "identity", "profiles", "segments", "lookalike", "export"]
+PIPELINE = ["ingest", "identity", "profiles", "segments", "lookalike", "export", "report"]
+# The run report is written whatever happened before it: a failed night is when people read it most.
+ALWAYS = {"report"}
 
 HOME = Variable.get("audiencelake_home", default_var="/opt/audiencelake")
 CONFIG = Variable.get("audiencelake_config", default_var="/etc/audiencelake/prod.yaml")
@@ -34,7 +36,7 @@ default_args = {
 
 with DAG(
     dag_id="audiencelake_nightly",
-    description="ingest -> identity -> profiles -> segments -> lookalike -> export, per data date",
+    description="ingest -> identity -> profiles -> segments -> lookalike -> export -> report, per data date",
     schedule="0 3 * * *",
     start_date=datetime(2026, 11, 1),
     catchup=False,
@@ -53,6 +55,7 @@ with DAG(
                     f"{HOME}/scripts/spark-submit.sh {SUBMIT} -- {job} "
                     f"--config {CONFIG} --date {{{{ ds }}}}"
                 ),
+                trigger_rule="all_done" if job in ALWAYS else "all_success",
             )
         )
     for upstream, downstream in zip(tasks, tasks[1:]):

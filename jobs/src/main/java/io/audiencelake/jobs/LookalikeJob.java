@@ -325,7 +325,9 @@ public final class LookalikeJob implements Job, Callable<Integer> {
         roles.getOrDefault(LookalikeTraining.HOLDOUT + "/1.0", 0L), metrics.evaluated(),
         model.algorithm().yamlName(), model.features().stream().map(Feature::column).toList(), trained.params(),
         nan(metrics.auc()), model.reachText(), nan(metrics.recallAtReach()), nan(metrics.lift()[0]),
-        nan(metrics.lift()[1]), nan(metrics.lift()[2]), trained.importances(), path);
+        nan(metrics.lift()[1]), nan(metrics.lift()[2]), trained.importances(), path, liftCurve(metrics));
+    // model_runs tables made before lift_curve existed get the column (older versions keep it empty).
+    context.lake().addMissingColumns(LookalikeTables.MODEL_RUNS);
     context.lake().merge(LookalikeTables.MODEL_RUNS,
         context.spark().createDataFrame(List.of(row), LookalikeTables.MODEL_RUNS.schema()));
     out.printf(Locale.ROOT, "%s v%d trained on %d seed members (%d held out) and %d negatives: AUC %.3f, "
@@ -336,6 +338,14 @@ public final class LookalikeJob implements Job, Callable<Integer> {
     out.flush();
     LOG.info("{} v{} saved to {}", model.id(), v, path);
     return latestRun(context.lake(), model.id());
+  }
+
+  private static List<Row> liftCurve(Metrics metrics) {
+    List<Row> points = new java.util.ArrayList<>();
+    for (int i = 0; i < LookalikeEvaluation.CURVE_DEPTHS.length; i++) {
+      points.add(RowFactory.create(LookalikeEvaluation.CURVE_DEPTHS[i], nan(metrics.liftCurve()[i])));
+    }
+    return points;
   }
 
   private static String top(Map<String, Double> importances) {

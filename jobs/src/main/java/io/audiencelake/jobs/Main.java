@@ -3,7 +3,6 @@ package io.audiencelake.jobs;
 import io.audiencelake.common.config.ConfigException;
 import java.io.PrintWriter;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,8 +17,8 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "audiencelake", mixinStandardHelpOptions = true, version = "audiencelake 0.1.0",
     description = "Batch audience-processing jobs on Apache Spark over Delta Lake or Apache Iceberg tables.",
     subcommands = {GenerateJob.class, InventoryJob.class, IngestJob.class, IdentityJob.class, ProfilesJob.class, SegmentsJob.class,
-        LookalikeJob.class, ExportJob.class, EraseJob.class, PiiScanJob.class, PipelineJob.class, CatalogCommand.class,
-        SqlCommand.class},
+        LookalikeJob.class, ExportJob.class, ReportJob.class, EraseJob.class, PiiScanJob.class, PipelineJob.class,
+        CatalogCommand.class, SqlCommand.class},
     commandListHeading = "%nJobs:%n",
     footerHeading = "%nExit codes:%n",
     footer = {"  0  success", "  2  bad usage or config (nothing was written)", "  1  the job failed"})
@@ -29,12 +28,6 @@ public final class Main implements Callable<Integer> {
   public static final int USAGE = 2;
   private static final Logger LOG = LoggerFactory.getLogger(Main.class);
 
-  /** Jobs of the design that are not built yet, in pipeline order, with what they will do. */
-  static final Map<String, String> PLANNED = new java.util.LinkedHashMap<>();
-
-  static {
-    PLANNED.put("report", "Write the HTML run report (not built yet).");
-  }
 
   @CommandLine.Spec CommandSpec spec;
 
@@ -49,11 +42,6 @@ public final class Main implements Callable<Integer> {
 
   static CommandLine commandLine() {
     CommandLine cli = new CommandLine(new Main());
-    for (Map.Entry<String, String> planned : PLANNED.entrySet()) {
-      CommandLine sub = new CommandLine(new PlannedJob(planned.getKey()));
-      sub.getCommandSpec().usageMessage().description(planned.getValue());
-      cli.addSubcommand(planned.getKey(), sub);
-    }
     cli.setExecutionExceptionHandler((e, command, parsed) -> {
       PrintWriter err = command.getErr();
       if (e instanceof ConfigException config) {

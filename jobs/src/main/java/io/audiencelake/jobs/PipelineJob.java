@@ -31,11 +31,12 @@ import picocli.CommandLine.Spec;
  * prints the command that resumes there.
  */
 @Command(name = "pipeline", mixinStandardHelpOptions = true,
-    description = "Run ingest, identity, profiles, segments, lookalike and export for a date (--date) or a range "
-        + "(--dates D1..D2, oldest first), stopping at the first failure; --from resumes at a job.")
+    description = "Run ingest, identity, profiles, segments, lookalike, export and report for a date (--date) or a "
+        + "range (--dates D1..D2, oldest first), stopping at the first failure; --from resumes at a job.")
 public final class PipelineJob implements Callable<Integer> {
   private static final Logger LOG = LoggerFactory.getLogger(PipelineJob.class);
   private static final Map<String, Supplier<Job>> JOBS = new LinkedHashMap<>();
+  private static final String REPORT = "report";
 
   static {
     JOBS.put("ingest", IngestJob::new);
@@ -44,6 +45,7 @@ public final class PipelineJob implements Callable<Integer> {
     JOBS.put("segments", SegmentsJob::new);
     JOBS.put("lookalike", LookalikeJob::new);
     JOBS.put("export", ExportJob::new);
+    JOBS.put(REPORT, ReportJob::new);
   }
 
   @Spec CommandSpec spec;
@@ -102,22 +104,12 @@ public final class PipelineJob implements Callable<Integer> {
       LakeTables lake = LakeTables.forConfig(spark, appConfig);
       for (PipelinePlan.Step step : plan.steps()) {
         Instant started = Instant.now();
-        Job job = job(step.job(), step.date());
-        String failure;
-        try {
-          JobResult result = JobRunner.runRecorded(job, new JobContext(appConfig, spark, lake, step.date(),
-              UUID.randomUUID().toString()), checks, Main.commandLine(spec) + " [" + step + "]");
-          failure = result.failed() ? String.join("; ", result.failures()) : null;
-        } catch (ConfigException e) {
-          failure = String.join("; ", e.problems());
-        } catch (Exception e) {
-          LOG.error("pipeline: {} failed", step, e);
-          failure = e.getMessage();
-        }
+        String failure = run(step, appConfig, spark, lake, checks);
         if (failure != null) {
           err.println("audiencelake pipeline stopped: " + step + " failed: " + failure);
           err.println("  the jobs after it did not run; resume with: " + plan.resumeCommand(step, last, to));
           err.flush();
+          reportAfterFailure(step, appConfig, spark, lake, checks, out);
           return Main.FAILED;
         }
         out.printf("pipeline: %s succeeded in %.1f s%n", step,
@@ -130,6 +122,38 @@ public final class PipelineJob implements Callable<Integer> {
     out.printf("pipeline: done (%d step(s))%n", plan.steps().size());
     out.flush();
     return Main.OK;
+  }
+
+  /** Runs one step as its own recorded job run; returns why it failed, or null. */
+  private String run(PipelinePlan.Step step, AppConfig appConfig, SparkSession spark, LakeTables lake,
+      QualityChecks checks) {
+    Job job = job(step.job(), step.date());
+    try {
+      JobResult result = JobRunner.runRecorded(job, new JobContext(appConfig, spark, lake, step.date(),
+          UUID.randomUUID().toString()), checks, Main.commandLine(spec) + " [" + step + "]");
+      return result.failed() ? String.join("; ", result.failures()) : null;
+    } catch (ConfigException e) {
+      return String.join("; ", e.problems());
+    } catch (Exception e) {
+      LOG.error("pipeline: {} failed", step, e);
+      return e.getMessage();
+    }
+  }
+
+  /**
+   * The failed date's run report is written all the same (a failed night is when people read it most),
+   * unless the run was not to reach the report ({@code --to}) or the report itself failed.
+   */
+  private void reportAfterFailure(PipelinePlan.Step failed, AppConfig appConfig, SparkSession spark, LakeTables lake,
+      QualityChecks checks, PrintWriter out) {
+    if (failed.job().equals(REPORT) || (to != null && !to.equals(REPORT))) {
+      return;
+    }
+    PipelinePlan.Step report = new PipelinePlan.Step(failed.date(), REPORT);
+    String failure = run(report, appConfig, spark, lake, checks);
+    out.println(failure == null ? "pipeline: " + report + " written all the same, showing the failure"
+        : "pipeline: " + report + " failed too: " + failure);
+    out.flush();
   }
 
   private static String summary(PipelinePlan plan) {

@@ -11,7 +11,8 @@ import java.util.List;
  */
 record PipelinePlan(List<Step> steps) {
   /** The nightly jobs, in the order their inputs require. */
-  static final List<String> JOBS = List.of("ingest", "identity", "profiles", "segments", "lookalike", "export");
+  static final List<String> JOBS = List.of("ingest", "identity", "profiles", "segments", "lookalike", "export",
+      "report");
 
   /** One job for one date. */
   record Step(LocalDate date, String job) {

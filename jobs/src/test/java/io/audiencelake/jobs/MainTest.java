@@ -78,10 +78,12 @@ class MainTest {
   }
 
   @Test
-  void plannedJobSaysItIsNotBuiltYet() {
-    CliRun run = CliRun.of("report", "--date", "2025-01-01");
+  void aReportWindowOutsideItsBoundsIsExitTwoBeforeSparkStarts() throws IOException {
+    Path file = config("paths:\n  root: " + dir + "/data\n");
+    CliRun run = CliRun.of("report", "--config", file.toString(), "--date", "2025-01-01", "--days", "0");
     assertEquals(2, run.exitCode());
-    assertEquals("audiencelake report: job 'report' is not built yet; see README.md, 'Jobs'", run.err().strip());
+    assertEquals("audiencelake report: --days: must be from 1 to 92, cannot be: 0", run.err().strip());
+    assertFalse(Files.exists(dir.resolve("data")), "something was written before the arguments were checked");
   }
 
   @Test

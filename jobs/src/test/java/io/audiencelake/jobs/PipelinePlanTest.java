@@ -20,10 +20,10 @@ class PipelinePlanTest {
   @Test
   void aBackfillRunsEveryJobOfADateBeforeTheNextDateOldestFirst() {
     List<String> steps = steps(PipelinePlan.of(D1, D3, null, null));
-    assertEquals(18, steps.size());
+    assertEquals(21, steps.size());
     assertEquals(List.of("ingest 2025-03-30", "identity 2025-03-30", "profiles 2025-03-30", "segments 2025-03-30",
-        "lookalike 2025-03-30", "export 2025-03-30", "ingest 2025-03-31"), steps.subList(0, 7));
-    assertEquals("export 2025-04-01", steps.get(17));
+        "lookalike 2025-03-30", "export 2025-03-30", "report 2025-03-30", "ingest 2025-03-31"), steps.subList(0, 8));
+    assertEquals("report 2025-04-01", steps.get(20));
   }
 
   @Test
@@ -43,7 +43,8 @@ class PipelinePlanTest {
     assertTrue(assertThrows(ConfigException.class, () -> PipelinePlan.of(D3, D1, null, null)).getMessage()
         .contains("the range ends (2025-03-30) before it starts (2025-04-01)"));
     assertTrue(assertThrows(ConfigException.class, () -> PipelinePlan.of(D1, D1, "segmets", null)).getMessage()
-        .contains("--from: unknown job 'segmets'; expected one of [ingest, identity, profiles, segments, lookalike, export]"));
+        .contains("--from: unknown job 'segmets'; expected one of [ingest, identity, profiles, segments, lookalike, export, "
+            + "report]"));
     assertTrue(assertThrows(ConfigException.class, () -> PipelinePlan.of(D1, D1, "export", "ingest")).getMessage()
         .contains("--to ingest comes before --from export"));
   }

@@ -48,6 +48,8 @@ class SchedulingFilesTest {
     assertTrue(text.contains("--date {{{{ ds }}}}"), "the DAG passes Airflow's logical date to each job");
     assertTrue(text.contains("upstream >> downstream"), "tasks are chained in list order");
     assertTrue(text.contains("\"retries\": 2"), "tasks retry");
+    assertTrue(text.contains("ALWAYS = {\"report\"}") && text.contains("trigger_rule=\"all_done\" if job in ALWAYS"),
+        "the report runs after a failed job too");
   }
 
   @Test

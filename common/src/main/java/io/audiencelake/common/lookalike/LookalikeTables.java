@@ -31,6 +31,10 @@ public final class LookalikeTables {
   public static final String LIFT_10 = "lift_at_10pct";
   public static final String IMPORTANCES = "importances";
   public static final String MODEL_PATH = "model_path";
+  public static final String LIFT_CURVE = "lift_curve";
+  /** Fields of a {@link #LIFT_CURVE} point. */
+  public static final String DEPTH = "depth";
+  public static final String LIFT = "lift";
   public static final String PERSON_ID = "person_id";
   public static final String SCORE = "score";
   public static final String RANK = "rank";
@@ -63,7 +67,13 @@ public final class LookalikeTables {
           column(LIFT_10, DataTypes.DoubleType, true, "held-out seed rate in the top 10% over the overall rate"),
           column(IMPORTANCES, DataTypes.createMapType(DataTypes.StringType, DataTypes.DoubleType, false), false,
               "share of the model's weight per feature, summing to 1"),
-          column(MODEL_PATH, DataTypes.StringType, false, "where the MLlib pipeline model is saved")}),
+          column(MODEL_PATH, DataTypes.StringType, false, "where the MLlib pipeline model is saved"),
+          column(LIFT_CURVE, DataTypes.createArrayType(DataTypes.createStructType(new StructField[] {
+              // Nullable throughout, so an existing table can take the column (ALTER TABLE ADD COLUMNS).
+              DataTypes.createStructField(DEPTH, DataTypes.DoubleType, true),
+              DataTypes.createStructField(LIFT, DataTypes.DoubleType, true)}), true), true,
+              "lift over random at depths of the ranking from 1% to 100% of the evaluated people (held-out seed "
+                  + "rate in the top depth over the overall rate); empty for versions trained before it was kept")}),
       List.of(), List.of(MODEL_ID, VERSION));
 
   public static final TableSpec SCORES = new TableSpec("lookalike_scores",

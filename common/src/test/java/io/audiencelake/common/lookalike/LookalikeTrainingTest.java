@@ -108,6 +108,14 @@ class LookalikeTrainingTest {
     // 10% reach of the evaluated people holds ~ (holdout + evaluation) / 10 people: more than the held-out seed.
     assertEquals(1.0, m.recallAtReach(), 1e-9);
     assertTrue(m.lift()[0] > 3, "lift at 1%: " + m.lift()[0]);
+    // The curve holds the three lifts of model_runs' own columns, and at 100% every held-out member is reached.
+    double[] curve = m.liftCurve();
+    assertEquals(LookalikeEvaluation.CURVE_DEPTHS.length, curve.length);
+    assertEquals(m.lift()[0], curve[0], 1e-12);
+    assertEquals(m.lift()[1], curve[3], 1e-12);
+    assertEquals(m.lift()[2], curve[5], 1e-12);
+    assertEquals(1.0, curve[curve.length - 1], 1e-12);
+    assertTrue(curve[curve.length - 2] > 1.0 && curve[curve.length - 2] < curve[0], java.util.Arrays.toString(curve));
     String top = trained.importances().entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey();
     assertEquals("page_views_30d", top, trained.importances().toString());
     assertEquals(1.0, trained.importances().values().stream().mapToDouble(Double::doubleValue).sum(), 1e-9);

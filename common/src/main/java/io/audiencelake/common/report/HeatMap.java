@@ -1,0 +1,88 @@
+package io.audiencelake.common.report;
+
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * A square matrix of shares, shaded by value: cell (row, column) is the share of the row segment's members
+ * who are also in the column segment. A cell without a value (a pair whose overlap is not computed) is
+ * hatched and is no data point.
+ */
+final class HeatMap {
+  private static final double CELL_MAX = 40;
+  private static final double GRID_MAX = 520;
+  private static final int LABEL_CHARS = 22;
+
+  private HeatMap() {}
+
+  /**
+   * @param share share[row][column] in [0, 1], or null where not computed
+   * @param tooltip tooltip[row][column], for cells with a share
+   */
+  static Figure render(String id, String title, String caption, List<String> labels, Double[][] share,
+      String[][] tooltip) {
+    int n = labels.size();
+    double cell = Math.min(CELL_MAX, GRID_MAX / Math.max(1, n));
+    int longest = labels.stream().mapToInt(l -> Math.min(LABEL_CHARS, l.length())).max().orElse(4);
+    double left = 12 + longest * 6.6;
+    double top = 12 + longest * 5.2;
+    double width = left + n * cell + 16;
+    double height = top + n * cell + 12;
+    StringBuilder svg = new StringBuilder(Axes.open(width, height, title));
+    svg.append("<defs><pattern id=\"").append(Svg.esc(id)).append("-none\" width=\"6\" height=\"6\" ")
+        .append("patternUnits=\"userSpaceOnUse\" patternTransform=\"rotate(45)\"><rect width=\"6\" height=\"6\" ")
+        .append("fill=\"#f4f4f4\"/><line x1=\"0\" y1=\"0\" x2=\"0\" y2=\"6\" stroke=\"#d0d0d0\" stroke-width=\"2\"/>")
+        .append("</pattern></defs>\n");
+    for (int i = 0; i < n; i++) {
+      String label = Svg.esc(Svg.shorten(labels.get(i), LABEL_CHARS));
+      svg.append("<text class=\"label\" x=\"").append(Svg.px(left - 6)).append("\" y=\"")
+          .append(Svg.px(top + i * cell + cell / 2 + 4)).append("\" text-anchor=\"end\">").append(label)
+          .append("</text>\n");
+      double cx = left + i * cell + cell / 2;
+      svg.append("<text class=\"label\" transform=\"translate(").append(Svg.px(cx)).append(",").append(Svg.px(top - 6))
+          .append(") rotate(-50)\" text-anchor=\"start\">").append(label).append("</text>\n");
+    }
+    int points = 0;
+    for (int r = 0; r < n; r++) {
+      for (int c = 0; c < n; c++) {
+        double x = left + c * cell;
+        double y = top + r * cell;
+        Double v = share[r][c];
+        if (v == null || !Double.isFinite(v)) {
+          svg.append("<rect class=\"empty-cell\" x=\"").append(Svg.px(x)).append("\" y=\"").append(Svg.px(y))
+              .append("\" width=\"").append(Svg.px(cell - 1)).append("\" height=\"").append(Svg.px(cell - 1))
+              .append("\" fill=\"url(#").append(Svg.esc(id)).append("-none)\"><title>")
+              .append(Svg.esc(labels.get(r) + " × " + labels.get(c) + ": not computed (add the pair to overlap: in "
+                  + "segments.yaml)")).append("</title></rect>\n");
+          continue;
+        }
+        double s = Math.max(0, Math.min(1, v));
+        svg.append("<rect class=\"mark\" data-series=\"").append(Svg.esc(labels.get(r))).append("\" data-x=\"")
+            .append(Svg.esc(labels.get(c))).append("\" data-value=\"").append(Svg.number(v)).append("\" x=\"")
+            .append(Svg.px(x)).append("\" y=\"").append(Svg.px(y)).append("\" width=\"").append(Svg.px(cell - 1))
+            .append("\" height=\"").append(Svg.px(cell - 1)).append("\" fill=\"").append(shade(s)).append("\"><title>")
+            .append(Svg.esc(tooltip[r][c])).append("</title></rect>\n");
+        if (cell >= 26) {
+          svg.append("<text class=\"").append(s > 0.55 ? "cell dark" : "cell").append("\" x=\"")
+              .append(Svg.px(x + cell / 2 - 0.5)).append("\" y=\"").append(Svg.px(y + cell / 2 + 3.5))
+              .append("\" text-anchor=\"middle\">")
+              .append(String.format(Locale.ROOT, "%.0f", 100 * s)).append("</text>\n");
+        }
+        points++;
+      }
+    }
+    svg.append("</svg>\n");
+    return new Figure(id, title, caption, svg.toString(), points, List.of());
+  }
+
+  /** White to the palette's blue. */
+  static String shade(double share) {
+    int[] from = {0xf7, 0xfb, 0xff};
+    int[] to = {0x08, 0x45, 0x94};
+    StringBuilder out = new StringBuilder("#");
+    for (int i = 0; i < 3; i++) {
+      out.append(String.format(Locale.ROOT, "%02x", (int) Math.round(from[i] + (to[i] - from[i]) * share)));
+    }
+    return out.toString();
+  }
+}
