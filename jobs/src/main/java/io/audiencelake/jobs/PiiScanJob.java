@@ -32,12 +32,12 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * Audits that no personal data is stored in clear: every row of every lake table (as JSON) and every line
- * of every export drop is searched for email addresses and, given the sample generator's truth, its
- * phone numbers. Any finding fails the run (exit 1) and names where it is.
+ * of every export drop and run report is searched for email addresses and, given the sample generator's
+ * truth, its phone numbers. Any finding fails the run (exit 1) and names where it is.
  */
 @Command(name = "pii-scan", mixinStandardHelpOptions = true,
-    description = "Search every lake table and export file for clear emails (and, with --truth, the generator's "
-        + "phones); exit 1 on any finding.")
+    description = "Search every lake table, export file and run report for clear emails (and, with --truth, the "
+        + "generator's phones); exit 1 on any finding.")
 public final class PiiScanJob implements Job, Callable<Integer> {
   @Mixin JobOptions options;
   @Spec CommandSpec spec;
@@ -73,11 +73,13 @@ public final class PiiScanJob implements Job, Callable<Integer> {
         scanned.add(t.name());
       }
     }
-    String exports = context.config().paths().exports();
-    if (exists(context, exports)) {
-      texts.add(context.spark().read().option("recursiveFileLookup", true).text(exports)
-          .select(input_file_name().as(ClearPii.SOURCE), col("value").as(ClearPii.TEXT)));
-      scanned.add(exports);
+    // Export drops, and the run reports (aggregates only, but they quote segment names and job errors).
+    for (String folder : List.of(context.config().paths().exports(), context.config().paths().reports())) {
+      if (exists(context, folder)) {
+        texts.add(context.spark().read().option("recursiveFileLookup", true).text(folder)
+            .select(input_file_name().as(ClearPii.SOURCE), col("value").as(ClearPii.TEXT)));
+        scanned.add(folder);
+      }
     }
     Dataset<Row> phones = truth == null ? null : context.spark().read().option("header", true)
         .option("recursiveFileLookup", true).schema("id_type string, id_value string, person_key string").csv(truth)
@@ -90,7 +92,7 @@ public final class PiiScanJob implements Job, Callable<Integer> {
     List<Row> found = ClearPii.findings(all, phones).groupBy(ClearPii.SOURCE, ClearPii.KIND).count()
         .orderBy(ClearPii.SOURCE, ClearPii.KIND).collectAsList();
     PrintWriter out = spec.commandLine().getOut();
-    out.printf("searched %d rows and lines of %d tables and export drops (%s) for clear emails%s%n", rows,
+    out.printf("searched %d rows and lines of %d tables, export drops and reports (%s) for clear emails%s%n", rows,
         scanned.size(), String.join(", ", scanned), phones == null ? "" : " and the generator's phones");
     List<String> failures = new ArrayList<>();
     for (Row r : found) {

@@ -202,12 +202,16 @@ class ExportJobTest {
     CliRun clean = CliRun.of("pii-scan", "-c", conf, "-d", D2);
     assertEquals(0, clean.exitCode(), clean.out() + clean.err());
     assertTrue(clean.out().contains("no personal data in clear"), clean.out());
-    assertTrue(clean.out().matches("(?s).*searched \\d+ rows and lines of \\d+ tables and export drops \\(.*"
+    assertTrue(clean.out().matches("(?s).*searched \\d+ rows and lines of \\d+ tables, export drops and reports \\(.*"
         + "export_audience.*exports.*"), clean.out());
     Files.writeString(dir.resolve("data/exports/mail/dt=" + D1 + "/part-00009.jsonl"), "{\"id_value\":\"ann@example.com\"}\n");
+    Files.createDirectories(dir.resolve("data/reports/dt=" + D1));
+    Files.writeString(dir.resolve("data/reports/dt=" + D1 + "/report.html"), "<td>failed for bob@example.org</td>\n");
     CliRun leak = CliRun.of("pii-scan", "-c", conf, "-d", D2);
     assertEquals(1, leak.exitCode());
     assertTrue(leak.out().matches("(?s).*1 clear email value\\(s\\) in file:.*/exports/mail/dt=2025-06-01/part-00009.jsonl.*"),
+        leak.out());
+    assertTrue(leak.out().matches("(?s).*1 clear email value\\(s\\) in file:.*/reports/dt=2025-06-01/report.html.*"),
         leak.out());
   }
 

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.audiencelake.common.config.TableFormat;
 import io.audiencelake.common.export.ExportTables;
+import io.audiencelake.common.identity.IdMatchMetrics;
 import io.audiencelake.common.lake.LakeTables;
 import io.audiencelake.common.profiles.ProfileRules;
 import io.audiencelake.common.quality.QualityResults;
@@ -21,9 +22,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
+import org.jsoup.Jsoup;
+import org.jsoup.nodes.Document;
+import org.jsoup.nodes.Element;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -33,8 +39,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The pipeline over one generated day, run the way a scheduler runs it: a held lock stops it at that job
- * with the command to resume, the resume runs only the rest, a rerun of the date changes nothing, a failing
- * quality gate keeps the previous version, and the catalog and SQL shell see the tables it wrote.
+ * with the command to resume (and the run report shows the failure), the resume runs only the rest, a rerun
+ * of the date changes nothing, the run report shows the tables' numbers in a browser, a failing quality gate
+ * keeps the previous version, and the catalog and SQL shell see the tables it wrote.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PipelineJobTest {
@@ -56,6 +63,11 @@ class PipelineJobTest {
     assertEquals(0, CliRun.of("generate", "-c", conf, "-d", DAY).exitCode());
   }
 
+  /** Where the pipeline's report step writes the day's page. */
+  private static Path report() {
+    return dir.resolve("data/reports/dt=" + DAY + "/report.html");
+  }
+
   private static List<String> jobRuns(LakeTables lake) {
     return lake.read(JobRuns.SPEC).orderBy(JobRuns.STARTED_AT).collectAsList().stream()
         .map(r -> r.<String>getAs(JobRuns.JOB) + ":" + r.<String>getAs(JobRuns.STATUS)).toList();
@@ -75,7 +87,7 @@ class PipelineJobTest {
 
   @Test
   @Order(1)
-  void aLockedJobStopsThePipelineThereAndFromResumesAtIt() {
+  void aLockedJobStopsThePipelineThereAndFromResumesAtIt() throws IOException {
     LakeCheck.inSession(Path.of(conf), TableFormat.DELTA, lake -> lake.append(JobLocks.SPEC,
         lake.sparkSession().createDataFrame(List.of(RowFactory.create("segments", Date.valueOf(DAY), "other-run",
             Timestamp.from(Instant.now()), "another host")), JobLocks.SPEC.schema())));
@@ -86,9 +98,13 @@ class PipelineJobTest {
         + " is already running as run other-run (another host, since "), stopped.err());
     assertTrue(stopped.err().contains("resume with: audiencelake pipeline --date " + DAY + " --from segments"),
         stopped.err());
+    assertTrue(stopped.out().contains("pipeline: report " + DAY + " written all the same, showing the failure"),
+        stopped.out());
+    assertEquals("1 of 5 jobs for " + DAY + " failed. See Operations.",
+        Jsoup.parse(report().toFile()).select("p.status").text(), "the report of the failed night says so");
     LakeCheck.inSession(Path.of(conf), TableFormat.DELTA, lake -> {
       assertEquals(List.of("generate:succeeded", "ingest:succeeded", "identity:succeeded", "profiles:succeeded",
-          "segments:failed"), jobRuns(lake));
+          "segments:failed", "report:succeeded"), jobRuns(lake));
       assertFalse(lake.exists(SegmentTables.MEMBERSHIP));
       new JobLocks(lake.sparkSession(), lake, Duration.ofHours(1)).release("segments", LocalDate.parse(DAY),
           "other-run");
@@ -96,12 +112,13 @@ class PipelineJobTest {
 
     CliRun resumed = CliRun.of("pipeline", "-c", conf, "-d", DAY, "--from", "segments");
     assertEquals(0, resumed.exitCode(), resumed.err());
-    assertTrue(resumed.out().contains("pipeline: 3 step(s): segments " + DAY + ", lookalike " + DAY + ", export " + DAY),
-        resumed.out());
+    assertTrue(resumed.out().contains("pipeline: 4 step(s): segments " + DAY + ", lookalike " + DAY + ", export " + DAY
+        + ", report " + DAY), resumed.out());
     LakeCheck.inSession(Path.of(conf), TableFormat.DELTA, lake -> {
       List<String> runs = jobRuns(lake);
-      assertEquals(List.of("segments:succeeded", "lookalike:succeeded", "export:succeeded"), runs.subList(5, 8));
-      assertEquals(8, runs.size());
+      assertEquals(List.of("segments:succeeded", "lookalike:succeeded", "export:succeeded", "report:succeeded"),
+          runs.subList(6, 10));
+      assertEquals(10, runs.size());
       assertTrue(lake.read(SegmentTables.MEMBERSHIP).count() > 0);
       assertTrue(lake.read(ExportTables.AUDIENCE).count() > 0);
       assertTrue(lake.read(JobLocks.SPEC).isEmpty(), "every lock was released");
@@ -123,12 +140,39 @@ class PipelineJobTest {
     LakeCheck.inSession(Path.of(conf), TableFormat.DELTA, lake -> {
       assertEquals(membersBefore, membership(lake));
       assertEquals(exportBefore, exported(lake));
-      assertEquals(11, jobRuns(lake).size());
+      assertEquals(14, jobRuns(lake).size());
     });
   }
 
   @Test
   @Order(3)
+  void theRunReportOfTheRealRunShowsItsTablesNumbersAndLoadsInTheBrowser() throws IOException {
+    Document page = Jsoup.parse(report().toFile());
+    assertEquals("All 8 jobs for " + DAY + " succeeded (1 failed run rerun).", page.select("p.status").text());
+    Map<String, Long> sizes = new HashMap<>();
+    double[] persons = new double[1];
+    LakeCheck.inSession(Path.of(conf), TableFormat.DELTA, lake -> {
+      lake.read(SegmentTables.STATS).where("dt = DATE'" + DAY + "'").collectAsList()
+          .forEach(r -> sizes.put(r.<String>getAs(SegmentTables.SEGMENT_ID), r.<Long>getAs(SegmentTables.SIZE)));
+      persons[0] = lake.read(IdMatchMetrics.SPEC).where("metric = 'persons'").first().<Double>getAs("value");
+    });
+    List<Element> rows = page.select("#segments-on-date tbody tr");
+    assertEquals(sizes.size(), rows.size());
+    for (Element row : rows) {
+      assertEquals(String.format(java.util.Locale.ROOT, "%,d", sizes.get(row.child(0).text())), row.child(3).text(),
+          row.text());
+    }
+    assertTrue(page.select(".tile").eachText().contains(String.format(java.util.Locale.ROOT, "%,d persons",
+        (long) persons[0])), page.select(".tile").eachText().toString());
+
+    ReportBrowser.Seen seen = ReportBrowser.check(report(), Path.of("target/report-screenshots/pipeline.png"));
+    assertTrue(seen.drawnMarks().keySet().containsAll(List.of("feed-rows", "quarantine-rate", "quarantine-reasons",
+        "person-sizes", "identity-growth", "segment-sizes", "segment-changes", "segment-overlaps", "export-rows",
+        "job-durations", "job-time")), seen.drawnMarks().toString());
+  }
+
+  @Test
+  @Order(4)
   void aFailingQualityGateKeepsThePreviousVersionAndListsTheChecks() throws IOException {
     Path quality = Files.writeString(dir.resolve("quality.yaml"), """
         tables:
@@ -159,7 +203,7 @@ class PipelineJobTest {
   }
 
   @Test
-  @Order(4)
+  @Order(5)
   void theCatalogListsTheDataProductsWithFreshnessAndQueriesThatRun() throws IOException {
     Path page = dir.resolve("docs/data-products.md");
     CliRun catalog = CliRun.of("catalog", "-c", conf, "--output", page.toString());
@@ -192,7 +236,7 @@ class PipelineJobTest {
   }
 
   @Test
-  @Order(5)
+  @Order(6)
   void theSqlShellQueriesTablesByTheirShortNames() {
     long[] members = new long[1];
     LakeCheck.inSession(Path.of(conf), TableFormat.DELTA, lake -> members[0] = lake.read(SegmentTables.MEMBERSHIP)

@@ -39,14 +39,20 @@ final class ReportBrowser {
   record Seen(Map<String, Long> drawnMarks, Map<String, Long> declaredPoints, List<String> console, long resources,
       String title) {}
 
-  /** Skips the calling test, with the reason on the console and in the report, when the browser is missing. */
-  static void assumeInstalled() {
+  static boolean installed() {
     boolean present = Files.isExecutable(CHROMIUM) && Files.isExecutable(DRIVER);
     if (!present) {
-      String why = "headless Chromium is not installed (" + CHROMIUM + ", " + DRIVER + "; apt-get install chromium "
-          + "chromium-driver): the browser check of the run report is SKIPPED";
-      System.err.println("WARNING: " + why);
-      Assumptions.assumeTrue(false, why);
+      System.err.println("WARNING: headless Chromium is not installed (" + CHROMIUM + ", " + DRIVER + "): a browser "
+          + "check of the run report is SKIPPED");
+    }
+    return present;
+  }
+
+  /** Skips the calling test, with the reason on the console and in the report, when the browser is missing. */
+  static void assumeInstalled() {
+    if (!installed()) {
+      Assumptions.assumeTrue(false, "headless Chromium is not installed (" + CHROMIUM + ", " + DRIVER
+          + "; apt-get install chromium chromium-driver): the browser check of the run report is SKIPPED");
     }
   }
 

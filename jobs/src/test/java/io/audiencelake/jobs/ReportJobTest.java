@@ -169,7 +169,7 @@ class ReportJobTest {
     Document page = Jsoup.parse(file.toFile());
 
     assertEquals("audiencelake run report " + D3, page.title());
-    assertTrue(page.select("p.status.bad").text().startsWith("1 of 3 job runs for " + D3 + " failed; 1 blocking "
+    assertTrue(page.select("p.status.bad").text().startsWith("1 of 3 jobs for " + D3 + " failed; 1 blocking "
         + "quality check stopped a write"), page.select("p.status").text());
     assertEquals(List.of("crm", "2", "0", "150", "140", "4", "6", "4.0%", "read = kept + duplicates + quarantined"),
         row(page, "feeds-on-date", "crm"));

@@ -50,6 +50,7 @@ class SparkSubmitIT {
         "paths:",
         "  root: data",
         "  landing: s3a://" + BUCKET + "/feeds",
+        "  reports: s3a://" + BUCKET + "/reports",
         "s3:",
         "  endpoint: " + server.endpoint(),
         "  path_style_access: true",
@@ -161,6 +162,16 @@ class SparkSubmitIT {
       }
       assertTrue(Files.isDirectory(dir.resolve("data/warehouse/models/buyers_like/v1/stages")));
       assertTrue(Files.isRegularFile(dir.resolve("data/exports/ads/dt=" + DAY + "/_SUCCESS")));
+      // The run report went to S3, with the lift curve of the model the cluster trained.
+      Path report = server.storageDir().resolve(BUCKET + "/reports/dt=" + DAY + "/report.html");
+      assertTrue(pipeline.output().contains("run report written to s3a://" + BUCKET + "/reports/dt=" + DAY
+          + "/report.html"), pipeline.output());
+      org.jsoup.nodes.Document page = org.jsoup.Jsoup.parse(report.toFile());
+      assertEquals(io.audiencelake.common.lookalike.LookalikeEvaluation.CURVE_DEPTHS.length,
+          page.select("#lift-curves .mark[data-series=\"buyers_like v1\"]").size(), page.select("#lookalike").text());
+      if (ReportBrowser.installed()) {
+        ReportBrowser.check(report, Path.of("target/report-screenshots/cluster-pipeline.png"));
+      }
       // The work ran in executors the two workers started, not in the driver.
       for (int worker = 1; worker <= 2; worker++) {
         try (var apps = Files.list(dir.resolve("work-" + worker))) {

@@ -5,8 +5,7 @@ import java.util.Locale;
 
 /**
  * A square matrix of shares, shaded by value: cell (row, column) is the share of the row segment's members
- * who are also in the column segment. A cell without a value (a pair whose overlap is not computed) is
- * hatched and is no data point.
+ * who are also in the column segment.
  */
 final class HeatMap {
   private static final double CELL_MAX = 40;
@@ -16,10 +15,10 @@ final class HeatMap {
   private HeatMap() {}
 
   /**
-   * @param share share[row][column] in [0, 1], or null where not computed
-   * @param tooltip tooltip[row][column], for cells with a share
+   * @param share share[row][column] in [0, 1]
+   * @param tooltip tooltip[row][column]
    */
-  static Figure render(String id, String title, String caption, List<String> labels, Double[][] share,
+  static Figure render(String id, String title, String caption, List<String> labels, double[][] share,
       String[][] tooltip) {
     int n = labels.size();
     double cell = Math.min(CELL_MAX, GRID_MAX / Math.max(1, n));
@@ -29,10 +28,6 @@ final class HeatMap {
     double width = left + n * cell + 16;
     double height = top + n * cell + 12;
     StringBuilder svg = new StringBuilder(Axes.open(width, height, title));
-    svg.append("<defs><pattern id=\"").append(Svg.esc(id)).append("-none\" width=\"6\" height=\"6\" ")
-        .append("patternUnits=\"userSpaceOnUse\" patternTransform=\"rotate(45)\"><rect width=\"6\" height=\"6\" ")
-        .append("fill=\"#f4f4f4\"/><line x1=\"0\" y1=\"0\" x2=\"0\" y2=\"6\" stroke=\"#d0d0d0\" stroke-width=\"2\"/>")
-        .append("</pattern></defs>\n");
     for (int i = 0; i < n; i++) {
       String label = Svg.esc(Svg.shorten(labels.get(i), LABEL_CHARS));
       svg.append("<text class=\"label\" x=\"").append(Svg.px(left - 6)).append("\" y=\"")
@@ -47,15 +42,7 @@ final class HeatMap {
       for (int c = 0; c < n; c++) {
         double x = left + c * cell;
         double y = top + r * cell;
-        Double v = share[r][c];
-        if (v == null || !Double.isFinite(v)) {
-          svg.append("<rect class=\"empty-cell\" x=\"").append(Svg.px(x)).append("\" y=\"").append(Svg.px(y))
-              .append("\" width=\"").append(Svg.px(cell - 1)).append("\" height=\"").append(Svg.px(cell - 1))
-              .append("\" fill=\"url(#").append(Svg.esc(id)).append("-none)\"><title>")
-              .append(Svg.esc(labels.get(r) + " × " + labels.get(c) + ": not computed (add the pair to overlap: in "
-                  + "segments.yaml)")).append("</title></rect>\n");
-          continue;
-        }
+        double v = share[r][c];
         double s = Math.max(0, Math.min(1, v));
         svg.append("<rect class=\"mark\" data-series=\"").append(Svg.esc(labels.get(r))).append("\" data-x=\"")
             .append(Svg.esc(labels.get(c))).append("\" data-value=\"").append(Svg.number(v)).append("\" x=\"")

@@ -16,7 +16,8 @@ import java.util.TreeSet;
 
 /** Job runs and their durations, and the data-quality gates in front of the writes. */
 final class OperationsSection {
-  private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'")
+  /** When a run started, in UTC: the day too, since a date's runs may start on later days. */
+  private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("MM-dd HH:mm:ss")
       .withZone(ZoneOffset.UTC);
   private static final int ERROR_CHARS = 240;
 
@@ -46,7 +47,7 @@ final class OperationsSection {
         List<BarList.Bar> bars = new ArrayList<>();
         for (JobRunEntry r : today) {
           boolean ok = r.status().equals(JobRuns.SUCCEEDED);
-          bars.add(new BarList.Bar(r.job() + " · " + TIME.format(r.startedAt()).substring(11, 19), r.durationMs() / 1000.0,
+          bars.add(new BarList.Bar(r.job() + " · " + TIME.format(r.startedAt()).substring(6), r.durationMs() / 1000.0,
               null, ok ? Svg.PALETTE.get(0) : Svg.BAD, r.job() + " " + r.status() + " in "
               + seconds(r.durationMs()) + ": rows in " + Svg.count(r.rowsIn()) + ", out " + Svg.count(r.rowsOut())
               + ", quarantined " + Svg.count(r.rowsQuarantined())));
@@ -71,7 +72,7 @@ final class OperationsSection {
           RunReportPage::shortDate, minutes, true, "min", Svg::compact).html());
       body.append("</div>\n");
 
-      HtmlTable runs = new HtmlTable("job-runs-on-date", "job", "status", "started", "duration#", "rows in#",
+      HtmlTable runs = new HtmlTable("job-runs-on-date", "job", "status", "started (UTC)", "duration#", "rows in#",
           "rows out#", "quarantined#", "error");
       for (JobRunEntry r : today) {
         runs.markedRow(r.status().equals(JobRuns.SUCCEEDED) ? null : "failed", r.job(), r.status(),

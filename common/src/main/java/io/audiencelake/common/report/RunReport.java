@@ -42,13 +42,6 @@ public record RunReport(
     limits = List.copyOf(limits);
   }
 
-  /** The ids of the {@code n} largest segments of a source on {@code date}, largest first (ties by id). */
-  public static List<String> largestSegments(List<SegmentDay> days, LocalDate date, String source, int n) {
-    return days.stream().filter(d -> d.dt().equals(date) && d.source().equals(source))
-        .sorted(java.util.Comparator.comparingLong(SegmentDay::size).reversed().thenComparing(SegmentDay::segmentId))
-        .limit(n).map(SegmentDay::segmentId).toList();
-  }
-
   /** What ingest made of one feed's files of one landing date ({@code feed_files}). */
   public record FeedDay(LocalDate dt, String feed, long files, long failedFiles, long rowsRead, long rowsKept,
       long rowsDuplicate, long rowsQuarantined) {

@@ -52,23 +52,36 @@ public final class RunReportPage {
     return out.toString();
   }
 
+  /**
+   * The one line people read first: whether each job's latest run for the date succeeded (a failed run that
+   * a rerun mended counts as mended) and whether a blocking quality check stopped a write.
+   */
   private static String status(RunReport report) {
     LocalDate date = report.window().date();
     List<JobRunEntry> runs = report.jobRuns().stream().filter(r -> r.runDate().equals(date)).toList();
-    long failed = runs.stream().filter(r -> !r.status().equals(JobRuns.SUCCEEDED)).count();
-    List<QualityEntry> checks = OperationsSection.latestChecks(report.quality(), date);
-    long stopped = checks.stream().filter(q -> !q.passed() && q.blocking()).count();
-    long warnings = checks.stream().filter(q -> !q.passed() && !q.blocking()).count();
     if (runs.isEmpty()) {
       return "<p class=\"status muted\">No job ran for " + date + ".</p>\n";
     }
+    java.util.Map<String, JobRunEntry> latest = new java.util.TreeMap<>();
+    runs.forEach(r -> latest.merge(r.job(), r, (a, b) -> a.startedAt().isAfter(b.startedAt()) ? a : b));
+    long failed = latest.values().stream().filter(r -> !r.status().equals(JobRuns.SUCCEEDED)).count();
+    long mended = runs.stream().filter(r -> !r.status().equals(JobRuns.SUCCEEDED)).count() - failed;
+    List<QualityEntry> checks = OperationsSection.latestChecks(report.quality(), date);
+    long stopped = checks.stream().filter(q -> !q.passed() && q.blocking()).count();
+    long warnings = checks.stream().filter(q -> !q.passed() && !q.blocking()).count();
+    String jobs = plural(latest.size(), "job");
     if (failed == 0 && stopped == 0) {
-      return "<p class=\"status ok\">All " + runs.size() + " job runs for " + date + " succeeded"
-          + (warnings == 0 ? "" : "; " + warnings + " quality warning" + (warnings == 1 ? "" : "s")) + ".</p>\n";
+      return "<p class=\"status ok\">" + (latest.size() == 1 ? "The job" : "All " + jobs) + " for " + date
+          + " succeeded" + (mended == 0 ? "" : " (" + plural(mended, "failed run") + " rerun)")
+          + (warnings == 0 ? "" : "; " + plural(warnings, "quality warning")) + ".</p>\n";
     }
-    return "<p class=\"status bad\">" + failed + " of " + runs.size() + " job runs for " + date + " failed"
-        + (stopped == 0 ? "" : "; " + stopped + " blocking quality check" + (stopped == 1 ? "" : "s")
-            + " stopped a write") + ". See <a href=\"#operations\">Operations</a>.</p>\n";
+    return "<p class=\"status bad\">" + failed + " of " + jobs + " for " + date + " failed"
+        + (stopped == 0 ? "" : "; " + plural(stopped, "blocking quality check") + " stopped a write")
+        + ". See <a href=\"#operations\">Operations</a>.</p>\n";
+  }
+
+  private static String plural(long n, String noun) {
+    return n + " " + noun + (n == 1 ? "" : "s");
   }
 
   private static String summary(RunReport report) {
@@ -103,7 +116,7 @@ public final class RunReportPage {
   }
 
   static String tile(String value, String label) {
-    return "<div class=\"tile\"><span class=\"value\">" + Svg.esc(value) + "</span><span class=\"label\">"
+    return "<div class=\"tile\"><span class=\"value\">" + Svg.esc(value) + "</span>\n<span class=\"label\">"
         + Svg.esc(label) + "</span></div>\n";
   }
 

@@ -106,6 +106,17 @@ public final class RunReportQueries {
         .distinct().agg(count(lit(1)));
   }
 
+  /**
+   * The {@code limit} largest segments of the run date's overlap list: those with their own size row
+   * (a = b), which the segments job writes for every listed segment that has members.
+   */
+  public static Dataset<Row> overlapSegments(Dataset<Row> overlaps, LocalDate date, int limit) {
+    return overlaps.where(on(SegmentTables.DT, date).and(col(SegmentTables.SEGMENT_A).equalTo(col(SegmentTables.SEGMENT_B))))
+        .orderBy(col(SegmentTables.PERSONS).desc(), col(SegmentTables.SEGMENT_A))
+        .limit(limit)
+        .select(SegmentTables.SEGMENT_A);
+  }
+
   /** The run date's overlaps between the given segments. */
   public static Dataset<Row> overlaps(Dataset<Row> overlaps, LocalDate date, List<String> segments) {
     Object[] ids = segments.toArray();

@@ -38,7 +38,7 @@ import org.apache.spark.sql.Row;
 public final class RunReportSource {
   public static final int MAX_QUARANTINE_REASONS = 20;
   public static final int MAX_SEGMENTS = 200;
-  /** The heat map's rows and columns: the largest segments on the run date. */
+  /** The heat map's rows and columns: the largest segments of the overlap list on the run date. */
   public static final int MAX_OVERLAP_SEGMENTS = 20;
   public static final int MAX_MODEL_VERSIONS = 200;
   public static final int MAX_JOB_RUNS = 2000;
@@ -77,13 +77,15 @@ public final class RunReportSource {
         limits.add("segments: the " + MAX_SEGMENTS + " largest of " + all + " are shown");
       }
     }
-    // segment_overlaps holds rule segments only (the segments job computes it).
-    List<String> heatMapSegments = RunReport.largestSegments(segments, window.date(), SegmentTables.RULE_SOURCE,
-        MAX_OVERLAP_SEGMENTS);
-    List<SegmentOverlap> overlaps = heatMapSegments.isEmpty() ? List.of() : rows(SegmentTables.OVERLAPS,
-        t -> RunReportQueries.overlaps(t, window.date(), heatMapSegments), Integer.MAX_VALUE, null,
-        r -> new SegmentOverlap(r.getAs(SegmentTables.SEGMENT_A), r.getAs(SegmentTables.SEGMENT_B),
-            r.<Long>getAs(SegmentTables.PERSONS)));
+    List<SegmentOverlap> overlaps = List.of();
+    if (lake.exists(SegmentTables.OVERLAPS)) {
+      List<String> listed = RunReportQueries.overlapSegments(lake.read(SegmentTables.OVERLAPS), window.date(),
+          MAX_OVERLAP_SEGMENTS).collectAsList().stream().map(r -> r.getString(0)).toList();
+      overlaps = listed.isEmpty() ? List.of() : rows(SegmentTables.OVERLAPS,
+          t -> RunReportQueries.overlaps(t, window.date(), listed), Integer.MAX_VALUE, null,
+          r -> new SegmentOverlap(r.getAs(SegmentTables.SEGMENT_A), r.getAs(SegmentTables.SEGMENT_B),
+              r.<Long>getAs(SegmentTables.PERSONS)));
+    }
     List<ModelVersion> models = rows(LookalikeTables.MODEL_RUNS,
         t -> RunReportQueries.modelVersions(t, window.date(), MAX_MODEL_VERSIONS), MAX_MODEL_VERSIONS,
         "model versions: the " + MAX_MODEL_VERSIONS + " latest are shown", RunReportSource::modelVersion);

@@ -96,45 +96,45 @@ final class SegmentsSection {
         .thenComparing(SegmentsSection::label)).toList();
   }
 
+  /**
+   * The heat map of the overlap list's segments, largest first. The segments job writes a pair only when
+   * it has members in common, so a pair of two listed segments without a row has none.
+   */
   private static String overlaps(RunReport report, LocalDate date) {
-    List<String> ids = RunReport.largestSegments(report.segmentDays(), date, SegmentTables.RULE_SOURCE,
-        RunReportSource.MAX_OVERLAP_SEGMENTS);
     Map<String, Long> persons = new HashMap<>();
-    for (SegmentOverlap o : report.overlaps()) {
-      persons.put(o.segmentA() + "\u0000" + o.segmentB(), o.persons());
-      persons.put(o.segmentB() + "\u0000" + o.segmentA(), o.persons());
-    }
     Map<String, Long> size = new HashMap<>();
-    report.segmentDays().stream().filter(d -> d.dt().equals(date) && d.source().equals(SegmentTables.RULE_SOURCE))
-        .forEach(d -> size.put(d.segmentId(), d.size()));
-    // Only segments that overlap with another are worth a row: the overlap list may name a few.
-    List<String> shown = ids.stream().filter(a -> ids.stream().anyMatch(b -> !a.equals(b)
-        && persons.containsKey(a + "\u0000" + b))).toList();
-    if (shown.isEmpty()) {
-      return RunReportPage.empty("No segment overlaps were computed for " + date + " (list pairs under overlap: in "
-          + "segments.yaml).");
+    for (SegmentOverlap o : report.overlaps()) {
+      if (o.segmentA().equals(o.segmentB())) {
+        size.put(o.segmentA(), o.persons());
+      } else {
+        persons.put(o.segmentA() + "\u0000" + o.segmentB(), o.persons());
+        persons.put(o.segmentB() + "\u0000" + o.segmentA(), o.persons());
+      }
+    }
+    List<String> shown = size.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()
+        .thenComparing(Map.Entry.comparingByKey())).map(Map.Entry::getKey).toList();
+    if (shown.size() < 2) {
+      return RunReportPage.empty("No segment overlaps were computed for " + date + " (list the segments to compare "
+          + "under overlap: in segments.yaml).");
     }
     int n = shown.size();
-    Double[][] share = new Double[n][n];
+    double[][] share = new double[n][n];
     String[][] tooltip = new String[n][n];
     for (int r = 0; r < n; r++) {
       for (int c = 0; c < n; c++) {
         String a = shown.get(r);
         String b = shown.get(c);
-        long rowSize = size.getOrDefault(a, 0L);
-        Long both = a.equals(b) ? Long.valueOf(rowSize) : persons.get(a + "\u0000" + b);
-        if (both == null) {
-          continue;
-        }
-        share[r][c] = rowSize == 0 ? 0.0 : (double) both / rowSize;
+        long rowSize = size.get(a);
+        long both = a.equals(b) ? rowSize : persons.getOrDefault(a + "\u0000" + b, 0L);
+        share[r][c] = rowSize == 0 ? 0 : (double) both / rowSize;
         tooltip[r][c] = a.equals(b) ? a + ": " + Svg.count(rowSize) + " members"
             : a + " ∩ " + b + ": " + Svg.count(both) + " persons, " + Svg.percent(share[r][c]) + " of " + a + "'s "
                 + Svg.count(rowSize) + " members";
       }
     }
     return HeatMap.render("segment-overlaps", "Segment overlap on " + date, "Share (%) of each row segment's members "
-        + "who are also in the column segment (segment_overlaps.persons / the row segment's size); hatched pairs are "
-        + "not in segments.yaml's overlap list.", shown, share, tooltip).html();
+        + "who are also in the column segment (segment_overlaps.persons / the row segment's size), for the "
+        + "segments of segments.yaml's overlap list, largest first.", shown, share, tooltip).html();
   }
 
   private static String signed(long v) {

@@ -77,23 +77,26 @@ class RunReportPageTest {
   }
 
   @Test
-  void aSegmentMissingADayBreaksItsLineAndTheHeatMapHatchesPairsNotComputed() {
+  void aSegmentMissingADayBreaksItsLineAndTheHeatMapShowsEveryPairOfTheOverlapList() {
     List<SegmentDay> days = List.of(segment(D1, "a", 10), segment(D3, "a", 30), segment(D1, "b", 5),
-        segment(D2, "b", 6), segment(D3, "b", 8), segment(D3, "c", 4));
-    Document page = page(report(days, List.of(new SegmentOverlap("a", "b", 2)), List.of(), List.of(), List.of(),
-        List.of(), List.of()));
-    String pathA = page.select("#segment-sizes path.line").get(0).attr("d");
-    assertEquals(2, pathA.chars().filter(c -> c == 'M').count(), "a's line has a gap on " + D2 + ": " + pathA);
-    String pathB = page.select("#segment-sizes path.line").get(1).attr("d");
-    assertEquals(1, pathB.chars().filter(c -> c == 'M').count(), pathB);
-    // c overlaps with nothing, so it gets no row; a and b's cells are shares of the row segment.
-    assertEquals(List.of("a|a|1", "a|b|0.067", "b|a|0.250", "b|b|1"), page.select("#segment-overlaps .mark").stream()
-        .map(e -> e.attr("data-series") + "|" + e.attr("data-x") + "|" + e.attr("data-value")).toList());
+        segment(D2, "b", 6), segment(D3, "b", 8), segment(D3, "c", 4), segment(D3, "d", 50));
+    List<SegmentOverlap> overlaps = List.of(new SegmentOverlap("a", "a", 30), new SegmentOverlap("a", "b", 2),
+        new SegmentOverlap("b", "b", 8), new SegmentOverlap("c", "c", 4));
+    Document page = page(report(days, overlaps, List.of(), List.of(), List.of(), List.of(), List.of()));
+    List<String> lines = page.select("#segment-sizes path.line").eachAttr("d");
+    assertEquals(1, lines.get(0).chars().filter(c -> c == 'M').count(), "d, largest, one point: " + lines.get(0));
+    assertEquals(2, lines.get(1).chars().filter(c -> c == 'M').count(), "a's line has a gap on " + D2 + ": " + lines.get(1));
+    assertEquals(1, lines.get(2).chars().filter(c -> c == 'M').count(), "b's line is whole: " + lines.get(2));
+    // The listed segments (a row of their own size each), largest first; d is not listed, c overlaps nobody.
+    assertEquals(List.of("a|a|1", "a|b|0.067", "a|c|0", "b|a|0.250", "b|b|1", "b|c|0", "c|a|0", "c|b|0", "c|c|1"),
+        page.select("#segment-overlaps .mark").stream()
+            .map(e -> e.attr("data-series") + "|" + e.attr("data-x") + "|" + e.attr("data-value")).toList());
     assertEquals("a ∩ b: 2 persons, 6.7% of a's 30 members",
         page.select("#segment-overlaps .mark[data-series=a][data-x=b] title").text());
     assertEquals(List.of("a", "a", "rule", "30", "+20 (+200.0%)", "0", "0"),
-        page.select("#segments-on-date tbody tr").get(0).children().eachText());
-    assertEquals("new", page.select("#segments-on-date tbody tr").get(2).child(4).text());
+        page.select("#segments-on-date tbody tr").get(1).children().eachText(),
+        "a's change is against its latest earlier day, " + D1);
+    assertEquals("new", page.select("#segments-on-date tbody tr").get(0).child(4).text());
   }
 
   @Test
@@ -103,18 +106,19 @@ class RunReportPageTest {
             new JobRunEntry(D3, "identity", "failed", AT.plusSeconds(5), 1000, 0, 0, 0, "out of memory")),
         List.of(new QualityEntry(D3, "ingest", "raw_events", "not_null(event_id)", false, false, "2 nulls", AT)),
         List.of("segments: the 200 largest of 250 are shown")));
-    assertEquals("1 of 2 job runs for " + D3 + " failed. See Operations.", failed.select("p.status.bad").text());
+    assertEquals("1 of 2 jobs for " + D3 + " failed. See Operations.", failed.select("p.status.bad").text());
     assertEquals(List.of("segments: the 200 largest of 250 are shown"), failed.select("#limits li").eachText());
     assertEquals("No identity run in this window (id_match_metrics has no rows for these dates).",
         failed.select("#identity p.empty").text());
 
     Document ok = page(report(List.of(), List.of(), List.of(new IdentityMetric(D2, "persons", "", 7)), List.of(),
-        List.of(new JobRunEntry(D3, "ingest", "succeeded", AT, 1000, 0, 0, 0, null)),
+        List.of(new JobRunEntry(D3, "ingest", "failed", AT, 1000, 0, 0, 0, "disk full"),
+            new JobRunEntry(D3, "ingest", "succeeded", AT.plusSeconds(30), 1000, 0, 0, 0, null)),
         List.of(new QualityEntry(D3, "ingest", "raw_events", "not_null(event_id)", false, false, "2 nulls", AT),
             new QualityEntry(D3, "ingest", "raw_events", "not_null(event_id)", false, true, "0 nulls",
                 AT.plusSeconds(60))), List.of()));
-    assertEquals("All 1 job runs for " + D3 + " succeeded.", ok.select("p.status.ok").text(),
-        "a rerun's passing check replaces the earlier warning");
+    assertEquals("The job for " + D3 + " succeeded (1 failed run rerun).", ok.select("p.status.ok").text(),
+        "a rerun mends a failed run, and its passing check replaces the earlier warning");
     assertTrue(ok.select("#identity p.note").text().contains("its latest run in the window, " + D2), ok.text());
     assertTrue(ok.select("#limits").isEmpty());
   }

@@ -111,6 +111,16 @@ class RunReportQueriesTest {
   }
 
   @Test
+  void theHeatMapsSegmentsAreTheLargestOfTheOverlapListAndTheirPairs() {
+    Dataset<Row> overlaps = frame("segment_a:string, segment_b:string, persons:long, dt:date",
+        new Object[] {"a", "a", 30L, D2}, new Object[] {"b", "b", 8L, D2}, new Object[] {"c", "c", 40L, D2},
+        new Object[] {"a", "b", 2L, D2}, new Object[] {"a", "c", 5L, D2}, new Object[] {"z", "z", 99L, D1});
+    assertEquals(List.of("c", "a"), rows(RunReportQueries.overlapSegments(overlaps, D2, 2)));
+    assertEquals(List.of("a|a|30", "a|c|5", "c|c|40"), rows(RunReportQueries.overlaps(overlaps, D2, List.of("c", "a"))
+        .orderBy("segment_a", "segment_b")));
+  }
+
+  @Test
   void modelVersionsAreThoseTrainedForTheDateOrBeforeNewestFirst() {
     Dataset<Row> runs = frame("model_id:string, version:int, trained_for:date",
         new Object[] {"m", 1, D1}, new Object[] {"m", 2, D2}, new Object[] {"m", 3, D2.plusDays(1)},
