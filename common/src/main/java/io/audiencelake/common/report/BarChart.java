@@ -63,12 +63,9 @@ final class BarChart {
         double x = stacked ? x0 : x0 + i * groupW / series.size();
         double w = stacked ? groupW : groupW / series.size();
         double y = TOP + plotH - (stacked ? (base + value) / top * plotH : h);
-        svg.append("<rect class=\"mark\" data-series=\"").append(Svg.esc(s.name())).append("\" data-x=\"")
-            .append(Svg.esc(categories.get(c))).append("\" data-value=\"").append(Svg.number(v)).append("\" x=\"")
-            .append(Svg.px(x)).append("\" y=\"").append(Svg.px(y)).append("\" width=\"").append(Svg.px(Math.max(1, w - 1)))
-            .append("\" height=\"").append(Svg.px(h)).append("\" fill=\"").append(s.colourAt(i)).append("\"><title>")
-            .append(Svg.esc(categories.get(c) + (series.size() > 1 ? " · " + s.name() : "") + ": " + Svg.number(v)
-                + (unit.isEmpty() ? "" : " " + unit))).append("</title></rect>\n");
+        Svg.mark(svg, "rect", s.name(), categories.get(c), v, s.colourAt(i), categories.get(c)
+                + (series.size() > 1 ? " · " + s.name() : "") + ": " + Svg.number(v) + (unit.isEmpty() ? "" : " " + unit),
+            "x", x, "y", y, "width", Math.max(1, w - 1), "height", h);
         base += value;
         points++;
       }

@@ -72,10 +72,6 @@ final class BarList {
 
   private static void bar(StringBuilder svg, String label, String series, double x, double y, double w,
       String colour, double value, String tooltip) {
-    svg.append("<rect class=\"mark\" data-series=\"").append(Svg.esc(series)).append("\" data-x=\"")
-        .append(Svg.esc(label)).append("\" data-value=\"").append(Svg.number(value)).append("\" x=\"")
-        .append(Svg.px(x)).append("\" y=\"").append(Svg.px(y)).append("\" width=\"").append(Svg.px(w))
-        .append("\" height=\"").append(Svg.px(ROW - 6)).append("\" fill=\"").append(colour).append("\"><title>")
-        .append(Svg.esc(tooltip)).append("</title></rect>\n");
+    Svg.mark(svg, "rect", series, label, value, colour, tooltip, "x", x, "y", y, "width", w, "height", ROW - 6);
   }
 }

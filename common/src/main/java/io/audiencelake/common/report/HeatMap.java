@@ -44,11 +44,8 @@ final class HeatMap {
         double y = top + r * cell;
         double v = share[r][c];
         double s = Math.max(0, Math.min(1, v));
-        svg.append("<rect class=\"mark\" data-series=\"").append(Svg.esc(labels.get(r))).append("\" data-x=\"")
-            .append(Svg.esc(labels.get(c))).append("\" data-value=\"").append(Svg.number(v)).append("\" x=\"")
-            .append(Svg.px(x)).append("\" y=\"").append(Svg.px(y)).append("\" width=\"").append(Svg.px(cell - 1))
-            .append("\" height=\"").append(Svg.px(cell - 1)).append("\" fill=\"").append(shade(s)).append("\"><title>")
-            .append(Svg.esc(tooltip[r][c])).append("</title></rect>\n");
+        Svg.mark(svg, "rect", labels.get(r), labels.get(c), v, shade(s), tooltip[r][c], "x", x, "y", y, "width",
+            cell - 1, "height", cell - 1);
         if (cell >= 26) {
           svg.append("<text class=\"").append(s > 0.55 ? "cell dark" : "cell").append("\" x=\"")
               .append(Svg.px(x + cell / 2 - 0.5)).append("\" y=\"").append(Svg.px(y + cell / 2 + 3.5))

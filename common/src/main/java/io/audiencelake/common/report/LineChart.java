@@ -113,12 +113,9 @@ final class LineChart {
       svg.append("<path class=\"line\" fill=\"none\" stroke=\"").append(l.colour()).append("\" d=\"")
           .append(d.toString().trim()).append("\"/>\n");
       for (double[] p : l.points()) {
-        svg.append("<circle class=\"mark\" data-series=\"").append(Svg.esc(l.name())).append("\" data-x=\"")
-            .append(Svg.esc(x.label().apply(p[0]))).append("\" data-value=\"").append(Svg.number(p[1]))
-            .append("\" cx=\"").append(Svg.px(sx.apply(p[0]))).append("\" cy=\"").append(Svg.px(sy.apply(p[1])))
-            .append("\" r=\"3.5\" fill=\"").append(l.colour()).append("\"><title>")
-            .append(Svg.esc(l.name() + " · " + x.label().apply(p[0]) + ": " + Svg.number(p[1])
-                + (unit.isEmpty() ? "" : " " + unit))).append("</title></circle>\n");
+        Svg.mark(svg, "circle", l.name(), x.label().apply(p[0]), p[1], l.colour(), l.name() + " · "
+                + x.label().apply(p[0]) + ": " + Svg.number(p[1]) + (unit.isEmpty() ? "" : " " + unit),
+            "cx", sx.apply(p[0]), "cy", sy.apply(p[1]), "r", 3.5);
         points++;
       }
       legend.add(new Figure.LegendEntry(l.colour(), l.name()));

@@ -106,6 +106,23 @@ final class Svg {
     return Math.max(step, Math.ceil(max / step - 1e-9) * step);
   }
 
+  /**
+   * A data point: a bar, cell ({@code rect}) or marker ({@code circle}) of class {@code mark} with its series,
+   * category and value as data attributes (what tests and the browser check read) and a tooltip.
+   *
+   * @param geometry the element's position and size, e.g. {x, 10, y, 20, width, 5, height, 8}
+   */
+  static void mark(StringBuilder svg, String element, String series, String category, double value, String fill,
+      String tooltip, Object... geometry) {
+    svg.append('<').append(element).append(" class=\"mark\" data-series=\"").append(esc(series))
+        .append("\" data-x=\"").append(esc(category)).append("\" data-value=\"").append(number(value)).append('"');
+    for (int i = 0; i < geometry.length; i += 2) {
+      svg.append(' ').append(geometry[i]).append("=\"").append(px(((Number) geometry[i + 1]).doubleValue())).append('"');
+    }
+    svg.append(" fill=\"").append(esc(fill)).append("\"><title>").append(esc(tooltip)).append("</title></")
+        .append(element).append(">\n");
+  }
+
   /** A label cut to {@code max} characters with an ellipsis. */
   static String shorten(String label, int max) {
     return label.length() <= max ? label : label.substring(0, Math.max(1, max - 1)) + "…";
