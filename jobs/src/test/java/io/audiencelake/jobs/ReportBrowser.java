@@ -25,8 +25,9 @@ import org.openqa.selenium.logging.LoggingPreferences;
 /**
  * Opens a run report in Debian's headless Chromium (packages chromium and chromium-driver, which .ci/run
  * installs) through ChromeDriver, the way a person opens the file: it checks that the page loads without
- * console errors and without fetching anything, that every chart draws its data points, and writes a
- * screenshot of the whole page. Without the browser the calling test is skipped, saying so.
+ * console errors and without fetching anything, that every chart draws its data points and no text of a chart
+ * is cut off at its edge, and writes a screenshot of the whole page. Without the browser the calling test is
+ * skipped, saying so.
  */
 final class ReportBrowser {
   private static final Path CHROMIUM = Path.of(System.getenv().getOrDefault("AUDIENCELAKE_CHROMIUM", "/usr/bin/chromium"));
@@ -37,7 +38,7 @@ final class ReportBrowser {
 
   /** What the browser saw: charts by id with the marks drawn, and the page's console messages. */
   record Seen(Map<String, Long> drawnMarks, Map<String, Long> declaredPoints, List<String> console, long resources,
-      String title) {}
+      String title, List<String> clippedTexts) {}
 
   static boolean installed() {
     boolean present = Files.isExecutable(CHROMIUM) && Files.isExecutable(DRIVER);
@@ -87,6 +88,13 @@ final class ReportBrowser {
         drawn.put((String) c.get("id"), ((Number) c.get("drawn")).longValue());
         declared.put((String) c.get("id"), ((Number) c.get("declared")).longValue());
       }
+      // A chart's text that reaches past its SVG's box is cut off on screen (an SVG clips what overflows it).
+      @SuppressWarnings("unchecked")
+      List<String> clipped = (List<String>) browser.executeScript(
+          "return Array.from(document.querySelectorAll('figure.chart svg text')).filter(t => {"
+              + "  const b = t.getBoundingClientRect(), s = t.ownerSVGElement.getBoundingClientRect();"
+              + "  return b.left < s.left - 1 || b.right > s.right + 1 || b.top < s.top - 1 || b.bottom > s.bottom + 1;"
+              + "}).map(t => t.closest('figure').dataset.chart + ': ' + t.textContent)");
       long resources = ((Number) browser.executeScript(
           "return performance.getEntriesByType('resource').length")).longValue();
       List<String> console = new ArrayList<>();
@@ -97,7 +105,7 @@ final class ReportBrowser {
       browser.manage().window().setSize(new Dimension(1360, (int) Math.min(16000, height + 40)));
       Files.createDirectories(screenshot.toAbsolutePath().getParent());
       Files.write(screenshot, browser.getScreenshotAs(OutputType.BYTES));
-      return new Seen(drawn, declared, console, resources, title);
+      return new Seen(drawn, declared, console, resources, title, clipped);
     } finally {
       browser.quit();
     }
@@ -112,6 +120,7 @@ final class ReportBrowser {
     assertEquals(List.of(), seen.console().stream().filter(m -> m.startsWith("SEVERE") || m.startsWith("WARNING"))
         .toList(), "console errors");
     assertEquals(0, seen.resources(), "the page fetched something");
+    assertEquals(List.of(), seen.clippedTexts(), "chart texts cut off at their chart's edge");
     assertTrue(!seen.drawnMarks().isEmpty(), "no chart on the page");
     seen.drawnMarks().forEach((chart, marks) -> {
       assertTrue(marks > 0, chart + " draws no data point");

@@ -25,7 +25,9 @@ final class HeatMap {
     int longest = labels.stream().mapToInt(l -> Math.min(LABEL_CHARS, l.length())).max().orElse(4);
     double left = 12 + longest * 6.6;
     double top = 12 + longest * 5.2;
-    double width = left + n * cell + 16;
+    // The column labels lean right (rotated 50 degrees): the last one reaches past the grid by about
+    // cos(50) of its length.
+    double width = left + n * cell + Math.max(16, longest * 6.6 * 0.65);
     double height = top + n * cell + 12;
     StringBuilder svg = new StringBuilder(Axes.open(width, height, title));
     for (int i = 0; i < n; i++) {

@@ -9,7 +9,8 @@ final class LineChart {
   private static final double WIDTH = 720;
   private static final double HEIGHT = 260;
   private static final double LEFT = 56;
-  private static final double RIGHT = 16;
+  // Room for half of the last x label, which is centred on the right edge of the plot.
+  private static final double RIGHT = 30;
   private static final double TOP = 12;
   private static final double BOTTOM = 44;
 
