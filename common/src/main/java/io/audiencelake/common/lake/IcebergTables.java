@@ -120,10 +120,12 @@ final class IcebergTables implements LakeTables {
 
   @Override
   public void purgeHistory(TableSpec table, java.time.Duration retention) {
-    // Expiring snapshots deletes the files only they used; the current snapshot is always kept.
+    // Expiring snapshots deletes the files only they used; the current snapshot is always kept. The table is
+    // named with its catalog: Iceberg first tries a name's first part as a catalog and logs a stack trace
+    // when it is only the namespace.
     String olderThan = LakeTables.timestampOption(Instant.now().minus(retention).plusMillis(1));
-    spark.sql("CALL " + settings.icebergCatalog() + ".system.expire_snapshots(table => '" + settings.namespace() + "."
-        + table.name() + "', older_than => TIMESTAMP '" + olderThan + "', retain_last => 1)");
+    spark.sql("CALL " + settings.icebergCatalog() + ".system.expire_snapshots(table => '" + qualifiedName(table)
+        + "', older_than => TIMESTAMP '" + olderThan + "', retain_last => 1)");
   }
 
   @Override
