@@ -36,7 +36,7 @@ final class ReportBrowser {
 
   private ReportBrowser() {}
 
-  /** What the browser saw: charts by id with the marks drawn, and the page's console messages. */
+  /** What the browser saw: charts by id with the marks drawn, the page's console messages, chart texts cut off. */
   record Seen(Map<String, Long> drawnMarks, Map<String, Long> declaredPoints, List<String> console, long resources,
       String title, List<String> clippedTexts) {}
 
