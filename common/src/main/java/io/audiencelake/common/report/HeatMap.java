@@ -11,6 +11,8 @@ final class HeatMap {
   private static final double CELL_MAX = 40;
   private static final double GRID_MAX = 520;
   private static final int LABEL_CHARS = 22;
+  /** The width of one label character at the chart's 12 px font, on average. */
+  private static final double CHAR_PX = 6.6;
 
   private HeatMap() {}
 
@@ -23,11 +25,12 @@ final class HeatMap {
     int n = labels.size();
     double cell = Math.min(CELL_MAX, GRID_MAX / Math.max(1, n));
     int longest = labels.stream().mapToInt(l -> Math.min(LABEL_CHARS, l.length())).max().orElse(4);
-    double left = 12 + longest * 6.6;
-    double top = 12 + longest * 5.2;
-    // The column labels lean right (rotated 50 degrees): the last one reaches past the grid by about
-    // cos(50) of its length.
-    double width = left + n * cell + Math.max(16, longest * 6.6 * 0.65);
+    double labelPx = longest * CHAR_PX;
+    double left = 12 + labelPx;
+    // Column labels are rotated 50 degrees: they rise by about sin(50) of their length, and the last one
+    // reaches past the grid by about cos(50) of it.
+    double top = 12 + labelPx * 0.79;
+    double width = left + n * cell + Math.max(16, labelPx * 0.65);
     double height = top + n * cell + 12;
     StringBuilder svg = new StringBuilder(Axes.open(width, height, title));
     for (int i = 0; i < n; i++) {
