@@ -106,13 +106,15 @@ public final class IngestJob implements Job, Callable<Integer> {
     Map<String, FilePlan.Seen> seen = new LinkedHashMap<>();
     known.forEach((path, r) -> seen.put(path, new FilePlan.Seen(r.<Long>getAs(FeedFiles.BYTES),
         r.<Timestamp>getAs(FeedFiles.MODIFIED_AT).toInstant(), r.getAs(FeedFiles.STATUS))));
-    FilePlan plan = FilePlan.of(files, seen);
+    FilePlan plan = FilePlan.of(files, seen, f -> contracts.containsKey(f) && contracts.get(f).reingestChanged());
     LOG.info("{} landing files for {}: {} to process, {} already ingested, {} changed since ingested",
         files.size(), context.date(), plan.process().size(), plan.alreadyIngested().size(), plan.changed().size());
-    plan.changed().forEach(f -> LOG.warn("{} changed after it was ingested (now {} bytes, modified {}); "
-        + "not processed again", f.path(), f.bytes(), f.modifiedAt()));
-
     Tally tally = new Tally();
+    // A changed file is an error, not a warning: its new content is in no table, and a night that exits 0
+    // would let that go unnoticed. Its contract can say on_change: reingest instead.
+    plan.changed().forEach(f -> tally.failures.add(f.path() + ": changed after it was ingested (now " + f.bytes()
+        + " bytes, modified " + f.modifiedAt() + "); not processed again (the feed contract's on_change: reingest "
+        + "would replace its rows)"));
     List<Row> manifestRows = new ArrayList<>();
     Outputs outputs = new Outputs();
     Map<String, List<LandingFile>> byFeed = plan.process().stream()
@@ -173,66 +175,131 @@ public final class IngestJob implements Job, Callable<Integer> {
     }
   }
 
+  /**
+   * Ingests one feed's files. They are read together; when that fails (a truncated gzip, corrupt Parquet,
+   * a type Spark cannot read), each file is read alone, so the bad ones fail with their own error in
+   * {@code feed_files} and the rest are ingested: one file never stops the others.
+   */
   private void ingestFeed(JobContext context, FeedContract contract, List<LandingFile> files, Tally tally,
       List<Row> manifestRows, Outputs outputs) {
     context.step(name(), "read " + contract.id() + " (" + files.size() + " files)");
-    Map<String, LandingFile> byPath = new LinkedHashMap<>();
-    files.forEach(f -> byPath.put(f.path(), f));
-    Map<String, List<String>> headers = new LinkedHashMap<>();
-    Map<String, List<String>> extras = new LinkedHashMap<>();
-    Dataset<Row> parsed = null;
-    List<String> good = new ArrayList<>();
-    if (contract.format() == FeedFormat.PARQUET) {
-      // Files are grouped by schema, like delimited files by header; reading a schema reads a footer.
-      Map<List<String>, List<String>> bySchema = new LinkedHashMap<>();
-      for (String path : byPath.keySet()) {
-        List<String> fields = List.of(context.spark().read().parquet(path).schema().fieldNames());
-        bySchema.computeIfAbsent(fields, f -> new ArrayList<>()).add(path);
+    try {
+      record(context, contract, read(context, contract, files), tally, manifestRows, outputs);
+    } catch (ConfigException e) {
+      throw e;
+    } catch (Exception e) {
+      // Spark's SparkException is checked in Java's eyes but thrown unchecked from Scala: catch Exception.
+      if (files.size() == 1) {
+        manifestRows.add(failed(context, files.get(0), cause(e), tally));
+        return;
       }
-      for (Map.Entry<List<String>, List<String>> group : bySchema.entrySet()) {
-        if (!admit(context, contract, group.getKey(), group.getValue(), byPath, extras, manifestRows, tally)) {
+      LOG.warn("{}: reading {} files together failed ({}); reading each alone to find the bad ones", contract.id(),
+          files.size(), cause(e));
+      for (LandingFile f : files) {
+        try {
+          record(context, contract, read(context, contract, List.of(f)), tally, manifestRows, outputs);
+        } catch (ConfigException e2) {
+          throw e2;
+        } catch (Exception e2) {
+          manifestRows.add(failed(context, f, cause(e2), tally));
+        }
+      }
+    }
+  }
+
+  /** The innermost cause of a read failure, as one line: the part an on-call engineer can act on. */
+  static String cause(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    String message = root.getClass().getSimpleName() + ": " + String.valueOf(root.getMessage()).lines().findFirst()
+        .orElse("");
+    return "could not be read: " + (message.length() > 500 ? message.substring(0, 500) : message);
+  }
+
+  /** What reading some files of a feed gave, before anything is recorded. */
+  private static final class FeedBatch {
+    Dataset<Row> classified;
+    final List<String> good = new ArrayList<>();
+    final Map<String, LandingFile> byPath = new LinkedHashMap<>();
+    final Map<String, long[]> perFile = new LinkedHashMap<>();
+    final Map<String, Long> reasons = new LinkedHashMap<>();
+    final Map<String, List<String>> extras = new LinkedHashMap<>();
+    /** Files refused whole (a header without a required column, an empty file): path and why. */
+    final Map<String, String> refused = new LinkedHashMap<>();
+  }
+
+  /** Reads, parses, cleans and classifies the files, and counts each file's rows; records nothing. */
+  private FeedBatch read(JobContext context, FeedContract contract, List<LandingFile> files) {
+    FeedBatch batch = new FeedBatch();
+    files.forEach(f -> batch.byPath.put(f.path(), f));
+    Map<String, List<String>> headers = new LinkedHashMap<>();
+    Dataset<Row> parsed = null;
+    if (contract.format() == FeedFormat.PARQUET) {
+      // Files are grouped by schema (names and types), like delimited files by header; reading a schema reads a
+      // footer. A file whose footer cannot be read, or whose types Spark cannot read, fails here alone.
+      Map<String, List<String>> bySchema = new LinkedHashMap<>();
+      Map<String, List<String>> names = new LinkedHashMap<>();
+      for (String path : batch.byPath.keySet()) {
+        org.apache.spark.sql.types.StructType schema;
+        try {
+          schema = context.spark().read().parquet(FeedLines.literal(path)).schema();
+        } catch (Exception e) {
+          batch.refused.put(path, cause(e));
+          continue;
+        }
+        bySchema.computeIfAbsent(schema.simpleString(), f -> new ArrayList<>()).add(path);
+        names.put(schema.simpleString(), List.of(schema.fieldNames()));
+      }
+      for (Map.Entry<String, List<String>> group : bySchema.entrySet()) {
+        if (!admit(contract, names.get(group.getKey()), group.getValue(), batch)) {
           continue;
         }
         Dataset<Row> part = FeedParser.parse(contract, FeedLines.readParquet(context.spark(), group.getValue()), Map.of());
         parsed = parsed == null ? part : parsed.unionByName(part);
-        good.addAll(group.getValue());
+        batch.good.addAll(group.getValue());
       }
     } else {
-      Dataset<Row> lines = FeedLines.read(context.spark(), List.copyOf(byPath.keySet()));
+      Dataset<Row> lines = FeedLines.read(context.spark(), List.copyOf(batch.byPath.keySet()), contract.maxLineBytes());
       if (contract.format().delimited() && contract.header()) {
         // One line per file comes back to the driver.
         for (Row r : lines.where(col(FeedLines.LINE).equalTo(1)).select(FeedLines.FILE, FeedLines.TEXT)
             .collectAsList()) {
+          List<String> repeated = FeedParser.repeatedContractColumns(contract, r.getString(1));
+          if (!repeated.isEmpty()) {
+            batch.refused.put(r.getString(0), "the header names column(s) " + repeated + " more than once");
+            continue;
+          }
           List<String> header = FeedParser.headerFields(contract, r.getString(1));
-          if (admit(context, contract, header, List.of(r.getString(0)), byPath, extras, manifestRows, tally)) {
+          if (admit(contract, header, List.of(r.getString(0)), batch)) {
             headers.put(r.getString(0), header);
           }
         }
-        for (String path : byPath.keySet()) {
-          if (!headers.containsKey(path) && manifestRows.stream().noneMatch(m -> m.getString(0).equals(path))) {
-            manifestRows.add(failed(context, byPath.get(path), "empty file: no header line", tally));
+        for (String path : batch.byPath.keySet()) {
+          if (!headers.containsKey(path) && !batch.refused.containsKey(path)) {
+            batch.refused.put(path, "empty file: no header line");
           }
         }
         lines = lines.where(col(FeedLines.FILE).isin(headers.keySet().toArray()));
-        good.addAll(headers.keySet());
+        batch.good.addAll(headers.keySet());
       } else {
-        good.addAll(byPath.keySet());
+        batch.good.addAll(batch.byPath.keySet());
       }
-      parsed = FeedParser.parse(contract, lines, headers);
+      if (!batch.good.isEmpty()) {
+        parsed = FeedParser.parse(contract, lines, headers);
+      }
     }
-    if (good.isEmpty()) {
-      return;
+    if (batch.good.isEmpty()) {
+      return batch;
     }
-
     context.step(name(), "clean " + contract.id());
-    Dataset<Row> classified = FeedOutputs.classify(contract, FeedCleaner.clean(contract, parsed, context.date()))
+    batch.classified = FeedOutputs.classify(contract, FeedCleaner.clean(contract, parsed, context.date()))
         .persist(StorageLevel.MEMORY_AND_DISK());
-
-    Map<String, long[]> perFile = new LinkedHashMap<>();
-    good.forEach(p -> perFile.put(p, new long[3]));
+    batch.good.forEach(p -> batch.perFile.put(p, new long[3]));
     // One aggregation gives both the per-file balance and the quarantine reasons (bounded: files x reasons).
     Column reasonKind = regexp_extract(element_at(col(FeedCleaner.PROBLEMS), 1), "^[a-z_]+", 0);
-    for (Row r : classified.groupBy(col(FeedLines.FILE), col(FeedOutputs.STATUS),
+    for (Row r : batch.classified.groupBy(col(FeedLines.FILE), col(FeedOutputs.STATUS),
             when(col(FeedOutputs.STATUS).equalTo(FeedOutputs.QUARANTINED), reasonKind).as("kind"))
         .count().collectAsList()) {
       int slot = switch (r.getString(1)) {
@@ -240,30 +307,45 @@ public final class IngestJob implements Job, Callable<Integer> {
         case FeedOutputs.DUPLICATE -> 1;
         default -> 2;
       };
-      perFile.get(r.getString(0))[slot] += r.getLong(3);
+      batch.perFile.get(r.getString(0))[slot] += r.getLong(3);
       if (slot == 2) {
-        tally.add(contract.id() + ".quarantined." + r.getString(2), r.getLong(3));
+        batch.reasons.merge(contract.id() + ".quarantined." + r.getString(2), r.getLong(3), Long::sum);
       }
     }
+    return batch;
+  }
 
-    outputs.feeds.add(contract.id());
-    outputs.files.addAll(good);
+  /** Adds a read batch to the run: its counts, its outputs, its manifest rows. */
+  private void record(JobContext context, FeedContract contract, FeedBatch batch, Tally tally, List<Row> manifestRows,
+      Outputs outputs) {
+    batch.refused.forEach((path, error) -> manifestRows.add(failed(context, batch.byPath.get(path), error, tally)));
+    if (batch.good.isEmpty()) {
+      return;
+    }
+    batch.reasons.forEach(tally::add);
+    if (!outputs.feeds.contains(contract.id())) {
+      outputs.feeds.add(contract.id());
+    }
+    outputs.files.addAll(batch.good);
+    Dataset<Row> classified = batch.classified;
     if (contract.kind() == FeedKind.EVENTS) {
       Dataset<Row> userAgents = contract.event().userAgent() == null
           ? context.spark().createDataFrame(List.of(), UserAgentParser.SCHEMA)
           : UserAgentParser.parse(classified.where(col(FeedOutputs.STATUS).equalTo(FeedOutputs.KEPT))
               .select(col(contract.event().userAgent()))).persist(StorageLevel.MEMORY_AND_DISK());
       outputs.add(RawEvents.SPEC, FeedOutputs.events(contract, classified, userAgents, context.date()));
-      outputs.knownCounts.merge(RawEvents.SPEC.name(), perFile.values().stream().mapToLong(n -> n[0]).sum(), Long::sum);
+      outputs.knownCounts.merge(RawEvents.SPEC.name(), batch.perFile.values().stream().mapToLong(n -> n[0]).sum(),
+          Long::sum);
     } else {
       outputs.add(RawAttributes.SPEC, FeedOutputs.attributes(contract, classified, context.date(),
           context.config().privacy().linkageKey()));
     }
     outputs.add(RawIdentifiers.SPEC, FeedOutputs.identifiers(contract, classified, context.date()));
     outputs.add(Quarantine.SPEC, FeedOutputs.quarantine(contract, classified, context.date()));
-    outputs.knownCounts.merge(Quarantine.SPEC.name(), perFile.values().stream().mapToLong(n -> n[2]).sum(), Long::sum);
+    outputs.knownCounts.merge(Quarantine.SPEC.name(), batch.perFile.values().stream().mapToLong(n -> n[2]).sum(),
+        Long::sum);
 
-    for (Map.Entry<String, long[]> e : perFile.entrySet()) {
+    for (Map.Entry<String, long[]> e : batch.perFile.entrySet()) {
       long[] n = e.getValue();
       long read = n[0] + n[1] + n[2];
       tally.read += read;
@@ -275,27 +357,26 @@ public final class IngestJob implements Job, Callable<Integer> {
       tally.add(contract.id() + ".duplicates", n[1]);
       tally.add(contract.id() + ".quarantined", n[2]);
       LOG.info("{}: read {} = kept {} + duplicates {} + quarantined {}", e.getKey(), read, n[0], n[1], n[2]);
-      manifestRows.add(manifestRow(context, byPath.get(e.getKey()), FeedFiles.INGESTED, read, n,
-          extras.get(e.getKey()), null));
+      manifestRows.add(manifestRow(context, batch.byPath.get(e.getKey()), FeedFiles.INGESTED, read, n,
+          batch.extras.get(e.getKey()), null));
     }
   }
 
   /**
-   * Checks the columns some files have (a header, a Parquet schema): a required column missing fails
+   * Checks the columns some files have (a header, a Parquet schema): a required column missing refuses
    * those files; unknown columns are reported and kept. Returns whether the files go on.
    */
-  private boolean admit(JobContext context, FeedContract contract, List<String> columns, List<String> files,
-      Map<String, LandingFile> byPath, Map<String, List<String>> extras, List<Row> manifestRows, Tally tally) {
+  private static boolean admit(FeedContract contract, List<String> columns, List<String> files, FeedBatch batch) {
     List<String> missing = FeedParser.missingRequired(contract, columns);
     if (!missing.isEmpty()) {
-      files.forEach(f -> manifestRows.add(failed(context, byPath.get(f),
-          "lacks required column(s) " + missing + " of " + contract.source(), tally)));
+      files.forEach(f -> batch.refused.put(f, "lacks required column(s) " + missing + " of " + contract.source()));
       return false;
     }
     List<String> extra = FeedParser.extraColumns(contract, columns);
     if (!extra.isEmpty()) {
-      files.forEach(f -> extras.put(f, extra));
-      LOG.warn("{}: columns {} are not in the contract; kept as attributes", files, extra);
+      files.forEach(f -> batch.extras.put(f, extra));
+      LOG.warn("{}: columns {} are not in the contract; kept as attributes ({})", files, extra,
+          contract.unknownColumns().name().toLowerCase(java.util.Locale.ROOT));
     }
     return true;
   }

@@ -39,11 +39,14 @@ public final class FeedCleaner {
   public static final String IP_HASH = "_ip_hash";
   public static final String PROBLEMS = "_problems";
   public static final String MALFORMED_REASON = "malformed";
+  /** The largest revenue of one event: a trillion, far above any order, far below decimal(38, 6) when summed. */
+  public static final double MAX_REVENUE = 1e12;
 
   private FeedCleaner() {}
 
   public static Dataset<Row> clean(FeedContract contract, Dataset<Row> parsed, LocalDate landingDate) {
     List<Column> problems = new ArrayList<>();
+    problems.add(col(FeedLines.LINE_PROBLEM));
     problems.add(when(col(FeedParser.MALFORMED), lit(MALFORMED_REASON)));
     List<Column> out = new ArrayList<>();
     out.add(col(FeedLines.FILE));
@@ -54,6 +57,10 @@ public final class FeedCleaner {
     for (FeedColumn c : contract.columns()) {
       Column raw = Normalise.blankToNull(Normalise.column(c.name()));
       Column typed = typed(c, raw);
+      if (contract.event() != null && c.name().equals(contract.event().revenue())) {
+        // Profiles sum revenue exactly as decimal(38, 6): a value that could overflow it is not money.
+        typed = when(org.apache.spark.sql.functions.abs(typed).leq(lit(MAX_REVENUE)), typed);
+      }
       out.add(typed.as(c.name()));
       if (c.required()) {
         problems.add(when(raw.isNull(), lit("missing_required:" + c.name())));
@@ -117,7 +124,13 @@ public final class FeedCleaner {
     Column text = trim(raw);
     return switch (c.type()) {
       case STRING -> text;
-      case INT, LONG, DOUBLE -> text.try_cast(c.type().sparkType());
+      case INT, LONG -> text.try_cast(c.type().sparkType());
+      // NaN and infinities parse as doubles but are no measurement; they poison every sum they reach.
+      case DOUBLE -> {
+        Column d = text.try_cast(DataTypes.DoubleType);
+        yield when(org.apache.spark.sql.functions.isnan(d).or(org.apache.spark.sql.functions.abs(d)
+            .equalTo(lit(Double.POSITIVE_INFINITY))), lit(null).cast(DataTypes.DoubleType)).otherwise(d);
+      }
       case BOOLEAN -> when(lower(text).isin("true", "yes", "1", "y"), lit(true))
           .when(lower(text).isin("false", "no", "0", "n"), lit(false));
       case DATE -> c.format().equals(FeedColumn.ISO8601) ? text.try_cast(DataTypes.DateType)

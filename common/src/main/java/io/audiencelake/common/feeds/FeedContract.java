@@ -11,6 +11,11 @@ import java.util.Optional;
  * @param timestamp the column that dates each row (event time, or when a record was observed)
  * @param defaultCountry ISO country for phone numbers written without an international prefix
  * @param countryColumn a column with each row's own country, used before {@code defaultCountry}
+ * @param keep which row of a dedupe key is kept
+ * @param unknownColumns what happens to the values of columns the contract does not know
+ * @param maxLineBytes longer lines are quarantined as {@code line_too_long} without being parsed
+ * @param reingestChanged {@code on_change: reingest}: a file changed after it was ingested replaces its rows;
+ *     otherwise ({@code error}) it is left as ingested and the run fails naming it
  */
 public record FeedContract(
     String id,
@@ -29,7 +34,13 @@ public record FeedContract(
     String countryColumn,
     EventFields event,
     AttributeFields attributes,
-    List<String> labels) {
+    List<String> labels,
+    DuplicateKeep keep,
+    UnknownColumns unknownColumns,
+    int maxLineBytes,
+    boolean reingestChanged) {
+  /** 1 MiB: far above any real record, far below what one executor can hold. */
+  public static final int DEFAULT_MAX_LINE_BYTES = 1 << 20;
 
   public FeedContract {
     columns = List.copyOf(columns);

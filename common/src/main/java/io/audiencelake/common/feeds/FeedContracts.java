@@ -176,10 +176,25 @@ public final class FeedContracts {
     }
     attrNode.rejectUnknownKeys();
     List<String> labels = root.strings("labels");
+    // Records change over time, so by default their latest version wins; events are redelivered facts.
+    DuplicateKeep keep = root.enumValue("keep",
+        DuplicateKeep.class, kind == FeedKind.RECORDS && timestamp != null ? DuplicateKeep.LATEST : DuplicateKeep.FIRST);
+    if (keep == DuplicateKeep.LATEST && timestamp == null && root.has("keep")) {
+      root.problem("keep", "latest needs the contract's timestamp column to tell which row is the latest");
+    }
+    UnknownColumns unknown = root.enumValue("unknown_columns", UnknownColumns.class, UnknownColumns.HASH_PII);
+    int maxLineBytes = root.parsed("max_line_bytes", FeedContract.DEFAULT_MAX_LINE_BYTES,
+        "a whole number of bytes from 1024 to 268435456", t -> {
+          int n = Integer.parseInt(t);
+          return n >= 1024 && n <= (1 << 28) ? n : null;
+        });
+    String onChange = root.parsed("on_change", "error", "error or reingest",
+        t -> t.equals("error") || t.equals("reingest") ? t : null);
     root.rejectUnknownKeys();
     problems.throwIfAny();
     return new FeedContract(id, file.toString(), description, party, format, header, delimiterText.charAt(0), kind,
-        columns, identifiers, timestamp, dedupe, defaultCountry, countryColumn, event, attributes, labels);
+        columns, identifiers, timestamp, dedupe, defaultCountry, countryColumn, event, attributes, labels, keep, unknown,
+        maxLineBytes, onChange.equals("reingest"));
   }
 
   private static List<FeedColumn> columns(ConfigNode root) {

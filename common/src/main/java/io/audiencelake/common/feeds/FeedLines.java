@@ -1,6 +1,17 @@
 package io.audiencelake.common.feeds;
 
 import static org.apache.spark.sql.functions.broadcast;
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.concat;
+import static org.apache.spark.sql.functions.element_at;
+import static org.apache.spark.sql.functions.is_valid_utf8;
+import static org.apache.spark.sql.functions.make_valid_utf8;
+import static org.apache.spark.sql.functions.map;
+import static org.apache.spark.sql.functions.not;
+import static org.apache.spark.sql.functions.octet_length;
+import static org.apache.spark.sql.functions.regexp_replace;
+import static org.apache.spark.sql.functions.substring;
+import static org.apache.spark.sql.functions.when;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
@@ -10,7 +21,9 @@ import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.to_json;
 
+import io.audiencelake.common.storage.LandingArea;
 import io.audiencelake.common.storage.LandingInventory;
+import org.apache.spark.sql.types.DataTypes;
 import java.util.List;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -34,6 +47,12 @@ public final class FeedLines {
   public static final String FILE = "source_file";
   public static final String LINE = "line_number";
   public static final String TEXT = "value";
+  /** What is wrong with the line as bytes ({@value #LINE_TOO_LONG}, {@value #BAD_ENCODING}), or null. */
+  public static final String LINE_PROBLEM = "_line_problem";
+  public static final String LINE_TOO_LONG = "line_too_long";
+  public static final String BAD_ENCODING = "bad_encoding";
+  /** How much of a too-long line the quarantine keeps. */
+  static final int KEPT_OF_LONG_LINE = 1000;
   /** Parquet only: the row's columns as text. */
   public static final String RECORD = "_record";
   private static final String BLOCK = "_block_start";
@@ -41,9 +60,21 @@ public final class FeedLines {
 
   private FeedLines() {}
 
-  public static Dataset<Row> read(SparkSession spark, List<String> paths) {
-    Dataset<Row> raw = spark.read().text(paths.toArray(String[]::new))
-        .select(col(TEXT), LandingInventory.canonical(col("_metadata.file_path")).as(FILE),
+  /**
+   * Reads text lines. A line longer than {@code maxLineBytes} keeps only its first
+   * {@value #KEPT_OF_LONG_LINE} characters (parsing and masking it whole could exhaust an executor) and is
+   * marked {@value #LINE_TOO_LONG}; a line with bytes that are not UTF-8 is marked {@value #BAD_ENCODING}
+   * (its text made valid, with U+FFFD in their place); a byte-order mark is dropped.
+   */
+  public static Dataset<Row> read(SparkSession spark, List<String> paths, int maxLineBytes) {
+    Column text = col(TEXT);
+    Column tooLong = octet_length(text).gt(lit(maxLineBytes));
+    Dataset<Row> raw = spark.read().text(paths.stream().map(FeedLines::literal).toArray(String[]::new))
+        .select(when(tooLong, concat(substring(make_valid_utf8(text), 1, KEPT_OF_LONG_LINE), lit(" [cut: "),
+                octet_length(text), lit(" bytes]")))
+                .otherwise(regexp_replace(make_valid_utf8(text), "^\uFEFF", "")).as(TEXT),
+            when(tooLong, lit(LINE_TOO_LONG)).when(not(is_valid_utf8(text)), lit(BAD_ENCODING)).as(LINE_PROBLEM),
+            landingPath(paths).as(FILE),
             col("_metadata.file_block_start").as(BLOCK), monotonically_increasing_id().as(ID));
     boolean unsplittable = paths.stream().anyMatch(p -> p.endsWith(".gz"));
     if (unsplittable) {
@@ -57,15 +88,38 @@ public final class FeedLines {
    * file, its text the row as JSON, and every column as text in {@value #RECORD} (a struct).
    */
   public static Dataset<Row> readParquet(SparkSession spark, List<String> paths) {
-    Dataset<Row> data = spark.read().parquet(paths.toArray(String[]::new));
+    Dataset<Row> data = spark.read().parquet(paths.stream().map(FeedLines::literal).toArray(String[]::new));
     List<Column> asText = new java.util.ArrayList<>();
     for (String c : data.columns()) {
       asText.add(col("`" + c + "`").cast(org.apache.spark.sql.types.DataTypes.StringType).as(c));
     }
-    Dataset<Row> raw = data.select(to_json(struct(col("*"))).as(TEXT), struct(asText.toArray(Column[]::new)).as(RECORD),
-        LandingInventory.canonical(col("_metadata.file_path")).as(FILE),
+    Dataset<Row> raw = data.select(to_json(struct(col("*"))).as(TEXT), lit(null).cast(DataTypes.StringType).as(LINE_PROBLEM),
+        struct(asText.toArray(Column[]::new)).as(RECORD), landingPath(paths).as(FILE),
         col("_metadata.file_block_start").as(BLOCK), monotonically_increasing_id().as(ID));
     return numbered(raw.persist(StorageLevel.MEMORY_AND_DISK()));
+  }
+
+  /**
+   * A landing path as Spark reads it literally: Hadoop would take {@code [}, {@code ]}, braces, {@code *}
+   * and {@code ?} in a file name as a glob, so they are escaped.
+   */
+  public static String literal(String path) {
+    return path.replaceAll("([\\\\\\[\\]{}*?])", "\\\\$1");
+  }
+
+  /**
+   * The listed path of the file a row came from. Spark reports files URL-encoded ({@code b%20c.csv} for
+   * {@code b c.csv}), so the small map of the listed paths translates back to the spelling the listing,
+   * the manifest and the lineage columns use.
+   */
+  static Column landingPath(List<String> paths) {
+    List<Column> pairs = new java.util.ArrayList<>();
+    for (String p : paths) {
+      pairs.add(lit(LandingArea.canonical(new org.apache.hadoop.fs.Path(p).toUri().toString())));
+      pairs.add(lit(p));
+    }
+    Column read = LandingInventory.canonical(col("_metadata.file_path"));
+    return coalesce(element_at(map(pairs.toArray(Column[]::new)), read), read);
   }
 
   /** Adds line numbers from split starts and ids; one row per split is aggregated, then broadcast. */

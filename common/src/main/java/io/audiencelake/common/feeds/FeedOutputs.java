@@ -15,7 +15,6 @@ import static org.apache.spark.sql.functions.map;
 import static org.apache.spark.sql.functions.map_concat;
 import static org.apache.spark.sql.functions.map_entries;
 import static org.apache.spark.sql.functions.map_filter;
-import static org.apache.spark.sql.functions.regexp_replace;
 import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.sha2;
 import static org.apache.spark.sql.functions.size;
@@ -49,15 +48,15 @@ public final class FeedOutputs {
   public static final String DUPLICATE = "duplicate";
   public static final String QUARANTINED = "quarantined";
   private static final MapType TEXT_MAP = DataTypes.createMapType(DataTypes.StringType, DataTypes.StringType);
-  private static final String EMAIL_TEXT = "[A-Za-z0-9._%+'-]+@[A-Za-z0-9.-]+";
-  private static final String PHONE_TEXT = "(?<![\\w-])(\\+|00|0)[1-9][0-9 ().-]{6,}[0-9]";
 
   private FeedOutputs() {}
 
   /**
    * Adds {@value #STATUS}: quarantined when the row has a problem; otherwise duplicate for all but
-   * the first row (by file and line) of each dedupe key. The window shuffles by key; rows with
-   * problems get a key of their own so they never pile up in one partition.
+   * one row of each dedupe key: the first by file and line, or with {@code keep: latest} the one with the
+   * latest contract timestamp (the last by file and line among equals), so an opt-out recorded after a
+   * grant is the one kept. The window shuffles by key; rows with problems get a key of their own so they
+   * never pile up in one partition.
    */
   public static Dataset<Row> classify(FeedContract contract, Dataset<Row> cleaned) {
     Column good = size(col(FeedCleaner.PROBLEMS)).equalTo(0);
@@ -68,8 +67,10 @@ public final class FeedOutputs {
       key.add(when(good, Normalise.column(k).cast(DataTypes.StringType))
           .otherwise(concat_ws(":", col(FeedLines.FILE), col(FeedLines.LINE))));
     }
-    Column rank = row_number().over(Window.partitionBy(key.toArray(Column[]::new))
-        .orderBy(col(FeedLines.FILE), col(FeedLines.LINE)));
+    Column[] order = contract.keep() == DuplicateKeep.LATEST
+        ? new Column[] {col(FeedCleaner.OBSERVED_AT).desc_nulls_last(), col(FeedLines.FILE).desc(), col(FeedLines.LINE).desc()}
+        : new Column[] {col(FeedLines.FILE), col(FeedLines.LINE)};
+    Column rank = row_number().over(Window.partitionBy(key.toArray(Column[]::new)).orderBy(order));
     return cleaned.withColumn(STATUS, when(good.equalTo(false), lit(QUARANTINED))
         .when(rank.gt(1), lit(DUPLICATE)).otherwise(lit(KEPT)));
   }
@@ -224,6 +225,8 @@ public final class FeedOutputs {
     return switch (c.type()) {
       case DATE -> date_format(v, "yyyy-MM-dd");
       case TIMESTAMP -> date_format(v, "yyyy-MM-dd'T'HH:mm:ss.SSS'Z'");
+      // A page URL or referrer may carry ?email=... from a sign-up form.
+      case STRING -> PiiText.stripUrl(v);
       default -> v.cast(DataTypes.StringType);
     };
   }
@@ -237,7 +240,7 @@ public final class FeedOutputs {
   }
 
   /**
-   * The raw line with emails and phone-like numbers masked, and the values of the contract's
+   * The raw line with emails, phone numbers and IP addresses masked ({@link PiiText#mask}), and the values of the contract's
    * personal-data columns, where the line parsed, replaced: a quarantine must not leak what the
    * lake never stores in clear.
    */
@@ -250,6 +253,6 @@ public final class FeedOutputs {
             org.apache.spark.sql.functions.replace(text, value, lit("[pii]"))).otherwise(text);
       }
     }
-    return regexp_replace(regexp_replace(text, EMAIL_TEXT, "[email]"), PHONE_TEXT, "[phone]");
+    return PiiText.mask(text, contract.defaultCountry());
   }
 }

@@ -36,24 +36,72 @@ import org.apache.spark.sql.types.StructType;
 public final class FeedParser {
   public static final String MALFORMED = "_malformed";
   public static final String EXTRA = "_extra";
-  /** A properly quoted field (RFC 4180: quotes inside are doubled). */
-  private static final String QUOTED = "\"(?:[^\"]|\"\")*\"";
+  /**
+   * A properly quoted field (RFC 4180: quotes inside are doubled). Possessive quantifiers: Java's regex
+   * engine recurses once per repetition of a greedy group, so {@code (?:[^"]|"")*} overflowed the stack on a
+   * quoted field of a few thousand characters, and Spark treats StackOverflowError as fatal to the JVM.
+   */
+  private static final String QUOTED = "\"(?:[^\"]++|\"\")*+\"";
   private static final String CORRUPT = "_corrupt_record";
   private static final MapType TEXT_MAP = DataTypes.createMapType(DataTypes.StringType, DataTypes.StringType);
 
   private FeedParser() {}
 
-  /** The header's fields (delimited feeds), as a reader of that feed splits its first line. */
+  /**
+   * The header's fields (delimited feeds), as a reader of that feed splits its first line, each named as the
+   * contract names it where the two differ only in case and separators ({@code Login-Email} is
+   * {@code login_email}): a column must not slip past its contract, and with it its personal data, for
+   * being spelt differently. An empty name becomes {@code column_<position>}; a repeated unknown name gets
+   * {@code _<n>} (a repeated contract column is {@link #repeatedContractColumns}: the file fails).
+   */
   public static List<String> headerFields(FeedContract contract, String firstLine) {
+    Map<String, String> byCanonical = new HashMap<>();
+    contract.columnNames().forEach(c -> byCanonical.put(canonical(c), c));
     List<String> out = new ArrayList<>();
-    for (String f : firstLine.split(java.util.regex.Pattern.quote(String.valueOf(contract.delimiter())), -1)) {
+    java.util.Set<String> seen = new java.util.HashSet<>();
+    int position = 0;
+    for (String name : rawHeader(contract, firstLine)) {
+      position++;
+      String resolved = name.isEmpty() ? "column_" + position : byCanonical.getOrDefault(canonical(name), name);
+      String unique = resolved;
+      for (int n = 2; !seen.add(unique); n++) {
+        unique = resolved + "_" + n;
+      }
+      out.add(unique);
+    }
+    return out;
+  }
+
+  /** Contract columns that a header names more than once (in any spelling): which one holds the value is unknowable. */
+  public static List<String> repeatedContractColumns(FeedContract contract, String firstLine) {
+    Map<String, String> byCanonical = new HashMap<>();
+    contract.columnNames().forEach(c -> byCanonical.put(canonical(c), c));
+    Map<String, Integer> counts = new LinkedHashMap<>();
+    for (String name : rawHeader(contract, firstLine)) {
+      String known = byCanonical.get(canonical(name));
+      if (known != null) {
+        counts.merge(known, 1, Integer::sum);
+      }
+    }
+    return counts.entrySet().stream().filter(e -> e.getValue() > 1).map(Map.Entry::getKey).toList();
+  }
+
+  private static List<String> rawHeader(FeedContract contract, String firstLine) {
+    List<String> out = new ArrayList<>();
+    String line = firstLine.startsWith("\uFEFF") ? firstLine.substring(1) : firstLine;
+    for (String f : line.split(java.util.regex.Pattern.quote(String.valueOf(contract.delimiter())), -1)) {
       String name = f.trim();
       if (name.length() >= 2 && name.startsWith("\"") && name.endsWith("\"")) {
-        name = name.substring(1, name.length() - 1);
+        name = name.substring(1, name.length() - 1).trim();
       }
       out.add(name);
     }
     return out;
+  }
+
+  /** A column name without case or separators: {@code Login-Email}, {@code LOGIN_EMAIL} and {@code login email} agree. */
+  static String canonical(String name) {
+    return name.toLowerCase(java.util.Locale.ROOT).replaceAll("[^\\p{L}\\p{N}]", "");
   }
 
   /** Required contract columns a file's header lacks; non-empty means the file fails as a whole. */
@@ -94,7 +142,8 @@ public final class FeedParser {
       extras.add(col(FeedLines.RECORD + ".`" + extra + "`"));
     }
     out.add(extras.isEmpty() ? lit(null).cast(TEXT_MAP).as(EXTRA)
-        : org.apache.spark.sql.functions.map(extras.toArray(Column[]::new)).as(EXTRA));
+        : PiiText.unknownColumns(contract.unknownColumns(), org.apache.spark.sql.functions.map(extras.toArray(Column[]::new)))
+            .as(EXTRA));
     return rows.select(out.toArray(Column[]::new));
   }
 
@@ -115,13 +164,19 @@ public final class FeedParser {
     Column malformed = parsed.isNull().or(parsed.getField(CORRUPT).isNotNull())
         .or(not(trim(col(FeedLines.TEXT)).startsWith("{")));
     out.add(malformed.as(MALFORMED));
-    out.add(map_filter(all, (k, v) -> not(org.apache.spark.sql.functions.array_contains(known, k))).as(EXTRA));
+    out.add(PiiText.unknownColumns(contract.unknownColumns(),
+        map_filter(all, (k, v) -> not(org.apache.spark.sql.functions.array_contains(known, k)))).as(EXTRA));
     return lines.select(out.toArray(Column[]::new));
   }
 
   private static Dataset<Row> delimited(FeedContract contract, Dataset<Row> lines, Map<String, List<String>> headers) {
     Map<List<String>, List<String>> filesByHeader = new LinkedHashMap<>();
     headers.forEach((file, header) -> filesByHeader.computeIfAbsent(header, h -> new ArrayList<>()).add(file));
+    if (!contract.header()) {
+      // Without a header line, fields come in the contract's column order, in every file.
+      filesByHeader.clear();
+      filesByHeader.put(contract.columnNames(), null);
+    }
     Map<String, String> options = new HashMap<>();
     options.put("sep", String.valueOf(contract.delimiter()));
     options.put("mode", "PERMISSIVE");
@@ -148,8 +203,9 @@ public final class FeedParser {
         extras.add(parsed.getField(extra));
       }
       out.add(extras.isEmpty() ? lit(null).cast(TEXT_MAP).as(EXTRA)
-          : org.apache.spark.sql.functions.map(extras.toArray(Column[]::new)).as(EXTRA));
-      Dataset<Row> part = body.where(col(FeedLines.FILE).isin(group.getValue().toArray()))
+          : PiiText.unknownColumns(contract.unknownColumns(), org.apache.spark.sql.functions.map(extras.toArray(Column[]::new)))
+              .as(EXTRA));
+      Dataset<Row> part = (group.getValue() == null ? body : body.where(col(FeedLines.FILE).isin(group.getValue().toArray())))
           .select(out.toArray(Column[]::new));
       result = result == null ? part : result.unionByName(part);
     }
@@ -174,6 +230,7 @@ public final class FeedParser {
     out.add(col(FeedLines.FILE));
     out.add(col(FeedLines.LINE));
     out.add(col(FeedLines.TEXT));
+    out.add(col(FeedLines.LINE_PROBLEM));
     return out;
   }
 }

@@ -21,6 +21,15 @@ public record FilePlan(List<LandingFile> process, List<LandingFile> alreadyInges
   public record Seen(long bytes, Instant modifiedAt, String status) {}
 
   public static FilePlan of(List<LandingFile> files, Map<String, Seen> manifest) {
+    return of(files, manifest, feed -> false);
+  }
+
+  /**
+   * As {@link #of(List, Map)}, but a changed file of a feed for which {@code reingest} holds is processed
+   * again (its contract says {@code on_change: reingest}: the source replaces files in place on purpose).
+   */
+  public static FilePlan of(List<LandingFile> files, Map<String, Seen> manifest,
+      java.util.function.Predicate<String> reingest) {
     List<LandingFile> process = new ArrayList<>();
     List<LandingFile> done = new ArrayList<>();
     List<LandingFile> changed = new ArrayList<>();
@@ -30,6 +39,8 @@ public record FilePlan(List<LandingFile> process, List<LandingFile> alreadyInges
         process.add(f);
       } else if (seen.bytes() == f.bytes() && seen.modifiedAt().equals(f.modifiedAt())) {
         done.add(f);
+      } else if (reingest.test(f.feed())) {
+        process.add(f);
       } else {
         changed.add(f);
       }

@@ -24,4 +24,25 @@ public final class Phones {
       return null;
     }
   }
+
+  /**
+   * {@code text} with every phone number libphonenumber's matcher finds (any national or international
+   * format, read as of {@code country}) replaced by {@code [phone]}. For text of unknown shape, such as a
+   * quarantined line; the matcher gives up on text of more than a few thousand characters' worth of
+   * candidates, which is why callers also apply a plain digit-run mask.
+   */
+  public static String mask(String text, String country) {
+    if (text == null || text.isEmpty()) {
+      return text;
+    }
+    PhoneNumberUtil util = PhoneNumberUtil.getInstance();
+    StringBuilder out = new StringBuilder();
+    int at = 0;
+    for (com.google.i18n.phonenumbers.PhoneNumberMatch m : util.findNumbers(text, country == null ? "ZZ" : country,
+        PhoneNumberUtil.Leniency.VALID, 10_000)) {
+      out.append(text, at, m.start()).append("[phone]");
+      at = m.end();
+    }
+    return out.append(text.substring(at)).toString();
+  }
 }

@@ -43,7 +43,7 @@ class FeedLinesTest {
   @Test
   void aGzipFileIsSpreadOverPartitionsAfterReadingAndKeepsItsLineNumbers() throws IOException {
     Path gz = write("big.jsonl.gz", 20_000, true);
-    Dataset<Row> lines = FeedLines.read(SPARK, List.of(gz.toUri().toString()));
+    Dataset<Row> lines = FeedLines.read(SPARK, List.of(gz.toUri().toString()), FeedContract.DEFAULT_MAX_LINE_BYTES);
     assertTrue(lines.javaRDD().getNumPartitions() >= 2,
         "a gzip file is one split; after reading it must be spread, got " + lines.javaRDD().getNumPartitions());
     long nonEmpty = lines.javaRDD().mapPartitions(it -> List.of(it.hasNext() ? 1 : 0).iterator())
@@ -59,7 +59,8 @@ class FeedLinesTest {
     Path small = write("small.csv", 3, false);
     SPARK.conf().set("spark.sql.files.maxPartitionBytes", "65536");
     try {
-      Dataset<Row> lines = FeedLines.read(SPARK, List.of(plain.toUri().toString(), small.toUri().toString()));
+      Dataset<Row> lines = FeedLines.read(SPARK, List.of(plain.toUri().toString(), small.toUri().toString()),
+          FeedContract.DEFAULT_MAX_LINE_BYTES);
       assertTrue(SPARK.read().text(plain.toString()).javaRDD().getNumPartitions() > 3, "the file was not split");
       assertNumbered(lines, "plain.csv", 30_000);
       assertNumbered(lines, "small.csv", 3);

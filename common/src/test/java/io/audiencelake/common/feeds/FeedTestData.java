@@ -19,7 +19,8 @@ final class FeedTestData {
   static final StructType LINES = new StructType(new StructField[] {
       DataTypes.createStructField(FeedLines.FILE, DataTypes.StringType, false),
       DataTypes.createStructField(FeedLines.LINE, DataTypes.LongType, false),
-      DataTypes.createStructField(FeedLines.TEXT, DataTypes.StringType, true)});
+      DataTypes.createStructField(FeedLines.TEXT, DataTypes.StringType, true),
+      DataTypes.createStructField(FeedLines.LINE_PROBLEM, DataTypes.StringType, true)});
 
   private FeedTestData() {}
 
@@ -27,7 +28,7 @@ final class FeedTestData {
   static Dataset<Row> lines(String file, String... texts) {
     List<Row> rows = new ArrayList<>();
     for (int i = 0; i < texts.length; i++) {
-      rows.add(RowFactory.create(file, (long) i + 1, texts[i]));
+      rows.add(RowFactory.create(file, (long) i + 1, texts[i], null));
     }
     return TestLake.spark().createDataFrame(rows, LINES);
   }
