@@ -47,7 +47,8 @@ public final class PiiText {
 
   /**
    * Whether a value looks like an email (an {@code @} with a dot after it) or a phone number (7 to 15
-   * digits and nothing but phone punctuation). Linear: string positions and one anchored class check.
+   * digits and nothing but phone punctuation, written as a phone). Linear: string positions and anchored
+   * class checks.
    */
   public static Column looksLikePii(Column value) {
     Column v = trim(value);
@@ -55,7 +56,11 @@ public final class PiiText {
     Column email = at.gt(0).and(locate(".", v, 1).gt(0)).and(org.apache.spark.sql.functions.instr(
         org.apache.spark.sql.functions.substring_index(v, "@", -1), ".").gt(0));
     Column digits = regexp_replace(v, "[\\s().+/-]", "");
-    Column phone = length(v).leq(40).and(digits.rlike("^[0-9]{7,15}$"));
+    // A run of digits is a phone when written like one (a +, 0 or bracket first, or grouped by separators);
+    // dates and plain numeric ids are not.
+    Column written = v.rlike("^[+0(]").or(v.rlike("^[0-9]+[\\s./-][0-9]"));
+    Column date = v.rlike("^[0-9]{4}-[0-9]{2}-[0-9]{2}|^[0-9]{1,2}[/.][0-9]{1,2}[/.][0-9]{2,4}$");
+    Column phone = length(v).leq(40).and(digits.rlike("^[0-9]{7,15}$")).and(written).and(org.apache.spark.sql.functions.not(date));
     return email.or(phone);
   }
 

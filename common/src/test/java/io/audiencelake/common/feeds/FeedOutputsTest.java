@@ -28,17 +28,25 @@ class FeedOutputsTest {
   }
 
   @Test
-  void duplicatesOfAKeyAfterTheFirstAreDroppedAndBadRowsQuarantined() {
+  void ofRecordsWithOneKeyTheLatestIsKeptAndBadRowsQuarantined() {
     List<String> status = crm().orderBy(FeedLines.LINE).collectAsList().stream()
         .map(r -> r.<String>getAs(FeedOutputs.STATUS)).toList();
-    assertEquals(List.of("kept", "duplicate", "kept", "quarantined"), status);
+    assertEquals(List.of("duplicate", "kept", "kept", "quarantined"), status,
+        "records keep the latest; at equal times the later line");
+    var lines = FeedTestData.lines("f", String.join(",", HEADER),
+        "C1,new@x.com,,Ann,GB,,,2025-01-02T10:00:00Z,",
+        "C1,old@x.com,,Ann,GB,,,2025-01-01T10:00:00Z,");
+    List<Row> rows = FeedOutputs.classify(CRM, FeedCleaner.clean(CRM, FeedParser.parse(CRM, lines, Map.of("f", HEADER)),
+        DAY)).orderBy(FeedLines.LINE).collectAsList();
+    assertEquals(List.of("kept", "duplicate"), rows.stream().map(r -> r.<String>getAs(FeedOutputs.STATUS)).toList(),
+        "the later update wins though it comes first");
   }
 
   @Test
   void identifiersOfEachKeptRowOneRowEach() {
     List<Row> ids = FeedOutputs.identifiers(CRM, crm(), DAY).orderBy(RawTables.LINE_NUMBER, RawIdentifiers.ID_TYPE)
         .collectAsList();
-    assertEquals(List.of("2:customer_id:false", "2:email:true", "2:phone:true", "4:customer_id:false", "4:email:true"),
+    assertEquals(List.of("3:customer_id:false", "3:email:true", "3:phone:true", "4:customer_id:false", "4:email:true"),
         ids.stream().map(r -> r.getAs(RawTables.LINE_NUMBER) + ":" + r.getAs(RawIdentifiers.ID_TYPE) + ":"
             + r.getAs(RawIdentifiers.HASHED)).toList());
     assertEquals(ids.get(0).<String>getAs(RawTables.RECORD_ID), ids.get(2).getAs(RawTables.RECORD_ID),
