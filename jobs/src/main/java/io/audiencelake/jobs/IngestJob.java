@@ -9,6 +9,7 @@ import static org.apache.spark.sql.functions.when;
 
 import io.audiencelake.common.config.AppConfig;
 import io.audiencelake.common.config.ConfigException;
+import io.audiencelake.common.config.Secrets;
 import io.audiencelake.common.feeds.FeedCleaner;
 import io.audiencelake.common.feeds.FeedColumn;
 import io.audiencelake.common.feeds.FeedContract;
@@ -91,6 +92,13 @@ public final class IngestJob implements Job, Callable<Integer> {
     if (!encoded.isEmpty() && config.privacy().linkageKey().isBlank()) {
       throw new ConfigException(config.source() + ": privacy.linkage_key: is required because feeds " + encoded
           + " keep q-gram encodings (expected a secret, e.g. ${AUDIENCELAKE_LINKAGE_KEY})");
+    }
+    // spark-submit's --master arrives as a system property and wins over the file's.
+    String master = System.getProperty("spark.master", config.spark().master());
+    if (!encoded.isEmpty() && Secrets.DEMO_LINKAGE_KEY.equals(config.privacy().linkageKey())
+        && !master.startsWith("local")) {
+      throw new ConfigException(config.source() + ": privacy.linkage_key: is the public sample key, which is only for "
+          + "a local master (this one is " + master + "); expected a secret of your own, e.g. ${AUDIENCELAKE_LINKAGE_KEY}");
     }
   }
 

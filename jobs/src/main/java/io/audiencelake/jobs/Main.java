@@ -68,7 +68,9 @@ public final class Main implements Callable<Integer> {
 
   /** The command line that started a job, for {@code job_runs}. */
   static String commandLine(CommandSpec spec) {
-    List<String> args = spec.commandLine().getParseResult().originalArgs();
+    // Recorded in job_runs: secret overrides (--set privacy.linkage_key=...) are redacted.
+    List<String> args = io.audiencelake.common.config.Secrets.redactArguments(
+        spec.commandLine().getParseResult().originalArgs());
     return "audiencelake " + String.join(" ", args);
   }
 

@@ -26,6 +26,15 @@ public final class YamlDocument {
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
   private static final Pattern VARIABLE = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?}");
 
+  /**
+   * The environment of a rule file (feed contracts, traits, segments, lookalike models, destinations,
+   * quality checks): none. Their values reach tables and reports (a segment's name is in segment_stats), so a
+   * {@code ${VAR}} in them could carry a secret there; variables belong in the environment file.
+   */
+  public static final Function<String, String> NO_VARIABLES = name -> {
+    throw new IllegalStateException("rule files expand no variables");
+  };
+
   private YamlDocument() {}
 
   /** Parses {@code file}; a missing file or bad YAML is a {@link ConfigException} naming the file. */
@@ -153,6 +162,13 @@ public final class YamlDocument {
       String text, String path, Function<String, String> env, ConfigProblems problems) {
     Matcher m = VARIABLE.matcher(text);
     StringBuilder out = new StringBuilder();
+    if (env == NO_VARIABLES) {
+      while (m.find()) {
+        problems.add(path, "${" + m.group(1) + "}: variables are expanded only in the environment file (e.g. "
+            + "conf/local.yaml), not in rule files, whose values reach tables and reports");
+      }
+      return text;
+    }
     while (m.find()) {
       String value = env.apply(m.group(1));
       if (value == null || value.isEmpty()) {

@@ -35,7 +35,7 @@ public final class DestinationsLoader {
    */
   public static Destinations load(Path file, SegmentDefinitions segments, LookalikeModels lookalike,
       String exportsRoot) {
-    return load(file, segments, lookalike, exportsRoot, System::getenv);
+    return load(file, segments, lookalike, exportsRoot, YamlDocument.NO_VARIABLES);
   }
 
   public static Destinations load(Path file, SegmentDefinitions segments, LookalikeModels lookalike,

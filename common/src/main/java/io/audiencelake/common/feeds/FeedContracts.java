@@ -61,7 +61,7 @@ public final class FeedContracts {
   /** One contract file; its {@code feed} id must be the file's base name (the landing folder). */
   public static FeedContract loadFile(Path file) {
     ConfigProblems problems = new ConfigProblems(file.toString());
-    ConfigNode root = new ConfigNode(YamlDocument.read(file, System::getenv), "", problems);
+    ConfigNode root = new ConfigNode(YamlDocument.read(file, YamlDocument.NO_VARIABLES), "", problems);
     String base = file.getFileName().toString().replaceFirst("\\.ya?ml$", "");
     String id = root.requiredString("feed");
     if (id != null && !id.equals(base)) {

@@ -1,22 +1,12 @@
 package io.audiencelake.common.feeds;
 
-import static org.apache.spark.sql.functions.array_distinct;
 import static org.apache.spark.sql.functions.array_intersect;
-import static org.apache.spark.sql.functions.array_sort;
-import static org.apache.spark.sql.functions.concat;
-import static org.apache.spark.sql.functions.concat_ws;
-import static org.apache.spark.sql.functions.length;
-import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.lower;
-import static org.apache.spark.sql.functions.regexp_replace;
-import static org.apache.spark.sql.functions.sequence;
-import static org.apache.spark.sql.functions.sha2;
 import static org.apache.spark.sql.functions.size;
 import static org.apache.spark.sql.functions.split;
-import static org.apache.spark.sql.functions.transform;
-import static org.apache.spark.sql.functions.when;
 
 import org.apache.spark.sql.Column;
+import org.apache.spark.sql.api.java.UDF1;
+import org.apache.spark.sql.types.DataTypes;
 
 /**
  * A spelling-preserving encoding of personal text (names, streets) that is not the text: the set of
@@ -31,13 +21,46 @@ public final class QGramEncoding {
 
   private QGramEncoding() {}
 
-  /** The encoding of {@code text}: sorted distinct 4-hex-digit codes separated by spaces; null if blank. */
+  /**
+   * The encoding of {@code text}: sorted distinct 4-hex-digit codes separated by spaces; null if blank.
+   *
+   * <p>A function of the JVM rather than Spark expressions: as a literal in an expression the key would be
+   * printed in every plan (EXPLAIN, the Spark UI, event logs). The function keeps it in its closure, which
+   * only the executors see.
+   */
   public static Column encode(Column text, String key) {
-    Column letters = regexp_replace(lower(text), "[^\\p{L}\\p{N}]", "");
-    Column padded = concat(lit("_"), letters, lit("_"));
-    Column grams = transform(sequence(lit(1), length(padded).minus(1)), i -> padded.substr(i, lit(2)));
-    Column codes = transform(grams, g -> sha2(concat(lit(key + "|"), g), 256).substr(1, 4));
-    return when(length(letters).gt(0), concat_ws(SEPARATOR, array_sort(array_distinct(codes))));
+    return org.apache.spark.sql.functions.udf((UDF1<String, String>) t -> encode(t, key), DataTypes.StringType)
+        .withName("qgram_encoding").apply(text);
+  }
+
+  /** {@link #encode(Column, String)} of one value. */
+  public static String encode(String text, String key) {
+    if (text == null) {
+      return null;
+    }
+    int[] letters = text.toLowerCase(java.util.Locale.ROOT).codePoints()
+        .filter(c -> Character.isLetter(c) || Character.isDigit(c) || Character.getType(c) == Character.LETTER_NUMBER
+            || Character.getType(c) == Character.OTHER_NUMBER)
+        .toArray();
+    if (letters.length == 0) {
+      return null;
+    }
+    int[] padded = new int[letters.length + 2];
+    padded[0] = '_';
+    padded[padded.length - 1] = '_';
+    System.arraycopy(letters, 0, padded, 1, letters.length);
+    java.util.TreeSet<String> codes = new java.util.TreeSet<>();
+    try {
+      java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+      for (int i = 0; i + 1 < padded.length; i++) {
+        String gram = new String(padded, i, 2);
+        byte[] d = sha.digest((key + "|" + gram).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        codes.add(java.util.HexFormat.of().formatHex(d, 0, 2));
+      }
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+    return String.join(SEPARATOR, codes);
   }
 
   /** Dice coefficient of two encodings, from 0 (no bigram in common) to 1 (same bigrams); null if either is. */

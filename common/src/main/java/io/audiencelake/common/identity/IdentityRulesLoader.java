@@ -25,7 +25,7 @@ public final class IdentityRulesLoader {
   private IdentityRulesLoader() {}
 
   public static IdentityRules load(Path file) {
-    return load(file, System::getenv);
+    return load(file, YamlDocument.NO_VARIABLES);
   }
 
   public static IdentityRules load(Path file, Function<String, String> environment) {

@@ -45,7 +45,7 @@ public final class LookalikeModelsLoader {
 
   public static LookalikeModels load(Path file, ProfileRules traits, SegmentDefinitions segments,
       Collection<FeedContract> contracts) {
-    return load(file, traits, segments, contracts, System::getenv);
+    return load(file, traits, segments, contracts, YamlDocument.NO_VARIABLES);
   }
 
   public static LookalikeModels load(Path file, ProfileRules traits, SegmentDefinitions segments,

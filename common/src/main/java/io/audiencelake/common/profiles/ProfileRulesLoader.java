@@ -33,7 +33,7 @@ public final class ProfileRulesLoader {
   private ProfileRulesLoader() {}
 
   public static ProfileRules load(Path file, Collection<FeedContract> contracts) {
-    return load(file, contracts, System::getenv);
+    return load(file, contracts, YamlDocument.NO_VARIABLES);
   }
 
   public static ProfileRules load(Path file, Collection<FeedContract> contracts,

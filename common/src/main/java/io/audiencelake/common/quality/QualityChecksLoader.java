@@ -27,7 +27,7 @@ public final class QualityChecksLoader {
       return QualityChecks.none();
     }
     ConfigProblems problems = new ConfigProblems(file.toString());
-    ConfigNode root = new ConfigNode(YamlDocument.read(file, System::getenv), "", problems);
+    ConfigNode root = new ConfigNode(YamlDocument.read(file, YamlDocument.NO_VARIABLES), "", problems);
     ConfigNode tablesNode = root.object("tables");
     Map<String, List<QualityCheck>> out = new LinkedHashMap<>();
     for (String tableName : tablesNode.keys()) {

@@ -42,7 +42,7 @@ public final class SegmentDefinitionsLoader {
   private SegmentDefinitionsLoader() {}
 
   public static SegmentDefinitions load(Path file, ProfileRules traits, Collection<FeedContract> contracts) {
-    return load(file, traits, contracts, System::getenv);
+    return load(file, traits, contracts, YamlDocument.NO_VARIABLES);
   }
 
   public static SegmentDefinitions load(Path file, ProfileRules traits, Collection<FeedContract> contracts,
