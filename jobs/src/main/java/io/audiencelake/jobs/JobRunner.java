@@ -101,7 +101,7 @@ public final class JobRunner {
     JobContext context = new JobContext(plain.config(), plain.spark(), gated, plain.date(), plain.runId());
     LOG.info("{} {} started (run {})", job.name(), context.date(), context.runId());
     JobLocks locks = new JobLocks(plain.spark(), plain.lake(),
-        java.time.Duration.ofHours(plain.config().operations().lockTimeoutHours()));
+        java.time.Duration.ofMinutes(plain.config().operations().lockStaleMinutes()));
     JobResult result;
     try {
       context.step(job.name(), "take the job lock");
@@ -110,6 +110,7 @@ public final class JobRunner {
       record(context, job, started, new JobResult(0, 0, 0, Map.of()), JobRuns.FAILED, describe(e), commandLine);
       throw e;
     }
+    java.util.concurrent.ScheduledExecutorService heartbeat = heartbeat(locks, job, context, holder(plain));
     try {
       try {
         result = job.run(context);
@@ -123,11 +124,12 @@ public final class JobRunner {
       record(context, job, started, result, result.failed() ? JobRuns.FAILED : JobRuns.SUCCEEDED,
           result.failed() ? String.join("; ", result.failures()) : null, commandLine);
     } finally {
+      stop(heartbeat);
       try {
         locks.release(job.name(), context.date(), context.runId());
       } catch (RuntimeException e) {
-        LOG.error("could not release the lock of {} {} (run {}); it lapses after {} h", job.name(), context.date(),
-            context.runId(), plain.config().operations().lockTimeoutHours(), e);
+        LOG.error("could not release the lock of {} {} (run {}); it lapses {} min after its last heartbeat",
+            job.name(), context.date(), context.runId(), plain.config().operations().lockStaleMinutes(), e);
       }
     }
     result.failures().forEach(f -> LOG.error("{} {}: {}", job.name(), context.date(), f));
@@ -136,6 +138,40 @@ public final class JobRunner {
         (Instant.now().toEpochMilli() - started.toEpochMilli()) / 1000.0, result.rowsIn(), result.rowsOut(),
         result.rowsQuarantined(), result.counts());
     return result;
+  }
+
+  /**
+   * Renews the run's lock in the background while the job runs, so that a run that dies (SIGKILL, a fatal
+   * error that ends the JVM) leaves a lock that lapses within minutes instead of blocking every retry.
+   */
+  private static java.util.concurrent.ScheduledExecutorService heartbeat(JobLocks locks, Job job, JobContext context,
+      String holder) {
+    java.util.concurrent.ScheduledExecutorService beat = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
+        r -> {
+          Thread t = new Thread(r, "audiencelake-lock-heartbeat");
+          t.setDaemon(true);
+          return t;
+        });
+    long every = Math.max(1, locks.heartbeatEvery().toSeconds());
+    beat.scheduleWithFixedDelay(() -> {
+      try {
+        locks.heartbeat(job.name(), context.date(), context.runId(), holder);
+      } catch (RuntimeException e) {
+        LOG.warn("could not renew the lock of {} {} (run {}); will try again", job.name(), context.date(),
+            context.runId(), e);
+      }
+    }, every, every, java.util.concurrent.TimeUnit.SECONDS);
+    return beat;
+  }
+
+  private static void stop(java.util.concurrent.ScheduledExecutorService heartbeat) {
+    heartbeat.shutdown();
+    try {
+      // A beat in flight finishes before the claim is released, so no beat lands after the release.
+      heartbeat.awaitTermination(2, java.util.concurrent.TimeUnit.MINUTES);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   private static String holder(JobContext c) {

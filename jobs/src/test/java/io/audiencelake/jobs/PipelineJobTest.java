@@ -59,7 +59,9 @@ class PipelineJobTest {
   static void generate() throws IOException {
     conf = TestConfigs.local(dir,
         "lookalike: " + Files.writeString(dir.resolve("lookalike.yaml"), "models: []\n"),
-        "destinations: " + Files.writeString(dir.resolve("destinations.yaml"), DESTINATIONS)).toString();
+        "destinations: " + Files.writeString(dir.resolve("destinations.yaml"), DESTINATIONS),
+        // The locked-job test's claim of "another host" never beats: it must outlive the jobs before segments.
+        "operations:", "  lock_stale_minutes: 60").toString();
     assertEquals(0, CliRun.of("generate", "-c", conf, "-d", DAY).exitCode());
   }
 
@@ -95,7 +97,7 @@ class PipelineJobTest {
     CliRun stopped = CliRun.of("pipeline", "-c", conf, "-d", DAY);
     assertEquals(1, stopped.exitCode(), stopped.err());
     assertTrue(stopped.err().contains("audiencelake pipeline stopped: segments " + DAY + " failed: segments " + DAY
-        + " is already running as run other-run (another host, since "), stopped.err());
+        + " is already running as run other-run (another host, last heartbeat "), stopped.err());
     assertTrue(stopped.err().contains("resume with: audiencelake pipeline --date " + DAY + " --from segments"),
         stopped.err());
     assertTrue(stopped.out().contains("pipeline: report " + DAY + " written all the same, showing the failure"),

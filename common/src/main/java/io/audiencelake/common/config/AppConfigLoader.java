@@ -50,7 +50,11 @@ public final class AppConfigLoader {
     ConfigNode operationsNode = root.object("operations");
     OperationsSettings operations = new OperationsSettings(
         base.resolve(operationsNode.string("quality", "quality.yaml")).normalize(),
-        operationsNode.intValue("lock_timeout_hours", 12, 1, 24 * 7));
+        operationsNode.intValue("lock_stale_minutes", 5, 1, 24 * 60));
+    if (operationsNode.has("lock_timeout_hours")) {
+      operationsNode.problem("lock_timeout_hours", "is replaced by lock_stale_minutes (default 5): a running job renews "
+          + "its lock, so a dead run's lock lapses in minutes");
+    }
     operationsNode.rejectUnknownKeys();
     root.rejectUnknownKeys();
     problems.throwIfAny();

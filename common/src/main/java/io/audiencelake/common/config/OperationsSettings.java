@@ -7,7 +7,7 @@ import java.nio.file.Path;
  * a run that died counts as abandoned.
  *
  * @param quality the quality checks file ({@code quality.yaml}); a missing file means no checks
- * @param lockTimeoutHours a lock older than this is taken over by the next run of the same job and
- *     date (its holder is assumed dead); longer than the slowest job's run
+ * @param lockStaleMinutes a running job renews its lock every fifth of this; a lock not renewed for this
+ *     long belongs to a run that died (killed, out of memory, a lost driver) and the next run takes it over
  */
-public record OperationsSettings(Path quality, int lockTimeoutHours) {}
+public record OperationsSettings(Path quality, int lockStaleMinutes) {}

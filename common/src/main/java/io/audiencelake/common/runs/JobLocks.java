@@ -22,6 +22,11 @@ import org.apache.spark.sql.types.StructType;
  * The {@code job_locks} table: a row per running job and date, so two runs of the same job and date
  * never write at once.
  *
+ * <p>A running job renews its claim by appending a heartbeat row (same run, a new {@value #ACQUIRED_AT})
+ * every fifth of the stale time; a claim whose latest row is older than the stale time belongs to a run
+ * that died without releasing it (SIGKILL, a JVM killed by a fatal error, a lost driver) and is removed by
+ * the next run. Appends never conflict, so heartbeats cost no retries.
+ *
  * <p>A run appends its claim, then reads every live claim for its job and date: it goes ahead only
  * when its own is the only one, and otherwise withdraws. Commits of one table are totally ordered, so
  * of two racing runs the later reader sees both claims and withdraws; at worst both withdraw, never
@@ -37,14 +42,14 @@ public final class JobLocks {
   public static final String HOLDER = "holder";
 
   public static final TableSpec SPEC = new TableSpec("job_locks",
-      "Claims of running jobs, one row per job, date and run while it runs; a row older than "
-          + "operations.lock_timeout_hours belongs to a run that died and is ignored.",
+      "Claims of running jobs: rows per job, date and run while it runs (the claim and its heartbeats); a run "
+          + "whose latest row is older than operations.lock_stale_minutes died and is ignored.",
       "operations",
       new StructType(new StructField[] {
           TableSpec.column(JOB, DataTypes.StringType, false, "job name, e.g. segments"),
           TableSpec.column(RUN_DATE, DataTypes.DateType, false, "the data date the run processes"),
           TableSpec.column(RUN_ID, DataTypes.StringType, false, "the run holding (or claiming) the lock"),
-          TableSpec.column(ACQUIRED_AT, DataTypes.TimestampType, false, "when the claim was made (UTC)"),
+          TableSpec.column(ACQUIRED_AT, DataTypes.TimestampType, false, "when the claim was made or renewed (UTC)"),
           TableSpec.column(HOLDER, DataTypes.StringType, true, "host and Spark application of the claimant")}),
       List.of(),
       List.of(JOB, RUN_DATE, RUN_ID));
@@ -53,10 +58,22 @@ public final class JobLocks {
   private final LakeTables lake;
   private final Duration timeout;
 
-  public JobLocks(SparkSession spark, LakeTables lake, Duration timeout) {
+  /** {@code staleAfter}: how long a claim may go without a heartbeat before its run counts as dead. */
+  public JobLocks(SparkSession spark, LakeTables lake, Duration staleAfter) {
     this.spark = spark;
     this.lake = lake;
-    this.timeout = timeout;
+    this.timeout = staleAfter;
+  }
+
+  /** How often a holder renews its claim: five renewals fit in the stale time, so one missed beat is harmless. */
+  public Duration heartbeatEvery() {
+    return timeout.dividedBy(5);
+  }
+
+  /** Renews the run's claim (an append of one row); the caller schedules it every {@link #heartbeatEvery}. */
+  public void heartbeat(String job, LocalDate date, String runId, String holder) {
+    Row beat = RowFactory.create(job, Date.valueOf(date), runId, Timestamp.from(Instant.now()), holder);
+    lake.append(SPEC, spark.createDataFrame(List.of(beat), SPEC.schema()));
   }
 
   /**
@@ -68,22 +85,25 @@ public final class JobLocks {
     lake.create(SPEC);
     Row claim = RowFactory.create(job, Date.valueOf(date), runId, Timestamp.from(now), holder);
     lake.append(SPEC, spark.createDataFrame(List.of(claim), SPEC.schema()));
-    List<Row> claims = claims(job, date);
+    // Each run's latest row (claims come oldest first): its last sign of life.
+    java.util.Map<String, Row> latest = new java.util.LinkedHashMap<>();
+    claims(job, date).forEach(r -> latest.put(r.getAs(RUN_ID), r));
     Timestamp staleBefore = Timestamp.from(now.minus(timeout));
-    List<Row> stale = claims.stream().filter(r -> r.<Timestamp>getAs(ACQUIRED_AT).before(staleBefore)).toList();
+    List<Row> stale = latest.values().stream().filter(r -> r.<Timestamp>getAs(ACQUIRED_AT).before(staleBefore)).toList();
     for (Row r : stale) {
       release(job, date, r.getAs(RUN_ID));
     }
-    List<Row> others = claims.stream()
+    List<Row> others = latest.values().stream()
         .filter(r -> !stale.contains(r) && !runId.equals(r.getAs(RUN_ID)))
         .toList();
     if (!others.isEmpty()) {
       release(job, date, runId);
       Row other = others.get(0);
       throw new JobLockedException(job + " " + date + " is already running as run " + other.getAs(RUN_ID)
-          + " (" + other.getAs(HOLDER) + ", since " + other.<Timestamp>getAs(ACQUIRED_AT).toInstant()
-          + "); this run wrote nothing. If that run is dead, its lock is ignored after "
-          + timeout.toHours() + " h (operations.lock_timeout_hours), or delete it now: scripts/sql \"DELETE FROM "
+          + " (" + other.getAs(HOLDER)
+          + ", last heartbeat " + other.<Timestamp>getAs(ACQUIRED_AT).toInstant() + "); this run wrote nothing. If that "
+          + "run is dead, its lock lapses " + timeout.toMinutes() + " min after its last heartbeat "
+          + "(operations.lock_stale_minutes), or delete it now: scripts/sql \"DELETE FROM "
           + lake.qualifiedName(SPEC) + " WHERE run_id = '" + other.getAs(RUN_ID) + "'\"");
     }
   }

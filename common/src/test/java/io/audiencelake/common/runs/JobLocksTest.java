@@ -34,7 +34,7 @@ class JobLocksTest {
     locks.acquire("segments", DAY, "run-a", "host-a");
     JobLockedException e = assertThrows(JobLockedException.class,
         () -> locks.acquire("segments", DAY, "run-b", "host-b"));
-    assertTrue(e.getMessage().startsWith("segments 2024-08-01 is already running as run run-a (host-a, since "),
+    assertTrue(e.getMessage().startsWith("segments 2024-08-01 is already running as run run-a (host-a, last heartbeat "),
         e.getMessage());
     assertTrue(e.getMessage().contains("DELETE FROM " + lake.qualifiedName(JobLocks.SPEC) + " WHERE run_id = 'run-a'"),
         e.getMessage());
@@ -55,17 +55,27 @@ class JobLocksTest {
 
   @ParameterizedTest
   @EnumSource(TableFormat.class)
-  void aClaimOlderThanTheTimeoutIsTakenOver(TableFormat format) {
+  void aClaimWithoutARecentHeartbeatIsTakenOverAndOneWithIsNot(TableFormat format) {
     LakeTables lake = TestLake.tables(format);
-    JobLocks locks = new JobLocks(TestLake.spark(), lake, Duration.ofHours(12));
+    JobLocks locks = new JobLocks(TestLake.spark(), lake, Duration.ofMinutes(5));
     lake.create(JobLocks.SPEC);
+    Timestamp tenMinutesAgo = Timestamp.from(Instant.now().minus(Duration.ofMinutes(10)));
+    // A run that died ten minutes ago (killed; its JVM gone): its claim lapsed, whatever its age.
     lake.append(JobLocks.SPEC, TestLake.spark().createDataFrame(List.of(RowFactory.create("identity",
-        Date.valueOf(DAY), "dead-run", Timestamp.from(Instant.now().minus(Duration.ofHours(13))), "gone")),
-        JobLocks.SPEC.schema()));
+        Date.valueOf(DAY), "dead-run", tenMinutesAgo, "gone")), JobLocks.SPEC.schema()));
     locks.acquire("identity", DAY, "run-new", "host");
     assertEquals(List.of("run-new"), locks.claims("identity", DAY).stream().map(r -> r.<String>getAs(JobLocks.RUN_ID))
         .toList());
     locks.release("identity", DAY, "run-new");
+
+    // A run that claimed ten minutes ago and is still beating holds its lock.
+    lake.append(JobLocks.SPEC, TestLake.spark().createDataFrame(List.of(RowFactory.create("identity",
+        Date.valueOf(DAY), "long-run", tenMinutesAgo, "busy")), JobLocks.SPEC.schema()));
+    locks.heartbeat("identity", DAY, "long-run", "busy");
+    assertThrows(JobLockedException.class, () -> locks.acquire("identity", DAY, "run-newer", "host"));
+    locks.release("identity", DAY, "long-run");
+    assertEquals(List.of(), locks.claims("identity", DAY), "release removes the claim and its heartbeats");
+    assertEquals(Duration.ofMinutes(1), locks.heartbeatEvery());
   }
 
   @ParameterizedTest
