@@ -7,6 +7,7 @@ import static org.apache.spark.sql.functions.length;
 import io.audiencelake.common.config.AppConfig;
 import io.audiencelake.common.config.ConfigException;
 import io.audiencelake.common.export.ExportTables;
+import io.audiencelake.common.export.ExportTombstones;
 import io.audiencelake.common.feeds.FeedContracts;
 import io.audiencelake.common.feeds.IdType;
 import io.audiencelake.common.feeds.Quarantine;
@@ -19,6 +20,7 @@ import io.audiencelake.common.identity.IdGraph;
 import io.audiencelake.common.lake.LakeTables;
 import io.audiencelake.common.lake.TableSpec;
 import io.audiencelake.common.lookalike.LookalikeTables;
+import io.audiencelake.common.privacy.ErasedIdentifiers;
 import io.audiencelake.common.privacy.ErasureRequests;
 import io.audiencelake.common.privacy.ErasureScope;
 import io.audiencelake.common.profiles.ProfileActivity;
@@ -53,9 +55,11 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /**
- * Applies erasure requests: finds the persons through every id_graph snapshot, deletes their rows from
- * every table that holds persons or identifiers, purges the tables' history so no older version returns
- * them, and records each request in {@code erasure_requests}.
+ * Applies erasure requests: finds the persons through every id_graph snapshot and records them and all
+ * their identifiers in {@code erased_identifiers} (the scope a killed run resumes from, and ingest's
+ * suppression list), keeps what destinations were sent as {@code export_tombstones}, deletes their rows
+ * from every table that holds persons or identifiers (id_graph last), purges the tables' history so no
+ * older version returns them, and records each request in {@code erasure_requests}.
  */
 @Command(name = "erase", mixinStandardHelpOptions = true,
     description = "Apply erasure requests (a CSV of request_id,id_type,id_value[,received_at]) to every table "
@@ -108,20 +112,68 @@ public final class EraseJob implements Job, Callable<Integer> {
     context.step(name(), "find persons and identifiers");
     Dataset<Row> graphs = lake.exists(IdGraph.SPEC) ? lake.read(IdGraph.SPEC)
         : context.spark().createDataFrame(List.of(), IdGraph.SPEC.schema());
-    Dataset<Row> reached = ErasureScope.persons(asked, graphs).localCheckpoint();
+    // A killed run recorded its scope before deleting (and may have deleted the id_graph rows that found it):
+    // what it recorded is part of the scope again.
+    Dataset<Row> recorded = ErasedIdentifiers.recorded(context.spark(), lake, asked).localCheckpoint();
+    Dataset<Row> reached = ErasureScope.persons(asked, graphs)
+        .unionByName(recorded.where(col(ErasedIdentifiers.PERSON_ID).isNotNull())
+            .select(ErasureRequests.REQUEST_ID, IdGraph.PERSON_ID))
+        .distinct().localCheckpoint();
     Dataset<Row> persons = reached.select(IdGraph.PERSON_ID).distinct().localCheckpoint();
-    Dataset<Row> ids = ErasureScope.identifiers(asked, reached, graphs).localCheckpoint();
+    Dataset<Row> scope = ErasureScope.scope(asked, reached, graphs)
+        .unionByName(recorded).dropDuplicates(ErasureRequests.REQUEST_ID, IdGraph.ID_TYPE, IdGraph.ID_VALUE)
+        .localCheckpoint();
+    Dataset<Row> ids = scope.select(IdGraph.ID_TYPE, IdGraph.ID_VALUE).distinct().localCheckpoint();
     long personCount = persons.count();
     long idCount = ids.count();
     LOG.info("{} requests reach {} persons with {} identifiers", requestCount, personCount, idCount);
+    Timestamp now = Timestamp.from(Instant.now());
+
+    // 1. The scope is committed before anything is deleted: a killed erase resumes with it, and ingest drops every
+    // later row that carries one of these identifiers.
+    context.step(name(), "record the scope in " + ErasedIdentifiers.SPEC.name());
+    lake.create(ErasedIdentifiers.SPEC);
+    lake.merge(ErasedIdentifiers.SPEC, ErasedIdentifiers.rows(scope, now));
+
+    // 2. What destinations were sent of these persons becomes tombstones, before export_audience loses it.
+    if (lake.exists(ExportTables.AUDIENCE)) {
+      context.step(name(), "keep tombstones for destinations");
+      lake.create(ExportTombstones.SPEC);
+      lake.merge(ExportTombstones.SPEC, ExportTombstones.of(lake.read(ExportTables.AUDIENCE)
+          .join(persons, IdGraph.PERSON_ID, "left_semi").localCheckpoint(), now));
+    }
+
+    // Source rows that carried one of the identifiers: an event with a login email but no device of the
+    // person's, a record whose subject is another identifier.
+    Dataset<Row> sourceRows = lake.exists(RawIdentifiers.SPEC)
+        ? lake.read(RawIdentifiers.SPEC).join(ids.toDF(RawIdentifiers.ID_TYPE, RawIdentifiers.ID_VALUE),
+                new String[] {RawIdentifiers.ID_TYPE, RawIdentifiers.ID_VALUE}, "left_semi")
+            .select(RawTables.SOURCE_FILE, RawTables.LINE_NUMBER).distinct().localCheckpoint()
+        : null;
 
     Dataset<Row> personKeys = persons.toDF(IdGraph.PERSON_ID);
     List<Target> targets = new ArrayList<>();
+    // 3. Person-keyed tables first and id_graph last, so that a kill in between leaves a graph that still finds them.
+    targets.add(new Target(ExportTables.AUDIENCE, personKeys));
+    targets.add(new Target(LookalikeTables.SCORES, personKeys));
+    targets.add(new Target(SegmentTables.CHANGES, personKeys));
+    targets.add(new Target(SegmentTables.MEMBERSHIP, personKeys));
+    targets.add(new Target(profiles, personKeys));
+    targets.add(new Target(Sessions.SPEC, personKeys));
+    // A session written before its device had a person has none: found by the device.
+    targets.add(new Target(Sessions.SPEC, ids.toDF(Sessions.DEVICE_ID_TYPE, Sessions.DEVICE_ID)));
+    targets.add(new Target(ProfileLifetime.spec(List.of()), ids.toDF(ProfileLifetime.ID_TYPE, ProfileLifetime.ID_VALUE)));
+    targets.add(new Target(ProfileActivity.spec(List.of()), ids.toDF(ProfileActivity.ID_TYPE, ProfileActivity.ID_VALUE)));
+    if (sourceRows != null) {
+      for (TableSpec raw : List.of(RawEvents.SPEC, RawAttributes.SPEC, RawIdentifiers.SPEC)) {
+        targets.add(new Target(raw, sourceRows));
+      }
+    }
     targets.add(new Target(RawIdentifiers.SPEC, ids.toDF(RawIdentifiers.ID_TYPE, RawIdentifiers.ID_VALUE)));
     targets.add(new Target(RawAttributes.SPEC, ids.toDF(RawAttributes.SUBJECT_TYPE, RawAttributes.SUBJECT_ID)));
     targets.add(new Target(RawEvents.SPEC, ids.toDF(RawEvents.DEVICE_ID_TYPE, RawEvents.DEVICE_ID)));
     if (lake.exists(Quarantine.SPEC)) {
-      // Quarantined lines keep their text (emails and phones masked): find them by the opaque identifiers.
+      // Quarantined lines keep their text (emails, phones and IPs masked): find them by the opaque identifiers.
       Dataset<Row> opaque = ids.where(col(IdGraph.ID_TYPE).isin(IdType.COOKIE.key(), IdType.MAID.key(),
           IdType.CUSTOMER_ID.key(), IdType.PARTNER_ID.key()).and(length(col(IdGraph.ID_VALUE)).geq(MIN_TEXT_MATCH)));
       targets.add(new Target(Quarantine.SPEC, lake.read(Quarantine.SPEC)
@@ -131,14 +183,6 @@ public final class EraseJob implements Job, Callable<Integer> {
     targets.add(new Target(IdEdges.SPEC, ids.toDF(IdEdges.SRC_TYPE, IdEdges.SRC_VALUE)));
     targets.add(new Target(IdEdges.SPEC, ids.toDF(IdEdges.DST_TYPE, IdEdges.DST_VALUE)));
     targets.add(new Target(IdGraph.SPEC, personKeys));
-    targets.add(new Target(ProfileActivity.spec(List.of()), ids.toDF(ProfileActivity.ID_TYPE, ProfileActivity.ID_VALUE)));
-    targets.add(new Target(ProfileLifetime.spec(List.of()), ids.toDF(ProfileLifetime.ID_TYPE, ProfileLifetime.ID_VALUE)));
-    targets.add(new Target(Sessions.SPEC, personKeys));
-    targets.add(new Target(profiles, personKeys));
-    targets.add(new Target(SegmentTables.MEMBERSHIP, personKeys));
-    targets.add(new Target(SegmentTables.CHANGES, personKeys));
-    targets.add(new Target(LookalikeTables.SCORES, personKeys));
-    targets.add(new Target(ExportTables.AUDIENCE, personKeys));
 
     Map<String, Long> deleted = new TreeMap<>();
     Set<TableSpec> touched = new LinkedHashSet<>();
@@ -163,7 +207,6 @@ public final class EraseJob implements Job, Callable<Integer> {
     context.step(name(), "record requests");
     Map<String, List<String>> personsOf = new HashMap<>();
     reached.collectAsList().forEach(r -> personsOf.computeIfAbsent(r.getString(0), k -> new ArrayList<>()).add(r.getString(1)));
-    Timestamp now = Timestamp.from(Instant.now());
     Date dt = Date.valueOf(context.date());
     List<Row> records = new ArrayList<>();
     for (Row r : asked.dropDuplicates(ErasureRequests.REQUEST_ID, ErasureRequests.ID_TYPE, ErasureRequests.ID_VALUE)

@@ -12,6 +12,7 @@ import io.audiencelake.common.export.Destinations;
 import io.audiencelake.common.export.DestinationsLoader;
 import io.audiencelake.common.export.ExportAudience;
 import io.audiencelake.common.export.ExportTables;
+import io.audiencelake.common.export.ExportTombstones;
 import io.audiencelake.common.feeds.RawAttributes;
 import io.audiencelake.common.identity.IdGraph;
 import io.audiencelake.common.lake.LakeTables;
@@ -125,7 +126,20 @@ public final class ExportJob implements Job, Callable<Integer> {
           ? context.spark().createDataFrame(List.of(), ExportTables.AUDIENCE.schema())
           : lake.read(ExportTables.AUDIENCE).where(col(ExportTables.DESTINATION_ID).equalTo(d.id())
               .and(col(ExportTables.DT).equalTo(lit(previousDt))));
-      Dataset<Row> changes = ExportAudience.changes(current, previous).localCheckpoint();
+      // Erased persons are no longer in export_audience, so the comparison cannot see them leave: their
+      // tombstones are this destination's removes (unless an identifier is in the audience again).
+      Dataset<Row> tombstones = lake.exists(ExportTombstones.SPEC)
+          ? ExportTombstones.removes(lake.read(ExportTombstones.SPEC), d.id())
+              .join(current.select(ExportTables.SEGMENT_ID, ExportTables.ID_TYPE, ExportTables.ID_VALUE),
+                  new String[] {ExportTables.SEGMENT_ID, ExportTables.ID_TYPE, ExportTables.ID_VALUE}, "left_anti")
+              .localCheckpoint()
+          : null;
+      Dataset<Row> changes = ExportAudience.changes(current, previous);
+      if (tombstones != null) {
+        changes = changes.unionByName(tombstones).dropDuplicates(ExportTables.SEGMENT_ID, ExportTables.ID_TYPE,
+            ExportTables.ID_VALUE, ExportTables.ACTION);
+      }
+      changes = changes.localCheckpoint();
       Map<String, Long> moves = new HashMap<>();
       changes.groupBy(ExportTables.ACTION).count().collectAsList().forEach(r -> moves.put(r.getString(0), r.getLong(1)));
       long size = current.count();
@@ -163,6 +177,12 @@ public final class ExportJob implements Job, Callable<Integer> {
           moves.getOrDefault(ExportTables.ADD, 0L), moves.getOrDefault(ExportTables.REMOVE, 0L), previousDt,
           drop.folder(), Timestamp.from(Instant.now()));
       lake.merge(ExportTables.LOG, context.spark().createDataFrame(List.of(log), ExportTables.LOG.schema()));
+      if (lake.exists(ExportTombstones.SPEC)) {
+        // Delivered (an incremental drop's removes) or made moot (a full drop replaces the audience).
+        lake.deleteMatching(ExportTombstones.SPEC, context.spark().createDataFrame(
+            List.of(RowFactory.create(d.id())), new org.apache.spark.sql.types.StructType()
+                .add(ExportTombstones.DESTINATION_ID, org.apache.spark.sql.types.DataTypes.StringType)));
+      }
       out.printf("%-16s %-11s %9d in audience %8d adds %8d removes  %d rows in %d files -> %s%n", d.id(),
           d.mode().name().toLowerCase(Locale.ROOT), size, moves.getOrDefault(ExportTables.ADD, 0L),
           moves.getOrDefault(ExportTables.REMOVE, 0L), drop.rows(), drop.files().size(), drop.folder());

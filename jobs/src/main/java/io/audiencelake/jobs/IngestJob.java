@@ -29,6 +29,7 @@ import io.audiencelake.common.feeds.RawTables;
 import io.audiencelake.common.feeds.UserAgentParser;
 import io.audiencelake.common.lake.LakeTables;
 import io.audiencelake.common.lake.TableSpec;
+import io.audiencelake.common.privacy.ErasedIdentifiers;
 import io.audiencelake.common.storage.LandingArea;
 import io.audiencelake.common.storage.LandingFile;
 import java.sql.Timestamp;
@@ -74,6 +75,8 @@ public final class IngestJob implements Job, Callable<Integer> {
   String feed;
 
   private Map<String, FeedContract> contracts;
+  /** (id_type, id_value) of erased persons, or null when nobody was erased. */
+  private Dataset<Row> suppressed;
 
   @Override
   public String name() {
@@ -110,7 +113,13 @@ public final class IngestJob implements Job, Callable<Integer> {
     context.step(name(), "list landing files");
     List<LandingFile> files = new LandingArea(context.config().paths().landing(),
         context.spark().sparkContext().hadoopConfiguration()).filesFor(context.date(), Optional.ofNullable(feed));
+    if (context.lake().exists(FeedFiles.SPEC)) {
+      context.lake().addMissingColumns(FeedFiles.SPEC);
+    }
     Map<String, Row> known = manifest(context, files);
+    // Identifiers of erased persons: rows carrying one are dropped and counted, so no feed brings them back.
+    Dataset<Row> erased = ErasedIdentifiers.suppressed(context.spark(), context.lake()).localCheckpoint();
+    suppressed = erased.isEmpty() ? null : erased;
     Map<String, FilePlan.Seen> seen = new LinkedHashMap<>();
     known.forEach((path, r) -> seen.put(path, new FilePlan.Seen(r.<Long>getAs(FeedFiles.BYTES),
         r.<Timestamp>getAs(FeedFiles.MODIFIED_AT).toInstant(), r.getAs(FeedFiles.STATUS))));
@@ -152,8 +161,8 @@ public final class IngestJob implements Job, Callable<Integer> {
     tally.counts.put("files.processed", (long) plan.process().size());
     tally.counts.put("files.already_ingested", (long) plan.alreadyIngested().size());
     tally.counts.put("files.changed_after_ingest", (long) plan.changed().size());
-    LOG.info("rows read {} = kept {} + duplicates {} + quarantined {}", tally.read, tally.kept, tally.duplicates,
-        tally.quarantined);
+    LOG.info("rows read {} = kept {} + duplicates {} + quarantined {} + suppressed {}", tally.read, tally.kept,
+        tally.duplicates, tally.quarantined, tally.suppressed);
     return new JobResult(tally.read, tally.kept, tally.quarantined, tally.counts, tally.failures);
   }
 
@@ -175,6 +184,7 @@ public final class IngestJob implements Job, Callable<Integer> {
     long kept;
     long duplicates;
     long quarantined;
+    long suppressed;
     final Map<String, Long> counts = new LinkedHashMap<>();
     final List<String> failures = new ArrayList<>();
 
@@ -302,9 +312,12 @@ public final class IngestJob implements Job, Callable<Integer> {
       return batch;
     }
     context.step(name(), "clean " + contract.id());
-    batch.classified = FeedOutputs.classify(contract, FeedCleaner.clean(contract, parsed, context.date()))
-        .persist(StorageLevel.MEMORY_AND_DISK());
-    batch.good.forEach(p -> batch.perFile.put(p, new long[3]));
+    Dataset<Row> classified = FeedOutputs.classify(contract, FeedCleaner.clean(contract, parsed, context.date()));
+    if (suppressed != null) {
+      classified = FeedOutputs.suppress(contract, classified, suppressed);
+    }
+    batch.classified = classified.persist(StorageLevel.MEMORY_AND_DISK());
+    batch.good.forEach(p -> batch.perFile.put(p, new long[4]));
     // One aggregation gives both the per-file balance and the quarantine reasons (bounded: files x reasons).
     Column reasonKind = regexp_extract(element_at(col(FeedCleaner.PROBLEMS), 1), "^[a-z_]+", 0);
     for (Row r : batch.classified.groupBy(col(FeedLines.FILE), col(FeedOutputs.STATUS),
@@ -313,6 +326,7 @@ public final class IngestJob implements Job, Callable<Integer> {
       int slot = switch (r.getString(1)) {
         case FeedOutputs.KEPT -> 0;
         case FeedOutputs.DUPLICATE -> 1;
+        case FeedOutputs.SUPPRESSED -> 3;
         default -> 2;
       };
       batch.perFile.get(r.getString(0))[slot] += r.getLong(3);
@@ -355,16 +369,19 @@ public final class IngestJob implements Job, Callable<Integer> {
 
     for (Map.Entry<String, long[]> e : batch.perFile.entrySet()) {
       long[] n = e.getValue();
-      long read = n[0] + n[1] + n[2];
+      long read = n[0] + n[1] + n[2] + n[3];
       tally.read += read;
       tally.kept += n[0];
       tally.duplicates += n[1];
       tally.quarantined += n[2];
+      tally.suppressed += n[3];
       tally.add(contract.id() + ".read", read);
       tally.add(contract.id() + ".kept", n[0]);
       tally.add(contract.id() + ".duplicates", n[1]);
       tally.add(contract.id() + ".quarantined", n[2]);
-      LOG.info("{}: read {} = kept {} + duplicates {} + quarantined {}", e.getKey(), read, n[0], n[1], n[2]);
+      tally.add(contract.id() + ".suppressed", n[3]);
+      LOG.info("{}: read {} = kept {} + duplicates {} + quarantined {} + suppressed {}", e.getKey(), read, n[0], n[1],
+          n[2], n[3]);
       manifestRows.add(manifestRow(context, batch.byPath.get(e.getKey()), FeedFiles.INGESTED, read, n,
           batch.extras.get(e.getKey()), null));
     }
@@ -434,14 +451,14 @@ public final class IngestJob implements Job, Callable<Integer> {
   private Row failed(JobContext context, LandingFile file, String error, Tally tally) {
     tally.failures.add(file.path() + ": " + error);
     tally.add("files.failed", 1);
-    return manifestRow(context, file, FeedFiles.FAILED, 0, new long[3], null, error);
+    return manifestRow(context, file, FeedFiles.FAILED, 0, new long[4], null, error);
   }
 
   private Row manifestRow(JobContext context, LandingFile f, String status, long read, long[] n, List<String> extra,
       String error) {
     return RowFactory.create(f.path(), f.feed(), java.sql.Date.valueOf(f.date()), f.bytes(),
         Timestamp.from(f.modifiedAt()), status, read, n[0], n[1], n[2], extra, error, context.runId(),
-        Timestamp.from(Instant.now()), null);
+        Timestamp.from(Instant.now()), null, n[3]);
   }
 
   /** The manifest row of a changed file keeps what was ingested and notes when the change was first seen. */

@@ -11,6 +11,8 @@ import io.audiencelake.common.identity.IdGraph;
 import io.audiencelake.common.identity.IdMatchMetrics;
 import io.audiencelake.common.lake.TableSpec;
 import io.audiencelake.common.lookalike.LookalikeTables;
+import io.audiencelake.common.export.ExportTombstones;
+import io.audiencelake.common.privacy.ErasedIdentifiers;
 import io.audiencelake.common.privacy.ErasureRequests;
 import io.audiencelake.common.profiles.ProfileActivity;
 import io.audiencelake.common.profiles.ProfileLifetime;
@@ -113,7 +115,11 @@ final class LakeCatalog {
             "SELECT destination_id, segment_id, id_type, count(*) AS ids FROM {table} "
                 + "WHERE dt = (SELECT max(dt) FROM {table}) GROUP BY destination_id, segment_id, id_type"),
         new DataProduct(ExportTables.LOG, List.of("export_audience"), "SELECT * FROM {table} ORDER BY dt DESC"),
+        new DataProduct(ExportTombstones.SPEC, List.of("export_audience", "erasure request files"),
+            "SELECT destination_id, count(*) AS pending_removes FROM {table} GROUP BY destination_id"),
         new DataProduct(ErasureRequests.SPEC, List.of("erasure request files"), "SELECT * FROM {table} LIMIT 20"),
+        new DataProduct(ErasedIdentifiers.SPEC, List.of("erasure request files", "id_graph"),
+            "SELECT request_id, id_type, count(*) AS identifiers FROM {table} GROUP BY request_id, id_type"),
         new DataProduct(JobRuns.SPEC, List.of("every job"),
             "SELECT job, run_date, status, duration_ms, rows_in, rows_out, rows_quarantined FROM {table} "
                 + "ORDER BY started_at DESC LIMIT 20"),

@@ -16,6 +16,8 @@ import io.audiencelake.common.identity.IdGraph;
 import io.audiencelake.common.lake.LakeTables;
 import io.audiencelake.common.lake.TableSpec;
 import io.audiencelake.common.lake.TableVersion;
+import io.audiencelake.common.export.ExportTombstones;
+import io.audiencelake.common.privacy.ErasedIdentifiers;
 import io.audiencelake.common.privacy.ErasureRequests;
 import io.audiencelake.common.segments.SegmentTables;
 import java.io.IOException;
@@ -47,7 +49,8 @@ class EraseJobTest {
   private static Map<TableSpec, Column> p1Rows(String e1) {
     Map<TableSpec, Column> out = new LinkedHashMap<>();
     out.put(RawIdentifiers.SPEC, col("id_value").isin(e1, "maid-ann-0001"));
-    out.put(RawEvents.SPEC, col("device_id").equalTo("maid-ann-0001"));
+    // Her app event, and her web login event that carries no device of hers (found by its source row).
+    out.put(RawEvents.SPEC, col("device_id").equalTo("maid-ann-0001").or(col("line_number").equalTo(30L)));
     out.put(RawAttributes.SPEC, col("subject_id").equalTo(e1));
     out.put(Quarantine.SPEC, col("raw").contains("maid-ann-0001"));
     out.put(IdGraph.SPEC, col("person_id").equalTo("p1"));
@@ -67,13 +70,16 @@ class EraseJobTest {
       lake.append(RawIdentifiers.SPEC, SpecRows.of(RawIdentifiers.SPEC,
           Map.of("id_type", "email", "id_value", e1, "feed", "crm", "line_number", (long) version),
           Map.of("id_type", "maid", "id_value", "maid-ann-0001", "feed", "app", "line_number", 10L + version),
-          Map.of("id_type", "maid", "id_value", "maid-bob-0002", "feed", "app", "line_number", 20L + version)));
+          Map.of("id_type", "maid", "id_value", "maid-bob-0002", "feed", "app", "line_number", 20L + version),
+          Map.of("id_type", "email", "id_value", e1, "feed", "web", "line_number", 30L)));
       lake.append(RawEvents.SPEC, SpecRows.of(RawEvents.SPEC,
-          Map.of("device_id_type", "maid", "device_id", "maid-ann-0001", "feed", "app"),
-          Map.of("device_id_type", "maid", "device_id", "maid-bob-0002", "feed", "app")));
+          Map.of("device_id_type", "maid", "device_id", "maid-ann-0001", "feed", "app", "line_number", 10L),
+          Map.of("device_id_type", "maid", "device_id", "maid-bob-0002", "feed", "app", "line_number", 20L),
+          Map.of("device_id_type", "cookie", "device_id", "ck-shared-kiosk", "feed", "web", "line_number", 30L)));
       lake.append(RawAttributes.SPEC, SpecRows.of(RawAttributes.SPEC,
           Map.of("subject_type", "email", "subject_id", e1, "name", "city", "value", "Paris", "feed", "crm"),
-          Map.of("subject_type", "maid", "subject_id", "maid-bob-0002", "name", "city", "value", "Lyon", "feed", "crm")));
+          Map.of("subject_type", "maid", "subject_id", "maid-bob-0002", "name", "city", "value", "Lyon", "feed", "crm",
+              "line_number", 21L)));
       lake.append(Quarantine.SPEC, SpecRows.of(Quarantine.SPEC,
           Map.of("raw", "2025-06-01T10:00:00Z,maid-ann-0001,???", "source_file", "f", "line_number", 1L + 10 * version,
               "feed", "app"),
@@ -118,6 +124,11 @@ class EraseJobTest {
         "--set", "lake.table_format=" + format.name().toLowerCase());
     assertEquals(0, erase.exitCode(), erase.err());
     assertTrue(erase.out().contains("1 erasure requests reached 1 persons and 2 identifiers"), erase.out());
+    // A rerun (as after a kill) finds the same scope although id_graph no longer knows p1.
+    CliRun again = CliRun.of("erase", "-c", conf, "-d", DAY, "--requests", requests.toString(),
+        "--set", "lake.table_format=" + format.name().toLowerCase());
+    assertEquals(0, again.exitCode(), again.err());
+    assertTrue(again.out().contains("1 erasure requests reached 1 persons and 2 identifiers"), again.out());
 
     LakeCheck.inSession(Path.of(conf), format, lake -> {
       p1Rows(e1[0]).forEach((table, p1) -> {
@@ -143,8 +154,33 @@ class EraseJobTest {
       assertEquals(List.of("p1"), request.getList(request.fieldIndex("persons")));
       assertEquals("completed", request.getString(request.fieldIndex("status")));
       Map<String, Long> deleted = request.getJavaMap(request.fieldIndex("rows_deleted"));
-      assertEquals(2L, deleted.get("raw_identifiers"), "p1's email and ad id: " + deleted);
-      assertEquals(2L, deleted.get("id_graph"), deleted.toString());
+      assertEquals(List.of("email:" + e1[0], "maid:maid-ann-0001"), lake.read(ErasedIdentifiers.SPEC)
+          .orderBy(ErasedIdentifiers.ID_TYPE).collectAsList().stream()
+          .map(r -> r.getAs(ErasedIdentifiers.ID_TYPE) + ":" + r.getAs(ErasedIdentifiers.ID_VALUE)).toList(),
+          "the scope is recorded: the suppression list of ingest");
+      assertEquals(List.of("ads:buyers:maid-ann-0001"), lake.read(ExportTombstones.SPEC).collectAsList().stream()
+          .map(r -> r.getAs(ExportTombstones.DESTINATION_ID) + ":" + r.getAs(ExportTombstones.SEGMENT_ID) + ":"
+              + r.getAs(ExportTombstones.ID_VALUE)).toList(), "what the destination was sent waits to be removed");
+    });
+
+    // The next CRM extract carries her again: ingest drops and counts the row.
+    Path crm = dir.resolve("data/landing/crm/dt=" + DAY + "/extract.csv");
+    Files.createDirectories(crm.getParent());
+    Files.writeString(crm, "customer_id,email,phone,first_name,last_name,street,postcode,city,country,birth_date,gender,"
+        + "signup_date,updated_at\n"
+        + "C1," + CLEAR_EMAIL.trim() + ",,Ann,Example,1 Rue,75001,Paris,FR,1980-01-01,F,2020-01-01,2025-06-01T08:00:00Z\n"
+        + "C2,bob@mail.test,,Bob,Other,2 Rue,75002,Paris,FR,1981-01-01,M,2020-01-01,2025-06-01T08:00:00Z\n");
+    CliRun ingest = CliRun.of("ingest", "-c", conf, "-d", DAY, "--feed", "crm",
+        "--set", "lake.table_format=" + format.name().toLowerCase());
+    assertEquals(0, ingest.exitCode(), ingest.err());
+    LakeCheck.inSession(Path.of(conf), format, lake -> {
+      Row f = lake.read(io.audiencelake.common.feeds.FeedFiles.SPEC).first();
+      assertEquals(List.of(2L, 1L, 0L, 0L, 1L), List.of(f.<Long>getAs("rows_read"), f.<Long>getAs("rows_kept"),
+          f.<Long>getAs("rows_duplicate"), f.<Long>getAs("rows_quarantined"), f.<Long>getAs("rows_suppressed")),
+          "read = kept + duplicates + quarantined + suppressed");
+      assertEquals(0, lake.read(RawIdentifiers.SPEC).where(col("id_value").isin(e1[0], "C1")).count(),
+          "the erased person does not come back");
+      assertEquals(1, lake.read(RawIdentifiers.SPEC).where(col("id_value").equalTo("C2")).count());
     });
   }
 

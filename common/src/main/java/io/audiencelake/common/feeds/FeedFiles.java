@@ -28,13 +28,15 @@ public final class FeedFiles {
   public static final String RUN_ID = "run_id";
   public static final String INGESTED_AT = "ingested_at";
   public static final String CHANGE_DETECTED_AT = "change_detected_at";
+  public static final String ROWS_SUPPRESSED = "rows_suppressed";
 
   public static final String INGESTED = "ingested";
   public static final String FAILED = "failed";
 
   public static final TableSpec SPEC = new TableSpec("feed_files",
-      "Manifest of landing files seen by ingest: size and time when processed, rows read, kept, duplicate "
-          + "and quarantined, extra columns found, and status. rows_read = kept + duplicate + quarantined.",
+      "Manifest of landing files seen by ingest: size and time when processed, rows read, kept, duplicate, "
+          + "quarantined and suppressed, extra columns found, and status. rows_read = kept + duplicate + quarantined + "
+          + "suppressed.",
       RawTables.DOMAIN,
       new StructType(new StructField[] {
           column(PATH, DataTypes.StringType, false, "full path of the landing file"),
@@ -53,7 +55,10 @@ public final class FeedFiles {
           column(RUN_ID, DataTypes.StringType, false, "ingest run that processed it"),
           column(INGESTED_AT, DataTypes.TimestampType, false, "when it was processed"),
           column(CHANGE_DETECTED_AT, DataTypes.TimestampType, true,
-              "when the file was seen changed after processing (it is not processed again)")}),
+              "when the file was seen changed after processing (it is not processed again)"),
+          // Last: tables written before it existed get it appended (addMissingColumns) in the same place.
+          column(ROWS_SUPPRESSED, DataTypes.LongType, true,
+              "rows dropped because they carry an erased person's identifier (erased_identifiers)")}),
       List.of(),
       List.of(PATH));
 

@@ -47,6 +47,7 @@ public final class FeedOutputs {
   public static final String KEPT = "kept";
   public static final String DUPLICATE = "duplicate";
   public static final String QUARANTINED = "quarantined";
+  public static final String SUPPRESSED = "suppressed";
   private static final MapType TEXT_MAP = DataTypes.createMapType(DataTypes.StringType, DataTypes.StringType);
 
   private FeedOutputs() {}
@@ -73,6 +74,25 @@ public final class FeedOutputs {
     Column rank = row_number().over(Window.partitionBy(key.toArray(Column[]::new)).orderBy(order));
     return cleaned.withColumn(STATUS, when(good.equalTo(false), lit(QUARANTINED))
         .when(rank.gt(1), lit(DUPLICATE)).otherwise(lit(KEPT)));
+  }
+
+  /**
+   * Sets {@value #STATUS} to {@value #SUPPRESSED} for every row that carries one of the {@code suppressed}
+   * identifiers (id_type, id_value, as stored), whatever it was: an erased person's rows never reach a table
+   * again, not even the quarantine. One exploded pass over the rows' identifiers, joined with the list.
+   */
+  public static Dataset<Row> suppress(FeedContract contract, Dataset<Row> classified, Dataset<Row> suppressed) {
+    List<Column> ids = new ArrayList<>();
+    for (IdentifierColumn id : contract.identifiers()) {
+      ids.add(struct(col(FeedCleaner.ID_TYPE_PREFIX + id.column()).as("t"), col(FeedCleaner.ID_PREFIX + id.column()).as("v")));
+    }
+    Dataset<Row> list = suppressed.toDF("_t", "_v");
+    Dataset<Row> hits = classified.select(col(FeedLines.FILE), col(FeedLines.LINE), explode(array(ids.toArray(Column[]::new))).as("_id"))
+        .where(col("_id.v").isNotNull())
+        .join(list, col("_id.t").equalTo(col("_t")).and(col("_id.v").equalTo(col("_v"))), "left_semi")
+        .select(col(FeedLines.FILE), col(FeedLines.LINE)).distinct().withColumn("_suppressed", lit(true));
+    return classified.join(hits, new String[] {FeedLines.FILE, FeedLines.LINE}, "left")
+        .withColumn(STATUS, when(col("_suppressed"), lit(SUPPRESSED)).otherwise(col(STATUS))).drop("_suppressed");
   }
 
   /** A stable id for a source row: its file and line. */

@@ -54,6 +54,12 @@ public final class JobLocks {
       List.of(),
       List.of(JOB, RUN_DATE, RUN_ID));
 
+  /**
+   * Jobs that run alone: erase deletes rows every job reads and purges table history with no retention, which
+   * would remove files a concurrent job's snapshot still reads.
+   */
+  public static final java.util.Set<String> EXCLUSIVE = java.util.Set.of("erase");
+
   private final SparkSession spark;
   private final LakeTables lake;
   private final Duration timeout;
@@ -85,13 +91,14 @@ public final class JobLocks {
     lake.create(SPEC);
     Row claim = RowFactory.create(job, Date.valueOf(date), runId, Timestamp.from(now), holder);
     lake.append(SPEC, spark.createDataFrame(List.of(claim), SPEC.schema()));
-    // Each run's latest row (claims come oldest first): its last sign of life.
+    // Each run's latest row (claims come oldest first): its last sign of life. An exclusive job (erase) conflicts
+    // with every run of every job, and every job with a running exclusive job.
     java.util.Map<String, Row> latest = new java.util.LinkedHashMap<>();
-    claims(job, date).forEach(r -> latest.put(r.getAs(RUN_ID), r));
+    (EXCLUSIVE.contains(job) ? allClaims() : conflicting(job, date)).forEach(r -> latest.put(r.getAs(RUN_ID), r));
     Timestamp staleBefore = Timestamp.from(now.minus(timeout));
     List<Row> stale = latest.values().stream().filter(r -> r.<Timestamp>getAs(ACQUIRED_AT).before(staleBefore)).toList();
     for (Row r : stale) {
-      release(job, date, r.getAs(RUN_ID));
+      release(r.getAs(JOB), r.<Date>getAs(RUN_DATE).toLocalDate(), r.getAs(RUN_ID));
     }
     List<Row> others = latest.values().stream()
         .filter(r -> !stale.contains(r) && !runId.equals(r.getAs(RUN_ID)))
@@ -99,13 +106,29 @@ public final class JobLocks {
     if (!others.isEmpty()) {
       release(job, date, runId);
       Row other = others.get(0);
-      throw new JobLockedException(job + " " + date + " is already running as run " + other.getAs(RUN_ID)
+      String running = other.getAs(JOB) + " " + other.getAs(RUN_DATE);
+      throw new JobLockedException((running.equals(job + " " + date) ? job + " " + date + " is already running"
+          : job + " " + date + " cannot run while " + running + " runs") + " as run " + other.getAs(RUN_ID)
           + " (" + other.getAs(HOLDER)
           + ", last heartbeat " + other.<Timestamp>getAs(ACQUIRED_AT).toInstant() + "); this run wrote nothing. If that "
           + "run is dead, its lock lapses " + timeout.toMinutes() + " min after its last heartbeat "
           + "(operations.lock_stale_minutes), or delete it now: scripts/sql \"DELETE FROM "
           + lake.qualifiedName(SPEC) + " WHERE run_id = '" + other.getAs(RUN_ID) + "'\"");
     }
+  }
+
+  /** Claims on the same job and date, and claims of exclusive jobs on any date. */
+  private List<Row> conflicting(String job, LocalDate date) {
+    return lake.read(SPEC)
+        .where(col(JOB).equalTo(lit(job)).and(col(RUN_DATE).equalTo(lit(Date.valueOf(date))))
+            .or(col(JOB).isin(EXCLUSIVE.toArray())))
+        .orderBy(ACQUIRED_AT, RUN_ID)
+        .collectAsList();
+  }
+
+  /** Every claim (bounded: rows of running jobs and their heartbeats). */
+  private List<Row> allClaims() {
+    return lake.read(SPEC).orderBy(ACQUIRED_AT, RUN_ID).collectAsList();
   }
 
   /** Removes the run's claim (a no-op when it has none). */

@@ -80,6 +80,25 @@ class JobLocksTest {
 
   @ParameterizedTest
   @EnumSource(TableFormat.class)
+  void eraseRunsAlone(TableFormat format) {
+    LakeTables lake = TestLake.tables(format);
+    JobLocks locks = new JobLocks(TestLake.spark(), lake, Duration.ofMinutes(5));
+    locks.acquire("profiles", DAY.plusDays(20), "run-p", "host-p");
+    JobLockedException e = assertThrows(JobLockedException.class,
+        () -> locks.acquire("erase", DAY.plusDays(21), "run-e", "host-e"));
+    assertTrue(e.getMessage().startsWith("erase " + DAY.plusDays(21) + " cannot run while profiles " + DAY.plusDays(20)
+        + " runs as run run-p"), e.getMessage());
+    locks.release("profiles", DAY.plusDays(20), "run-p");
+    locks.acquire("erase", DAY.plusDays(21), "run-e", "host-e");
+    assertThrows(JobLockedException.class, () -> locks.acquire("segments", DAY.plusDays(22), "run-s", "host-s"),
+        "no job starts while erase purges history");
+    locks.release("erase", DAY.plusDays(21), "run-e");
+    locks.acquire("segments", DAY.plusDays(22), "run-s", "host-s");
+    locks.release("segments", DAY.plusDays(22), "run-s");
+  }
+
+  @ParameterizedTest
+  @EnumSource(TableFormat.class)
   void racingRunsNeverBothHoldTheLock(TableFormat format) throws Exception {
     LakeTables lake = TestLake.tables(format);
     JobLocks locks = new JobLocks(TestLake.spark(), lake, Duration.ofHours(12));
@@ -108,6 +127,8 @@ class JobLocksTest {
         }
         assertTrue(winners <= 1, "round " + round + ": both racing runs took the lock");
         assertEquals(winners, locks.claims("export", day).size(), "round " + round);
+        locks.release("export", day, "racer-1");
+        locks.release("export", day, "racer-2");
       }
     } finally {
       pool.shutdownNow();

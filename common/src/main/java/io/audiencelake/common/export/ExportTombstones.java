@@ -1,0 +1,53 @@
+package io.audiencelake.common.export;
+
+import static io.audiencelake.common.lake.TableSpec.column;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+
+import io.audiencelake.common.lake.TableSpec;
+import java.sql.Timestamp;
+import java.util.List;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * The {@code export_tombstones} table: identifiers of erased persons that destinations were sent and must be
+ * told to remove. Erase deletes a person's {@code export_audience} rows, from which an incremental export
+ * computes its removes, so without these the destination would keep the person forever. Each row lives
+ * until an export of its destination has delivered it, and is then deleted.
+ */
+public final class ExportTombstones {
+  public static final String DESTINATION_ID = ExportTables.DESTINATION_ID;
+  public static final String SEGMENT_ID = ExportTables.SEGMENT_ID;
+  public static final String ID_TYPE = ExportTables.ID_TYPE;
+  public static final String ID_VALUE = ExportTables.ID_VALUE;
+  public static final String ERASED_AT = "erased_at";
+
+  public static final TableSpec SPEC = new TableSpec("export_tombstones",
+      "Identifiers of erased persons that a destination still holds: the next export of that destination sends "
+          + "them as removes (a full export replaces them), then the rows are deleted.",
+      "activation", new StructType(new StructField[] {
+          column(DESTINATION_ID, DataTypes.StringType, false, "destination id (destinations.yaml)"),
+          column(SEGMENT_ID, DataTypes.StringType, false, "segment the identifier was exported in"),
+          column(ID_TYPE, DataTypes.StringType, false, "identifier type the destination takes"),
+          column(ID_VALUE, DataTypes.StringType, false, "identifier (SHA-256 for email and phone)"),
+          column(ERASED_AT, DataTypes.TimestampType, false, "when the erase ran")}),
+      List.of(), List.of(DESTINATION_ID, SEGMENT_ID, ID_TYPE, ID_VALUE));
+
+  private ExportTombstones() {}
+
+  /** Tombstones from {@code export_audience} rows of erased persons (any export date: what was ever sent). */
+  public static Dataset<Row> of(Dataset<Row> exportAudienceOfPersons, Timestamp erasedAt) {
+    return exportAudienceOfPersons.select(col(DESTINATION_ID), col(SEGMENT_ID), col(ID_TYPE), col(ID_VALUE),
+        lit(erasedAt).as(ERASED_AT)).dropDuplicates(DESTINATION_ID, SEGMENT_ID, ID_TYPE, ID_VALUE);
+  }
+
+  /** (segment_id, id_type, id_value, action=remove) of a destination's tombstones, for its incremental drop. */
+  public static Dataset<Row> removes(Dataset<Row> tombstones, String destination) {
+    return tombstones.where(col(DESTINATION_ID).equalTo(lit(destination)))
+        .select(col(SEGMENT_ID), col(ID_TYPE), col(ID_VALUE), lit(ExportTables.REMOVE).as(ExportTables.ACTION));
+  }
+}
