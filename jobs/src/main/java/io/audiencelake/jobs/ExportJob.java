@@ -128,12 +128,11 @@ public final class ExportJob implements Job, Callable<Integer> {
               .and(col(ExportTables.DT).equalTo(lit(previousDt))));
       // Erased persons are no longer in export_audience, so the comparison cannot see them leave: their
       // tombstones are this destination's removes (unless an identifier is in the audience again).
-      Dataset<Row> tombstones = lake.exists(ExportTombstones.SPEC)
-          ? ExportTombstones.removes(lake.read(ExportTombstones.SPEC), d.id())
-              .join(current.select(ExportTables.SEGMENT_ID, ExportTables.ID_TYPE, ExportTables.ID_VALUE),
-                  new String[] {ExportTables.SEGMENT_ID, ExportTables.ID_TYPE, ExportTables.ID_VALUE}, "left_anti")
-              .localCheckpoint()
-          : null;
+      Dataset<Row> due = lake.exists(ExportTombstones.SPEC)
+          ? ExportTombstones.due(lake.read(ExportTombstones.SPEC), d.id(), dt).localCheckpoint() : null;
+      Dataset<Row> tombstones = due == null ? null : ExportTombstones.removes(due)
+          .join(current.select(ExportTables.SEGMENT_ID, ExportTables.ID_TYPE, ExportTables.ID_VALUE),
+              new String[] {ExportTables.SEGMENT_ID, ExportTables.ID_TYPE, ExportTables.ID_VALUE}, "left_anti");
       Dataset<Row> changes = ExportAudience.changes(current, previous);
       if (tombstones != null) {
         changes = changes.unionByName(tombstones).dropDuplicates(ExportTables.SEGMENT_ID, ExportTables.ID_TYPE,
@@ -177,11 +176,17 @@ public final class ExportJob implements Job, Callable<Integer> {
           moves.getOrDefault(ExportTables.ADD, 0L), moves.getOrDefault(ExportTables.REMOVE, 0L), previousDt,
           drop.folder(), Timestamp.from(Instant.now()));
       lake.merge(ExportTables.LOG, context.spark().createDataFrame(List.of(log), ExportTables.LOG.schema()));
-      if (lake.exists(ExportTombstones.SPEC)) {
-        // Delivered (an incremental drop's removes) or made moot (a full drop replaces the audience).
-        lake.deleteMatching(ExportTombstones.SPEC, context.spark().createDataFrame(
-            List.of(RowFactory.create(d.id())), new org.apache.spark.sql.types.StructType()
-                .add(ExportTombstones.DESTINATION_ID, org.apache.spark.sql.types.DataTypes.StringType)));
+      if (due != null) {
+        // Delivered by this date's drop (an incremental drop's removes; a full drop replaces the audience): stamped,
+        // so a rerun of the date sends them again; those a drop of an earlier date delivered are deleted.
+        lake.merge(ExportTombstones.SPEC, due.withColumn(ExportTombstones.DELIVERED_DT, lit(dt)));
+        Dataset<Row> delivered = lake.read(ExportTombstones.SPEC).where(col(ExportTombstones.DESTINATION_ID)
+            .equalTo(lit(d.id())).and(col(ExportTombstones.DELIVERED_DT).lt(lit(dt))))
+            .select(ExportTombstones.DESTINATION_ID, ExportTombstones.SEGMENT_ID, ExportTombstones.ID_TYPE,
+                ExportTombstones.ID_VALUE).localCheckpoint();
+        if (!delivered.isEmpty()) {
+          lake.deleteMatching(ExportTombstones.SPEC, delivered);
+        }
       }
       out.printf("%-16s %-11s %9d in audience %8d adds %8d removes  %d rows in %d files -> %s%n", d.id(),
           d.mode().name().toLowerCase(Locale.ROOT), size, moves.getOrDefault(ExportTables.ADD, 0L),

@@ -113,8 +113,10 @@ public final class IngestJob implements Job, Callable<Integer> {
     context.step(name(), "list landing files");
     List<LandingFile> files = new LandingArea(context.config().paths().landing(),
         context.spark().sparkContext().hadoopConfiguration()).filesFor(context.date(), Optional.ofNullable(feed));
-    if (context.lake().exists(FeedFiles.SPEC)) {
-      context.lake().addMissingColumns(FeedFiles.SPEC);
+    for (TableSpec grown : List.of(FeedFiles.SPEC, RawEvents.SPEC)) {
+      if (context.lake().exists(grown)) {
+        context.lake().addMissingColumns(grown);
+      }
     }
     Map<String, Row> known = manifest(context, files);
     // Identifiers of erased persons: rows carrying one are dropped and counted, so no feed brings them back.
@@ -313,6 +315,18 @@ public final class IngestJob implements Job, Callable<Integer> {
     }
     context.step(name(), "clean " + contract.id());
     Dataset<Row> classified = FeedOutputs.classify(contract, FeedCleaner.clean(contract, parsed, context.date()));
+    if (contract.dedupeDays() > 0 && context.lake().exists(RawEvents.SPEC)) {
+      // Earlier deliveries: the window's landing dates, other files than these (a rerun of these files is no
+      // redelivery).
+      Dataset<Row> earlier = context.lake().read(RawEvents.SPEC)
+          .where(col(RawTables.FEED).equalTo(lit(contract.id()))
+              .and(col(RawTables.DT).between(lit(java.sql.Date.valueOf(context.date().minusDays(contract.dedupeDays()))),
+                  lit(java.sql.Date.valueOf(context.date()))))
+              .and(not(col(RawTables.SOURCE_FILE).isin(batch.byPath.keySet().toArray())))
+              .and(col(RawEvents.DEDUPE_KEY).isNotNull()))
+          .select(RawEvents.DEDUPE_KEY);
+      classified = FeedOutputs.seenBefore(contract, classified, earlier);
+    }
     if (suppressed != null) {
       classified = FeedOutputs.suppress(contract, classified, suppressed);
     }

@@ -175,13 +175,7 @@ public final class JobRunner {
   }
 
   private static String holder(JobContext c) {
-    String host;
-    try {
-      host = java.net.InetAddress.getLocalHost().getHostName();
-    } catch (java.io.IOException e) {
-      host = "unknown host";
-    }
-    return host + ", " + c.spark().sparkContext().applicationId();
+    return JobLocks.holder(c.spark().sparkContext().applicationId());
   }
 
   /** Data products the run wrote get the run's date as freshness (never moved back by a backfill) and their sources. */

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.audiencelake.common.config.TableFormat;
 import io.audiencelake.common.export.ExportTables;
+import io.audiencelake.common.export.ExportTombstones;
 import io.audiencelake.common.feeds.RawAttributes;
 import io.audiencelake.common.identity.IdGraph;
 import io.audiencelake.common.lake.LakeTables;
@@ -169,12 +170,19 @@ class ExportJobTest {
             "{\"segment_id\":\"buyers\",\"id_type\":\"email\",\"id_value\":\"e4\"}"),
         lines(dir.resolve("data/exports/mail/dt=" + D1)), "full JSON lines, uncompressed");
 
-    // Day 2: p2 left the segment, p1 opted out on their ad id (later than their email grant), p5 granted.
+    // Day 2: p2 left the segment, p1 opted out on their ad id (later than their email grant), p5 granted; and a
+    // person sent on day 1 was erased since (erase left a tombstone): the ad platform is told to remove them.
+    LakeCheck.inSession(Path.of(conf), TableFormat.DELTA, lake -> {
+      lake.create(ExportTombstones.SPEC);
+      lake.append(ExportTombstones.SPEC, SpecRows.of(ExportTombstones.SPEC, Map.of("destination_id", "ads",
+          "segment_id", "buyers", "id_type", "maid", "id_value", "m-erased", "erased_at",
+          Timestamp.valueOf("2025-06-01 12:00:00"))));
+    });
     for (int run = 0; run < 2; run++) {
       CliRun second = CliRun.of("export", "-c", conf, "-d", D2, "--destination", "ads");
       assertEquals(0, second.exitCode(), second.err());
-      assertEquals(Set.of("buyers,maid,m1,remove", "buyers,maid,m2,remove", "buyers,maid,m5,add"),
-          lines(dir.resolve("data/exports/ads/dt=" + D2)), "run " + run);
+      assertEquals(Set.of("buyers,maid,m1,remove", "buyers,maid,m2,remove", "buyers,maid,m5,add",
+          "buyers,maid,m-erased,remove"), lines(dir.resolve("data/exports/ads/dt=" + D2)), "run " + run);
     }
     List<String> names = list(dir.resolve("data/exports/ads/dt=" + D2));
     assertEquals(List.of("_SUCCESS", "manifest.json", "part-00000.csv.gz"), names.subList(0, 3));
@@ -183,12 +191,14 @@ class ExportJobTest {
     assertEquals(List.of(), list(dir.resolve("data/exports/ads")).stream().filter(n -> n.startsWith("_")).toList(),
         "no staging folder left behind");
     LakeCheck.inSession(Path.of(conf), TableFormat.DELTA, lake -> {
-      assertEquals(List.of("ads:2025-06-01:4:4:0", "ads:2025-06-02:3:1:2", "mail:2025-06-01:3:3:0"),
+      assertEquals(List.of("ads:2025-06-01:4:4:0", "ads:2025-06-02:4:1:3", "mail:2025-06-01:3:3:0"),
           lake.read(ExportTables.LOG).orderBy("destination_id", "dt").collectAsList().stream()
               .map(r -> r.getString(0) + ":" + r.getDate(1) + ":" + r.getLong(r.fieldIndex("rows")) + ":"
                   + r.getLong(r.fieldIndex("adds")) + ":" + r.getLong(r.fieldIndex("removes"))).toList());
       assertEquals(3, lake.read(ExportTables.AUDIENCE).where("dt = '2025-06-02' and destination_id = 'ads'").count(),
           "the ad platform now holds m4a, m4b and m5");
+      assertEquals(List.of(Date.valueOf(D2)), lake.read(ExportTombstones.SPEC).collectAsList().stream()
+          .map(r -> r.getDate(r.fieldIndex("delivered_dt"))).toList(), "the tombstone is stamped delivered");
     });
 
     // Labels: a segment that now carries third-party data is not sent; nothing is written for the date.

@@ -174,6 +174,38 @@ class IngestJobTest {
   }
 
   @Test
+  void anEventDeliveredAgainOnALaterDayOrInARenamedFileIsADuplicate() throws IOException {
+    Path file = config();
+    String d1 = "2025-05-01";
+    java.util.function.Function<String, String> event = id -> "{\"event_id\":\"" + id
+        + "\",\"event_time\":\"2025-05-01T23:59:00Z\",\"cookie_id\":\"ck1\",\"event_type\":\"page_view\"}";
+    landing("clickstream/dt=" + d1 + "/a.jsonl", event.apply("e1"), event.apply("e2"));
+    assertEquals(0, CliRun.of("ingest", "-c", file.toString(), "-d", d1).exitCode());
+    // Day 2: e2 again (late redelivery), e3 new, and a renamed copy holding e3.
+    landing("clickstream/dt=" + DATE + "/b.jsonl", event.apply("e2"), event.apply("e3"));
+    landing("clickstream/dt=" + DATE + "/b-copy.jsonl", event.apply("e3"));
+    CliRun day2 = CliRun.of("ingest", "-c", file.toString(), "-d", DATE);
+    assertEquals(0, day2.exitCode(), day2.err());
+    // A later run of day 2 finds e3 once more, in a file of another name.
+    landing("clickstream/dt=" + DATE + "/c.jsonl", event.apply("e3"));
+    assertEquals(0, CliRun.of("ingest", "-c", file.toString(), "-d", DATE).exitCode());
+    // Rerunning a day changes nothing: a file's own earlier rows are no redelivery.
+    assertEquals(0, CliRun.of("ingest", "-c", file.toString(), "-d", DATE).exitCode());
+    inSession(file, TableFormat.DELTA, lake -> {
+      Map<String, String> balance = new java.util.TreeMap<>();
+      for (Row f : lake.read(FeedFiles.SPEC).collectAsList()) {
+        balance.put(Path.of(f.<String>getAs(FeedFiles.PATH).replaceFirst("^file:/+", "/")).getFileName().toString(),
+            f.getAs(FeedFiles.ROWS_READ) + "=" + f.getAs(FeedFiles.ROWS_KEPT) + "+" + f.getAs(FeedFiles.ROWS_DUPLICATE));
+      }
+      // Within a run the first by file name wins: b-copy.jsonl sorts before b.jsonl.
+      assertEquals(Map.of("a.jsonl", "2=2+0", "b.jsonl", "2=0+2", "b-copy.jsonl", "1=1+0", "c.jsonl", "1=0+1"), balance);
+      assertEquals(List.of("e1", "e2", "e3"), lake.read(RawEvents.SPEC).orderBy(RawEvents.EVENT_TIME, "attributes.event_id")
+          .collectAsList().stream().map(r -> r.<scala.collection.Map<String, String>>getAs(RawEvents.ATTRIBUTES)
+              .get("event_id").get()).sorted().toList(), "each event once");
+    });
+  }
+
+  @Test
   void parquetFilesAreIngestedByColumnNameAndOneWithoutARequiredColumnFails() throws IOException {
     Path contracts = Files.createDirectories(dir.resolve("contracts"));
     Files.writeString(contracts.resolve("loyalty.yaml"), String.join("\n",

@@ -14,6 +14,8 @@ import java.util.Optional;
  * @param keep which row of a dedupe key is kept
  * @param unknownColumns what happens to the values of columns the contract does not know
  * @param maxLineBytes longer lines are quarantined as {@code line_too_long} without being parsed
+ * @param dedupeDays events only: how many landing days before the run's a redelivered event is recognised in
+ *     (by its dedupe key); 0 dedupes within the run only
  * @param reingestChanged {@code on_change: reingest}: a file changed after it was ingested replaces its rows;
  *     otherwise ({@code error}) it is left as ingested and the run fails naming it
  */
@@ -38,7 +40,8 @@ public record FeedContract(
     DuplicateKeep keep,
     UnknownColumns unknownColumns,
     int maxLineBytes,
-    boolean reingestChanged) {
+    boolean reingestChanged,
+    int dedupeDays) {
   /** 1 MiB: far above any real record, far below what one executor can hold. */
   public static final int DEFAULT_MAX_LINE_BYTES = 1 << 20;
 

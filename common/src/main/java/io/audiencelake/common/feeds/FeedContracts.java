@@ -188,13 +188,17 @@ public final class FeedContracts {
           int n = Integer.parseInt(t);
           return n >= 1024 && n <= (1 << 28) ? n : null;
         });
+    int dedupeDays = root.intValue("dedupe_days", 7, 0, 366);
+    if (root.has("dedupe_days") && (kind != FeedKind.EVENTS || dedupe.isEmpty())) {
+      root.problem("dedupe_days", "only an events feed with a dedupe_key looks for duplicates across days");
+    }
     String onChange = root.parsed("on_change", "error", "error or reingest",
         t -> t.equals("error") || t.equals("reingest") ? t : null);
     root.rejectUnknownKeys();
     problems.throwIfAny();
     return new FeedContract(id, file.toString(), description, party, format, header, delimiterText.charAt(0), kind,
         columns, identifiers, timestamp, dedupe, defaultCountry, countryColumn, event, attributes, labels, keep, unknown,
-        maxLineBytes, onChange.equals("reingest"));
+        maxLineBytes, onChange.equals("reingest"), kind == FeedKind.EVENTS && !dedupe.isEmpty() ? dedupeDays : 0);
   }
 
   private static List<FeedColumn> columns(ConfigNode root) {

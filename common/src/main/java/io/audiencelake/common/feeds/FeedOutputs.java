@@ -95,6 +95,32 @@ public final class FeedOutputs {
         .withColumn(STATUS, when(col("_suppressed"), lit(SUPPRESSED)).otherwise(col(STATUS))).drop("_suppressed");
   }
 
+  /** The row's dedupe key as one value (128 bits of SHA-256 of its parts); null for a contract without one. */
+  public static Column dedupeKey(FeedContract contract) {
+    if (contract.dedupeKey().isEmpty()) {
+      return lit(null).cast(DataTypes.StringType);
+    }
+    List<Column> parts = new ArrayList<>();
+    for (String k : contract.dedupeKey()) {
+      parts.add(Normalise.column(k).cast(DataTypes.StringType));
+    }
+    return substring(sha2(concat_ws("\u0001", parts.toArray(Column[]::new)), 256), 1, 32);
+  }
+
+  /**
+   * Kept rows whose dedupe key an earlier delivery already holds ({@code earlierKeys}: one column of
+   * {@link #dedupeKey}s from {@code raw_events} of the window's landing dates, other files than these) become
+   * duplicates: the same event delivered again on a later day, or in a renamed file, is counted once.
+   */
+  public static Dataset<Row> seenBefore(FeedContract contract, Dataset<Row> classified, Dataset<Row> earlierKeys) {
+    Dataset<Row> seen = earlierKeys.toDF("_seen_key").distinct().withColumn("_seen", lit(true));
+    return classified.withColumn("_key", dedupeKey(contract))
+        .join(seen, col("_key").equalTo(col("_seen_key")), "left")
+        .withColumn(STATUS, when(col(STATUS).equalTo(KEPT).and(col("_seen").isNotNull()), lit(DUPLICATE))
+            .otherwise(col(STATUS)))
+        .drop("_key", "_seen_key", "_seen");
+  }
+
   /** A stable id for a source row: its file and line. */
   public static Column recordId() {
     return substring(sha2(concat_ws(":", col(FeedLines.FILE), col(FeedLines.LINE)), 256), 1, 32);
@@ -168,6 +194,7 @@ public final class FeedOutputs {
             .as(RawEvents.CURRENCY),
         attributes.as(RawEvents.ATTRIBUTES)));
     out.addAll(lineage(contract, dt));
+    out.add(dedupeKey(contract).as(RawEvents.DEDUPE_KEY));
     return rows.select(out.toArray(Column[]::new));
   }
 

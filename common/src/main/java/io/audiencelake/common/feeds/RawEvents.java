@@ -22,6 +22,7 @@ public final class RawEvents {
   public static final String REVENUE = "revenue";
   public static final String CURRENCY = "currency";
   public static final String ATTRIBUTES = "attributes";
+  public static final String DEDUPE_KEY = "dedupe_key";
 
   public static final TableSpec SPEC = new TableSpec("raw_events",
       "Cleaned behavioural events from every events feed: UTC time, device, parsed user agent, network "
@@ -43,7 +44,10 @@ public final class RawEvents {
           column(REVENUE, DataTypes.DoubleType, true, "order value of a purchase"),
           column(CURRENCY, DataTypes.StringType, true, "currency of the order value"),
           column(ATTRIBUTES, DataTypes.createMapType(DataTypes.StringType, DataTypes.StringType), true,
-              "the feed's other columns (page, category, product, campaign, ...) and unknown extra ones")}),
+              "the feed's other columns (page, category, product, campaign, ...) and unknown extra ones")})
+          // After the lineage columns: tables written before it existed get it appended there (addMissingColumns).
+          .add(column(DEDUPE_KEY, DataTypes.StringType, true,
+              "hash of the contract's dedupe_key values: a redelivery on a later day is found by it")),
       RawTables.partitioning(),
       List.of(RawTables.RECORD_ID));
 

@@ -96,7 +96,8 @@ public final class JobLocks {
     java.util.Map<String, Row> latest = new java.util.LinkedHashMap<>();
     (EXCLUSIVE.contains(job) ? allClaims() : conflicting(job, date)).forEach(r -> latest.put(r.getAs(RUN_ID), r));
     Timestamp staleBefore = Timestamp.from(now.minus(timeout));
-    List<Row> stale = latest.values().stream().filter(r -> r.<Timestamp>getAs(ACQUIRED_AT).before(staleBefore)).toList();
+    List<Row> stale = latest.values().stream().filter(r -> !runId.equals(r.getAs(RUN_ID))
+        && (r.<Timestamp>getAs(ACQUIRED_AT).before(staleBefore) || deadOnThisHost(r.getAs(HOLDER)))).toList();
     for (Row r : stale) {
       release(r.getAs(JOB), r.<Date>getAs(RUN_DATE).toLocalDate(), r.getAs(RUN_ID));
     }
@@ -114,6 +115,35 @@ public final class JobLocks {
           + "run is dead, its lock lapses " + timeout.toMinutes() + " min after its last heartbeat "
           + "(operations.lock_stale_minutes), or delete it now: scripts/sql \"DELETE FROM "
           + lake.qualifiedName(SPEC) + " WHERE run_id = '" + other.getAs(RUN_ID) + "'\"");
+    }
+  }
+
+  /**
+   * The holder of a claim as {@link #holder} writes it: this host, this process and the Spark application.
+   * A claim of a process of this host that no longer exists is dead at once (a retry after a kill need not
+   * wait for the heartbeat to lapse); a claim of another host waits for its heartbeat.
+   */
+  public static String holder(String applicationId) {
+    return hostName() + ", pid " + ProcessHandle.current().pid() + ", " + applicationId;
+  }
+
+  static boolean deadOnThisHost(String holder) {
+    if (holder == null) {
+      return false;
+    }
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("^(.*), pid (\\d+), ").matcher(holder);
+    if (!m.find() || !m.group(1).equals(hostName())) {
+      return false;
+    }
+    long pid = Long.parseLong(m.group(2));
+    return pid != ProcessHandle.current().pid() && ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true);
+  }
+
+  private static String hostName() {
+    try {
+      return java.net.InetAddress.getLocalHost().getHostName();
+    } catch (java.io.IOException e) {
+      return "unknown host";
     }
   }
 

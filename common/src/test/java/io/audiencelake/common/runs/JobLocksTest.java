@@ -78,6 +78,19 @@ class JobLocksTest {
     assertEquals(Duration.ofMinutes(1), locks.heartbeatEvery());
   }
 
+  @org.junit.jupiter.api.Test
+  void aClaimOfAProcessOfThisHostThatIsGoneIsDeadAtOnce() throws Exception {
+    String mine = JobLocks.holder("app-1");
+    assertTrue(!JobLocks.deadOnThisHost(mine), "this process is alive: " + mine);
+    Process child = new ProcessBuilder("true").start();
+    child.waitFor();
+    String gone = mine.replaceFirst(", pid \\d+, ", ", pid " + child.pid() + ", ");
+    assertTrue(JobLocks.deadOnThisHost(gone), "a finished process holds nothing: " + gone);
+    assertTrue(!JobLocks.deadOnThisHost("elsewhere.example, pid " + child.pid() + ", app-2"),
+        "another host's claim waits for its heartbeat to lapse");
+    assertTrue(!JobLocks.deadOnThisHost("host-a"));
+  }
+
   @ParameterizedTest
   @EnumSource(TableFormat.class)
   void eraseRunsAlone(TableFormat format) {
