@@ -30,7 +30,7 @@ public final class ExportTombstones {
 
   public static final TableSpec SPEC = new TableSpec("export_tombstones",
       "Identifiers of erased persons that a destination still holds: the next export of that destination sends "
-          + "them as removes (a full export replaces them), then the rows are deleted.",
+          + "them as removes (a full export leaves them out) and stamps them delivered; a later date's export deletes them.",
       "activation", new StructType(new StructField[] {
           column(DESTINATION_ID, DataTypes.StringType, false, "destination id (destinations.yaml)"),
           column(SEGMENT_ID, DataTypes.StringType, false, "segment the identifier was exported in"),
