@@ -246,8 +246,18 @@ class HostileFeedsTest {
     writeParquet(config);
 
     for (TableFormat format : TableFormat.values()) {
-      CliRun run = CliRun.of("ingest", "-c", config.toString(), "-d", DATE, "--set",
-          "lake.table_format=" + format.name().toLowerCase());
+      java.io.StringWriter logs = new java.io.StringWriter();
+      CliRun run;
+      try (LogCapture capture = new LogCapture(logs)) {
+        run = CliRun.of("ingest", "-c", config.toString(), "-d", DATE, "--set",
+            "lake.table_format=" + format.name().toLowerCase());
+      }
+      assertTrue(logs.toString().contains("events.jsonl: read 14 = kept 5 + duplicates 1 + quarantined 8"),
+          "the capture holds the job's INFO lines: "
+          + logs.toString().lines().limit(20).toList());
+      for (String secret : SECRETS) {
+        assertTrue(!logs.toString().contains(secret), format + ": no clear " + secret + " in the log");
+      }
       assertEquals(1, run.exitCode(), "bad files make the run fail, after the rest is committed: " + run.err());
       for (Map.Entry<String, String> e : expectedStatus.entrySet()) {
         if (e.getValue().equals(FeedFiles.FAILED)) {
@@ -322,6 +332,37 @@ class HostileFeedsTest {
     assertTrue(lake.read(Quarantine.SPEC).where(col(Quarantine.RAW).contains("[email]")).count() > 0);
     assertTrue(lake.read(Quarantine.SPEC).where(col(Quarantine.RAW).contains("[phone]")).count() > 0);
     assertTrue(lake.read(Quarantine.SPEC).where(col(Quarantine.RAW).contains("[ip]")).count() > 0);
+  }
+
+  /**
+   * Captures what the job logs (audiencelake at INFO, everything else at the test's WARN) while it runs, to
+   * show that no clear personal value reaches a log either.
+   */
+  private static final class LogCapture implements AutoCloseable {
+    private final org.apache.logging.log4j.core.LoggerContext context =
+        (org.apache.logging.log4j.core.LoggerContext) org.apache.logging.log4j.LogManager.getContext(false);
+    private final org.apache.logging.log4j.core.Appender appender;
+    private final org.apache.logging.log4j.Level level;
+
+    LogCapture(java.io.Writer target) {
+      appender = org.apache.logging.log4j.core.appender.WriterAppender.newBuilder().setName("hostile-feeds-capture")
+          .setTarget(target).setLayout(org.apache.logging.log4j.core.layout.PatternLayout.newBuilder()
+              .withPattern("%p %c{1}: %m%n%ex").build()).build();
+      appender.start();
+      context.getConfiguration().addAppender(appender);
+      context.getConfiguration().getRootLogger().addAppender(appender, org.apache.logging.log4j.Level.ALL, null);
+      level = context.getConfiguration().getLoggerConfig("io.audiencelake").getLevel();
+      org.apache.logging.log4j.core.config.Configurator.setLevel("io.audiencelake", org.apache.logging.log4j.Level.INFO);
+      context.updateLoggers();
+    }
+
+    @Override
+    public void close() {
+      context.getConfiguration().getRootLogger().removeAppender(appender.getName());
+      org.apache.logging.log4j.core.config.Configurator.setLevel("io.audiencelake", level);
+      context.updateLoggers();
+      appender.stop();
+    }
   }
 
   private static String sha(String text) {

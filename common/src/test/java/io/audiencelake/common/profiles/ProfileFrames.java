@@ -67,7 +67,7 @@ final class ProfileFrames {
     Row row() {
       return RowFactory.create(recordId, "first", Timestamp.from(Instant.parse(time)), type, "cookie", cookie,
           deviceType, "Linux", "Chrome", robot, "10.0.0.0/24", "ip-hash", revenue, revenue == null ? null : "EUR",
-          attributes, "s3a://landing/clickstream/f.jsonl", 1L, "clickstream", Date.valueOf(landed));
+          attributes, "s3a://landing/clickstream/f.jsonl", 1L, "clickstream", Date.valueOf(landed), null);
     }
   }
 
