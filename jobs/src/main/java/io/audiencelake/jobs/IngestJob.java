@@ -105,11 +105,36 @@ public final class IngestJob implements Job, Callable<Integer> {
     }
   }
 
+  @Option(names = "--since", paramLabel = "YYYY-MM-DD",
+      description = "Also look at the landing dates from this one up to --date: files added late to an older date "
+          + "are ingested under their own date (files already ingested cost a listing).")
+  java.time.LocalDate since;
+
   @Override
   public JobResult run(JobContext context) {
     if (contracts == null) {
       validate(context.config());
     }
+    if (since == null || !since.isBefore(context.date())) {
+      return ingestDay(context).result();
+    }
+    // Each landing date is ingested as its own run would ingest it: its own partitions, its own manifest rows.
+    Tally all = new Tally();
+    for (java.time.LocalDate day = since; !day.isAfter(context.date()); day = day.plusDays(1)) {
+      Tally t = ingestDay(new JobContext(context.config(), context.spark(), context.lake(), day, context.runId()));
+      all.read += t.read;
+      all.kept += t.kept;
+      all.duplicates += t.duplicates;
+      all.quarantined += t.quarantined;
+      all.suppressed += t.suppressed;
+      t.counts.forEach(all::add);
+      all.failures.addAll(t.failures);
+    }
+    return all.result();
+  }
+
+  /** Ingests the new files of one landing date ({@code context.date()}). */
+  private Tally ingestDay(JobContext context) {
     context.step(name(), "list landing files");
     List<LandingFile> files = new LandingArea(context.config().paths().landing(),
         context.spark().sparkContext().hadoopConfiguration()).filesFor(context.date(), Optional.ofNullable(feed));
@@ -160,12 +185,12 @@ public final class IngestJob implements Job, Callable<Integer> {
       context.step(name(), "record feed_files");
       context.lake().merge(FeedFiles.SPEC, context.spark().createDataFrame(manifestRows, FeedFiles.SPEC.schema()));
     }
-    tally.counts.put("files.processed", (long) plan.process().size());
-    tally.counts.put("files.already_ingested", (long) plan.alreadyIngested().size());
-    tally.counts.put("files.changed_after_ingest", (long) plan.changed().size());
-    LOG.info("rows read {} = kept {} + duplicates {} + quarantined {} + suppressed {}", tally.read, tally.kept,
-        tally.duplicates, tally.quarantined, tally.suppressed);
-    return new JobResult(tally.read, tally.kept, tally.quarantined, tally.counts, tally.failures);
+    tally.add("files.processed", plan.process().size());
+    tally.add("files.already_ingested", plan.alreadyIngested().size());
+    tally.add("files.changed_after_ingest", plan.changed().size());
+    LOG.info("{}: rows read {} = kept {} + duplicates {} + quarantined {} + suppressed {}", context.date(), tally.read,
+        tally.kept, tally.duplicates, tally.quarantined, tally.suppressed);
+    return tally;
   }
 
   /** What the feeds of this run produced, per table, written together at the end. */
@@ -192,6 +217,10 @@ public final class IngestJob implements Job, Callable<Integer> {
 
     void add(String key, long n) {
       counts.merge(key, n, Long::sum);
+    }
+
+    JobResult result() {
+      return new JobResult(read, kept, quarantined, counts, failures);
     }
   }
 

@@ -66,6 +66,10 @@ public final class PipelineJob implements Callable<Integer> {
   @Option(names = "--to", paramLabel = "JOB", description = "Stop after this job on each date.")
   String to;
 
+  @Option(names = "--lookback-days", paramLabel = "N", defaultValue = "0", description = "Ingest also looks at the "
+      + "N landing dates before each date, for files that arrived late (ingest --since).")
+  int lookbackDays;
+
   @Override
   public Integer call() throws Exception {
     LocalDate first;
@@ -168,6 +172,10 @@ public final class PipelineJob implements Callable<Integer> {
     cli.setOut(spec.commandLine().getOut());
     cli.setErr(spec.commandLine().getErr());
     List<String> args = new ArrayList<>(List.of("--config", environment.config.toString(), "--date", day.toString()));
+    if (name.equals("ingest") && lookbackDays > 0) {
+      args.add("--since");
+      args.add(day.minusDays(lookbackDays).toString());
+    }
     environment.overrides.forEach(o -> {
       args.add("--set");
       args.add(o);

@@ -203,6 +203,14 @@ class IngestJobTest {
           .collectAsList().stream().map(r -> r.<scala.collection.Map<String, String>>getAs(RawEvents.ATTRIBUTES)
               .get("event_id").get()).sorted().toList(), "each event once");
     });
+
+    // A file that arrives late on the first date is found by a run of the second that looks back.
+    landing("clickstream/dt=" + d1 + "/late.jsonl", event.apply("e9"));
+    CliRun late = CliRun.of("ingest", "-c", file.toString(), "-d", DATE, "--since", d1);
+    assertEquals(0, late.exitCode(), late.err());
+    inSession(file, TableFormat.DELTA, lake -> assertEquals(List.of(java.sql.Date.valueOf(d1)),
+        lake.read(RawEvents.SPEC).where("attributes['event_id'] = 'e9'").collectAsList().stream()
+            .map(r -> r.getDate(r.fieldIndex("dt"))).toList(), "ingested under its own landing date"));
   }
 
   @Test
