@@ -211,6 +211,12 @@ class IngestJobTest {
     inSession(file, TableFormat.DELTA, lake -> assertEquals(List.of(java.sql.Date.valueOf(d1)),
         lake.read(RawEvents.SPEC).where("attributes['event_id'] = 'e9'").collectAsList().stream()
             .map(r -> r.getDate(r.fieldIndex("dt"))).toList(), "ingested under its own landing date"));
+
+    // A file changed after it was ingested is an error naming it, not a silent skip.
+    landing("clickstream/dt=" + DATE + "/c.jsonl", event.apply("e3"), event.apply("e4"));
+    CliRun changed = CliRun.of("ingest", "-c", file.toString(), "-d", DATE);
+    assertEquals(1, changed.exitCode(), changed.err());
+    assertTrue(changed.err().contains("c.jsonl: changed after it was ingested"), changed.err());
   }
 
   @Test
