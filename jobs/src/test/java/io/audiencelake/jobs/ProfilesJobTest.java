@@ -47,7 +47,7 @@ class ProfilesJobTest {
     return RowFactory.create("clickstream/f#" + (++line), "first", Timestamp.from(Instant.parse(time)), type,
         "cookie", cookie, "desktop", "Linux", "Chrome", false, "10.0.0.0/24", "h", revenue, revenue == null ? null : "EUR",
         category == null ? Map.of("page_url", "/home") : Map.of("page_url", "/c/" + category, "page_category", category),
-        "s3a://landing/clickstream/f", (long) line, "clickstream", Date.valueOf(landed));
+        "s3a://landing/clickstream/f", (long) line, "clickstream", Date.valueOf(landed), null);
   }
 
   private Row city(String email, String city, String day) {
