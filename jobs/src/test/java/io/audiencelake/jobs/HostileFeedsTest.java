@@ -226,13 +226,7 @@ class HostileFeedsTest {
           .coalesce(1).write().parquet(landing.resolve("points-text").toString());
     });
     for (String name : List.of("points-int", "points-text")) {
-      try (var parts = Files.list(landing.resolve(name))) {
-        Path part = parts.filter(p -> p.getFileName().toString().endsWith(".parquet")).findFirst().orElseThrow();
-        Files.move(part, landing.resolve(name + ".parquet"));
-      }
-      try (var rest = Files.walk(landing.resolve(name))) {
-        rest.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-      }
+      LakeCheck.singleParquetFile(landing.resolve(name), landing.resolve(name + ".parquet"));
     }
     expectedReasons.add(new String[] {"loyalty", "bad_type:points"});
   }

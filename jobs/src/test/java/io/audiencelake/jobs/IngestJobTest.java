@@ -246,13 +246,7 @@ class IngestJobTest {
     });
     // Spark wrote folders; landing files sit directly in the date folder.
     for (String name : List.of("good", "bad")) {
-      try (var parts = Files.list(landing.resolve(name))) {
-        Path part = parts.filter(p -> p.getFileName().toString().endsWith(".parquet")).findFirst().orElseThrow();
-        Files.move(part, landing.resolve(name + ".parquet"));
-      }
-      try (var rest = Files.walk(landing.resolve(name))) {
-        rest.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-      }
+      LakeCheck.singleParquetFile(landing.resolve(name), landing.resolve(name + ".parquet"));
     }
     CliRun run = CliRun.of("ingest", "-c", file.toString(), "-d", DATE);
     assertEquals(1, run.exitCode(), run.err());

@@ -24,4 +24,22 @@ final class LakeCheck {
       spark.stop();
     }
   }
+
+  /**
+   * Moves the one Parquet part file Spark wrote under {@code written} (a folder) to {@code target} and removes
+   * the folder: landing files sit directly in the date folder.
+   */
+  static void singleParquetFile(Path written, Path target) {
+    try {
+      try (var parts = java.nio.file.Files.list(written)) {
+        Path part = parts.filter(p -> p.getFileName().toString().endsWith(".parquet")).findFirst().orElseThrow();
+        java.nio.file.Files.move(part, target);
+      }
+      try (var rest = java.nio.file.Files.walk(written)) {
+        rest.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
 }

@@ -21,13 +21,6 @@ public final class ErasureScope {
         .select(ErasureRequests.REQUEST_ID, IdGraph.PERSON_ID).distinct();
   }
 
-  /** (id_type, id_value): the requested identifiers and every identifier of the reached persons. */
-  public static Dataset<Row> identifiers(Dataset<Row> requests, Dataset<Row> persons, Dataset<Row> idGraphs) {
-    Dataset<Row> ofPersons = idGraphs.join(persons.select(IdGraph.PERSON_ID).distinct(), IdGraph.PERSON_ID, "left_semi")
-        .select(IdGraph.ID_TYPE, IdGraph.ID_VALUE);
-    return requests.select(col(ErasureRequests.ID_TYPE), col(ErasureRequests.ID_VALUE)).unionByName(ofPersons).distinct();
-  }
-
   /**
    * (request_id, id_type, id_value, person_id): each request's own identifier (person null when id_graph
    * knew none) and every identifier of every person it reached.
