@@ -79,6 +79,12 @@ public final class EraseJob implements Job, Callable<Integer> {
 
   private TableSpec profiles;
 
+  /** No: an erasure must reach rows a killed run committed and nobody published yet. */
+  @Override
+  public boolean readsPublishedVersions() {
+    return false;
+  }
+
   @Override
   public String name() {
     return "erase";

@@ -11,4 +11,13 @@ public interface Job {
   default void validate(AppConfig config) {}
 
   JobResult run(JobContext context) throws Exception;
+
+  /**
+   * Whether the job reads the table versions upstream runs published (so it never sees a run that died
+   * half done) rather than the latest commits. Jobs that must reach every committed row, published or not
+   * (erasure, the PII scan), say no.
+   */
+  default boolean readsPublishedVersions() {
+    return true;
+  }
 }

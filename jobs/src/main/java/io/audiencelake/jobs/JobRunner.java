@@ -4,7 +4,9 @@ import io.audiencelake.common.config.AppConfig;
 import io.audiencelake.common.config.AppConfigLoader;
 import io.audiencelake.common.lake.LakeTables;
 import io.audiencelake.common.feeds.FeedContracts;
+import io.audiencelake.common.lake.PublishedReads;
 import io.audiencelake.common.lake.TableSpec;
+import io.audiencelake.common.lake.TableVersion;
 import io.audiencelake.common.profiles.ProfileRules;
 import io.audiencelake.common.profiles.ProfileRulesLoader;
 import io.audiencelake.common.quality.QualityChecks;
@@ -96,7 +98,9 @@ public final class JobRunner {
    */
   static JobResult runRecorded(Job job, JobContext plain, QualityChecks checks, String commandLine) throws Exception {
     Instant started = Instant.now();
-    QualityGatedTables gated = new QualityGatedTables(plain.lake(), plain.spark(), checks, plain.runId(), job.name(),
+    Map<String, Long> pins = JobRuns.published(plain.lake());
+    PublishedReads published = new PublishedReads(plain.lake(), job.readsPublishedVersions() ? pins : Map.of());
+    QualityGatedTables gated = new QualityGatedTables(published, plain.spark(), checks, plain.runId(), job.name(),
         plain.date());
     JobContext context = new JobContext(plain.config(), plain.spark(), gated, plain.date(), plain.runId());
     LOG.info("{} {} started (run {})", job.name(), context.date(), context.runId());
@@ -107,23 +111,41 @@ public final class JobRunner {
       context.step(job.name(), "take the job lock");
       locks.acquire(job.name(), context.date(), context.runId(), holder(plain));
     } catch (Exception | Error e) {
-      record(context, job, started, new JobResult(0, 0, 0, Map.of()), JobRuns.FAILED, describe(e), commandLine);
+      record(context, job, started, new JobResult(0, 0, 0, Map.of()), JobRuns.FAILED, describe(e), commandLine,
+          Map.of());
       throw e;
     }
     java.util.concurrent.ScheduledExecutorService heartbeat = heartbeat(locks, job, context, holder(plain));
+    ExitGuard guard = ExitGuard.register(() -> {
+      LOG.error("{} {}: the JVM is exiting during run {}; recording it as failed and releasing its lock", job.name(),
+          context.date(), context.runId());
+      record(context, job, started, new JobResult(0, 0, 0, Map.of()), JobRuns.FAILED, ExitGuard.ERROR, commandLine,
+          Map.of());
+      locks.release(job.name(), context.date(), context.runId());
+    });
     try {
+      Map<String, TableVersion> versions = Map.of();
       try {
         result = job.run(context);
         if (!result.failed()) {
           stampFreshness(context, gated.written());
         }
+        // A run that returned is whole, also with failed parts (a failed file is recorded as failed, the rest
+        // committed complete): it publishes. A run that threw publishes nothing.
+        versions = versionsToPublish(plain.lake(), published.touched());
       } catch (Exception | Error e) {
-        record(context, job, started, new JobResult(0, 0, 0, Map.of()), JobRuns.FAILED, describe(e), commandLine);
+        if (guard.claim()) {
+          record(context, job, started, new JobResult(0, 0, 0, Map.of()), JobRuns.FAILED, describe(e), commandLine,
+              Map.of());
+        }
         throw e;
       }
-      record(context, job, started, result, result.failed() ? JobRuns.FAILED : JobRuns.SUCCEEDED,
-          result.failed() ? String.join("; ", result.failures()) : null, commandLine);
+      if (guard.claim()) {
+        record(context, job, started, result, result.failed() ? JobRuns.FAILED : JobRuns.SUCCEEDED,
+            result.failed() ? String.join("; ", result.failures()) : null, commandLine, versions);
+      }
     } finally {
+      guard.remove();
       stop(heartbeat);
       try {
         locks.release(job.name(), context.date(), context.runId());
@@ -199,12 +221,27 @@ public final class JobRunner {
     }
   }
 
+  /**
+   * The current version of each data table the run touched, to publish with its {@code job_runs} row (one
+   * commit: the run succeeded and its versions are visible together, or neither). Operations tables are
+   * always read at their latest version.
+   */
+  private static Map<String, TableVersion> versionsToPublish(LakeTables lake, List<TableSpec> touched) {
+    Map<String, TableVersion> out = new java.util.TreeMap<>();
+    for (TableSpec table : touched) {
+      if (!LakeCatalog.OPERATIONS.contains(table.name())) {
+        out.put(table.name(), lake.currentVersion(table));
+      }
+    }
+    return out;
+  }
+
   private static void record(JobContext c, Job job, Instant started, JobResult r, String status, String error,
-      String commandLine) {
+      String commandLine, Map<String, TableVersion> published) {
     JobRun run = new JobRun(c.runId(), job.name(), c.date(), status, started, Instant.now(), r.rowsIn(),
         r.rowsOut(), r.rowsQuarantined(), r.counts(), error, commandLine,
         c.config().lake().tableFormat().name().toLowerCase(java.util.Locale.ROOT),
-        c.spark().sparkContext().applicationId());
+        c.spark().sparkContext().applicationId(), published);
     try {
       c.step(job.name(), "record run");
       run.record(c.spark(), c.lake());

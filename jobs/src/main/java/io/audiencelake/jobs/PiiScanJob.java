@@ -48,6 +48,12 @@ public final class PiiScanJob implements Job, Callable<Integer> {
 
   private ProfileRules traits;
 
+  /** No: the scan looks at everything committed, published or not. */
+  @Override
+  public boolean readsPublishedVersions() {
+    return false;
+  }
+
   @Override
   public String name() {
     return "pii-scan";

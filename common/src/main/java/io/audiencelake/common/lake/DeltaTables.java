@@ -194,6 +194,13 @@ final class DeltaTables implements LakeTables {
   }
 
   @Override
+  public TableVersion currentVersion(TableSpec table) {
+    // history(1) reads only the latest commit, not the whole log.
+    Row r = DeltaTable.forPath(spark, location(table)).history(1).select("version", "timestamp", "operation").first();
+    return new TableVersion(r.getLong(0), r.getTimestamp(1).toInstant(), r.getString(2));
+  }
+
+  @Override
   public Map<String, String> properties(TableSpec table) {
     Row detail = DeltaTable.forPath(spark, location(table)).detail().first();
     Map<String, String> out = new LinkedHashMap<>(detail.getJavaMap(detail.fieldIndex("properties")));

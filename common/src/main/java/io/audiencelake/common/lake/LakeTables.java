@@ -135,6 +135,12 @@ public interface LakeTables {
   /** Committed versions, oldest first. */
   List<TableVersion> history(TableSpec table);
 
+  /** The table's latest committed version (what {@link #read} sees now). */
+  default TableVersion currentVersion(TableSpec table) {
+    List<TableVersion> all = history(table);
+    return all.get(all.size() - 1);
+  }
+
   /** The table's properties as stored by the format (includes owner, domain and description). */
   Map<String, String> properties(TableSpec table);
 

@@ -202,6 +202,11 @@ public final class QualityGatedTables implements LakeTables {
   }
 
   @Override
+  public TableVersion currentVersion(TableSpec table) {
+    return lake.currentVersion(table);
+  }
+
+  @Override
   public Map<String, String> properties(TableSpec table) {
     return lake.properties(table);
   }

@@ -24,10 +24,12 @@ public record JobRun(
     String error,
     String arguments,
     String tableFormat,
-    String sparkAppId) {
+    String sparkAppId,
+    Map<String, io.audiencelake.common.lake.TableVersion> published) {
 
   public JobRun {
     counts = Map.copyOf(counts);
+    published = Map.copyOf(published);
   }
 
   /**
@@ -38,7 +40,10 @@ public record JobRun(
     Row row = RowFactory.create(runId, job, java.sql.Date.valueOf(runDate), status,
         Timestamp.from(startedAt), Timestamp.from(endedAt), endedAt.toEpochMilli() - startedAt.toEpochMilli(),
         rowsIn, rowsOut, rowsQuarantined, counts,
-        error, arguments, tableFormat, sparkAppId);
+        error, arguments, tableFormat, sparkAppId, published.isEmpty() ? null : published.entrySet().stream()
+            .sorted(Map.Entry.comparingByKey())
+            .map(e -> RowFactory.create(e.getKey(), e.getValue().version(), Timestamp.from(e.getValue().committedAt())))
+            .toList());
     lake.append(JobRuns.SPEC, spark.createDataFrame(List.of(row), JobRuns.SPEC.schema()));
   }
 }

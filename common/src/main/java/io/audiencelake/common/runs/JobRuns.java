@@ -1,7 +1,15 @@
 package io.audiencelake.common.runs;
 
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.explode;
+import static org.apache.spark.sql.functions.max_by;
+import static org.apache.spark.sql.functions.struct;
+
 import io.audiencelake.common.lake.TableSpec;
 import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
@@ -23,6 +31,10 @@ public final class JobRuns {
   public static final String ARGUMENTS = "arguments";
   public static final String TABLE_FORMAT = "table_format";
   public static final String SPARK_APP_ID = "spark_app_id";
+  public static final String PUBLISHED_VERSIONS = "published_versions";
+  public static final String TABLE_NAME = "table_name";
+  public static final String VERSION = "version";
+  public static final String COMMITTED_AT = "committed_at";
 
   public static final String SUCCEEDED = "succeeded";
   public static final String FAILED = "failed";
@@ -47,9 +59,53 @@ public final class JobRuns {
           TableSpec.column(ERROR, DataTypes.StringType, true, "the error of a failed run"),
           TableSpec.column(ARGUMENTS, DataTypes.StringType, true, "the command line of the run"),
           TableSpec.column(TABLE_FORMAT, DataTypes.StringType, false, "delta or iceberg"),
-          TableSpec.column(SPARK_APP_ID, DataTypes.StringType, true, "Spark application id")}),
+          TableSpec.column(SPARK_APP_ID, DataTypes.StringType, true, "Spark application id"),
+          TableSpec.column(PUBLISHED_VERSIONS, DataTypes.createArrayType(new StructType(new StructField[] {
+              // Nullable: Delta refuses NOT NULL inside arrays.
+              DataTypes.createStructField(TABLE_NAME, DataTypes.StringType, true),
+              DataTypes.createStructField(VERSION, DataTypes.LongType, true),
+              DataTypes.createStructField(COMMITTED_AT, DataTypes.TimestampType, true)}), true), true,
+              "the table versions a succeeded run committed and published: downstream jobs read these, so a run "
+                  + "that died between two commits is never seen half done")}),
       List.of(),
       List.of(RUN_ID));
 
   private JobRuns() {}
+
+  /** When the last succeeded run of {@code job} for {@code date} started, if there is one. */
+  public static java.util.Optional<java.time.Instant> lastSucceededStart(io.audiencelake.common.lake.LakeTables lake,
+      String job, java.time.LocalDate date) {
+    if (!lake.exists(SPEC)) {
+      return java.util.Optional.empty();
+    }
+    Row r = lake.read(SPEC).where(col(JOB).equalTo(job).and(col(RUN_DATE).equalTo(java.sql.Date.valueOf(date)))
+        .and(col(STATUS).equalTo(SUCCEEDED))).agg(org.apache.spark.sql.functions.max(STARTED_AT)).first();
+    return r.isNullAt(0) ? java.util.Optional.empty() : java.util.Optional.of(r.getTimestamp(0).toInstant());
+  }
+
+  /**
+   * Per table, the version downstream jobs read: of all versions finished runs published, the one committed
+   * last. A run that returned publishes, also when some of its parts failed (a failed file is recorded as
+   * failed; what it committed is whole); a run that threw publishes nothing. Tables no run published are absent (read at their latest version). A {@code job_runs} table from
+   * before publishing existed gets the column here (so recording a run can append it) and publishes nothing.
+   */
+  public static Map<String, Long> published(io.audiencelake.common.lake.LakeTables lake) {
+    if (!lake.exists(SPEC)) {
+      return Map.of();
+    }
+    Dataset<Row> runs = lake.read(SPEC);
+    if (!java.util.Arrays.asList(runs.columns()).contains(PUBLISHED_VERSIONS)) {
+      lake.addMissingColumns(SPEC);
+      return Map.of();
+    }
+    Map<String, Long> out = new java.util.TreeMap<>();
+    // One row per table (a few dozen): bounded, safe to collect.
+    runs.where(col(PUBLISHED_VERSIONS).isNotNull())
+        .select(explode(col(PUBLISHED_VERSIONS)).as("p"))
+        .groupBy(col("p." + TABLE_NAME).as(TABLE_NAME))
+        .agg(max_by(col("p." + VERSION), struct(col("p." + COMMITTED_AT), col("p." + VERSION))).as(VERSION))
+        .collectAsList()
+        .forEach(r -> out.put(r.getString(0), r.getLong(1)));
+    return out;
+  }
 }
