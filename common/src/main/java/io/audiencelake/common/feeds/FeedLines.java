@@ -1,6 +1,17 @@
 package io.audiencelake.common.feeds;
 
+import static org.apache.spark.sql.functions.array_sort;
 import static org.apache.spark.sql.functions.broadcast;
+import static org.apache.spark.sql.functions.collect_list;
+import static org.apache.spark.sql.functions.concat_ws;
+import static org.apache.spark.sql.functions.explode;
+import static org.apache.spark.sql.functions.forall;
+import static org.apache.spark.sql.functions.lead;
+import static org.apache.spark.sql.functions.length;
+import static org.apache.spark.sql.functions.pmod;
+import static org.apache.spark.sql.functions.row_number;
+import static org.apache.spark.sql.functions.sequence;
+import static org.apache.spark.sql.functions.transform;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.element_at;
@@ -82,6 +93,50 @@ public final class FeedLines {
     }
     return numbered(raw.persist(StorageLevel.MEMORY_AND_DISK()));
   }
+
+  /**
+   * Joins the lines of a delimited record whose quoted field holds line breaks (RFC 4180) into one line,
+   * numbered by its first line, with {@code \n} between the parts. A line with an odd number of quote
+   * characters opens such a record and the next such line in its file closes it. The joined record is kept
+   * only when every quote in it belongs to a quoted field that starts and ends at field boundaries, it has
+   * at most {@value #MAX_RECORD_LINES} lines and {@code maxLineBytes} bytes, and no part had a byte problem;
+   * otherwise its lines stay as they were (and a stray quote is quarantined, as before, by the parser).
+   * Files without such lines cost one count over the cached lines.
+   */
+  public static Dataset<Row> joinQuotedNewlines(Dataset<Row> lines, char delimiter, int maxLineBytes) {
+    Column quotes = length(col(TEXT)).minus(length(regexp_replace(col(TEXT), "\"", "")));
+    Dataset<Row> odd = lines.where(pmod(quotes, lit(2)).equalTo(1)).select(col(FILE), col(LINE));
+    long openers = odd.count();
+    if (openers == 0) {
+      return lines;
+    }
+    // Only the odd lines are ordered per file: few, even in a huge file.
+    org.apache.spark.sql.expressions.WindowSpec inFile = Window.partitionBy(col(FILE)).orderBy(col(LINE));
+    Dataset<Row> spans = odd.withColumn("_rank", row_number().over(inFile))
+        .withColumn("_close", lead(col(LINE), 1).over(inFile))
+        .where(pmod(col("_rank"), lit(2)).equalTo(1).and(col("_close").isNotNull())
+            .and(col("_close").minus(col(LINE)).lt(lit(MAX_RECORD_LINES))))
+        .select(col(FILE), col(LINE).as("_start"), explode(sequence(col(LINE), col("_close"))).as(LINE));
+    // At most MAX_RECORD_LINES rows per opener: small enough to broadcast unless a file is full of them.
+    Dataset<Row> tagged = lines.join(openers < 100_000 ? broadcast(spans) : spans, new String[] {FILE, LINE}, "left");
+    Dataset<Row> grouped = tagged.where(col("_start").isNotNull())
+        .groupBy(col(FILE), col("_start"))
+        .agg(array_sort(collect_list(struct(col(LINE), col(TEXT), col(LINE_PROBLEM)))).as("_parts"))
+        .withColumn(TEXT, concat_ws("\n", transform(col("_parts"), p -> p.getField(TEXT))));
+    String d = java.util.regex.Pattern.quote(String.valueOf(delimiter));
+    Column wellQuoted = not(regexp_replace(col(TEXT), "(?<=^|" + d + ")\"(?:[^\"]++|\"\")*+\"(?=" + d + "|$)", "")
+        .contains("\""));
+    Column joinable = wellQuoted.and(octet_length(col(TEXT)).leq(lit(maxLineBytes)))
+        .and(forall(col("_parts"), p -> p.getField(LINE_PROBLEM).isNull()));
+    Dataset<Row> joined = grouped.where(joinable)
+        .select(col(FILE), col("_start").as(LINE), col(TEXT), lit(null).cast(DataTypes.StringType).as(LINE_PROBLEM));
+    Dataset<Row> apart = grouped.where(not(joinable)).select(col(FILE), explode(col("_parts")).as("_p"))
+        .select(col(FILE), col("_p." + LINE).as(LINE), col("_p." + TEXT).as(TEXT), col("_p." + LINE_PROBLEM).as(LINE_PROBLEM));
+    return tagged.where(col("_start").isNull()).drop("_start").unionByName(joined).unionByName(apart);
+  }
+
+  /** The most lines one record with quoted line breaks may span; a longer "record" is a stray quote. */
+  public static final int MAX_RECORD_LINES = 100;
 
   /**
    * Reads Parquet files whose schemas are alike; each row becomes a "line": its position in its

@@ -69,4 +69,33 @@ class FeedLinesTest {
       SPARK.catalog().clearCache();
     }
   }
+
+  @Test
+  void aQuotedFieldWithLineBreaksIsOneRecordAndAStrayQuoteIsNot() throws IOException {
+    Path csv = Files.writeString(dir.resolve("notes.csv"), String.join("\n",
+        "id,note,city",
+        "1,\"first line", "second line", "third \"\"quoted\"\" line\",Paris",
+        "2,plain,Lyon",
+        "3,\"one\r", "two\",Nice",
+        "4,5\" screen,Metz",
+        "5,fine,Lille",
+        "6,3\" tablet,Brest",
+        "7,\"never closed,Tours") + "\n");
+    Dataset<Row> lines = FeedLines.joinQuotedNewlines(
+        FeedLines.read(SPARK, List.of(csv.toUri().toString()), FeedContract.DEFAULT_MAX_LINE_BYTES), ',',
+        FeedContract.DEFAULT_MAX_LINE_BYTES);
+    List<String> got = lines.orderBy(FeedLines.LINE).collectAsList().stream()
+        .map(r -> r.getAs(FeedLines.LINE) + "|" + r.getAs(FeedLines.TEXT)).toList();
+    assertEquals(List.of(
+        "1|id,note,city",
+        "2|1,\"first line\nsecond line\nthird \"\"quoted\"\" line\",Paris",
+        "5|2,plain,Lyon",
+        "6|3,\"one\ntwo\",Nice",
+        // Two inch marks pair up as quotes, but not as quoted fields: the lines stay apart (and are quarantined).
+        "8|4,5\" screen,Metz",
+        "9|5,fine,Lille",
+        "10|6,3\" tablet,Brest",
+        "11|7,\"never closed,Tours"), got);
+    SPARK.catalog().clearCache();
+  }
 }
