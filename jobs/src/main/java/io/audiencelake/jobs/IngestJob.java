@@ -181,6 +181,22 @@ public final class IngestJob implements Job, Callable<Integer> {
     for (LandingFile f : plan.changed()) {
       manifestRows.add(changed(known.get(f.path())));
     }
+    // A file ingested again (on_change: reingest) keeps the mark of its change: profiles folded its old rows
+    // and must rebuild rather than add the new ones to them.
+    org.apache.spark.sql.types.StructType manifest = FeedFiles.SPEC.schema();
+    for (int i = 0; i < manifestRows.size(); i++) {
+      Row r = manifestRows.get(i);
+      Row before = known.get(r.getString(manifest.fieldIndex(FeedFiles.PATH)));
+      if (before != null && FeedFiles.INGESTED.equals(before.getAs(FeedFiles.STATUS))
+          && FeedFiles.INGESTED.equals(r.getString(manifest.fieldIndex(FeedFiles.STATUS)))) {
+        Object[] values = new Object[r.length()];
+        for (int c = 0; c < values.length; c++) {
+          values[c] = r.get(c);
+        }
+        values[manifest.fieldIndex(FeedFiles.CHANGE_DETECTED_AT)] = Timestamp.from(Instant.now());
+        manifestRows.set(i, RowFactory.create(values));
+      }
+    }
     if (!manifestRows.isEmpty()) {
       context.step(name(), "record feed_files");
       context.lake().merge(FeedFiles.SPEC, context.spark().createDataFrame(manifestRows, FeedFiles.SPEC.schema()));
@@ -311,6 +327,9 @@ public final class IngestJob implements Job, Callable<Integer> {
       }
     } else {
       Dataset<Row> lines = FeedLines.read(context.spark(), List.copyOf(batch.byPath.keySet()), contract.maxLineBytes());
+      if (contract.format().delimited()) {
+        lines = FeedLines.joinQuotedNewlines(lines, contract.delimiter(), contract.maxLineBytes());
+      }
       if (contract.format().delimited() && contract.header()) {
         // One line per file comes back to the driver.
         for (Row r : lines.where(col(FeedLines.LINE).equalTo(1)).select(FeedLines.FILE, FeedLines.TEXT)

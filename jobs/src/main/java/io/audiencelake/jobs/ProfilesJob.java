@@ -18,6 +18,7 @@ import io.audiencelake.common.identity.IdGraph;
 import io.audiencelake.common.lake.LakeTables;
 import io.audiencelake.common.lake.TableSpec;
 import io.audiencelake.common.profiles.EventColumns;
+import io.audiencelake.common.profiles.LateFiles;
 import io.audiencelake.common.profiles.Measure;
 import io.audiencelake.common.profiles.ProfileActivity;
 import io.audiencelake.common.profiles.ProfileLifetime;
@@ -29,6 +30,7 @@ import io.audiencelake.common.profiles.RfmScores;
 import io.audiencelake.common.profiles.Sessionisation;
 import io.audiencelake.common.profiles.Sessions;
 import io.audiencelake.common.profiles.TraitSource;
+import io.audiencelake.common.runs.JobRuns;
 import java.sql.Date;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -113,6 +115,14 @@ public final class ProfilesJob implements Job, Callable<Integer> {
     }
 
     LocalDate previous = rebuild ? null : previousState(lake, activitySpec, lifetimeSpec, date);
+    List<LateFiles> late = previous == null ? List.of() : lateFiles(lake, previous);
+    if (late.stream().anyMatch(LateFiles::replaced)) {
+      LOG.warn("{} replaced file(s) were ingested again since profiles folded {}, e.g. {}: rebuilding the running "
+          + "state, which holds their old rows", late.stream().filter(LateFiles::replaced).count(), previous,
+          late.stream().filter(LateFiles::replaced).findFirst().orElseThrow().path());
+      previous = null;
+      late = List.of();
+    }
     boolean full = previous == null;
     Column landed = col(RawTables.DT).leq(lit(dt));
     if (!full) {
@@ -125,6 +135,12 @@ public final class ProfilesJob implements Job, Callable<Integer> {
     context.step(name(), "read new events");
     Dataset<Row> events = lake.exists(RawEvents.SPEC) ? lake.read(RawEvents.SPEC).where(landed)
         : context.spark().createDataFrame(List.of(), RawEvents.SPEC.schema());
+    if (!late.isEmpty() && lake.exists(RawEvents.SPEC)) {
+      LOG.info("{} file(s) landed late on dates up to {}: folding their rows in with this date's", late.size(),
+          previous);
+      events = events.unionByName(LateFiles.rows(lake.read(RawEvents.SPEC), late, date));
+    }
+    counts.put("files.late", (long) late.size());
     Row seen = events.agg(count(lit(1)), count_if(col(RawEvents.IS_ROBOT).eqNullSafe(lit(true))),
         count_if(col(RawEvents.DEVICE_ID).isNull())).first();
     long eventsRead = seen.getLong(0);
@@ -141,6 +157,9 @@ public final class ProfilesJob implements Job, Callable<Integer> {
       context.step(name(), "activity partials");
       Dataset<Row> attributes = lake.exists(RawAttributes.SPEC) ? lake.read(RawAttributes.SPEC).where(landed)
           : context.spark().createDataFrame(List.of(), RawAttributes.SPEC.schema());
+      if (!late.isEmpty() && lake.exists(RawAttributes.SPEC)) {
+        attributes = attributes.unionByName(LateFiles.rows(lake.read(RawAttributes.SPEC), late, date));
+      }
       Dataset<Row> partials = ProfileActivity.of(usable, attributes, measures, columns, rules.sketchPrecision());
       if (full) {
         lake.replace(activitySpec, partials);
@@ -226,6 +245,20 @@ public final class ProfilesJob implements Job, Callable<Integer> {
     counts.put("persons", persons);
     counts.put("rebuilt", full ? 1L : 0L);
     return new JobResult(eventsRead, persons, 0, counts);
+  }
+
+  /**
+   * Files landed on {@code previous} or earlier and ingested after the run that folded {@code previous}
+   * started. Without a recorded run of that date (state built before runs were recorded) there is no
+   * boundary, and none are taken.
+   */
+  private List<LateFiles> lateFiles(LakeTables lake, LocalDate previous) {
+    java.util.Optional<java.time.Instant> folded = JobRuns.lastSucceededStart(lake, name(), previous);
+    if (folded.isEmpty()) {
+      LOG.info("no recorded profiles run of {}: files that landed late on earlier dates are not looked for", previous);
+      return List.of();
+    }
+    return LateFiles.since(lake, previous, folded.get());
   }
 
   /** Events that count: with a device, and not from a crawler unless configured. */

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.audiencelake.common.config.TableFormat;
+import io.audiencelake.common.feeds.FeedFiles;
 import io.audiencelake.common.feeds.RawAttributes;
 import io.audiencelake.common.feeds.RawEvents;
 import io.audiencelake.common.identity.IdGraph;
@@ -44,10 +45,31 @@ class ProfilesJobTest {
   private int line;
 
   private Row event(String time, String type, String cookie, Double revenue, String category, String landed) {
+    return event(time, type, cookie, revenue, category, landed, "s3a://landing/clickstream/f");
+  }
+
+  private Row event(String time, String type, String cookie, Double revenue, String category, String landed,
+      String file) {
     return RowFactory.create("clickstream/f#" + (++line), "first", Timestamp.from(Instant.parse(time)), type,
         "cookie", cookie, "desktop", "Linux", "Chrome", false, "10.0.0.0/24", "h", revenue, revenue == null ? null : "EUR",
         category == null ? Map.of("page_url", "/home") : Map.of("page_url", "/c/" + category, "page_category", category),
-        "s3a://landing/clickstream/f", (long) line, "clickstream", Date.valueOf(landed), null);
+        file, (long) line, "clickstream", Date.valueOf(landed), null);
+  }
+
+  /**
+   * A file dropped into day 1's landing folder after profiles had folded day 1 and day 2, found by
+   * {@code ingest --since}: its rows sit under day 1, and feed_files says when it was ingested.
+   */
+  private void landLate(Path file) {
+    String path = "s3a://landing/clickstream/dt=" + D1 + "/resent.jsonl";
+    LakeCheck.inSession(file, TableFormat.DELTA, lake -> {
+      SparkSession spark = SparkSession.active();
+      lake.append(RawEvents.SPEC, spark.createDataFrame(List.of(
+          event("2025-06-01T15:00:00Z", "purchase", "c3", 7.0, "books", D1, path)), RawEvents.SPEC.schema()));
+      lake.merge(FeedFiles.SPEC, spark.createDataFrame(List.of(RowFactory.create(path, "clickstream",
+          Date.valueOf(D1), 100L, Timestamp.from(Instant.now()), FeedFiles.INGESTED, 1L, 1L, 0L, 0L, null, null,
+          "ingest-run-of-day-3", Timestamp.from(Instant.now()), null, 0L)), FeedFiles.SPEC.schema()));
+    });
   }
 
   private Row city(String email, String city, String day) {
@@ -113,6 +135,7 @@ class ProfilesJobTest {
     land(file);
     run(conf, "-d", D1);
     run(conf, "-d", D2);
+    landLate(file);
     run(conf, "-d", D3);
     List<String>[] folded = new List[2];
     LakeCheck.inSession(file, TableFormat.DELTA, lake -> {
@@ -132,7 +155,9 @@ class ProfilesJobTest {
       assertEquals(3L, p1.<Long>getAs("identifiers"));
       assertEquals(2L, p1.<Long>getAs("devices"));
       assertEquals(5L, p1.<Long>getAs("sessions_7d"), "c1 on 06-01, 06-02, 06-03; c2 at 12:00 and 18:00 on 06-01");
-      assertEquals(0L, byPerson.get("P3").<Long>getAs("purchases"));
+      // c3's purchase came in a file that landed late under day 1: folded in on day 3, counted once.
+      assertEquals(1L, byPerson.get("P3").<Long>getAs("purchases"));
+      assertEquals(7.0, byPerson.get("P3").<Double>getAs("revenue"), 1e-9);
       assertNull(byPerson.get("P3").getAs("city"));
       // The late page view joined c1's session of 06-02 instead of making a new one.
       Row late = lake.read(Sessions.SPEC).where(col(Sessions.DEVICE_ID).equalTo("c1").and(col(Sessions.DT).equalTo(D2)))

@@ -55,7 +55,8 @@ public final class FeedFiles {
           column(RUN_ID, DataTypes.StringType, false, "ingest run that processed it"),
           column(INGESTED_AT, DataTypes.TimestampType, false, "when it was processed"),
           column(CHANGE_DETECTED_AT, DataTypes.TimestampType, true,
-              "when the file was seen changed after processing (it is not processed again)"),
+              "when the file was seen changed after processing (not processed again, unless its contract says "
+                  + "on_change: reingest: then it was, and profiles rebuild their state)"),
           // Last: tables written before it existed get it appended (addMissingColumns) in the same place.
           column(ROWS_SUPPRESSED, DataTypes.LongType, true,
               "rows dropped because they carry an erased person's identifier (erased_identifiers)")}),
