@@ -43,7 +43,7 @@ class HostileFeedsTest {
   /** Clear personal values the corpus puts in places the contracts do not expect them. */
   private static final List<String> SECRETS = List.of("ann@example.com", "drift@example.com", "bob.lee@example.org",
       "jösé@exämple.de", "json.key@example.com", "url@example.com", "07911 123456", "7911123456", "+447700900321",
-      "203.0.113.7", "2001:db8::77", "longlabel@", "quarantined@example.net");
+      "203.0.113.7", "2001:db8::77", "longlabel@", "quarantined@example.net", "dee@example.com");
   @TempDir Path dir;
 
   /** Per file (its name): what happens to it. */
@@ -109,7 +109,8 @@ class HostileFeedsTest {
     expectedReasons.add(new String[] {"clickstream", "missing_required:event_type"});
     expectedReasons.add(new String[] {"clickstream", "bad_encoding"});
 
-    // 14-22: a CRM extract with a byte-order mark, CRLF line ends, a long quoted field, drifted header names.
+    // 14-22: a CRM extract with a byte-order mark, CRLF line ends, a long quoted field, a quoted line break, drifted
+    // header names.
     String header = "\uFEFFcustomer_id,EMAIL,phone,first_name,last_name,street,postcode,city,country,birth_date,gender,"
         + "signup_date,Updated-At,Login_Email,Mobile";
     String crmText = String.join("\r\n",
@@ -118,7 +119,9 @@ class HostileFeedsTest {
             + ",drift@example.com,07911 123456",
         crm("C2", "bob.lee@example.org", "2 Low St", "2025-05-02T10:00:00Z") + ",,",
         crm("C2", "bob.lee@example.org", "1 Old St", "2025-05-01T10:00:00Z") + ",,", // older: the duplicate
-        crm("C3", "x@example.com", "3 St", "not-a-time") + ",,+447700900321 / 07911 123456 / 203.0.113.7") + "\r\n";
+        crm("C3", "x@example.com", "3 St", "not-a-time") + ",,+447700900321 / 07911 123456 / 203.0.113.7",
+        // A quoted field with a line break in it (an address on two lines) is one record.
+        crm("C4", "dee@example.com", "\"4 Line St\r\nBuilding B\"", "2025-05-01T09:00:00Z") + ",,") + "\r\n";
     landing("crm", "extract.csv", crmText.getBytes(StandardCharsets.UTF_8));
     expectedStatus.put("extract.csv", FeedFiles.INGESTED);
     expectedReasons.add(new String[] {"crm", "bad_timestamp:updated_at"});
@@ -298,6 +301,9 @@ class HostileFeedsTest {
         .orderBy(RawAttributes.OBSERVED_AT).collectAsList().stream().map(r -> r.<String>getAs(RawAttributes.VALUE)).toList();
     assertEquals(List.of("granted", "denied"), consent, "every consent record is kept; the redelivery is a duplicate");
     assertEquals(3, lake.read(RawIdentifiers.SPEC).where("id_value IN ('ck-space', 'ck-percent', 'ck-bracket')").count());
+
+    assertEquals(1, lake.read(RawAttributes.SPEC).where("subject_id = 'C4' AND name = 'street'").count(),
+        format + ": a quoted field with a line break is one record, not two malformed lines");
 
     // Drifted columns: the header's EMAIL is the contract's email; Login_Email and Mobile are hashed.
     Row c1 = lake.read(RawIdentifiers.SPEC).where("id_type = 'email' AND id_value = '" + sha("ann@example.com") + "'")

@@ -63,6 +63,28 @@ class MainTest {
   }
 
   @Test
+  void theShippedSampleLinkageKeyIsRefusedOffALocalMasterBeforeAnythingIsWritten() throws IOException {
+    Path file = TestConfigs.local(dir);
+    String key = "privacy.linkage_key=" + io.audiencelake.common.config.Secrets.DEMO_LINKAGE_KEY;
+    CliRun cluster = CliRun.of("ingest", "-c", file.toString(), "-d", "2025-01-01", "--set", key,
+        "--set", "spark.master=spark://cluster:7077");
+    assertEquals(2, cluster.exitCode(), cluster.err());
+    assertTrue(cluster.err().contains("privacy.linkage_key: is the public sample key, which is only for a local master "
+        + "(this one is spark://cluster:7077)"), cluster.err());
+    assertFalse(cluster.err().contains(io.audiencelake.common.config.Secrets.DEMO_LINKAGE_KEY), "the key is not printed");
+    assertFalse(Files.exists(dir.resolve("data")), "something was written before config was checked");
+  }
+
+  @Test
+  void theRetiredLockTimeoutIsRefusedWithWhatReplacedIt() throws IOException {
+    Path file = config("paths:\n  root: " + dir + "/data\noperations:\n  lock_timeout_hours: 12\n");
+    CliRun run = CliRun.of("inventory", "--config", file.toString(), "--date", "2025-01-01");
+    assertEquals(2, run.exitCode());
+    assertTrue(run.err().contains(file + ": operations.lock_timeout_hours: is replaced by lock_stale_minutes"),
+        run.err());
+  }
+
+  @Test
   void missingConfigFileIsExitTwo() {
     CliRun run = CliRun.of("generate", "--config", dir.resolve("nope.yaml").toString(), "--date", "2025-01-01");
     assertEquals(2, run.exitCode());

@@ -70,4 +70,23 @@ class PiiTextTest {
     String masked = one(v -> PiiText.mask(v, "GB"), "q".repeat(200_000) + " z@example.com");
     assertTrue(masked.endsWith(" [email]"), "masking long text is linear and finds the email");
   }
+
+  @Test
+  void eachUnknownColumnPolicyDoesWhatItSays() {
+    java.util.Map<String, java.util.Map<String, String>> got = new java.util.TreeMap<>();
+    for (UnknownColumns policy : UnknownColumns.values()) {
+      Row r = apply(v -> PiiText.unknownColumns(policy, org.apache.spark.sql.functions.map(
+          org.apache.spark.sql.functions.lit("Login_Email"), v, org.apache.spark.sql.functions.lit("plan"),
+          org.apache.spark.sql.functions.lit("gold"))), "ann@example.com").get(0);
+      got.put(policy.name(), new java.util.TreeMap<>(r.getJavaMap(0)));
+    }
+    String email = one(PiiText::hashed, "ann@example.com");
+    String gold = one(PiiText::hashed, "gold");
+    assertTrue(email.matches("[0-9a-f]{64}") && gold.matches("[0-9a-f]{64}"), email + " " + gold);
+    assertEquals(java.util.Map.of("Login_Email", "ann@example.com", "plan", "gold"), got.get("KEEP"));
+    assertEquals(java.util.Map.of("Login_Email", email, "plan", "gold"), got.get("HASH_PII"),
+        "only the value that looks like personal data is hashed");
+    assertEquals(java.util.Map.of("Login_Email", email, "plan", gold), got.get("HASH"));
+    assertEquals(java.util.Map.of(), got.get("DROP"));
+  }
 }
