@@ -115,6 +115,9 @@ public final class ExportJob implements Job, Callable<Integer> {
     Map<String, Long> result = new LinkedHashMap<>();
     long written = 0;
     long audience = 0;
+    // First every destination's audience, its changes and its quality checks; then, only if all pass, the drops
+    // and the tables: a gate that stops the run stops it before anything is sent or committed.
+    List<Prepared> prepared = new ArrayList<>();
     for (Destination d : selected()) {
       checkLabels(d, labels, context);
       context.step(name(), "audience of " + d.id());
@@ -142,7 +145,22 @@ public final class ExportJob implements Job, Callable<Integer> {
       Map<String, Long> moves = new HashMap<>();
       changes.groupBy(ExportTables.ACTION).count().collectAsList().forEach(r -> moves.put(r.getString(0), r.getLong(1)));
       long size = current.count();
-
+      Map<String, Object> audiencePartition = Map.of(ExportTables.DT, dt, ExportTables.DESTINATION_ID, d.id());
+      Dataset<Row> audienceRows = lake.checkBeforeWriting(ExportTables.AUDIENCE,
+          current.withColumn(ExportTables.DESTINATION_ID, lit(d.id()))
+              .withColumn(ExportTables.DT, lit(dt)).select(ExportTables.DESTINATION_ID, ExportTables.SEGMENT_ID,
+                  ExportTables.PERSON_ID, ExportTables.ID_TYPE, ExportTables.ID_VALUE, ExportTables.DT),
+          audiencePartition);
+      prepared.add(new Prepared(d, current, changes, due, moves, size, previousDt, audienceRows, audiencePartition));
+    }
+    for (Prepared p : prepared) {
+      Destination d = p.destination();
+      Dataset<Row> current = p.current();
+      Dataset<Row> changes = p.changes();
+      Dataset<Row> due = p.due();
+      Map<String, Long> moves = p.moves();
+      long size = p.size();
+      Date previousDt = p.previousDt();
       context.step(name(), "drop for " + d.id());
       Dataset<Row> rows = d.mode() == ExportMode.FULL
           ? current.select(ExportTables.SEGMENT_ID, ExportTables.ID_TYPE, ExportTables.ID_VALUE)
@@ -167,10 +185,7 @@ public final class ExportJob implements Job, Callable<Integer> {
 
       // The drop is committed before the tables record it: a run killed between the two makes the next
       // incremental drop repeat some adds, which a destination applies twice harmlessly, rather than lose them.
-      lake.overwritePartition(ExportTables.AUDIENCE, current.withColumn(ExportTables.DESTINATION_ID, lit(d.id()))
-              .withColumn(ExportTables.DT, lit(dt)).select(ExportTables.DESTINATION_ID, ExportTables.SEGMENT_ID,
-                  ExportTables.PERSON_ID, ExportTables.ID_TYPE, ExportTables.ID_VALUE, ExportTables.DT),
-          Map.of(ExportTables.DT, dt, ExportTables.DESTINATION_ID, d.id()));
+      lake.overwritePartition(ExportTables.AUDIENCE, p.audienceRows(), p.audiencePartition());
       Row log = RowFactory.create(d.id(), dt, context.runId(), d.mode().name().toLowerCase(Locale.ROOT),
           ExportTables.SUCCEEDED, d.segments(), drop.files().size(), drop.rows(),
           moves.getOrDefault(ExportTables.ADD, 0L), moves.getOrDefault(ExportTables.REMOVE, 0L), previousDt,
@@ -252,4 +267,9 @@ public final class ExportJob implements Job, Callable<Integer> {
     }
     return JobRunner.exitCode(this, options, spec);
   }
+
+  /** A destination's audience and changes, computed and checked before anything of the run is sent or written. */
+  private record Prepared(Destination destination, Dataset<Row> current, Dataset<Row> changes, Dataset<Row> due,
+      Map<String, Long> moves, long size, Date previousDt, Dataset<Row> audienceRows,
+      Map<String, Object> audiencePartition) {}
 }

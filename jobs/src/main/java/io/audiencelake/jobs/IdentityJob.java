@@ -158,10 +158,12 @@ public final class IdentityJob implements Job, Callable<Integer> {
         .select(col(IdEdges.SRC_TYPE), col(IdEdges.SRC_VALUE), col(IdEdges.DST_TYPE), col(IdEdges.DST_VALUE),
             col(IdEdges.KIND), col(IdEdges.RULE), col(IdEdges.SCORE), col(IdEdges.EVIDENCE), lit(dt).as(IdEdges.DT));
     Map<String, Object> partition = Map.of(IdGraph.DT, dt);
+    // The graph's quality checks pass before the first commit (id_edges): a stopped run writes nothing.
+    Dataset<Row> checkedGraph = lake.checkBeforeWriting(IdGraph.SPEC, graph, partition);
     lake.overwritePartition(IdEdges.SPEC, edgeRows, partition);
 
     context.step(name(), "write id_graph");
-    lake.overwritePartition(IdGraph.SPEC, graph, partition);
+    lake.overwritePartition(IdGraph.SPEC, checkedGraph, partition);
     Row summary = graph.groupBy(IdGraph.PERSON_ID).agg(max(IdGraph.PERSON_SIZE).as("n"))
         .agg(count(lit(1)), max("n"), org.apache.spark.sql.functions.sum(when(col("n").gt(rules.maxClusterSize()), 1)
             .otherwise(0)))

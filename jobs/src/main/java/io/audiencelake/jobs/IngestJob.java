@@ -173,9 +173,16 @@ public final class IngestJob implements Job, Callable<Integer> {
       ingestFeed(context, contract, entry.getValue(), tally, manifestRows, outputs);
     }
     if (!outputs.feeds.isEmpty()) {
+      // Every table's quality checks pass before the first commit: a gate that stops the run leaves all
+      // four tables as they were.
+      Map<TableSpec, Dataset<Row>> ready = new LinkedHashMap<>();
       for (TableSpec table : List.of(RawEvents.SPEC, RawAttributes.SPEC, RawIdentifiers.SPEC, Quarantine.SPEC)) {
-        write(context, table, outputs, tally);
+        Dataset<Row> rows = partitionRows(context, table, outputs);
+        if (rows != null) {
+          ready.put(table, context.lake().checkBeforeWriting(table, rows, partition(context, outputs)));
+        }
       }
+      ready.forEach((table, rows) -> write(context, table, rows, outputs, tally));
     }
     context.spark().catalog().clearCache();
     for (LandingFile f : plan.changed()) {
@@ -473,13 +480,15 @@ public final class IngestJob implements Job, Callable<Integer> {
    * files plus this run's, in one commit per table: rerunning with the same files gives the same
    * partitions, and files ingested before keep their rows without being read again.
    */
-  private void write(JobContext context, TableSpec table, Outputs outputs, Tally tally) {
+  /**
+   * The rows the run's (date, feed) partitions of {@code table} will hold: earlier files' rows plus the
+   * new ones; null when no feed of this run writes the table (e.g. raw_events when only record feeds came).
+   */
+  private static Dataset<Row> partitionRows(JobContext context, TableSpec table, Outputs outputs) {
     Dataset<Row> rows = outputs.rows.get(table.name());
     if (rows == null) {
-      // No feed of this run writes this table (e.g. raw_events when only record feeds arrived).
-      return;
+      return null;
     }
-    context.step(name(), "write " + table.name());
     LakeTables lake = context.lake();
     Dataset<Row> all = rows;
     if (lake.exists(table)) {
@@ -489,11 +498,20 @@ public final class IngestJob implements Job, Callable<Integer> {
               .and(not(col(RawTables.SOURCE_FILE).isin(outputs.files.toArray()))));
       all = earlier.unionByName(rows);
     }
-    // Events and quarantine counts are known from classifying; the others cost one count each.
-    long count = outputs.knownCounts.containsKey(table.name()) ? outputs.knownCounts.get(table.name()) : rows.count();
     // Rebalance lets adaptive execution cut the output into files of a sane size (64 MB by default).
-    lake.overwritePartition(table, all.hint("rebalance"),
-        Map.of(RawTables.DT, context.date(), RawTables.FEED, List.copyOf(outputs.feeds)));
+    return all.hint("rebalance");
+  }
+
+  private static Map<String, Object> partition(JobContext context, Outputs outputs) {
+    return Map.of(RawTables.DT, context.date(), RawTables.FEED, List.copyOf(outputs.feeds));
+  }
+
+  private void write(JobContext context, TableSpec table, Dataset<Row> all, Outputs outputs, Tally tally) {
+    context.step(name(), "write " + table.name());
+    // Events and quarantine counts are known from classifying; the others cost one count each.
+    long count = outputs.knownCounts.containsKey(table.name()) ? outputs.knownCounts.get(table.name())
+        : outputs.rows.get(table.name()).count();
+    context.lake().overwritePartition(table, all, partition(context, outputs));
     tally.add(table.name() + ".rows", count);
   }
 

@@ -147,6 +147,7 @@ public final class LookalikeJob implements Job, Callable<Integer> {
     }
     PrintWriter out = spec.commandLine().getOut();
     List<Dataset<Row>> members = new ArrayList<>();
+    Map<Map<String, Object>, Dataset<Row>> scoreWrites = new java.util.LinkedHashMap<>();
     List<Row> stats = new ArrayList<>();
     Map<String, Long> result = new LinkedHashMap<>();
     long scored = 0;
@@ -179,13 +180,14 @@ public final class LookalikeJob implements Job, Callable<Integer> {
       Dataset<Row> ranked = LookalikeRanking.rank(scores, LookalikeTables.SCORE, LookalikeTables.PERSON_ID,
           LookalikeTables.RANK).localCheckpoint();
       scores.unpersist();
-      lake.overwritePartition(LookalikeTables.SCORES, ranked
+      // Checked now, written with the segments: every quality check passes before the first commit.
+      Map<String, Object> scorePartition = Map.of(LookalikeTables.DT, dt, LookalikeTables.MODEL_ID, model.id());
+      scoreWrites.put(scorePartition, lake.checkBeforeWriting(LookalikeTables.SCORES, ranked
               .withColumn(LookalikeTables.MODEL_ID, lit(model.id()))
               .withColumn(LookalikeTables.VERSION, lit(v))
               .withColumn(LookalikeTables.DT, lit(dt))
               .select(LookalikeTables.MODEL_ID, LookalikeTables.VERSION, LookalikeTables.PERSON_ID,
-                  LookalikeTables.SCORE, LookalikeTables.RANK, LookalikeTables.DT),
-          Map.of(LookalikeTables.DT, dt, LookalikeTables.MODEL_ID, model.id()));
+                  LookalikeTables.SCORE, LookalikeTables.RANK, LookalikeTables.DT), scorePartition));
       Dataset<Row> chosen = LookalikeAudience.members(ranked, model, eligibleCount)
           .select(lit(model.segmentId()).as(SegmentTables.SEGMENT_ID), col(LookalikeTables.PERSON_ID),
               col(LookalikeTables.SCORE));
@@ -243,14 +245,16 @@ public final class LookalikeJob implements Job, Callable<Integer> {
     }
     out.flush();
 
-    context.step(name(), "write lookalike segments");
+    context.step(name(), "write lookalike scores and segments");
     Map<String, Object> partition = Map.of(SegmentTables.DT, dt, SegmentTables.SOURCE, SegmentTables.LOOKALIKE_SOURCE);
-    lake.overwritePartition(SegmentTables.MEMBERSHIP, current
+    Dataset<Row> memberRows = lake.checkBeforeWriting(SegmentTables.MEMBERSHIP, current
         .withColumn(SegmentTables.SOURCE, lit(SegmentTables.LOOKALIKE_SOURCE))
         .withColumn(SegmentTables.DT, lit(dt))
         .select(SegmentTables.SEGMENT_ID, SegmentTables.PERSON_ID, SegmentTables.SCORE, SegmentTables.SOURCE,
             SegmentTables.DT)
         .unionByName(others), partition);
+    scoreWrites.forEach((scorePartition, rows) -> lake.overwritePartition(LookalikeTables.SCORES, rows, scorePartition));
+    lake.overwritePartition(SegmentTables.MEMBERSHIP, memberRows, partition);
     Dataset<Row> otherChanges = context.spark().createDataFrame(List.of(), SegmentTables.CHANGES.schema());
     Dataset<Row> otherStats = context.spark().createDataFrame(List.of(), SegmentTables.STATS.schema());
     if (lake.exists(SegmentTables.CHANGES)) {

@@ -91,6 +91,15 @@ public interface LakeTables {
   void overwritePartition(TableSpec table, Dataset<Row> rows, Map<String, Object> partition);
 
   /**
+   * For a job that writes several tables: runs the quality checks a later {@link #overwritePartition} of
+   * these rows would run, now, so that all of the job's checks can pass or fail before its first commit.
+   * Returns the rows to write (the write then does not check them again). Plain tables check nothing.
+   */
+  default Dataset<Row> checkBeforeWriting(TableSpec table, Dataset<Row> rows, Map<String, Object> partition) {
+    return rows;
+  }
+
+  /**
    * Upserts {@code rows} by the table's key columns: matching rows are replaced, others inserted.
    * Each key may occur at most once in {@code rows}.
    */

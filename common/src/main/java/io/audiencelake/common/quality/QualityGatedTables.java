@@ -40,6 +40,8 @@ public final class QualityGatedTables implements LakeTables {
   private final String job;
   private final LocalDate date;
   private final Map<String, TableSpec> written = new LinkedHashMap<>();
+  /** Rows whose checks passed before the job's first write: their write commits without checking again. */
+  private final Map<Dataset<Row>, TableSpec> checkedAhead = new java.util.IdentityHashMap<>();
 
   public QualityGatedTables(LakeTables lake, SparkSession spark, QualityChecks checks, String runId, String job,
       LocalDate date) {
@@ -83,8 +85,39 @@ public final class QualityGatedTables implements LakeTables {
     written.putIfAbsent(table.name(), table);
   }
 
+  /**
+   * Runs the checks of a partition overwrite ahead of time, so that a job writing several tables can check
+   * them all before its first commit: returns the rows to pass to {@link #overwritePartition} (kept, so the
+   * write does not compute them again, and not checked again), or throws {@link QualityGateException}.
+   */
+  @Override
+  public Dataset<Row> checkBeforeWriting(TableSpec table, Dataset<Row> rows, Map<String, Object> partition) {
+    List<QualityCheck> tableChecks = checks.forTable(table.name());
+    if (tableChecks.isEmpty()) {
+      return rows;
+    }
+    Dataset<Row> kept = rows.persist(StorageLevel.MEMORY_AND_DISK());
+    try {
+      check(table, tableChecks, kept, previousPartition(table, partition));
+    } catch (RuntimeException e) {
+      kept.unpersist();
+      throw e;
+    }
+    checkedAhead.put(kept, table);
+    return kept;
+  }
+
   private void gated(TableSpec table, Dataset<Row> rows, java.util.function.Supplier<Dataset<Row>> previous,
       java.util.function.Consumer<Dataset<Row>> write) {
+    if (checkedAhead.remove(rows) != null) {
+      try {
+        write.accept(rows);
+        written.putIfAbsent(table.name(), table);
+      } finally {
+        rows.unpersist();
+      }
+      return;
+    }
     List<QualityCheck> tableChecks = checks.forTable(table.name());
     if (tableChecks.isEmpty()) {
       write.accept(rows);
@@ -94,21 +127,25 @@ public final class QualityGatedTables implements LakeTables {
     // The checks and the write read the same rows: keep them rather than compute them twice.
     Dataset<Row> kept = rows.persist(StorageLevel.MEMORY_AND_DISK());
     try {
-      spark.sparkContext().setJobDescription(job + " " + date + ": quality checks of " + table.name());
-      List<QualityOutcome> outcomes = QualityEvaluation.evaluate(tableChecks, kept, previous.get());
-      record(outcomes);
-      List<QualityOutcome> blocking = outcomes.stream().filter(QualityOutcome::blocks).toList();
-      outcomes.stream().filter(o -> !o.passed() && !o.blocks()).forEach(o -> LOG.warn("quality warning: {}",
-          o.describe()));
-      LOG.info("{} {}: {} quality check(s) of {}: {} failed", job, date, outcomes.size(), table.name(),
-          outcomes.stream().filter(o -> !o.passed()).count());
-      if (!blocking.isEmpty()) {
-        throw new QualityGateException(table.name(), blocking);
-      }
+      check(table, tableChecks, kept, previous.get());
       write.accept(kept);
       written.putIfAbsent(table.name(), table);
     } finally {
       kept.unpersist();
+    }
+  }
+
+  private void check(TableSpec table, List<QualityCheck> tableChecks, Dataset<Row> kept, Dataset<Row> previous) {
+    spark.sparkContext().setJobDescription(job + " " + date + ": quality checks of " + table.name());
+    List<QualityOutcome> outcomes = QualityEvaluation.evaluate(tableChecks, kept, previous);
+    record(outcomes);
+    List<QualityOutcome> blocking = outcomes.stream().filter(QualityOutcome::blocks).toList();
+    outcomes.stream().filter(o -> !o.passed() && !o.blocks()).forEach(o -> LOG.warn("quality warning: {}",
+        o.describe()));
+    LOG.info("{} {}: {} quality check(s) of {}: {} failed", job, date, outcomes.size(), table.name(),
+        outcomes.stream().filter(o -> !o.passed()).count());
+    if (!blocking.isEmpty()) {
+      throw new QualityGateException(table.name(), blocking);
     }
   }
 

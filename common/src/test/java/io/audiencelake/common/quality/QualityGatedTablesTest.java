@@ -114,4 +114,26 @@ class QualityGatedTablesTest {
         e.failures().stream().map(QualityOutcome::observed).toList());
     assertEquals(10, lake.read(spec).count());
   }
+
+  @Test
+  void checkedAheadAFailingSecondTableStopsTheRunBeforeTheFirstIsWritten() {
+    LakeTables lake = TestLake.tables(TableFormat.DELTA);
+    TableSpec first = spec("ahead_first");
+    TableSpec second = spec("ahead_second");
+    QualityCheck range = check(second, QualityCheckKind.RANGE, List.of("score"), 0.0, 0.1, null, 0, true);
+    QualityCheck unique = check(first, QualityCheckKind.UNIQUE, first.keyColumns(), null, null, null, 0, true);
+    QualityGatedTables run = new QualityGatedTables(lake, SPARK, new QualityChecks("test",
+        Map.of(first.name(), List.of(unique), second.name(), List.of(range))), "run-ahead", "ingest", D1);
+
+    Dataset<Row> firstRows = run.checkBeforeWriting(first, members(first, D1, 3, 0), Map.of("dt", D1));
+    assertThrows(QualityGateException.class,
+        () -> run.checkBeforeWriting(second, members(second, D1, 5, 0), Map.of("dt", D1)));
+    assertTrue(!lake.exists(first) || lake.read(first).count() == 0, "nothing of the run is committed");
+    assertTrue(run.written().isEmpty());
+
+    // Checked ahead, the rows are written without being checked a second time.
+    run.overwritePartition(first, firstRows, Map.of("dt", D1));
+    assertEquals(3, lake.read(first).count());
+    assertEquals(1, lake.read(QualityResults.SPEC).where("run_id = 'run-ahead' AND table_name = 'ahead_first'").count());
+  }
 }
