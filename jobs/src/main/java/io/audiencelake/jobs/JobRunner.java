@@ -72,10 +72,12 @@ public final class JobRunner {
     AppConfig config = new AppConfigLoader().load(options.config(), options.overrides());
     job.validate(config);
     QualityChecks checks = qualityChecks(config);
+    long startingAt = System.nanoTime();
     SparkSession spark = LakeSession.start(config);
+    java.time.Duration startup = java.time.Duration.ofNanos(System.nanoTime() - startingAt);
     try {
       return runRecorded(job, new JobContext(config, spark, LakeTables.forConfig(spark, config), options.date(),
-          UUID.randomUUID().toString()), checks, commandLine);
+          UUID.randomUUID().toString()), checks, commandLine, startup);
     } finally {
       spark.stop();
     }
@@ -97,7 +99,19 @@ public final class JobRunner {
    * its writes, records the run in {@code job_runs}, and stamps the tables it wrote with their freshness.
    */
   static JobResult runRecorded(Job job, JobContext plain, QualityChecks checks, String commandLine) throws Exception {
+    return runRecorded(job, plain, checks, commandLine, java.time.Duration.ZERO);
+  }
+
+  /**
+   * As {@link #runRecorded(Job, JobContext, QualityChecks, String)}, with the time it took to start the
+   * Spark session this run is the first of ({@code startup}), recorded and logged beside the time in the
+   * job's own work ({@code spark}) and in the runner's bookkeeping (lock, published versions, freshness,
+   * the run's record).
+   */
+  static JobResult runRecorded(Job job, JobContext plain, QualityChecks checks, String commandLine,
+      java.time.Duration startup) throws Exception {
     Instant started = Instant.now();
+    Timing timing = new Timing(startup);
     Map<String, Long> pins = JobRuns.published(plain.lake());
     PublishedReads published = new PublishedReads(plain.lake(), job.readsPublishedVersions() ? pins : Map.of());
     QualityGatedTables gated = new QualityGatedTables(published, plain.spark(), checks, plain.runId(), job.name(),
@@ -111,7 +125,7 @@ public final class JobRunner {
       context.step(job.name(), "take the job lock");
       locks.acquire(job.name(), context.date(), context.runId(), holder(plain));
     } catch (Exception | Error e) {
-      record(context, job, started, new JobResult(0, 0, 0, Map.of()), JobRuns.FAILED, describe(e), commandLine,
+      record(context, job, started, timing, new JobResult(0, 0, 0, Map.of()), JobRuns.FAILED, describe(e), commandLine,
           Map.of());
       throw e;
     }
@@ -119,14 +133,19 @@ public final class JobRunner {
     ExitGuard guard = ExitGuard.register(() -> {
       LOG.error("{} {}: the JVM is exiting during run {}; recording it as failed and releasing its lock", job.name(),
           context.date(), context.runId());
-      record(context, job, started, new JobResult(0, 0, 0, Map.of()), JobRuns.FAILED, ExitGuard.ERROR, commandLine,
+      record(context, job, started, timing, new JobResult(0, 0, 0, Map.of()), JobRuns.FAILED, ExitGuard.ERROR, commandLine,
           Map.of());
       locks.release(job.name(), context.date(), context.runId());
     });
     try {
       Map<String, TableVersion> versions = Map.of();
       try {
-        result = job.run(context);
+        long runningAt = System.nanoTime();
+        try {
+          result = job.run(context);
+        } finally {
+          timing.spark = java.time.Duration.ofNanos(System.nanoTime() - runningAt);
+        }
         if (!result.failed()) {
           stampFreshness(context, gated.written());
         }
@@ -135,13 +154,13 @@ public final class JobRunner {
         versions = versionsToPublish(plain.lake(), published.touched());
       } catch (Exception | Error e) {
         if (guard.claim()) {
-          record(context, job, started, new JobResult(0, 0, 0, Map.of()), JobRuns.FAILED, describe(e), commandLine,
+          record(context, job, started, timing, new JobResult(0, 0, 0, Map.of()), JobRuns.FAILED, describe(e), commandLine,
               Map.of());
         }
         throw e;
       }
       if (guard.claim()) {
-        record(context, job, started, result, result.failed() ? JobRuns.FAILED : JobRuns.SUCCEEDED,
+        record(context, job, started, timing, result, result.failed() ? JobRuns.FAILED : JobRuns.SUCCEEDED,
             result.failed() ? String.join("; ", result.failures()) : null, commandLine, versions);
       }
     } finally {
@@ -155,10 +174,10 @@ public final class JobRunner {
       }
     }
     result.failures().forEach(f -> LOG.error("{} {}: {}", job.name(), context.date(), f));
-    LOG.info("{} {} {} in {} s: rows in {}, out {}, quarantined {}; {}", job.name(), context.date(),
+    LOG.info("{} {} {} in {} s ({}): rows in {}, out {}, quarantined {}; {}", job.name(), context.date(),
         result.failed() ? "finished with failures" : "succeeded",
-        (Instant.now().toEpochMilli() - started.toEpochMilli()) / 1000.0, result.rowsIn(), result.rowsOut(),
-        result.rowsQuarantined(), result.counts());
+        (Instant.now().toEpochMilli() - started.toEpochMilli()) / 1000.0, timing.describe(started), result.rowsIn(),
+        result.rowsOut(), result.rowsQuarantined(), result.counts());
     return result;
   }
 
@@ -236,12 +255,33 @@ public final class JobRunner {
     return out;
   }
 
-  private static void record(JobContext c, Job job, Instant started, JobResult r, String status, String error,
-      String commandLine, Map<String, TableVersion> published) {
+  /** Where a run's time went: starting Spark, the job's own work, and the runner's bookkeeping around it. */
+  static final class Timing {
+    final java.time.Duration startup;
+    volatile java.time.Duration spark = java.time.Duration.ZERO;
+
+    Timing(java.time.Duration startup) {
+      this.startup = startup;
+    }
+
+    /** Everything since {@code started} that was not the job's own work. */
+    java.time.Duration bookkeeping(Instant started) {
+      return java.time.Duration.between(started, Instant.now()).minus(spark);
+    }
+
+    String describe(Instant started) {
+      return String.format(java.util.Locale.ROOT, "spark_s=%.1f bookkeeping_s=%.1f startup_s=%.1f",
+          spark.toMillis() / 1000.0, bookkeeping(started).toMillis() / 1000.0, startup.toMillis() / 1000.0);
+    }
+  }
+
+  private static void record(JobContext c, Job job, Instant started, Timing timing, JobResult r, String status,
+      String error, String commandLine, Map<String, TableVersion> published) {
     JobRun run = new JobRun(c.runId(), job.name(), c.date(), status, started, Instant.now(), r.rowsIn(),
         r.rowsOut(), r.rowsQuarantined(), r.counts(), error, commandLine,
         c.config().lake().tableFormat().name().toLowerCase(java.util.Locale.ROOT),
-        c.spark().sparkContext().applicationId(), published);
+        c.spark().sparkContext().applicationId(), published,
+        new JobRun.Split(timing.startup, timing.spark, timing.bookkeeping(started)));
     try {
       c.step(job.name(), "record run");
       run.record(c.spark(), c.lake());

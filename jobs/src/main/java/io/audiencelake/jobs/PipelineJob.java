@@ -103,12 +103,16 @@ public final class PipelineJob implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     out.printf("pipeline: %d step(s): %s%n", plan.steps().size(), summary(plan));
     out.flush();
+    long startingAt = System.nanoTime();
     SparkSession spark = LakeSession.start(appConfig);
+    // The session's start is the first step's: later steps found it started.
+    java.time.Duration startup = java.time.Duration.ofNanos(System.nanoTime() - startingAt);
     try {
       LakeTables lake = LakeTables.forConfig(spark, appConfig);
       for (PipelinePlan.Step step : plan.steps()) {
         Instant started = Instant.now();
-        String failure = run(step, appConfig, spark, lake, checks);
+        String failure = run(step, appConfig, spark, lake, checks, startup);
+        startup = java.time.Duration.ZERO;
         if (failure != null) {
           err.println("audiencelake pipeline stopped: " + step + " failed: " + failure);
           err.println("  the jobs after it did not run; resume with: " + plan.resumeCommand(step, last, to));
@@ -130,11 +134,11 @@ public final class PipelineJob implements Callable<Integer> {
 
   /** Runs one step as its own recorded job run; returns why it failed, or null. */
   private String run(PipelinePlan.Step step, AppConfig appConfig, SparkSession spark, LakeTables lake,
-      QualityChecks checks) {
+      QualityChecks checks, java.time.Duration startup) {
     Job job = job(step.job(), step.date());
     try {
       JobResult result = JobRunner.runRecorded(job, new JobContext(appConfig, spark, lake, step.date(),
-          UUID.randomUUID().toString()), checks, Main.commandLine(spec) + " [" + step + "]");
+          UUID.randomUUID().toString()), checks, Main.commandLine(spec) + " [" + step + "]", startup);
       return result.failed() ? String.join("; ", result.failures()) : null;
     } catch (ConfigException e) {
       return String.join("; ", e.problems());
@@ -154,7 +158,7 @@ public final class PipelineJob implements Callable<Integer> {
       return;
     }
     PipelinePlan.Step report = new PipelinePlan.Step(failed.date(), REPORT);
-    String failure = run(report, appConfig, spark, lake, checks);
+    String failure = run(report, appConfig, spark, lake, checks, java.time.Duration.ZERO);
     out.println(failure == null ? "pipeline: " + report + " written all the same, showing the failure"
         : "pipeline: " + report + " failed too: " + failure);
     out.flush();

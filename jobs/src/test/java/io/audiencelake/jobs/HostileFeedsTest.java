@@ -181,7 +181,8 @@ class HostileFeedsTest {
     landing("mystery", "m.csv", "a,b", "1,2");
     expectedStatus.put("m.csv", FeedFiles.FAILED);
 
-    // 40-41: a headerless feed; 42-44: Parquet, corrupt, and with a column whose type changed between files.
+    // 40-41: a headerless feed; 42-45: Parquet, corrupt, with a column whose type changed between files, and with
+    // nanosecond timestamps.
     landing("headerless", "h.csv", "H1,h1@example.com,2025-05-02T01:00:00Z", "H2,not-an-email,2025-05-02T01:00:00Z");
     expectedStatus.put("h.csv", FeedFiles.INGESTED);
     expectedReasons.add(new String[] {"headerless", "invalid_email:email"});
@@ -231,6 +232,19 @@ class HostileFeedsTest {
     for (String name : List.of("points-int", "points-text")) {
       LakeCheck.singleParquetFile(landing.resolve(name), landing.resolve(name + ".parquet"));
     }
+    // Nanosecond timestamps (pandas and Arrow write them), which Spark cannot read: this file fails alone.
+    org.apache.parquet.schema.MessageType nanos = org.apache.parquet.schema.MessageTypeParser.parseMessageType(
+        "message loyalty { required binary customer_id (STRING); required int32 points; "
+            + "required int64 updated_at (TIMESTAMP(NANOS,true)); }");
+    Path written = Files.createDirectories(dir.resolve("nanos")).resolve("points-nanos.parquet");
+    try (var writer = org.apache.parquet.hadoop.example.ExampleParquetWriter
+        .builder(new org.apache.hadoop.fs.Path(written.toUri()))
+        .withType(nanos).withConf(new org.apache.hadoop.conf.Configuration()).build()) {
+      writer.write(new org.apache.parquet.example.data.simple.SimpleGroupFactory(nanos).newGroup()
+          .append("customer_id", "L3").append("points", 7).append("updated_at", 1_746_147_600_000_000_000L));
+    }
+    Files.move(written, landing.resolve("points-nanos.parquet"));
+    expectedStatus.put("points-nanos.parquet", FeedFiles.FAILED);
     expectedReasons.add(new String[] {"loyalty", "bad_type:points"});
   }
 

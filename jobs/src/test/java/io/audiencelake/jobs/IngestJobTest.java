@@ -211,6 +211,13 @@ class IngestJobTest {
     inSession(file, TableFormat.DELTA, lake -> assertEquals(List.of(java.sql.Date.valueOf(d1)),
         lake.read(RawEvents.SPEC).where("attributes['event_id'] = 'e9'").collectAsList().stream()
             .map(r -> r.getDate(r.fieldIndex("dt"))).toList(), "ingested under its own landing date"));
+    // The nightly pipeline finds one too when told to look back.
+    landing("clickstream/dt=" + d1 + "/later.jsonl", event.apply("e10"));
+    CliRun nightly = CliRun.of("pipeline", "-c", file.toString(), "-d", DATE, "--to", "ingest", "--lookback-days", "1");
+    assertEquals(0, nightly.exitCode(), nightly.err());
+    inSession(file, TableFormat.DELTA, lake -> assertEquals(1,
+        lake.read(RawEvents.SPEC).where("attributes['event_id'] = 'e10' AND dt = '" + d1 + "'").count(),
+        "the pipeline's ingest looked back a day"));
 
     // A file changed after it was ingested is an error naming it, not a silent skip.
     landing("clickstream/dt=" + DATE + "/c.jsonl", event.apply("e3"), event.apply("e4"));

@@ -24,6 +24,11 @@ import org.apache.spark.sql.SparkSession;
 final class DeltaTables implements LakeTables {
   private final SparkSession spark;
   private final LakeSettings settings;
+  /**
+   * Tables this instance created or found registered: every write calls {@link #create}, and checking
+   * again (CREATE DATABASE, a log lookup, a catalog lookup) cost a fraction of a second per write.
+   */
+  private final java.util.Set<String> known = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   DeltaTables(SparkSession spark, LakeSettings settings) {
     this.spark = spark;
@@ -51,9 +56,13 @@ final class DeltaTables implements LakeTables {
 
   @Override
   public void create(TableSpec table) {
+    if (known.contains(table.name())) {
+      return;
+    }
     spark.sql("CREATE DATABASE IF NOT EXISTS spark_catalog." + settings.namespace());
     if (exists(table)) {
       register(table);
+      known.add(table.name());
       return;
     }
     DeltaTableBuilder builder = DeltaTable.createIfNotExists(spark)
@@ -68,6 +77,7 @@ final class DeltaTables implements LakeTables {
       builder = builder.property(p.getKey(), p.getValue());
     }
     builder.execute();
+    known.add(table.name());
   }
 
   /** Makes a table written by an earlier session queryable by name in this one. */

@@ -28,6 +28,8 @@ final class IcebergTables implements LakeTables {
   private final SparkSession spark;
   private final LakeSettings settings;
 
+  private final java.util.Set<String> known = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
   IcebergTables(SparkSession spark, LakeSettings settings) {
     this.spark = spark;
     this.settings = settings;
@@ -50,14 +52,18 @@ final class IcebergTables implements LakeTables {
 
   @Override
   public void create(TableSpec table) {
-    if (exists(table)) {
+    // Every write calls this; a table this instance has seen exist needs no catalog lookup.
+    if (known.contains(table.name())) {
       return;
     }
-    try {
-      writer(table, spark.createDataFrame(List.of(), table.schema())).create();
-    } catch (TableAlreadyExistsException e) {
-      // Another run created it between the check and now: the same spec, nothing to do.
+    if (!exists(table)) {
+      try {
+        writer(table, spark.createDataFrame(List.of(), table.schema())).create();
+      } catch (TableAlreadyExistsException e) {
+        // Another run created it between the check and now: the same spec, nothing to do.
+      }
     }
+    known.add(table.name());
   }
 
   @Override

@@ -25,7 +25,14 @@ public record JobRun(
     String arguments,
     String tableFormat,
     String sparkAppId,
-    Map<String, io.audiencelake.common.lake.TableVersion> published) {
+    Map<String, io.audiencelake.common.lake.TableVersion> published,
+    Split split) {
+
+  /**
+   * Where the run's time went: starting the Spark session (zero for a run that found one started), the
+   * job's own work, and the runner's bookkeeping (lock, published versions, freshness, recording the run).
+   */
+  public record Split(java.time.Duration startup, java.time.Duration spark, java.time.Duration bookkeeping) {}
 
   public JobRun {
     counts = Map.copyOf(counts);
@@ -43,7 +50,7 @@ public record JobRun(
         error, arguments, tableFormat, sparkAppId, published.isEmpty() ? null : published.entrySet().stream()
             .sorted(Map.Entry.comparingByKey())
             .map(e -> RowFactory.create(e.getKey(), e.getValue().version(), Timestamp.from(e.getValue().committedAt())))
-            .toList());
+            .toList(), split.startup().toMillis(), split.spark().toMillis(), split.bookkeeping().toMillis());
     lake.append(JobRuns.SPEC, spark.createDataFrame(List.of(row), JobRuns.SPEC.schema()));
   }
 }

@@ -35,6 +35,9 @@ public final class JobRuns {
   public static final String TABLE_NAME = "table_name";
   public static final String VERSION = "version";
   public static final String COMMITTED_AT = "committed_at";
+  public static final String STARTUP_MS = "startup_ms";
+  public static final String SPARK_MS = "spark_ms";
+  public static final String BOOKKEEPING_MS = "bookkeeping_ms";
 
   public static final String SUCCEEDED = "succeeded";
   public static final String FAILED = "failed";
@@ -65,8 +68,14 @@ public final class JobRuns {
               DataTypes.createStructField(TABLE_NAME, DataTypes.StringType, true),
               DataTypes.createStructField(VERSION, DataTypes.LongType, true),
               DataTypes.createStructField(COMMITTED_AT, DataTypes.TimestampType, true)}), true), true,
-              "the table versions a succeeded run committed and published: downstream jobs read these, so a run "
-                  + "that died between two commits is never seen half done")}),
+              "the versions of the tables a run that returned wrote: downstream jobs read these, so a run that "
+                  + "died between two commits is never seen half done"),
+          TableSpec.column(STARTUP_MS, DataTypes.LongType, true,
+              "milliseconds spent starting the Spark session (0 when the run found one started, as later steps of a "
+                  + "pipeline do)"),
+          TableSpec.column(SPARK_MS, DataTypes.LongType, true, "milliseconds of the job's own work"),
+          TableSpec.column(BOOKKEEPING_MS, DataTypes.LongType, true,
+              "milliseconds of the runner's bookkeeping: lock, published versions, freshness, recording the run")}),
       List.of(),
       List.of(RUN_ID));
 
@@ -87,16 +96,19 @@ public final class JobRuns {
    * Per table, the version downstream jobs read: of all versions finished runs published, the one committed
    * last. A run that returned publishes, also when some of its parts failed (a failed file is recorded as
    * failed; what it committed is whole); a run that threw publishes nothing. Tables no run published are absent (read at their latest version). A {@code job_runs} table from
-   * before publishing existed gets the column here (so recording a run can append it) and publishes nothing.
+   * before publishing existed gets the column here (and any other new column) (so recording a run can append it) and publishes nothing.
    */
   public static Map<String, Long> published(io.audiencelake.common.lake.LakeTables lake) {
     if (!lake.exists(SPEC)) {
       return Map.of();
     }
     Dataset<Row> runs = lake.read(SPEC);
-    if (!java.util.Arrays.asList(runs.columns()).contains(PUBLISHED_VERSIONS)) {
+    if (!java.util.Arrays.asList(runs.columns()).containsAll(java.util.Arrays.asList(SPEC.schema().fieldNames()))) {
       lake.addMissingColumns(SPEC);
-      return Map.of();
+      if (!java.util.Arrays.asList(runs.columns()).contains(PUBLISHED_VERSIONS)) {
+        return Map.of();
+      }
+      runs = lake.read(SPEC);
     }
     Map<String, Long> out = new java.util.TreeMap<>();
     // One row per table (a few dozen): bounded, safe to collect.
