@@ -153,6 +153,9 @@ public final class ProfilesJob implements Job, Callable<Integer> {
     counts.put("events.robots", robots);
     counts.put("events.without_device", noDevice);
 
+    Dataset<Row> partials = null;
+    Dataset<Row> activity = null;
+    Dataset<Row> newLifetime = null;
     if (!measures.isEmpty()) {
       context.step(name(), "activity partials");
       Dataset<Row> attributes = lake.exists(RawAttributes.SPEC) ? lake.read(RawAttributes.SPEC).where(landed)
@@ -160,42 +163,35 @@ public final class ProfilesJob implements Job, Callable<Integer> {
       if (!late.isEmpty() && lake.exists(RawAttributes.SPEC)) {
         attributes = attributes.unionByName(LateFiles.rows(lake.read(RawAttributes.SPEC), late, date));
       }
-      Dataset<Row> partials = ProfileActivity.of(usable, attributes, measures, columns, rules.sketchPrecision());
-      if (full) {
-        lake.replace(activitySpec, partials);
-      } else {
-        lake.overwritePartition(activitySpec, partials, Map.of(ProfileActivity.DT, datesAfter(previous, date)));
-      }
+      // Nothing is written until the profiles pass their quality checks: the state tables as they will be are
+      // the table's untouched partitions plus the new rows.
+      partials = ProfileActivity.of(usable, attributes, measures, columns, rules.sketchPrecision()).localCheckpoint();
+      activity = full || !lake.exists(activitySpec) ? partials : lake.read(activitySpec)
+          .where(not(col(ProfileActivity.DT).isin(datesAfter(previous, date).toArray()))).unionByName(partials);
 
       context.step(name(), "lifetime state");
-      Dataset<Row> fresh = lake.read(activitySpec).where(ProfileLifetime.due(previous, date));
+      Dataset<Row> fresh = partials.where(ProfileLifetime.due(previous, date));
       Dataset<Row> before = full ? null : lake.read(lifetimeSpec)
           .where(col(ProfileLifetime.DT).equalTo(lit(Date.valueOf(previous))));
-      Dataset<Row> lifetime = ProfileLifetime.fold(before, fresh, lifetimeMeasures, date);
-      if (full) {
-        lake.replace(lifetimeSpec, lifetime);
-      } else {
-        lake.overwritePartition(lifetimeSpec, lifetime, Map.of(ProfileLifetime.DT, dt));
-        expireSnapshots(lake, lifetimeSpec, date);
-      }
+      newLifetime = ProfileLifetime.fold(before, fresh, lifetimeMeasures, date).localCheckpoint();
     }
 
     context.step(name(), "sessions");
     List<Date> days = usable.select(to_date(col(RawEvents.EVENT_TIME)).as("day")).where(col("day").leq(lit(dt)))
         .distinct().orderBy("day").collectAsList().stream().map(r -> r.getDate(0)).toList();
     long sessionsWritten = 0;
+    Dataset<Row> sessions = null;
     if (!days.isEmpty()) {
       // Sessions end at midnight, so a day's sessions need only that day's events, wherever they landed.
       Dataset<Row> dayEvents = usable(lake.read(RawEvents.SPEC)
           .where(col(RawTables.DT).leq(lit(dt))
               .and(col(RawTables.DT).geq(lit(Date.valueOf(days.get(0).toLocalDate().minusDays(1)))))
               .and(to_date(col(RawEvents.EVENT_TIME)).isin(days.toArray()))));
-      Dataset<Row> sessions = Sessionisation.sessions(dayEvents, rules.sessions(), columns)
+      sessions = Sessionisation.sessions(dayEvents, rules.sessions(), columns)
           .join(graph.select(col(IdGraph.ID_TYPE).as(Sessions.DEVICE_ID_TYPE), col(IdGraph.ID_VALUE).as(Sessions.DEVICE_ID),
               col(IdGraph.PERSON_ID)), new String[] {Sessions.DEVICE_ID_TYPE, Sessions.DEVICE_ID}, "left");
       sessions = LakeTables.withSpecSchema(Sessions.SPEC, sessions).localCheckpoint();
       sessionsWritten = sessions.count();
-      lake.overwritePartition(Sessions.SPEC, sessions, Map.of(Sessions.DT, days));
       LOG.info("{} sessions on {} day(s) from {} to {}", sessionsWritten, days.size(), days.get(0),
           days.get(days.size() - 1));
     }
@@ -203,12 +199,11 @@ public final class ProfilesJob implements Job, Callable<Integer> {
     counts.put("sessions", sessionsWritten);
 
     context.step(name(), "traits per person");
-    Dataset<Row> lifetime = measures.isEmpty() ? null
-        : lake.read(lifetimeSpec).where(col(ProfileLifetime.DT).equalTo(lit(dt)));
+    Dataset<Row> lifetime = newLifetime;
     Dataset<Row> windowed = null;
     int widest = rules.maxWindowDays(TraitSource.EVENTS);
-    if (widest > 0) {
-      windowed = ProfileTraits.windowed(lake.read(activitySpec)
+    if (widest > 0 && activity != null) {
+      windowed = ProfileTraits.windowed(activity
           .where(col(ProfileActivity.DT).leq(lit(dt))
               .and(col(ProfileActivity.DT).geq(lit(Date.valueOf(date.minusDays(widest + 1)))))
               .and(col(ProfileActivity.EVENT_DAY).gt(lit(Date.valueOf(date.minusDays(widest)))))),
@@ -216,8 +211,10 @@ public final class ProfilesJob implements Job, Callable<Integer> {
     }
     Dataset<Row> sessionTraits = null;
     int sessionWindow = rules.maxWindowDays(TraitSource.SESSIONS);
-    if (sessionWindow > 0 && lake.exists(Sessions.SPEC)) {
-      sessionTraits = ProfileTraits.SessionTraits.of(lake.read(Sessions.SPEC)
+    Dataset<Row> allSessions = !lake.exists(Sessions.SPEC) ? sessions : sessions == null ? lake.read(Sessions.SPEC)
+        : lake.read(Sessions.SPEC).where(not(col(Sessions.DT).isin(days.toArray()))).unionByName(sessions);
+    if (sessionWindow > 0 && allSessions != null) {
+      sessionTraits = ProfileTraits.SessionTraits.of(allSessions
           .where(col(Sessions.DT).leq(lit(dt)).and(col(Sessions.DT).gt(lit(Date.valueOf(date.minusDays(sessionWindow)))))),
           graph, rules.traits(), date);
     }
@@ -236,7 +233,23 @@ public final class ProfilesJob implements Job, Callable<Integer> {
     context.step(name(), "write profiles");
     TableSpec profilesSpec = Profiles.spec(rules);
     lake.addMissingColumns(profilesSpec);
-    Dataset<Row> rows = conform(LakeTables.withSpecSchema(profilesSpec, profiles), lake.read(profilesSpec).schema());
+    Dataset<Row> rows = lake.checkBeforeWriting(profilesSpec,
+        conform(LakeTables.withSpecSchema(profilesSpec, profiles), lake.read(profilesSpec).schema()),
+        Map.of(ProfileTraits.DT, dt));
+    // The checks passed: the state tables, the sessions and the profiles are written, in that order.
+    if (partials != null) {
+      if (full) {
+        lake.replace(activitySpec, partials);
+        lake.replace(lifetimeSpec, newLifetime);
+      } else {
+        lake.overwritePartition(activitySpec, partials, Map.of(ProfileActivity.DT, datesAfter(previous, date)));
+        lake.overwritePartition(lifetimeSpec, newLifetime, Map.of(ProfileLifetime.DT, dt));
+        expireSnapshots(lake, lifetimeSpec, date);
+      }
+    }
+    if (sessions != null) {
+      lake.overwritePartition(Sessions.SPEC, sessions, Map.of(Sessions.DT, days));
+    }
     lake.overwritePartition(profilesSpec, rows, Map.of(ProfileTraits.DT, dt));
     LOG.info("{} profiles ({} identifiers) for {}", persons, identifiers, date);
     context.spark().catalog().clearCache();
