@@ -196,12 +196,7 @@ public final class IngestJob implements Job, Callable<Integer> {
       Row before = known.get(r.getString(manifest.fieldIndex(FeedFiles.PATH)));
       if (before != null && FeedFiles.INGESTED.equals(before.getAs(FeedFiles.STATUS))
           && FeedFiles.INGESTED.equals(r.getString(manifest.fieldIndex(FeedFiles.STATUS)))) {
-        Object[] values = new Object[r.length()];
-        for (int c = 0; c < values.length; c++) {
-          values[c] = r.get(c);
-        }
-        values[manifest.fieldIndex(FeedFiles.CHANGE_DETECTED_AT)] = Timestamp.from(Instant.now());
-        manifestRows.set(i, RowFactory.create(values));
+        manifestRows.set(i, changed(r));
       }
     }
     if (!manifestRows.isEmpty()) {
@@ -541,13 +536,16 @@ public final class IngestJob implements Job, Callable<Integer> {
         Timestamp.from(Instant.now()), null, n[3]);
   }
 
-  /** The manifest row of a changed file keeps what was ingested and notes when the change was first seen. */
+  /**
+   * The manifest row of a changed file keeps what was ingested and notes when the change was first seen.
+   * Positions come from the table's definition, so rows made here (without a schema) work too.
+   */
   private static Row changed(Row old) {
     Object[] values = new Object[old.length()];
     for (int i = 0; i < values.length; i++) {
       values[i] = old.get(i);
     }
-    int detected = old.fieldIndex(FeedFiles.CHANGE_DETECTED_AT);
+    int detected = FeedFiles.SPEC.schema().fieldIndex(FeedFiles.CHANGE_DETECTED_AT);
     if (values[detected] == null) {
       values[detected] = Timestamp.from(Instant.now());
     }

@@ -3,9 +3,10 @@ package io.audiencelake.common.quality;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 
+import io.audiencelake.common.lake.ForwardingLakeTables;
 import io.audiencelake.common.lake.LakeTables;
 import io.audiencelake.common.lake.TableSpec;
-import io.audiencelake.common.lake.TableVersion;
+
 import java.sql.Date;
 import java.sql.Timestamp;
 import java.time.Instant;
@@ -31,9 +32,8 @@ import org.slf4j.LoggerFactory;
  * {@link QualityGateException} instead of writing. The table's current version stays the previous good
  * one because the bad one is never committed. It also notes which tables the run wrote.
  */
-public final class QualityGatedTables implements LakeTables {
+public final class QualityGatedTables extends ForwardingLakeTables {
   private static final Logger LOG = LoggerFactory.getLogger(QualityGatedTables.class);
-  private final LakeTables lake;
   private final SparkSession spark;
   private final QualityChecks checks;
   private final String runId;
@@ -45,7 +45,7 @@ public final class QualityGatedTables implements LakeTables {
 
   public QualityGatedTables(LakeTables lake, SparkSession spark, QualityChecks checks, String runId, String job,
       LocalDate date) {
-    this.lake = lake;
+    super(lake);
     this.spark = spark;
     this.checks = checks;
     this.runId = runId;
@@ -60,28 +60,28 @@ public final class QualityGatedTables implements LakeTables {
 
   @Override
   public void overwritePartition(TableSpec table, Dataset<Row> rows, Map<String, Object> partition) {
-    gated(table, rows, () -> previousPartition(table, partition), checked -> lake.overwritePartition(table, checked,
+    gated(table, rows, () -> previousPartition(table, partition), checked -> delegate.overwritePartition(table, checked,
         partition));
   }
 
   @Override
   public void replace(TableSpec table, Dataset<Row> rows) {
-    gated(table, rows, () -> lake.exists(table) ? lake.read(table) : null, checked -> lake.replace(table, checked));
+    gated(table, rows, () -> delegate.exists(table) ? delegate.read(table) : null, checked -> delegate.replace(table, checked));
   }
 
   @Override
   public void merge(TableSpec table, Dataset<Row> rows) {
-    gated(table, rows, () -> null, checked -> lake.merge(table, checked));
+    gated(table, rows, () -> null, checked -> delegate.merge(table, checked));
   }
 
   @Override
   public void append(TableSpec table, Dataset<Row> rows) {
-    gated(table, rows, () -> null, checked -> lake.append(table, checked));
+    gated(table, rows, () -> null, checked -> delegate.append(table, checked));
   }
 
   @Override
   public void deleteMatching(TableSpec table, Dataset<Row> keys) {
-    lake.deleteMatching(table, keys);
+    delegate.deleteMatching(table, keys);
     written.putIfAbsent(table.name(), table);
   }
 
@@ -154,7 +154,7 @@ public final class QualityGatedTables implements LakeTables {
    * null when the table or such a date does not exist.
    */
   private Dataset<Row> previousPartition(TableSpec table, Map<String, Object> partition) {
-    if (!lake.exists(table)) {
+    if (!delegate.exists(table)) {
       return null;
     }
     String dateColumn = null;
@@ -171,7 +171,7 @@ public final class QualityGatedTables implements LakeTables {
         same = same.and(col(e.getKey()).equalTo(lit(v)));
       }
     }
-    Dataset<Row> table0 = lake.read(table).where(same);
+    Dataset<Row> table0 = delegate.read(table).where(same);
     if (dateColumn == null) {
       return table0;
     }
@@ -190,71 +190,6 @@ public final class QualityGatedTables implements LakeTables {
       rows.add(RowFactory.create(runId, job, Date.valueOf(date), o.check().table(), o.check().name(),
           o.check().kind().yamlName(), o.check().blocking(), o.passed(), o.observed(), now));
     }
-    lake.append(QualityResults.SPEC, spark.createDataFrame(rows, QualityResults.SPEC.schema()));
-  }
-
-  @Override
-  public String qualifiedName(TableSpec table) {
-    return lake.qualifiedName(table);
-  }
-
-  @Override
-  public void create(TableSpec table) {
-    lake.create(table);
-  }
-
-  @Override
-  public boolean exists(TableSpec table) {
-    return lake.exists(table);
-  }
-
-  @Override
-  public void addMissingColumns(TableSpec table) {
-    lake.addMissingColumns(table);
-  }
-
-  @Override
-  public void purgeHistory(TableSpec table, java.time.Duration retention) {
-    lake.purgeHistory(table, retention);
-  }
-
-  @Override
-  public Dataset<Row> read(TableSpec table) {
-    return lake.read(table);
-  }
-
-  @Override
-  public Dataset<Row> readVersion(TableSpec table, long version) {
-    return lake.readVersion(table, version);
-  }
-
-  @Override
-  public Dataset<Row> readAsOf(TableSpec table, Instant time) {
-    return lake.readAsOf(table, time);
-  }
-
-  @Override
-  public List<TableVersion> history(TableSpec table) {
-    return lake.history(table);
-  }
-
-  @Override
-  public TableVersion currentVersion(TableSpec table) {
-    return lake.currentVersion(table);
-  }
-
-  @Override
-  public Map<String, String> properties(TableSpec table) {
-    return lake.properties(table);
-  }
-
-  @Override
-  public SparkSession sparkSession() {
-    return lake.sparkSession();
-  }
-
-  @Override
-  public void setProperties(TableSpec table, Map<String, String> properties) {
-    lake.setProperties(table, properties);
+    delegate.append(QualityResults.SPEC, spark.createDataFrame(rows, QualityResults.SPEC.schema()));
   }
 }
