@@ -2,8 +2,8 @@ package io.audiencelake.jobs;
 
 import io.audiencelake.common.config.AppConfig;
 import io.audiencelake.common.lake.LakeTables;
-import io.audiencelake.common.lake.TableVersion;
 import io.audiencelake.common.profiles.ProfileRules;
+import io.audiencelake.common.runs.JobRuns;
 import io.audiencelake.common.spark.LakeSession;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -31,29 +31,36 @@ public final class CatalogCommand implements Callable<Integer> {
   @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Also write the Markdown to this file.")
   Path output;
 
+  @Option(names = {"-q", "--quiet"}, description = "Only write --output; print nothing.")
+  boolean quiet;
+
   @Override
   public Integer call() throws Exception {
+    if (quiet && output == null) {
+      throw new io.audiencelake.common.config.ConfigException("--quiet needs --output FILE");
+    }
     AppConfig appConfig = environment.load();
     ProfileRules traits = AudienceDefinitions.load(appConfig).traits();
     List<DataProductPage.Entry> entries = new ArrayList<>();
     SparkSession spark = LakeSession.start(appConfig);
     try {
       LakeTables lake = LakeTables.forConfig(spark, appConfig);
+      Map<String, java.time.LocalDate> freshness = JobRuns.freshness(lake);
       for (LakeCatalog.DataProduct product : LakeCatalog.products(traits)) {
         boolean exists = lake.exists(product.spec());
-        Map<String, String> properties = exists ? lake.properties(product.spec()) : Map.of();
-        List<TableVersion> history = exists ? lake.history(product.spec()) : List.of();
-        entries.add(new DataProductPage.Entry(product, lake.qualifiedName(product.spec()), exists, properties,
-            history.isEmpty() ? null : history.get(history.size() - 1).committedAt()));
+        entries.add(new DataProductPage.Entry(product, lake.qualifiedName(product.spec()), exists,
+            freshness.get(product.spec().name()), exists ? lake.currentVersion(product.spec()).committedAt() : null));
       }
     } finally {
-      spark.stop();
+      LakeSession.finish(spark);
     }
     String page = DataProductPage.render(appConfig.environment(), environment.config.toString(),
         appConfig.lake().tableFormat().name().toLowerCase(Locale.ROOT), appConfig.lake().owner(), entries);
-    PrintWriter out = spec.commandLine().getOut();
-    out.print(page);
-    out.flush();
+    if (!quiet) {
+      PrintWriter out = spec.commandLine().getOut();
+      out.print(page);
+      out.flush();
+    }
     if (output != null) {
       Path parent = output.toAbsolutePath().getParent();
       if (parent != null) {

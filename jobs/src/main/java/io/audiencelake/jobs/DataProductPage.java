@@ -9,7 +9,7 @@ import org.apache.spark.sql.types.StructField;
 /** The data products as a Markdown page: an index, then each table's owner, schema, freshness and a query. */
 final class DataProductPage {
   /** One table as found in the lake: its product definition and, once written, its stored state. */
-  record Entry(LakeCatalog.DataProduct product, String qualifiedName, boolean exists, Map<String, String> properties,
+  record Entry(LakeCatalog.DataProduct product, String qualifiedName, boolean exists, java.time.LocalDate freshness,
       Instant lastCommit) {}
 
   private DataProductPage() {}
@@ -59,8 +59,7 @@ final class DataProductPage {
     if (!e.exists()) {
       return "not written yet";
     }
-    String date = e.properties().get(io.audiencelake.common.lake.LakeTables.PROPERTY_FRESHNESS);
-    return date == null ? "written (no date stamped)" : date;
+    return e.freshness() == null ? "written (no succeeded run recorded)" : e.freshness().toString();
   }
 
   private static String firstSentence(String text) {

@@ -79,7 +79,7 @@ public final class JobRunner {
       return runRecorded(job, new JobContext(config, spark, LakeTables.forConfig(spark, config), options.date(),
           UUID.randomUUID().toString()), checks, commandLine, startup);
     } finally {
-      spark.stop();
+      LakeSession.finish(spark);
     }
   }
 
@@ -96,7 +96,8 @@ public final class JobRunner {
 
   /**
    * Runs the job under its lock (one run per job and date at a time), with the quality gates in front of
-   * its writes, records the run in {@code job_runs}, and stamps the tables it wrote with their freshness.
+   * its writes, and records the run in {@code job_runs} with the versions it published (which is also where
+   * a table's freshness is read from: {@link JobRuns#freshness}).
    */
   static JobResult runRecorded(Job job, JobContext plain, QualityChecks checks, String commandLine) throws Exception {
     return runRecorded(job, plain, checks, commandLine, java.time.Duration.ZERO);
@@ -105,14 +106,14 @@ public final class JobRunner {
   /**
    * As {@link #runRecorded(Job, JobContext, QualityChecks, String)}, with the time it took to start the
    * Spark session this run is the first of ({@code startup}), recorded and logged beside the time in the
-   * job's own work ({@code spark}) and in the runner's bookkeeping (lock, published versions, freshness,
+   * job's own work ({@code spark}) and in the runner's bookkeeping (lock, published versions,
    * the run's record).
    */
   static JobResult runRecorded(Job job, JobContext plain, QualityChecks checks, String commandLine,
       java.time.Duration startup) throws Exception {
     Instant started = Instant.now();
     Timing timing = new Timing(startup);
-    Map<String, Long> pins = JobRuns.published(plain.lake());
+    Map<String, Long> pins = timing.phase("published", () -> JobRuns.published(plain.lake()));
     PublishedReads published = new PublishedReads(plain.lake(), job.readsPublishedVersions() ? pins : Map.of());
     QualityGatedTables gated = new QualityGatedTables(published, plain.spark(), checks, plain.runId(), job.name(),
         plain.date());
@@ -123,7 +124,7 @@ public final class JobRunner {
     JobResult result;
     try {
       context.step(job.name(), "take the job lock");
-      locks.acquire(job.name(), context.date(), context.runId(), holder(plain));
+      timing.phase("lock", () -> locks.acquire(job.name(), context.date(), context.runId(), holder(plain)));
     } catch (Exception | Error e) {
       record(context, job, started, timing, new JobResult(0, 0, 0, Map.of()), JobRuns.FAILED, describe(e), commandLine,
           Map.of());
@@ -146,12 +147,9 @@ public final class JobRunner {
         } finally {
           timing.spark = java.time.Duration.ofNanos(System.nanoTime() - runningAt);
         }
-        if (!result.failed()) {
-          stampFreshness(context, gated.written());
-        }
         // A run that returned is whole, also with failed parts (a failed file is recorded as failed, the rest
         // committed complete): it publishes. A run that threw publishes nothing.
-        versions = versionsToPublish(plain.lake(), published.touched());
+        versions = timing.phase("versions", () -> versionsToPublish(plain.lake(), published.touched()));
       } catch (Exception | Error e) {
         if (guard.claim()) {
           record(context, job, started, timing, new JobResult(0, 0, 0, Map.of()), JobRuns.FAILED, describe(e), commandLine,
@@ -167,7 +165,7 @@ public final class JobRunner {
       guard.remove();
       stop(heartbeat);
       try {
-        locks.release(job.name(), context.date(), context.runId());
+        timing.phase("release", () -> locks.release(job.name(), context.date(), context.runId()));
       } catch (RuntimeException e) {
         LOG.error("could not release the lock of {} {} (run {}); it lapses {} min after its last heartbeat",
             job.name(), context.date(), context.runId(), plain.config().operations().lockStaleMinutes(), e);
@@ -219,27 +217,6 @@ public final class JobRunner {
     return JobLocks.holder(c.spark().sparkContext().applicationId());
   }
 
-  /** Data products the run wrote get the run's date as freshness (never moved back by a backfill) and their sources. */
-  private static void stampFreshness(JobContext c, List<TableSpec> written) {
-    c.step("catalog", "stamp freshness");
-    for (TableSpec table : written) {
-      List<String> sources = LakeCatalog.sourcesOf(table.name());
-      if (sources.isEmpty() || LakeCatalog.OPERATIONS.contains(table.name())) {
-        continue;
-      }
-      Map<String, String> properties = new LinkedHashMap<>();
-      Map<String, String> have = c.lake().properties(table);
-      String current = have.get(LakeTables.PROPERTY_FRESHNESS);
-      if (current == null || current.compareTo(c.date().toString()) < 0) {
-        properties.put(LakeTables.PROPERTY_FRESHNESS, c.date().toString());
-      }
-      if (!String.join(", ", sources).equals(have.get(LakeTables.PROPERTY_SOURCES))) {
-        properties.put(LakeTables.PROPERTY_SOURCES, String.join(", ", sources));
-      }
-      c.lake().setProperties(table, properties);
-    }
-  }
-
   /**
    * The current version of each data table the run touched, to publish with its {@code job_runs} row (one
    * commit: the run succeeded and its versions are visible together, or neither). Operations tables are
@@ -259,6 +236,8 @@ public final class JobRunner {
   static final class Timing {
     final java.time.Duration startup;
     volatile java.time.Duration spark = java.time.Duration.ZERO;
+    /** The bookkeeping's parts, in the order they ran (for the log line: which part to make cheaper). */
+    private final Map<String, java.time.Duration> phases = java.util.Collections.synchronizedMap(new LinkedHashMap<>());
 
     Timing(java.time.Duration startup) {
       this.startup = startup;
@@ -269,9 +248,30 @@ public final class JobRunner {
       return java.time.Duration.between(started, Instant.now()).minus(spark);
     }
 
+    <T> T phase(String name, java.util.function.Supplier<T> work) {
+      long at = System.nanoTime();
+      try {
+        return work.get();
+      } finally {
+        phases.merge(name, java.time.Duration.ofNanos(System.nanoTime() - at), java.time.Duration::plus);
+      }
+    }
+
+    void phase(String name, Runnable work) {
+      phase(name, () -> {
+        work.run();
+        return null;
+      });
+    }
+
     String describe(Instant started) {
-      return String.format(java.util.Locale.ROOT, "spark_s=%.1f bookkeeping_s=%.1f startup_s=%.1f",
-          spark.toMillis() / 1000.0, bookkeeping(started).toMillis() / 1000.0, startup.toMillis() / 1000.0);
+      StringBuilder parts = new StringBuilder();
+      synchronized (phases) {
+        phases.forEach((name, d) -> parts.append(String.format(java.util.Locale.ROOT, " %s_s=%.2f", name,
+            d.toMillis() / 1000.0)));
+      }
+      return String.format(java.util.Locale.ROOT, "spark_s=%.1f bookkeeping_s=%.1f startup_s=%.1f;%s",
+          spark.toMillis() / 1000.0, bookkeeping(started).toMillis() / 1000.0, startup.toMillis() / 1000.0, parts);
     }
   }
 
@@ -284,7 +284,7 @@ public final class JobRunner {
         new JobRun.Split(timing.startup, timing.spark, timing.bookkeeping(started)));
     try {
       c.step(job.name(), "record run");
-      run.record(c.spark(), c.lake());
+      timing.phase("record", () -> run.record(c.spark(), c.lake()));
     } catch (RuntimeException e) {
       if (JobRuns.SUCCEEDED.equals(status)) {
         throw e;

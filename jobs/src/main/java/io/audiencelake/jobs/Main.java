@@ -18,7 +18,7 @@ import picocli.CommandLine.Model.CommandSpec;
     description = "Batch audience-processing jobs on Apache Spark over Delta Lake or Apache Iceberg tables.",
     subcommands = {GenerateJob.class, InventoryJob.class, IngestJob.class, IdentityJob.class, ProfilesJob.class, SegmentsJob.class,
         LookalikeJob.class, ExportJob.class, ReportJob.class, EraseJob.class, PiiScanJob.class, PipelineJob.class,
-        CatalogCommand.class, SqlCommand.class},
+        CatalogCommand.class, SqlCommand.class, BatchCommand.class},
     commandListHeading = "%nJobs:%n",
     footerHeading = "%nExit codes:%n",
     footer = {"  0  success", "  2  bad usage or config (nothing was written)", "  1  the job failed"})

@@ -125,7 +125,7 @@ public final class PipelineJob implements Callable<Integer> {
         out.flush();
       }
     } finally {
-      spark.stop();
+      LakeSession.finish(spark);
     }
     out.printf("pipeline: done (%d step(s))%n", plan.steps().size());
     out.flush();

@@ -102,7 +102,7 @@ public final class SqlCommand implements Callable<Integer> {
       }
       return Main.OK;
     } finally {
-      spark.stop();
+      LakeSession.finish(spark);
     }
   }
 

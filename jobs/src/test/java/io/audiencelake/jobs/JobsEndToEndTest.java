@@ -59,7 +59,7 @@ class JobsEndToEndTest {
       assertEquals(5L, runs.get(1).<Long>getAs(JobRuns.ROWS_OUT));
       assertTrue(runs.get(0).<String>getAs(JobRuns.ARGUMENTS).startsWith("audiencelake generate -c "));
     } finally {
-      spark.stop();
+      LakeSession.finish(spark);
     }
   }
 
@@ -81,7 +81,7 @@ class JobsEndToEndTest {
       assertEquals(JobRuns.FAILED, runs.get(0).getAs(JobRuns.STATUS));
       assertTrue(runs.get(0).<String>getAs(JobRuns.ERROR).length() > 10);
     } finally {
-      spark.stop();
+      LakeSession.finish(spark);
     }
   }
 }

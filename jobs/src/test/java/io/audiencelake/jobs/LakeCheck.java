@@ -21,7 +21,7 @@ final class LakeCheck {
     try {
       check.accept(LakeTables.forConfig(spark, config));
     } finally {
-      spark.stop();
+      LakeSession.finish(spark);
     }
   }
 

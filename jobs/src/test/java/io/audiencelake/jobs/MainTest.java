@@ -23,7 +23,7 @@ class MainTest {
     CliRun run = CliRun.of("--help");
     assertEquals(0, run.exitCode());
     for (String job : new String[] {"generate", "inventory", "ingest", "identity", "profiles", "segments",
-        "lookalike", "export", "erase", "report", "pipeline", "catalog", "sql"}) {
+        "lookalike", "export", "erase", "report", "pipeline", "catalog", "sql", "batch"}) {
       assertTrue(run.out().contains("  " + job + " "), job + " missing from:\n" + run.out());
     }
     assertTrue(run.out().contains("2  bad usage or config"));
@@ -128,5 +128,38 @@ class MainTest {
     assertEquals(2, bad.exitCode());
     assertTrue(bad.err().contains("the range ends (2025-01-01) before it starts (2025-01-03)"), bad.err());
     assertFalse(Files.exists(dir.resolve("data")), "something was written before the arguments were checked");
+  }
+
+  @Test
+  void batchRunsItsLinesInOrderAndStopsAtTheFirstFailureNamingTheLine() throws IOException {
+    String conf = TestConfigs.local(dir).toString();
+    Path batch = Files.writeString(dir.resolve("batch.txt"), String.join("\n",
+        "# == check the segments",
+        "segments -c '" + conf + "' -d 2025-06-01 --validate",
+        "",
+        "inventory -c \"" + conf + "\" --date 2025-13-01",
+        "segments -c " + conf + " -d 2025-06-02 --validate",
+        ""));
+    CliRun run = CliRun.of("batch", "--echo", batch.toString());
+    assertEquals(2, run.exitCode(), run.err());
+    assertTrue(run.out().startsWith("== check the segments\n"), run.out());
+    assertEquals(1, run.out().split("segments valid", -1).length - 1, run.out());
+    assertTrue(run.err().contains("Invalid value for option '--date'"), run.err());
+    assertTrue(run.err().contains("audiencelake batch: line 4 exited 2 (inventory -c"), run.err());
+
+    Path unclosed = Files.writeString(dir.resolve("unclosed.txt"), "segments -c " + conf + " -d 2025-06-01 --validate\n"
+        + "report --date 'x\n");
+    CliRun refused = CliRun.of("batch", unclosed.toString());
+    assertEquals(2, refused.exitCode());
+    assertEquals("", refused.out(), "nothing runs when a line cannot be read");
+    assertTrue(refused.err().contains(unclosed + ": line 2: unclosed ' quote"), refused.err());
+  }
+
+  @Test
+  void batchLinesSplitIntoWordsAsAShellWould() {
+    assertEquals(java.util.List.of("sql", "SELECT 'a b' AS x", "--set", "k=v w", "a\"b", "c d"),
+        BatchCommand.words("sql \"SELECT 'a b' AS x\"  --set k='v w' \"a\\\"b\" c\\ d"));
+    assertEquals(java.util.List.of(), BatchCommand.words("   "));
+    assertEquals(java.util.List.of(""), BatchCommand.words("''"));
   }
 }

@@ -222,7 +222,8 @@ class PipelineJobTest {
     assertTrue(md.contains("| [`erasure_requests`](#erasure_requests) | privacy | not written yet |"), md);
 
     LakeCheck.inSession(Path.of(conf), TableFormat.DELTA, lake -> {
-      assertEquals(DAY, lake.properties(SegmentTables.MEMBERSHIP).get(LakeTables.PROPERTY_FRESHNESS));
+      assertEquals(DAY, String.valueOf(io.audiencelake.common.runs.JobRuns.freshness(lake).get(
+          SegmentTables.MEMBERSHIP.name())));
       ProfileRules traits = AudienceDefinitions.load(new io.audiencelake.common.config.AppConfigLoader()
           .load(Path.of(conf), List.of())).traits();
       int ran = 0;

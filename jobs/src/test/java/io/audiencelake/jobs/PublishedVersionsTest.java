@@ -129,7 +129,7 @@ class PublishedVersionsTest {
       run(config, spark, new Writer(3, false));
       assertEquals("3/3", read(config, spark, true));
     } finally {
-      spark.stop();
+      LakeSession.finish(spark);
     }
   }
 }

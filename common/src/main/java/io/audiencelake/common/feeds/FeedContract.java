@@ -41,7 +41,8 @@ public record FeedContract(
     UnknownColumns unknownColumns,
     int maxLineBytes,
     boolean reingestChanged,
-    int dedupeDays) {
+    int dedupeDays,
+    LinePattern pattern) {
   /** 1 MiB: far above any real record, far below what one executor can hold. */
   public static final int DEFAULT_MAX_LINE_BYTES = 1 << 20;
 

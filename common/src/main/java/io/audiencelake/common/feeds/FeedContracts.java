@@ -194,11 +194,36 @@ public final class FeedContracts {
     }
     String onChange = root.parsed("on_change", "error", "error or reingest",
         t -> t.equals("error") || t.equals("reingest") ? t : null);
+    LinePattern pattern = null;
+    if (format == FeedFormat.REGEX) {
+      String text = root.string("pattern", null);
+      try {
+        pattern = text == null ? null : LinePattern.compile(text, columns.stream().map(FeedColumn::name)
+            .filter(java.util.Objects::nonNull).toList());
+      } catch (IllegalArgumentException e) {
+        root.problem("pattern", e.getMessage());
+      }
+      if (text == null) {
+        root.problem("pattern", "is required for format regex: a regular expression with a named group per column");
+      } else if (pattern != null) {
+        List<String> unmatched = pattern.missing(columns.stream().filter(FeedColumn::required).map(FeedColumn::name)
+            .toList());
+        if (!unmatched.isEmpty()) {
+          root.problem("pattern", "has no named group for the required column(s) " + unmatched);
+        }
+      }
+      if (root.has("header") && header) {
+        root.problem("header", "a regex feed has no header line");
+      }
+      header = false;
+    } else if (root.has("pattern")) {
+      root.problem("pattern", "only a feed of format regex takes a pattern");
+    }
     root.rejectUnknownKeys();
     problems.throwIfAny();
     return new FeedContract(id, file.toString(), description, party, format, header, delimiterText.charAt(0), kind,
         columns, identifiers, timestamp, dedupe, defaultCountry, countryColumn, event, attributes, labels, keep, unknown,
-        maxLineBytes, onChange.equals("reingest"), kind == FeedKind.EVENTS && !dedupe.isEmpty() ? dedupeDays : 0);
+        maxLineBytes, onChange.equals("reingest"), kind == FeedKind.EVENTS && !dedupe.isEmpty() ? dedupeDays : 0, pattern);
   }
 
   private static List<FeedColumn> columns(ConfigNode root) {

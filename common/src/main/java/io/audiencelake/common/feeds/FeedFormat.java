@@ -6,7 +6,12 @@ public enum FeedFormat {
   TSV,
   JSONL,
   /** Typed columns; a row's "line" is its position in the file and its text the row as JSON. */
-  PARQUET;
+  PARQUET,
+  /**
+   * Lines matched by the contract's {@code pattern}, a regular expression whose named groups are the
+   * columns (web server logs); a line that does not match as a whole is malformed.
+   */
+  REGEX;
 
   /** Whether the format has a header line naming the columns. */
   public boolean delimited() {

@@ -123,7 +123,27 @@ public final class FeedParser {
       case JSONL -> json(contract, lines);
       case PARQUET -> parquet(contract, lines);
       case CSV, TSV -> delimited(contract, lines, headers);
+      case REGEX -> regex(contract, lines);
     };
+  }
+
+  /**
+   * Lines of a {@code format: regex} feed: each column is its named group of the contract's pattern (an empty
+   * group is absent); a line the pattern does not match as a whole is malformed. Every column is a group or
+   * absent (the contract was checked), so nothing is extra.
+   */
+  private static Dataset<Row> regex(FeedContract contract, Dataset<Row> lines) {
+    String whole = contract.pattern().wholeLine();
+    List<Column> out = base();
+    for (String c : contract.columnNames()) {
+      int group = contract.pattern().group(c);
+      Column value = org.apache.spark.sql.functions.regexp_extract(col(FeedLines.TEXT), whole, group);
+      out.add(group == 0 ? lit(null).cast(DataTypes.StringType).as(c)
+          : org.apache.spark.sql.functions.when(value.notEqual(lit("")), value).as(c));
+    }
+    out.add(not(col(FeedLines.TEXT).rlike(whole)).as(MALFORMED));
+    out.add(lit(null).cast(TEXT_MAP).as(EXTRA));
+    return lines.select(out.toArray(Column[]::new));
   }
 
   /** Rows of {@link FeedLines#readParquet}: columns by name, the unknown ones as extras; never malformed. */

@@ -205,9 +205,11 @@ final class DeltaTables implements LakeTables {
 
   @Override
   public TableVersion currentVersion(TableSpec table) {
-    // history(1) reads only the latest commit, not the whole log.
-    Row r = DeltaTable.forPath(spark, location(table)).history(1).select("version", "timestamp", "operation").first();
-    return new TableVersion(r.getLong(0), r.getTimestamp(1).toInstant(), r.getString(2));
+    // The log's latest snapshot (a listing of the log; no Spark job, unlike history(1), which every job run
+    // paid per table it wrote). The operation is not part of a snapshot and not needed to publish a version.
+    org.apache.spark.sql.delta.Snapshot latest = org.apache.spark.sql.delta.DeltaLog.forTable(spark, location(table))
+        .update(false, scala.Option.empty(), scala.Option.empty());
+    return new TableVersion(latest.version(), Instant.ofEpochMilli(latest.timestamp()), null);
   }
 
   @Override

@@ -153,10 +153,6 @@ public interface LakeTables {
   /** The table's properties as stored by the format (includes owner, domain and description). */
   Map<String, String> properties(TableSpec table);
 
-  /** Freshness date of a data product: the latest data date a job wrote to it. */
-  String PROPERTY_FRESHNESS = "audiencelake.freshness_date";
-  /** The tables a data product is computed from, comma-separated. */
-  String PROPERTY_SOURCES = "audiencelake.sources";
 
   /**
    * Sets table properties in one metadata commit (no data is rewritten). Keys are checked; values are

@@ -93,6 +93,32 @@ public final class JobRuns {
   }
 
   /**
+   * Per table, its freshness: the latest data date a succeeded run wrote it (published a version of it). A
+   * backfill never moves it back. Kept here rather than as a table property so that no run pays an extra
+   * commit per table it wrote; the same in SQL:
+   * {@code SELECT p.table_name, max(run_date) FROM job_runs LATERAL VIEW explode(published_versions) t AS p
+   * WHERE status = 'succeeded' GROUP BY p.table_name}.
+   */
+  public static Map<String, java.time.LocalDate> freshness(io.audiencelake.common.lake.LakeTables lake) {
+    if (!lake.exists(SPEC)) {
+      return Map.of();
+    }
+    Dataset<Row> runs = lake.read(SPEC);
+    if (!java.util.Arrays.asList(runs.columns()).contains(PUBLISHED_VERSIONS)) {
+      return Map.of();
+    }
+    Map<String, java.time.LocalDate> out = new java.util.TreeMap<>();
+    // One row per table (a few dozen): bounded, safe to collect.
+    runs.where(col(STATUS).equalTo(SUCCEEDED).and(col(PUBLISHED_VERSIONS).isNotNull()))
+        .select(col(RUN_DATE), explode(col(PUBLISHED_VERSIONS)).as("p"))
+        .groupBy(col("p." + TABLE_NAME))
+        .agg(org.apache.spark.sql.functions.max(RUN_DATE))
+        .collectAsList()
+        .forEach(r -> out.put(r.getString(0), r.getDate(1).toLocalDate()));
+    return out;
+  }
+
+  /**
    * Per table, the version downstream jobs read: of all versions finished runs published, the one committed
    * last. A run that returned publishes, also when some of its parts failed (a failed file is recorded as
    * failed; what it committed is whole); a run that threw publishes nothing. Tables no run published are absent (read at their latest version). A {@code job_runs} table from

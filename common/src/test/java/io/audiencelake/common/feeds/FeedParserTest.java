@@ -68,4 +68,54 @@ class FeedParserTest {
     assertTrue(r.get(2).<Boolean>getAs(FeedParser.MALFORMED));
     assertTrue(r.get(3).<Boolean>getAs(FeedParser.MALFORMED));
   }
+
+  /** The shipped combined-log contract over lines in the format Apache httpd and NGINX write. */
+  @Test
+  void regexFeedsFillColumnsFromNamedGroupsAndAWholeLineMustMatch() {
+    java.nio.file.Path example = java.nio.file.Path.of(System.getProperty("user.dir")).getParent()
+        .resolve("conf/examples/web_access.yaml");
+    FeedContract web = FeedContracts.loadFile(example);
+    var lines = FeedTestData.lines("access.log",
+        "83.149.9.216 - - [17/May/2015:10:05:03 +0000] \"GET /images/kibana.png HTTP/1.1\" 200 203023 "
+            + "\"http://semicomplete.com/\" \"Mozilla/5.0 (Macintosh; Intel Mac OS X 10_9_1) Chrome/32.0\"",
+        "66.249.73.135 - alice [17/May/2015:10:05:40 +0200] \"HEAD /robots.txt HTTP/1.0\" 304 - \"-\" "
+            + "\"Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)\"",
+        "10.0.0.1 - - [17/May/2015:10:05:40 +0000] \"GET /a\"b HTTP/1.1\" 200 1 \"-\" \"x\"",
+        "garbage");
+    List<Row> r = rows(FeedParser.parse(web, lines, Map.of()));
+    assertEquals("83.149.9.216", r.get(0).getAs("client_ip"));
+    assertNull(r.get(0).getAs("remote_user"), "'-' is no value");
+    assertEquals("17/May/2015:10:05:03 +0000", r.get(0).getAs("request_time"));
+    assertEquals("GET", r.get(0).getAs("method"));
+    assertEquals("/images/kibana.png", r.get(0).getAs("path"));
+    assertEquals("HTTP/1.1", r.get(0).getAs("protocol"));
+    assertEquals("203023", r.get(0).getAs("bytes"));
+    assertEquals("http://semicomplete.com/", r.get(0).getAs("referrer"));
+    assertEquals(false, r.get(0).getAs(FeedParser.MALFORMED));
+    assertEquals("alice", r.get(1).getAs("remote_user"));
+    assertNull(r.get(1).getAs("bytes"));
+    assertNull(r.get(1).getAs("referrer"));
+    assertEquals(false, r.get(1).getAs(FeedParser.MALFORMED));
+    assertEquals(true, r.get(2).getAs(FeedParser.MALFORMED), "a quote inside the request line");
+    assertEquals(true, r.get(3).getAs(FeedParser.MALFORMED));
+
+    List<Row> clean = FeedCleaner.clean(web, FeedParser.parse(web, lines, Map.of()), java.time.LocalDate.of(2015, 5, 17))
+        .orderBy(FeedLines.LINE).collectAsList();
+    assertEquals(java.sql.Timestamp.valueOf("2015-05-17 08:05:40"), clean.get(1).getAs("request_time"),
+        "the log's zone offset is applied (UTC)");
+    assertEquals(304, clean.get(1).<Integer>getAs("status"));
+  }
+
+  @Test
+  void aRegexContractNamesItsMistakes() {
+    List<String> columns = List.of("client_ip", "user_agent");
+    assertEquals(java.util.Arrays.asList("a", null, "userAgent"), LinePattern.capturingGroups("(?<a>x)(y)(?:z)(?=w)[(](?<userAgent>.)\\("));
+    assertEquals(2, LinePattern.compile("(?<clientip>\\S++) (?<useragent>.*+)", columns).group("user_agent"));
+    assertTrue(org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        () -> LinePattern.compile("(?<ip>\\S++)", columns)).getMessage().contains("group 'ip' names no column"));
+    assertTrue(org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        () -> LinePattern.compile("(?<clientip>[a-", columns)).getMessage().startsWith("not a regular expression"));
+    assertEquals("two groups fill column 'client_ip'", org.junit.jupiter.api.Assertions.assertThrows(
+        IllegalArgumentException.class, () -> LinePattern.compile("(?<clientip>a)(?<clientIp>b)", columns)).getMessage());
+  }
 }
