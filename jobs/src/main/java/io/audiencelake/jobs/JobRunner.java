@@ -113,23 +113,40 @@ public final class JobRunner {
       java.time.Duration startup) throws Exception {
     Instant started = Instant.now();
     Timing timing = new Timing(startup);
-    Map<String, Long> pins = timing.phase("published", () -> JobRuns.published(plain.lake()));
+    LOG.info("{} {} started (run {})", job.name(), plain.date(), plain.runId());
+    JobLocks locks = new JobLocks(plain.spark(), plain.lake(),
+        java.time.Duration.ofMinutes(plain.config().operations().lockStaleMinutes()));
+    // The published versions (job_runs) are read while the lock (job_locks) is claimed: two small tables, each a
+    // few latency-bound Spark jobs, so overlapping them saves most of the shorter one.
+    java.util.concurrent.CompletableFuture<Map<String, Long>> pinsRead = java.util.concurrent.CompletableFuture.supplyAsync(
+        () -> timing.phase("published", () -> JobRuns.published(plain.lake())), work -> {
+          Thread t = new Thread(work, "audiencelake-published-versions");
+          t.setDaemon(true);
+          t.start();
+        });
+    try {
+      plain.step(job.name(), "take the job lock");
+      timing.phase("lock", () -> locks.acquire(job.name(), plain.date(), plain.runId(), holder(plain)));
+    } catch (Exception | Error e) {
+      pinsRead.exceptionally(ignored -> Map.of()).join(); // no read outlives its run
+      record(plain, job, started, timing, new JobResult(0, 0, 0, Map.of()), JobRuns.FAILED, describe(e), commandLine,
+          Map.of());
+      throw e;
+    }
+    Map<String, Long> pins;
+    try {
+      pins = settled(pinsRead);
+    } catch (Exception | Error e) {
+      record(plain, job, started, timing, new JobResult(0, 0, 0, Map.of()), JobRuns.FAILED, describe(e), commandLine,
+          Map.of());
+      locks.release(job.name(), plain.date(), plain.runId());
+      throw e;
+    }
     PublishedReads published = new PublishedReads(plain.lake(), job.readsPublishedVersions() ? pins : Map.of());
     QualityGatedTables gated = new QualityGatedTables(published, plain.spark(), checks, plain.runId(), job.name(),
         plain.date());
     JobContext context = new JobContext(plain.config(), plain.spark(), gated, plain.date(), plain.runId());
-    LOG.info("{} {} started (run {})", job.name(), context.date(), context.runId());
-    JobLocks locks = new JobLocks(plain.spark(), plain.lake(),
-        java.time.Duration.ofMinutes(plain.config().operations().lockStaleMinutes()));
     JobResult result;
-    try {
-      context.step(job.name(), "take the job lock");
-      timing.phase("lock", () -> locks.acquire(job.name(), context.date(), context.runId(), holder(plain)));
-    } catch (Exception | Error e) {
-      record(context, job, started, timing, new JobResult(0, 0, 0, Map.of()), JobRuns.FAILED, describe(e), commandLine,
-          Map.of());
-      throw e;
-    }
     java.util.concurrent.ScheduledExecutorService heartbeat = heartbeat(locks, job, context, holder(plain));
     ExitGuard guard = ExitGuard.register(() -> {
       LOG.error("{} {}: the JVM is exiting during run {}; recording it as failed and releasing its lock", job.name(),
@@ -201,6 +218,21 @@ public final class JobRunner {
       }
     }, every, every, java.util.concurrent.TimeUnit.SECONDS);
     return beat;
+  }
+
+  /** The value of {@code read} once it has finished, or its own error (not wrapped). */
+  private static <T> T settled(java.util.concurrent.CompletableFuture<T> read) throws Exception {
+    try {
+      return read.join();
+    } catch (java.util.concurrent.CompletionException e) {
+      if (e.getCause() instanceof Exception cause) {
+        throw cause;
+      }
+      if (e.getCause() instanceof Error cause) {
+        throw cause;
+      }
+      throw e;
+    }
   }
 
   private static void stop(java.util.concurrent.ScheduledExecutorService heartbeat) {
