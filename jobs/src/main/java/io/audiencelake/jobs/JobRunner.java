@@ -137,9 +137,12 @@ public final class JobRunner {
     try {
       pins = settled(pinsRead);
     } catch (Exception | Error e) {
-      record(plain, job, started, timing, new JobResult(0, 0, 0, Map.of()), JobRuns.FAILED, describe(e), commandLine,
-          Map.of());
-      locks.release(job.name(), plain.date(), plain.runId());
+      try {
+        record(plain, job, started, timing, new JobResult(0, 0, 0, Map.of()), JobRuns.FAILED, describe(e), commandLine,
+            Map.of());
+      } finally {
+        locks.release(job.name(), plain.date(), plain.runId());
+      }
       throw e;
     }
     PublishedReads published = new PublishedReads(plain.lake(), job.readsPublishedVersions() ? pins : Map.of());
@@ -317,9 +320,11 @@ public final class JobRunner {
     try {
       c.step(job.name(), "record run");
       timing.phase("record", () -> run.record(c.spark(), c.lake()));
-    } catch (RuntimeException e) {
+    } catch (Exception e) {
+      // Spark's AnalysisException (a table that cannot be read) is not a RuntimeException.
       if (JobRuns.SUCCEEDED.equals(status)) {
-        throw e;
+        throw e instanceof RuntimeException unchecked ? unchecked
+            : new IllegalStateException("could not record run " + c.runId() + " in job_runs", e);
       }
       // Never hide the job's own error behind a failure to record it.
       LOG.error("could not record the failed run {} in job_runs", c.runId(), e);

@@ -132,4 +132,37 @@ class PublishedVersionsTest {
       LakeSession.finish(spark);
     }
   }
+
+  /** A run that cannot read the published versions does nothing and leaves no lock behind for its retry. */
+  @org.junit.jupiter.api.Test
+  void aRunThatCannotReadThePublishedVersionsRunsNothingAndFreesItsLock() throws Exception {
+    AppConfig config = new AppConfigLoader().load(TestConfigs.local(dir), List.of());
+    SparkSession spark = LakeSession.start(config);
+    try {
+      LakeTables lake = LakeTables.forConfig(spark, config);
+      run(config, spark, new Writer(1, false));
+      // job_runs' log made unreadable: the versions this run would read at are unknown.
+      Path log = dir.resolve("data/warehouse/delta/" + config.lake().namespace() + "/job_runs/_delta_log");
+      try (var commits = java.nio.file.Files.list(log)) {
+        for (Path commit : commits.filter(p -> p.getFileName().toString().endsWith(".json")).toList()) {
+          java.nio.file.Files.writeString(commit, "not a commit");
+        }
+      }
+      try (var checkpoints = java.nio.file.Files.list(log)) {
+        for (Path other : checkpoints.filter(p -> !p.getFileName().toString().endsWith(".json")).toList()) {
+          if (java.nio.file.Files.isRegularFile(other)) {
+            java.nio.file.Files.delete(other);
+          }
+        }
+      }
+      Writer writer = new Writer(2, false);
+      assertThrows(Exception.class, () -> JobRunner.runRecorded(writer, new JobContext(config, spark,
+          LakeTables.forConfig(spark, config), DAY, UUID.randomUUID().toString()), QualityChecks.none(), "test writer"));
+      assertEquals(1, value(lake, FIRST), "the job did not run");
+      assertEquals(List.of(), new io.audiencelake.common.runs.JobLocks(spark, lake, java.time.Duration.ofMinutes(30))
+          .claims("writer", DAY), "no claim is left to block the retry");
+    } finally {
+      LakeSession.finish(spark);
+    }
+  }
 }
