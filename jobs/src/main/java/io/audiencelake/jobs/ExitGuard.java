@@ -60,7 +60,7 @@ final class ExitGuard implements Runnable {
     }
     try {
       onExit.run();
-    } catch (RuntimeException e) {
+    } catch (Exception e) { // also Spark's checked AnalysisException, which Scala code throws undeclared
       LOG.error("could not record the run the JVM exited under; its lock lapses after its last heartbeat", e);
     }
   }

@@ -186,7 +186,7 @@ public final class JobRunner {
       stop(heartbeat);
       try {
         timing.phase("release", () -> locks.release(job.name(), context.date(), context.runId()));
-      } catch (RuntimeException e) {
+      } catch (Exception e) { // Spark's AnalysisException is checked: it must not replace the run's own outcome
         LOG.error("could not release the lock of {} {} (run {}); it lapses {} min after its last heartbeat",
             job.name(), context.date(), context.runId(), plain.config().operations().lockStaleMinutes(), e);
       }
@@ -215,7 +215,7 @@ public final class JobRunner {
     beat.scheduleWithFixedDelay(() -> {
       try {
         locks.heartbeat(job.name(), context.date(), context.runId(), holder);
-      } catch (RuntimeException e) {
+      } catch (Exception e) { // an exception escaping a scheduled task would silently end every later beat
         LOG.warn("could not renew the lock of {} {} (run {}); will try again", job.name(), context.date(),
             context.runId(), e);
       }
