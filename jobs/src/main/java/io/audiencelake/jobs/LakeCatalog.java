@@ -45,17 +45,11 @@ final class LakeCatalog {
     }
   }
 
-  /** Tables about runs rather than audiences: they get no freshness stamp. */
+  /** Tables about runs rather than audiences: always read at their latest version, never published. */
   static final java.util.Set<String> OPERATIONS = java.util.Set.of(JobRuns.SPEC.name(), JobLocks.SPEC.name(),
       QualityResults.SPEC.name());
 
   private LakeCatalog() {}
-
-  /** What a table is made from, by name (the profiles table's trait columns do not matter here). */
-  static List<String> sourcesOf(String table) {
-    DataProduct p = byName(new ProfileRules(null, List.of(), null, 0, 0)).get(table);
-    return p == null ? List.of() : p.sources();
-  }
 
   static List<TableSpec> all(ProfileRules traits) {
     return products(traits).stream().map(DataProduct::spec).toList();
