@@ -19,8 +19,8 @@ import org.apache.spark.sql.Row;
 
 /**
  * Evaluates a table's checks on the rows about to be written, against the previous run's rows where a
- * check compares. Each check is one aggregation on the executors; only its few numbers (and at most a
- * handful of offending groups) reach the driver.
+ * check compares. Checks that scan share one aggregation on the executors and checks that group take one each;
+ * only their few numbers (and at most a handful of offending groups) reach the driver.
  */
 public final class QualityEvaluation {
   private static final int SHOWN_GROUPS = 5;
@@ -32,23 +32,49 @@ public final class QualityEvaluation {
    *     replace); null when there is none, and comparing checks then pass with a note
    */
   public static List<QualityOutcome> evaluate(List<QualityCheck> checks, Dataset<Row> rows, Dataset<Row> previous) {
-    List<QualityOutcome> out = new ArrayList<>();
-    Long rowCount = null;
+    // Checks that only scan (row count, nulls, ranges) share one aggregation: a Spark job per check cost more
+    // than the checks themselves on a day's rows. Checks that group (unique, size change) run alone.
+    List<Column> scan = new ArrayList<>(List.of(count(lit(1)).as("_rows")));
+    for (int i = 0; i < checks.size(); i++) {
+      QualityCheck check = checks.get(i);
+      switch (check.kind()) {
+        case NOT_NULL -> {
+          for (int j = 0; j < check.columns().size(); j++) {
+            scan.add(coalesce(sum(when(col(check.columns().get(j)).isNull(), 1).otherwise(0)), lit(0L))
+                .as("_c" + i + "_" + j));
+          }
+        }
+        case RANGE -> {
+          Column c = col(check.columns().get(0)).cast("double");
+          Column outside = lit(false);
+          if (check.min() != null) {
+            outside = outside.or(c.lt(check.min()));
+          }
+          if (check.max() != null) {
+            outside = outside.or(c.gt(check.max()));
+          }
+          scan.add(coalesce(sum(when(outside, 1).otherwise(0)), lit(0L)).as("_c" + i + "_out"));
+          scan.add(min(c).as("_c" + i + "_min"));
+          scan.add(max(c).as("_c" + i + "_max"));
+        }
+        default -> { }
+      }
+    }
+    Row scanned = rows.agg(scan.get(0), scan.subList(1, scan.size()).toArray(Column[]::new)).first();
     Long previousCount = null;
-    for (QualityCheck check : checks) {
+    List<QualityOutcome> out = new ArrayList<>();
+    for (int i = 0; i < checks.size(); i++) {
+      QualityCheck check = checks.get(i);
       switch (check.kind()) {
         case ROW_COUNT -> {
-          if (rowCount == null) {
-            rowCount = rows.count();
-          }
           if (previousCount == null && previous != null && check.maxChange() != null) {
             previousCount = previous.count();
           }
-          out.add(rowCount(check, rowCount, previousCount));
+          out.add(rowCount(check, scanned.<Long>getAs("_rows"), previousCount));
         }
-        case NOT_NULL -> out.add(notNull(check, rows));
+        case NOT_NULL -> out.add(notNull(check, scanned, i));
         case UNIQUE -> out.add(unique(check, rows));
-        case RANGE -> out.add(range(check, rows));
+        case RANGE -> out.add(range(check, scanned, i));
         case SIZE_CHANGE -> out.add(sizeChange(check, rows, previous));
       }
     }
@@ -79,16 +105,12 @@ public final class QualityEvaluation {
         problems)));
   }
 
-  private static QualityOutcome notNull(QualityCheck check, Dataset<Row> rows) {
-    Column[] nulls = check.columns().stream()
-        .map(c -> coalesce(sum(when(col(c).isNull(), 1).otherwise(0)), lit(0L)).as(c))
-        .toArray(Column[]::new);
-    Row counts = rows.agg(nulls[0], java.util.Arrays.copyOfRange(nulls, 1, nulls.length)).first();
+  private static QualityOutcome notNull(QualityCheck check, Row scanned, int index) {
     List<String> found = new ArrayList<>();
-    for (int i = 0; i < check.columns().size(); i++) {
-      long n = ((Number) counts.get(i)).longValue();
+    for (int j = 0; j < check.columns().size(); j++) {
+      long n = ((Number) scanned.getAs("_c" + index + "_" + j)).longValue();
       if (n > 0) {
-        found.add(n + " null " + check.columns().get(i));
+        found.add(n + " null " + check.columns().get(j));
       }
     }
     return new QualityOutcome(check, found.isEmpty(), found.isEmpty() ? "no nulls" : String.join(", ", found));
@@ -103,19 +125,11 @@ public final class QualityEvaluation {
         : keysRepeated + " key(s) repeated, on " + ((Number) dup.get(1)).longValue() + " rows");
   }
 
-  private static QualityOutcome range(QualityCheck check, Dataset<Row> rows) {
-    Column c = col(check.columns().get(0)).cast("double");
-    Column outside = lit(false);
-    if (check.min() != null) {
-      outside = outside.or(c.lt(check.min()));
-    }
-    if (check.max() != null) {
-      outside = outside.or(c.gt(check.max()));
-    }
-    Row r = rows.agg(coalesce(sum(when(outside, 1).otherwise(0)), lit(0L)), min(c), max(c)).first();
-    long n = ((Number) r.get(0)).longValue();
-    String seen = r.isNullAt(1) ? "no values" : String.format(Locale.ROOT, "values in [%s, %s]",
-        QualityCheck.format(r.getDouble(1)), QualityCheck.format(r.getDouble(2)));
+  private static QualityOutcome range(QualityCheck check, Row scanned, int index) {
+    long n = ((Number) scanned.getAs("_c" + index + "_out")).longValue();
+    Object low = scanned.getAs("_c" + index + "_min");
+    String seen = low == null ? "no values" : String.format(Locale.ROOT, "values in [%s, %s]",
+        QualityCheck.format((Double) low), QualityCheck.format(scanned.<Double>getAs("_c" + index + "_max")));
     return new QualityOutcome(check, n == 0, n == 0 ? seen : n + " value(s) outside, " + seen);
   }
 
