@@ -30,7 +30,7 @@ public record JobRun(
 
   /**
    * Where the run's time went: starting the Spark session (zero for a run that found one started), the
-   * job's own work, and the runner's bookkeeping (lock, published versions, freshness, recording the run).
+   * job's own work, and the runner's bookkeeping (lock, published versions, recording the run, release).
    */
   public record Split(java.time.Duration startup, java.time.Duration spark, java.time.Duration bookkeeping) {}
 

@@ -75,7 +75,7 @@ public final class JobRuns {
                   + "pipeline do)"),
           TableSpec.column(SPARK_MS, DataTypes.LongType, true, "milliseconds of the job's own work"),
           TableSpec.column(BOOKKEEPING_MS, DataTypes.LongType, true,
-              "milliseconds of the runner's bookkeeping: lock, published versions, freshness, recording the run")}),
+              "milliseconds of the runner's bookkeeping: lock, published versions, recording the run, release")}),
       List.of(),
       List.of(RUN_ID));
 
