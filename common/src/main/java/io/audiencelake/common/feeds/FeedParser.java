@@ -131,20 +131,57 @@ public final class FeedParser {
    * Lines of a {@code format: regex} feed: each column is its named group of the contract's pattern (an empty
    * group is absent); a line the pattern does not match as a whole is malformed. Every column is a group or
    * absent (the contract was checked), so nothing is extra.
+   *
+   * <p>The pattern runs once per line: a matching line is rewritten to a marker and its groups joined by a
+   * separator ({@code regexp_replace} with {@code $n} references; Spark has no function that returns every group
+   * of one match), which is then split. A line that does not match is left as it was, so it lacks the marker. A
+   * line that itself holds the marker or separator character (a control character no log writes, but input is
+   * hostile) is read group by group instead, with one evaluation per column, so no line is misread.
    */
   private static Dataset<Row> regex(FeedContract contract, Dataset<Row> lines) {
     String whole = contract.pattern().wholeLine();
-    List<Column> out = base();
-    for (String c : contract.columnNames()) {
+    Column text = col(FeedLines.TEXT);
+    List<String> columns = contract.columnNames();
+    StringBuilder template = new StringBuilder(REGEX_MARK);
+    List<Integer> slots = new ArrayList<>();
+    for (String c : columns) {
       int group = contract.pattern().group(c);
-      Column value = org.apache.spark.sql.functions.regexp_extract(col(FeedLines.TEXT), whole, group);
-      out.add(group == 0 ? lit(null).cast(DataTypes.StringType).as(c)
-          : org.apache.spark.sql.functions.when(value.notEqual(lit("")), value).as(c));
+      if (group > 0) {
+        template.append(slots.isEmpty() ? "" : REGEX_SEPARATOR).append('$').append(group);
+        slots.add(group);
+      }
     }
-    out.add(not(col(FeedLines.TEXT).rlike(whole)).as(MALFORMED));
+    Column plain = not(text.contains(REGEX_MARK)).and(not(text.contains(REGEX_SEPARATOR)));
+    // Each step a projection of its own: Spark does not merge a projection into the next when that would evaluate
+    // an expensive expression (the pattern) once per use, and within one expression it would evaluate the
+    // rewrite once for the test and again for the split.
+    Column rewritten = col("_rewritten");
+    Dataset<Row> matched = lines.withColumn("_plain", plain)
+        .withColumn("_rewritten", org.apache.spark.sql.functions.when(col("_plain"),
+            regexp_replace(text, lit(whole), lit(template.toString()))))
+        .withColumn("_groups", org.apache.spark.sql.functions.when(rewritten.startsWith(REGEX_MARK),
+            split(org.apache.spark.sql.functions.substring(rewritten, 2, Integer.MAX_VALUE), REGEX_SEPARATOR, -1)));
+    List<Column> out = base();
+    for (String c : columns) {
+      int group = contract.pattern().group(c);
+      if (group == 0) {
+        out.add(lit(null).cast(DataTypes.StringType).as(c));
+        continue;
+      }
+      Column value = org.apache.spark.sql.functions.when(col("_plain"),
+              org.apache.spark.sql.functions.element_at(col("_groups"), slots.indexOf(group) + 1))
+          .otherwise(org.apache.spark.sql.functions.regexp_extract(text, whole, group));
+      out.add(org.apache.spark.sql.functions.when(value.notEqual(lit("")), value).as(c));
+    }
+    out.add(org.apache.spark.sql.functions.when(col("_plain"), col("_groups").isNull())
+        .otherwise(not(text.rlike(whole))).as(MALFORMED));
     out.add(lit(null).cast(TEXT_MAP).as(EXTRA));
-    return lines.select(out.toArray(Column[]::new));
+    return matched.select(out.toArray(Column[]::new));
   }
+
+  /** Marks a line the pattern matched, once rewritten to its groups; {@link #REGEX_SEPARATOR} parts them. */
+  private static final String REGEX_MARK = "\u0001";
+  private static final String REGEX_SEPARATOR = "\u0002";
 
   /** Rows of {@link FeedLines#readParquet}: columns by name, the unknown ones as extras; never malformed. */
   private static Dataset<Row> parquet(FeedContract contract, Dataset<Row> rows) {

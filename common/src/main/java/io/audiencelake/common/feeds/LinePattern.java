@@ -12,7 +12,7 @@ import java.util.regex.PatternSyntaxException;
  * allow only letters and digits, so a group names a column the way headers do, without case or separators
  * ({@code (?<useragent>...)} fills {@code user_agent}). A line must match as a whole.
  *
- * <p>Spark evaluates the expression once per column and line ({@code regexp_extract}), with Java's engine;
+ * <p>Spark evaluates the expression once per line ({@code regexp_replace} into the groups), with Java's engine;
  * write it with possessive quantifiers or negated classes ({@code [^"]*+}, {@code \S++}): a backtracking
  * group repeated over a long line can overflow the stack, and {@code max_line_bytes} bounds every line.
  */

@@ -81,7 +81,10 @@ class FeedParserTest {
         "66.249.73.135 - alice [17/May/2015:10:05:40 +0200] \"HEAD /robots.txt HTTP/1.0\" 304 - \"-\" "
             + "\"Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)\"",
         "10.0.0.1 - - [17/May/2015:10:05:40 +0000] \"GET /a\"b HTTP/1.1\" 200 1 \"-\" \"x\"",
-        "garbage");
+        "garbage",
+        // Control characters the parser uses inside: such a line is still read exactly, whether it matches or not.
+        "10.0.0.2 - - [17/May/2015:10:05:41 +0000] \"GET /b HTTP/1.1\" 200 5 \"-\" \"agent\u0001one\u0002\"",
+        "\u0001garbage\u0002");
     List<Row> r = rows(FeedParser.parse(web, lines, Map.of()));
     assertEquals("83.149.9.216", r.get(0).getAs("client_ip"));
     assertNull(r.get(0).getAs("remote_user"), "'-' is no value");
@@ -98,6 +101,11 @@ class FeedParserTest {
     assertEquals(false, r.get(1).getAs(FeedParser.MALFORMED));
     assertEquals(true, r.get(2).getAs(FeedParser.MALFORMED), "a quote inside the request line");
     assertEquals(true, r.get(3).getAs(FeedParser.MALFORMED));
+    assertEquals(false, r.get(4).getAs(FeedParser.MALFORMED));
+    assertEquals("/b", r.get(4).getAs("path"));
+    assertEquals("agent\u0001one\u0002", r.get(4).getAs("user_agent"));
+    assertEquals(true, r.get(5).getAs(FeedParser.MALFORMED));
+    assertNull(r.get(5).getAs("client_ip"));
 
     List<Row> clean = FeedCleaner.clean(web, FeedParser.parse(web, lines, Map.of()), java.time.LocalDate.of(2015, 5, 17))
         .orderBy(FeedLines.LINE).collectAsList();
