@@ -471,13 +471,10 @@ public final class IngestJob implements Job, Callable<Integer> {
   }
 
   /**
-   * Replaces the (date, feed) partitions of every feed of this run with the rows of earlier runs'
-   * files plus this run's, in one commit per table: rerunning with the same files gives the same
-   * partitions, and files ingested before keep their rows without being read again.
-   */
-  /**
    * The rows the run's (date, feed) partitions of {@code table} will hold: earlier files' rows plus the
    * new ones; null when no feed of this run writes the table (e.g. raw_events when only record feeds came).
+   * Each table's partitions are replaced with them in one commit: rerunning with the same files gives the
+   * same partitions, and files ingested before keep their rows without being read again.
    */
   private static Dataset<Row> partitionRows(JobContext context, TableSpec table, Outputs outputs) {
     Dataset<Row> rows = outputs.rows.get(table.name());
