@@ -16,6 +16,7 @@ import io.audiencelake.common.runs.JobLocks;
 import io.audiencelake.common.runs.JobRun;
 import io.audiencelake.common.runs.JobRuns;
 import io.audiencelake.common.spark.LakeSession;
+import io.audiencelake.common.spark.SparkJobMeter;
 import java.nio.file.Files;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -33,6 +34,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class JobRunner {
   private static final Logger LOG = LoggerFactory.getLogger(JobRunner.class);
+  /** How long a reading of the job meter waits for the end events of jobs that already ran. */
+  private static final long SETTLE_MILLIS = 2_000;
 
   private JobRunner() {}
 
@@ -161,11 +164,14 @@ public final class JobRunner {
     try {
       Map<String, TableVersion> versions = Map.of();
       try {
+        SparkJobMeter meter = SparkJobMeter.of(plain.spark().sparkContext());
+        SparkJobMeter.Reading jobsBefore = meter.read(SETTLE_MILLIS);
         long runningAt = System.nanoTime();
         try {
           result = job.run(context);
         } finally {
           timing.spark = java.time.Duration.ofNanos(System.nanoTime() - runningAt);
+          timing.sparkJobs = meter.read(SETTLE_MILLIS).since(jobsBefore);
         }
         // A run that returned is whole, also with failed parts (a failed file is recorded as failed, the rest
         // committed complete): it publishes. A run that threw publishes nothing.
@@ -271,6 +277,8 @@ public final class JobRunner {
   static final class Timing {
     final java.time.Duration startup;
     volatile java.time.Duration spark = java.time.Duration.ZERO;
+    /** The Spark jobs of the job's own work and how long at least one of them ran; the rest is driver time. */
+    volatile SparkJobMeter.Reading sparkJobs = new SparkJobMeter.Reading(0, 0);
     /** The bookkeeping's parts, in the order they ran (for the log line: which part to make cheaper). */
     private final Map<String, java.time.Duration> phases = java.util.Collections.synchronizedMap(new LinkedHashMap<>());
 
@@ -305,8 +313,12 @@ public final class JobRunner {
         phases.forEach((name, d) -> parts.append(String.format(java.util.Locale.ROOT, " %s_s=%.2f", name,
             d.toMillis() / 1000.0)));
       }
-      return String.format(java.util.Locale.ROOT, "spark_s=%.1f bookkeeping_s=%.1f startup_s=%.1f;%s",
-          spark.toMillis() / 1000.0, bookkeeping(started).toMillis() / 1000.0, startup.toMillis() / 1000.0, parts);
+      // spark_s split: in_jobs_s while Spark jobs ran, driver_s between them (planning, table metadata, commits).
+      double inJobs = Math.min(sparkJobs.busyMillis(), spark.toMillis()) / 1000.0;
+      return String.format(java.util.Locale.ROOT,
+          "spark_s=%.1f bookkeeping_s=%.1f startup_s=%.1f; spark_jobs=%d in_jobs_s=%.1f driver_s=%.1f;%s",
+          spark.toMillis() / 1000.0, bookkeeping(started).toMillis() / 1000.0, startup.toMillis() / 1000.0,
+          sparkJobs.jobs(), inJobs, spark.toMillis() / 1000.0 - inJobs, parts);
     }
   }
 
