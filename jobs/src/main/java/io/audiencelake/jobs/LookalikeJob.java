@@ -77,7 +77,7 @@ public final class LookalikeJob implements Job, Callable<Integer> {
       + "(a model without any version is trained anyway).")
   boolean train;
 
-  @Option(names = "--version", paramLabel = "N", description = "Score with this saved version (one --model only; "
+  @Option(names = "--model-version", paramLabel = "N", description = "Score with this saved version (one --model only; "
       + "default: the latest).")
   Integer version;
 
@@ -111,7 +111,7 @@ public final class LookalikeJob implements Job, Callable<Integer> {
       }
     }
     if (version != null && (modelIds.size() != 1 || train)) {
-      throw new ConfigException("--version: give exactly one --model, and not --train");
+      throw new ConfigException("--model-version: give exactly one --model, and not --train");
     }
   }
 

@@ -14,11 +14,8 @@ import picocli.CommandLine.Model.CommandSpec;
  * The audiencelake command line: {@code audiencelake <job> --config FILE --date YYYY-MM-DD}. The
  * same class runs under the local launcher and under spark-submit.
  */
-@Command(name = "audiencelake", mixinStandardHelpOptions = true, version = "audiencelake 0.1.0",
+@Command(name = "audiencelake", mixinStandardHelpOptions = true, version = Main.VERSION,
     description = "Batch audience-processing jobs on Apache Spark over Delta Lake or Apache Iceberg tables.",
-    subcommands = {GenerateJob.class, InventoryJob.class, IngestJob.class, IdentityJob.class, ProfilesJob.class, SegmentsJob.class,
-        LookalikeJob.class, ExportJob.class, ReportJob.class, EraseJob.class, PiiScanJob.class, PipelineJob.class,
-        CatalogCommand.class, SqlCommand.class, BatchCommand.class},
     commandListHeading = "%nJobs:%n",
     footerHeading = "%nExit codes:%n",
     footer = {"  0  success", "  2  bad usage or config (nothing was written)", "  1  the job failed"})
@@ -26,6 +23,7 @@ public final class Main implements Callable<Integer> {
   public static final int OK = 0;
   public static final int FAILED = 1;
   public static final int USAGE = 2;
+  static final String VERSION = "audiencelake 0.1.0";
   private static final Logger LOG = LoggerFactory.getLogger(Main.class);
 
 
@@ -42,6 +40,11 @@ public final class Main implements Callable<Integer> {
 
   static CommandLine commandLine() {
     CommandLine cli = new CommandLine(new Main());
+    for (Commands.Registered command : Commands.ALL) {
+      cli.addSubcommand(command.name(), command.factory().get());
+      // Every command answers --version as the program does.
+      cli.getSubcommands().get(command.name()).getCommandSpec().version(VERSION);
+    }
     cli.setExecutionExceptionHandler((e, command, parsed) -> {
       PrintWriter err = command.getErr();
       if (e instanceof ConfigException config) {

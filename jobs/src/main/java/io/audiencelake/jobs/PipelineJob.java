@@ -9,12 +9,9 @@ import java.io.PrintWriter;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
-import java.util.function.Supplier;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,18 +32,7 @@ import picocli.CommandLine.Spec;
         + "range (--dates D1..D2, oldest first), stopping at the first failure; --from resumes at a job.")
 public final class PipelineJob implements Callable<Integer> {
   private static final Logger LOG = LoggerFactory.getLogger(PipelineJob.class);
-  private static final Map<String, Supplier<Job>> JOBS = new LinkedHashMap<>();
   private static final String REPORT = "report";
-
-  static {
-    JOBS.put("ingest", IngestJob::new);
-    JOBS.put("identity", IdentityJob::new);
-    JOBS.put("profiles", ProfilesJob::new);
-    JOBS.put("segments", SegmentsJob::new);
-    JOBS.put("lookalike", LookalikeJob::new);
-    JOBS.put("export", ExportJob::new);
-    JOBS.put(REPORT, ReportJob::new);
-  }
 
   @Spec CommandSpec spec;
 
@@ -171,7 +157,7 @@ public final class PipelineJob implements Callable<Integer> {
 
   /** A job as its own command line would make it, so its options take their documented defaults. */
   private Job job(String name, LocalDate day) {
-    Job job = JOBS.get(name).get();
+    Job job = Commands.named(name).newJob();
     CommandLine cli = new CommandLine(job);
     cli.setOut(spec.commandLine().getOut());
     cli.setErr(spec.commandLine().getErr());

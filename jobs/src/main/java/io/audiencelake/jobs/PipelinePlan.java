@@ -10,9 +10,8 @@ import java.util.List;
  * resume ({@code from}) skips the jobs before it on the first date only: later dates run whole.
  */
 record PipelinePlan(List<Step> steps) {
-  /** The nightly jobs, in the order their inputs require. */
-  static final List<String> JOBS = List.of("ingest", "identity", "profiles", "segments", "lookalike", "export",
-      "report");
+  /** The nightly jobs, in the order their inputs require (the registry's). */
+  static final List<String> JOBS = Commands.nightly();
 
   /** One job for one date. */
   record Step(LocalDate date, String job) {

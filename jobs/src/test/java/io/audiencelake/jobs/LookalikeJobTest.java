@@ -141,7 +141,7 @@ class LookalikeJobTest {
 
     ok(CliRun.of("lookalike", "-c", conf, "-d", D1, "--train"));
     ok(CliRun.of("segments", "-c", conf, "-d", D2));
-    ok(CliRun.of("lookalike", "-c", conf, "-d", D2, "--model", "like_shoe_fans", "--version", "1"));
+    ok(CliRun.of("lookalike", "-c", conf, "-d", D2, "--model", "like_shoe_fans", "--model-version", "1"));
     LakeCheck.inSession(Path.of(conf), TableFormat.DELTA, lake -> {
       assertEquals(List.of(1, 2), lake.read(LookalikeTables.MODEL_RUNS).orderBy("version").select("version")
           .as(Encoders.INT()).collectAsList());

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,11 +23,31 @@ class MainTest {
   void helpListsEveryJobAndExitsZero() {
     CliRun run = CliRun.of("--help");
     assertEquals(0, run.exitCode());
-    for (String job : new String[] {"generate", "inventory", "ingest", "identity", "profiles", "segments",
-        "lookalike", "export", "erase", "report", "pipeline", "catalog", "sql", "batch"}) {
-      assertTrue(run.out().contains("  " + job + " "), job + " missing from:\n" + run.out());
+    assertEquals(15, Commands.ALL.size(), "every command of the README's table");
+    for (Commands.Registered command : Commands.ALL) {
+      assertTrue(run.out().contains("  " + command.name() + " "), command.name() + " missing from:\n" + run.out());
     }
     assertTrue(run.out().contains("2  bad usage or config"));
+  }
+
+  @Test
+  void everyCommandAnswersHelpAndVersionWithExitZero() {
+    for (Commands.Registered command : Commands.ALL) {
+      CliRun help = CliRun.of(command.name(), "--help");
+      assertEquals(0, help.exitCode(), command.name() + " --help: " + help.err());
+      assertTrue(help.out().startsWith("Usage: audiencelake " + command.name()), help.out());
+      assertTrue(help.out().contains("-h, --help") && help.out().contains("-V, --version"), help.out());
+      CliRun version = CliRun.of(command.name(), "--version");
+      assertEquals(0, version.exitCode(), command.name() + " --version: " + version.err());
+      assertEquals(Main.VERSION, version.out().strip(), command.name());
+    }
+  }
+
+  @Test
+  void thePipelineRunsTheRegisteredNightlyJobsInOrder() {
+    assertEquals(List.of("ingest", "identity", "profiles", "segments", "lookalike", "export", "report"),
+        PipelinePlan.JOBS);
+    assertTrue(Commands.ALL.stream().filter(Commands.Registered::nightly).allMatch(c -> c.newJob() != null));
   }
 
   @Test
