@@ -2,6 +2,7 @@ package io.audiencelake.common.profiles;
 
 import static org.apache.spark.sql.functions.col;
 
+import io.audiencelake.common.feeds.ColumnType;
 import io.audiencelake.common.feeds.FeedContract;
 import io.audiencelake.common.feeds.FeedKind;
 import io.audiencelake.common.feeds.RawEvents;
@@ -18,21 +19,21 @@ import org.apache.spark.sql.Column;
  * contract declares. Built from the contracts so an unknown name is refused at load, not at run.
  */
 public final class EventColumns {
-  private static final Map<String, ValueType> OWN = Map.of(
-      RawEvents.EVENT_TYPE, ValueType.STRING, RawEvents.DEVICE_TYPE, ValueType.STRING,
-      RawEvents.OS, ValueType.STRING, RawEvents.BROWSER, ValueType.STRING,
-      RawEvents.REVENUE, ValueType.DOUBLE, RawEvents.CURRENCY, ValueType.STRING,
-      RawEvents.IP_PREFIX, ValueType.STRING, RawTables.FEED, ValueType.STRING,
-      RawTables.PARTY, ValueType.STRING, RawEvents.DEVICE_ID_TYPE, ValueType.STRING);
+  private static final Map<String, ColumnType> OWN = Map.of(
+      RawEvents.EVENT_TYPE, ColumnType.STRING, RawEvents.DEVICE_TYPE, ColumnType.STRING,
+      RawEvents.OS, ColumnType.STRING, RawEvents.BROWSER, ColumnType.STRING,
+      RawEvents.REVENUE, ColumnType.DOUBLE, RawEvents.CURRENCY, ColumnType.STRING,
+      RawEvents.IP_PREFIX, ColumnType.STRING, RawTables.FEED, ColumnType.STRING,
+      RawTables.PARTY, ColumnType.STRING, RawEvents.DEVICE_ID_TYPE, ColumnType.STRING);
 
-  private final Map<String, ValueType> types;
+  private final Map<String, ColumnType> types;
 
-  private EventColumns(Map<String, ValueType> types) {
+  private EventColumns(Map<String, ColumnType> types) {
     this.types = types;
   }
 
   public static EventColumns of(Collection<FeedContract> contracts) {
-    Map<String, ValueType> types = new LinkedHashMap<>(OWN);
+    Map<String, ColumnType> types = new LinkedHashMap<>(OWN);
     for (FeedContract c : contracts) {
       if (c.kind() != FeedKind.EVENTS) {
         continue;
@@ -46,14 +47,14 @@ public final class EventColumns {
       }
       for (var column : c.columns()) {
         if (!column.pii() && !c.isIdentifier(column.name()) && !own.contains(column.name())) {
-          types.putIfAbsent(column.name(), ValueType.of(column.type()));
+          types.putIfAbsent(column.name(), column.type().widened());
         }
       }
     }
     return new EventColumns(types);
   }
 
-  public Map<String, ValueType> types() {
+  public Map<String, ColumnType> types() {
     return types;
   }
 
@@ -63,7 +64,7 @@ public final class EventColumns {
 
   /** The column over raw_events rows, typed. */
   public Column column(String name) {
-    ValueType type = types.get(name);
+    ColumnType type = types.get(name);
     if (type == null) {
       throw new IllegalArgumentException("unknown event column " + name);
     }

@@ -1,5 +1,6 @@
 package io.audiencelake.common.profiles;
 
+import io.audiencelake.common.feeds.ColumnType;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -20,7 +21,7 @@ import org.apache.spark.sql.types.StructType;
  * @param of the column (events) or attribute name (attributes); null means the row's time
  * @param type the type of {@code of}'s values
  */
-public record Measure(TraitSource source, Partial partial, String of, ValueType type, Map<String, List<String>> where) {
+public record Measure(TraitSource source, Partial partial, String of, ColumnType type, Map<String, List<String>> where) {
 
   /** How a measure's partials are built and merged; every merge is associative and exact. */
   public enum Partial {

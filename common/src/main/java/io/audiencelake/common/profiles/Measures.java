@@ -15,6 +15,7 @@ import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.to_date;
 import static org.apache.spark.sql.functions.when;
 
+import io.audiencelake.common.feeds.ColumnType;
 import io.audiencelake.common.profiles.Measure.Partial;
 import io.audiencelake.common.profiles.ProfileRules.Trait;
 import java.time.LocalDate;
@@ -39,8 +40,8 @@ public final class Measures {
       case MAX -> List.of(new Measure(s, Partial.MAX, t.of(), t.type(), t.where()));
       case LAST -> List.of(new Measure(s, Partial.LAST, t.of(), t.type(), t.where()));
       case DISTINCT -> List.of(new Measure(s, Partial.SKETCH, t.of(), t.type(), t.where()));
-      case RECENCY, LAST_SEEN -> List.of(new Measure(s, Partial.MAX, null, ValueType.TIMESTAMP, t.where()));
-      case FIRST_SEEN -> List.of(new Measure(s, Partial.MIN, null, ValueType.TIMESTAMP, t.where()));
+      case RECENCY, LAST_SEEN -> List.of(new Measure(s, Partial.MAX, null, ColumnType.TIMESTAMP, t.where()));
+      case FIRST_SEEN -> List.of(new Measure(s, Partial.MIN, null, ColumnType.TIMESTAMP, t.where()));
       case ATTRIBUTE -> List.of(new Measure(s, Partial.LAST, t.of(), t.type(), Map.of()));
     };
   }
@@ -58,7 +59,7 @@ public final class Measures {
       case MAX -> max(when(filter, v));
       case LAST -> max(when(filter.and(v.isNotNull()), struct(time.as("t"), recordId.as("r"), v.as("v"))));
       // Sketches take strings and integers; other types are hashed as their text.
-      case SKETCH -> hll_sketch_agg(when(filter, m.type() == ValueType.LONG || m.type() == ValueType.STRING
+      case SKETCH -> hll_sketch_agg(when(filter, m.type() == ColumnType.LONG || m.type() == ColumnType.STRING
           ? v : v.cast(DataTypes.StringType)), precision);
     };
   }

@@ -1,5 +1,6 @@
 package io.audiencelake.common.profiles;
 
+import io.audiencelake.common.feeds.ColumnType;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -71,7 +72,7 @@ public record ProfileRules(SessionRules sessions, List<Trait> traits, Rfm rfm, i
    * @param where column = any of the values, all must hold (the row counts only then)
    */
   public record Trait(String name, String description, TraitKind kind, TraitSource source, String of,
-      ValueType type, Map<String, List<String>> where, Window window) {
+      ColumnType type, Map<String, List<String>> where, Window window) {
     public Trait {
       where = Map.copyOf(where);
     }

@@ -3,6 +3,7 @@ package io.audiencelake.common.profiles;
 import io.audiencelake.common.config.ConfigNode;
 import io.audiencelake.common.config.ConfigProblems;
 import io.audiencelake.common.config.YamlDocument;
+import io.audiencelake.common.feeds.ColumnType;
 import io.audiencelake.common.feeds.FeedContract;
 import io.audiencelake.common.feeds.FeedKind;
 import io.audiencelake.common.profiles.ProfileRules.Channel;
@@ -140,13 +141,13 @@ public final class ProfileRulesLoader {
         t.problem("window", "is required for session traits, e.g. 30d");
       }
     }
-    Map<String, ValueType> columns = switch (source) {
+    Map<String, ColumnType> columns = switch (source) {
       case EVENTS -> events.types();
       case SESSIONS -> Sessions.TRAIT_COLUMNS;
       case ATTRIBUTES -> Map.of();
     };
     String of = t.string("of", null);
-    ValueType type = null;
+    ColumnType type = null;
     if (kind != null && kind.needsColumn() && of == null) {
       t.problem("of", "is required for kind " + kind.yamlName() + ": the " + (source == TraitSource.ATTRIBUTES
           ? "attribute name" : "column") + " to aggregate");
@@ -157,7 +158,7 @@ public final class ProfileRulesLoader {
       if (!attributes.known(of)) {
         t.problem("of", "unknown attribute '" + of + "'; expected one of " + attributes.describe());
       }
-      type = t.enumValue("type", ValueType.class, ValueType.STRING);
+      type = t.enumValue("type", ColumnType.class, ColumnType.STRING).widened();
     } else if (of != null && kind != null) {
       type = columns.get(of);
       if (type == null) {
@@ -206,10 +207,10 @@ public final class ProfileRulesLoader {
     }
     if (type == null) {
       type = switch (kind) {
-        case COUNT, DISTINCT -> ValueType.LONG;
-        case RECENCY -> ValueType.LONG;
-        case FIRST_SEEN, LAST_SEEN -> ValueType.TIMESTAMP;
-        default -> ValueType.STRING;
+        case COUNT, DISTINCT -> ColumnType.LONG;
+        case RECENCY -> ColumnType.LONG;
+        case FIRST_SEEN, LAST_SEEN -> ColumnType.TIMESTAMP;
+        default -> ColumnType.STRING;
       };
     }
     return new Trait(name, description, kind, source, of, type, where, window);
@@ -223,7 +224,7 @@ public final class ProfileRulesLoader {
     Trait t = traits.stream().filter(x -> x.name().equals(name)).findFirst().orElse(null);
     if (t == null) {
       r.problem(key, "unknown trait '" + name + "'; expected one of the traits above");
-    } else if (ProfileTraits.outputType(t) != ValueType.LONG && ProfileTraits.outputType(t) != ValueType.DOUBLE) {
+    } else if (ProfileTraits.outputType(t) != ColumnType.LONG && ProfileTraits.outputType(t) != ColumnType.DOUBLE) {
       r.problem(key, "trait '" + name + "' is not a number");
     }
     return name;

@@ -11,6 +11,7 @@ import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
+import io.audiencelake.common.feeds.ColumnType;
 import io.audiencelake.common.identity.IdGraph;
 import io.audiencelake.common.profiles.ProfileRules.Trait;
 import io.audiencelake.common.profiles.ProfileRules.Window;
@@ -47,11 +48,11 @@ public final class ProfileTraits {
   private ProfileTraits() {}
 
   /** The type a trait has in profiles. */
-  public static ValueType outputType(Trait t) {
+  public static ColumnType outputType(Trait t) {
     return switch (t.kind()) {
-      case COUNT, DISTINCT, RECENCY -> ValueType.LONG;
-      case SUM, AVG -> ValueType.DOUBLE;
-      case FIRST_SEEN, LAST_SEEN -> ValueType.TIMESTAMP;
+      case COUNT, DISTINCT, RECENCY -> ColumnType.LONG;
+      case SUM, AVG -> ColumnType.DOUBLE;
+      case FIRST_SEEN, LAST_SEEN -> ColumnType.TIMESTAMP;
       case MIN, MAX, LAST, ATTRIBUTE -> t.type();
     };
   }

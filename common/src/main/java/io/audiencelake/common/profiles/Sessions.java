@@ -2,6 +2,7 @@ package io.audiencelake.common.profiles;
 
 import static io.audiencelake.common.lake.TableSpec.column;
 
+import io.audiencelake.common.feeds.ColumnType;
 import io.audiencelake.common.lake.TableSpec;
 import java.util.List;
 import java.util.Map;
@@ -31,13 +32,13 @@ public final class Sessions {
   public static final String DT = "dt";
 
   /** Session columns a trait may aggregate or filter on, with their types. */
-  public static final Map<String, ValueType> TRAIT_COLUMNS = Map.ofEntries(
-      Map.entry(DURATION_SECONDS, ValueType.LONG), Map.entry(EVENTS, ValueType.LONG),
-      Map.entry(PAGES, ValueType.LONG), Map.entry(ENTRY_PAGE, ValueType.STRING),
-      Map.entry(EXIT_PAGE, ValueType.STRING), Map.entry(CHANNEL, ValueType.STRING),
-      Map.entry(REFERRER, ValueType.STRING), Map.entry(CAMPAIGN, ValueType.STRING),
-      Map.entry(DEVICE_TYPE, ValueType.STRING), Map.entry(CONVERTED, ValueType.BOOLEAN),
-      Map.entry(REVENUE, ValueType.DOUBLE), Map.entry(SESSION_START, ValueType.TIMESTAMP));
+  public static final Map<String, ColumnType> TRAIT_COLUMNS = Map.ofEntries(
+      Map.entry(DURATION_SECONDS, ColumnType.LONG), Map.entry(EVENTS, ColumnType.LONG),
+      Map.entry(PAGES, ColumnType.LONG), Map.entry(ENTRY_PAGE, ColumnType.STRING),
+      Map.entry(EXIT_PAGE, ColumnType.STRING), Map.entry(CHANNEL, ColumnType.STRING),
+      Map.entry(REFERRER, ColumnType.STRING), Map.entry(CAMPAIGN, ColumnType.STRING),
+      Map.entry(DEVICE_TYPE, ColumnType.STRING), Map.entry(CONVERTED, ColumnType.BOOLEAN),
+      Map.entry(REVENUE, ColumnType.DOUBLE), Map.entry(SESSION_START, ColumnType.TIMESTAMP));
 
   public static final TableSpec SPEC = new TableSpec("sessions",
       "Visits: a device's events until 30 minutes (sessions.gap_minutes) of inactivity, midnight UTC or a new "

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.audiencelake.common.config.ConfigException;
+import io.audiencelake.common.feeds.ColumnType;
 import io.audiencelake.common.feeds.FeedContract;
 import io.audiencelake.common.feeds.FeedContracts;
 import java.io.IOException;
@@ -55,7 +56,7 @@ class ProfileRulesLoaderTest {
     assertEquals(TraitSource.EVENTS, t.source());
     assertEquals(30, t.window().days());
     assertEquals(java.util.List.of("shoes", "sports"), t.where().get("page_category"));
-    assertEquals(ValueType.DOUBLE, t.type());
+    assertEquals(ColumnType.DOUBLE, t.type());
   }
 
   @Test
@@ -98,7 +99,10 @@ class ProfileRulesLoaderTest {
     assertTrue(refused(trait("kind: attribute, of: shoe_size")).contains("traits[0].of: unknown attribute 'shoe_size'"));
     // Prefixed names (third-party segments, consent purposes) are open-ended.
     ProfileRules ok = assertDoesNotThrow(trait("kind: attribute, of: segment.iab99, type: double"));
-    assertEquals(ValueType.DOUBLE, ok.traits().get(0).type());
+    assertEquals(ColumnType.DOUBLE, ok.traits().get(0).type());
+    // Whole numbers are kept as long in profiles, whatever width the attribute was declared with.
+    assertEquals(ColumnType.LONG, assertDoesNotThrow(trait("kind: attribute, of: segment.iab99, type: int"))
+        .traits().get(0).type());
   }
 
   @Test

@@ -6,6 +6,7 @@ import static io.audiencelake.common.profiles.ProfileFrames.member;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import io.audiencelake.common.feeds.ColumnType;
 import io.audiencelake.common.spark.TestLake;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -147,7 +148,7 @@ class ProfileTraitsTest {
   }
 
   @Test
-  void declaredAttributesTakeTheLatestValueTyped() {
+  void declaredAttributesTakeTheLatestColumnTyped() {
     assertEquals("Lyon", value("P1", "city"));
     assertEquals(12.5, value("P1", "partner_spend"), 1e-9);
     assertEquals("Nice", value("P3", "city"));
