@@ -18,6 +18,7 @@ import io.audiencelake.common.identity.IdEdges;
 import io.audiencelake.common.identity.IdGraph;
 import io.audiencelake.common.identity.IdMatchMetrics;
 import io.audiencelake.common.identity.IdMatchMetrics.Metric;
+import io.audiencelake.common.identity.IdMatchMetrics.MetricName;
 import io.audiencelake.common.identity.IdentifierNodes;
 import io.audiencelake.common.identity.IdentityRules;
 import io.audiencelake.common.identity.IdentityRules.MatchModel;
@@ -93,7 +94,7 @@ public final class IdentityJob implements Job, Callable<Integer> {
         .localCheckpoint();
     for (Row r : noise.groupBy(IdentifierNodes.ID_TYPE).agg(count(lit(1))).collectAsList()) {
       LOG.warn("cut {} {} identifiers seen with more identifiers than their cap (noise)", r.getLong(1), r.getString(0));
-      metrics.add(new Metric("noise_identifiers", r.getString(0), r.getLong(1)));
+      metrics.add(new Metric(MetricName.NOISE_IDENTIFIERS, r.getString(0), r.getLong(1)));
     }
     Dataset<Row> identifiers = DeterministicLinks.identifiers(rawIds, context.date(), noise).localCheckpoint();
     long identifierCount = identifiers.count();
@@ -103,8 +104,8 @@ public final class IdentityJob implements Job, Callable<Integer> {
         .localCheckpoint();
     long deterministicCount = deterministic.count();
     LOG.info("{} identifiers, {} deterministic links", identifierCount, deterministicCount);
-    metrics.add(new Metric("identifiers", "", identifierCount));
-    metrics.add(new Metric("edges", IdEdges.DETERMINISTIC, deterministicCount));
+    metrics.add(new Metric(MetricName.IDENTIFIERS, "", identifierCount));
+    metrics.add(new Metric(MetricName.EDGES, IdEdges.DETERMINISTIC, deterministicCount));
 
     Dataset<Row> edges = deterministic;
     Dataset<Row> nodes = identifiers.select(IdentifierNodes.NODE);
@@ -125,14 +126,14 @@ public final class IdentityJob implements Job, Callable<Integer> {
           .localCheckpoint();
       long n = accepted.count();
       LOG.info("model {}: {} new links at match probability >= {}", model.id(), n, rules.threshold());
-      metrics.add(new Metric("edges", IdEdges.PROBABILISTIC + "/" + model.id(), n));
+      metrics.add(new Metric(MetricName.EDGES, IdEdges.PROBABILISTIC + "/" + model.id(), n));
       counts.put("edges." + model.id(), n);
       edges = edges.unionByName(accepted);
     }
 
     context.step(name(), "connected components");
     ConnectedComponents.Result cc = ConnectedComponents.of(nodes, edges, rules.maxIterations());
-    metrics.add(new Metric("propagation_rounds", "", cc.rounds()));
+    metrics.add(new Metric(MetricName.PROPAGATION_ROUNDS, "", cc.rounds()));
     Dataset<Row> members = identifiers.join(cc.components(), IdentifierNodes.NODE).localCheckpoint();
 
     context.step(name(), "stable person ids");
@@ -140,8 +141,8 @@ public final class IdentityJob implements Job, Callable<Integer> {
     PersonIds.Result ids = PersonIds.assign(members, previous, context.date());
     long merges = PersonIds.merges(ids.overlaps());
     long splits = PersonIds.splits(ids.overlaps());
-    metrics.add(new Metric("persons_merged", "", merges));
-    metrics.add(new Metric("persons_split", "", splits));
+    metrics.add(new Metric(MetricName.PERSONS_MERGED, "", merges));
+    metrics.add(new Metric(MetricName.PERSONS_SPLIT, "", splits));
     Dataset<Row> sizes = members.groupBy(ConnectedComponents.COMPONENT).agg(count(lit(1)).as(IdGraph.PERSON_SIZE));
     Date dt = Date.valueOf(context.date());
     Dataset<Row> graph = members.join(sizes, ConnectedComponents.COMPONENT).join(ids.assignment(), ConnectedComponents.COMPONENT)
@@ -169,11 +170,11 @@ public final class IdentityJob implements Job, Callable<Integer> {
             .otherwise(0)))
         .first();
     long persons = summary.getLong(0);
-    metrics.add(new Metric("persons", "", persons));
-    metrics.add(new Metric("largest_person", "", summary.isNullAt(1) ? 0 : summary.getLong(1)));
-    metrics.add(new Metric("oversized_persons", "", summary.isNullAt(2) ? 0 : summary.getLong(2)));
+    metrics.add(new Metric(MetricName.PERSONS, "", persons));
+    metrics.add(new Metric(MetricName.LARGEST_PERSON, "", summary.isNullAt(1) ? 0 : summary.getLong(1)));
+    metrics.add(new Metric(MetricName.OVERSIZED_PERSONS, "", summary.isNullAt(2) ? 0 : summary.getLong(2)));
     for (Row r : sizeDistribution(graph).collectAsList()) {
-      metrics.add(new Metric("person_size", r.getString(0), r.getLong(1)));
+      metrics.add(new Metric(MetricName.PERSON_SIZE, r.getString(0), r.getLong(1)));
     }
     LOG.info("{} identifiers in {} persons ({} merged, {} split since the previous run)", identifierCount, persons,
         merges, splits);
@@ -184,13 +185,13 @@ public final class IdentityJob implements Job, Callable<Integer> {
           GroundTruthIdentifiers.read(context.spark(), evaluate));
       LOG.info("against ground truth ({} identifiers): pairwise precision {} recall {} F1 {}; exact persons {}",
           s.identifiers(), f(s.precision()), f(s.recall()), f(s.f1()), f(s.exactPersonShare()));
-      metrics.add(new Metric("evaluated_identifiers", "", s.identifiers()));
-      metrics.add(new Metric("precision", "pairwise", s.precision()));
-      metrics.add(new Metric("recall", "pairwise", s.recall()));
-      metrics.add(new Metric("f1", "pairwise", s.f1()));
-      metrics.add(new Metric("exact_person_share", "", s.exactPersonShare()));
-      metrics.add(new Metric("true_pairs", "", s.truePairs()));
-      metrics.add(new Metric("predicted_pairs", "", s.predictedPairs()));
+      metrics.add(new Metric(MetricName.EVALUATED_IDENTIFIERS, "", s.identifiers()));
+      metrics.add(new Metric(MetricName.PRECISION, "pairwise", s.precision()));
+      metrics.add(new Metric(MetricName.RECALL, "pairwise", s.recall()));
+      metrics.add(new Metric(MetricName.F1, "pairwise", s.f1()));
+      metrics.add(new Metric(MetricName.EXACT_PERSON_SHARE, "", s.exactPersonShare()));
+      metrics.add(new Metric(MetricName.TRUE_PAIRS, "", s.truePairs()));
+      metrics.add(new Metric(MetricName.PREDICTED_PAIRS, "", s.predictedPairs()));
       java.io.PrintWriter out = spec.commandLine().getOut();
       out.printf("identity %s: precision %s, recall %s, F1 %s over %d identifiers (%d true pairs); "
               + "%s of true persons exactly found%n", context.date(), f(s.precision()), f(s.recall()), f(s.f1()),

@@ -33,6 +33,55 @@ public final class IdMatchMetrics {
 
   private IdMatchMetrics() {}
 
+  /**
+   * Every metric a run writes, so the job, the run report and tests name them one way ({@link #key} is the
+   * value of the {@value #METRIC} column).
+   */
+  public enum MetricName {
+    ACCEPTED_CONFIRMED,
+    ACCEPTED_CONTRADICTED,
+    ACCEPTED_PAIRS,
+    BLOCKS_SKIPPED,
+    CANDIDATE_PAIRS,
+    EDGES,
+    EM_CONVERGED,
+    EM_ITERATIONS,
+    EVALUATED_IDENTIFIERS,
+    EXACT_PERSON_SHARE,
+    F1,
+    GUARD_PASSED,
+    IDENTIFIERS,
+    LABELLED_PAIRS,
+    LARGEST_PERSON,
+    M_FROM_DETERMINISTIC_LINKS,
+    M_PROBABILITY,
+    NOISE_IDENTIFIERS,
+    OVERSIZED_PERSONS,
+    PERSON_SIZE,
+    PERSONS,
+    PERSONS_MERGED,
+    PERSONS_SPLIT,
+    POSSIBLE_PAIRS,
+    PRECISION,
+    PREDICTED_PAIRS,
+    PRIOR_MATCH_SHARE,
+    PROFILES,
+    PROPAGATION_ROUNDS,
+    RECALL,
+    TRUE_PAIRS,
+    U_PROBABILITY,
+    WEIGHT;
+
+    public String key() {
+      return name().toLowerCase(java.util.Locale.ROOT);
+    }
+  }
+
   /** One number of a run. */
-  public record Metric(String metric, String dimension, double value) {}
+  public record Metric(MetricName name, String dimension, double value) {
+    /** The {@value #METRIC} column's value. */
+    public String metric() {
+      return name.key();
+    }
+  }
 }

@@ -8,6 +8,7 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.rand;
 
 import io.audiencelake.common.identity.IdMatchMetrics.Metric;
+import io.audiencelake.common.identity.IdMatchMetrics.MetricName;
 import io.audiencelake.common.identity.IdentityRules.BlockingRule;
 import io.audiencelake.common.identity.IdentityRules.Comparison;
 import io.audiencelake.common.identity.IdentityRules.MatchModel;
@@ -54,7 +55,7 @@ public final class ProbabilisticMatching {
     // Checkpoints keep the plans of later steps short: each of these is read several times.
     Dataset<Row> withTf = PairComparisons.withTermFrequencies(profiles, model).localCheckpoint();
     long profileCount = withTf.count();
-    metrics.add(new Metric("profiles", model.id(), profileCount));
+    metrics.add(new Metric(MetricName.PROFILES, model.id(), profileCount));
     List<Dataset<Row>> perRule = new ArrayList<>();
     for (BlockingRule rule : model.blocking()) {
       // Keys and block sizes once per rule: the skipped-block count and the pairs both read them.
@@ -68,31 +69,31 @@ public final class ProbabilisticMatching {
       long skippedProfiles = skipped.isNullAt(1) ? 0 : skipped.getLong(1);
       LOG.info("model {} blocking rule {}: {} candidate pairs; {} blocks over {} skipped ({} memberships)",
           model.id(), rule.name(), n, skippedBlocks, rule.maxBlockSize(), skippedProfiles);
-      metrics.add(new Metric("candidate_pairs", model.id() + "/" + rule.name(), n));
-      metrics.add(new Metric("blocks_skipped", model.id() + "/" + rule.name(), skippedBlocks));
+      metrics.add(new Metric(MetricName.CANDIDATE_PAIRS, model.id() + "/" + rule.name(), n));
+      metrics.add(new Metric(MetricName.BLOCKS_SKIPPED, model.id() + "/" + rule.name(), skippedBlocks));
       perRule.add(pairs);
     }
     Dataset<Row> candidates = CandidatePairs.union(perRule);
     Dataset<Row> leveled = PairComparisons.levels(CandidatePairs.withProfiles(candidates, withTf), model)
         .localCheckpoint();
     long total = leveled.count();
-    metrics.add(new Metric("candidate_pairs", model.id(), total));
+    metrics.add(new Metric(MetricName.CANDIDATE_PAIRS, model.id(), total));
     List<String> levelColumns = model.comparisons().stream().map(PairComparisons::level).toList();
     int k = levelColumns.size();
 
     long[] population = populationPairs(withTf, model, profileCount);
-    metrics.add(new Metric("possible_pairs", model.id(), population[0]));
+    metrics.add(new Metric(MetricName.POSSIBLE_PAIRS, model.id(), population[0]));
     double[][] uRandom = FellegiSunter.levelShares(FellegiSunter.patterns(
         PairComparisons.levels(randomPairs(withTf, model, rules.randomPairs(), population), model), levelColumns), k);
     FellegiSunter.Parameters parameters = estimate(leveled, model, rules, components, uRandom, population[0], metrics);
-    metrics.add(new Metric("prior_match_share", model.id(), parameters.lambda()));
+    metrics.add(new Metric(MetricName.PRIOR_MATCH_SHARE, model.id(), parameters.lambda()));
     for (int i = 0; i < k; i++) {
       Comparison c = model.comparisons().get(i);
       for (int l = PairComparisons.FAR; l <= PairComparisons.EXACT; l++) {
         String dim = model.id() + "/" + c.name() + "=" + PairComparisons.LEVEL_NAMES[l];
-        metrics.add(new Metric("m_probability", dim, parameters.m()[i][l]));
-        metrics.add(new Metric("u_probability", dim, parameters.u()[i][l]));
-        metrics.add(new Metric("weight", dim, parameters.weight(i, l)));
+        metrics.add(new Metric(MetricName.M_PROBABILITY, dim, parameters.m()[i][l]));
+        metrics.add(new Metric(MetricName.U_PROBABILITY, dim, parameters.u()[i][l]));
+        metrics.add(new Metric(MetricName.WEIGHT, dim, parameters.weight(i, l)));
       }
     }
     Dataset<Row> scored = FellegiSunter.score(leveled, model.comparisons(), parameters, uRandom);
@@ -135,11 +136,11 @@ public final class ProbabilisticMatching {
     long contradicted = counts.isNullAt(2) ? 0 : counts.getLong(2);
     long checkable = confirmed + contradicted;
     double share = checkable == 0 ? 0 : (double) contradicted / checkable;
-    metrics.add(new Metric("accepted_pairs", model.id(), total));
-    metrics.add(new Metric("accepted_confirmed", model.id(), confirmed));
-    metrics.add(new Metric("accepted_contradicted", model.id(), contradicted));
+    metrics.add(new Metric(MetricName.ACCEPTED_PAIRS, model.id(), total));
+    metrics.add(new Metric(MetricName.ACCEPTED_CONFIRMED, model.id(), confirmed));
+    metrics.add(new Metric(MetricName.ACCEPTED_CONTRADICTED, model.id(), contradicted));
     boolean passes = share <= rules.maxConflictShare();
-    metrics.add(new Metric("guard_passed", model.id(), passes ? 1 : 0));
+    metrics.add(new Metric(MetricName.GUARD_PASSED, model.id(), passes ? 1 : 0));
     if (passes) {
       LOG.info("model {}: {} pairs accepted; of those the deterministic graph can check, {} confirmed, {} contradicted",
           model.id(), total, confirmed, contradicted);
@@ -202,9 +203,9 @@ public final class ProbabilisticMatching {
       LOG.info("model {}: no labels; EM fitted m and u on the candidates: {} after {} iterations, match share {}",
           model.id(), p.converged() ? "converged" : "stopped", p.iterations(), String.format("%.4f", p.lambda()));
     }
-    metrics.add(new Metric("m_from_deterministic_links", model.id(), labelled == null ? 0 : 1));
-    metrics.add(new Metric("em_iterations", model.id(), p.iterations()));
-    metrics.add(new Metric("em_converged", model.id(), p.converged() ? 1 : 0));
+    metrics.add(new Metric(MetricName.M_FROM_DETERMINISTIC_LINKS, model.id(), labelled == null ? 0 : 1));
+    metrics.add(new Metric(MetricName.EM_ITERATIONS, model.id(), p.iterations()));
+    metrics.add(new Metric(MetricName.EM_CONVERGED, model.id(), p.converged() ? 1 : 0));
     return p;
   }
 
@@ -225,7 +226,7 @@ public final class ProbabilisticMatching {
         .join(rc, CandidatePairs.RIGHT + IdentifierNodes.NODE).where(col("_lc").equalTo(col("_rc")));
     List<FellegiSunter.Pattern> patterns = FellegiSunter.patterns(matches, levelColumns);
     long n = patterns.stream().mapToLong(FellegiSunter.Pattern::count).sum();
-    metrics.add(new Metric("labelled_pairs", model.id(), n));
+    metrics.add(new Metric(MetricName.LABELLED_PAIRS, model.id(), n));
     LOG.info("model {}: {} candidate pairs are already joined by deterministic links", model.id(), n);
     if (n < MIN_LABELLED) {
       return null;

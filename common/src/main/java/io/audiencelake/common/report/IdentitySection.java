@@ -1,9 +1,12 @@
 package io.audiencelake.common.report;
 
+import io.audiencelake.common.identity.IdMatchMetrics.MetricName;
 import io.audiencelake.common.report.RunReport.IdentityMetric;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /** The identity graph: persons by number of identifiers, growth, merges, and match quality against truth. */
@@ -13,14 +16,14 @@ final class IdentitySection {
 
   private IdentitySection() {}
 
-  static Optional<Double> value(List<IdentityMetric> metrics, LocalDate date, String metric, String dimension) {
-    return metrics.stream().filter(m -> m.dt().equals(date) && m.metric().equals(metric)
+  static Optional<Double> value(List<IdentityMetric> metrics, LocalDate date, MetricName metric, String dimension) {
+    return metrics.stream().filter(m -> m.dt().equals(date) && m.metric().equals(metric.key())
         && m.dimension().equals(dimension)).map(IdentityMetric::value).findFirst();
   }
 
   /** The latest identity run date of the window, if any. */
   static Optional<LocalDate> latest(List<IdentityMetric> metrics) {
-    return metrics.stream().filter(m -> m.metric().equals("persons")).map(IdentityMetric::dt)
+    return metrics.stream().filter(m -> m.metric().equals(MetricName.PERSONS.key())).map(IdentityMetric::dt)
         .max(LocalDate::compareTo);
   }
 
@@ -38,15 +41,19 @@ final class IdentitySection {
           + "window, " + date + ", is shown."));
     }
     body.append("<div class=\"tiles\">\n");
-    for (String[] tile : new String[][] {{"persons", "persons"}, {"identifiers", "identifiers"},
-        {"largest_person", "identifiers in the largest person"}, {"oversized_persons", "oversized persons"},
-        {"persons_merged", "persons merged since the last run"}, {"persons_split", "persons split"}}) {
-      value(metrics, date, tile[0], "").ifPresent(v -> body.append(RunReportPage.tile(Svg.number(v), tile[1])));
-    }
+    Map<MetricName, String> tiles = new LinkedHashMap<>();
+    tiles.put(MetricName.PERSONS, "persons");
+    tiles.put(MetricName.IDENTIFIERS, "identifiers");
+    tiles.put(MetricName.LARGEST_PERSON, "identifiers in the largest person");
+    tiles.put(MetricName.OVERSIZED_PERSONS, "oversized persons");
+    tiles.put(MetricName.PERSONS_MERGED, "persons merged since the last run");
+    tiles.put(MetricName.PERSONS_SPLIT, "persons split");
+    tiles.forEach((metric, label) ->
+        value(metrics, date, metric, "").ifPresent(v -> body.append(RunReportPage.tile(Svg.number(v), label))));
     body.append("</div>\n<div class=\"grid\">\n");
     List<Double> sizes = new ArrayList<>();
     for (String band : SIZE_BANDS) {
-      sizes.add(value(metrics, date, "person_size", band).orElse(0.0));
+      sizes.add(value(metrics, date, MetricName.PERSON_SIZE, band).orElse(0.0));
     }
     body.append(BarChart.render("person-sizes", "Persons by number of identifiers on " + date, "How many identifiers "
             + "(cookies, devices, emails, ids) each person of the identity graph has (id_match_metrics.person_size). "
@@ -55,23 +62,23 @@ final class IdentitySection {
 
     List<String> dates = RunReportPage.dates(report.window());
     List<Series> growth = new ArrayList<>();
-    for (String metric : List.of("persons", "identifiers")) {
-      growth.add(new Series(metric, dates.stream().map(d -> value(metrics, LocalDate.parse(d), metric, "")
+    for (MetricName metric : List.of(MetricName.PERSONS, MetricName.IDENTIFIERS)) {
+      growth.add(new Series(metric.key(), dates.stream().map(d -> value(metrics, LocalDate.parse(d), metric, "")
           .orElse(null)).toList()));
     }
     body.append(LineChart.render("identity-growth", "Persons and identifiers", "Size of the identity graph per run "
             + "date (id_match_metrics).", LineChart.lines(growth), LineChart.categories(dates, RunReportPage::shortDate),
         null, null, "", Svg::compact).html());
 
-    List<String> evaluated = dates.stream().filter(d -> value(metrics, LocalDate.parse(d), "f1", "pairwise")
+    List<String> evaluated = dates.stream().filter(d -> value(metrics, LocalDate.parse(d), MetricName.F1, "pairwise")
         .isPresent()).toList();
     if (evaluated.isEmpty()) {
       body.append("</div>\n").append(RunReportPage.empty("No identity run in this window was scored against ground "
           + "truth: precision, recall and F1 appear here for runs of identity --evaluate PATH."));
     } else {
       List<Series> quality = new ArrayList<>();
-      for (String metric : List.of("precision", "recall", "f1")) {
-        quality.add(new Series(metric.equals("f1") ? "F1" : metric, evaluated.stream()
+      for (MetricName metric : List.of(MetricName.PRECISION, MetricName.RECALL, MetricName.F1)) {
+        quality.add(new Series(metric == MetricName.F1 ? "F1" : metric.key(), evaluated.stream()
             .map(d -> value(metrics, LocalDate.parse(d), metric, "pairwise").orElse(null)).toList()));
       }
       body.append(BarChart.render("match-quality", "Match quality against ground truth", "Pairwise precision, recall "

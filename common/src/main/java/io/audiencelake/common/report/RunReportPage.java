@@ -1,5 +1,6 @@
 package io.audiencelake.common.report;
 
+import io.audiencelake.common.identity.IdMatchMetrics.MetricName;
 import io.audiencelake.common.report.RunReport.FeedDay;
 import io.audiencelake.common.report.RunReport.JobRunEntry;
 import io.audiencelake.common.report.RunReport.QualityEntry;
@@ -93,7 +94,7 @@ public final class RunReportPage {
     out.append(tile(Svg.count(feeds.stream().mapToLong(FeedDay::rowsKept).sum()), "rows ingested"))
         .append(tile(Svg.percent(read == 0 ? 0 : (double) quarantined / read), "quarantined"));
     IdentitySection.latest(report.identityMetrics()).flatMap(d -> IdentitySection.value(report.identityMetrics(), d,
-        "persons", "")).ifPresent(p -> out.append(tile(Svg.number(p), "persons")));
+        MetricName.PERSONS, "")).ifPresent(p -> out.append(tile(Svg.number(p), "persons")));
     List<SegmentDay> segments = report.segmentDays().stream().filter(s -> s.dt().equals(date)).toList();
     out.append(tile(Svg.count(segments.size()), "segments"))
         .append(tile(Svg.count(LookalikeSection.latest(report.models()).size()), "lookalike models"))

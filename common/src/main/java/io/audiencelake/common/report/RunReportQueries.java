@@ -12,6 +12,7 @@ import io.audiencelake.common.feeds.FeedFiles;
 import io.audiencelake.common.feeds.Quarantine;
 import io.audiencelake.common.feeds.RawTables;
 import io.audiencelake.common.identity.IdMatchMetrics;
+import io.audiencelake.common.identity.IdMatchMetrics.MetricName;
 import io.audiencelake.common.lookalike.LookalikeTables;
 import io.audiencelake.common.quality.QualityResults;
 import io.audiencelake.common.runs.JobRuns;
@@ -37,9 +38,11 @@ public final class RunReportQueries {
   public static final String ROWS = "rows";
 
   /** The identity numbers the report shows; the rest of id_match_metrics is model internals. */
-  public static final List<String> IDENTITY_METRICS = List.of("identifiers", "persons", "largest_person",
-      "oversized_persons", "persons_merged", "persons_split", "person_size", "edges", "noise_identifiers",
-      "propagation_rounds", "precision", "recall", "f1", "exact_person_share", "evaluated_identifiers");
+  public static final List<String> IDENTITY_METRICS = java.util.stream.Stream.of(MetricName.IDENTIFIERS,
+      MetricName.PERSONS, MetricName.LARGEST_PERSON, MetricName.OVERSIZED_PERSONS, MetricName.PERSONS_MERGED,
+      MetricName.PERSONS_SPLIT, MetricName.PERSON_SIZE, MetricName.EDGES, MetricName.NOISE_IDENTIFIERS,
+      MetricName.PROPAGATION_ROUNDS, MetricName.PRECISION, MetricName.RECALL, MetricName.F1,
+      MetricName.EXACT_PERSON_SHARE, MetricName.EVALUATED_IDENTIFIERS).map(MetricName::key).toList();
 
   private RunReportQueries() {}
 

@@ -84,6 +84,6 @@ class ProbabilisticMatchingTest {
     Dataset<Row> agreeing = Frames.of("node bigint, component bigint, anchor bigint",
         row(1L, 1L, 7L), row(2L, 2L, null), row(3L, 3L, null), row(4L, 3L, null));
     assertTrue(ProbabilisticMatching.guardPasses(accepted, agreeing, model(), rules(model()), metrics));
-    assertTrue(metrics.contains(new IdMatchMetrics.Metric("accepted_confirmed", "people", 1)), metrics.toString());
+    assertTrue(metrics.contains(new IdMatchMetrics.Metric(IdMatchMetrics.MetricName.ACCEPTED_CONFIRMED, "people", 1)), metrics.toString());
   }
 }
