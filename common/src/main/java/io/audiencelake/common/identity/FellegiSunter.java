@@ -101,23 +101,46 @@ public final class FellegiSunter {
   }
 
   /**
-   * EM from a start: m leaning to exact, u as given or uniform-ish, one match in ten. With
-   * {@code fixU}, u stays as given (estimated from random pairs) and only m and the match share are
-   * fitted. Comparisons marked in {@code ignored} count as missing: the ones a blocking rule made
-   * equal on every pair, which would otherwise look like perfect evidence. Stops when no parameter
-   * moves more than 1e-7 or after {@code maxIterations}.
+   * Where EM starts and what it may move: m (null: leaning to exact) and u (null: uniform-ish) with whether
+   * each stays fixed (m measured on labelled matches, u on random pairs), the match share, the comparisons
+   * to treat as missing ({@code ignored}: the ones a blocking rule made equal on every pair, which would
+   * otherwise look like perfect evidence; null: none), and the iteration cap.
    */
-  public static Parameters estimate(List<Pattern> patterns, int comparisons, double[][] uStart, boolean fixU,
-      boolean[] ignored, int maxIterations) {
-    return estimate(patterns, comparisons, null, uStart, 0.1, false, fixU, ignored, maxIterations);
+  public record EmStart(double[][] m, boolean fixM, double[][] u, boolean fixU, double lambda, boolean[] ignored,
+      int maxIterations) {
+    /** Everything fitted: m leaning to exact, u uniform-ish, one match in ten, nothing ignored. */
+    public static EmStart of(int maxIterations) {
+      return new EmStart(null, false, null, false, 0.1, null, maxIterations);
+    }
+
+    /** Starts m from {@code start}; {@code fixed}: m stays as given. */
+    public EmStart withM(double[][] start, boolean fixed) {
+      return new EmStart(start, fixed, u, fixU, lambda, ignored, maxIterations);
+    }
+
+    /** Starts u from {@code start}; {@code fixed}: u stays as given. */
+    public EmStart withU(double[][] start, boolean fixed) {
+      return new EmStart(m, fixM, start, fixed, lambda, ignored, maxIterations);
+    }
+
+    /** Comparisons to count as missing (null: none). */
+    public EmStart ignoring(boolean[] comparisons) {
+      return new EmStart(m, fixM, u, fixU, lambda, comparisons, maxIterations);
+    }
   }
 
   /**
-   * EM as above from given m (null: leaning to exact) and match share; with {@code fixM}, m stays as
-   * given (measured on labelled matches) and only u and the match share are fitted.
+   * EM over the patterns from {@code start}: fits what the start does not fix. Stops when no parameter moves
+   * more than 1e-7 or after {@code start.maxIterations()}.
    */
-  public static Parameters estimate(List<Pattern> patterns, int comparisons, double[][] mStart, double[][] uStart,
-      double lambdaStart, boolean fixM, boolean fixU, boolean[] ignored, int maxIterations) {
+  public static Parameters estimate(List<Pattern> patterns, int comparisons, EmStart start) {
+    double[][] mStart = start.m();
+    double[][] uStart = start.u();
+    boolean fixM = start.fixM();
+    boolean fixU = start.fixU();
+    boolean[] ignored = start.ignored();
+    int maxIterations = start.maxIterations();
+    double lambdaStart = start.lambda();
     List<Pattern> used = new ArrayList<>();
     for (Pattern p : patterns) {
       int[] levels = p.levels().clone();

@@ -189,8 +189,8 @@ public final class ProbabilisticMatching {
     FellegiSunter.Parameters p;
     if (labelled != null) {
       double[][] m = java.util.Arrays.copyOfRange(labelled, 1, labelled.length);
-      FellegiSunter.Parameters share = FellegiSunter.estimate(patterns, k, m, uRandom, 0.1, true, true, null,
-          rules.emIterations());
+      FellegiSunter.Parameters share = FellegiSunter.estimate(patterns, k,
+          FellegiSunter.EmStart.of(rules.emIterations()).withM(m, true).withU(uRandom, true));
       double prior = Math.min(0.5, Math.max(1.0 / Math.max(2, possiblePairs), share.lambda() * total / possiblePairs));
       p = new FellegiSunter.Parameters(prior, m, uRandom, share.iterations(), share.converged());
       LOG.info("model {}: m from {} pairs the deterministic graph joins, u from random pairs; EM puts {} of {} "
@@ -198,8 +198,8 @@ public final class ProbabilisticMatching {
           (long) labelled[0][FellegiSunter.LEVELS], Math.round(share.lambda() * total), total,
           String.format("%.3g", prior), possiblePairs);
     } else {
-      p = FellegiSunter.estimate(patterns, k, null, FellegiSunter.levelShares(patterns, k), 0.1, false, false, null,
-          rules.emIterations());
+      p = FellegiSunter.estimate(patterns, k,
+          FellegiSunter.EmStart.of(rules.emIterations()).withU(FellegiSunter.levelShares(patterns, k), false));
       LOG.info("model {}: no labels; EM fitted m and u on the candidates: {} after {} iterations, match share {}",
           model.id(), p.converged() ? "converged" : "stopped", p.iterations(), String.format("%.4f", p.lambda()));
     }

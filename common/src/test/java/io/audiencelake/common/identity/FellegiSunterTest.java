@@ -33,7 +33,8 @@ class FellegiSunterTest {
 
   @Test
   void emWithoutLabelsRecoversTheMixtureItWasGivenWhenUIsKnown() {
-    FellegiSunter.Parameters p = FellegiSunter.estimate(mixture(2, M, U, LAMBDA), 2, U, true, null, 500);
+    FellegiSunter.Parameters p = FellegiSunter.estimate(mixture(2, M, U, LAMBDA), 2,
+        FellegiSunter.EmStart.of(500).withU(U, true));
     assertTrue(p.converged(), "converged in " + p.iterations());
     assertEquals(LAMBDA, p.lambda(), 0.005);
     for (int k = 0; k < 2; k++) {
@@ -47,7 +48,7 @@ class FellegiSunterTest {
   void emFitsMAndUTogetherOnThreeComparisons() {
     double[][] m = {{0.05, 0.15, 0.80}, {0.10, 0.10, 0.80}, {0.02, 0.08, 0.90}};
     double[][] u = {{0.85, 0.10, 0.05}, {0.70, 0.20, 0.10}, {0.90, 0.07, 0.03}};
-    FellegiSunter.Parameters p = FellegiSunter.estimate(mixture(3, m, u, 0.3), 3, null, false, null, 2000);
+    FellegiSunter.Parameters p = FellegiSunter.estimate(mixture(3, m, u, 0.3), 3, FellegiSunter.EmStart.of(2000));
     assertEquals(0.3, p.lambda(), 0.02);
     for (int k = 0; k < 3; k++) {
       assertEquals(m[k][2], p.m()[k][2], 0.03, "m exact of " + k);
@@ -73,7 +74,8 @@ class FellegiSunterTest {
     for (FellegiSunter.Pattern p : mixture(1, new double[][] {M[0]}, new double[][] {U[0]}, LAMBDA)) {
       blocked.add(new FellegiSunter.Pattern(new int[] {p.levels()[0], 2}, p.count()));
     }
-    FellegiSunter.Parameters p = FellegiSunter.estimate(blocked, 2, U, true, new boolean[] {false, true}, 500);
+    FellegiSunter.Parameters p = FellegiSunter.estimate(blocked, 2,
+        FellegiSunter.EmStart.of(500).withU(U, true).ignoring(new boolean[] {false, true}));
     assertEquals(LAMBDA, p.lambda(), 0.01);
     assertEquals(M[0][2], p.m()[0][2], 0.01);
   }
