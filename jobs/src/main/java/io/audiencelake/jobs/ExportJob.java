@@ -8,6 +8,7 @@ import io.audiencelake.common.config.ConfigException;
 import io.audiencelake.common.export.ConsentStatus;
 import io.audiencelake.common.export.Destination;
 import io.audiencelake.common.export.Destination.ExportMode;
+import io.audiencelake.common.export.DestinationWriter;
 import io.audiencelake.common.export.Destinations;
 import io.audiencelake.common.export.DestinationsLoader;
 import io.audiencelake.common.export.ExportAudience;
@@ -18,7 +19,6 @@ import io.audiencelake.common.identity.IdGraph;
 import io.audiencelake.common.lake.LakeTables;
 import io.audiencelake.common.segments.SegmentDefinitions;
 import io.audiencelake.common.segments.SegmentTables;
-import io.audiencelake.common.storage.FileDrop;
 import java.io.PrintWriter;
 import java.sql.Date;
 import java.sql.Timestamp;
@@ -179,17 +179,16 @@ public final class ExportJob implements Job, Callable<Integer> {
       manifest.put("adds", moves.getOrDefault(ExportTables.ADD, 0L));
       manifest.put("removes", moves.getOrDefault(ExportTables.REMOVE, 0L));
       manifest.put("previous_export", previousDt == null ? null : previousDt.toString());
-      FileDrop.Drop drop = FileDrop.write(context.spark(), rows, d.location() + "/dt=" + context.date(),
-          d.format() == Destination.FileFormat.CSV ? FileDrop.Format.CSV : FileDrop.Format.JSONL, d.gzip(),
-          context.runId(), manifest);
+      DestinationWriter.Delivered drop = d.writer().write(context.spark(), rows, context.date(), context.runId(),
+          manifest);
 
       // The drop is committed before the tables record it: a run killed between the two makes the next
       // incremental drop repeat some adds, which a destination applies twice harmlessly, rather than lose them.
       lake.overwritePartition(ExportTables.AUDIENCE, p.audienceRows(), p.audiencePartition());
       Row log = RowFactory.create(d.id(), dt, context.runId(), d.mode().name().toLowerCase(Locale.ROOT),
-          ExportTables.SUCCEEDED, d.segments(), drop.files().size(), drop.rows(),
+          ExportTables.SUCCEEDED, d.segments(), drop.files(), drop.rows(),
           moves.getOrDefault(ExportTables.ADD, 0L), moves.getOrDefault(ExportTables.REMOVE, 0L), previousDt,
-          drop.folder(), Timestamp.from(Instant.now()));
+          drop.target(), Timestamp.from(Instant.now()));
       lake.merge(ExportTables.LOG, context.spark().createDataFrame(List.of(log), ExportTables.LOG.schema()));
       if (due != null) {
         // Delivered by this date's drop (an incremental drop's removes; a full drop replaces the audience): stamped,
@@ -205,9 +204,9 @@ public final class ExportJob implements Job, Callable<Integer> {
       }
       out.printf("%-16s %-11s %9d in audience %8d adds %8d removes  %d rows in %d files -> %s%n", d.id(),
           d.mode().name().toLowerCase(Locale.ROOT), size, moves.getOrDefault(ExportTables.ADD, 0L),
-          moves.getOrDefault(ExportTables.REMOVE, 0L), drop.rows(), drop.files().size(), drop.folder());
+          moves.getOrDefault(ExportTables.REMOVE, 0L), drop.rows(), drop.files(), drop.target());
       out.flush();
-      LOG.info("{}: {} rows in {} files at {}", d.id(), drop.rows(), drop.files().size(), drop.folder());
+      LOG.info("{}: {} rows in {} files at {}", d.id(), drop.rows(), drop.files(), drop.target());
       result.put(d.id() + ".rows", drop.rows());
       result.put(d.id() + ".audience", size);
       written += drop.rows();
@@ -261,7 +260,7 @@ public final class ExportJob implements Job, Callable<Integer> {
         out.printf("%s: %d destinations valid%n", config.destinations(), destinations.destinations().size());
         for (Destination d : destinations.destinations()) {
           out.printf("  %-16s %s %s of %s -> %s (consent %s)%n", d.id(), d.mode().name().toLowerCase(Locale.ROOT),
-              d.identifier().key(), d.segments(), d.location(), d.consentPurpose());
+              d.identifier().key(), d.segments(), d.writer().target(), d.consentPurpose());
         }
       });
     }

@@ -5,36 +5,20 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * One destination of {@code conf/destinations.yaml}: where a batch file drop goes, in which format, with
- * which identifier, which segments, and under which consent purpose and data-usage labels.
+ * One destination of {@code conf/destinations.yaml}: its kind and how that kind delivers ({@code writer}),
+ * with which identifier, which segments, and under which consent purpose and data-usage labels.
  *
- * @param location the folder (local or {@code s3a://}) under which {@code dt=<date>/} drops are written
  * @param identifier the identifier type the destination takes, mapped from person ids through id_graph
  * @param consentPurpose people without this purpose granted are never written
  * @param allowedLabels data-usage labels the destination may receive; a segment carrying any other is refused
  */
-public record Destination(String id, String name, String owner, String location, FileFormat format,
-    boolean gzip, IdType identifier, List<String> segments, ExportMode mode, String consentPurpose,
+public record Destination(String id, String name, String owner, DestinationKind kind, DestinationWriter writer,
+    IdType identifier, List<String> segments, ExportMode mode, String consentPurpose,
     Set<String> allowedLabels) {
 
   public Destination {
     segments = List.copyOf(segments);
     allowedLabels = Set.copyOf(allowedLabels);
-  }
-
-  /** File formats of a drop. */
-  public enum FileFormat {
-    CSV("csv"), JSONL("jsonl");
-
-    private final String extension;
-
-    FileFormat(String extension) {
-      this.extension = extension;
-    }
-
-    public String extension() {
-      return extension;
-    }
   }
 
   /** What each drop holds. */

@@ -2,10 +2,8 @@ package io.audiencelake.common.export;
 
 import io.audiencelake.common.config.ConfigNode;
 import io.audiencelake.common.config.ConfigProblems;
-import io.audiencelake.common.config.DataPaths;
 import io.audiencelake.common.config.YamlDocument;
 import io.audiencelake.common.export.Destination.ExportMode;
-import io.audiencelake.common.export.Destination.FileFormat;
 import io.audiencelake.common.feeds.IdType;
 import io.audiencelake.common.lookalike.LookalikeModel;
 import io.audiencelake.common.lookalike.LookalikeModels;
@@ -55,22 +53,8 @@ public final class DestinationsLoader {
       }
       String name = d.string("name", id);
       String owner = d.requiredString("owner");
-      String kind = d.string("kind", "s3_file_drop");
-      if (!kind.equals("s3_file_drop")) {
-        d.problem("kind", "expected s3_file_drop (a batch file drop to a folder or s3a:// prefix), got '" + kind + "'");
-      }
-      String location = d.string("location", null);
-      if (location != null && location.isBlank()) {
-        location = null;
-      }
-      if (location == null && id != null) {
-        location = DataPaths.join(exportsRoot, id);
-      }
-      FileFormat format = d.enumValue("format", FileFormat.class, FileFormat.CSV);
-      String compression = d.string("compression", "gzip");
-      if (!compression.equals("gzip") && !compression.equals("none")) {
-        d.problem("compression", "expected gzip or none, got '" + compression + "'");
-      }
+      DestinationKind kind = d.enumValue("kind", DestinationKind.class, DestinationKind.S3_FILE_DROP);
+      DestinationWriter writer = kind.writer(d, id, exportsRoot);
       IdType identifier = d.enumValue("identifier", IdType.class, null);
       if (identifier == null && !d.has("identifier")) {
         d.problem("identifier", "is required: one of email (SHA-256), phone (SHA-256), maid, cookie, customer_id, "
@@ -106,8 +90,7 @@ public final class DestinationsLoader {
       }
       d.rejectUnknownKeys();
       if (id != null && identifier != null) {
-        out.add(new Destination(id, name, owner, location, format, compression.equals("gzip"), identifier, chosen,
-            mode, consent, allowed));
+        out.add(new Destination(id, name, owner, kind, writer, identifier, chosen, mode, consent, allowed));
       }
     }
     if (!root.has("destinations")) {
