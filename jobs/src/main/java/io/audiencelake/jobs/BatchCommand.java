@@ -2,7 +2,9 @@ package io.audiencelake.jobs;
 
 import io.audiencelake.common.config.ConfigException;
 import io.audiencelake.common.spark.LakeSession;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -40,7 +42,7 @@ public final class BatchCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     List<List<String>> commands = new ArrayList<>();
     List<String> lines = file.equals("-")
-        ? new java.io.BufferedReader(new java.io.InputStreamReader(System.in, StandardCharsets.UTF_8)).lines().toList()
+        ? new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).lines().toList()
         : Files.readAllLines(Path.of(file), StandardCharsets.UTF_8);
     List<String> problems = new ArrayList<>();
     for (int i = 0; i < lines.size(); i++) {

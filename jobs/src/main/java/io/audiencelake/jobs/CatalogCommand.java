@@ -1,6 +1,7 @@
 package io.audiencelake.jobs;
 
 import io.audiencelake.common.config.AppConfig;
+import io.audiencelake.common.config.ConfigException;
 import io.audiencelake.common.lake.LakeTables;
 import io.audiencelake.common.profiles.ProfileRules;
 import io.audiencelake.common.runs.JobRuns;
@@ -8,6 +9,7 @@ import io.audiencelake.common.spark.LakeSession;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -37,7 +39,7 @@ public final class CatalogCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     if (quiet && output == null) {
-      throw new io.audiencelake.common.config.ConfigException("--quiet needs --output FILE");
+      throw new ConfigException("--quiet needs --output FILE");
     }
     AppConfig appConfig = environment.load();
     ProfileRules traits = AudienceDefinitions.load(appConfig).traits();
@@ -45,7 +47,7 @@ public final class CatalogCommand implements Callable<Integer> {
     SparkSession spark = LakeSession.start(appConfig);
     try {
       LakeTables lake = LakeTables.forConfig(spark, appConfig);
-      Map<String, java.time.LocalDate> freshness = JobRuns.freshness(lake);
+      Map<String, LocalDate> freshness = JobRuns.freshness(lake);
       for (LakeCatalog.DataProduct product : LakeCatalog.products(traits)) {
         boolean exists = lake.exists(product.spec());
         entries.add(new DataProductPage.Entry(product, lake.qualifiedName(product.spec()), exists,

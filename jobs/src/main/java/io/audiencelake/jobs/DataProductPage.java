@@ -2,6 +2,7 @@ package io.audiencelake.jobs;
 
 import io.audiencelake.common.lake.TableSpec;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.types.StructField;
@@ -9,7 +10,7 @@ import org.apache.spark.sql.types.StructField;
 /** The data products as a Markdown page: an index, then each table's owner, schema, freshness and a query. */
 final class DataProductPage {
   /** One table as found in the lake: its product definition and, once written, its stored state. */
-  record Entry(LakeCatalog.DataProduct product, String qualifiedName, boolean exists, java.time.LocalDate freshness,
+  record Entry(LakeCatalog.DataProduct product, String qualifiedName, boolean exists, LocalDate freshness,
       Instant lastCommit) {}
 
   private DataProductPage() {}

@@ -27,10 +27,12 @@ import io.audiencelake.common.identity.MatchEvaluation;
 import io.audiencelake.common.identity.PersonIds;
 import io.audiencelake.common.identity.ProbabilisticMatching;
 import io.audiencelake.common.identity.RecordProfiles;
+import java.io.PrintWriter;
 import java.sql.Date;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.Column;
@@ -192,7 +194,7 @@ public final class IdentityJob implements Job, Callable<Integer> {
       metrics.add(new Metric(MetricName.EXACT_PERSON_SHARE, "", s.exactPersonShare()));
       metrics.add(new Metric(MetricName.TRUE_PAIRS, "", s.truePairs()));
       metrics.add(new Metric(MetricName.PREDICTED_PAIRS, "", s.predictedPairs()));
-      java.io.PrintWriter out = spec.commandLine().getOut();
+      PrintWriter out = spec.commandLine().getOut();
       out.printf("identity %s: precision %s, recall %s, F1 %s over %d identifiers (%d true pairs); "
               + "%s of true persons exactly found%n", context.date(), f(s.precision()), f(s.recall()), f(s.f1()),
           s.identifiers(), s.truePairs(), f(s.exactPersonShare()));
@@ -215,7 +217,7 @@ public final class IdentityJob implements Job, Callable<Integer> {
   }
 
   private static String f(double v) {
-    return String.format(java.util.Locale.ROOT, "%.4f", v);
+    return String.format(Locale.ROOT, "%.4f", v);
   }
 
   /** Deterministic components with the smallest node of the conflict type each holds (the anchor), or null. */

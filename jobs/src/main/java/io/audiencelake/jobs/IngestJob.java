@@ -32,11 +32,14 @@ import io.audiencelake.common.lake.TableSpec;
 import io.audiencelake.common.privacy.ErasedIdentifiers;
 import io.audiencelake.common.storage.LandingArea;
 import io.audiencelake.common.storage.LandingFile;
+import java.sql.Date;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -46,6 +49,7 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -108,7 +112,7 @@ public final class IngestJob implements Job, Callable<Integer> {
   @Option(names = "--since", paramLabel = "YYYY-MM-DD",
       description = "Also look at the landing dates from this one up to --date: files added late to an older date "
           + "are ingested under their own date (files already ingested cost a listing).")
-  java.time.LocalDate since;
+  LocalDate since;
 
   @Override
   public JobResult run(JobContext context) {
@@ -120,7 +124,7 @@ public final class IngestJob implements Job, Callable<Integer> {
     }
     // Each landing date is ingested as its own run would ingest it: its own partitions, its own manifest rows.
     Tally all = new Tally();
-    for (java.time.LocalDate day = since; !day.isAfter(context.date()); day = day.plusDays(1)) {
+    for (LocalDate day = since; !day.isAfter(context.date()); day = day.plusDays(1)) {
       Tally t = ingestDay(new JobContext(context.config(), context.spark(), context.lake(), day, context.runId()));
       all.read += t.read;
       all.kept += t.kept;
@@ -190,7 +194,7 @@ public final class IngestJob implements Job, Callable<Integer> {
     }
     // A file ingested again (on_change: reingest) keeps the mark of its change: profiles folded its old rows
     // and must rebuild rather than add the new ones to them.
-    org.apache.spark.sql.types.StructType manifest = FeedFiles.SPEC.schema();
+    StructType manifest = FeedFiles.SPEC.schema();
     for (int i = 0; i < manifestRows.size(); i++) {
       Row r = manifestRows.get(i);
       Row before = known.get(r.getString(manifest.fieldIndex(FeedFiles.PATH)));
@@ -309,7 +313,7 @@ public final class IngestJob implements Job, Callable<Integer> {
       Map<String, List<String>> bySchema = new LinkedHashMap<>();
       Map<String, List<String>> names = new LinkedHashMap<>();
       for (String path : batch.byPath.keySet()) {
-        org.apache.spark.sql.types.StructType schema;
+        StructType schema;
         try {
           schema = context.spark().read().parquet(FeedLines.literal(path)).schema();
         } catch (Exception e) {
@@ -370,8 +374,8 @@ public final class IngestJob implements Job, Callable<Integer> {
       // redelivery).
       Dataset<Row> earlier = context.lake().read(RawEvents.SPEC)
           .where(col(RawTables.FEED).equalTo(lit(contract.id()))
-              .and(col(RawTables.DT).between(lit(java.sql.Date.valueOf(context.date().minusDays(contract.dedupeDays()))),
-                  lit(java.sql.Date.valueOf(context.date()))))
+              .and(col(RawTables.DT).between(lit(Date.valueOf(context.date().minusDays(contract.dedupeDays()))),
+                  lit(Date.valueOf(context.date()))))
               .and(not(col(RawTables.SOURCE_FILE).isin(batch.byPath.keySet().toArray())))
               .and(col(RawEvents.DEDUPE_KEY).isNotNull()))
           .select(RawEvents.DEDUPE_KEY);
@@ -465,7 +469,7 @@ public final class IngestJob implements Job, Callable<Integer> {
     if (!extra.isEmpty()) {
       files.forEach(f -> batch.extras.put(f, extra));
       LOG.warn("{}: columns {} are not in the contract; kept as attributes ({})", files, extra,
-          contract.unknownColumns().name().toLowerCase(java.util.Locale.ROOT));
+          contract.unknownColumns().name().toLowerCase(Locale.ROOT));
     }
     return true;
   }
@@ -485,7 +489,7 @@ public final class IngestJob implements Job, Callable<Integer> {
     Dataset<Row> all = rows;
     if (lake.exists(table)) {
       Dataset<Row> earlier = lake.read(table)
-          .where(col(RawTables.DT).equalTo(lit(java.sql.Date.valueOf(context.date())))
+          .where(col(RawTables.DT).equalTo(lit(Date.valueOf(context.date())))
               .and(col(RawTables.FEED).isin(outputs.feeds.toArray()))
               .and(not(col(RawTables.SOURCE_FILE).isin(outputs.files.toArray()))));
       all = earlier.unionByName(rows);
@@ -528,7 +532,7 @@ public final class IngestJob implements Job, Callable<Integer> {
 
   private Row manifestRow(JobContext context, LandingFile f, String status, long read, long[] n, List<String> extra,
       String error) {
-    return RowFactory.create(f.path(), f.feed(), java.sql.Date.valueOf(f.date()), f.bytes(),
+    return RowFactory.create(f.path(), f.feed(), Date.valueOf(f.date()), f.bytes(),
         Timestamp.from(f.modifiedAt()), status, read, n[0], n[1], n[2], extra, error, context.runId(),
         Timestamp.from(Instant.now()), null, n[3]);
   }

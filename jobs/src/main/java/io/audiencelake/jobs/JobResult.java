@@ -1,5 +1,6 @@
 package io.audiencelake.jobs;
 
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,7 +16,7 @@ public record JobResult(long rowsIn, long rowsOut, long rowsQuarantined, Map<Str
     List<String> failures) {
 
   public JobResult {
-    counts = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(counts));
+    counts = Collections.unmodifiableMap(new LinkedHashMap<>(counts));
     failures = List.copyOf(failures);
   }
 

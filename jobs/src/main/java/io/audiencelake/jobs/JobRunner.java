@@ -2,8 +2,8 @@ package io.audiencelake.jobs;
 
 import io.audiencelake.common.config.AppConfig;
 import io.audiencelake.common.config.AppConfigLoader;
-import io.audiencelake.common.lake.LakeTables;
 import io.audiencelake.common.feeds.FeedContracts;
+import io.audiencelake.common.lake.LakeTables;
 import io.audiencelake.common.lake.PublishedReads;
 import io.audiencelake.common.lake.TableSpec;
 import io.audiencelake.common.lake.TableVersion;
@@ -17,15 +17,28 @@ import io.audiencelake.common.runs.JobRun;
 import io.audiencelake.common.runs.JobRuns;
 import io.audiencelake.common.spark.LakeSession;
 import io.audiencelake.common.spark.SparkJobMeter;
+import java.io.PrintWriter;
 import java.nio.file.Files;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
+import java.util.function.Supplier;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * Runs a job the same way every time: config is loaded and validated before Spark starts (so a
@@ -43,11 +56,11 @@ public final class JobRunner {
    * The command line's way in: runs the job and returns its exit code, {@link Main#FAILED} when
    * part of it failed (the failures are printed), {@link Main#OK} otherwise.
    */
-  public static int exitCode(Job job, JobOptions options, picocli.CommandLine.Model.CommandSpec spec)
+  public static int exitCode(Job job, JobOptions options, CommandSpec spec)
       throws Exception {
     JobResult result = execute(job, options, Main.commandLine(spec));
     if (result.failed()) {
-      java.io.PrintWriter err = spec.commandLine().getErr();
+      PrintWriter err = spec.commandLine().getErr();
       err.println("audiencelake " + job.name() + " finished with failures (what succeeded is committed):");
       result.failures().forEach(f -> err.println("  " + f));
       err.flush();
@@ -60,11 +73,11 @@ public final class JobRunner {
    * The {@code --validate} way in: loads the config, runs the job's own checks (no Spark starts), prints
    * {@code report} of what was checked, and returns {@link Main#OK}; a mistake throws ConfigException (exit 2).
    */
-  public static int validateOnly(Job job, JobOptions options, picocli.CommandLine.Model.CommandSpec spec,
-      java.util.function.BiConsumer<AppConfig, java.io.PrintWriter> report) {
+  public static int validateOnly(Job job, JobOptions options, CommandSpec spec,
+      BiConsumer<AppConfig, PrintWriter> report) {
     AppConfig config = new AppConfigLoader().load(options.config(), options.overrides());
     job.validate(config);
-    java.io.PrintWriter out = spec.commandLine().getOut();
+    PrintWriter out = spec.commandLine().getOut();
     report.accept(config, out);
     out.flush();
     return Main.OK;
@@ -77,7 +90,7 @@ public final class JobRunner {
     QualityChecks checks = qualityChecks(config);
     long startingAt = System.nanoTime();
     SparkSession spark = LakeSession.start(config);
-    java.time.Duration startup = java.time.Duration.ofNanos(System.nanoTime() - startingAt);
+    Duration startup = Duration.ofNanos(System.nanoTime() - startingAt);
     try {
       return runRecorded(job, new JobContext(config, spark, LakeTables.forConfig(spark, config), options.date(),
           UUID.randomUUID().toString()), checks, commandLine, startup);
@@ -103,7 +116,7 @@ public final class JobRunner {
    * a table's freshness is read from: {@link JobRuns#freshness}).
    */
   static JobResult runRecorded(Job job, JobContext plain, QualityChecks checks, String commandLine) throws Exception {
-    return runRecorded(job, plain, checks, commandLine, java.time.Duration.ZERO);
+    return runRecorded(job, plain, checks, commandLine, Duration.ZERO);
   }
 
   /**
@@ -113,15 +126,15 @@ public final class JobRunner {
    * the run's record).
    */
   static JobResult runRecorded(Job job, JobContext plain, QualityChecks checks, String commandLine,
-      java.time.Duration startup) throws Exception {
+      Duration startup) throws Exception {
     Instant started = Instant.now();
     Timing timing = new Timing(startup);
     LOG.info("{} {} started (run {})", job.name(), plain.date(), plain.runId());
     JobLocks locks = new JobLocks(plain.spark(), plain.lake(),
-        java.time.Duration.ofMinutes(plain.config().operations().lockStaleMinutes()));
+        Duration.ofMinutes(plain.config().operations().lockStaleMinutes()));
     // The published versions (job_runs) are read while the lock (job_locks) is claimed: two small tables, each a
     // few latency-bound Spark jobs, so overlapping them saves most of the shorter one.
-    java.util.concurrent.CompletableFuture<Map<String, Long>> pinsRead = java.util.concurrent.CompletableFuture.supplyAsync(
+    CompletableFuture<Map<String, Long>> pinsRead = CompletableFuture.supplyAsync(
         () -> timing.phase("published", () -> JobRuns.published(plain.lake())), work -> {
           Thread t = new Thread(work, "audiencelake-published-versions");
           t.setDaemon(true);
@@ -153,7 +166,7 @@ public final class JobRunner {
         plain.date());
     JobContext context = new JobContext(plain.config(), plain.spark(), gated, plain.date(), plain.runId());
     JobResult result;
-    java.util.concurrent.ScheduledExecutorService heartbeat = heartbeat(locks, job, context, holder(plain));
+    ScheduledExecutorService heartbeat = heartbeat(locks, job, context, holder(plain));
     ExitGuard guard = ExitGuard.register(() -> {
       LOG.error("{} {}: the JVM is exiting during run {}; recording it as failed and releasing its lock", job.name(),
           context.date(), context.runId());
@@ -170,7 +183,7 @@ public final class JobRunner {
         try {
           result = job.run(context);
         } finally {
-          timing.spark = java.time.Duration.ofNanos(System.nanoTime() - runningAt);
+          timing.spark = Duration.ofNanos(System.nanoTime() - runningAt);
           timing.sparkJobs = meter.read(SETTLE_MILLIS).since(jobsBefore);
         }
         // A run that returned is whole, also with failed parts (a failed file is recorded as failed, the rest
@@ -209,9 +222,9 @@ public final class JobRunner {
    * Renews the run's lock in the background while the job runs, so that a run that dies (SIGKILL, a fatal
    * error that ends the JVM) leaves a lock that lapses within minutes instead of blocking every retry.
    */
-  private static java.util.concurrent.ScheduledExecutorService heartbeat(JobLocks locks, Job job, JobContext context,
+  private static ScheduledExecutorService heartbeat(JobLocks locks, Job job, JobContext context,
       String holder) {
-    java.util.concurrent.ScheduledExecutorService beat = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
+    ScheduledExecutorService beat = Executors.newSingleThreadScheduledExecutor(
         r -> {
           Thread t = new Thread(r, "audiencelake-lock-heartbeat");
           t.setDaemon(true);
@@ -225,15 +238,15 @@ public final class JobRunner {
         LOG.warn("could not renew the lock of {} {} (run {}); will try again", job.name(), context.date(),
             context.runId(), e);
       }
-    }, every, every, java.util.concurrent.TimeUnit.SECONDS);
+    }, every, every, TimeUnit.SECONDS);
     return beat;
   }
 
   /** The value of {@code read} once it has finished, or its own error (not wrapped). */
-  private static <T> T settled(java.util.concurrent.CompletableFuture<T> read) throws Exception {
+  private static <T> T settled(CompletableFuture<T> read) throws Exception {
     try {
       return read.join();
-    } catch (java.util.concurrent.CompletionException e) {
+    } catch (CompletionException e) {
       if (e.getCause() instanceof Exception cause) {
         throw cause;
       }
@@ -244,11 +257,11 @@ public final class JobRunner {
     }
   }
 
-  private static void stop(java.util.concurrent.ScheduledExecutorService heartbeat) {
+  private static void stop(ScheduledExecutorService heartbeat) {
     heartbeat.shutdown();
     try {
       // A beat in flight finishes before the claim is released, so no beat lands after the release.
-      heartbeat.awaitTermination(2, java.util.concurrent.TimeUnit.MINUTES);
+      heartbeat.awaitTermination(2, TimeUnit.MINUTES);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
@@ -264,7 +277,7 @@ public final class JobRunner {
    * always read at their latest version.
    */
   private static Map<String, TableVersion> versionsToPublish(LakeTables lake, List<TableSpec> touched) {
-    Map<String, TableVersion> out = new java.util.TreeMap<>();
+    Map<String, TableVersion> out = new TreeMap<>();
     for (TableSpec table : touched) {
       if (!LakeCatalog.OPERATIONS.contains(table.name())) {
         out.put(table.name(), lake.currentVersion(table));
@@ -275,28 +288,28 @@ public final class JobRunner {
 
   /** Where a run's time went: starting Spark, the job's own work, and the runner's bookkeeping around it. */
   static final class Timing {
-    final java.time.Duration startup;
-    volatile java.time.Duration spark = java.time.Duration.ZERO;
+    final Duration startup;
+    volatile Duration spark = Duration.ZERO;
     /** The Spark jobs of the job's own work and how long at least one of them ran; the rest is driver time. */
     volatile SparkJobMeter.Reading sparkJobs = new SparkJobMeter.Reading(0, 0);
     /** The bookkeeping's parts, in the order they ran (for the log line: which part to make cheaper). */
-    private final Map<String, java.time.Duration> phases = java.util.Collections.synchronizedMap(new LinkedHashMap<>());
+    private final Map<String, Duration> phases = Collections.synchronizedMap(new LinkedHashMap<>());
 
-    Timing(java.time.Duration startup) {
+    Timing(Duration startup) {
       this.startup = startup;
     }
 
     /** Everything since {@code started} that was not the job's own work. */
-    java.time.Duration bookkeeping(Instant started) {
-      return java.time.Duration.between(started, Instant.now()).minus(spark);
+    Duration bookkeeping(Instant started) {
+      return Duration.between(started, Instant.now()).minus(spark);
     }
 
-    <T> T phase(String name, java.util.function.Supplier<T> work) {
+    <T> T phase(String name, Supplier<T> work) {
       long at = System.nanoTime();
       try {
         return work.get();
       } finally {
-        phases.merge(name, java.time.Duration.ofNanos(System.nanoTime() - at), java.time.Duration::plus);
+        phases.merge(name, Duration.ofNanos(System.nanoTime() - at), Duration::plus);
       }
     }
 
@@ -310,12 +323,12 @@ public final class JobRunner {
     String describe(Instant started) {
       StringBuilder parts = new StringBuilder();
       synchronized (phases) {
-        phases.forEach((name, d) -> parts.append(String.format(java.util.Locale.ROOT, " %s_s=%.2f", name,
+        phases.forEach((name, d) -> parts.append(String.format(Locale.ROOT, " %s_s=%.2f", name,
             d.toMillis() / 1000.0)));
       }
       // spark_s split: in_jobs_s while Spark jobs ran, driver_s between them (planning, table metadata, commits).
       double inJobs = Math.min(sparkJobs.busyMillis(), spark.toMillis()) / 1000.0;
-      return String.format(java.util.Locale.ROOT,
+      return String.format(Locale.ROOT,
           "spark_s=%.1f bookkeeping_s=%.1f startup_s=%.1f; spark_jobs=%d in_jobs_s=%.1f driver_s=%.1f;%s",
           spark.toMillis() / 1000.0, bookkeeping(started).toMillis() / 1000.0, startup.toMillis() / 1000.0,
           sparkJobs.jobs(), inJobs, spark.toMillis() / 1000.0 - inJobs, parts);
@@ -326,7 +339,7 @@ public final class JobRunner {
       String error, String commandLine, Map<String, TableVersion> published) {
     JobRun run = new JobRun(c.runId(), job.name(), c.date(), status, started, Instant.now(), r.rowsIn(),
         r.rowsOut(), r.rowsQuarantined(), r.counts(), error, commandLine,
-        c.config().lake().tableFormat().name().toLowerCase(java.util.Locale.ROOT),
+        c.config().lake().tableFormat().name().toLowerCase(Locale.ROOT),
         c.spark().sparkContext().applicationId(), published,
         new JobRun.Split(timing.startup, timing.spark, timing.bookkeeping(started)));
     try {

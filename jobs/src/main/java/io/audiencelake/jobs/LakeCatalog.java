@@ -1,6 +1,7 @@
 package io.audiencelake.jobs;
 
 import io.audiencelake.common.export.ExportTables;
+import io.audiencelake.common.export.ExportTombstones;
 import io.audiencelake.common.feeds.FeedFiles;
 import io.audiencelake.common.feeds.Quarantine;
 import io.audiencelake.common.feeds.RawAttributes;
@@ -11,7 +12,6 @@ import io.audiencelake.common.identity.IdGraph;
 import io.audiencelake.common.identity.IdMatchMetrics;
 import io.audiencelake.common.lake.TableSpec;
 import io.audiencelake.common.lookalike.LookalikeTables;
-import io.audiencelake.common.export.ExportTombstones;
 import io.audiencelake.common.privacy.ErasedIdentifiers;
 import io.audiencelake.common.privacy.ErasureRequests;
 import io.audiencelake.common.profiles.ProfileActivity;
@@ -27,6 +27,7 @@ import io.audiencelake.common.storage.LandingFiles;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Every table the jobs write, in pipeline order, as a data product: the spec (name, description, owner
@@ -46,7 +47,7 @@ final class LakeCatalog {
   }
 
   /** Tables about runs rather than audiences: always read at their latest version, never published. */
-  static final java.util.Set<String> OPERATIONS = java.util.Set.of(JobRuns.SPEC.name(), JobLocks.SPEC.name(),
+  static final Set<String> OPERATIONS = Set.of(JobRuns.SPEC.name(), JobLocks.SPEC.name(),
       QualityResults.SPEC.name());
 
   private LakeCatalog() {}

@@ -30,19 +30,24 @@ import io.audiencelake.common.profiles.Profiles;
 import io.audiencelake.common.segments.SegmentDefinitions;
 import io.audiencelake.common.segments.SegmentEvaluation;
 import io.audiencelake.common.segments.SegmentTables;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.sql.Date;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataType;
@@ -51,9 +56,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * Trains lookalike models on a seed segment (a new version when asked, or when a model has none yet),
@@ -147,13 +152,13 @@ public final class LookalikeJob implements Job, Callable<Integer> {
     }
     PrintWriter out = spec.commandLine().getOut();
     List<Dataset<Row>> members = new ArrayList<>();
-    Map<Map<String, Object>, Dataset<Row>> scoreWrites = new java.util.LinkedHashMap<>();
+    Map<Map<String, Object>, Dataset<Row>> scoreWrites = new LinkedHashMap<>();
     List<Row> stats = new ArrayList<>();
     Map<String, Long> result = new LinkedHashMap<>();
     long scored = 0;
     long population = profiles.count();
     Dataset<Row> truth = null;
-    java.util.Set<String> evaluated = evaluatedRuleSegments(lake, dt);
+    Set<String> evaluated = evaluatedRuleSegments(lake, dt);
     Map<String, Integer> versions = new HashMap<>();
     for (LookalikeModel model : selected()) {
       requireEvaluated(evaluated, model.seed(), dt);
@@ -320,8 +325,8 @@ public final class LookalikeJob implements Job, Callable<Integer> {
     try {
       // A version is only real once model_runs names it: a killed run's files are overwritten by the next.
       trained.model().write().overwrite().save(path);
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException("could not save model to " + path, e);
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not save model to " + path, e);
     }
     Row row = RowFactory.create(model.id(), v, Timestamp.from(Instant.now()), Date.valueOf(context.date()),
         model.seed(), seedSize, roles.getOrDefault(LookalikeTraining.TRAIN + "/1.0", 0L),
@@ -345,7 +350,7 @@ public final class LookalikeJob implements Job, Callable<Integer> {
   }
 
   private static List<Row> liftCurve(Metrics metrics) {
-    List<Row> points = new java.util.ArrayList<>();
+    List<Row> points = new ArrayList<>();
     for (int i = 0; i < LookalikeEvaluation.CURVE_DEPTHS.length; i++) {
       points.add(RowFactory.create(LookalikeEvaluation.CURVE_DEPTHS[i], nan(metrics.liftCurve()[i])));
     }
@@ -363,13 +368,13 @@ public final class LookalikeJob implements Job, Callable<Integer> {
   }
 
   /** Rule segments the segments job evaluated for the date (one row each in segment_stats). */
-  private static java.util.Set<String> evaluatedRuleSegments(LakeTables lake, Date dt) {
-    return new java.util.HashSet<>(lake.read(SegmentTables.STATS).where(col(SegmentTables.DT).equalTo(lit(dt))
+  private static Set<String> evaluatedRuleSegments(LakeTables lake, Date dt) {
+    return new HashSet<>(lake.read(SegmentTables.STATS).where(col(SegmentTables.DT).equalTo(lit(dt))
             .and(col(SegmentTables.SOURCE).equalTo(SegmentTables.RULE_SOURCE))).select(SegmentTables.SEGMENT_ID)
-        .as(org.apache.spark.sql.Encoders.STRING()).collectAsList());
+        .as(Encoders.STRING()).collectAsList());
   }
 
-  private static void requireEvaluated(java.util.Set<String> evaluated, String segment, Date dt) {
+  private static void requireEvaluated(Set<String> evaluated, String segment, Date dt) {
     if (!evaluated.contains(segment)) {
       throw new IllegalStateException("segment " + segment + " was not evaluated for " + dt
           + ": run segments --date " + dt + " first");

@@ -1,6 +1,7 @@
 package io.audiencelake.jobs;
 
 import io.audiencelake.common.config.ConfigException;
+import io.audiencelake.common.config.Secrets;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -72,7 +73,7 @@ public final class Main implements Callable<Integer> {
   /** The command line that started a job, for {@code job_runs}. */
   static String commandLine(CommandSpec spec) {
     // Recorded in job_runs: secret overrides (--set privacy.linkage_key=...) are redacted.
-    List<String> args = io.audiencelake.common.config.Secrets.redactArguments(
+    List<String> args = Secrets.redactArguments(
         spec.commandLine().getParseResult().originalArgs());
     return "audiencelake " + String.join(" ", args);
   }

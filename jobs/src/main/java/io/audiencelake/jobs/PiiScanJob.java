@@ -24,11 +24,12 @@ import java.util.concurrent.Callable;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.StructType;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * Audits that no personal data is stored in clear: every row of every lake table (as JSON) and every line
@@ -92,7 +93,7 @@ public final class PiiScanJob implements Job, Callable<Integer> {
         .where(col("id_type").equalTo("phone")).select(col("id_value").as(ClearPii.TOKEN));
     context.step(name(), "search " + scanned.size() + " tables and drops");
     Dataset<Row> all = texts.stream().reduce(Dataset::unionByName)
-        .orElse(context.spark().createDataFrame(List.of(), new org.apache.spark.sql.types.StructType()
+        .orElse(context.spark().createDataFrame(List.of(), new StructType()
             .add(ClearPii.SOURCE, "string").add(ClearPii.TEXT, "string")));
     long rows = all.count();
     List<Row> found = ClearPii.findings(all, phones).groupBy(ClearPii.SOURCE, ClearPii.KIND).count()

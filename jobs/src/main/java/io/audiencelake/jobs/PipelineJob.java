@@ -6,8 +6,10 @@ import io.audiencelake.common.lake.LakeTables;
 import io.audiencelake.common.quality.QualityChecks;
 import io.audiencelake.common.spark.LakeSession;
 import java.io.PrintWriter;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -70,11 +72,11 @@ public final class PipelineJob implements Callable<Integer> {
       String[] range = dates.split("\\.\\.", -1);
       try {
         if (range.length != 2) {
-          throw new java.time.format.DateTimeParseException("no ..", dates, 0);
+          throw new DateTimeParseException("no ..", dates, 0);
         }
         first = LocalDate.parse(range[0].trim());
         last = LocalDate.parse(range[1].trim());
-      } catch (java.time.format.DateTimeParseException e) {
+      } catch (DateTimeParseException e) {
         throw new ConfigException("--dates: expected YYYY-MM-DD..YYYY-MM-DD, cannot be: '" + dates + "'");
       }
     }
@@ -92,13 +94,13 @@ public final class PipelineJob implements Callable<Integer> {
     long startingAt = System.nanoTime();
     SparkSession spark = LakeSession.start(appConfig);
     // The session's start is the first step's: later steps found it started.
-    java.time.Duration startup = java.time.Duration.ofNanos(System.nanoTime() - startingAt);
+    Duration startup = Duration.ofNanos(System.nanoTime() - startingAt);
     try {
       LakeTables lake = LakeTables.forConfig(spark, appConfig);
       for (PipelinePlan.Step step : plan.steps()) {
         Instant started = Instant.now();
         String failure = run(step, appConfig, spark, lake, checks, startup);
-        startup = java.time.Duration.ZERO;
+        startup = Duration.ZERO;
         if (failure != null) {
           err.println("audiencelake pipeline stopped: " + step + " failed: " + failure);
           err.println("  the jobs after it did not run; resume with: " + plan.resumeCommand(step, last, to));
@@ -120,7 +122,7 @@ public final class PipelineJob implements Callable<Integer> {
 
   /** Runs one step as its own recorded job run; returns why it failed, or null. */
   private String run(PipelinePlan.Step step, AppConfig appConfig, SparkSession spark, LakeTables lake,
-      QualityChecks checks, java.time.Duration startup) {
+      QualityChecks checks, Duration startup) {
     Job job = job(step.job(), step.date());
     try {
       JobResult result = JobRunner.runRecorded(job, new JobContext(appConfig, spark, lake, step.date(),
@@ -144,7 +146,7 @@ public final class PipelineJob implements Callable<Integer> {
       return;
     }
     PipelinePlan.Step report = new PipelinePlan.Step(failed.date(), REPORT);
-    String failure = run(report, appConfig, spark, lake, checks, java.time.Duration.ZERO);
+    String failure = run(report, appConfig, spark, lake, checks, Duration.ZERO);
     out.println(failure == null ? "pipeline: " + report + " written all the same, showing the failure"
         : "pipeline: " + report + " failed too: " + failure);
     out.flush();

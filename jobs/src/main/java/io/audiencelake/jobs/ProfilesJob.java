@@ -32,23 +32,27 @@ import io.audiencelake.common.profiles.Sessions;
 import io.audiencelake.common.profiles.TraitSource;
 import io.audiencelake.common.runs.JobRuns;
 import java.sql.Date;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * Builds sessions and one profile per person for a date. A daily run reads only what landed since the
@@ -266,7 +270,7 @@ public final class ProfilesJob implements Job, Callable<Integer> {
    * boundary, and none are taken.
    */
   private List<LateFiles> lateFiles(LakeTables lake, LocalDate previous) {
-    java.util.Optional<java.time.Instant> folded = JobRuns.lastSucceededStart(lake, name(), previous);
+    Optional<Instant> folded = JobRuns.lastSucceededStart(lake, name(), previous);
     if (folded.isEmpty()) {
       LOG.info("no recorded profiles run of {}: files that landed late on earlier dates are not looked for", previous);
       return List.of();
@@ -323,7 +327,7 @@ public final class ProfilesJob implements Job, Callable<Integer> {
         .select(ProfileLifetime.DT).distinct().collectAsList().stream().map(r -> r.getDate(0)).toList();
     if (!expired.isEmpty()) {
       lake.overwritePartition(lifetimeSpec,
-          org.apache.spark.sql.SparkSession.active().createDataFrame(List.of(), lifetimeSpec.schema()),
+          SparkSession.active().createDataFrame(List.of(), lifetimeSpec.schema()),
           Map.of(ProfileLifetime.DT, expired));
       LOG.info("expired {} lifetime state snapshot(s) before {}", expired.size(), oldest);
     }
@@ -339,7 +343,7 @@ public final class ProfilesJob implements Job, Callable<Integer> {
   }
 
   /** The rows with the table's columns (a trait dropped from traits.yaml stays as a null column). */
-  private static Dataset<Row> conform(Dataset<Row> rows, org.apache.spark.sql.types.StructType table) {
+  private static Dataset<Row> conform(Dataset<Row> rows, StructType table) {
     List<String> have = Arrays.asList(rows.columns());
     List<Column> out = new ArrayList<>();
     for (var f : table.fields()) {

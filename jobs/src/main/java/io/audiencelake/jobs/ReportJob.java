@@ -8,6 +8,7 @@ import io.audiencelake.common.report.RunReportPage;
 import io.audiencelake.common.report.RunReportSource;
 import io.audiencelake.common.storage.ReportFile;
 import java.io.PrintWriter;
+import java.time.LocalDate;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -56,7 +57,7 @@ public final class ReportJob implements Job, Callable<Integer> {
   }
 
   /** Where the report of {@code date} goes by default. */
-  static String location(AppConfig config, java.time.LocalDate date) {
+  static String location(AppConfig config, LocalDate date) {
     return DataPaths.join(config.paths().reports(), "dt=" + date + "/" + FILE_NAME);
   }
 

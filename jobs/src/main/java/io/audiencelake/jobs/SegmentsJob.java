@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 
 import io.audiencelake.common.config.AppConfig;
+import io.audiencelake.common.config.ConfigException;
 import io.audiencelake.common.lake.LakeTables;
 import io.audiencelake.common.profiles.ProfileRules;
 import io.audiencelake.common.profiles.Profiles;
@@ -30,9 +31,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * Evaluates every segment of segments.yaml for a date in one pass over that date's profiles, and writes
@@ -72,7 +73,7 @@ public final class SegmentsJob implements Job, Callable<Integer> {
     traits = loaded.traits();
     definitions = loaded.segments();
     if (sample <= 0 || sample > 1) {
-      throw new io.audiencelake.common.config.ConfigException("--sample: must be in (0, 1], cannot be: " + sample);
+      throw new ConfigException("--sample: must be in (0, 1], cannot be: " + sample);
     }
   }
 

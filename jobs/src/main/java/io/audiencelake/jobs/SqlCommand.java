@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -79,7 +80,7 @@ public final class SqlCommand implements Callable<Integer> {
         return Main.OK;
       }
       err.printf("audiencelake sql: %d table(s) of %s in %s; end statements with ';', quit with 'exit;' or Ctrl-D%n",
-          registered, appConfig.lake().tableFormat().name().toLowerCase(java.util.Locale.ROOT),
+          registered, appConfig.lake().tableFormat().name().toLowerCase(Locale.ROOT),
           appConfig.lake().namespace());
       err.flush();
       BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));

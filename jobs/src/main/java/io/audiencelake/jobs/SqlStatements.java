@@ -3,6 +3,8 @@ package io.audiencelake.jobs;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.sql.Row;
+import scala.collection.Map;
+import scala.collection.Seq;
 
 /** Splitting SQL text into statements at semicolons outside quotes, and printing result rows. */
 final class SqlStatements {
@@ -95,7 +97,7 @@ final class SqlStatements {
     if (v == null) {
       return "NULL";
     }
-    if (v instanceof scala.collection.Map<?, ?> || v instanceof scala.collection.Seq<?>) {
+    if (v instanceof Map<?, ?> || v instanceof Seq<?>) {
       return v.toString();
     }
     return String.valueOf(v);

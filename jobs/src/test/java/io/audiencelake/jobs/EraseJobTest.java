@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.audiencelake.common.config.TableFormat;
 import io.audiencelake.common.export.ExportTables;
+import io.audiencelake.common.export.ExportTombstones;
+import io.audiencelake.common.feeds.FeedFiles;
 import io.audiencelake.common.feeds.Normalise;
 import io.audiencelake.common.feeds.Quarantine;
 import io.audiencelake.common.feeds.RawAttributes;
@@ -16,7 +18,6 @@ import io.audiencelake.common.identity.IdGraph;
 import io.audiencelake.common.lake.LakeTables;
 import io.audiencelake.common.lake.TableSpec;
 import io.audiencelake.common.lake.TableVersion;
-import io.audiencelake.common.export.ExportTombstones;
 import io.audiencelake.common.privacy.ErasedIdentifiers;
 import io.audiencelake.common.privacy.ErasureRequests;
 import io.audiencelake.common.segments.SegmentTables;
@@ -27,13 +28,15 @@ import java.sql.Date;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The erase job on hand-made tables holding two persons: after erase no table, and no version time travel
@@ -108,14 +111,14 @@ class EraseJobTest {
     String conf = TestConfigs.local(dir).toString();
     String[] e1 = new String[1];
     Map<String, Long> before = new LinkedHashMap<>();
-    Map<String, java.util.Set<Long>> versions = new LinkedHashMap<>();
+    Map<String, Set<Long>> versions = new LinkedHashMap<>();
     LakeCheck.inSession(Path.of(conf), format, lake -> {
       e1[0] = hashed(CLEAR_EMAIL);
       write(lake, e1[0]);
       p1Rows(e1[0]).forEach((table, p1) -> {
         assertTrue(lake.read(table).where(p1).count() > 0, table.name() + " holds p1 before");
         before.put(table.name(), lake.read(table).where(p1.unary_$bang()).count());
-        versions.put(table.name(), new java.util.TreeSet<>(lake.history(table).stream().map(TableVersion::version).toList()));
+        versions.put(table.name(), new TreeSet<>(lake.history(table).stream().map(TableVersion::version).toList()));
       });
     });
     Path requests = Files.writeString(dir.resolve("requests.csv"),
@@ -136,7 +139,7 @@ class EraseJobTest {
         assertEquals(before.get(table.name()), lake.read(table).where(p1.unary_$bang()).count(),
             table.name() + " lost other people's rows");
         // Every version time travel knew before the erase, and every version it lists now.
-        java.util.Set<Long> all = new java.util.TreeSet<>(versions.get(table.name()));
+        Set<Long> all = new TreeSet<>(versions.get(table.name()));
         lake.history(table).forEach(v -> all.add(v.version()));
         for (long v : all) {
           long found;
@@ -174,7 +177,7 @@ class EraseJobTest {
         "--set", "lake.table_format=" + format.name().toLowerCase());
     assertEquals(0, ingest.exitCode(), ingest.err());
     LakeCheck.inSession(Path.of(conf), format, lake -> {
-      Row f = lake.read(io.audiencelake.common.feeds.FeedFiles.SPEC).first();
+      Row f = lake.read(FeedFiles.SPEC).first();
       assertEquals(List.of(2L, 1L, 0L, 0L, 1L), List.of(f.<Long>getAs("rows_read"), f.<Long>getAs("rows_kept"),
           f.<Long>getAs("rows_duplicate"), f.<Long>getAs("rows_quarantined"), f.<Long>getAs("rows_suppressed")),
           "read = kept + duplicates + quarantined + suppressed");

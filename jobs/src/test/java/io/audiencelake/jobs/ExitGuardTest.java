@@ -12,6 +12,7 @@ import io.audiencelake.common.quality.QualityChecks;
 import io.audiencelake.common.runs.JobLocks;
 import io.audiencelake.common.runs.JobRuns;
 import io.audiencelake.common.spark.LakeSession;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
@@ -20,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import org.apache.spark.api.java.function.MapFunction;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -57,7 +59,7 @@ class ExitGuardTest {
         Files.writeString(started, "started");
         if (mode.equals("fatal")) {
           context.spark().createDataset(List.of(1L), Encoders.LONG())
-              .map((org.apache.spark.api.java.function.MapFunction<Long, Long>) ExitGuardTest::deep, Encoders.LONG())
+              .map((MapFunction<Long, Long>) ExitGuardTest::deep, Encoders.LONG())
               .count();
         } else {
           Thread.sleep(TimeUnit.MINUTES.toMillis(10));
@@ -70,6 +72,7 @@ class ExitGuardTest {
   }
 
   /** Recursion without end: a StackOverflowError inside a Spark task, which Spark treats as fatal. */
+  @SuppressWarnings("InfiniteRecursion") // the point of the test
   private static long deep(long n) {
     return deep(n + 1) + 1;
   }
@@ -81,7 +84,7 @@ class ExitGuardTest {
     Path started = dir.resolve("started");
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.addAll(java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+    command.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
         .filter(a -> !a.startsWith("-agentlib") && !a.startsWith("-javaagent")).toList());
     command.addAll(List.of("-Xmx1g", "-cp", System.getProperty("java.class.path"), ExitGuardTest.class.getName(),
         env.toString(), mode, started.toString()));

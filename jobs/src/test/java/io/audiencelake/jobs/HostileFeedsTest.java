@@ -15,15 +15,33 @@ import io.audiencelake.common.lake.LakeTables;
 import io.audiencelake.common.lake.TableSpec;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.StringWriter;
+import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.zip.GZIPOutputStream;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.logging.log4j.Level;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.core.Appender;
+import org.apache.logging.log4j.core.LoggerContext;
+import org.apache.logging.log4j.core.appender.WriterAppender;
+import org.apache.logging.log4j.core.config.Configurator;
+import org.apache.logging.log4j.core.layout.PatternLayout;
+import org.apache.parquet.example.data.simple.SimpleGroupFactory;
+import org.apache.parquet.hadoop.example.ExampleParquetWriter;
+import org.apache.parquet.schema.MessageType;
+import org.apache.parquet.schema.MessageTypeParser;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -146,7 +164,7 @@ class HostileFeedsTest {
 
     // 29-32: broken and empty files fail alone; a header alone is an empty, good file.
     byte[] gz = gzip(event("e-gz", "") + "\n" + event("e-gz2", "") + "\n");
-    landing("clickstream", "truncated.jsonl.gz", java.util.Arrays.copyOf(gz, gz.length / 2));
+    landing("clickstream", "truncated.jsonl.gz", Arrays.copyOf(gz, gz.length / 2));
     landing("clickstream", "fake.jsonl.gz", event("e-fake", ""));
     landing("clickstream", "good.jsonl.gz", gzip(event("e-gz-ok", "") + "\n"));
     landing("consent", "empty.csv", new byte[0]);
@@ -233,14 +251,14 @@ class HostileFeedsTest {
       LakeCheck.singleParquetFile(landing.resolve(name), landing.resolve(name + ".parquet"));
     }
     // Nanosecond timestamps (pandas and Arrow write them), which Spark cannot read: this file fails alone.
-    org.apache.parquet.schema.MessageType nanos = org.apache.parquet.schema.MessageTypeParser.parseMessageType(
+    MessageType nanos = MessageTypeParser.parseMessageType(
         "message loyalty { required binary customer_id (STRING); required int32 points; "
             + "required int64 updated_at (TIMESTAMP(NANOS,true)); }");
     Path written = Files.createDirectories(dir.resolve("nanos")).resolve("points-nanos.parquet");
-    try (var writer = org.apache.parquet.hadoop.example.ExampleParquetWriter
+    try (var writer = ExampleParquetWriter
         .builder(new org.apache.hadoop.fs.Path(written.toUri()))
-        .withType(nanos).withConf(new org.apache.hadoop.conf.Configuration()).build()) {
-      writer.write(new org.apache.parquet.example.data.simple.SimpleGroupFactory(nanos).newGroup()
+        .withType(nanos).withConf(new Configuration()).build()) {
+      writer.write(new SimpleGroupFactory(nanos).newGroup()
           .append("customer_id", "L3").append("points", 7).append("updated_at", 1_746_147_600_000_000_000L));
     }
     Files.move(written, landing.resolve("points-nanos.parquet"));
@@ -257,7 +275,7 @@ class HostileFeedsTest {
     writeParquet(config);
 
     for (TableFormat format : TableFormat.values()) {
-      java.io.StringWriter logs = new java.io.StringWriter();
+      StringWriter logs = new StringWriter();
       CliRun run;
       try (LogCapture capture = new LogCapture(logs)) {
         run = CliRun.of("ingest", "-c", config.toString(), "-d", DATE, "--set",
@@ -353,27 +371,27 @@ class HostileFeedsTest {
    * show that no clear personal value reaches a log either.
    */
   private static final class LogCapture implements AutoCloseable {
-    private final org.apache.logging.log4j.core.LoggerContext context =
-        (org.apache.logging.log4j.core.LoggerContext) org.apache.logging.log4j.LogManager.getContext(false);
-    private final org.apache.logging.log4j.core.Appender appender;
-    private final org.apache.logging.log4j.Level level;
+    private final LoggerContext context =
+        (LoggerContext) LogManager.getContext(false);
+    private final Appender appender;
+    private final Level level;
 
-    LogCapture(java.io.Writer target) {
-      appender = org.apache.logging.log4j.core.appender.WriterAppender.newBuilder().setName("hostile-feeds-capture")
-          .setTarget(target).setLayout(org.apache.logging.log4j.core.layout.PatternLayout.newBuilder()
+    LogCapture(Writer target) {
+      appender = WriterAppender.newBuilder().setName("hostile-feeds-capture")
+          .setTarget(target).setLayout(PatternLayout.newBuilder()
               .withPattern("%p %c{1}: %m%n%ex").build()).build();
       appender.start();
       context.getConfiguration().addAppender(appender);
-      context.getConfiguration().getRootLogger().addAppender(appender, org.apache.logging.log4j.Level.ALL, null);
+      context.getConfiguration().getRootLogger().addAppender(appender, Level.ALL, null);
       level = context.getConfiguration().getLoggerConfig("io.audiencelake").getLevel();
-      org.apache.logging.log4j.core.config.Configurator.setLevel("io.audiencelake", org.apache.logging.log4j.Level.INFO);
+      Configurator.setLevel("io.audiencelake", Level.INFO);
       context.updateLoggers();
     }
 
     @Override
     public void close() {
       context.getConfiguration().getRootLogger().removeAppender(appender.getName());
-      org.apache.logging.log4j.core.config.Configurator.setLevel("io.audiencelake", level);
+      Configurator.setLevel("io.audiencelake", level);
       context.updateLoggers();
       appender.stop();
     }
@@ -381,9 +399,9 @@ class HostileFeedsTest {
 
   private static String sha(String text) {
     try {
-      byte[] d = java.security.MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-      return java.util.HexFormat.of().formatHex(d);
-    } catch (java.security.NoSuchAlgorithmException e) {
+      byte[] d = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(d);
+    } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
   }

@@ -13,8 +13,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
@@ -81,16 +83,16 @@ class IdentityJobTest {
       // Person ids carry over: a person that neither merged nor split between the days keeps its id.
       Map<String, String> before = personOf(lake, DAY1);
       Map<String, String> after = personOf(lake, DAY2);
-      Map<String, java.util.Set<String>> oldToNew = new HashMap<>();
-      Map<String, java.util.Set<String>> newToOld = new HashMap<>();
+      Map<String, Set<String>> oldToNew = new HashMap<>();
+      Map<String, Set<String>> newToOld = new HashMap<>();
       before.forEach((id, old) -> {
         if (after.containsKey(id)) {
-          oldToNew.computeIfAbsent(old, k -> new java.util.HashSet<>()).add(after.get(id));
-          newToOld.computeIfAbsent(after.get(id), k -> new java.util.HashSet<>()).add(old);
+          oldToNew.computeIfAbsent(old, k -> new HashSet<>()).add(after.get(id));
+          newToOld.computeIfAbsent(after.get(id), k -> new HashSet<>()).add(old);
         }
       });
       long unchanged = 0;
-      for (Map.Entry<String, java.util.Set<String>> e : oldToNew.entrySet()) {
+      for (Map.Entry<String, Set<String>> e : oldToNew.entrySet()) {
         String now = e.getValue().iterator().next();
         if (e.getValue().size() == 1 && newToOld.get(now).size() == 1) {
           assertEquals(e.getKey(), now, "a person that neither merged nor split keeps its id");

@@ -12,17 +12,24 @@ import io.audiencelake.common.feeds.Quarantine;
 import io.audiencelake.common.feeds.RawAttributes;
 import io.audiencelake.common.feeds.RawEvents;
 import io.audiencelake.common.feeds.RawIdentifiers;
+import io.audiencelake.common.feeds.RawTables;
 import io.audiencelake.common.lake.LakeTables;
 import io.audiencelake.common.lake.TableSpec;
 import io.audiencelake.common.runs.JobRuns;
 import io.audiencelake.common.spark.LakeSession;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Date;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.zip.GZIPInputStream;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
@@ -86,8 +93,8 @@ class IngestJobTest {
             try (var paths = Files.list(dir.resolve("data/landing/" + feed + "/dt=" + DATE))) {
               for (Path p : paths.filter(x -> !x.getFileName().toString().startsWith(".")).toList()) {
                 long n = p.toString().endsWith(".gz")
-                    ? new String(new java.util.zip.GZIPInputStream(Files.newInputStream(p)).readAllBytes(),
-                        java.nio.charset.StandardCharsets.UTF_8).lines().count()
+                    ? new String(new GZIPInputStream(Files.newInputStream(p)).readAllBytes(),
+                        StandardCharsets.UTF_8).lines().count()
                     : Files.readAllLines(p).size();
                 lines += feed.equals("clickstream") ? n : n - 1;
               }
@@ -95,7 +102,7 @@ class IngestJobTest {
           }
           assertEquals(lines, read, "every data line of every file is read");
         } catch (IOException e) {
-          throw new java.io.UncheckedIOException(e);
+          throw new UncheckedIOException(e);
         }
         Map<String, Long> c = counts(lake);
         assertEquals(keptEvents, c.get("raw_events"));
@@ -177,7 +184,7 @@ class IngestJobTest {
   void anEventDeliveredAgainOnALaterDayOrInARenamedFileIsADuplicate() throws IOException {
     Path file = config();
     String d1 = "2025-05-01";
-    java.util.function.Function<String, String> event = id -> "{\"event_id\":\"" + id
+    Function<String, String> event = id -> "{\"event_id\":\"" + id
         + "\",\"event_time\":\"2025-05-01T23:59:00Z\",\"cookie_id\":\"ck1\",\"event_type\":\"page_view\"}";
     landing("clickstream/dt=" + d1 + "/a.jsonl", event.apply("e1"), event.apply("e2"));
     assertEquals(0, CliRun.of("ingest", "-c", file.toString(), "-d", d1).exitCode());
@@ -192,7 +199,7 @@ class IngestJobTest {
     // Rerunning a day changes nothing: a file's own earlier rows are no redelivery.
     assertEquals(0, CliRun.of("ingest", "-c", file.toString(), "-d", DATE).exitCode());
     inSession(file, TableFormat.DELTA, lake -> {
-      Map<String, String> balance = new java.util.TreeMap<>();
+      Map<String, String> balance = new TreeMap<>();
       for (Row f : lake.read(FeedFiles.SPEC).collectAsList()) {
         balance.put(Path.of(f.<String>getAs(FeedFiles.PATH).replaceFirst("^file:/+", "/")).getFileName().toString(),
             f.getAs(FeedFiles.ROWS_READ) + "=" + f.getAs(FeedFiles.ROWS_KEPT) + "+" + f.getAs(FeedFiles.ROWS_DUPLICATE));
@@ -208,7 +215,7 @@ class IngestJobTest {
     landing("clickstream/dt=" + d1 + "/late.jsonl", event.apply("e9"));
     CliRun late = CliRun.of("ingest", "-c", file.toString(), "-d", DATE, "--since", d1);
     assertEquals(0, late.exitCode(), late.err());
-    inSession(file, TableFormat.DELTA, lake -> assertEquals(List.of(java.sql.Date.valueOf(d1)),
+    inSession(file, TableFormat.DELTA, lake -> assertEquals(List.of(Date.valueOf(d1)),
         lake.read(RawEvents.SPEC).where("attributes['event_id'] = 'e9'").collectAsList().stream()
             .map(r -> r.getDate(r.fieldIndex("dt"))).toList(), "ingested under its own landing date"));
     // The nightly pipeline finds one too when told to look back.
@@ -264,7 +271,7 @@ class IngestJobTest {
           good.<Long>getAs(FeedFiles.ROWS_QUARANTINED)));
       Row q = lake.read(Quarantine.SPEC).first();
       assertEquals("invalid_email:email", q.getAs(Quarantine.REASON));
-      assertEquals(2L, q.<Long>getAs(io.audiencelake.common.feeds.RawTables.LINE_NUMBER), "rows are numbered within their file");
+      assertEquals(2L, q.<Long>getAs(RawTables.LINE_NUMBER), "rows are numbered within their file");
       assertEquals(List.of("points=40", "tier=gold"), lake.read(RawAttributes.SPEC).orderBy(RawAttributes.NAME)
           .collectAsList().stream().map(r -> r.getAs(RawAttributes.NAME) + "=" + r.getAs(RawAttributes.VALUE)).toList());
       assertEquals(1, lake.read(RawIdentifiers.SPEC).where("id_type = 'email' and id_value rlike '^[0-9a-f]{64}$'").count());

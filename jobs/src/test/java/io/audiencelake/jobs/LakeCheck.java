@@ -5,7 +5,11 @@ import io.audiencelake.common.config.AppConfigLoader;
 import io.audiencelake.common.config.TableFormat;
 import io.audiencelake.common.lake.LakeTables;
 import io.audiencelake.common.spark.LakeSession;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.List;
 import java.util.function.Consumer;
 import org.apache.spark.sql.SparkSession;
@@ -31,15 +35,15 @@ final class LakeCheck {
    */
   static void singleParquetFile(Path written, Path target) {
     try {
-      try (var parts = java.nio.file.Files.list(written)) {
+      try (var parts = Files.list(written)) {
         Path part = parts.filter(p -> p.getFileName().toString().endsWith(".parquet")).findFirst().orElseThrow();
-        java.nio.file.Files.move(part, target);
+        Files.move(part, target);
       }
-      try (var rest = java.nio.file.Files.walk(written)) {
-        rest.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      try (var rest = Files.walk(written)) {
+        rest.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
       }
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 }

@@ -21,6 +21,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.IntStream;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
@@ -107,7 +108,7 @@ class LookalikeJobTest {
     assertTrue(first.out().contains("like_shoe_fans v1 trained on 60 seed members"), first.out());
 
     // Eligible: not a fan, not a traveller (i % 7 == 0), consent granted (not i % 3 == 0).
-    long eligible = java.util.stream.IntStream.range(0, 300).filter(i -> i % 5 != 0 && i % 7 != 0 && i % 3 != 0).count();
+    long eligible = IntStream.range(0, 300).filter(i -> i % 5 != 0 && i % 7 != 0 && i % 3 != 0).count();
     Set<String> day1 = new HashSet<>();
     LakeCheck.inSession(Path.of(conf), TableFormat.DELTA, lake -> {
       Row run = lake.read(LookalikeTables.MODEL_RUNS).first();

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.audiencelake.common.config.AppConfigLoader;
+import io.audiencelake.common.config.Secrets;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -86,13 +88,13 @@ class MainTest {
   @Test
   void theShippedSampleLinkageKeyIsRefusedOffALocalMasterBeforeAnythingIsWritten() throws IOException {
     Path file = TestConfigs.local(dir);
-    String key = "privacy.linkage_key=" + io.audiencelake.common.config.Secrets.DEMO_LINKAGE_KEY;
+    String key = "privacy.linkage_key=" + Secrets.DEMO_LINKAGE_KEY;
     CliRun cluster = CliRun.of("ingest", "-c", file.toString(), "-d", "2025-01-01", "--set", key,
         "--set", "spark.master=spark://cluster:7077");
     assertEquals(2, cluster.exitCode(), cluster.err());
     assertTrue(cluster.err().contains("privacy.linkage_key: is the public sample key, which is only for a local master "
         + "(this one is spark://cluster:7077)"), cluster.err());
-    assertFalse(cluster.err().contains(io.audiencelake.common.config.Secrets.DEMO_LINKAGE_KEY), "the key is not printed");
+    assertFalse(cluster.err().contains(Secrets.DEMO_LINKAGE_KEY), "the key is not printed");
     assertFalse(Files.exists(dir.resolve("data")), "something was written before config was checked");
   }
 
@@ -131,8 +133,8 @@ class MainTest {
 
   @Test
   void theShippedQualityChecksNameRealTablesAndColumns() {
-    var config = new io.audiencelake.common.config.AppConfigLoader().load(
-        TestConfigs.shippedContracts().resolveSibling("local.yaml"), java.util.List.of());
+    var config = new AppConfigLoader().load(
+        TestConfigs.shippedContracts().resolveSibling("local.yaml"), List.of());
     var checks = JobRunner.qualityChecks(config);
     assertTrue(checks.forTable("segment_membership").size() >= 2, checks.toString());
     assertTrue(checks.forTable("profiles").stream().anyMatch(c -> c.blocking()), checks.toString());
@@ -178,9 +180,9 @@ class MainTest {
 
   @Test
   void batchLinesSplitIntoWordsAsAShellWould() {
-    assertEquals(java.util.List.of("sql", "SELECT 'a b' AS x", "--set", "k=v w", "a\"b", "c d"),
+    assertEquals(List.of("sql", "SELECT 'a b' AS x", "--set", "k=v w", "a\"b", "c d"),
         BatchCommand.words("sql \"SELECT 'a b' AS x\"  --set k='v w' \"a\\\"b\" c\\ d"));
-    assertEquals(java.util.List.of(), BatchCommand.words("   "));
-    assertEquals(java.util.List.of(""), BatchCommand.words("''"));
+    assertEquals(List.of(), BatchCommand.words("   "));
+    assertEquals(List.of(""), BatchCommand.words("''"));
   }
 }

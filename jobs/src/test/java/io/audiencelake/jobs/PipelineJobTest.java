@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.audiencelake.common.config.AppConfigLoader;
 import io.audiencelake.common.config.TableFormat;
 import io.audiencelake.common.export.ExportTables;
 import io.audiencelake.common.identity.IdMatchMetrics;
@@ -24,6 +25,7 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -161,10 +163,10 @@ class PipelineJobTest {
     List<Element> rows = page.select("#segments-on-date tbody tr");
     assertEquals(sizes.size(), rows.size());
     for (Element row : rows) {
-      assertEquals(String.format(java.util.Locale.ROOT, "%,d", sizes.get(row.child(0).text())), row.child(3).text(),
+      assertEquals(String.format(Locale.ROOT, "%,d", sizes.get(row.child(0).text())), row.child(3).text(),
           row.text());
     }
-    assertTrue(page.select(".tile").eachText().contains(String.format(java.util.Locale.ROOT, "%,d persons",
+    assertTrue(page.select(".tile").eachText().contains(String.format(Locale.ROOT, "%,d persons",
         (long) persons[0])), page.select(".tile").eachText().toString());
 
     ReportBrowser.Seen seen = ReportBrowser.check(report(), Path.of("target/report-screenshots/pipeline.png"));
@@ -222,9 +224,9 @@ class PipelineJobTest {
     assertTrue(md.contains("| [`erasure_requests`](#erasure_requests) | privacy | not written yet |"), md);
 
     LakeCheck.inSession(Path.of(conf), TableFormat.DELTA, lake -> {
-      assertEquals(DAY, String.valueOf(io.audiencelake.common.runs.JobRuns.freshness(lake).get(
+      assertEquals(DAY, String.valueOf(JobRuns.freshness(lake).get(
           SegmentTables.MEMBERSHIP.name())));
-      ProfileRules traits = AudienceDefinitions.load(new io.audiencelake.common.config.AppConfigLoader()
+      ProfileRules traits = AudienceDefinitions.load(new AppConfigLoader()
           .load(Path.of(conf), List.of())).traits();
       int ran = 0;
       for (LakeCatalog.DataProduct p : LakeCatalog.products(traits)) {

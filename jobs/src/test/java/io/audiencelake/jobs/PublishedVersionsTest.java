@@ -10,9 +10,12 @@ import io.audiencelake.common.config.TableFormat;
 import io.audiencelake.common.lake.LakeTables;
 import io.audiencelake.common.lake.TableSpec;
 import io.audiencelake.common.quality.QualityChecks;
+import io.audiencelake.common.runs.JobLocks;
 import io.audiencelake.common.runs.JobRuns;
 import io.audiencelake.common.spark.LakeSession;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
@@ -23,6 +26,7 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -134,7 +138,7 @@ class PublishedVersionsTest {
   }
 
   /** A run that cannot read the published versions does nothing and leaves no lock behind for its retry. */
-  @org.junit.jupiter.api.Test
+  @Test
   void aRunThatCannotReadThePublishedVersionsRunsNothingAndFreesItsLock() throws Exception {
     AppConfig config = new AppConfigLoader().load(TestConfigs.local(dir), List.of());
     SparkSession spark = LakeSession.start(config);
@@ -143,15 +147,15 @@ class PublishedVersionsTest {
       run(config, spark, new Writer(1, false));
       // job_runs' log made unreadable: the versions this run would read at are unknown.
       Path log = dir.resolve("data/warehouse/delta/" + config.lake().namespace() + "/job_runs/_delta_log");
-      try (var commits = java.nio.file.Files.list(log)) {
+      try (var commits = Files.list(log)) {
         for (Path commit : commits.filter(p -> p.getFileName().toString().endsWith(".json")).toList()) {
-          java.nio.file.Files.writeString(commit, "not a commit");
+          Files.writeString(commit, "not a commit");
         }
       }
-      try (var checkpoints = java.nio.file.Files.list(log)) {
+      try (var checkpoints = Files.list(log)) {
         for (Path other : checkpoints.filter(p -> !p.getFileName().toString().endsWith(".json")).toList()) {
-          if (java.nio.file.Files.isRegularFile(other)) {
-            java.nio.file.Files.delete(other);
+          if (Files.isRegularFile(other)) {
+            Files.delete(other);
           }
         }
       }
@@ -159,7 +163,7 @@ class PublishedVersionsTest {
       assertThrows(Exception.class, () -> JobRunner.runRecorded(writer, new JobContext(config, spark,
           LakeTables.forConfig(spark, config), DAY, UUID.randomUUID().toString()), QualityChecks.none(), "test writer"));
       assertEquals(1, value(lake, FIRST), "the job did not run");
-      assertEquals(List.of(), new io.audiencelake.common.runs.JobLocks(spark, lake, java.time.Duration.ofMinutes(30))
+      assertEquals(List.of(), new JobLocks(spark, lake, Duration.ofMinutes(30))
           .claims("writer", DAY), "no claim is left to block the retry");
     } finally {
       LakeSession.finish(spark);

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.audiencelake.common.config.TableFormat;
 import io.audiencelake.common.feeds.FeedContracts;
+import io.audiencelake.common.lake.LakeTables;
 import io.audiencelake.common.lake.TableSpec;
 import io.audiencelake.common.profiles.ProfileRulesLoader;
 import io.audiencelake.common.profiles.Profiles;
@@ -45,7 +46,7 @@ class SegmentsJobTest {
   }
 
   /** Profiles of a date from JSON lines (columns not given are empty). */
-  private static void profiles(io.audiencelake.common.lake.LakeTables lake, String day, String... json) {
+  private static void profiles(LakeTables lake, String day, String... json) {
     SparkSession spark = SparkSession.active();
     List<String> lines = new ArrayList<>();
     for (String j : json) {

@@ -3,6 +3,7 @@ package io.audiencelake.jobs;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.audiencelake.common.lookalike.LookalikeEvaluation;
 import io.audiencelake.common.storage.LocalS3Server;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -12,6 +13,9 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import org.jsoup.Jsoup;
+import org.jsoup.nodes.Document;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -152,7 +156,7 @@ class SparkSubmitIT {
         assertTrue(pipeline.output().contains("pipeline: " + job + " " + DAY + " succeeded in "), job + ":\n"
             + pipeline.output());
       }
-      assertTrue(java.util.regex.Pattern.compile("rows read (\\d+) = kept \\d+ \\+ duplicates \\d+ \\+ "
+      assertTrue(Pattern.compile("rows read (\\d+) = kept \\d+ \\+ duplicates \\d+ \\+ "
           + "quarantined [1-9]").matcher(pipeline.output()).find(), pipeline.output());
       assertTrue(pipeline.output().matches("(?s).*[1-9]\\d* identifiers in [1-9]\\d* persons.*"), pipeline.output());
       assertTrue(pipeline.output().contains("buyers_like v1 trained on"), pipeline.output());
@@ -166,8 +170,8 @@ class SparkSubmitIT {
       Path report = server.storageDir().resolve(BUCKET + "/reports/dt=" + DAY + "/report.html");
       assertTrue(pipeline.output().contains("run report written to s3a://" + BUCKET + "/reports/dt=" + DAY
           + "/report.html"), pipeline.output());
-      org.jsoup.nodes.Document page = org.jsoup.Jsoup.parse(report.toFile());
-      assertEquals(io.audiencelake.common.lookalike.LookalikeEvaluation.CURVE_DEPTHS.length,
+      Document page = Jsoup.parse(report.toFile());
+      assertEquals(LookalikeEvaluation.CURVE_DEPTHS.length,
           page.select("#lift-curves .mark[data-series=\"buyers_like v1\"]").size(), page.select("#lookalike").text());
       if (ReportBrowser.installed()) {
         ReportBrowser.check(report, Path.of("target/report-screenshots/cluster-pipeline.png"));

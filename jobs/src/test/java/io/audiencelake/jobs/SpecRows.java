@@ -1,6 +1,7 @@
 package io.audiencelake.jobs;
 
 import io.audiencelake.common.lake.TableSpec;
+import java.math.BigDecimal;
 import java.sql.Date;
 import java.sql.Timestamp;
 import java.util.ArrayList;
@@ -52,7 +53,7 @@ final class SpecRows {
     } else if (type instanceof DoubleType) {
       return 0.0;
     } else if (type instanceof DecimalType) {
-      return java.math.BigDecimal.ZERO;
+      return BigDecimal.ZERO;
     } else if (type instanceof BooleanType) {
       return false;
     } else if (type instanceof DateType) {

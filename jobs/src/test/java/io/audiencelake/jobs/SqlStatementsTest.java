@@ -3,6 +3,7 @@ package io.audiencelake.jobs;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.List;
+import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.junit.jupiter.api.Test;
 
@@ -25,7 +26,7 @@ class SqlStatementsTest {
   @Test
   void printsAlignedTablesAndTsv() {
     String[] columns = {"segment_id", "persons"};
-    List<org.apache.spark.sql.Row> rows = List.of(RowFactory.create("buyers", 12L), RowFactory.create("a", null));
+    List<Row> rows = List.of(RowFactory.create("buyers", 12L), RowFactory.create("a", null));
     assertEquals("segment_id | persons\n-----------+--------\nbuyers     | 12\na          | NULL\n2 rows\n\n",
         SqlStatements.table(columns, rows, 100));
     assertEquals("segment_id\tpersons\nbuyers\t12\n", SqlStatements.tsv(columns, rows, 1));

@@ -1,5 +1,6 @@
 package io.audiencelake.common.config;
 
+import java.nio.file.Path;
 import java.util.Map;
 
 /**
@@ -24,13 +25,13 @@ public record AppConfig(
     S3Settings s3,
     Map<String, String> hadoop,
     GeneratorSettings generate,
-    java.nio.file.Path feedContracts,
+    Path feedContracts,
     PrivacySettings privacy,
-    java.nio.file.Path identityRules,
-    java.nio.file.Path traits,
-    java.nio.file.Path segments,
-    java.nio.file.Path lookalike,
-    java.nio.file.Path destinations,
+    Path identityRules,
+    Path traits,
+    Path segments,
+    Path lookalike,
+    Path destinations,
     OperationsSettings operations) {
 
   public AppConfig {

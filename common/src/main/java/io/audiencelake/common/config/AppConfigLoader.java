@@ -3,6 +3,7 @@ package io.audiencelake.common.config;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URI;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -117,7 +118,7 @@ public final class AppConfigLoader {
     String catalog = iceberg.parsed("catalog", LakeSettings.ICEBERG_CATALOG_DEFAULT,
         "a catalog name of letters, digits and _ other than spark_catalog",
         t -> t.matches("[A-Za-z_][A-Za-z0-9_]*") && !t.equals("spark_catalog") ? t : null);
-    Map<String, String> props = new java.util.LinkedHashMap<>();
+    Map<String, String> props = new LinkedHashMap<>();
     props.put("type", "hadoop");
     props.put("warehouse", DataPaths.join(paths.warehouse(), "iceberg"));
     props.putAll(iceberg.stringMap("properties"));

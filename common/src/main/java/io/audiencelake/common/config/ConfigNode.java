@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -282,7 +283,7 @@ public final class ConfigNode {
 
   /** The keys of this mapping in file order (none when absent); the caller reads each. */
   public Set<String> keys() {
-    Set<String> out = new java.util.LinkedHashSet<>();
+    Set<String> out = new LinkedHashSet<>();
     if (node != null && node.isObject()) {
       node.fieldNames().forEachRemaining(out::add);
     }

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -104,7 +105,7 @@ public final class YamlDocument {
    * itself, as Spark and Hadoop setting names do ({@code spark.conf[spark.sql.shuffle.partitions]=4}).
    */
   static String[] keyPath(String text, String override) {
-    java.util.List<String> keys = new java.util.ArrayList<>();
+    List<String> keys = new ArrayList<>();
     int i = 0;
     while (i < text.length()) {
       int end;

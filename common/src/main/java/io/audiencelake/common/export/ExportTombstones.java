@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 
 import io.audiencelake.common.lake.TableSpec;
+import java.sql.Date;
 import java.sql.Timestamp;
 import java.util.List;
 import org.apache.spark.sql.Dataset;
@@ -50,7 +51,7 @@ public final class ExportTombstones {
   }
 
   /** A destination's tombstones an export of {@code dt} sends: not yet delivered, or delivered by this date. */
-  public static Dataset<Row> due(Dataset<Row> tombstones, String destination, java.sql.Date dt) {
+  public static Dataset<Row> due(Dataset<Row> tombstones, String destination, Date dt) {
     return tombstones.where(col(DESTINATION_ID).equalTo(lit(destination))
         .and(col(DELIVERED_DT).isNull().or(col(DELIVERED_DT).equalTo(lit(dt)))));
   }

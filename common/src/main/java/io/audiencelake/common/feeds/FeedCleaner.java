@@ -13,6 +13,7 @@ import static org.apache.spark.sql.functions.try_to_timestamp;
 import static org.apache.spark.sql.functions.upper;
 import static org.apache.spark.sql.functions.when;
 
+import java.sql.Timestamp;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
@@ -106,7 +107,7 @@ public final class FeedCleaner {
     Column observed = contract.timestamp() == null ? lit(null)
         : typed(contract.column(contract.timestamp()).orElseThrow(),
             Normalise.blankToNull(Normalise.column(contract.timestamp()))).cast(DataTypes.TimestampType);
-    out.add(coalesce(observed, lit(java.sql.Timestamp.valueOf(landingDate.atStartOfDay()))).as(OBSERVED_AT));
+    out.add(coalesce(observed, lit(Timestamp.valueOf(landingDate.atStartOfDay()))).as(OBSERVED_AT));
 
     if (contract.event() != null && contract.event().ip() != null) {
       Column ip = Normalise.blankToNull(Normalise.column(contract.event().ip()));

@@ -16,6 +16,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.stream.Stream;
 
@@ -199,7 +200,7 @@ public final class FeedContracts {
       String text = root.string("pattern", null);
       try {
         pattern = text == null ? null : LinePattern.compile(text, columns.stream().map(FeedColumn::name)
-            .filter(java.util.Objects::nonNull).toList());
+            .filter(Objects::nonNull).toList());
       } catch (IllegalArgumentException e) {
         root.problem("pattern", e.getMessage());
       }
@@ -252,7 +253,8 @@ public final class FeedContracts {
             if (t.equals(FeedColumn.ISO8601)) {
               return t;
             }
-            DateTimeFormatter.ofPattern(t);
+            // Parsing the pattern is the check: a bad one throws, and the loader reports it.
+            DateTimeFormatter unused = DateTimeFormatter.ofPattern(t);
             return t;
           });
       String zone = n.parsed("zone", "UTC", "a time zone such as Europe/London or UTC", t -> ZoneId.of(t).getId());

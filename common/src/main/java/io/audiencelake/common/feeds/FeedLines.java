@@ -2,46 +2,51 @@ package io.audiencelake.common.feeds;
 
 import static org.apache.spark.sql.functions.array_sort;
 import static org.apache.spark.sql.functions.broadcast;
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.collect_list;
+import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.concat_ws;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.element_at;
 import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.forall;
+import static org.apache.spark.sql.functions.is_valid_utf8;
 import static org.apache.spark.sql.functions.lead;
 import static org.apache.spark.sql.functions.length;
-import static org.apache.spark.sql.functions.pmod;
-import static org.apache.spark.sql.functions.row_number;
-import static org.apache.spark.sql.functions.sequence;
-import static org.apache.spark.sql.functions.transform;
-import static org.apache.spark.sql.functions.coalesce;
-import static org.apache.spark.sql.functions.concat;
-import static org.apache.spark.sql.functions.element_at;
-import static org.apache.spark.sql.functions.is_valid_utf8;
+import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.make_valid_utf8;
 import static org.apache.spark.sql.functions.map;
-import static org.apache.spark.sql.functions.not;
-import static org.apache.spark.sql.functions.octet_length;
-import static org.apache.spark.sql.functions.regexp_replace;
-import static org.apache.spark.sql.functions.substring;
-import static org.apache.spark.sql.functions.when;
-import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.monotonically_increasing_id;
+import static org.apache.spark.sql.functions.not;
+import static org.apache.spark.sql.functions.octet_length;
+import static org.apache.spark.sql.functions.pmod;
+import static org.apache.spark.sql.functions.regexp_replace;
+import static org.apache.spark.sql.functions.row_number;
+import static org.apache.spark.sql.functions.sequence;
 import static org.apache.spark.sql.functions.struct;
+import static org.apache.spark.sql.functions.substring;
 import static org.apache.spark.sql.functions.to_json;
+import static org.apache.spark.sql.functions.transform;
+import static org.apache.spark.sql.functions.when;
 
 import io.audiencelake.common.storage.LandingArea;
 import io.audiencelake.common.storage.LandingInventory;
-import org.apache.spark.sql.types.DataTypes;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.regex.Pattern;
+import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.types.StructType;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.expressions.WindowSpec;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
 
 /**
@@ -112,7 +117,7 @@ public final class FeedLines {
       return lines;
     }
     // Only the odd lines are ordered per file: few, even in a huge file.
-    org.apache.spark.sql.expressions.WindowSpec inFile = Window.partitionBy(col(FILE)).orderBy(col(LINE));
+    WindowSpec inFile = Window.partitionBy(col(FILE)).orderBy(col(LINE));
     Dataset<Row> pairs = odd.withColumn("_rank", row_number().over(inFile))
         .withColumn("_close", lead(col(LINE), 1).over(inFile))
         .where(pmod(col("_rank"), lit(2)).equalTo(1).and(col("_close").isNotNull())
@@ -130,7 +135,7 @@ public final class FeedLines {
         .groupBy(col(FILE), col("_start"))
         .agg(array_sort(collect_list(struct(col(LINE), col(TEXT), col(LINE_PROBLEM)))).as("_parts"))
         .withColumn(TEXT, concat_ws("\n", transform(col("_parts"), p -> p.getField(TEXT))));
-    String d = java.util.regex.Pattern.quote(String.valueOf(delimiter));
+    String d = Pattern.quote(String.valueOf(delimiter));
     Column wellQuoted = not(regexp_replace(col(TEXT), "(?<=^|" + d + ")\"(?:[^\"]++|\"\")*+\"(?=" + d + "|$)", "")
         .contains("\""));
     Column joinable = wellQuoted.and(octet_length(col(TEXT)).leq(lit(maxLineBytes)))
@@ -151,9 +156,9 @@ public final class FeedLines {
    */
   public static Dataset<Row> readParquet(SparkSession spark, List<String> paths) {
     Dataset<Row> data = spark.read().parquet(paths.stream().map(FeedLines::literal).toArray(String[]::new));
-    List<Column> asText = new java.util.ArrayList<>();
+    List<Column> asText = new ArrayList<>();
     for (String c : data.columns()) {
-      asText.add(col("`" + c + "`").cast(org.apache.spark.sql.types.DataTypes.StringType).as(c));
+      asText.add(col("`" + c + "`").cast(DataTypes.StringType).as(c));
     }
     Dataset<Row> raw = data.select(to_json(struct(col("*"))).as(TEXT), lit(null).cast(DataTypes.StringType).as(LINE_PROBLEM),
         struct(asText.toArray(Column[]::new)).as(RECORD), landingPath(paths).as(FILE),
@@ -175,9 +180,9 @@ public final class FeedLines {
    * the manifest and the lineage columns use.
    */
   static Column landingPath(List<String> paths) {
-    List<Column> pairs = new java.util.ArrayList<>();
+    List<Column> pairs = new ArrayList<>();
     for (String p : paths) {
-      pairs.add(lit(LandingArea.canonical(new org.apache.hadoop.fs.Path(p).toUri().toString())));
+      pairs.add(lit(LandingArea.canonical(new Path(p).toUri().toString())));
       pairs.add(lit(p));
     }
     Column read = LandingInventory.canonical(col("_metadata.file_path"));
@@ -192,10 +197,10 @@ public final class FeedLines {
    * per feed.
    */
   static Dataset<Row> numbered(Dataset<Row> raw) {
-    List<Row> splits = new java.util.ArrayList<>(raw.groupBy(col(FILE), col(BLOCK))
+    List<Row> splits = new ArrayList<>(raw.groupBy(col(FILE), col(BLOCK))
         .agg(min(col(ID)).as("_first_id"), count(lit(1)).as("_lines")).collectAsList());
-    splits.sort(java.util.Comparator.<Row, String>comparing(r -> r.getString(0)).thenComparingLong(r -> r.getLong(1)));
-    List<Row> starts = new java.util.ArrayList<>();
+    splits.sort(Comparator.<Row, String>comparing(r -> r.getString(0)).thenComparingLong(r -> r.getLong(1)));
+    List<Row> starts = new ArrayList<>();
     String file = null;
     long before = 0;
     for (Row r : splits) {
@@ -209,7 +214,7 @@ public final class FeedLines {
     }
     Dataset<Row> offsets = raw.sparkSession().createDataFrame(starts, new StructType()
         .add(FILE, DataTypes.StringType).add(BLOCK, DataTypes.LongType).add("_offset", DataTypes.LongType));
-    List<Column> out = new java.util.ArrayList<>(List.of(col(FILE), col("_offset").plus(col(ID)).as(LINE), col(TEXT)));
+    List<Column> out = new ArrayList<>(List.of(col(FILE), col("_offset").plus(col(ID)).as(LINE), col(TEXT)));
     for (String c : raw.columns()) {
       if (!List.of(FILE, TEXT, BLOCK, ID).contains(c)) {
         out.add(col(c));

@@ -27,6 +27,7 @@ import static org.apache.spark.sql.functions.when;
 import java.sql.Date;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -34,6 +35,7 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.MapType;
 
@@ -160,7 +162,7 @@ public final class FeedOutputs {
       deviceId = when(id.isNotNull(), id).otherwise(deviceId);
       deviceType = when(id.isNotNull(), lit(devices.get(i).type().key())).otherwise(deviceType);
     }
-    Set<String> special = new java.util.HashSet<>();
+    Set<String> special = new HashSet<>();
     special.add(contract.timestamp());
     for (String s : new String[] {e.type(), e.userAgent(), e.ip(), e.revenue(), e.currency()}) {
       special.add(s);
@@ -198,7 +200,7 @@ public final class FeedOutputs {
     return rows.select(out.toArray(Column[]::new));
   }
 
-  private static Column optional(boolean present, String column, org.apache.spark.sql.types.DataType type) {
+  private static Column optional(boolean present, String column, DataType type) {
     return present ? col(column) : lit(null).cast(type);
   }
 

@@ -13,9 +13,13 @@ import static org.apache.spark.sql.functions.trim;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -58,7 +62,7 @@ public final class FeedParser {
     Map<String, String> byCanonical = new HashMap<>();
     contract.columnNames().forEach(c -> byCanonical.put(canonical(c), c));
     List<String> out = new ArrayList<>();
-    java.util.Set<String> seen = new java.util.HashSet<>();
+    Set<String> seen = new HashSet<>();
     int position = 0;
     for (String name : rawHeader(contract, firstLine)) {
       position++;
@@ -89,7 +93,7 @@ public final class FeedParser {
   private static List<String> rawHeader(FeedContract contract, String firstLine) {
     List<String> out = new ArrayList<>();
     String line = firstLine.startsWith("\uFEFF") ? firstLine.substring(1) : firstLine;
-    for (String f : line.split(java.util.regex.Pattern.quote(String.valueOf(contract.delimiter())), -1)) {
+    for (String f : line.split(Pattern.quote(String.valueOf(contract.delimiter())), -1)) {
       String name = f.trim();
       if (name.length() >= 2 && name.startsWith("\"") && name.endsWith("\"")) {
         name = name.substring(1, name.length() - 1).trim();
@@ -101,7 +105,7 @@ public final class FeedParser {
 
   /** A column name without case or separators: {@code Login-Email}, {@code LOGIN_EMAIL} and {@code login email} agree. */
   static String canonical(String name) {
-    return name.toLowerCase(java.util.Locale.ROOT).replaceAll("[^\\p{L}\\p{N}]", "");
+    return name.toLowerCase(Locale.ROOT).replaceAll("[^\\p{L}\\p{N}]", "");
   }
 
   /** Required contract columns a file's header lacks; non-empty means the file fails as a whole. */
@@ -278,7 +282,7 @@ public final class FeedParser {
    */
   static Column wrongShape(Column line, char delimiter, int fields) {
     Column unquoted = regexp_replace(line, QUOTED, "");
-    Column count = size(split(unquoted, java.util.regex.Pattern.quote(String.valueOf(delimiter)), -1));
+    Column count = size(split(unquoted, Pattern.quote(String.valueOf(delimiter)), -1));
     return count.notEqual(lit(fields)).or(unquoted.contains("\""));
   }
 

@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 
 /**
  * Which landing files an ingest run processes: new files and files that failed before. A file
@@ -29,7 +30,7 @@ public record FilePlan(List<LandingFile> process, List<LandingFile> alreadyInges
    * again (its contract says {@code on_change: reingest}: the source replaces files in place on purpose).
    */
   public static FilePlan of(List<LandingFile> files, Map<String, Seen> manifest,
-      java.util.function.Predicate<String> reingest) {
+      Predicate<String> reingest) {
     List<LandingFile> process = new ArrayList<>();
     List<LandingFile> done = new ArrayList<>();
     List<LandingFile> changed = new ArrayList<>();

@@ -1,6 +1,7 @@
 package io.audiencelake.common.feeds;
 
 import com.google.i18n.phonenumbers.NumberParseException;
+import com.google.i18n.phonenumbers.PhoneNumberMatch;
 import com.google.i18n.phonenumbers.PhoneNumberUtil;
 import com.google.i18n.phonenumbers.Phonenumber.PhoneNumber;
 
@@ -38,7 +39,7 @@ public final class Phones {
     PhoneNumberUtil util = PhoneNumberUtil.getInstance();
     StringBuilder out = new StringBuilder();
     int at = 0;
-    for (com.google.i18n.phonenumbers.PhoneNumberMatch m : util.findNumbers(text, country == null ? "ZZ" : country,
+    for (PhoneNumberMatch m : util.findNumbers(text, country == null ? "ZZ" : country,
         PhoneNumberUtil.Leniency.VALID, 10_000)) {
       out.append(text, at, m.start()).append("[phone]");
       at = m.end();

@@ -4,6 +4,12 @@ import static org.apache.spark.sql.functions.array_intersect;
 import static org.apache.spark.sql.functions.size;
 import static org.apache.spark.sql.functions.split;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Locale;
+import java.util.TreeSet;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.api.java.UDF1;
 import org.apache.spark.sql.types.DataTypes;
@@ -38,7 +44,7 @@ public final class QGramEncoding {
     if (text == null) {
       return null;
     }
-    int[] letters = text.toLowerCase(java.util.Locale.ROOT).codePoints()
+    int[] letters = text.toLowerCase(Locale.ROOT).codePoints()
         .filter(c -> Character.isLetter(c) || Character.isDigit(c) || Character.getType(c) == Character.LETTER_NUMBER
             || Character.getType(c) == Character.OTHER_NUMBER)
         .toArray();
@@ -49,15 +55,15 @@ public final class QGramEncoding {
     padded[0] = '_';
     padded[padded.length - 1] = '_';
     System.arraycopy(letters, 0, padded, 1, letters.length);
-    java.util.TreeSet<String> codes = new java.util.TreeSet<>();
+    TreeSet<String> codes = new TreeSet<>();
     try {
-      java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+      MessageDigest sha = MessageDigest.getInstance("SHA-256");
       for (int i = 0; i + 1 < padded.length; i++) {
         String gram = new String(padded, i, 2);
-        byte[] d = sha.digest((key + "|" + gram).getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        codes.add(java.util.HexFormat.of().formatHex(d, 0, 2));
+        byte[] d = sha.digest((key + "|" + gram).getBytes(StandardCharsets.UTF_8));
+        codes.add(HexFormat.of().formatHex(d, 0, 2));
       }
-    } catch (java.security.NoSuchAlgorithmException e) {
+    } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
     return String.join(SEPARATOR, codes);

@@ -11,10 +11,12 @@ import static org.apache.spark.sql.functions.lit;
 import io.audiencelake.common.identity.IdentityRules.BlockingRule;
 import io.audiencelake.common.identity.IdentityRules.MatchModel;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.ArrayType;
 
 /**
  * Candidate pairs from blocking rules: two profiles are a candidate when a rule's fields are equal
@@ -56,7 +58,7 @@ public final class CandidatePairs {
   }
 
   private static boolean isList(Dataset<Row> profiles, String field) {
-    return profiles.schema().apply(field).dataType() instanceof org.apache.spark.sql.types.ArrayType;
+    return profiles.schema().apply(field).dataType() instanceof ArrayType;
   }
 
   /** Block sizes of one rule: key and number of profiles. */
@@ -104,7 +106,7 @@ public final class CandidatePairs {
   }
 
   static Dataset<Row> prefixed(Dataset<Row> profiles, String prefix) {
-    return profiles.select(java.util.Arrays.stream(profiles.columns()).map(c -> col(c).as(prefix + c))
+    return profiles.select(Arrays.stream(profiles.columns()).map(c -> col(c).as(prefix + c))
         .toArray(Column[]::new));
   }
 }

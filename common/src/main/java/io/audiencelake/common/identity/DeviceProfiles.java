@@ -20,6 +20,7 @@ import static org.apache.spark.sql.functions.transform;
 import io.audiencelake.common.feeds.RawEvents;
 import io.audiencelake.common.feeds.RawTables;
 import java.time.LocalDate;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.spark.sql.Dataset;
@@ -49,7 +50,7 @@ public final class DeviceProfiles {
     f.put(OS, false);
     f.put(BROWSER, false);
     f.put(DEVICE_TYPE, false);
-    FIELDS = java.util.Collections.unmodifiableMap(f);
+    FIELDS = Collections.unmodifiableMap(f);
   }
 
   private DeviceProfiles() {}

@@ -5,6 +5,7 @@ import static io.audiencelake.common.lake.TableSpec.column;
 import io.audiencelake.common.lake.TableSpec;
 import java.util.List;
 import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.Metadata;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
@@ -36,9 +37,9 @@ public final class IdEdges {
               "record:<feed> for deterministic links; <model>:<blocking rules> for probabilistic ones"),
           column(SCORE, DataTypes.DoubleType, false, "match probability (1 for deterministic links)"),
           column(EVIDENCE, DataTypes.createArrayType(new StructType(new StructField[] {
-              new StructField("comparison", DataTypes.StringType, true, org.apache.spark.sql.types.Metadata.empty()),
-              new StructField("level", DataTypes.StringType, true, org.apache.spark.sql.types.Metadata.empty()),
-              new StructField("weight", DataTypes.DoubleType, true, org.apache.spark.sql.types.Metadata.empty())}),
+              new StructField("comparison", DataTypes.StringType, true, Metadata.empty()),
+              new StructField("level", DataTypes.StringType, true, Metadata.empty()),
+              new StructField("weight", DataTypes.DoubleType, true, Metadata.empty())}),
               false), false, "per comparison: level (exact, close, far, missing) and weight in bits"),
           column(DT, DataTypes.DateType, false, "run date (partition)")}),
       List.of(DT),

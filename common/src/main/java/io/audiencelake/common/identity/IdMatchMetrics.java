@@ -4,6 +4,7 @@ import static io.audiencelake.common.lake.TableSpec.column;
 
 import io.audiencelake.common.lake.TableSpec;
 import java.util.List;
+import java.util.Locale;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
@@ -73,7 +74,7 @@ public final class IdMatchMetrics {
     WEIGHT;
 
     public String key() {
-      return name().toLowerCase(java.util.Locale.ROOT);
+      return name().toLowerCase(Locale.ROOT);
     }
   }
 

@@ -1,5 +1,7 @@
 package io.audiencelake.common.identity;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -65,7 +67,7 @@ public record IdentityRules(
       List<Comparison> comparisons) {
     public MatchModel {
       feeds = List.copyOf(feeds);
-      fields = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(fields));
+      fields = Collections.unmodifiableMap(new LinkedHashMap<>(fields));
       blocking = List.copyOf(blocking);
       comparisons = List.copyOf(comparisons);
     }

@@ -10,6 +10,7 @@ import static org.apache.spark.sql.functions.when;
 
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.RelationalGroupedDataset;
 import org.apache.spark.sql.Row;
 
 /**
@@ -71,7 +72,7 @@ public final class MatchEvaluation {
     }
   }
 
-  private static Row pairs(org.apache.spark.sql.RelationalGroupedDataset groups) {
+  private static Row pairs(RelationalGroupedDataset groups) {
     Column n = col("n");
     return groups.agg(count(lit(1)).as("n"))
         .agg(sum(n).cast("long"), sum(n.multiply(n.minus(1)).divide(2)).cast("long"))

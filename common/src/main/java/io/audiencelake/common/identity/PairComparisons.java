@@ -27,6 +27,7 @@ import io.audiencelake.common.identity.IdentityRules.MatchModel;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.ArrayType;
 
 /**
  * Compares the two profiles of each pair field by field into levels: -1 missing, 0 far, 1 close,
@@ -60,7 +61,7 @@ public final class PairComparisons {
     long total = Math.max(1, profiles.count());
     for (String field : model.comparisons().stream().filter(Comparison::termFrequency).map(Comparison::field)
         .distinct().toList()) {
-      boolean list = profiles.schema().apply(field).dataType() instanceof org.apache.spark.sql.types.ArrayType;
+      boolean list = profiles.schema().apply(field).dataType() instanceof ArrayType;
       Dataset<Row> values = list
           ? profiles.select(col(IdentifierNodes.NODE), explode(col(field)).as("_v"))
           : profiles.select(col(IdentifierNodes.NODE), col(field).as("_v")).where(col("_v").isNotNull());

@@ -13,6 +13,7 @@ import io.audiencelake.common.identity.IdentityRules.BlockingRule;
 import io.audiencelake.common.identity.IdentityRules.Comparison;
 import io.audiencelake.common.identity.IdentityRules.MatchModel;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -188,7 +189,7 @@ public final class ProbabilisticMatching {
     double[][] labelled = labelledShares(leveled, components, levelColumns, metrics, model);
     FellegiSunter.Parameters p;
     if (labelled != null) {
-      double[][] m = java.util.Arrays.copyOfRange(labelled, 1, labelled.length);
+      double[][] m = Arrays.copyOfRange(labelled, 1, labelled.length);
       FellegiSunter.Parameters share = FellegiSunter.estimate(patterns, k,
           FellegiSunter.EmStart.of(rules.emIterations()).withM(m, true).withU(uRandom, true));
       double prior = Math.min(0.5, Math.max(1.0 / Math.max(2, possiblePairs), share.lambda() * total / possiblePairs));

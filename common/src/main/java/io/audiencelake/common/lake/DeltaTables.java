@@ -6,15 +6,21 @@ import io.audiencelake.common.config.DataPaths;
 import io.audiencelake.common.config.LakeSettings;
 import io.delta.tables.DeltaTable;
 import io.delta.tables.DeltaTableBuilder;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.delta.DeltaLog;
+import org.apache.spark.sql.delta.Snapshot;
+import scala.Option;
 
 /**
  * Delta Lake tables stored at {@code <delta location>/<namespace>/<table>} and registered in the
@@ -28,7 +34,7 @@ final class DeltaTables implements LakeTables {
    * Tables this instance created or found registered: every write calls {@link #create}, and checking
    * again (CREATE DATABASE, a log lookup, a catalog lookup) cost a fraction of a second per write.
    */
-  private final java.util.Set<String> known = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private final Set<String> known = ConcurrentHashMap.newKeySet();
 
   DeltaTables(SparkSession spark, LakeSettings settings) {
     this.spark = spark;
@@ -127,7 +133,7 @@ final class DeltaTables implements LakeTables {
   }
 
   @Override
-  public void purgeHistory(TableSpec table, java.time.Duration retention) {
+  public void purgeHistory(TableSpec table, Duration retention) {
     // Delta refuses a retention under 7 days unless told that no reader or writer uses older files.
     String check = "spark.databricks.delta.retentionDurationCheck.enabled";
     // Vacuum lists the table with this many tasks: Spark's default of 10,000 makes a small table take
@@ -207,8 +213,8 @@ final class DeltaTables implements LakeTables {
   public TableVersion currentVersion(TableSpec table) {
     // The log's latest snapshot (a listing of the log; no Spark job, unlike history(1), which every job run
     // paid per table it wrote). The operation is not part of a snapshot and not needed to publish a version.
-    org.apache.spark.sql.delta.Snapshot latest = org.apache.spark.sql.delta.DeltaLog.forTable(spark, location(table))
-        .update(false, scala.Option.empty(), scala.Option.empty());
+    Snapshot latest = DeltaLog.forTable(spark, location(table))
+        .update(false, Option.empty(), Option.empty());
     return new TableVersion(latest.version(), Instant.ofEpochMilli(latest.timestamp()), null);
   }
 

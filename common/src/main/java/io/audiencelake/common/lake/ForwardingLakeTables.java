@@ -1,5 +1,6 @@
 package io.audiencelake.common.lake;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -65,7 +66,7 @@ public abstract class ForwardingLakeTables implements LakeTables {
   }
 
   @Override
-  public void purgeHistory(TableSpec table, java.time.Duration retention) {
+  public void purgeHistory(TableSpec table, Duration retention) {
     delegate.purgeHistory(table, retention);
   }
 

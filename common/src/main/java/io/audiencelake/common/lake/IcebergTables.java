@@ -6,17 +6,21 @@ import static org.apache.spark.sql.functions.raise_error;
 import static org.apache.spark.sql.functions.when;
 
 import io.audiencelake.common.config.LakeSettings;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.spark.sql.AnalysisException;
 import org.apache.spark.sql.Column;
+import org.apache.spark.sql.DataFrameWriterV2;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.DataFrameWriterV2;
 import org.apache.spark.sql.catalyst.analysis.NoSuchTableException;
 import org.apache.spark.sql.catalyst.analysis.TableAlreadyExistsException;
 
@@ -28,7 +32,7 @@ final class IcebergTables implements LakeTables {
   private final SparkSession spark;
   private final LakeSettings settings;
 
-  private final java.util.Set<String> known = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private final Set<String> known = ConcurrentHashMap.newKeySet();
 
   IcebergTables(SparkSession spark, LakeSettings settings) {
     this.spark = spark;
@@ -125,7 +129,7 @@ final class IcebergTables implements LakeTables {
   }
 
   @Override
-  public void purgeHistory(TableSpec table, java.time.Duration retention) {
+  public void purgeHistory(TableSpec table, Duration retention) {
     // Expiring snapshots deletes the files only they used; the current snapshot is always kept. The table is
     // named with its catalog: Iceberg first tries a name's first part as a catalog and logs a stack trace
     // when it is only the namespace.
@@ -226,7 +230,7 @@ final class IcebergTables implements LakeTables {
       if (comment != null) {
         out.put(PROPERTY_COMMENT, comment);
       }
-    } catch (org.apache.spark.sql.AnalysisException e) {
+    } catch (AnalysisException e) {
       throw new IllegalStateException(qualifiedName(table) + " cannot be described", e);
     }
     return out;

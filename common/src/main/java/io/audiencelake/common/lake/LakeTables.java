@@ -1,12 +1,21 @@
 package io.audiencelake.common.lake;
 
 import io.audiencelake.common.config.AppConfig;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
 
 /**
  * The lake-table layer: every job reads and writes its tables through this, so the table format
@@ -23,8 +32,8 @@ public interface LakeTables {
 
   /** A time-travel timestamp as both formats' {@code timestampAsOf} option takes it (session zone is UTC). */
   static String timestampOption(Instant time) {
-    return java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS")
-        .withZone(java.time.ZoneOffset.UTC).format(time);
+    return DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS")
+        .withZone(ZoneOffset.UTC).format(time);
   }
 
   /** The implementation the config chooses. */
@@ -37,26 +46,26 @@ public interface LakeTables {
 
   /** {@code rows} as the spec's schema with its column comments, in the spec's column order. */
   static Dataset<Row> withSpecSchema(TableSpec table, Dataset<Row> rows) {
-    java.util.List<org.apache.spark.sql.Column> out = new java.util.ArrayList<>();
-    for (org.apache.spark.sql.types.StructField f : table.schema().fields()) {
+    List<Column> out = new ArrayList<>();
+    for (StructField f : table.schema().fields()) {
       out.add(org.apache.spark.sql.functions.col(f.name()).cast(f.dataType()).as(f.name(), f.metadata()));
     }
-    return rows.select(out.toArray(org.apache.spark.sql.Column[]::new));
+    return rows.select(out.toArray(Column[]::new));
   }
 
   /**
    * The SQL to add the spec's columns a table lacks ({@code existing}); empty when none. Names are
    * checked identifiers; comments are quoted as string literals, so their text cannot end the statement.
    */
-  static java.util.List<String> addColumnStatements(String qualifiedName, TableSpec table,
-      org.apache.spark.sql.types.StructType existing) {
-    java.util.List<String> out = new java.util.ArrayList<>();
-    java.util.Map<String, org.apache.spark.sql.types.DataType> have = new java.util.HashMap<>();
-    for (org.apache.spark.sql.types.StructField f : existing.fields()) {
+  static List<String> addColumnStatements(String qualifiedName, TableSpec table,
+      StructType existing) {
+    List<String> out = new ArrayList<>();
+    Map<String, DataType> have = new HashMap<>();
+    for (StructField f : existing.fields()) {
       have.put(f.name(), f.dataType());
     }
-    for (org.apache.spark.sql.types.StructField f : table.schema().fields()) {
-      org.apache.spark.sql.types.DataType type = have.get(f.name());
+    for (StructField f : table.schema().fields()) {
+      DataType type = have.get(f.name());
       if (type != null && !type.sameType(f.dataType())) {
         throw new IllegalStateException(table.name() + "." + f.name() + " is " + type.simpleString()
             + " in the table but " + f.dataType().simpleString() + " in its definition; a column cannot change "
@@ -128,7 +137,7 @@ public interface LakeTables {
    * Removes history older than {@code retention}: data files only older versions used are deleted, and
    * those versions can no longer be read by time travel (erasure from history).
    */
-  void purgeHistory(TableSpec table, java.time.Duration retention);
+  void purgeHistory(TableSpec table, Duration retention);
 
   /** Appends rows in one commit. */
   void append(TableSpec table, Dataset<Row> rows);
@@ -163,7 +172,7 @@ public interface LakeTables {
       return;
     }
     create(table);
-    java.util.List<String> pairs = new java.util.ArrayList<>();
+    List<String> pairs = new ArrayList<>();
     for (Map.Entry<String, String> p : properties.entrySet()) {
       if (!p.getKey().matches("[a-z][a-z0-9_.]*")) {
         throw new IllegalArgumentException("bad table property name: " + p.getKey());

@@ -3,6 +3,7 @@ package io.audiencelake.common.lake;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 
+import java.sql.Date;
 import java.time.LocalDate;
 import java.util.Collection;
 import java.util.Map;
@@ -50,7 +51,7 @@ final class PartitionPredicate {
   }
 
   private static Object sparkValue(Object value) {
-    return value instanceof LocalDate d ? java.sql.Date.valueOf(d) : value;
+    return value instanceof LocalDate d ? Date.valueOf(d) : value;
   }
 
   private static String literal(Object value) {

@@ -1,5 +1,6 @@
 package io.audiencelake.common.lake;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -84,7 +85,7 @@ public final class PublishedReads extends ForwardingLakeTables {
   }
 
   @Override
-  public void purgeHistory(TableSpec table, java.time.Duration retention) {
+  public void purgeHistory(TableSpec table, Duration retention) {
     touch(table);
     delegate.purgeHistory(table, retention);
   }

@@ -3,6 +3,8 @@ package io.audiencelake.common.lake;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.Metadata;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
@@ -39,9 +41,9 @@ public record TableSpec(
   }
 
   /** A schema field with a column comment (kept by both Delta and Iceberg). */
-  public static StructField column(String name, org.apache.spark.sql.types.DataType type, boolean nullable,
+  public static StructField column(String name, DataType type, boolean nullable,
       String comment) {
-    return new StructField(name, type, nullable, org.apache.spark.sql.types.Metadata.empty())
+    return new StructField(name, type, nullable, Metadata.empty())
         .withComment(comment);
   }
 

@@ -9,6 +9,7 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
+import java.util.Arrays;
 import org.apache.spark.ml.evaluation.BinaryClassificationEvaluator;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -46,7 +47,7 @@ public final class LookalikeEvaluation {
       long positives = counts.isNullAt(1) ? 0 : (long) counts.getDouble(1);
       if (positives == 0 || positives == n) {
         double[] none = new double[CURVE_DEPTHS.length];
-        java.util.Arrays.fill(none, Double.NaN);
+        Arrays.fill(none, Double.NaN);
         return new Metrics(Double.NaN, Double.NaN, new double[] {Double.NaN, Double.NaN, Double.NaN}, none, positives, n);
       }
       double auc = new BinaryClassificationEvaluator().setLabelCol(LABEL).setRawPredictionCol(SCORE)
@@ -61,7 +62,7 @@ public final class LookalikeEvaluation {
       for (int i = 0; i < CURVE_DEPTHS.length; i++) {
         hitCounts[i + 1] = count(when(positive.and(col(RANK).leq(reachCount(n, CURVE_DEPTHS[i]))), 1));
       }
-      Row hits = ranked.agg(hitCounts[0], java.util.Arrays.copyOfRange(hitCounts, 1, hitCounts.length)).first();
+      Row hits = ranked.agg(hitCounts[0], Arrays.copyOfRange(hitCounts, 1, hitCounts.length)).first();
       double[] curve = new double[CURVE_DEPTHS.length];
       for (int i = 0; i < CURVE_DEPTHS.length; i++) {
         double recall = (double) hits.getLong(i + 1) / positives;
@@ -69,7 +70,7 @@ public final class LookalikeEvaluation {
       }
       double[] lift = new double[LIFT_AT.length];
       for (int i = 0; i < LIFT_AT.length; i++) {
-        lift[i] = curve[java.util.Arrays.binarySearch(CURVE_DEPTHS, LIFT_AT[i])];
+        lift[i] = curve[Arrays.binarySearch(CURVE_DEPTHS, LIFT_AT[i])];
       }
       return new Metrics(auc, (double) hits.getLong(0) / positives, lift, curve, positives, n);
     } finally {

@@ -12,6 +12,7 @@ import static org.apache.spark.sql.functions.when;
 
 import io.audiencelake.common.lookalike.LookalikeModel.Feature;
 import io.audiencelake.common.lookalike.LookalikeModel.FeatureKind;
+import java.sql.Date;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
@@ -78,7 +79,7 @@ public final class LookalikeFeatures {
           out.add(when(c.isNull(), 1.0).otherwise(0.0).as(missingColumn(f)));
         }
         case DAYS_BEFORE -> {
-          out.add(coalesce(datediff(lit(java.sql.Date.valueOf(date)), to_date(c)).cast("double"), lit(0.0))
+          out.add(coalesce(datediff(lit(Date.valueOf(date)), to_date(c)).cast("double"), lit(0.0))
               .as(valueColumn(f)));
           out.add(when(c.isNull(), 1.0).otherwise(0.0).as(missingColumn(f)));
         }

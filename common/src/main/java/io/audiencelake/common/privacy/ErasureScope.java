@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.col;
 import io.audiencelake.common.identity.IdGraph;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.DataTypes;
 
 /**
  * Whom a set of erasure requests reaches: every person id any snapshot of id_graph gives the requested
@@ -31,7 +32,7 @@ public final class ErasureScope {
         .select(ErasureRequests.REQUEST_ID, IdGraph.ID_TYPE, IdGraph.ID_VALUE, IdGraph.PERSON_ID);
     Dataset<Row> asked = requests.select(col(ErasureRequests.REQUEST_ID), col(ErasureRequests.ID_TYPE).as(IdGraph.ID_TYPE),
         col(ErasureRequests.ID_VALUE).as(IdGraph.ID_VALUE),
-        org.apache.spark.sql.functions.lit(null).cast(org.apache.spark.sql.types.DataTypes.StringType).as(IdGraph.PERSON_ID));
+        org.apache.spark.sql.functions.lit(null).cast(DataTypes.StringType).as(IdGraph.PERSON_ID));
     return ofPersons.unionByName(asked).dropDuplicates(ErasureRequests.REQUEST_ID, IdGraph.ID_TYPE, IdGraph.ID_VALUE);
   }
 }

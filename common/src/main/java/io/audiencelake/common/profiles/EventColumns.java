@@ -8,6 +8,7 @@ import io.audiencelake.common.feeds.FeedKind;
 import io.audiencelake.common.feeds.RawEvents;
 import io.audiencelake.common.feeds.RawTables;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -38,7 +39,7 @@ public final class EventColumns {
       if (c.kind() != FeedKind.EVENTS) {
         continue;
       }
-      Set<String> own = new java.util.HashSet<>();
+      Set<String> own = new HashSet<>();
       var e = c.event();
       for (String s : new String[] {e.type(), e.userAgent(), e.ip(), e.revenue(), e.currency(), c.timestamp()}) {
         if (s != null) {

@@ -15,7 +15,9 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.DataTypes;
 
 /**
  * Files that landed on an old date after profiles had folded that date: a source resends a day, a file is
@@ -45,7 +47,7 @@ public record LateFiles(String path, LocalDate landed, boolean replaced) {
     Dataset<Row> withEnd = lake.exists(JobRuns.SPEC)
         ? files.join(lake.read(JobRuns.SPEC).select(col(JobRuns.RUN_ID).as(FeedFiles.RUN_ID),
             col(JobRuns.ENDED_AT)), new String[] {FeedFiles.RUN_ID}, "left")
-        : files.withColumn(JobRuns.ENDED_AT, lit(null).cast(org.apache.spark.sql.types.DataTypes.TimestampType));
+        : files.withColumn(JobRuns.ENDED_AT, lit(null).cast(DataTypes.TimestampType));
     return withEnd.where(coalesce(col(JobRuns.ENDED_AT), col(FeedFiles.INGESTED_AT)).gt(lit(Timestamp.from(since))))
         .select(FeedFiles.PATH, FeedFiles.DT, FeedFiles.CHANGE_DETECTED_AT)
         .collectAsList().stream()
@@ -60,7 +62,7 @@ public record LateFiles(String path, LocalDate landed, boolean replaced) {
   public static Dataset<Row> rows(Dataset<Row> raw, List<LateFiles> late, LocalDate foldDate) {
     Object[] dates = late.stream().map(f -> Date.valueOf(f.landed())).distinct().toArray();
     Dataset<Row> paths = raw.sparkSession().createDataset(late.stream().map(LateFiles::path).distinct().toList(),
-        org.apache.spark.sql.Encoders.STRING()).toDF(RawTables.SOURCE_FILE);
+        Encoders.STRING()).toDF(RawTables.SOURCE_FILE);
     return raw.where(col(RawTables.DT).isin(dates))
         .join(broadcast(paths), new String[] {RawTables.SOURCE_FILE}, "left_semi")
         .withColumn(RawTables.DT, lit(Date.valueOf(foldDate)));

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.Metadata;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
@@ -66,9 +67,9 @@ public record Measure(TraitSource source, Partial partial, String of, ColumnType
       case SUM -> SUM_TYPE;
       case MIN, MAX -> type.sparkType();
       case LAST -> new StructType(new StructField[] {
-          new StructField("t", DataTypes.TimestampType, true, org.apache.spark.sql.types.Metadata.empty()),
-          new StructField("r", DataTypes.StringType, true, org.apache.spark.sql.types.Metadata.empty()),
-          new StructField("v", type.sparkType(), true, org.apache.spark.sql.types.Metadata.empty())});
+          new StructField("t", DataTypes.TimestampType, true, Metadata.empty()),
+          new StructField("r", DataTypes.StringType, true, Metadata.empty()),
+          new StructField("v", type.sparkType(), true, Metadata.empty())});
       case SKETCH -> DataTypes.BinaryType;
     };
   }

@@ -18,9 +18,11 @@ import static org.apache.spark.sql.functions.when;
 import io.audiencelake.common.feeds.ColumnType;
 import io.audiencelake.common.profiles.Measure.Partial;
 import io.audiencelake.common.profiles.ProfileRules.Trait;
+import java.sql.Date;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.types.DataTypes;
 
@@ -75,7 +77,7 @@ public final class Measures {
   }
 
   /** The trait's value from its merged measures ({@code merged} gives each measure's merged column). */
-  static Column finish(Trait t, java.util.function.Function<Measure, Column> merged, LocalDate date) {
+  static Column finish(Trait t, Function<Measure, Column> merged, LocalDate date) {
     List<Measure> ms = of(t);
     Column first = merged.apply(ms.get(0));
     return switch (t.kind()) {
@@ -86,12 +88,12 @@ public final class Measures {
       case MIN, MAX, FIRST_SEEN, LAST_SEEN -> first;
       case LAST, ATTRIBUTE -> first.getField("v");
       case DISTINCT -> coalesce(hll_sketch_estimate(first), lit(0L));
-      case RECENCY -> datediff(lit(java.sql.Date.valueOf(date)), to_date(first)).cast(DataTypes.LongType);
+      case RECENCY -> datediff(lit(Date.valueOf(date)), to_date(first)).cast(DataTypes.LongType);
     };
   }
 
   /** The column of a trait in profiles: name, finished value cast to its output type. */
-  static Column output(Trait t, java.util.function.Function<Measure, Column> merged, LocalDate date) {
+  static Column output(Trait t, Function<Measure, Column> merged, LocalDate date) {
     return finish(t, merged, date).cast(ProfileTraits.outputType(t).sparkType()).as(t.name());
   }
 

@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 
 import io.audiencelake.common.lake.TableSpec;
+import java.sql.Date;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
@@ -50,12 +51,12 @@ public final class ProfileLifetime {
    * earlier landing dates by event day, which the formats' file statistics skip cheaply.
    */
   public static Column due(LocalDate previous, LocalDate date) {
-    Column upToDate = col(ProfileActivity.EVENT_DAY).leq(lit(java.sql.Date.valueOf(date)))
-        .and(col(ProfileActivity.DT).leq(lit(java.sql.Date.valueOf(date))));
+    Column upToDate = col(ProfileActivity.EVENT_DAY).leq(lit(Date.valueOf(date)))
+        .and(col(ProfileActivity.DT).leq(lit(Date.valueOf(date))));
     if (previous == null) {
       return upToDate;
     }
-    java.sql.Date before = java.sql.Date.valueOf(previous);
+    Date before = Date.valueOf(previous);
     return upToDate.and(col(ProfileActivity.DT).gt(lit(before)).or(col(ProfileActivity.EVENT_DAY).gt(lit(before))));
   }
 
@@ -72,7 +73,7 @@ public final class ProfileLifetime {
       rows = previous.select(cols.toArray(Column[]::new)).unionByName(rows);
     }
     Dataset<Row> merged = ProfileActivity.merged(rows, measures, List.of(col(ID_TYPE), col(ID_VALUE)))
-        .withColumn(DT, lit(java.sql.Date.valueOf(date)));
+        .withColumn(DT, lit(Date.valueOf(date)));
     return ProfileActivity.conform(merged, spec(measures));
   }
 }

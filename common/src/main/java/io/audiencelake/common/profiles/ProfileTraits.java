@@ -18,6 +18,7 @@ import io.audiencelake.common.profiles.ProfileRules.Window;
 import java.sql.Date;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -141,7 +142,7 @@ public final class ProfileTraits {
       people = people.join(sessionTraits, new String[] {PERSON_ID}, "left");
     }
     // Without windowed activity or sessions (none in the window yet) their columns are missing: nulls.
-    Set<String> have = new java.util.HashSet<>(List.of(people.columns()));
+    Set<String> have = new HashSet<>(List.of(people.columns()));
     for (Trait t : rules.traits()) {
       if (t.source() == TraitSource.SESSIONS) {
         if (have.add("s_" + t.name())) {

@@ -1,5 +1,7 @@
 package io.audiencelake.common.profiles;
 
+import java.util.Locale;
+
 /** How a trait aggregates its rows. */
 public enum TraitKind {
   /** rows (or non-null values of {@code of}) */
@@ -22,7 +24,7 @@ public enum TraitKind {
   ATTRIBUTE;
 
   public String yamlName() {
-    return name().toLowerCase(java.util.Locale.ROOT);
+    return name().toLowerCase(Locale.ROOT);
   }
 
   public boolean needsColumn() {

@@ -1,5 +1,7 @@
 package io.audiencelake.common.quality;
 
+import java.util.Locale;
+
 /** What a quality check looks at, as written in quality.yaml. */
 public enum QualityCheckKind {
   /** Rows written: within [min, max], and within max_change of the previous run's partition. */
@@ -14,6 +16,6 @@ public enum QualityCheckKind {
   SIZE_CHANGE;
 
   public String yamlName() {
-    return name().toLowerCase(java.util.Locale.ROOT);
+    return name().toLowerCase(Locale.ROOT);
   }
 }

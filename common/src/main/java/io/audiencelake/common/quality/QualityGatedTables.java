@@ -6,16 +6,18 @@ import static org.apache.spark.sql.functions.lit;
 import io.audiencelake.common.lake.ForwardingLakeTables;
 import io.audiencelake.common.lake.LakeTables;
 import io.audiencelake.common.lake.TableSpec;
-
 import java.sql.Date;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -41,7 +43,7 @@ public final class QualityGatedTables extends ForwardingLakeTables {
   private final LocalDate date;
   private final Map<String, TableSpec> written = new LinkedHashMap<>();
   /** Rows whose checks passed before the job's first write: their write commits without checking again. */
-  private final Map<Dataset<Row>, TableSpec> checkedAhead = new java.util.IdentityHashMap<>();
+  private final Map<Dataset<Row>, TableSpec> checkedAhead = new IdentityHashMap<>();
 
   public QualityGatedTables(LakeTables lake, SparkSession spark, QualityChecks checks, String runId, String job,
       LocalDate date) {
@@ -107,8 +109,8 @@ public final class QualityGatedTables extends ForwardingLakeTables {
     return kept;
   }
 
-  private void gated(TableSpec table, Dataset<Row> rows, java.util.function.Supplier<Dataset<Row>> previous,
-      java.util.function.Consumer<Dataset<Row>> write) {
+  private void gated(TableSpec table, Dataset<Row> rows, Supplier<Dataset<Row>> previous,
+      Consumer<Dataset<Row>> write) {
     if (checkedAhead.remove(rows) != null) {
       try {
         write.accept(rows);

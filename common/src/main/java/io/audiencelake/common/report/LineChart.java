@@ -3,6 +3,7 @@ package io.audiencelake.common.report;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.DoubleFunction;
+import java.util.function.UnaryOperator;
 
 /** Lines with a marker at every point, over dates or over a numeric axis (a lift curve's depth). */
 final class LineChart {
@@ -35,7 +36,7 @@ final class LineChart {
   record XAxis(double min, double max, List<Double> ticks, DoubleFunction<String> label, DoubleFunction<String> tick) {}
 
   /** An axis of the categories 0 .. n-1 (dates), labelled by them ({@code tick} shortens), at most 14 labels. */
-  static XAxis categories(List<String> categories, java.util.function.UnaryOperator<String> tick) {
+  static XAxis categories(List<String> categories, UnaryOperator<String> tick) {
     int n = categories.size();
     int every = (int) Math.ceil(n / 14.0);
     List<Double> ticks = new ArrayList<>();

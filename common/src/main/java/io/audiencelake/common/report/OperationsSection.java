@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.function.Predicate;
 
 /** Job runs and their durations, and the data-quality gates in front of the writes. */
 final class OperationsSection {
@@ -112,7 +113,7 @@ final class OperationsSection {
   }
 
   private static List<Double> count(List<QualityEntry> checks, List<String> tables,
-      java.util.function.Predicate<QualityEntry> outcome) {
+      Predicate<QualityEntry> outcome) {
     return tables.stream().map(t -> (double) checks.stream().filter(q -> q.table().equals(t) && outcome.test(q))
         .count()).toList();
   }

@@ -10,6 +10,8 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The run report as one self-contained HTML page: inline CSS and SVG charts, no script and nothing to
@@ -63,7 +65,7 @@ public final class RunReportPage {
     if (runs.isEmpty()) {
       return "<p class=\"status muted\">No job ran for " + date + ".</p>\n";
     }
-    java.util.Map<String, JobRunEntry> latest = new java.util.TreeMap<>();
+    Map<String, JobRunEntry> latest = new TreeMap<>();
     runs.forEach(r -> latest.merge(r.job(), r, (a, b) -> a.startedAt().isAfter(b.startedAt()) ? a : b));
     long failed = latest.values().stream().filter(r -> !r.status().equals(JobRuns.SUCCEEDED)).count();
     long mended = runs.stream().filter(r -> !r.status().equals(JobRuns.SUCCEEDED)).count() - failed;

@@ -20,6 +20,7 @@ import io.audiencelake.common.segments.SegmentTables;
 import java.sql.Date;
 import java.time.LocalDate;
 import java.util.List;
+import java.util.stream.Stream;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -38,7 +39,7 @@ public final class RunReportQueries {
   public static final String ROWS = "rows";
 
   /** The identity numbers the report shows; the rest of id_match_metrics is model internals. */
-  public static final List<String> IDENTITY_METRICS = java.util.stream.Stream.of(MetricName.IDENTIFIERS,
+  public static final List<String> IDENTITY_METRICS = Stream.of(MetricName.IDENTIFIERS,
       MetricName.PERSONS, MetricName.LARGEST_PERSON, MetricName.OVERSIZED_PERSONS, MetricName.PERSONS_MERGED,
       MetricName.PERSONS_SPLIT, MetricName.PERSON_SIZE, MetricName.EDGES, MetricName.NOISE_IDENTIFIERS,
       MetricName.PROPAGATION_ROUNDS, MetricName.PRECISION, MetricName.RECALL, MetricName.F1,

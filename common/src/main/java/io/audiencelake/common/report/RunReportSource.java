@@ -21,6 +21,8 @@ import io.audiencelake.common.report.RunReport.SegmentDay;
 import io.audiencelake.common.report.RunReport.SegmentOverlap;
 import io.audiencelake.common.runs.JobRuns;
 import io.audiencelake.common.segments.SegmentTables;
+import java.sql.Date;
+import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -158,10 +160,10 @@ public final class RunReportSource {
   }
 
   private static LocalDate date(Object value) {
-    return value instanceof java.sql.Date d ? d.toLocalDate() : (LocalDate) value;
+    return value instanceof Date d ? d.toLocalDate() : (LocalDate) value;
   }
 
   private static Instant instant(Object value) {
-    return value instanceof java.sql.Timestamp t ? t.toInstant() : (Instant) value;
+    return value instanceof Timestamp t ? t.toInstant() : (Instant) value;
   }
 }

@@ -5,12 +5,23 @@ import static org.apache.spark.sql.functions.lit;
 
 import io.audiencelake.common.lake.LakeTables;
 import io.audiencelake.common.lake.TableSpec;
+import java.io.IOException;
+import java.net.InetAddress;
 import java.sql.Date;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.ConcurrentModificationException;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
@@ -58,7 +69,7 @@ public final class JobLocks {
    * Jobs that run alone: erase deletes rows every job reads and purges table history with no retention, which
    * would remove files a concurrent job's snapshot still reads.
    */
-  public static final java.util.Set<String> EXCLUSIVE = java.util.Set.of("erase");
+  public static final Set<String> EXCLUSIVE = Set.of("erase");
 
   private final SparkSession spark;
   private final LakeTables lake;
@@ -93,7 +104,7 @@ public final class JobLocks {
     lake.append(SPEC, spark.createDataFrame(List.of(claim), SPEC.schema()));
     // Each run's latest row (claims come oldest first): its last sign of life. An exclusive job (erase) conflicts
     // with every run of every job, and every job with a running exclusive job.
-    java.util.Map<String, Row> latest = new java.util.LinkedHashMap<>();
+    Map<String, Row> latest = new LinkedHashMap<>();
     (EXCLUSIVE.contains(job) ? allClaims() : conflicting(job, date)).forEach(r -> latest.put(r.getAs(RUN_ID), r));
     Timestamp staleBefore = Timestamp.from(now.minus(timeout));
     List<Row> stale = latest.values().stream().filter(r -> !runId.equals(r.getAs(RUN_ID))
@@ -131,7 +142,7 @@ public final class JobLocks {
     if (holder == null) {
       return false;
     }
-    java.util.regex.Matcher m = java.util.regex.Pattern.compile("^(.*), pid (\\d+), ").matcher(holder);
+    Matcher m = Pattern.compile("^(.*), pid (\\d+), ").matcher(holder);
     if (!m.find() || !m.group(1).equals(hostName())) {
       return false;
     }
@@ -141,8 +152,8 @@ public final class JobLocks {
 
   private static String hostName() {
     try {
-      return java.net.InetAddress.getLocalHost().getHostName();
-    } catch (java.io.IOException e) {
+      return InetAddress.getLocalHost().getHostName();
+    } catch (IOException e) {
       return "unknown host";
     }
   }
@@ -163,9 +174,9 @@ public final class JobLocks {
    * The claims, oldest first. They are few (running jobs and their heartbeats), so they are sorted here:
    * a Spark sort of a handful of rows costs a sampling job and a shuffle, each run, twice.
    */
-  private static List<Row> oldestFirst(org.apache.spark.sql.Dataset<Row> claims) {
-    List<Row> rows = new java.util.ArrayList<>(claims.collectAsList());
-    rows.sort(java.util.Comparator.<Row, Timestamp>comparing(r -> r.getAs(ACQUIRED_AT))
+  private static List<Row> oldestFirst(Dataset<Row> claims) {
+    List<Row> rows = new ArrayList<>(claims.collectAsList());
+    rows.sort(Comparator.<Row, Timestamp>comparing(r -> r.getAs(ACQUIRED_AT))
         .thenComparing(r -> r.<String>getAs(RUN_ID)));
     return rows;
   }
@@ -202,7 +213,7 @@ public final class JobLocks {
 
   private static boolean conflict(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-      if (t instanceof java.util.ConcurrentModificationException) {
+      if (t instanceof ConcurrentModificationException) {
         return true;
       }
     }

@@ -1,6 +1,10 @@
 package io.audiencelake.common.runs;
 
+import io.audiencelake.common.lake.LakeTables;
+import io.audiencelake.common.lake.TableVersion;
+import java.sql.Date;
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
@@ -25,14 +29,14 @@ public record JobRun(
     String arguments,
     String tableFormat,
     String sparkAppId,
-    Map<String, io.audiencelake.common.lake.TableVersion> published,
+    Map<String, TableVersion> published,
     Split split) {
 
   /**
    * Where the run's time went: starting the Spark session (zero for a run that found one started), the
    * job's own work, and the runner's bookkeeping (lock, published versions, recording the run, release).
    */
-  public record Split(java.time.Duration startup, java.time.Duration spark, java.time.Duration bookkeeping) {}
+  public record Split(Duration startup, Duration spark, Duration bookkeeping) {}
 
   public JobRun {
     counts = Map.copyOf(counts);
@@ -43,8 +47,8 @@ public record JobRun(
    * Appends the run as one row in one commit. A run is recorded once, under an id of its own, so
    * an append is enough; a MERGE would cost seconds on every run for nothing.
    */
-  public void record(SparkSession spark, io.audiencelake.common.lake.LakeTables lake) {
-    Row row = RowFactory.create(runId, job, java.sql.Date.valueOf(runDate), status,
+  public void record(SparkSession spark, LakeTables lake) {
+    Row row = RowFactory.create(runId, job, Date.valueOf(runDate), status,
         Timestamp.from(startedAt), Timestamp.from(endedAt), endedAt.toEpochMilli() - startedAt.toEpochMilli(),
         rowsIn, rowsOut, rowsQuarantined, counts,
         error, arguments, tableFormat, sparkAppId, published.isEmpty() ? null : published.entrySet().stream()

@@ -5,9 +5,16 @@ import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.max_by;
 import static org.apache.spark.sql.functions.struct;
 
+import io.audiencelake.common.lake.LakeTables;
 import io.audiencelake.common.lake.TableSpec;
+import java.sql.Date;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.DataTypes;
@@ -82,14 +89,14 @@ public final class JobRuns {
   private JobRuns() {}
 
   /** When the last succeeded run of {@code job} for {@code date} started, if there is one. */
-  public static java.util.Optional<java.time.Instant> lastSucceededStart(io.audiencelake.common.lake.LakeTables lake,
-      String job, java.time.LocalDate date) {
+  public static Optional<Instant> lastSucceededStart(LakeTables lake,
+      String job, LocalDate date) {
     if (!lake.exists(SPEC)) {
-      return java.util.Optional.empty();
+      return Optional.empty();
     }
-    Row r = lake.read(SPEC).where(col(JOB).equalTo(job).and(col(RUN_DATE).equalTo(java.sql.Date.valueOf(date)))
+    Row r = lake.read(SPEC).where(col(JOB).equalTo(job).and(col(RUN_DATE).equalTo(Date.valueOf(date)))
         .and(col(STATUS).equalTo(SUCCEEDED))).agg(org.apache.spark.sql.functions.max(STARTED_AT)).first();
-    return r.isNullAt(0) ? java.util.Optional.empty() : java.util.Optional.of(r.getTimestamp(0).toInstant());
+    return r.isNullAt(0) ? Optional.empty() : Optional.of(r.getTimestamp(0).toInstant());
   }
 
   /**
@@ -99,15 +106,15 @@ public final class JobRuns {
    * {@code SELECT p.table_name, max(run_date) FROM job_runs LATERAL VIEW explode(published_versions) t AS p
    * WHERE status = 'succeeded' GROUP BY p.table_name}.
    */
-  public static Map<String, java.time.LocalDate> freshness(io.audiencelake.common.lake.LakeTables lake) {
+  public static Map<String, LocalDate> freshness(LakeTables lake) {
     if (!lake.exists(SPEC)) {
       return Map.of();
     }
     Dataset<Row> runs = lake.read(SPEC);
-    if (!java.util.Arrays.asList(runs.columns()).contains(PUBLISHED_VERSIONS)) {
+    if (!Arrays.asList(runs.columns()).contains(PUBLISHED_VERSIONS)) {
       return Map.of();
     }
-    Map<String, java.time.LocalDate> out = new java.util.TreeMap<>();
+    Map<String, LocalDate> out = new TreeMap<>();
     // One row per table (a few dozen): bounded, safe to collect.
     runs.where(col(STATUS).equalTo(SUCCEEDED).and(col(PUBLISHED_VERSIONS).isNotNull()))
         .select(col(RUN_DATE), explode(col(PUBLISHED_VERSIONS)).as("p"))
@@ -124,19 +131,19 @@ public final class JobRuns {
    * failed; what it committed is whole); a run that threw publishes nothing. Tables no run published are absent (read at their latest version). A {@code job_runs} table from
    * before publishing existed gets the column here (and any other new column) (so recording a run can append it) and publishes nothing.
    */
-  public static Map<String, Long> published(io.audiencelake.common.lake.LakeTables lake) {
+  public static Map<String, Long> published(LakeTables lake) {
     if (!lake.exists(SPEC)) {
       return Map.of();
     }
     Dataset<Row> runs = lake.read(SPEC);
-    if (!java.util.Arrays.asList(runs.columns()).containsAll(java.util.Arrays.asList(SPEC.schema().fieldNames()))) {
+    if (!Arrays.asList(runs.columns()).containsAll(Arrays.asList(SPEC.schema().fieldNames()))) {
       lake.addMissingColumns(SPEC);
-      if (!java.util.Arrays.asList(runs.columns()).contains(PUBLISHED_VERSIONS)) {
+      if (!Arrays.asList(runs.columns()).contains(PUBLISHED_VERSIONS)) {
         return Map.of();
       }
       runs = lake.read(SPEC);
     }
-    Map<String, Long> out = new java.util.TreeMap<>();
+    Map<String, Long> out = new TreeMap<>();
     // One row per table (a few dozen): bounded, safe to collect.
     runs.where(col(PUBLISHED_VERSIONS).isNotNull())
         .select(explode(col(PUBLISHED_VERSIONS)).as("p"))

@@ -4,6 +4,7 @@ import java.io.Serializable;
 import java.text.Normalizer;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
@@ -109,12 +110,12 @@ final class Population implements Serializable {
   private static double[] interests(Rng rng) {
     int n = Catalogue.INTERESTS.size();
     double[] w = new double[n];
-    java.util.Arrays.fill(w, 0.01);
+    Arrays.fill(w, 0.01);
     int picks = rng.between(2, 3);
     for (int k = 0; k < picks; k++) {
       w[rng.below(n)] += -Math.log(1 - rng.uniform());
     }
-    double total = java.util.Arrays.stream(w).sum();
+    double total = Arrays.stream(w).sum();
     for (int i = 0; i < n; i++) {
       w[i] /= total;
     }

@@ -2,6 +2,7 @@ package io.audiencelake.common.sample;
 
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.UUID;
 
 /**
  * A random stream keyed by (seed, keys...): the same keys give the same stream on any executor,
@@ -95,6 +96,6 @@ final class Rng {
     long lo = random.nextLong();
     hi = (hi & ~0xF000L) | 0x4000L;
     lo = (lo & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
-    return new java.util.UUID(hi, lo).toString();
+    return new UUID(hi, lo).toString();
   }
 }

@@ -12,6 +12,8 @@ import io.audiencelake.common.segments.SegmentRule.InSegment;
 import io.audiencelake.common.segments.SegmentRule.Literal;
 import io.audiencelake.common.segments.SegmentRule.Not;
 import java.math.BigDecimal;
+import java.sql.Date;
+import java.sql.Timestamp;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.List;
@@ -133,8 +135,8 @@ public final class SegmentCompiler {
       if (l.isText()) {
         try {
           LocalDate d = LocalDate.parse((String) l.value());
-          return type instanceof DateType ? lit(java.sql.Date.valueOf(d))
-              : lit(java.sql.Timestamp.valueOf(d.atStartOfDay()));
+          return type instanceof DateType ? lit(Date.valueOf(d))
+              : lit(Timestamp.valueOf(d.atStartOfDay()));
         } catch (DateTimeParseException e) {
           // reported below
         }

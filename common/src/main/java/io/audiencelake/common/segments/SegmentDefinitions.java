@@ -1,5 +1,6 @@
 package io.audiencelake.common.segments;
 
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -42,7 +43,7 @@ public record SegmentDefinitions(List<Segment> segments, List<String> overlap, S
   }
 
   public Map<String, Segment> byId() {
-    Map<String, Segment> out = new java.util.LinkedHashMap<>();
+    Map<String, Segment> out = new LinkedHashMap<>();
     segments.forEach(s -> out.put(s.id(), s));
     return out;
   }

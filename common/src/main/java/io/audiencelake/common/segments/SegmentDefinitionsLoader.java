@@ -1,5 +1,6 @@
 package io.audiencelake.common.segments;
 
+import io.audiencelake.common.config.ConfigException;
 import io.audiencelake.common.config.ConfigNode;
 import io.audiencelake.common.config.ConfigProblems;
 import io.audiencelake.common.config.YamlDocument;
@@ -17,15 +18,19 @@ import io.audiencelake.common.segments.SegmentRule.Comparison;
 import io.audiencelake.common.segments.SegmentRule.InSegment;
 import io.audiencelake.common.segments.SegmentRule.Not;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Deque;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.StructField;
@@ -79,7 +84,7 @@ public final class SegmentDefinitionsLoader {
       if (!includedProblems.isEmpty()) {
         try {
           includedProblems.throwIfAny();
-        } catch (io.audiencelake.common.config.ConfigException e) {
+        } catch (ConfigException e) {
           e.problems().forEach(p -> problems.add("include", p));
         }
       }
@@ -263,8 +268,8 @@ public final class SegmentDefinitionsLoader {
   /** Profiles columns a segment's rule reads, also through the segments it references. */
   public static Set<String> columnsRead(SegmentDefinitions definitions, String segmentId) {
     Set<String> out = new LinkedHashSet<>();
-    java.util.Deque<String> todo = new java.util.ArrayDeque<>(List.of(segmentId));
-    Set<String> seen = new java.util.HashSet<>();
+    Deque<String> todo = new ArrayDeque<>(List.of(segmentId));
+    Set<String> seen = new HashSet<>();
     Map<String, Segment> byId = definitions.byId();
     while (!todo.isEmpty()) {
       Segment s = byId.get(todo.pop());
@@ -297,7 +302,7 @@ public final class SegmentDefinitionsLoader {
     return out;
   }
 
-  private static void walk(SegmentRule rule, java.util.function.Consumer<SegmentRule> visit) {
+  private static void walk(SegmentRule rule, Consumer<SegmentRule> visit) {
     if (rule == null) {
       return;
     }

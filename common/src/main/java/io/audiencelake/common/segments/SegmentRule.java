@@ -1,5 +1,6 @@
 package io.audiencelake.common.segments;
 
+import java.math.BigDecimal;
 import java.util.List;
 
 /**
@@ -47,7 +48,7 @@ public sealed interface SegmentRule {
     }
 
     public boolean isNumber() {
-      return value instanceof java.math.BigDecimal;
+      return value instanceof BigDecimal;
     }
 
     public boolean isBoolean() {

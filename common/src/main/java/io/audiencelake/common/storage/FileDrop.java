@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.Serializable;
 import java.io.UncheckedIOException;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
@@ -17,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.zip.GZIPInputStream;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -43,7 +45,7 @@ public final class FileDrop {
   private FileDrop() {}
 
   /** One data file of a drop. */
-  public record DropFile(String name, long rows, long bytes, String sha256) implements java.io.Serializable {}
+  public record DropFile(String name, long rows, long bytes, String sha256) implements Serializable {}
 
   /** A committed drop. */
   public record Drop(String folder, List<DropFile> files, long rows) {}
@@ -158,7 +160,7 @@ public final class FileDrop {
         .collect();
   }
 
-  private static DropFile describe(Path path, org.apache.hadoop.conf.Configuration conf, boolean header)
+  private static DropFile describe(Path path, Configuration conf, boolean header)
       throws IOException, NoSuchAlgorithmException {
     FileSystem fs = path.getFileSystem(conf);
     MessageDigest sha = MessageDigest.getInstance("SHA-256");

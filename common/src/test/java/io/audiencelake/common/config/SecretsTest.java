@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.audiencelake.common.feeds.FeedContracts;
+import io.audiencelake.common.profiles.ProfileRulesLoader;
 import io.audiencelake.common.segments.SegmentDefinitionsLoader;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -30,8 +32,8 @@ class SecretsTest {
     Path segments = Files.writeString(dir.resolve("segments.yaml"), String.join("\n",
         "segments:", "  - name: ${AWS_SECRET_ACCESS_KEY:-x}", "    rule: \"page_views_30d >= 1\"", ""));
     Path conf = Path.of(System.getProperty("user.dir")).getParent().resolve("conf");
-    var contracts = io.audiencelake.common.feeds.FeedContracts.load(conf.resolve("feeds")).values();
-    var traits = io.audiencelake.common.profiles.ProfileRulesLoader.load(conf.resolve("traits.yaml"), contracts);
+    var contracts = FeedContracts.load(conf.resolve("feeds")).values();
+    var traits = ProfileRulesLoader.load(conf.resolve("traits.yaml"), contracts);
     ConfigException e = assertThrows(ConfigException.class,
         () -> SegmentDefinitionsLoader.load(segments, traits, contracts));
     assertTrue(e.getMessage().contains("segments[0].name: ${AWS_SECRET_ACCESS_KEY}: variables are expanded only in the "

@@ -3,7 +3,13 @@ package io.audiencelake.common.feeds;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.sql.Date;
+import java.sql.Timestamp;
+import java.time.Instant;
 import java.time.LocalDate;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -40,8 +46,8 @@ class FeedCleanerTest {
   }
 
   private static String sha256(String s) throws Exception {
-    byte[] d = java.security.MessageDigest.getInstance("SHA-256").digest(s.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-    return java.util.HexFormat.of().formatHex(d);
+    byte[] d = MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
+    return HexFormat.of().formatHex(d);
   }
 
   @Test
@@ -56,9 +62,9 @@ class FeedCleanerTest {
     assertEquals(sha256("john.smith@example.com"), one.getAs(FeedCleaner.ID_PREFIX + "email"));
     assertEquals(sha256("+447911123456"), one.getAs(FeedCleaner.ID_PREFIX + "phone"));
     assertEquals("email", one.getAs(FeedCleaner.ID_TYPE_PREFIX + "email"));
-    assertEquals(java.sql.Timestamp.from(java.time.Instant.parse("2025-01-01T09:00:00Z")),
+    assertEquals(Timestamp.from(Instant.parse("2025-01-01T09:00:00Z")),
         one.getAs(FeedCleaner.OBSERVED_AT), "an offset timestamp lands at its UTC instant");
-    assertEquals(java.sql.Date.valueOf("1980-05-01"), one.getAs("birth_date"));
+    assertEquals(Date.valueOf("1980-05-01"), one.getAs("birth_date"));
     assertEquals(3, (int) one.getAs("visits"));
     assertEquals(sha256("+4915112345678"), r.get(3L).getAs(FeedCleaner.ID_PREFIX + "phone"),
         "the row's country column decides how a national number reads");
@@ -100,7 +106,7 @@ class FeedCleanerTest {
     assertEquals("6D92078A-8246-4BA4-AE5B-76104861E7DC", one.getAs(FeedCleaner.ID_PREFIX + "maid"));
     assertEquals("81.2.69.0/24", one.getAs(FeedCleaner.IP_PREFIX));
     assertEquals(sha256("81.2.69.160"), one.getAs(FeedCleaner.IP_HASH));
-    assertEquals(java.sql.Timestamp.from(java.time.Instant.parse("2025-01-01T08:00:00Z")),
+    assertEquals(Timestamp.from(Instant.parse("2025-01-01T08:00:00Z")),
         one.getAs(FeedCleaner.OBSERVED_AT));
     assertEquals(List.of("invalid_maid:maid"), problems(r.get(2L)));
     assertEquals(List.of("invalid_ip:ip"), problems(r.get(3L)));

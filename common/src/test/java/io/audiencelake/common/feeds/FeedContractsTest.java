@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.audiencelake.common.config.ConfigException;
+import io.audiencelake.common.sample.SampleFeed;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,7 +22,7 @@ class FeedContractsTest {
     Map<String, FeedContract> contracts =
         FeedContracts.load(Path.of(System.getProperty("user.dir")).getParent().resolve("conf/feeds"));
     assertEquals(List.of("clickstream", "consent", "crm", "partner", "thirdparty"), List.copyOf(contracts.keySet()));
-    for (io.audiencelake.common.sample.SampleFeed feed : io.audiencelake.common.sample.SampleFeed.values()) {
+    for (SampleFeed feed : SampleFeed.values()) {
       assertTrue(contracts.containsKey(feed.folder()), feed.folder());
     }
     assertEquals('|', contracts.get("thirdparty").delimiter());

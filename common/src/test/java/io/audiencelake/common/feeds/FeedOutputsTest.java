@@ -10,6 +10,7 @@ import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
+import scala.jdk.javaapi.CollectionConverters;
 
 class FeedOutputsTest {
   private static final LocalDate DAY = LocalDate.of(2025, 1, 2);
@@ -85,7 +86,7 @@ class FeedOutputsTest {
     assertEquals("desktop", e.getAs(RawEvents.DEVICE_TYPE));
     assertEquals("1.2.3.0/24", e.getAs(RawEvents.IP_PREFIX));
     assertEquals(9.5, e.<Double>getAs(RawEvents.REVENUE));
-    Map<String, String> attributes = scala.jdk.javaapi.CollectionConverters.asJava(
+    Map<String, String> attributes = CollectionConverters.asJava(
         e.<scala.collection.Map<String, String>>getAs(RawEvents.ATTRIBUTES));
     assertEquals(Map.of("id", "1", "page", "/shoes", "experiment", "b"), attributes,
         "other columns and unknown ones; never the email, the UA or the IP");

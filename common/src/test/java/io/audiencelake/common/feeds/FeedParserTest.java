@@ -4,16 +4,23 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Path;
+import java.sql.Timestamp;
+import java.time.LocalDate;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Test;
+import scala.jdk.javaapi.CollectionConverters;
 
 class FeedParserTest {
   private static final FeedContract CRM = FeedTestData.contract("crm", FeedTestData.CRM);
   private static final FeedContract WEB = FeedTestData.contract("web", FeedTestData.EVENTS);
 
-  private static List<Row> rows(org.apache.spark.sql.Dataset<Row> ds) {
+  private static List<Row> rows(Dataset<Row> ds) {
     return ds.orderBy(FeedLines.FILE, FeedLines.LINE).collectAsList();
   }
 
@@ -33,7 +40,7 @@ class FeedParserTest {
     assertEquals("a@b.com", first.getAs("email"));
     assertNull(first.getAs("phone"), "a contract column missing from the header is absent");
     assertEquals(false, first.getAs(FeedParser.MALFORMED));
-    assertEquals(Map.of("loyalty_tier", "gold"), scala.jdk.javaapi.CollectionConverters.asJava(
+    assertEquals(Map.of("loyalty_tier", "gold"), CollectionConverters.asJava(
         first.<scala.collection.Map<String, String>>getAs(FeedParser.EXTRA)));
     assertNull(r.get(1).getAs("country"), "an empty field is absent");
     assertEquals("x,y\"z", r.get(1).getAs("email"));
@@ -62,7 +69,7 @@ class FeedParserTest {
     List<Row> r = rows(FeedParser.parse(WEB, lines, Map.of()));
     assertEquals("12.5", r.get(0).getAs("revenue"));
     assertEquals(false, r.get(0).getAs(FeedParser.MALFORMED));
-    assertEquals(Map.of("new_key", "x"), scala.jdk.javaapi.CollectionConverters.asJava(
+    assertEquals(Map.of("new_key", "x"), CollectionConverters.asJava(
         r.get(0).<scala.collection.Map<String, String>>getAs(FeedParser.EXTRA)));
     assertTrue(r.get(1).<Boolean>getAs(FeedParser.MALFORMED));
     assertTrue(r.get(2).<Boolean>getAs(FeedParser.MALFORMED));
@@ -72,7 +79,7 @@ class FeedParserTest {
   /** The shipped combined-log contract over lines in the format Apache httpd and NGINX write. */
   @Test
   void regexFeedsFillColumnsFromNamedGroupsAndAWholeLineMustMatch() {
-    java.nio.file.Path example = java.nio.file.Path.of(System.getProperty("user.dir")).getParent()
+    Path example = Path.of(System.getProperty("user.dir")).getParent()
         .resolve("conf/examples/web_access.yaml");
     FeedContract web = FeedContracts.loadFile(example);
     var lines = FeedTestData.lines("access.log",
@@ -107,9 +114,9 @@ class FeedParserTest {
     assertEquals(true, r.get(5).getAs(FeedParser.MALFORMED));
     assertNull(r.get(5).getAs("client_ip"));
 
-    List<Row> clean = FeedCleaner.clean(web, FeedParser.parse(web, lines, Map.of()), java.time.LocalDate.of(2015, 5, 17))
+    List<Row> clean = FeedCleaner.clean(web, FeedParser.parse(web, lines, Map.of()), LocalDate.of(2015, 5, 17))
         .orderBy(FeedLines.LINE).collectAsList();
-    assertEquals(java.sql.Timestamp.valueOf("2015-05-17 08:05:40"), clean.get(1).getAs("request_time"),
+    assertEquals(Timestamp.valueOf("2015-05-17 08:05:40"), clean.get(1).getAs("request_time"),
         "the log's zone offset is applied (UTC)");
     assertEquals(304, clean.get(1).<Integer>getAs("status"));
   }
@@ -117,13 +124,13 @@ class FeedParserTest {
   @Test
   void aRegexContractNamesItsMistakes() {
     List<String> columns = List.of("client_ip", "user_agent");
-    assertEquals(java.util.Arrays.asList("a", null, "userAgent"), LinePattern.capturingGroups("(?<a>x)(y)(?:z)(?=w)[(](?<userAgent>.)\\("));
+    assertEquals(Arrays.asList("a", null, "userAgent"), LinePattern.capturingGroups("(?<a>x)(y)(?:z)(?=w)[(](?<userAgent>.)\\("));
     assertEquals(2, LinePattern.compile("(?<clientip>\\S++) (?<useragent>.*+)", columns).group("user_agent"));
-    assertTrue(org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+    assertTrue(Assertions.assertThrows(IllegalArgumentException.class,
         () -> LinePattern.compile("(?<ip>\\S++)", columns)).getMessage().contains("group 'ip' names no column"));
-    assertTrue(org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+    assertTrue(Assertions.assertThrows(IllegalArgumentException.class,
         () -> LinePattern.compile("(?<clientip>[a-", columns)).getMessage().startsWith("not a regular expression"));
-    assertEquals("two groups fill column 'client_ip'", org.junit.jupiter.api.Assertions.assertThrows(
+    assertEquals("two groups fill column 'client_ip'", Assertions.assertThrows(
         IllegalArgumentException.class, () -> LinePattern.compile("(?<clientip>a)(?<clientIp>b)", columns)).getMessage());
   }
 }

@@ -9,6 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.audiencelake.common.spark.TestLake;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Function;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -18,7 +21,7 @@ import org.junit.jupiter.api.Test;
 
 /** Personal data in text of unknown shape, and the hostile values that used to overflow the regex stack. */
 class PiiTextTest {
-  private static List<Row> apply(java.util.function.Function<Column, Column> f, String... values) {
+  private static List<Row> apply(Function<Column, Column> f, String... values) {
     List<Row> rows = new ArrayList<>();
     for (int i = 0; i < values.length; i++) {
       rows.add(RowFactory.create(i, values[i]));
@@ -27,7 +30,7 @@ class PiiTextTest {
     return TestLake.spark().createDataFrame(rows, schema).select(f.apply(col("v")).as("out")).collectAsList();
   }
 
-  private static String one(java.util.function.Function<Column, Column> f, String value) {
+  private static String one(Function<Column, Column> f, String value) {
     return apply(f, value).get(0).getString(0);
   }
 
@@ -73,20 +76,20 @@ class PiiTextTest {
 
   @Test
   void eachUnknownColumnPolicyDoesWhatItSays() {
-    java.util.Map<String, java.util.Map<String, String>> got = new java.util.TreeMap<>();
+    Map<String, Map<String, String>> got = new TreeMap<>();
     for (UnknownColumns policy : UnknownColumns.values()) {
       Row r = apply(v -> PiiText.unknownColumns(policy, org.apache.spark.sql.functions.map(
           org.apache.spark.sql.functions.lit("Login_Email"), v, org.apache.spark.sql.functions.lit("plan"),
           org.apache.spark.sql.functions.lit("gold"))), "ann@example.com").get(0);
-      got.put(policy.name(), new java.util.TreeMap<>(r.getJavaMap(0)));
+      got.put(policy.name(), new TreeMap<>(r.getJavaMap(0)));
     }
     String email = one(PiiText::hashed, "ann@example.com");
     String gold = one(PiiText::hashed, "gold");
     assertTrue(email.matches("[0-9a-f]{64}") && gold.matches("[0-9a-f]{64}"), email + " " + gold);
-    assertEquals(java.util.Map.of("Login_Email", "ann@example.com", "plan", "gold"), got.get("KEEP"));
-    assertEquals(java.util.Map.of("Login_Email", email, "plan", "gold"), got.get("HASH_PII"),
+    assertEquals(Map.of("Login_Email", "ann@example.com", "plan", "gold"), got.get("KEEP"));
+    assertEquals(Map.of("Login_Email", email, "plan", "gold"), got.get("HASH_PII"),
         "only the value that looks like personal data is hashed");
-    assertEquals(java.util.Map.of("Login_Email", email, "plan", gold), got.get("HASH"));
-    assertEquals(java.util.Map.of(), got.get("DROP"));
+    assertEquals(Map.of("Login_Email", email, "plan", gold), got.get("HASH"));
+    assertEquals(Map.of(), got.get("DROP"));
   }
 }

@@ -11,6 +11,7 @@ import io.audiencelake.common.identity.IdentityRules.Source;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -66,7 +67,7 @@ class CandidatePairsTest {
     MatchModel m = model(false, ips, surname);
     Dataset<Row> union = CandidatePairs.union(List.of(CandidatePairs.ofRule(profiles(), m, ips),
         CandidatePairs.ofRule(profiles(), m, surname)));
-    Map<String, List<String>> rules = new java.util.TreeMap<>();
+    Map<String, List<String>> rules = new TreeMap<>();
     union.collectAsList().forEach(r -> rules.put(r.getLong(0) + "-" + r.getLong(1), r.getList(2)));
     assertEquals(Map.of("1-2", List.of("ip", "surname"), "1-5", List.of("ip")), rules);
   }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -23,7 +24,7 @@ class ConnectedComponentsTest {
   }
 
   private static Dataset<Row> edges(long[]... pairs) {
-    return Frames.of("src bigint, dst bigint", java.util.Arrays.stream(pairs).map(p -> row(p[0], p[1]))
+    return Frames.of("src bigint, dst bigint", Arrays.stream(pairs).map(p -> row(p[0], p[1]))
         .toArray(Object[][]::new));
   }
 

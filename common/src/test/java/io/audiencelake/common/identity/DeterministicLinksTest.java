@@ -7,6 +7,7 @@ import java.sql.Date;
 import java.sql.Timestamp;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -43,7 +44,7 @@ class DeterministicLinksTest {
       groups.computeIfAbsent(r.getAs("component"), k -> new TreeSet<>())
           .add(r.getAs("id_type") + ":" + r.getAs("id_value"));
     }
-    return new java.util.HashSet<>(groups.values());
+    return new HashSet<>(groups.values());
   }
 
   @Test

@@ -8,7 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.audiencelake.common.feeds.QGramEncoding;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Test;
 
 class QGramEncodingTest {
@@ -41,18 +43,18 @@ class QGramEncodingTest {
     String plan = encoded.queryExecution().toString();
     assertFalse(plan.contains("secret-linkage-key"), plan);
     // The Spark-expression form of earlier versions: lakes written by them must stay comparable.
-    org.apache.spark.sql.Column letters = org.apache.spark.sql.functions.regexp_replace(
+    Column letters = org.apache.spark.sql.functions.regexp_replace(
         org.apache.spark.sql.functions.lower(col("a")), "[^\\p{L}\\p{N}]", "");
-    org.apache.spark.sql.Column padded = org.apache.spark.sql.functions.concat(
+    Column padded = org.apache.spark.sql.functions.concat(
         org.apache.spark.sql.functions.lit("_"), letters, org.apache.spark.sql.functions.lit("_"));
-    org.apache.spark.sql.Column grams = org.apache.spark.sql.functions.transform(org.apache.spark.sql.functions.sequence(
+    Column grams = org.apache.spark.sql.functions.transform(org.apache.spark.sql.functions.sequence(
         org.apache.spark.sql.functions.lit(1), org.apache.spark.sql.functions.length(padded).minus(1)),
         i -> padded.substr(i, org.apache.spark.sql.functions.lit(2)));
-    org.apache.spark.sql.Column codes = org.apache.spark.sql.functions.transform(grams, g -> org.apache.spark.sql.functions
+    Column codes = org.apache.spark.sql.functions.transform(grams, g -> org.apache.spark.sql.functions
         .sha2(org.apache.spark.sql.functions.concat(org.apache.spark.sql.functions.lit("secret-linkage-key|"), g), 256)
         .substr(1, 4));
     String earlier = frame.select(org.apache.spark.sql.functions.concat_ws(" ", org.apache.spark.sql.functions.array_sort(
         org.apache.spark.sql.functions.array_distinct(codes)))).first().getString(0);
-    org.junit.jupiter.api.Assertions.assertEquals(earlier, encoded.first().getString(0));
+    Assertions.assertEquals(earlier, encoded.first().getString(0));
   }
 }

@@ -6,8 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.audiencelake.common.config.TableFormat;
 import io.audiencelake.common.spark.TestLake;
+import java.sql.Date;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -16,14 +18,16 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /** The lake-table contract, proved on real Delta and Iceberg tables in one session. */
 class LakeTablesTest {
   private static final SparkSession SPARK = TestLake.spark();
-  private static final StructType SCHEMA = new StructType(new org.apache.spark.sql.types.StructField[] {
+  private static final StructType SCHEMA = new StructType(new StructField[] {
       TableSpec.column("person_id", DataTypes.StringType, false, "the person"),
       TableSpec.column("score", DataTypes.LongType, true, "a number"),
       TableSpec.column("dt", DataTypes.DateType, false, "run date")});
@@ -35,9 +39,9 @@ class LakeTablesTest {
   }
 
   private static Dataset<Row> rows(LocalDate dt, Object... idAndScore) {
-    List<Row> out = new java.util.ArrayList<>();
+    List<Row> out = new ArrayList<>();
     for (int i = 0; i < idAndScore.length; i += 2) {
-      out.add(RowFactory.create(idAndScore[i], ((Number) idAndScore[i + 1]).longValue(), java.sql.Date.valueOf(dt)));
+      out.add(RowFactory.create(idAndScore[i], ((Number) idAndScore[i + 1]).longValue(), Date.valueOf(dt)));
     }
     return SPARK.createDataFrame(out, SCHEMA);
   }
@@ -146,7 +150,7 @@ class LakeTablesTest {
     StructType wider = SCHEMA.add(TableSpec.column("label", DataTypes.StringType, true, "a new column"));
     TableSpec next = new TableSpec(table.name(), table.description(), table.domain(), wider, List.of("dt"),
         List.of("person_id", "dt"));
-    Dataset<Row> replacement = SPARK.createDataFrame(List.of(RowFactory.create("c", 3L, java.sql.Date.valueOf(D2), "x")),
+    Dataset<Row> replacement = SPARK.createDataFrame(List.of(RowFactory.create("c", 3L, Date.valueOf(D2), "x")),
         new StructType().add("person_id", DataTypes.StringType).add("score", DataTypes.LongType)
             .add("dt", DataTypes.DateType).add("label", DataTypes.StringType));
     lake.replace(next, replacement);
@@ -175,9 +179,9 @@ class LakeTablesTest {
     assertEquals(1, now.where("label IS NULL AND person_id = 'a'").count());
     Dataset<Row> described = SPARK.sql("DESCRIBE TABLE " + lake.qualifiedName(next));
     assertEquals("it's a 'quoted' comment", described.where("col_name = 'label'").first().getString(2));
-    StructType changed = new StructType(new org.apache.spark.sql.types.StructField[] {SCHEMA.fields()[0],
+    StructType changed = new StructType(new StructField[] {SCHEMA.fields()[0],
         TableSpec.column("score", DataTypes.DoubleType, true, "now a double"), SCHEMA.fields()[2]});
-    IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+    IllegalStateException e = Assertions.assertThrows(IllegalStateException.class,
         () -> lake.addMissingColumns(new TableSpec(table.name(), table.description(), table.domain(), changed,
             List.of("dt"), List.of("person_id", "dt"))));
     assertTrue(e.getMessage().contains("score is bigint in the table but double"), e.getMessage());

@@ -18,7 +18,9 @@ import io.audiencelake.common.lookalike.LookalikeTraining.Split;
 import io.audiencelake.common.lookalike.LookalikeTraining.Trained;
 import io.audiencelake.common.spark.TestLake;
 import java.nio.file.Path;
+import java.sql.Date;
 import java.time.LocalDate;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -51,7 +53,7 @@ class LookalikeTrainingTest {
         when(col("id").mod(5).equalTo(0), lit(20).plus(col("id").mod(7))).otherwise(col("id").mod(9))
             .cast("long").as("page_views_30d"),
         when(col("id").mod(2).equalTo(0), lit("desktop")).otherwise(lit("mobile")).as("last_device_type"),
-        date_sub(lit(java.sql.Date.valueOf("1990-01-01")), col("id").mod(3000).cast("int")).as("birth_date"),
+        date_sub(lit(Date.valueOf("1990-01-01")), col("id").mod(3000).cast("int")).as("birth_date"),
         when(col("id").mod(4).equalTo(0), lit(null)).otherwise(col("id").mod(10).divide(10.0)).as("tp_travel_affinity"),
         lit(0L).as("purchases_1d"),
         when(col("id").mod(3).equalTo(0), lit("denied")).otherwise(lit("granted")).as("consent_ad_targeting"),
@@ -115,7 +117,7 @@ class LookalikeTrainingTest {
     assertEquals(m.lift()[1], curve[3], 1e-12);
     assertEquals(m.lift()[2], curve[5], 1e-12);
     assertEquals(1.0, curve[curve.length - 1], 1e-12);
-    assertTrue(curve[curve.length - 2] > 1.0 && curve[curve.length - 2] < curve[0], java.util.Arrays.toString(curve));
+    assertTrue(curve[curve.length - 2] > 1.0 && curve[curve.length - 2] < curve[0], Arrays.toString(curve));
     String top = trained.importances().entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey();
     assertEquals("page_views_30d", top, trained.importances().toString());
     assertEquals(1.0, trained.importances().values().stream().mapToDouble(Double::doubleValue).sum(), 1e-9);

@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collection;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -55,7 +56,7 @@ class ProfileRulesLoaderTest {
     assertEquals(TraitKind.SUM, t.kind());
     assertEquals(TraitSource.EVENTS, t.source());
     assertEquals(30, t.window().days());
-    assertEquals(java.util.List.of("shoes", "sports"), t.where().get("page_category"));
+    assertEquals(List.of("shoes", "sports"), t.where().get("page_category"));
     assertEquals(ColumnType.DOUBLE, t.type());
   }
 

@@ -11,14 +11,19 @@ import io.audiencelake.common.spark.TestLake;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Date;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -108,7 +113,7 @@ class ProfileTraitsTest {
     assertEquals(4L, (long) value("P1", ProfileTraits.IDENTIFIERS));
     assertEquals(2L, (long) value("P1", ProfileTraits.DEVICES));
     assertEquals(0L, (long) value("P3", ProfileTraits.DEVICES));
-    assertEquals(java.sql.Date.valueOf(DATE), value("P3", ProfileTraits.DT));
+    assertEquals(Date.valueOf(DATE), value("P3", ProfileTraits.DT));
   }
 
   @Test
@@ -168,7 +173,7 @@ class ProfileTraitsTest {
   @Test
   void foldingRunByRunEqualsOneFoldOfEverythingAndEventsAheadOfTheirDayWait() {
     List<Measure> measures = ProfileTraits.lifetimeMeasures(rules.traits());
-    List<ProfileFrames.Event> all = new java.util.ArrayList<>(List.of(EVENTS));
+    List<ProfileFrames.Event> all = new ArrayList<>(List.of(EVENTS));
     // Landed on 05-09 but stamped 05-11 (a clock ahead): no run up to 05-10 may count it.
     all.add(event("2025-05-11T01:00:00Z", "purchase", "c3").revenue(7.0).landed("2025-05-09"));
     // Landed on 05-10 for 05-09 (late): the 05-10 run counts it.
@@ -195,10 +200,10 @@ class ProfileTraitsTest {
 
   @Test
   void rfmScoresAreQuintilesAmongBuyersWithFiveBest() {
-    Dataset<Row> people = TestLake.spark().createDataFrame(java.util.stream.IntStream.rangeClosed(1, 10)
-            .mapToObj(i -> org.apache.spark.sql.RowFactory.create("p" + i, i <= 9 ? (long) i : null, (long) i, i * 10.0))
+    Dataset<Row> people = TestLake.spark().createDataFrame(IntStream.rangeClosed(1, 10)
+            .mapToObj(i -> RowFactory.create("p" + i, i <= 9 ? (long) i : null, (long) i, i * 10.0))
             .toList(),
-        org.apache.spark.sql.types.StructType.fromDDL("person_id string, r bigint, f bigint, m double"));
+        StructType.fromDDL("person_id string, r bigint, f bigint, m double"));
     ProfileRules.Rfm rfm = new ProfileRules.Rfm("r", "f", "m");
     double[][] cuts = RfmScores.cuts(people, rfm);
     Map<String, Row> scored = new HashMap<>();

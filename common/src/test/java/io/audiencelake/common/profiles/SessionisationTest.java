@@ -6,8 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.audiencelake.common.profiles.ProfileRules.Channel;
 import io.audiencelake.common.profiles.ProfileRules.SessionRules;
+import java.sql.Date;
 import java.util.List;
 import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Test;
 
 class SessionisationTest {
@@ -39,7 +41,7 @@ class SessionisationTest {
     assertEquals(41 * 60L, first.<Long>getAs(Sessions.DURATION_SECONDS));
     assertEquals("/home", first.getAs(Sessions.ENTRY_PAGE));
     // The purchase has no page: the exit page is the last event's, which is null.
-    org.junit.jupiter.api.Assertions.assertNull(first.getAs(Sessions.EXIT_PAGE));
+    Assertions.assertNull(first.getAs(Sessions.EXIT_PAGE));
     assertEquals(true, first.getAs(Sessions.CONVERTED));
     assertEquals(20.01, first.<Double>getAs(Sessions.REVENUE), 1e-9);
     assertEquals("www.google.com", first.getAs(Sessions.REFERRER));
@@ -62,8 +64,8 @@ class SessionisationTest {
         event("2025-05-02T00:22:00Z", "page_view", "c2").with("campaign", "summer"),
         event("2025-05-02T00:22:00Z", "page_view", "c3"));
     assertEquals(5, s.size());
-    assertEquals(java.sql.Date.valueOf("2025-05-01"), s.get(0).getAs(Sessions.DT));
-    assertEquals(java.sql.Date.valueOf("2025-05-02"), s.get(1).getAs(Sessions.DT));
+    assertEquals(Date.valueOf("2025-05-01"), s.get(0).getAs(Sessions.DT));
+    assertEquals(Date.valueOf("2025-05-02"), s.get(1).getAs(Sessions.DT));
     assertEquals(1L, s.get(1).<Long>getAs(Sessions.EVENTS));
     assertEquals(2L, s.get(2).<Long>getAs(Sessions.EVENTS));
     assertEquals("spring", s.get(2).getAs(Sessions.CAMPAIGN));

@@ -19,6 +19,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.apache.spark.sql.RowFactory;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -78,7 +79,7 @@ class JobLocksTest {
     assertEquals(Duration.ofMinutes(1), locks.heartbeatEvery());
   }
 
-  @org.junit.jupiter.api.Test
+  @Test
   void aClaimOfAProcessOfThisHostThatIsGoneIsDeadAtOnce() throws Exception {
     String mine = JobLocks.holder("app-1");
     assertTrue(!JobLocks.deadOnThisHost(mine), "this process is alive: " + mine);

@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -66,7 +67,7 @@ class SampleGeneratorTest {
     new SampleGenerator(8, 0.25).generate(SPARK, dir.resolve("c/landing").toString(),
         dir.resolve("c/truth").toString(), DATES.subList(0, 1));
     String crm = "landing/crm/dt=2025-03-01/crm-00000.csv";
-    assertFalse(java.util.Arrays.equals(a.get(crm), files(dir.resolve("c")).get(crm)));
+    assertFalse(Arrays.equals(a.get(crm), files(dir.resolve("c")).get(crm)));
   }
 
   @Test

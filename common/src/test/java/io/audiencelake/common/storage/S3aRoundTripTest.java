@@ -14,6 +14,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Date;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
@@ -83,7 +84,7 @@ class S3aRoundTripTest {
         TableSpec.column("dt", DataTypes.DateType, false, "date")});
     TableSpec table = new TableSpec("on_s3_" + format.name().toLowerCase(), "On S3", "testing",
         schema, List.of("dt"), List.of("k"));
-    java.sql.Date dt = java.sql.Date.valueOf(LocalDate.of(2024, 6, 1));
+    Date dt = Date.valueOf(LocalDate.of(2024, 6, 1));
     lake.overwritePartition(table, spark.createDataFrame(List.of(RowFactory.create("a", 1L, dt)), schema),
         Map.of("dt", LocalDate.of(2024, 6, 1)));
     lake.merge(table, spark.createDataFrame(List.of(RowFactory.create("a", 2L, dt), RowFactory.create("b", 3L, dt)), schema));
