@@ -26,127 +26,134 @@ import picocli.CommandLine.Spec;
  * quality gates and {@code job_runs} row), in a new session of one application. Starting Spark costs
  * seconds per launch; a sequence of small jobs (a demo, a backfill of several jobs, a test) pays it once.
  */
-@Command(name = "batch", mixinStandardHelpOptions = true,
-    description = "Run the command lines of FILE (one per line, as given to audiencelake; '#' starts a comment) in "
-        + "one Spark application, stopping at the first that fails.")
+@Command(
+        name = "batch",
+        mixinStandardHelpOptions = true,
+        description = "Run the command lines of FILE (one per line, as given to audiencelake; '#' starts a comment) in "
+                + "one Spark application, stopping at the first that fails.")
 public final class BatchCommand implements Callable<Integer> {
-  @Spec CommandSpec spec;
+    @Spec
+    CommandSpec spec;
 
-  @Parameters(paramLabel = "FILE", description = "The command lines, one per line; '-' reads standard input.")
-  String file;
+    @Parameters(paramLabel = "FILE", description = "The command lines, one per line; '-' reads standard input.")
+    String file;
 
-  @Option(names = "--echo", description = "Print comment lines (without the '#') as they are reached, to narrate.")
-  boolean echo;
+    @Option(names = "--echo", description = "Print comment lines (without the '#') as they are reached, to narrate.")
+    boolean echo;
 
-  @Override
-  public Integer call() throws IOException {
-    List<List<String>> commands = new ArrayList<>();
-    List<String> lines = file.equals("-")
-        ? new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).lines().toList()
-        : Files.readAllLines(Path.of(file), StandardCharsets.UTF_8);
-    List<String> problems = new ArrayList<>();
-    for (int i = 0; i < lines.size(); i++) {
-      String line = lines.get(i).strip();
-      try {
-        List<String> args = line.startsWith("#") ? List.of() : words(line);
-        if (!args.isEmpty() && args.get(0).equals("batch")) {
-          throw new IllegalArgumentException("a batch cannot run a batch");
+    @Override
+    public Integer call() throws IOException {
+        List<List<String>> commands = new ArrayList<>();
+        List<String> lines = file.equals("-")
+                ? new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))
+                        .lines()
+                        .toList()
+                : Files.readAllLines(Path.of(file), StandardCharsets.UTF_8);
+        List<String> problems = new ArrayList<>();
+        for (int i = 0; i < lines.size(); i++) {
+            String line = lines.get(i).strip();
+            try {
+                List<String> args = line.startsWith("#") ? List.of() : words(line);
+                if (!args.isEmpty() && args.get(0).equals("batch")) {
+                    throw new IllegalArgumentException("a batch cannot run a batch");
+                }
+                commands.add(args);
+            } catch (IllegalArgumentException e) {
+                problems.add(file + ": line " + (i + 1) + ": " + e.getMessage());
+            }
         }
-        commands.add(args);
-      } catch (IllegalArgumentException e) {
-        problems.add(file + ": line " + (i + 1) + ": " + e.getMessage());
-      }
+        if (!problems.isEmpty()) {
+            throw new ConfigException(problems);
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        boolean keptBefore = Boolean.getBoolean(LakeSession.KEEP_RUNNING);
+        System.setProperty(LakeSession.KEEP_RUNNING, "true");
+        try {
+            for (int i = 0; i < commands.size(); i++) {
+                List<String> args = commands.get(i);
+                String line = lines.get(i).strip();
+                if (args.isEmpty()) {
+                    if (echo && line.startsWith("#")) {
+                        out.println(line.substring(1).strip());
+                        out.flush();
+                    }
+                    continue;
+                }
+                CommandLine cli = Main.commandLine();
+                cli.setOut(out);
+                cli.setErr(err);
+                int code = cli.execute(args.toArray(String[]::new));
+                if (code != Main.OK) {
+                    err.println("audiencelake batch: line " + (i + 1) + " exited " + code + " (" + line
+                            + "); the lines after it " + "did not run");
+                    err.flush();
+                    return code;
+                }
+            }
+            return Main.OK;
+        } finally {
+            if (!keptBefore) {
+                System.clearProperty(LakeSession.KEEP_RUNNING);
+                // The application the lines shared ends with the batch, as a single command's would.
+                if (SparkSession.getDefaultSession().isDefined()) {
+                    SparkSession.getDefaultSession().get().stop();
+                }
+            }
+        }
     }
-    if (!problems.isEmpty()) {
-      throw new ConfigException(problems);
-    }
-    PrintWriter out = spec.commandLine().getOut();
-    PrintWriter err = spec.commandLine().getErr();
-    boolean keptBefore = Boolean.getBoolean(LakeSession.KEEP_RUNNING);
-    System.setProperty(LakeSession.KEEP_RUNNING, "true");
-    try {
-      for (int i = 0; i < commands.size(); i++) {
-        List<String> args = commands.get(i);
-        String line = lines.get(i).strip();
-        if (args.isEmpty()) {
-          if (echo && line.startsWith("#")) {
-            out.println(line.substring(1).strip());
-            out.flush();
-          }
-          continue;
-        }
-        CommandLine cli = Main.commandLine();
-        cli.setOut(out);
-        cli.setErr(err);
-        int code = cli.execute(args.toArray(String[]::new));
-        if (code != Main.OK) {
-          err.println("audiencelake batch: line " + (i + 1) + " exited " + code + " (" + line + "); the lines after it "
-              + "did not run");
-          err.flush();
-          return code;
-        }
-      }
-      return Main.OK;
-    } finally {
-      if (!keptBefore) {
-        System.clearProperty(LakeSession.KEEP_RUNNING);
-        // The application the lines shared ends with the batch, as a single command's would.
-        if (SparkSession.getDefaultSession().isDefined()) {
-          SparkSession.getDefaultSession().get().stop();
-        }
-      }
-    }
-  }
 
-  /**
-   * A line split into words as a POSIX shell would for plain arguments: whitespace separates, single quotes
-   * keep everything, double quotes keep everything but a backslash before {@code "} or {@code \}, and a
-   * backslash outside quotes keeps the next character. No variables, globs or pipes: a batch is data.
-   */
-  static List<String> words(String line) {
-    List<String> out = new ArrayList<>();
-    StringBuilder word = null;
-    char quote = 0;
-    for (int i = 0; i < line.length(); i++) {
-      char c = line.charAt(i);
-      if (quote == '\'') {
-        if (c == '\'') {
-          quote = 0;
-        } else {
-          word.append(c);
+    /**
+     * A line split into words as a POSIX shell would for plain arguments: whitespace separates, single quotes
+     * keep everything, double quotes keep everything but a backslash before {@code "} or {@code \}, and a
+     * backslash outside quotes keeps the next character. No variables, globs or pipes: a batch is data.
+     */
+    static List<String> words(String line) {
+        List<String> out = new ArrayList<>();
+        StringBuilder word = null;
+        char quote = 0;
+        for (int i = 0; i < line.length(); i++) {
+            char c = line.charAt(i);
+            if (quote == '\'') {
+                if (c == '\'') {
+                    quote = 0;
+                } else {
+                    word.append(c);
+                }
+            } else if (quote == '"') {
+                if (c == '"') {
+                    quote = 0;
+                } else if (c == '\\'
+                        && i + 1 < line.length()
+                        && (line.charAt(i + 1) == '"' || line.charAt(i + 1) == '\\')) {
+                    word.append(line.charAt(++i));
+                } else {
+                    word.append(c);
+                }
+            } else if (Character.isWhitespace(c)) {
+                if (word != null) {
+                    out.add(word.toString());
+                    word = null;
+                }
+            } else {
+                if (word == null) {
+                    word = new StringBuilder();
+                }
+                if (c == '\'' || c == '"') {
+                    quote = c;
+                } else if (c == '\\' && i + 1 < line.length()) {
+                    word.append(line.charAt(++i));
+                } else {
+                    word.append(c);
+                }
+            }
         }
-      } else if (quote == '"') {
-        if (c == '"') {
-          quote = 0;
-        } else if (c == '\\' && i + 1 < line.length() && (line.charAt(i + 1) == '"' || line.charAt(i + 1) == '\\')) {
-          word.append(line.charAt(++i));
-        } else {
-          word.append(c);
+        if (quote != 0) {
+            throw new IllegalArgumentException("unclosed " + quote + " quote");
         }
-      } else if (Character.isWhitespace(c)) {
         if (word != null) {
-          out.add(word.toString());
-          word = null;
+            out.add(word.toString());
         }
-      } else {
-        if (word == null) {
-          word = new StringBuilder();
-        }
-        if (c == '\'' || c == '"') {
-          quote = c;
-        } else if (c == '\\' && i + 1 < line.length()) {
-          word.append(line.charAt(++i));
-        } else {
-          word.append(c);
-        }
-      }
+        return out;
     }
-    if (quote != 0) {
-      throw new IllegalArgumentException("unclosed " + quote + " quote");
-    }
-    if (word != null) {
-      out.add(word.toString());
-    }
-    return out;
-  }
 }

@@ -23,55 +23,72 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** Lists the data products (every table the jobs write) with schema, owner, partitioning, freshness and a query. */
-@Command(name = "catalog", mixinStandardHelpOptions = true,
-    description = "Print the data products as Markdown (and write them to --output, e.g. docs/data-products.md).")
+@Command(
+        name = "catalog",
+        mixinStandardHelpOptions = true,
+        description = "Print the data products as Markdown (and write them to --output, e.g. docs/data-products.md).")
 public final class CatalogCommand implements Callable<Integer> {
-  @Spec CommandSpec spec;
+    @Spec
+    CommandSpec spec;
 
-  @Mixin EnvironmentOptions environment;
+    @Mixin
+    EnvironmentOptions environment;
 
-  @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Also write the Markdown to this file.")
-  Path output;
+    @Option(
+            names = {"-o", "--output"},
+            paramLabel = "FILE",
+            description = "Also write the Markdown to this file.")
+    Path output;
 
-  @Option(names = {"-q", "--quiet"}, description = "Only write --output; print nothing.")
-  boolean quiet;
+    @Option(
+            names = {"-q", "--quiet"},
+            description = "Only write --output; print nothing.")
+    boolean quiet;
 
-  @Override
-  public Integer call() throws Exception {
-    if (quiet && output == null) {
-      throw new ConfigException("--quiet needs --output FILE");
+    @Override
+    public Integer call() throws Exception {
+        if (quiet && output == null) {
+            throw new ConfigException("--quiet needs --output FILE");
+        }
+        AppConfig appConfig = environment.load();
+        ProfileRules traits = AudienceDefinitions.load(appConfig).traits();
+        List<DataProductPage.Entry> entries = new ArrayList<>();
+        SparkSession spark = LakeSession.start(appConfig);
+        try {
+            LakeTables lake = LakeTables.forConfig(spark, appConfig);
+            Map<String, LocalDate> freshness = JobRuns.freshness(lake);
+            for (LakeCatalog.DataProduct product : LakeCatalog.products(traits)) {
+                boolean exists = lake.exists(product.spec());
+                entries.add(new DataProductPage.Entry(
+                        product,
+                        lake.qualifiedName(product.spec()),
+                        exists,
+                        freshness.get(product.spec().name()),
+                        exists ? lake.currentVersion(product.spec()).committedAt() : null));
+            }
+        } finally {
+            LakeSession.finish(spark);
+        }
+        String page = DataProductPage.render(
+                appConfig.environment(),
+                environment.config.toString(),
+                appConfig.lake().tableFormat().name().toLowerCase(Locale.ROOT),
+                appConfig.lake().owner(),
+                entries);
+        if (!quiet) {
+            PrintWriter out = spec.commandLine().getOut();
+            out.print(page);
+            out.flush();
+        }
+        if (output != null) {
+            Path parent = output.toAbsolutePath().getParent();
+            if (parent != null) {
+                Files.createDirectories(parent);
+            }
+            Files.writeString(output, page);
+            spec.commandLine().getErr().println("catalog: wrote " + output);
+            spec.commandLine().getErr().flush();
+        }
+        return Main.OK;
     }
-    AppConfig appConfig = environment.load();
-    ProfileRules traits = AudienceDefinitions.load(appConfig).traits();
-    List<DataProductPage.Entry> entries = new ArrayList<>();
-    SparkSession spark = LakeSession.start(appConfig);
-    try {
-      LakeTables lake = LakeTables.forConfig(spark, appConfig);
-      Map<String, LocalDate> freshness = JobRuns.freshness(lake);
-      for (LakeCatalog.DataProduct product : LakeCatalog.products(traits)) {
-        boolean exists = lake.exists(product.spec());
-        entries.add(new DataProductPage.Entry(product, lake.qualifiedName(product.spec()), exists,
-            freshness.get(product.spec().name()), exists ? lake.currentVersion(product.spec()).committedAt() : null));
-      }
-    } finally {
-      LakeSession.finish(spark);
-    }
-    String page = DataProductPage.render(appConfig.environment(), environment.config.toString(),
-        appConfig.lake().tableFormat().name().toLowerCase(Locale.ROOT), appConfig.lake().owner(), entries);
-    if (!quiet) {
-      PrintWriter out = spec.commandLine().getOut();
-      out.print(page);
-      out.flush();
-    }
-    if (output != null) {
-      Path parent = output.toAbsolutePath().getParent();
-      if (parent != null) {
-        Files.createDirectories(parent);
-      }
-      Files.writeString(output, page);
-      spec.commandLine().getErr().println("catalog: wrote " + output);
-      spec.commandLine().getErr().flush();
-    }
-    return Main.OK;
-  }
 }

@@ -40,235 +40,333 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * Sends the date's segments to each destination as a batch file drop: members with the destination's
  * consent, as its identifier type, in full or as adds/removes since its last successful export; records
  * what the destination now holds ({@code export_audience}) and the drop ({@code export_log}).
  */
-@Command(name = "export", mixinStandardHelpOptions = true,
-    description = "Write segments to destinations (destinations.yaml) as file drops with a manifest, obeying "
-        + "consent and data-usage labels; records export_audience and export_log.")
+@Command(
+        name = "export",
+        mixinStandardHelpOptions = true,
+        description = "Write segments to destinations (destinations.yaml) as file drops with a manifest, obeying "
+                + "consent and data-usage labels; records export_audience and export_log.")
 public final class ExportJob implements Job, Callable<Integer> {
-  private static final Logger LOG = LoggerFactory.getLogger(ExportJob.class);
+    private static final Logger LOG = LoggerFactory.getLogger(ExportJob.class);
 
-  @Mixin JobOptions options;
-  @Spec CommandSpec spec;
+    @Mixin
+    JobOptions options;
 
-  @Option(names = "--destination", paramLabel = "ID", description = "Only this destination (repeatable; default: all).")
-  List<String> destinationIds = new ArrayList<>();
+    @Spec
+    CommandSpec spec;
 
-  @Option(names = "--validate", description = "Check destinations.yaml (with segments and lookalike models) and exit; "
-      + "starts no Spark.")
-  boolean validateOnly;
+    @Option(
+            names = "--destination",
+            paramLabel = "ID",
+            description = "Only this destination (repeatable; default: all).")
+    List<String> destinationIds = new ArrayList<>();
 
-  private Destinations destinations;
-  private SegmentDefinitions segments;
+    @Option(
+            names = "--validate",
+            description =
+                    "Check destinations.yaml (with segments and lookalike models) and exit; " + "starts no Spark.")
+    boolean validateOnly;
 
-  @Override
-  public String name() {
-    return "export";
-  }
+    private Destinations destinations;
+    private SegmentDefinitions segments;
 
-  @Override
-  public void validate(AppConfig config) {
-    AudienceDefinitions loaded = AudienceDefinitions.load(config);
-    segments = loaded.segments();
-    destinations = DestinationsLoader.load(config.destinations(), segments, loaded.lookalikeIfAny(config),
-        config.paths().exports());
-    for (String id : destinationIds) {
-      if (destinations.byId(id).isEmpty()) {
-        throw new ConfigException("--destination: unknown destination '" + id + "'; expected one of "
-            + destinations.destinations().stream().map(Destination::id).toList());
-      }
+    @Override
+    public String name() {
+        return "export";
     }
-  }
 
-  private List<Destination> selected() {
-    return destinationIds.isEmpty() ? destinations.destinations()
-        : destinationIds.stream().map(id -> destinations.byId(id).orElseThrow()).toList();
-  }
-
-  @Override
-  public JobResult run(JobContext context) {
-    if (destinations == null) {
-      validate(context.config());
-    }
-    LakeTables lake = context.lake();
-    Date dt = Date.valueOf(context.date());
-    for (var required : List.of(SegmentTables.STATS, IdGraph.SPEC)) {
-      if (!lake.exists(required)) {
-        throw new IllegalStateException("no " + required.name() + " table: run identity and segments for "
-            + context.date() + " first");
-      }
-    }
-    Dataset<Row> membership = lake.read(SegmentTables.MEMBERSHIP).where(col(SegmentTables.DT).equalTo(lit(dt)));
-    Dataset<Row> idGraph = lake.read(IdGraph.SPEC).where(col(IdGraph.DT).equalTo(lit(dt)));
-    Dataset<Row> attributes = lake.exists(RawAttributes.SPEC) ? lake.read(RawAttributes.SPEC)
-        : context.spark().createDataFrame(List.of(), RawAttributes.SPEC.schema());
-    Timestamp endOfDay = Timestamp.from(context.date().plusDays(1).atStartOfDay().toInstant(ZoneOffset.UTC));
-    Map<String, Set<String>> labels = evaluatedLabels(lake, dt);
-    PrintWriter out = spec.commandLine().getOut();
-    Map<String, Long> result = new LinkedHashMap<>();
-    long written = 0;
-    long audience = 0;
-    // First every destination's audience, its changes and its quality checks; then, only if all pass, the drops
-    // and the tables: a gate that stops the run stops it before anything is sent or committed.
-    List<Prepared> prepared = new ArrayList<>();
-    for (Destination d : selected()) {
-      checkLabels(d, labels, context);
-      context.step(name(), "audience of " + d.id());
-      Dataset<Row> granted = ConsentStatus.latest(attributes, idGraph, d.consentPurpose(), segments.grantedValue(),
-          endOfDay).where(col(ConsentStatus.STATUS).equalTo(lit(segments.grantedValue())));
-      Dataset<Row> current = ExportAudience.current(membership, idGraph, granted, d).localCheckpoint();
-      Date previousDt = previousExport(lake, d.id(), dt);
-      Dataset<Row> previous = previousDt == null
-          ? context.spark().createDataFrame(List.of(), ExportTables.AUDIENCE.schema())
-          : lake.read(ExportTables.AUDIENCE).where(col(ExportTables.DESTINATION_ID).equalTo(d.id())
-              .and(col(ExportTables.DT).equalTo(lit(previousDt))));
-      // Erased persons are no longer in export_audience, so the comparison cannot see them leave: their
-      // tombstones are this destination's removes (unless an identifier is in the audience again).
-      Dataset<Row> due = lake.exists(ExportTombstones.SPEC)
-          ? ExportTombstones.due(lake.read(ExportTombstones.SPEC), d.id(), dt).localCheckpoint() : null;
-      Dataset<Row> tombstones = due == null ? null : ExportTombstones.removes(due)
-          .join(current.select(ExportTables.SEGMENT_ID, ExportTables.ID_TYPE, ExportTables.ID_VALUE),
-              new String[] {ExportTables.SEGMENT_ID, ExportTables.ID_TYPE, ExportTables.ID_VALUE}, "left_anti");
-      Dataset<Row> changes = ExportAudience.changes(current, previous);
-      if (tombstones != null) {
-        changes = changes.unionByName(tombstones).dropDuplicates(ExportTables.SEGMENT_ID, ExportTables.ID_TYPE,
-            ExportTables.ID_VALUE, ExportTables.ACTION);
-      }
-      changes = changes.localCheckpoint();
-      Map<String, Long> moves = new HashMap<>();
-      changes.groupBy(ExportTables.ACTION).count().collectAsList().forEach(r -> moves.put(r.getString(0), r.getLong(1)));
-      long size = current.count();
-      Map<String, Object> audiencePartition = Map.of(ExportTables.DT, dt, ExportTables.DESTINATION_ID, d.id());
-      Dataset<Row> audienceRows = lake.checkBeforeWriting(ExportTables.AUDIENCE,
-          current.withColumn(ExportTables.DESTINATION_ID, lit(d.id()))
-              .withColumn(ExportTables.DT, lit(dt)).select(ExportTables.DESTINATION_ID, ExportTables.SEGMENT_ID,
-                  ExportTables.PERSON_ID, ExportTables.ID_TYPE, ExportTables.ID_VALUE, ExportTables.DT),
-          audiencePartition);
-      prepared.add(new Prepared(d, current, changes, due, moves, size, previousDt, audienceRows, audiencePartition));
-    }
-    for (Prepared p : prepared) {
-      Destination d = p.destination();
-      Dataset<Row> current = p.current();
-      Dataset<Row> changes = p.changes();
-      Dataset<Row> due = p.due();
-      Map<String, Long> moves = p.moves();
-      long size = p.size();
-      Date previousDt = p.previousDt();
-      context.step(name(), "drop for " + d.id());
-      Dataset<Row> rows = d.mode() == ExportMode.FULL
-          ? current.select(ExportTables.SEGMENT_ID, ExportTables.ID_TYPE, ExportTables.ID_VALUE)
-              .orderBy(ExportTables.SEGMENT_ID, ExportTables.ID_VALUE)
-          : changes.select(ExportTables.SEGMENT_ID, ExportTables.ID_TYPE, ExportTables.ID_VALUE, ExportTables.ACTION)
-              .orderBy(ExportTables.SEGMENT_ID, ExportTables.ACTION, ExportTables.ID_VALUE);
-      Map<String, Object> manifest = new LinkedHashMap<>();
-      manifest.put("destination", d.id());
-      manifest.put("date", context.date().toString());
-      manifest.put("run_id", context.runId());
-      manifest.put("mode", d.mode().name().toLowerCase(Locale.ROOT));
-      manifest.put("identifier", d.identifier().key() + (d.identifier().hashed() ? " (SHA-256)" : ""));
-      manifest.put("segments", d.segments());
-      manifest.put("consent", d.consentPurpose());
-      manifest.put("audience", size);
-      manifest.put("adds", moves.getOrDefault(ExportTables.ADD, 0L));
-      manifest.put("removes", moves.getOrDefault(ExportTables.REMOVE, 0L));
-      manifest.put("previous_export", previousDt == null ? null : previousDt.toString());
-      DestinationWriter.Delivered drop = d.writer().write(context.spark(), rows, context.date(), context.runId(),
-          manifest);
-
-      // The drop is committed before the tables record it: a run killed between the two makes the next
-      // incremental drop repeat some adds, which a destination applies twice harmlessly, rather than lose them.
-      lake.overwritePartition(ExportTables.AUDIENCE, p.audienceRows(), p.audiencePartition());
-      Row log = RowFactory.create(d.id(), dt, context.runId(), d.mode().name().toLowerCase(Locale.ROOT),
-          ExportTables.SUCCEEDED, d.segments(), drop.files(), drop.rows(),
-          moves.getOrDefault(ExportTables.ADD, 0L), moves.getOrDefault(ExportTables.REMOVE, 0L), previousDt,
-          drop.target(), Timestamp.from(Instant.now()));
-      lake.merge(ExportTables.LOG, context.spark().createDataFrame(List.of(log), ExportTables.LOG.schema()));
-      if (due != null) {
-        // Delivered by this date's drop (an incremental drop's removes; a full drop replaces the audience): stamped,
-        // so a rerun of the date sends them again; those a drop of an earlier date delivered are deleted.
-        lake.merge(ExportTombstones.SPEC, due.withColumn(ExportTombstones.DELIVERED_DT, lit(dt)));
-        Dataset<Row> delivered = lake.read(ExportTombstones.SPEC).where(col(ExportTombstones.DESTINATION_ID)
-            .equalTo(lit(d.id())).and(col(ExportTombstones.DELIVERED_DT).lt(lit(dt))))
-            .select(ExportTombstones.DESTINATION_ID, ExportTombstones.SEGMENT_ID, ExportTombstones.ID_TYPE,
-                ExportTombstones.ID_VALUE).localCheckpoint();
-        if (!delivered.isEmpty()) {
-          lake.deleteMatching(ExportTombstones.SPEC, delivered);
+    @Override
+    public void validate(AppConfig config) {
+        AudienceDefinitions loaded = AudienceDefinitions.load(config);
+        segments = loaded.segments();
+        destinations = DestinationsLoader.load(
+                config.destinations(),
+                segments,
+                loaded.lookalikeIfAny(config),
+                config.paths().exports());
+        for (String id : destinationIds) {
+            if (destinations.byId(id).isEmpty()) {
+                throw new ConfigException("--destination: unknown destination '" + id + "'; expected one of "
+                        + destinations.destinations().stream()
+                                .map(Destination::id)
+                                .toList());
+            }
         }
-      }
-      out.printf("%-16s %-11s %9d in audience %8d adds %8d removes  %d rows in %d files -> %s%n", d.id(),
-          d.mode().name().toLowerCase(Locale.ROOT), size, moves.getOrDefault(ExportTables.ADD, 0L),
-          moves.getOrDefault(ExportTables.REMOVE, 0L), drop.rows(), drop.files(), drop.target());
-      out.flush();
-      LOG.info("{}: {} rows in {} files at {}", d.id(), drop.rows(), drop.files(), drop.target());
-      result.put(d.id() + ".rows", drop.rows());
-      result.put(d.id() + ".audience", size);
-      written += drop.rows();
-      audience += size;
     }
-    context.spark().catalog().clearCache();
-    result.put("destinations", (long) selected().size());
-    return new JobResult(audience, written, 0, result);
-  }
 
-  /** Labels each segment carried when it was evaluated for the date (segment_stats). */
-  private static Map<String, Set<String>> evaluatedLabels(LakeTables lake, Date dt) {
-    Map<String, Set<String>> out = new HashMap<>();
-    lake.read(SegmentTables.STATS).where(col(SegmentTables.DT).equalTo(lit(dt)))
-        .select(SegmentTables.SEGMENT_ID, SegmentTables.LABELS).collectAsList()
-        .forEach(r -> out.put(r.getString(0), new TreeSet<>(r.<String>getList(1))));
-    return out;
-  }
-
-  /** Refuses a destination before any write when a segment is missing for the date or its labels are not allowed. */
-  private static void checkLabels(Destination d, Map<String, Set<String>> labels, JobContext context) {
-    for (String segment : d.segments()) {
-      Set<String> carried = labels.get(segment);
-      if (carried == null) {
-        throw new IllegalStateException("destination " + d.id() + ": segment " + segment + " was not evaluated for "
-            + context.date() + ": run segments (and lookalike) for that date first");
-      }
-      Set<String> refused = new TreeSet<>(carried);
-      refused.removeAll(d.allowedLabels());
-      if (!refused.isEmpty()) {
-        throw new IllegalStateException("destination " + d.id() + ": segment " + segment + " carried data-usage labels "
-            + refused + " on " + context.date() + ", which the destination may not receive; nothing was exported");
-      }
+    private List<Destination> selected() {
+        return destinationIds.isEmpty()
+                ? destinations.destinations()
+                : destinationIds.stream()
+                        .map(id -> destinations.byId(id).orElseThrow())
+                        .toList();
     }
-  }
 
-  private static Date previousExport(LakeTables lake, String destination, Date dt) {
-    if (!lake.exists(ExportTables.LOG)) {
-      return null;
-    }
-    Row r = lake.read(ExportTables.LOG).where(col(ExportTables.DESTINATION_ID).equalTo(destination)
-            .and(col(ExportTables.DT).lt(lit(dt))).and(col(ExportTables.STATUS).equalTo(ExportTables.SUCCEEDED)))
-        .agg(org.apache.spark.sql.functions.max(ExportTables.DT)).first();
-    return r.isNullAt(0) ? null : r.getDate(0);
-  }
-
-  @Override
-  public Integer call() throws Exception {
-    if (validateOnly) {
-      return JobRunner.validateOnly(this, options, spec, (config, out) -> {
-        out.printf("%s: %d destinations valid%n", config.destinations(), destinations.destinations().size());
-        for (Destination d : destinations.destinations()) {
-          out.printf("  %-16s %s %s of %s -> %s (consent %s)%n", d.id(), d.mode().name().toLowerCase(Locale.ROOT),
-              d.identifier().key(), d.segments(), d.writer().target(), d.consentPurpose());
+    @Override
+    public JobResult run(JobContext context) {
+        if (destinations == null) {
+            validate(context.config());
         }
-      });
-    }
-    return JobRunner.exitCode(this, options, spec);
-  }
+        LakeTables lake = context.lake();
+        Date dt = Date.valueOf(context.date());
+        for (var required : List.of(SegmentTables.STATS, IdGraph.SPEC)) {
+            if (!lake.exists(required)) {
+                throw new IllegalStateException(
+                        "no " + required.name() + " table: run identity and segments for " + context.date() + " first");
+            }
+        }
+        Dataset<Row> membership =
+                lake.read(SegmentTables.MEMBERSHIP).where(col(SegmentTables.DT).equalTo(lit(dt)));
+        Dataset<Row> idGraph = lake.read(IdGraph.SPEC).where(col(IdGraph.DT).equalTo(lit(dt)));
+        Dataset<Row> attributes = lake.exists(RawAttributes.SPEC)
+                ? lake.read(RawAttributes.SPEC)
+                : context.spark().createDataFrame(List.of(), RawAttributes.SPEC.schema());
+        Timestamp endOfDay =
+                Timestamp.from(context.date().plusDays(1).atStartOfDay().toInstant(ZoneOffset.UTC));
+        Map<String, Set<String>> labels = evaluatedLabels(lake, dt);
+        PrintWriter out = spec.commandLine().getOut();
+        Map<String, Long> result = new LinkedHashMap<>();
+        long written = 0;
+        long audience = 0;
+        // First every destination's audience, its changes and its quality checks; then, only if all pass, the drops
+        // and the tables: a gate that stops the run stops it before anything is sent or committed.
+        List<Prepared> prepared = new ArrayList<>();
+        for (Destination d : selected()) {
+            checkLabels(d, labels, context);
+            context.step(name(), "audience of " + d.id());
+            Dataset<Row> granted = ConsentStatus.latest(
+                            attributes, idGraph, d.consentPurpose(), segments.grantedValue(), endOfDay)
+                    .where(col(ConsentStatus.STATUS).equalTo(lit(segments.grantedValue())));
+            Dataset<Row> current =
+                    ExportAudience.current(membership, idGraph, granted, d).localCheckpoint();
+            Date previousDt = previousExport(lake, d.id(), dt);
+            Dataset<Row> previous = previousDt == null
+                    ? context.spark().createDataFrame(List.of(), ExportTables.AUDIENCE.schema())
+                    : lake.read(ExportTables.AUDIENCE)
+                            .where(col(ExportTables.DESTINATION_ID)
+                                    .equalTo(d.id())
+                                    .and(col(ExportTables.DT).equalTo(lit(previousDt))));
+            // Erased persons are no longer in export_audience, so the comparison cannot see them leave: their
+            // tombstones are this destination's removes (unless an identifier is in the audience again).
+            Dataset<Row> due = lake.exists(ExportTombstones.SPEC)
+                    ? ExportTombstones.due(lake.read(ExportTombstones.SPEC), d.id(), dt)
+                            .localCheckpoint()
+                    : null;
+            Dataset<Row> tombstones = due == null
+                    ? null
+                    : ExportTombstones.removes(due)
+                            .join(
+                                    current.select(
+                                            ExportTables.SEGMENT_ID, ExportTables.ID_TYPE, ExportTables.ID_VALUE),
+                                    new String[] {ExportTables.SEGMENT_ID, ExportTables.ID_TYPE, ExportTables.ID_VALUE},
+                                    "left_anti");
+            Dataset<Row> changes = ExportAudience.changes(current, previous);
+            if (tombstones != null) {
+                changes = changes.unionByName(tombstones)
+                        .dropDuplicates(
+                                ExportTables.SEGMENT_ID,
+                                ExportTables.ID_TYPE,
+                                ExportTables.ID_VALUE,
+                                ExportTables.ACTION);
+            }
+            changes = changes.localCheckpoint();
+            Map<String, Long> moves = new HashMap<>();
+            changes.groupBy(ExportTables.ACTION)
+                    .count()
+                    .collectAsList()
+                    .forEach(r -> moves.put(r.getString(0), r.getLong(1)));
+            long size = current.count();
+            Map<String, Object> audiencePartition = Map.of(ExportTables.DT, dt, ExportTables.DESTINATION_ID, d.id());
+            Dataset<Row> audienceRows = lake.checkBeforeWriting(
+                    ExportTables.AUDIENCE,
+                    current.withColumn(ExportTables.DESTINATION_ID, lit(d.id()))
+                            .withColumn(ExportTables.DT, lit(dt))
+                            .select(
+                                    ExportTables.DESTINATION_ID,
+                                    ExportTables.SEGMENT_ID,
+                                    ExportTables.PERSON_ID,
+                                    ExportTables.ID_TYPE,
+                                    ExportTables.ID_VALUE,
+                                    ExportTables.DT),
+                    audiencePartition);
+            prepared.add(
+                    new Prepared(d, current, changes, due, moves, size, previousDt, audienceRows, audiencePartition));
+        }
+        for (Prepared p : prepared) {
+            Destination d = p.destination();
+            Dataset<Row> current = p.current();
+            Dataset<Row> changes = p.changes();
+            Dataset<Row> due = p.due();
+            Map<String, Long> moves = p.moves();
+            long size = p.size();
+            Date previousDt = p.previousDt();
+            context.step(name(), "drop for " + d.id());
+            Dataset<Row> rows = d.mode() == ExportMode.FULL
+                    ? current.select(ExportTables.SEGMENT_ID, ExportTables.ID_TYPE, ExportTables.ID_VALUE)
+                            .orderBy(ExportTables.SEGMENT_ID, ExportTables.ID_VALUE)
+                    : changes.select(
+                                    ExportTables.SEGMENT_ID,
+                                    ExportTables.ID_TYPE,
+                                    ExportTables.ID_VALUE,
+                                    ExportTables.ACTION)
+                            .orderBy(ExportTables.SEGMENT_ID, ExportTables.ACTION, ExportTables.ID_VALUE);
+            Map<String, Object> manifest = new LinkedHashMap<>();
+            manifest.put("destination", d.id());
+            manifest.put("date", context.date().toString());
+            manifest.put("run_id", context.runId());
+            manifest.put("mode", d.mode().name().toLowerCase(Locale.ROOT));
+            manifest.put("identifier", d.identifier().key() + (d.identifier().hashed() ? " (SHA-256)" : ""));
+            manifest.put("segments", d.segments());
+            manifest.put("consent", d.consentPurpose());
+            manifest.put("audience", size);
+            manifest.put("adds", moves.getOrDefault(ExportTables.ADD, 0L));
+            manifest.put("removes", moves.getOrDefault(ExportTables.REMOVE, 0L));
+            manifest.put("previous_export", previousDt == null ? null : previousDt.toString());
+            DestinationWriter.Delivered drop =
+                    d.writer().write(context.spark(), rows, context.date(), context.runId(), manifest);
 
-  /** A destination's audience and changes, computed and checked before anything of the run is sent or written. */
-  private record Prepared(Destination destination, Dataset<Row> current, Dataset<Row> changes, Dataset<Row> due,
-      Map<String, Long> moves, long size, Date previousDt, Dataset<Row> audienceRows,
-      Map<String, Object> audiencePartition) {}
+            // The drop is committed before the tables record it: a run killed between the two makes the next
+            // incremental drop repeat some adds, which a destination applies twice harmlessly, rather than lose them.
+            lake.overwritePartition(ExportTables.AUDIENCE, p.audienceRows(), p.audiencePartition());
+            Row log = RowFactory.create(
+                    d.id(),
+                    dt,
+                    context.runId(),
+                    d.mode().name().toLowerCase(Locale.ROOT),
+                    ExportTables.SUCCEEDED,
+                    d.segments(),
+                    drop.files(),
+                    drop.rows(),
+                    moves.getOrDefault(ExportTables.ADD, 0L),
+                    moves.getOrDefault(ExportTables.REMOVE, 0L),
+                    previousDt,
+                    drop.target(),
+                    Timestamp.from(Instant.now()));
+            lake.merge(ExportTables.LOG, context.spark().createDataFrame(List.of(log), ExportTables.LOG.schema()));
+            if (due != null) {
+                // Delivered by this date's drop (an incremental drop's removes; a full drop replaces the audience):
+                // stamped,
+                // so a rerun of the date sends them again; those a drop of an earlier date delivered are deleted.
+                lake.merge(ExportTombstones.SPEC, due.withColumn(ExportTombstones.DELIVERED_DT, lit(dt)));
+                Dataset<Row> delivered = lake.read(ExportTombstones.SPEC)
+                        .where(col(ExportTombstones.DESTINATION_ID)
+                                .equalTo(lit(d.id()))
+                                .and(col(ExportTombstones.DELIVERED_DT).lt(lit(dt))))
+                        .select(
+                                ExportTombstones.DESTINATION_ID,
+                                ExportTombstones.SEGMENT_ID,
+                                ExportTombstones.ID_TYPE,
+                                ExportTombstones.ID_VALUE)
+                        .localCheckpoint();
+                if (!delivered.isEmpty()) {
+                    lake.deleteMatching(ExportTombstones.SPEC, delivered);
+                }
+            }
+            out.printf(
+                    "%-16s %-11s %9d in audience %8d adds %8d removes  %d rows in %d files -> %s%n",
+                    d.id(),
+                    d.mode().name().toLowerCase(Locale.ROOT),
+                    size,
+                    moves.getOrDefault(ExportTables.ADD, 0L),
+                    moves.getOrDefault(ExportTables.REMOVE, 0L),
+                    drop.rows(),
+                    drop.files(),
+                    drop.target());
+            out.flush();
+            LOG.info("{}: {} rows in {} files at {}", d.id(), drop.rows(), drop.files(), drop.target());
+            result.put(d.id() + ".rows", drop.rows());
+            result.put(d.id() + ".audience", size);
+            written += drop.rows();
+            audience += size;
+        }
+        context.spark().catalog().clearCache();
+        result.put("destinations", (long) selected().size());
+        return new JobResult(audience, written, 0, result);
+    }
+
+    /** Labels each segment carried when it was evaluated for the date (segment_stats). */
+    private static Map<String, Set<String>> evaluatedLabels(LakeTables lake, Date dt) {
+        Map<String, Set<String>> out = new HashMap<>();
+        lake.read(SegmentTables.STATS)
+                .where(col(SegmentTables.DT).equalTo(lit(dt)))
+                .select(SegmentTables.SEGMENT_ID, SegmentTables.LABELS)
+                .collectAsList()
+                .forEach(r -> out.put(r.getString(0), new TreeSet<>(r.<String>getList(1))));
+        return out;
+    }
+
+    /** Refuses a destination before any write when a segment is missing for the date or its labels are not allowed. */
+    private static void checkLabels(Destination d, Map<String, Set<String>> labels, JobContext context) {
+        for (String segment : d.segments()) {
+            Set<String> carried = labels.get(segment);
+            if (carried == null) {
+                throw new IllegalStateException(
+                        "destination " + d.id() + ": segment " + segment + " was not evaluated for " + context.date()
+                                + ": run segments (and lookalike) for that date first");
+            }
+            Set<String> refused = new TreeSet<>(carried);
+            refused.removeAll(d.allowedLabels());
+            if (!refused.isEmpty()) {
+                throw new IllegalStateException("destination " + d.id() + ": segment " + segment
+                        + " carried data-usage labels " + refused + " on " + context.date()
+                        + ", which the destination may not receive; nothing was exported");
+            }
+        }
+    }
+
+    private static Date previousExport(LakeTables lake, String destination, Date dt) {
+        if (!lake.exists(ExportTables.LOG)) {
+            return null;
+        }
+        Row r = lake.read(ExportTables.LOG)
+                .where(col(ExportTables.DESTINATION_ID)
+                        .equalTo(destination)
+                        .and(col(ExportTables.DT).lt(lit(dt)))
+                        .and(col(ExportTables.STATUS).equalTo(ExportTables.SUCCEEDED)))
+                .agg(org.apache.spark.sql.functions.max(ExportTables.DT))
+                .first();
+        return r.isNullAt(0) ? null : r.getDate(0);
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        if (validateOnly) {
+            return JobRunner.validateOnly(this, options, spec, (config, out) -> {
+                out.printf(
+                        "%s: %d destinations valid%n",
+                        config.destinations(), destinations.destinations().size());
+                for (Destination d : destinations.destinations()) {
+                    out.printf(
+                            "  %-16s %s %s of %s -> %s (consent %s)%n",
+                            d.id(),
+                            d.mode().name().toLowerCase(Locale.ROOT),
+                            d.identifier().key(),
+                            d.segments(),
+                            d.writer().target(),
+                            d.consentPurpose());
+                }
+            });
+        }
+        return JobRunner.exitCode(this, options, spec);
+    }
+
+    /** A destination's audience and changes, computed and checked before anything of the run is sent or written. */
+    private record Prepared(
+            Destination destination,
+            Dataset<Row> current,
+            Dataset<Row> changes,
+            Dataset<Row> due,
+            Map<String, Long> moves,
+            long size,
+            Date previousDt,
+            Dataset<Row> audienceRows,
+            Map<String, Object> audiencePartition) {}
 }

@@ -53,207 +53,291 @@ import picocli.CommandLine.Spec;
  * deterministic links, noise cut, probabilistic matches per model, connected components, stable
  * person ids; writes the date's partitions of id_edges, id_graph and id_match_metrics.
  */
-@Command(name = "identity", mixinStandardHelpOptions = true,
-    description = "Stitch identifiers into persons: deterministic links, Fellegi-Sunter matching, connected "
-        + "components and stable person ids (id_edges, id_graph, id_match_metrics).")
+@Command(
+        name = "identity",
+        mixinStandardHelpOptions = true,
+        description = "Stitch identifiers into persons: deterministic links, Fellegi-Sunter matching, connected "
+                + "components and stable person ids (id_edges, id_graph, id_match_metrics).")
 public final class IdentityJob implements Job, Callable<Integer> {
-  private static final Logger LOG = LoggerFactory.getLogger(IdentityJob.class);
+    private static final Logger LOG = LoggerFactory.getLogger(IdentityJob.class);
 
-  @Mixin JobOptions options;
-  @Spec CommandSpec spec;
+    @Mixin
+    JobOptions options;
 
-  @Option(names = "--evaluate", paramLabel = "PATH",
-      description = "Score the graph against ground truth: CSV files (id_type,id_value,person_key) under PATH, "
-          + "e.g. local-data/ground-truth/identifiers. Results go to id_match_metrics and the log.")
-  String evaluate;
+    @Spec
+    CommandSpec spec;
 
-  private IdentityRules rules;
+    @Option(
+            names = "--evaluate",
+            paramLabel = "PATH",
+            description = "Score the graph against ground truth: CSV files (id_type,id_value,person_key) under PATH, "
+                    + "e.g. local-data/ground-truth/identifiers. Results go to id_match_metrics and the log.")
+    String evaluate;
 
-  @Override
-  public String name() {
-    return "identity";
-  }
+    private IdentityRules rules;
 
-  @Override
-  public void validate(AppConfig config) {
-    rules = IdentityRulesLoader.load(config.identityRules());
-  }
-
-  @Override
-  public JobResult run(JobContext context) {
-    if (rules == null) {
-      validate(context.config());
-    }
-    List<Metric> metrics = new ArrayList<>();
-    Map<String, Long> counts = new LinkedHashMap<>();
-    var lake = context.lake();
-
-    context.step(name(), "deterministic links");
-    Dataset<Row> rawIds = lake.read(RawIdentifiers.SPEC);
-    Dataset<Row> observations = DeterministicLinks.observations(rawIds, context.date(), rules)
-        .persist(StorageLevel.MEMORY_AND_DISK());
-    Dataset<Row> noise = DeterministicLinks.noise(DeterministicLinks.degrees(observations, rules), rules)
-        .localCheckpoint();
-    for (Row r : noise.groupBy(IdentifierNodes.ID_TYPE).agg(count(lit(1))).collectAsList()) {
-      LOG.warn("cut {} {} identifiers seen with more identifiers than their cap (noise)", r.getLong(1), r.getString(0));
-      metrics.add(new Metric(MetricName.NOISE_IDENTIFIERS, r.getString(0), r.getLong(1)));
-    }
-    Dataset<Row> identifiers = DeterministicLinks.identifiers(rawIds, context.date(), noise).localCheckpoint();
-    long identifierCount = identifiers.count();
-    Dataset<Row> deterministic = DeterministicLinks.edges(observations, noise)
-        .withColumn(IdEdges.KIND, lit(IdEdges.DETERMINISTIC)).withColumn(IdEdges.SCORE, lit(1.0))
-        .withColumn(IdEdges.EVIDENCE, org.apache.spark.sql.functions.array().cast(IdEdges.SPEC.schema().apply(IdEdges.EVIDENCE).dataType()))
-        .localCheckpoint();
-    long deterministicCount = deterministic.count();
-    LOG.info("{} identifiers, {} deterministic links", identifierCount, deterministicCount);
-    metrics.add(new Metric(MetricName.IDENTIFIERS, "", identifierCount));
-    metrics.add(new Metric(MetricName.EDGES, IdEdges.DETERMINISTIC, deterministicCount));
-
-    Dataset<Row> edges = deterministic;
-    Dataset<Row> nodes = identifiers.select(IdentifierNodes.NODE);
-    Dataset<Row> linked = rules.models().isEmpty() ? null
-        : anchored(ConnectedComponents.of(nodes, deterministic, rules.maxIterations()).components(), identifiers);
-    for (MatchModel model : rules.models()) {
-      context.step(name(), "match " + model.id());
-      Dataset<Row> profiles = (model.source() == IdentityRules.Source.DEVICES
-          ? DeviceProfiles.of(lake.read(RawEvents.SPEC), context.date(), model.lookbackDays())
-          : RecordProfiles.of(lake.read(RawAttributes.SPEC), context.date(), model))
-          .join(nodes, new String[] {IdentifierNodes.NODE}, "left_semi");
-      ProbabilisticMatching.Result result = ProbabilisticMatching.run(profiles, model, rules, linked);
-      metrics.addAll(result.metrics());
-      Dataset<Row> accepted = result.edges()
-          .join(deterministic.select(DeterministicLinks.SRC, DeterministicLinks.DST),
-              new String[] {DeterministicLinks.SRC, DeterministicLinks.DST}, "left_anti")
-          .withColumn(IdEdges.KIND, lit(IdEdges.PROBABILISTIC))
-          .localCheckpoint();
-      long n = accepted.count();
-      LOG.info("model {}: {} new links at match probability >= {}", model.id(), n, rules.threshold());
-      metrics.add(new Metric(MetricName.EDGES, IdEdges.PROBABILISTIC + "/" + model.id(), n));
-      counts.put("edges." + model.id(), n);
-      edges = edges.unionByName(accepted);
+    @Override
+    public String name() {
+        return "identity";
     }
 
-    context.step(name(), "connected components");
-    ConnectedComponents.Result cc = ConnectedComponents.of(nodes, edges, rules.maxIterations());
-    metrics.add(new Metric(MetricName.PROPAGATION_ROUNDS, "", cc.rounds()));
-    Dataset<Row> members = identifiers.join(cc.components(), IdentifierNodes.NODE).localCheckpoint();
-
-    context.step(name(), "stable person ids");
-    Dataset<Row> previous = previousGraph(context);
-    PersonIds.Result ids = PersonIds.assign(members, previous, context.date());
-    long merges = PersonIds.merges(ids.overlaps());
-    long splits = PersonIds.splits(ids.overlaps());
-    metrics.add(new Metric(MetricName.PERSONS_MERGED, "", merges));
-    metrics.add(new Metric(MetricName.PERSONS_SPLIT, "", splits));
-    Dataset<Row> sizes = members.groupBy(ConnectedComponents.COMPONENT).agg(count(lit(1)).as(IdGraph.PERSON_SIZE));
-    Date dt = Date.valueOf(context.date());
-    Dataset<Row> graph = members.join(sizes, ConnectedComponents.COMPONENT).join(ids.assignment(), ConnectedComponents.COMPONENT)
-        .select(col(IdGraph.PERSON_ID), col(IdGraph.ID_TYPE), col(IdGraph.ID_VALUE), col(IdGraph.HASHED),
-            col(IdGraph.FIRST_SEEN), col(IdGraph.LAST_SEEN), col(IdGraph.PERSON_SIZE),
-            col(IdGraph.PERSON_SIZE).gt(rules.maxClusterSize()).as(IdGraph.OVERSIZED), lit(dt).as(IdGraph.DT))
-        .localCheckpoint();
-
-    context.step(name(), "write id_edges");
-    Dataset<Row> ends = identifiers.select(IdentifierNodes.NODE, IdentifierNodes.ID_TYPE, IdentifierNodes.ID_VALUE);
-    Dataset<Row> edgeRows = edges
-        .join(ends.toDF("src", IdEdges.SRC_TYPE, IdEdges.SRC_VALUE), DeterministicLinks.SRC)
-        .join(ends.toDF("dst", IdEdges.DST_TYPE, IdEdges.DST_VALUE), DeterministicLinks.DST)
-        .select(col(IdEdges.SRC_TYPE), col(IdEdges.SRC_VALUE), col(IdEdges.DST_TYPE), col(IdEdges.DST_VALUE),
-            col(IdEdges.KIND), col(IdEdges.RULE), col(IdEdges.SCORE), col(IdEdges.EVIDENCE), lit(dt).as(IdEdges.DT));
-    Map<String, Object> partition = Map.of(IdGraph.DT, dt);
-    // The graph's quality checks pass before the first commit (id_edges): a stopped run writes nothing.
-    Dataset<Row> checkedGraph = lake.checkBeforeWriting(IdGraph.SPEC, graph, partition);
-    lake.overwritePartition(IdEdges.SPEC, edgeRows, partition);
-
-    context.step(name(), "write id_graph");
-    lake.overwritePartition(IdGraph.SPEC, checkedGraph, partition);
-    Row summary = graph.groupBy(IdGraph.PERSON_ID).agg(max(IdGraph.PERSON_SIZE).as("n"))
-        .agg(count(lit(1)), max("n"), org.apache.spark.sql.functions.sum(when(col("n").gt(rules.maxClusterSize()), 1)
-            .otherwise(0)))
-        .first();
-    long persons = summary.getLong(0);
-    metrics.add(new Metric(MetricName.PERSONS, "", persons));
-    metrics.add(new Metric(MetricName.LARGEST_PERSON, "", summary.isNullAt(1) ? 0 : summary.getLong(1)));
-    metrics.add(new Metric(MetricName.OVERSIZED_PERSONS, "", summary.isNullAt(2) ? 0 : summary.getLong(2)));
-    for (Row r : sizeDistribution(graph).collectAsList()) {
-      metrics.add(new Metric(MetricName.PERSON_SIZE, r.getString(0), r.getLong(1)));
-    }
-    LOG.info("{} identifiers in {} persons ({} merged, {} split since the previous run)", identifierCount, persons,
-        merges, splits);
-
-    if (evaluate != null) {
-      context.step(name(), "evaluate against " + evaluate);
-      MatchEvaluation.Scores s = MatchEvaluation.score(graph,
-          GroundTruthIdentifiers.read(context.spark(), evaluate));
-      LOG.info("against ground truth ({} identifiers): pairwise precision {} recall {} F1 {}; exact persons {}",
-          s.identifiers(), f(s.precision()), f(s.recall()), f(s.f1()), f(s.exactPersonShare()));
-      metrics.add(new Metric(MetricName.EVALUATED_IDENTIFIERS, "", s.identifiers()));
-      metrics.add(new Metric(MetricName.PRECISION, "pairwise", s.precision()));
-      metrics.add(new Metric(MetricName.RECALL, "pairwise", s.recall()));
-      metrics.add(new Metric(MetricName.F1, "pairwise", s.f1()));
-      metrics.add(new Metric(MetricName.EXACT_PERSON_SHARE, "", s.exactPersonShare()));
-      metrics.add(new Metric(MetricName.TRUE_PAIRS, "", s.truePairs()));
-      metrics.add(new Metric(MetricName.PREDICTED_PAIRS, "", s.predictedPairs()));
-      PrintWriter out = spec.commandLine().getOut();
-      out.printf("identity %s: precision %s, recall %s, F1 %s over %d identifiers (%d true pairs); "
-              + "%s of true persons exactly found%n", context.date(), f(s.precision()), f(s.recall()), f(s.f1()),
-          s.identifiers(), s.truePairs(), f(s.exactPersonShare()));
-      out.flush();
+    @Override
+    public void validate(AppConfig config) {
+        rules = IdentityRulesLoader.load(config.identityRules());
     }
 
-    context.step(name(), "write id_match_metrics");
-    List<Row> metricRows = metrics.stream()
-        .map(m -> RowFactory.create(m.metric(), m.dimension(), m.value(), dt)).toList();
-    lake.overwritePartition(IdMatchMetrics.SPEC,
-        context.spark().createDataFrame(metricRows, IdMatchMetrics.SPEC.schema()), partition);
-    context.spark().catalog().clearCache();
+    @Override
+    public JobResult run(JobContext context) {
+        if (rules == null) {
+            validate(context.config());
+        }
+        List<Metric> metrics = new ArrayList<>();
+        Map<String, Long> counts = new LinkedHashMap<>();
+        var lake = context.lake();
 
-    counts.put("identifiers", identifierCount);
-    counts.put("edges.deterministic", deterministicCount);
-    counts.put("persons", persons);
-    counts.put("persons.merged", merges);
-    counts.put("persons.split", splits);
-    return new JobResult(identifierCount, identifierCount, 0, counts);
-  }
+        context.step(name(), "deterministic links");
+        Dataset<Row> rawIds = lake.read(RawIdentifiers.SPEC);
+        Dataset<Row> observations =
+                DeterministicLinks.observations(rawIds, context.date(), rules).persist(StorageLevel.MEMORY_AND_DISK());
+        Dataset<Row> noise = DeterministicLinks.noise(DeterministicLinks.degrees(observations, rules), rules)
+                .localCheckpoint();
+        for (Row r : noise.groupBy(IdentifierNodes.ID_TYPE).agg(count(lit(1))).collectAsList()) {
+            LOG.warn(
+                    "cut {} {} identifiers seen with more identifiers than their cap (noise)",
+                    r.getLong(1),
+                    r.getString(0));
+            metrics.add(new Metric(MetricName.NOISE_IDENTIFIERS, r.getString(0), r.getLong(1)));
+        }
+        Dataset<Row> identifiers =
+                DeterministicLinks.identifiers(rawIds, context.date(), noise).localCheckpoint();
+        long identifierCount = identifiers.count();
+        Dataset<Row> deterministic = DeterministicLinks.edges(observations, noise)
+                .withColumn(IdEdges.KIND, lit(IdEdges.DETERMINISTIC))
+                .withColumn(IdEdges.SCORE, lit(1.0))
+                .withColumn(
+                        IdEdges.EVIDENCE,
+                        org.apache
+                                .spark
+                                .sql
+                                .functions
+                                .array()
+                                .cast(IdEdges.SPEC
+                                        .schema()
+                                        .apply(IdEdges.EVIDENCE)
+                                        .dataType()))
+                .localCheckpoint();
+        long deterministicCount = deterministic.count();
+        LOG.info("{} identifiers, {} deterministic links", identifierCount, deterministicCount);
+        metrics.add(new Metric(MetricName.IDENTIFIERS, "", identifierCount));
+        metrics.add(new Metric(MetricName.EDGES, IdEdges.DETERMINISTIC, deterministicCount));
 
-  private static String f(double v) {
-    return String.format(Locale.ROOT, "%.4f", v);
-  }
+        Dataset<Row> edges = deterministic;
+        Dataset<Row> nodes = identifiers.select(IdentifierNodes.NODE);
+        Dataset<Row> linked = rules.models().isEmpty()
+                ? null
+                : anchored(
+                        ConnectedComponents.of(nodes, deterministic, rules.maxIterations())
+                                .components(),
+                        identifiers);
+        for (MatchModel model : rules.models()) {
+            context.step(name(), "match " + model.id());
+            Dataset<Row> profiles = (model.source() == IdentityRules.Source.DEVICES
+                            ? DeviceProfiles.of(lake.read(RawEvents.SPEC), context.date(), model.lookbackDays())
+                            : RecordProfiles.of(lake.read(RawAttributes.SPEC), context.date(), model))
+                    .join(nodes, new String[] {IdentifierNodes.NODE}, "left_semi");
+            ProbabilisticMatching.Result result = ProbabilisticMatching.run(profiles, model, rules, linked);
+            metrics.addAll(result.metrics());
+            Dataset<Row> accepted = result.edges()
+                    .join(
+                            deterministic.select(DeterministicLinks.SRC, DeterministicLinks.DST),
+                            new String[] {DeterministicLinks.SRC, DeterministicLinks.DST},
+                            "left_anti")
+                    .withColumn(IdEdges.KIND, lit(IdEdges.PROBABILISTIC))
+                    .localCheckpoint();
+            long n = accepted.count();
+            LOG.info("model {}: {} new links at match probability >= {}", model.id(), n, rules.threshold());
+            metrics.add(new Metric(MetricName.EDGES, IdEdges.PROBABILISTIC + "/" + model.id(), n));
+            counts.put("edges." + model.id(), n);
+            edges = edges.unionByName(accepted);
+        }
 
-  /** Deterministic components with the smallest node of the conflict type each holds (the anchor), or null. */
-  private Dataset<Row> anchored(Dataset<Row> components, Dataset<Row> identifiers) {
-    Dataset<Row> anchors = components.join(identifiers.where(col(IdentifierNodes.ID_TYPE).equalTo(rules.conflictType()))
-            .select(IdentifierNodes.NODE), IdentifierNodes.NODE)
-        .groupBy(ConnectedComponents.COMPONENT).agg(org.apache.spark.sql.functions.min(IdentifierNodes.NODE)
-            .as(ProbabilisticMatching.ANCHOR));
-    return components.join(anchors, new String[] {ConnectedComponents.COMPONENT}, "left").localCheckpoint();
-  }
+        context.step(name(), "connected components");
+        ConnectedComponents.Result cc = ConnectedComponents.of(nodes, edges, rules.maxIterations());
+        metrics.add(new Metric(MetricName.PROPAGATION_ROUNDS, "", cc.rounds()));
+        Dataset<Row> members =
+                identifiers.join(cc.components(), IdentifierNodes.NODE).localCheckpoint();
 
-  /** The latest id_graph snapshot before the run date, or null if there is none. */
-  private static Dataset<Row> previousGraph(JobContext context) {
-    if (!context.lake().exists(IdGraph.SPEC)) {
-      return null;
+        context.step(name(), "stable person ids");
+        Dataset<Row> previous = previousGraph(context);
+        PersonIds.Result ids = PersonIds.assign(members, previous, context.date());
+        long merges = PersonIds.merges(ids.overlaps());
+        long splits = PersonIds.splits(ids.overlaps());
+        metrics.add(new Metric(MetricName.PERSONS_MERGED, "", merges));
+        metrics.add(new Metric(MetricName.PERSONS_SPLIT, "", splits));
+        Dataset<Row> sizes =
+                members.groupBy(ConnectedComponents.COMPONENT).agg(count(lit(1)).as(IdGraph.PERSON_SIZE));
+        Date dt = Date.valueOf(context.date());
+        Dataset<Row> graph = members.join(sizes, ConnectedComponents.COMPONENT)
+                .join(ids.assignment(), ConnectedComponents.COMPONENT)
+                .select(
+                        col(IdGraph.PERSON_ID),
+                        col(IdGraph.ID_TYPE),
+                        col(IdGraph.ID_VALUE),
+                        col(IdGraph.HASHED),
+                        col(IdGraph.FIRST_SEEN),
+                        col(IdGraph.LAST_SEEN),
+                        col(IdGraph.PERSON_SIZE),
+                        col(IdGraph.PERSON_SIZE).gt(rules.maxClusterSize()).as(IdGraph.OVERSIZED),
+                        lit(dt).as(IdGraph.DT))
+                .localCheckpoint();
+
+        context.step(name(), "write id_edges");
+        Dataset<Row> ends = identifiers.select(IdentifierNodes.NODE, IdentifierNodes.ID_TYPE, IdentifierNodes.ID_VALUE);
+        Dataset<Row> edgeRows = edges.join(
+                        ends.toDF("src", IdEdges.SRC_TYPE, IdEdges.SRC_VALUE), DeterministicLinks.SRC)
+                .join(ends.toDF("dst", IdEdges.DST_TYPE, IdEdges.DST_VALUE), DeterministicLinks.DST)
+                .select(
+                        col(IdEdges.SRC_TYPE),
+                        col(IdEdges.SRC_VALUE),
+                        col(IdEdges.DST_TYPE),
+                        col(IdEdges.DST_VALUE),
+                        col(IdEdges.KIND),
+                        col(IdEdges.RULE),
+                        col(IdEdges.SCORE),
+                        col(IdEdges.EVIDENCE),
+                        lit(dt).as(IdEdges.DT));
+        Map<String, Object> partition = Map.of(IdGraph.DT, dt);
+        // The graph's quality checks pass before the first commit (id_edges): a stopped run writes nothing.
+        Dataset<Row> checkedGraph = lake.checkBeforeWriting(IdGraph.SPEC, graph, partition);
+        lake.overwritePartition(IdEdges.SPEC, edgeRows, partition);
+
+        context.step(name(), "write id_graph");
+        lake.overwritePartition(IdGraph.SPEC, checkedGraph, partition);
+        Row summary = graph.groupBy(IdGraph.PERSON_ID)
+                .agg(max(IdGraph.PERSON_SIZE).as("n"))
+                .agg(
+                        count(lit(1)),
+                        max("n"),
+                        org.apache.spark.sql.functions.sum(
+                                when(col("n").gt(rules.maxClusterSize()), 1).otherwise(0)))
+                .first();
+        long persons = summary.getLong(0);
+        metrics.add(new Metric(MetricName.PERSONS, "", persons));
+        metrics.add(new Metric(MetricName.LARGEST_PERSON, "", summary.isNullAt(1) ? 0 : summary.getLong(1)));
+        metrics.add(new Metric(MetricName.OVERSIZED_PERSONS, "", summary.isNullAt(2) ? 0 : summary.getLong(2)));
+        for (Row r : sizeDistribution(graph).collectAsList()) {
+            metrics.add(new Metric(MetricName.PERSON_SIZE, r.getString(0), r.getLong(1)));
+        }
+        LOG.info(
+                "{} identifiers in {} persons ({} merged, {} split since the previous run)",
+                identifierCount,
+                persons,
+                merges,
+                splits);
+
+        if (evaluate != null) {
+            context.step(name(), "evaluate against " + evaluate);
+            MatchEvaluation.Scores s =
+                    MatchEvaluation.score(graph, GroundTruthIdentifiers.read(context.spark(), evaluate));
+            LOG.info(
+                    "against ground truth ({} identifiers): pairwise precision {} recall {} F1 {}; exact persons {}",
+                    s.identifiers(),
+                    f(s.precision()),
+                    f(s.recall()),
+                    f(s.f1()),
+                    f(s.exactPersonShare()));
+            metrics.add(new Metric(MetricName.EVALUATED_IDENTIFIERS, "", s.identifiers()));
+            metrics.add(new Metric(MetricName.PRECISION, "pairwise", s.precision()));
+            metrics.add(new Metric(MetricName.RECALL, "pairwise", s.recall()));
+            metrics.add(new Metric(MetricName.F1, "pairwise", s.f1()));
+            metrics.add(new Metric(MetricName.EXACT_PERSON_SHARE, "", s.exactPersonShare()));
+            metrics.add(new Metric(MetricName.TRUE_PAIRS, "", s.truePairs()));
+            metrics.add(new Metric(MetricName.PREDICTED_PAIRS, "", s.predictedPairs()));
+            PrintWriter out = spec.commandLine().getOut();
+            out.printf(
+                    "identity %s: precision %s, recall %s, F1 %s over %d identifiers (%d true pairs); "
+                            + "%s of true persons exactly found%n",
+                    context.date(),
+                    f(s.precision()),
+                    f(s.recall()),
+                    f(s.f1()),
+                    s.identifiers(),
+                    s.truePairs(),
+                    f(s.exactPersonShare()));
+            out.flush();
+        }
+
+        context.step(name(), "write id_match_metrics");
+        List<Row> metricRows = metrics.stream()
+                .map(m -> RowFactory.create(m.metric(), m.dimension(), m.value(), dt))
+                .toList();
+        lake.overwritePartition(
+                IdMatchMetrics.SPEC,
+                context.spark().createDataFrame(metricRows, IdMatchMetrics.SPEC.schema()),
+                partition);
+        context.spark().catalog().clearCache();
+
+        counts.put("identifiers", identifierCount);
+        counts.put("edges.deterministic", deterministicCount);
+        counts.put("persons", persons);
+        counts.put("persons.merged", merges);
+        counts.put("persons.split", splits);
+        return new JobResult(identifierCount, identifierCount, 0, counts);
     }
-    Dataset<Row> before = context.lake().read(IdGraph.SPEC).where(col(IdGraph.DT).lt(lit(Date.valueOf(context.date()))));
-    Row latest = before.agg(max(IdGraph.DT)).first();
-    if (latest.isNullAt(0)) {
-      return null;
+
+    private static String f(double v) {
+        return String.format(Locale.ROOT, "%.4f", v);
     }
-    LOG.info("person ids carry over from the id_graph of {}", latest.getDate(0));
-    return before.where(col(IdGraph.DT).equalTo(lit(latest.getDate(0))));
-  }
 
-  /** Persons per size band: 1, 2, 3-5, 6-10, 11-20, 21-50, 51-100, over 100 identifiers. */
-  private static Dataset<Row> sizeDistribution(Dataset<Row> graph) {
-    Column n = col(IdGraph.PERSON_SIZE);
-    Column band = when(n.leq(1), "1").when(n.leq(2), "2").when(n.leq(5), "3-5").when(n.leq(10), "6-10")
-        .when(n.leq(20), "11-20").when(n.leq(50), "21-50").when(n.leq(100), "51-100").otherwise("over 100");
-    return graph.select(IdGraph.PERSON_ID, IdGraph.PERSON_SIZE).distinct()
-        .groupBy(band.as("band")).agg(count(lit(1)).as("persons"));
-  }
+    /** Deterministic components with the smallest node of the conflict type each holds (the anchor), or null. */
+    private Dataset<Row> anchored(Dataset<Row> components, Dataset<Row> identifiers) {
+        Dataset<Row> anchors = components
+                .join(
+                        identifiers
+                                .where(col(IdentifierNodes.ID_TYPE).equalTo(rules.conflictType()))
+                                .select(IdentifierNodes.NODE),
+                        IdentifierNodes.NODE)
+                .groupBy(ConnectedComponents.COMPONENT)
+                .agg(org.apache.spark.sql.functions.min(IdentifierNodes.NODE).as(ProbabilisticMatching.ANCHOR));
+        return components
+                .join(anchors, new String[] {ConnectedComponents.COMPONENT}, "left")
+                .localCheckpoint();
+    }
 
-  @Override
-  public Integer call() throws Exception {
-    return JobRunner.exitCode(this, options, spec);
-  }
+    /** The latest id_graph snapshot before the run date, or null if there is none. */
+    private static Dataset<Row> previousGraph(JobContext context) {
+        if (!context.lake().exists(IdGraph.SPEC)) {
+            return null;
+        }
+        Dataset<Row> before =
+                context.lake().read(IdGraph.SPEC).where(col(IdGraph.DT).lt(lit(Date.valueOf(context.date()))));
+        Row latest = before.agg(max(IdGraph.DT)).first();
+        if (latest.isNullAt(0)) {
+            return null;
+        }
+        LOG.info("person ids carry over from the id_graph of {}", latest.getDate(0));
+        return before.where(col(IdGraph.DT).equalTo(lit(latest.getDate(0))));
+    }
+
+    /** Persons per size band: 1, 2, 3-5, 6-10, 11-20, 21-50, 51-100, over 100 identifiers. */
+    private static Dataset<Row> sizeDistribution(Dataset<Row> graph) {
+        Column n = col(IdGraph.PERSON_SIZE);
+        Column band = when(n.leq(1), "1")
+                .when(n.leq(2), "2")
+                .when(n.leq(5), "3-5")
+                .when(n.leq(10), "6-10")
+                .when(n.leq(20), "11-20")
+                .when(n.leq(50), "21-50")
+                .when(n.leq(100), "51-100")
+                .otherwise("over 100");
+        return graph.select(IdGraph.PERSON_ID, IdGraph.PERSON_SIZE)
+                .distinct()
+                .groupBy(band.as("band"))
+                .agg(count(lit(1)).as("persons"));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        return JobRunner.exitCode(this, options, spec);
+    }
 }

@@ -12,19 +12,19 @@ import java.util.Map;
  * @param failures parts that failed while the rest was committed (e.g. one bad file of many): the
  *     run is recorded as failed and exits 1
  */
-public record JobResult(long rowsIn, long rowsOut, long rowsQuarantined, Map<String, Long> counts,
-    List<String> failures) {
+public record JobResult(
+        long rowsIn, long rowsOut, long rowsQuarantined, Map<String, Long> counts, List<String> failures) {
 
-  public JobResult {
-    counts = Collections.unmodifiableMap(new LinkedHashMap<>(counts));
-    failures = List.copyOf(failures);
-  }
+    public JobResult {
+        counts = Collections.unmodifiableMap(new LinkedHashMap<>(counts));
+        failures = List.copyOf(failures);
+    }
 
-  public JobResult(long rowsIn, long rowsOut, long rowsQuarantined, Map<String, Long> counts) {
-    this(rowsIn, rowsOut, rowsQuarantined, counts, List.of());
-  }
+    public JobResult(long rowsIn, long rowsOut, long rowsQuarantined, Map<String, Long> counts) {
+        this(rowsIn, rowsOut, rowsQuarantined, counts, List.of());
+    }
 
-  public boolean failed() {
-    return !failures.isEmpty();
-  }
+    public boolean failed() {
+        return !failures.isEmpty();
+    }
 }

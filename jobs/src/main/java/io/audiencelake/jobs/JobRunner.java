@@ -46,318 +46,418 @@ import picocli.CommandLine.Model.CommandSpec;
  * {@code job_runs} whether it succeeded or failed.
  */
 public final class JobRunner {
-  private static final Logger LOG = LoggerFactory.getLogger(JobRunner.class);
-  /** How long a reading of the job meter waits for the end events of jobs that already ran. */
-  private static final long SETTLE_MILLIS = 2_000;
+    private static final Logger LOG = LoggerFactory.getLogger(JobRunner.class);
+    /** How long a reading of the job meter waits for the end events of jobs that already ran. */
+    private static final long SETTLE_MILLIS = 2_000;
 
-  private JobRunner() {}
+    private JobRunner() {}
 
-  /**
-   * The command line's way in: runs the job and returns its exit code, {@link Main#FAILED} when
-   * part of it failed (the failures are printed), {@link Main#OK} otherwise.
-   */
-  public static int exitCode(Job job, JobOptions options, CommandSpec spec)
-      throws Exception {
-    JobResult result = execute(job, options, Main.commandLine(spec));
-    if (result.failed()) {
-      PrintWriter err = spec.commandLine().getErr();
-      err.println("audiencelake " + job.name() + " finished with failures (what succeeded is committed):");
-      result.failures().forEach(f -> err.println("  " + f));
-      err.flush();
-      return Main.FAILED;
+    /**
+     * The command line's way in: runs the job and returns its exit code, {@link Main#FAILED} when
+     * part of it failed (the failures are printed), {@link Main#OK} otherwise.
+     */
+    public static int exitCode(Job job, JobOptions options, CommandSpec spec) throws Exception {
+        JobResult result = execute(job, options, Main.commandLine(spec));
+        if (result.failed()) {
+            PrintWriter err = spec.commandLine().getErr();
+            err.println("audiencelake " + job.name() + " finished with failures (what succeeded is committed):");
+            result.failures().forEach(f -> err.println("  " + f));
+            err.flush();
+            return Main.FAILED;
+        }
+        return Main.OK;
     }
-    return Main.OK;
-  }
 
-  /**
-   * The {@code --validate} way in: loads the config, runs the job's own checks (no Spark starts), prints
-   * {@code report} of what was checked, and returns {@link Main#OK}; a mistake throws ConfigException (exit 2).
-   */
-  public static int validateOnly(Job job, JobOptions options, CommandSpec spec,
-      BiConsumer<AppConfig, PrintWriter> report) {
-    AppConfig config = new AppConfigLoader().load(options.config(), options.overrides());
-    job.validate(config);
-    PrintWriter out = spec.commandLine().getOut();
-    report.accept(config, out);
-    out.flush();
-    return Main.OK;
-  }
-
-  /** Runs the job; returns its result or throws its error (after recording the failed run). */
-  public static JobResult execute(Job job, JobOptions options, String commandLine) throws Exception {
-    AppConfig config = new AppConfigLoader().load(options.config(), options.overrides());
-    job.validate(config);
-    QualityChecks checks = qualityChecks(config);
-    long startingAt = System.nanoTime();
-    SparkSession spark = LakeSession.start(config);
-    Duration startup = Duration.ofNanos(System.nanoTime() - startingAt);
-    try {
-      return runRecorded(job, new JobContext(config, spark, LakeTables.forConfig(spark, config), options.date(),
-          UUID.randomUUID().toString()), checks, commandLine, startup);
-    } finally {
-      LakeSession.finish(spark);
+    /**
+     * The {@code --validate} way in: loads the config, runs the job's own checks (no Spark starts), prints
+     * {@code report} of what was checked, and returns {@link Main#OK}; a mistake throws ConfigException (exit 2).
+     */
+    public static int validateOnly(
+            Job job, JobOptions options, CommandSpec spec, BiConsumer<AppConfig, PrintWriter> report) {
+        AppConfig config = new AppConfigLoader().load(options.config(), options.overrides());
+        job.validate(config);
+        PrintWriter out = spec.commandLine().getOut();
+        report.accept(config, out);
+        out.flush();
+        return Main.OK;
     }
-  }
 
-  /** The environment's quality checks, checked against the tables the jobs write (before Spark starts). */
-  static QualityChecks qualityChecks(AppConfig config) {
-    if (!Files.exists(config.operations().quality())) {
-      return QualityChecks.none();
-    }
-    ProfileRules traits = ProfileRulesLoader.load(config.traits(), FeedContracts.load(config.feedContracts()).values());
-    Map<String, TableSpec> tables = new LinkedHashMap<>();
-    LakeCatalog.byName(traits).forEach((name, product) -> tables.put(name, product.spec()));
-    return QualityChecksLoader.load(config.operations().quality(), tables);
-  }
-
-  /**
-   * Runs the job under its lock (one run per job and date at a time), with the quality gates in front of
-   * its writes, and records the run in {@code job_runs} with the versions it published (which is also where
-   * a table's freshness is read from: {@link JobRuns#freshness}).
-   */
-  static JobResult runRecorded(Job job, JobContext plain, QualityChecks checks, String commandLine) throws Exception {
-    return runRecorded(job, plain, checks, commandLine, Duration.ZERO);
-  }
-
-  /**
-   * As {@link #runRecorded(Job, JobContext, QualityChecks, String)}, with the time it took to start the
-   * Spark session this run is the first of ({@code startup}), recorded and logged beside the time in the
-   * job's own work ({@code spark}) and in the runner's bookkeeping (lock, published versions,
-   * the run's record).
-   */
-  static JobResult runRecorded(Job job, JobContext plain, QualityChecks checks, String commandLine,
-      Duration startup) throws Exception {
-    Instant started = Instant.now();
-    Timing timing = new Timing(startup);
-    LOG.info("{} {} started (run {})", job.name(), plain.date(), plain.runId());
-    JobLocks locks = new JobLocks(plain.spark(), plain.lake(),
-        Duration.ofMinutes(plain.config().operations().lockStaleMinutes()));
-    // The published versions (job_runs) are read while the lock (job_locks) is claimed: two small tables, each a
-    // few latency-bound Spark jobs, so overlapping them saves most of the shorter one.
-    CompletableFuture<Map<String, Long>> pinsRead = CompletableFuture.supplyAsync(
-        () -> timing.phase("published", () -> JobRuns.published(plain.lake())), work -> {
-          Thread t = new Thread(work, "audiencelake-published-versions");
-          t.setDaemon(true);
-          t.start();
-        });
-    try {
-      plain.step(job.name(), "take the job lock");
-      timing.phase("lock", () -> locks.acquire(job.name(), plain.date(), plain.runId(), holder(plain)));
-    } catch (Exception | Error e) {
-      pinsRead.exceptionally(ignored -> Map.of()).join(); // no read outlives its run
-      record(plain, job, started, timing, new JobResult(0, 0, 0, Map.of()), JobRuns.FAILED, describe(e), commandLine,
-          Map.of());
-      throw e;
-    }
-    Map<String, Long> pins;
-    try {
-      pins = settled(pinsRead);
-    } catch (Exception | Error e) {
-      try {
-        record(plain, job, started, timing, new JobResult(0, 0, 0, Map.of()), JobRuns.FAILED, describe(e), commandLine,
-            Map.of());
-      } finally {
-        locks.release(job.name(), plain.date(), plain.runId());
-      }
-      throw e;
-    }
-    PublishedReads published = new PublishedReads(plain.lake(), job.readsPublishedVersions() ? pins : Map.of());
-    QualityGatedTables gated = new QualityGatedTables(published, plain.spark(), checks, plain.runId(), job.name(),
-        plain.date());
-    JobContext context = new JobContext(plain.config(), plain.spark(), gated, plain.date(), plain.runId());
-    JobResult result;
-    ScheduledExecutorService heartbeat = heartbeat(locks, job, context, holder(plain));
-    ExitGuard guard = ExitGuard.register(() -> {
-      LOG.error("{} {}: the JVM is exiting during run {}; recording it as failed and releasing its lock", job.name(),
-          context.date(), context.runId());
-      record(context, job, started, timing, new JobResult(0, 0, 0, Map.of()), JobRuns.FAILED, ExitGuard.ERROR, commandLine,
-          Map.of());
-      locks.release(job.name(), context.date(), context.runId());
-    });
-    try {
-      Map<String, TableVersion> versions = Map.of();
-      try {
-        SparkJobMeter meter = SparkJobMeter.of(plain.spark().sparkContext());
-        SparkJobMeter.Reading jobsBefore = meter.read(SETTLE_MILLIS);
-        long runningAt = System.nanoTime();
+    /** Runs the job; returns its result or throws its error (after recording the failed run). */
+    public static JobResult execute(Job job, JobOptions options, String commandLine) throws Exception {
+        AppConfig config = new AppConfigLoader().load(options.config(), options.overrides());
+        job.validate(config);
+        QualityChecks checks = qualityChecks(config);
+        long startingAt = System.nanoTime();
+        SparkSession spark = LakeSession.start(config);
+        Duration startup = Duration.ofNanos(System.nanoTime() - startingAt);
         try {
-          result = job.run(context);
+            return runRecorded(
+                    job,
+                    new JobContext(
+                            config,
+                            spark,
+                            LakeTables.forConfig(spark, config),
+                            options.date(),
+                            UUID.randomUUID().toString()),
+                    checks,
+                    commandLine,
+                    startup);
         } finally {
-          timing.spark = Duration.ofNanos(System.nanoTime() - runningAt);
-          timing.sparkJobs = meter.read(SETTLE_MILLIS).since(jobsBefore);
+            LakeSession.finish(spark);
         }
-        // A run that returned is whole, also with failed parts (a failed file is recorded as failed, the rest
-        // committed complete): it publishes. A run that threw publishes nothing.
-        versions = timing.phase("versions", () -> versionsToPublish(plain.lake(), published.touched()));
-      } catch (Exception | Error e) {
-        if (guard.claim()) {
-          record(context, job, started, timing, new JobResult(0, 0, 0, Map.of()), JobRuns.FAILED, describe(e), commandLine,
-              Map.of());
-        }
-        throw e;
-      }
-      if (guard.claim()) {
-        record(context, job, started, timing, result, result.failed() ? JobRuns.FAILED : JobRuns.SUCCEEDED,
-            result.failed() ? String.join("; ", result.failures()) : null, commandLine, versions);
-      }
-    } finally {
-      guard.remove();
-      stop(heartbeat);
-      try {
-        timing.phase("release", () -> locks.release(job.name(), context.date(), context.runId()));
-      } catch (Exception e) { // Spark's AnalysisException is checked: it must not replace the run's own outcome
-        LOG.error("could not release the lock of {} {} (run {}); it lapses {} min after its last heartbeat",
-            job.name(), context.date(), context.runId(), plain.config().operations().lockStaleMinutes(), e);
-      }
     }
-    result.failures().forEach(f -> LOG.error("{} {}: {}", job.name(), context.date(), f));
-    LOG.info("{} {} {} in {} s ({}): rows in {}, out {}, quarantined {}; {}", job.name(), context.date(),
-        result.failed() ? "finished with failures" : "succeeded",
-        (Instant.now().toEpochMilli() - started.toEpochMilli()) / 1000.0, timing.describe(started), result.rowsIn(),
-        result.rowsOut(), result.rowsQuarantined(), result.counts());
-    return result;
-  }
 
-  /**
-   * Renews the run's lock in the background while the job runs, so that a run that dies (SIGKILL, a fatal
-   * error that ends the JVM) leaves a lock that lapses within minutes instead of blocking every retry.
-   */
-  private static ScheduledExecutorService heartbeat(JobLocks locks, Job job, JobContext context,
-      String holder) {
-    ScheduledExecutorService beat = Executors.newSingleThreadScheduledExecutor(
-        r -> {
-          Thread t = new Thread(r, "audiencelake-lock-heartbeat");
-          t.setDaemon(true);
-          return t;
+    /** The environment's quality checks, checked against the tables the jobs write (before Spark starts). */
+    static QualityChecks qualityChecks(AppConfig config) {
+        if (!Files.exists(config.operations().quality())) {
+            return QualityChecks.none();
+        }
+        ProfileRules traits = ProfileRulesLoader.load(
+                config.traits(), FeedContracts.load(config.feedContracts()).values());
+        Map<String, TableSpec> tables = new LinkedHashMap<>();
+        LakeCatalog.byName(traits).forEach((name, product) -> tables.put(name, product.spec()));
+        return QualityChecksLoader.load(config.operations().quality(), tables);
+    }
+
+    /**
+     * Runs the job under its lock (one run per job and date at a time), with the quality gates in front of
+     * its writes, and records the run in {@code job_runs} with the versions it published (which is also where
+     * a table's freshness is read from: {@link JobRuns#freshness}).
+     */
+    static JobResult runRecorded(Job job, JobContext plain, QualityChecks checks, String commandLine) throws Exception {
+        return runRecorded(job, plain, checks, commandLine, Duration.ZERO);
+    }
+
+    /**
+     * As {@link #runRecorded(Job, JobContext, QualityChecks, String)}, with the time it took to start the
+     * Spark session this run is the first of ({@code startup}), recorded and logged beside the time in the
+     * job's own work ({@code spark}) and in the runner's bookkeeping (lock, published versions,
+     * the run's record).
+     */
+    static JobResult runRecorded(Job job, JobContext plain, QualityChecks checks, String commandLine, Duration startup)
+            throws Exception {
+        Instant started = Instant.now();
+        Timing timing = new Timing(startup);
+        LOG.info("{} {} started (run {})", job.name(), plain.date(), plain.runId());
+        JobLocks locks = new JobLocks(
+                plain.spark(),
+                plain.lake(),
+                Duration.ofMinutes(plain.config().operations().lockStaleMinutes()));
+        // The published versions (job_runs) are read while the lock (job_locks) is claimed: two small tables, each a
+        // few latency-bound Spark jobs, so overlapping them saves most of the shorter one.
+        CompletableFuture<Map<String, Long>> pinsRead = CompletableFuture.supplyAsync(
+                () -> timing.phase("published", () -> JobRuns.published(plain.lake())), work -> {
+                    Thread t = new Thread(work, "audiencelake-published-versions");
+                    t.setDaemon(true);
+                    t.start();
+                });
+        try {
+            plain.step(job.name(), "take the job lock");
+            timing.phase("lock", () -> locks.acquire(job.name(), plain.date(), plain.runId(), holder(plain)));
+        } catch (Exception | Error e) {
+            pinsRead.exceptionally(ignored -> Map.of()).join(); // no read outlives its run
+            record(
+                    plain,
+                    job,
+                    started,
+                    timing,
+                    new JobResult(0, 0, 0, Map.of()),
+                    JobRuns.FAILED,
+                    describe(e),
+                    commandLine,
+                    Map.of());
+            throw e;
+        }
+        Map<String, Long> pins;
+        try {
+            pins = settled(pinsRead);
+        } catch (Exception | Error e) {
+            try {
+                record(
+                        plain,
+                        job,
+                        started,
+                        timing,
+                        new JobResult(0, 0, 0, Map.of()),
+                        JobRuns.FAILED,
+                        describe(e),
+                        commandLine,
+                        Map.of());
+            } finally {
+                locks.release(job.name(), plain.date(), plain.runId());
+            }
+            throw e;
+        }
+        PublishedReads published = new PublishedReads(plain.lake(), job.readsPublishedVersions() ? pins : Map.of());
+        QualityGatedTables gated =
+                new QualityGatedTables(published, plain.spark(), checks, plain.runId(), job.name(), plain.date());
+        JobContext context = new JobContext(plain.config(), plain.spark(), gated, plain.date(), plain.runId());
+        JobResult result;
+        ScheduledExecutorService heartbeat = heartbeat(locks, job, context, holder(plain));
+        ExitGuard guard = ExitGuard.register(() -> {
+            LOG.error(
+                    "{} {}: the JVM is exiting during run {}; recording it as failed and releasing its lock",
+                    job.name(),
+                    context.date(),
+                    context.runId());
+            record(
+                    context,
+                    job,
+                    started,
+                    timing,
+                    new JobResult(0, 0, 0, Map.of()),
+                    JobRuns.FAILED,
+                    ExitGuard.ERROR,
+                    commandLine,
+                    Map.of());
+            locks.release(job.name(), context.date(), context.runId());
         });
-    long every = Math.max(1, locks.heartbeatEvery().toSeconds());
-    beat.scheduleWithFixedDelay(() -> {
-      try {
-        locks.heartbeat(job.name(), context.date(), context.runId(), holder);
-      } catch (Exception e) { // an exception escaping a scheduled task would silently end every later beat
-        LOG.warn("could not renew the lock of {} {} (run {}); will try again", job.name(), context.date(),
-            context.runId(), e);
-      }
-    }, every, every, TimeUnit.SECONDS);
-    return beat;
-  }
-
-  /** The value of {@code read} once it has finished, or its own error (not wrapped). */
-  private static <T> T settled(CompletableFuture<T> read) throws Exception {
-    try {
-      return read.join();
-    } catch (CompletionException e) {
-      if (e.getCause() instanceof Exception cause) {
-        throw cause;
-      }
-      if (e.getCause() instanceof Error cause) {
-        throw cause;
-      }
-      throw e;
-    }
-  }
-
-  private static void stop(ScheduledExecutorService heartbeat) {
-    heartbeat.shutdown();
-    try {
-      // A beat in flight finishes before the claim is released, so no beat lands after the release.
-      heartbeat.awaitTermination(2, TimeUnit.MINUTES);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-  }
-
-  private static String holder(JobContext c) {
-    return JobLocks.holder(c.spark().sparkContext().applicationId());
-  }
-
-  /**
-   * The current version of each data table the run touched, to publish with its {@code job_runs} row (one
-   * commit: the run succeeded and its versions are visible together, or neither). Operations tables are
-   * always read at their latest version.
-   */
-  private static Map<String, TableVersion> versionsToPublish(LakeTables lake, List<TableSpec> touched) {
-    Map<String, TableVersion> out = new TreeMap<>();
-    for (TableSpec table : touched) {
-      if (!LakeCatalog.OPERATIONS.contains(table.name())) {
-        out.put(table.name(), lake.currentVersion(table));
-      }
-    }
-    return out;
-  }
-
-  /** Where a run's time went: starting Spark, the job's own work, and the runner's bookkeeping around it. */
-  static final class Timing {
-    final Duration startup;
-    volatile Duration spark = Duration.ZERO;
-    /** The Spark jobs of the job's own work and how long at least one of them ran; the rest is driver time. */
-    volatile SparkJobMeter.Reading sparkJobs = new SparkJobMeter.Reading(0, 0);
-    /** The bookkeeping's parts, in the order they ran (for the log line: which part to make cheaper). */
-    private final Map<String, Duration> phases = Collections.synchronizedMap(new LinkedHashMap<>());
-
-    Timing(Duration startup) {
-      this.startup = startup;
-    }
-
-    /** Everything since {@code started} that was not the job's own work. */
-    Duration bookkeeping(Instant started) {
-      return Duration.between(started, Instant.now()).minus(spark);
+        try {
+            Map<String, TableVersion> versions = Map.of();
+            try {
+                SparkJobMeter meter = SparkJobMeter.of(plain.spark().sparkContext());
+                SparkJobMeter.Reading jobsBefore = meter.read(SETTLE_MILLIS);
+                long runningAt = System.nanoTime();
+                try {
+                    result = job.run(context);
+                } finally {
+                    timing.spark = Duration.ofNanos(System.nanoTime() - runningAt);
+                    timing.sparkJobs = meter.read(SETTLE_MILLIS).since(jobsBefore);
+                }
+                // A run that returned is whole, also with failed parts (a failed file is recorded as failed, the rest
+                // committed complete): it publishes. A run that threw publishes nothing.
+                versions = timing.phase("versions", () -> versionsToPublish(plain.lake(), published.touched()));
+            } catch (Exception | Error e) {
+                if (guard.claim()) {
+                    record(
+                            context,
+                            job,
+                            started,
+                            timing,
+                            new JobResult(0, 0, 0, Map.of()),
+                            JobRuns.FAILED,
+                            describe(e),
+                            commandLine,
+                            Map.of());
+                }
+                throw e;
+            }
+            if (guard.claim()) {
+                record(
+                        context,
+                        job,
+                        started,
+                        timing,
+                        result,
+                        result.failed() ? JobRuns.FAILED : JobRuns.SUCCEEDED,
+                        result.failed() ? String.join("; ", result.failures()) : null,
+                        commandLine,
+                        versions);
+            }
+        } finally {
+            guard.remove();
+            stop(heartbeat);
+            try {
+                timing.phase("release", () -> locks.release(job.name(), context.date(), context.runId()));
+            } catch (Exception e) { // Spark's AnalysisException is checked: it must not replace the run's own outcome
+                LOG.error(
+                        "could not release the lock of {} {} (run {}); it lapses {} min after its last heartbeat",
+                        job.name(),
+                        context.date(),
+                        context.runId(),
+                        plain.config().operations().lockStaleMinutes(),
+                        e);
+            }
+        }
+        result.failures().forEach(f -> LOG.error("{} {}: {}", job.name(), context.date(), f));
+        LOG.info(
+                "{} {} {} in {} s ({}): rows in {}, out {}, quarantined {}; {}",
+                job.name(),
+                context.date(),
+                result.failed() ? "finished with failures" : "succeeded",
+                (Instant.now().toEpochMilli() - started.toEpochMilli()) / 1000.0,
+                timing.describe(started),
+                result.rowsIn(),
+                result.rowsOut(),
+                result.rowsQuarantined(),
+                result.counts());
+        return result;
     }
 
-    <T> T phase(String name, Supplier<T> work) {
-      long at = System.nanoTime();
-      try {
-        return work.get();
-      } finally {
-        phases.merge(name, Duration.ofNanos(System.nanoTime() - at), Duration::plus);
-      }
+    /**
+     * Renews the run's lock in the background while the job runs, so that a run that dies (SIGKILL, a fatal
+     * error that ends the JVM) leaves a lock that lapses within minutes instead of blocking every retry.
+     */
+    private static ScheduledExecutorService heartbeat(JobLocks locks, Job job, JobContext context, String holder) {
+        ScheduledExecutorService beat = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "audiencelake-lock-heartbeat");
+            t.setDaemon(true);
+            return t;
+        });
+        long every = Math.max(1, locks.heartbeatEvery().toSeconds());
+        beat.scheduleWithFixedDelay(
+                () -> {
+                    try {
+                        locks.heartbeat(job.name(), context.date(), context.runId(), holder);
+                    } catch (
+                            Exception e) { // an exception escaping a scheduled task would silently end every later beat
+                        LOG.warn(
+                                "could not renew the lock of {} {} (run {}); will try again",
+                                job.name(),
+                                context.date(),
+                                context.runId(),
+                                e);
+                    }
+                },
+                every,
+                every,
+                TimeUnit.SECONDS);
+        return beat;
     }
 
-    void phase(String name, Runnable work) {
-      phase(name, () -> {
-        work.run();
-        return null;
-      });
+    /** The value of {@code read} once it has finished, or its own error (not wrapped). */
+    private static <T> T settled(CompletableFuture<T> read) throws Exception {
+        try {
+            return read.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof Exception cause) {
+                throw cause;
+            }
+            if (e.getCause() instanceof Error cause) {
+                throw cause;
+            }
+            throw e;
+        }
     }
 
-    String describe(Instant started) {
-      StringBuilder parts = new StringBuilder();
-      synchronized (phases) {
-        phases.forEach((name, d) -> parts.append(String.format(Locale.ROOT, " %s_s=%.2f", name,
-            d.toMillis() / 1000.0)));
-      }
-      // spark_s split: in_jobs_s while Spark jobs ran, driver_s between them (planning, table metadata, commits).
-      double inJobs = Math.min(sparkJobs.busyMillis(), spark.toMillis()) / 1000.0;
-      return String.format(Locale.ROOT,
-          "spark_s=%.1f bookkeeping_s=%.1f startup_s=%.1f; spark_jobs=%d in_jobs_s=%.1f driver_s=%.1f;%s",
-          spark.toMillis() / 1000.0, bookkeeping(started).toMillis() / 1000.0, startup.toMillis() / 1000.0,
-          sparkJobs.jobs(), inJobs, spark.toMillis() / 1000.0 - inJobs, parts);
+    private static void stop(ScheduledExecutorService heartbeat) {
+        heartbeat.shutdown();
+        try {
+            // A beat in flight finishes before the claim is released, so no beat lands after the release.
+            heartbeat.awaitTermination(2, TimeUnit.MINUTES);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
-  }
 
-  private static void record(JobContext c, Job job, Instant started, Timing timing, JobResult r, String status,
-      String error, String commandLine, Map<String, TableVersion> published) {
-    JobRun run = new JobRun(c.runId(), job.name(), c.date(), status, started, Instant.now(), r.rowsIn(),
-        r.rowsOut(), r.rowsQuarantined(), r.counts(), error, commandLine,
-        c.config().lake().tableFormat().name().toLowerCase(Locale.ROOT),
-        c.spark().sparkContext().applicationId(), published,
-        new JobRun.Split(timing.startup, timing.spark, timing.bookkeeping(started)));
-    try {
-      c.step(job.name(), "record run");
-      timing.phase("record", () -> run.record(c.spark(), c.lake()));
-    } catch (Exception e) {
-      // Spark's AnalysisException (a table that cannot be read) is not a RuntimeException.
-      if (JobRuns.SUCCEEDED.equals(status)) {
-        throw e instanceof RuntimeException unchecked ? unchecked
-            : new IllegalStateException("could not record run " + c.runId() + " in job_runs", e);
-      }
-      // Never hide the job's own error behind a failure to record it.
-      LOG.error("could not record the failed run {} in job_runs", c.runId(), e);
+    private static String holder(JobContext c) {
+        return JobLocks.holder(c.spark().sparkContext().applicationId());
     }
-  }
 
-  private static String describe(Throwable e) {
-    String message = e.getClass().getSimpleName() + ": " + e.getMessage();
-    return message.length() > 2000 ? message.substring(0, 2000) : message;
-  }
+    /**
+     * The current version of each data table the run touched, to publish with its {@code job_runs} row (one
+     * commit: the run succeeded and its versions are visible together, or neither). Operations tables are
+     * always read at their latest version.
+     */
+    private static Map<String, TableVersion> versionsToPublish(LakeTables lake, List<TableSpec> touched) {
+        Map<String, TableVersion> out = new TreeMap<>();
+        for (TableSpec table : touched) {
+            if (!LakeCatalog.OPERATIONS.contains(table.name())) {
+                out.put(table.name(), lake.currentVersion(table));
+            }
+        }
+        return out;
+    }
+
+    /** Where a run's time went: starting Spark, the job's own work, and the runner's bookkeeping around it. */
+    static final class Timing {
+        final Duration startup;
+        volatile Duration spark = Duration.ZERO;
+        /** The Spark jobs of the job's own work and how long at least one of them ran; the rest is driver time. */
+        volatile SparkJobMeter.Reading sparkJobs = new SparkJobMeter.Reading(0, 0);
+        /** The bookkeeping's parts, in the order they ran (for the log line: which part to make cheaper). */
+        private final Map<String, Duration> phases = Collections.synchronizedMap(new LinkedHashMap<>());
+
+        Timing(Duration startup) {
+            this.startup = startup;
+        }
+
+        /** Everything since {@code started} that was not the job's own work. */
+        Duration bookkeeping(Instant started) {
+            return Duration.between(started, Instant.now()).minus(spark);
+        }
+
+        <T> T phase(String name, Supplier<T> work) {
+            long at = System.nanoTime();
+            try {
+                return work.get();
+            } finally {
+                phases.merge(name, Duration.ofNanos(System.nanoTime() - at), Duration::plus);
+            }
+        }
+
+        void phase(String name, Runnable work) {
+            phase(name, () -> {
+                work.run();
+                return null;
+            });
+        }
+
+        String describe(Instant started) {
+            StringBuilder parts = new StringBuilder();
+            synchronized (phases) {
+                phases.forEach((name, d) ->
+                        parts.append(String.format(Locale.ROOT, " %s_s=%.2f", name, d.toMillis() / 1000.0)));
+            }
+            // spark_s split: in_jobs_s while Spark jobs ran, driver_s between them (planning, table metadata, commits).
+            double inJobs = Math.min(sparkJobs.busyMillis(), spark.toMillis()) / 1000.0;
+            return String.format(
+                    Locale.ROOT,
+                    "spark_s=%.1f bookkeeping_s=%.1f startup_s=%.1f; spark_jobs=%d in_jobs_s=%.1f driver_s=%.1f;%s",
+                    spark.toMillis() / 1000.0,
+                    bookkeeping(started).toMillis() / 1000.0,
+                    startup.toMillis() / 1000.0,
+                    sparkJobs.jobs(),
+                    inJobs,
+                    spark.toMillis() / 1000.0 - inJobs,
+                    parts);
+        }
+    }
+
+    private static void record(
+            JobContext c,
+            Job job,
+            Instant started,
+            Timing timing,
+            JobResult r,
+            String status,
+            String error,
+            String commandLine,
+            Map<String, TableVersion> published) {
+        JobRun run = new JobRun(
+                c.runId(),
+                job.name(),
+                c.date(),
+                status,
+                started,
+                Instant.now(),
+                r.rowsIn(),
+                r.rowsOut(),
+                r.rowsQuarantined(),
+                r.counts(),
+                error,
+                commandLine,
+                c.config().lake().tableFormat().name().toLowerCase(Locale.ROOT),
+                c.spark().sparkContext().applicationId(),
+                published,
+                new JobRun.Split(timing.startup, timing.spark, timing.bookkeeping(started)));
+        try {
+            c.step(job.name(), "record run");
+            timing.phase("record", () -> run.record(c.spark(), c.lake()));
+        } catch (Exception e) {
+            // Spark's AnalysisException (a table that cannot be read) is not a RuntimeException.
+            if (JobRuns.SUCCEEDED.equals(status)) {
+                throw e instanceof RuntimeException unchecked
+                        ? unchecked
+                        : new IllegalStateException("could not record run " + c.runId() + " in job_runs", e);
+            }
+            // Never hide the job's own error behind a failure to record it.
+            LOG.error("could not record the failed run {} in job_runs", c.runId(), e);
+        }
+    }
+
+    private static String describe(Throwable e) {
+        String message = e.getClass().getSimpleName() + ": " + e.getMessage();
+        return message.length() > 2000 ? message.substring(0, 2000) : message;
+    }
 }

@@ -36,91 +36,131 @@ import java.util.Set;
  * traits.yaml.
  */
 final class LakeCatalog {
-  /** Where the feeds' files come from, as a source name. */
-  static final String LANDING = "landing area (feed files)";
+    /** Where the feeds' files come from, as a source name. */
+    static final String LANDING = "landing area (feed files)";
 
-  /** A table with what it is made from and a first query. */
-  record DataProduct(TableSpec spec, List<String> sources, String sampleQuery) {
-    String query(String qualifiedName) {
-      return sampleQuery.replace("{table}", qualifiedName);
+    /** A table with what it is made from and a first query. */
+    record DataProduct(TableSpec spec, List<String> sources, String sampleQuery) {
+        String query(String qualifiedName) {
+            return sampleQuery.replace("{table}", qualifiedName);
+        }
     }
-  }
 
-  /** Tables about runs rather than audiences: always read at their latest version, never published. */
-  static final Set<String> OPERATIONS = Set.of(JobRuns.SPEC.name(), JobLocks.SPEC.name(),
-      QualityResults.SPEC.name());
+    /** Tables about runs rather than audiences: always read at their latest version, never published. */
+    static final Set<String> OPERATIONS = Set.of(JobRuns.SPEC.name(), JobLocks.SPEC.name(), QualityResults.SPEC.name());
 
-  private LakeCatalog() {}
+    private LakeCatalog() {}
 
-  static List<TableSpec> all(ProfileRules traits) {
-    return products(traits).stream().map(DataProduct::spec).toList();
-  }
+    static List<TableSpec> all(ProfileRules traits) {
+        return products(traits).stream().map(DataProduct::spec).toList();
+    }
 
-  /** By table name, for the quality checks and the freshness properties. */
-  static Map<String, DataProduct> byName(ProfileRules traits) {
-    Map<String, DataProduct> out = new LinkedHashMap<>();
-    products(traits).forEach(p -> out.put(p.spec().name(), p));
-    return out;
-  }
+    /** By table name, for the quality checks and the freshness properties. */
+    static Map<String, DataProduct> byName(ProfileRules traits) {
+        Map<String, DataProduct> out = new LinkedHashMap<>();
+        products(traits).forEach(p -> out.put(p.spec().name(), p));
+        return out;
+    }
 
-  static List<DataProduct> products(ProfileRules traits) {
-    String latestDt = "SELECT * FROM {table} WHERE dt = (SELECT max(dt) FROM {table}) LIMIT 20";
-    return List.of(
-        new DataProduct(LandingFiles.SPEC, List.of(LANDING),
-            "SELECT feed, count(*) AS files, sum(bytes) AS bytes FROM {table} GROUP BY feed"),
-        new DataProduct(FeedFiles.SPEC, List.of(LANDING, "landing_files"),
-            "SELECT * FROM {table} ORDER BY ingested_at DESC LIMIT 20"),
-        new DataProduct(RawEvents.SPEC, List.of(LANDING),
-            "SELECT event_type, count(*) AS events FROM {table} WHERE dt = (SELECT max(dt) FROM {table}) "
-                + "GROUP BY event_type"),
-        new DataProduct(RawIdentifiers.SPEC, List.of(LANDING),
-            "SELECT id_type, count(DISTINCT id_value) AS ids FROM {table} GROUP BY id_type"),
-        new DataProduct(RawAttributes.SPEC, List.of(LANDING),
-            "SELECT name, count(*) AS observations FROM {table} GROUP BY name ORDER BY observations DESC"),
-        new DataProduct(Quarantine.SPEC, List.of(LANDING),
-            "SELECT feed, reason, count(*) AS rows FROM {table} WHERE dt = (SELECT max(dt) FROM {table}) "
-                + "GROUP BY feed, reason ORDER BY rows DESC"),
-        new DataProduct(IdEdges.SPEC, List.of("raw_identifiers", "raw_events", "raw_attributes"), latestDt),
-        new DataProduct(IdGraph.SPEC, List.of("id_edges", "raw_identifiers"),
-            "SELECT person_size, count(DISTINCT person_id) AS persons FROM {table} "
-                + "WHERE dt = (SELECT max(dt) FROM {table}) GROUP BY person_size ORDER BY person_size"),
-        new DataProduct(IdMatchMetrics.SPEC, List.of("id_graph", "ground truth (evaluation runs)"),
-            "SELECT * FROM {table} ORDER BY dt DESC"),
-        new DataProduct(Sessions.SPEC, List.of("raw_events", "id_graph"), latestDt),
-        new DataProduct(ProfileActivity.spec(List.of()), List.of("raw_events", "sessions", "id_graph"), latestDt),
-        new DataProduct(ProfileLifetime.spec(List.of()), List.of("profile_activity"), "SELECT * FROM {table} LIMIT 20"),
-        new DataProduct(Profiles.spec(traits), List.of("profile_activity", "profile_lifetime", "raw_attributes",
-            "id_graph"), latestDt),
-        new DataProduct(SegmentTables.MEMBERSHIP, List.of("profiles", "lookalike_scores"),
-            "SELECT segment_id, source, count(*) AS persons FROM {table} WHERE dt = (SELECT max(dt) FROM {table}) "
-                + "GROUP BY segment_id, source ORDER BY persons DESC"),
-        new DataProduct(SegmentTables.CHANGES, List.of("segment_membership"),
-            "SELECT dt, segment_id, change, count(*) AS persons FROM {table} GROUP BY dt, segment_id, change "
-                + "ORDER BY dt DESC, segment_id"),
-        new DataProduct(SegmentTables.STATS, List.of("segment_membership", "segment_changes"),
-            "SELECT dt, segment_id, size, adds, removes FROM {table} ORDER BY dt DESC, segment_id"),
-        new DataProduct(SegmentTables.OVERLAPS, List.of("segment_membership"), latestDt),
-        new DataProduct(LookalikeTables.MODEL_RUNS, List.of("profiles", "segment_membership"),
-            "SELECT model_id, version, trained_at, seed_size, auc, recall_at_reach FROM {table} "
-                + "ORDER BY model_id, version DESC"),
-        new DataProduct(LookalikeTables.SCORES, List.of("profiles", "model_runs", "segment_membership"),
-            "SELECT model_id, person_id, score, rank FROM {table} WHERE dt = (SELECT max(dt) FROM {table}) "
-                + "AND rank <= 10 ORDER BY model_id, rank"),
-        new DataProduct(ExportTables.AUDIENCE, List.of("segment_membership", "id_graph", "raw_attributes"),
-            "SELECT destination_id, segment_id, id_type, count(*) AS ids FROM {table} "
-                + "WHERE dt = (SELECT max(dt) FROM {table}) GROUP BY destination_id, segment_id, id_type"),
-        new DataProduct(ExportTables.LOG, List.of("export_audience"), "SELECT * FROM {table} ORDER BY dt DESC"),
-        new DataProduct(ExportTombstones.SPEC, List.of("export_audience", "erasure request files"),
-            "SELECT destination_id, count(*) AS pending_removes FROM {table} GROUP BY destination_id"),
-        new DataProduct(ErasureRequests.SPEC, List.of("erasure request files"), "SELECT * FROM {table} LIMIT 20"),
-        new DataProduct(ErasedIdentifiers.SPEC, List.of("erasure request files", "id_graph"),
-            "SELECT request_id, id_type, count(*) AS identifiers FROM {table} GROUP BY request_id, id_type"),
-        new DataProduct(JobRuns.SPEC, List.of("every job"),
-            "SELECT job, run_date, status, duration_ms, rows_in, rows_out, rows_quarantined FROM {table} "
-                + "ORDER BY started_at DESC LIMIT 20"),
-        new DataProduct(JobLocks.SPEC, List.of("every job"), "SELECT * FROM {table}"),
-        new DataProduct(QualityResults.SPEC, List.of("every checked write"),
-            "SELECT run_date, table_name, check_name, passed, observed FROM {table} WHERE NOT passed "
-                + "ORDER BY checked_at DESC"));
-  }
+    static List<DataProduct> products(ProfileRules traits) {
+        String latestDt = "SELECT * FROM {table} WHERE dt = (SELECT max(dt) FROM {table}) LIMIT 20";
+        return List.of(
+                new DataProduct(
+                        LandingFiles.SPEC,
+                        List.of(LANDING),
+                        "SELECT feed, count(*) AS files, sum(bytes) AS bytes FROM {table} GROUP BY feed"),
+                new DataProduct(
+                        FeedFiles.SPEC,
+                        List.of(LANDING, "landing_files"),
+                        "SELECT * FROM {table} ORDER BY ingested_at DESC LIMIT 20"),
+                new DataProduct(
+                        RawEvents.SPEC,
+                        List.of(LANDING),
+                        "SELECT event_type, count(*) AS events FROM {table} WHERE dt = (SELECT max(dt) FROM {table}) "
+                                + "GROUP BY event_type"),
+                new DataProduct(
+                        RawIdentifiers.SPEC,
+                        List.of(LANDING),
+                        "SELECT id_type, count(DISTINCT id_value) AS ids FROM {table} GROUP BY id_type"),
+                new DataProduct(
+                        RawAttributes.SPEC,
+                        List.of(LANDING),
+                        "SELECT name, count(*) AS observations FROM {table} GROUP BY name ORDER BY observations DESC"),
+                new DataProduct(
+                        Quarantine.SPEC,
+                        List.of(LANDING),
+                        "SELECT feed, reason, count(*) AS rows FROM {table} WHERE dt = (SELECT max(dt) FROM {table}) "
+                                + "GROUP BY feed, reason ORDER BY rows DESC"),
+                new DataProduct(IdEdges.SPEC, List.of("raw_identifiers", "raw_events", "raw_attributes"), latestDt),
+                new DataProduct(
+                        IdGraph.SPEC,
+                        List.of("id_edges", "raw_identifiers"),
+                        "SELECT person_size, count(DISTINCT person_id) AS persons FROM {table} "
+                                + "WHERE dt = (SELECT max(dt) FROM {table}) GROUP BY person_size ORDER BY person_size"),
+                new DataProduct(
+                        IdMatchMetrics.SPEC,
+                        List.of("id_graph", "ground truth (evaluation runs)"),
+                        "SELECT * FROM {table} ORDER BY dt DESC"),
+                new DataProduct(Sessions.SPEC, List.of("raw_events", "id_graph"), latestDt),
+                new DataProduct(
+                        ProfileActivity.spec(List.of()), List.of("raw_events", "sessions", "id_graph"), latestDt),
+                new DataProduct(
+                        ProfileLifetime.spec(List.of()), List.of("profile_activity"), "SELECT * FROM {table} LIMIT 20"),
+                new DataProduct(
+                        Profiles.spec(traits),
+                        List.of("profile_activity", "profile_lifetime", "raw_attributes", "id_graph"),
+                        latestDt),
+                new DataProduct(
+                        SegmentTables.MEMBERSHIP,
+                        List.of("profiles", "lookalike_scores"),
+                        "SELECT segment_id, source, count(*) AS persons FROM {table} WHERE dt = (SELECT max(dt) FROM {table}) "
+                                + "GROUP BY segment_id, source ORDER BY persons DESC"),
+                new DataProduct(
+                        SegmentTables.CHANGES,
+                        List.of("segment_membership"),
+                        "SELECT dt, segment_id, change, count(*) AS persons FROM {table} GROUP BY dt, segment_id, change "
+                                + "ORDER BY dt DESC, segment_id"),
+                new DataProduct(
+                        SegmentTables.STATS,
+                        List.of("segment_membership", "segment_changes"),
+                        "SELECT dt, segment_id, size, adds, removes FROM {table} ORDER BY dt DESC, segment_id"),
+                new DataProduct(SegmentTables.OVERLAPS, List.of("segment_membership"), latestDt),
+                new DataProduct(
+                        LookalikeTables.MODEL_RUNS,
+                        List.of("profiles", "segment_membership"),
+                        "SELECT model_id, version, trained_at, seed_size, auc, recall_at_reach FROM {table} "
+                                + "ORDER BY model_id, version DESC"),
+                new DataProduct(
+                        LookalikeTables.SCORES,
+                        List.of("profiles", "model_runs", "segment_membership"),
+                        "SELECT model_id, person_id, score, rank FROM {table} WHERE dt = (SELECT max(dt) FROM {table}) "
+                                + "AND rank <= 10 ORDER BY model_id, rank"),
+                new DataProduct(
+                        ExportTables.AUDIENCE,
+                        List.of("segment_membership", "id_graph", "raw_attributes"),
+                        "SELECT destination_id, segment_id, id_type, count(*) AS ids FROM {table} "
+                                + "WHERE dt = (SELECT max(dt) FROM {table}) GROUP BY destination_id, segment_id, id_type"),
+                new DataProduct(ExportTables.LOG, List.of("export_audience"), "SELECT * FROM {table} ORDER BY dt DESC"),
+                new DataProduct(
+                        ExportTombstones.SPEC,
+                        List.of("export_audience", "erasure request files"),
+                        "SELECT destination_id, count(*) AS pending_removes FROM {table} GROUP BY destination_id"),
+                new DataProduct(
+                        ErasureRequests.SPEC, List.of("erasure request files"), "SELECT * FROM {table} LIMIT 20"),
+                new DataProduct(
+                        ErasedIdentifiers.SPEC,
+                        List.of("erasure request files", "id_graph"),
+                        "SELECT request_id, id_type, count(*) AS identifiers FROM {table} GROUP BY request_id, id_type"),
+                new DataProduct(
+                        JobRuns.SPEC,
+                        List.of("every job"),
+                        "SELECT job, run_date, status, duration_ms, rows_in, rows_out, rows_quarantined FROM {table} "
+                                + "ORDER BY started_at DESC LIMIT 20"),
+                new DataProduct(JobLocks.SPEC, List.of("every job"), "SELECT * FROM {table}"),
+                new DataProduct(
+                        QualityResults.SPEC,
+                        List.of("every checked write"),
+                        "SELECT run_date, table_name, check_name, passed, observed FROM {table} WHERE NOT passed "
+                                + "ORDER BY checked_at DESC"));
+    }
 }

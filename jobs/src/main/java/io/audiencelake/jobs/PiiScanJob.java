@@ -36,94 +36,126 @@ import picocli.CommandLine.Spec;
  * of every export drop and run report is searched for email addresses and, given the sample generator's
  * truth, its phone numbers. Any finding fails the run (exit 1) and names where it is.
  */
-@Command(name = "pii-scan", mixinStandardHelpOptions = true,
-    description = "Search every lake table, export file and run report for clear emails (and, with --truth, the "
-        + "generator's phones); exit 1 on any finding.")
+@Command(
+        name = "pii-scan",
+        mixinStandardHelpOptions = true,
+        description = "Search every lake table, export file and run report for clear emails (and, with --truth, the "
+                + "generator's phones); exit 1 on any finding.")
 public final class PiiScanJob implements Job, Callable<Integer> {
-  @Mixin JobOptions options;
-  @Spec CommandSpec spec;
+    @Mixin
+    JobOptions options;
 
-  @Option(names = "--truth", paramLabel = "PATH", description = "The generator's ground-truth identifiers "
-      + "(id_type,id_value,person_key CSVs): its clear phone numbers are searched for too.")
-  String truth;
+    @Spec
+    CommandSpec spec;
 
-  private ProfileRules traits;
+    @Option(
+            names = "--truth",
+            paramLabel = "PATH",
+            description = "The generator's ground-truth identifiers "
+                    + "(id_type,id_value,person_key CSVs): its clear phone numbers are searched for too.")
+    String truth;
 
-  /** No: the scan looks at everything committed, published or not. */
-  @Override
-  public boolean readsPublishedVersions() {
-    return false;
-  }
+    private ProfileRules traits;
 
-  @Override
-  public String name() {
-    return "pii-scan";
-  }
-
-  @Override
-  public void validate(AppConfig config) {
-    traits = ProfileRulesLoader.load(config.traits(), FeedContracts.load(config.feedContracts()).values());
-  }
-
-  @Override
-  public JobResult run(JobContext context) {
-    if (traits == null) {
-      validate(context.config());
+    /** No: the scan looks at everything committed, published or not. */
+    @Override
+    public boolean readsPublishedVersions() {
+        return false;
     }
-    LakeTables lake = context.lake();
-    List<Dataset<Row>> texts = new ArrayList<>();
-    List<String> scanned = new ArrayList<>();
-    for (TableSpec t : LakeCatalog.all(traits)) {
-      if (lake.exists(t)) {
-        Dataset<Row> rows = lake.read(t);
-        texts.add(rows.select(lit(t.name()).as(ClearPii.SOURCE), to_json(struct(col("*"))).as(ClearPii.TEXT)));
-        scanned.add(t.name());
-      }
-    }
-    // Export drops, and the run reports (aggregates only, but they quote segment names and job errors).
-    for (String folder : List.of(context.config().paths().exports(), context.config().paths().reports())) {
-      if (exists(context, folder)) {
-        texts.add(context.spark().read().option("recursiveFileLookup", true).text(folder)
-            .select(input_file_name().as(ClearPii.SOURCE), col("value").as(ClearPii.TEXT)));
-        scanned.add(folder);
-      }
-    }
-    Dataset<Row> phones = truth == null ? null : context.spark().read().option("header", true)
-        .option("recursiveFileLookup", true).schema("id_type string, id_value string, person_key string").csv(truth)
-        .where(col("id_type").equalTo("phone")).select(col("id_value").as(ClearPii.TOKEN));
-    context.step(name(), "search " + scanned.size() + " tables and drops");
-    Dataset<Row> all = texts.stream().reduce(Dataset::unionByName)
-        .orElse(context.spark().createDataFrame(List.of(), new StructType()
-            .add(ClearPii.SOURCE, "string").add(ClearPii.TEXT, "string")));
-    long rows = all.count();
-    List<Row> found = ClearPii.findings(all, phones).groupBy(ClearPii.SOURCE, ClearPii.KIND).count()
-        .orderBy(ClearPii.SOURCE, ClearPii.KIND).collectAsList();
-    PrintWriter out = spec.commandLine().getOut();
-    out.printf("searched %d rows and lines of %d tables, export drops and reports (%s) for clear emails%s%n", rows,
-        scanned.size(), String.join(", ", scanned), phones == null ? "" : " and the generator's phones");
-    List<String> failures = new ArrayList<>();
-    for (Row r : found) {
-      failures.add(r.getLong(2) + " clear " + r.getString(1) + " value(s) in " + r.getString(0));
-    }
-    out.println(failures.isEmpty() ? "no personal data in clear" : String.join(System.lineSeparator(), failures));
-    out.flush();
-    Map<String, Long> counts = new LinkedHashMap<>();
-    counts.put("tables", (long) scanned.size());
-    counts.put("findings", found.stream().mapToLong(r -> r.getLong(2)).sum());
-    return new JobResult(rows, 0, 0, counts, failures);
-  }
 
-  private static boolean exists(JobContext context, String location) {
-    try {
-      Path p = new Path(location);
-      return p.getFileSystem(context.spark().sparkContext().hadoopConfiguration()).exists(p);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    @Override
+    public String name() {
+        return "pii-scan";
     }
-  }
 
-  @Override
-  public Integer call() throws Exception {
-    return JobRunner.exitCode(this, options, spec);
-  }
+    @Override
+    public void validate(AppConfig config) {
+        traits = ProfileRulesLoader.load(
+                config.traits(), FeedContracts.load(config.feedContracts()).values());
+    }
+
+    @Override
+    public JobResult run(JobContext context) {
+        if (traits == null) {
+            validate(context.config());
+        }
+        LakeTables lake = context.lake();
+        List<Dataset<Row>> texts = new ArrayList<>();
+        List<String> scanned = new ArrayList<>();
+        for (TableSpec t : LakeCatalog.all(traits)) {
+            if (lake.exists(t)) {
+                Dataset<Row> rows = lake.read(t);
+                texts.add(rows.select(
+                        lit(t.name()).as(ClearPii.SOURCE),
+                        to_json(struct(col("*"))).as(ClearPii.TEXT)));
+                scanned.add(t.name());
+            }
+        }
+        // Export drops, and the run reports (aggregates only, but they quote segment names and job errors).
+        for (String folder : List.of(
+                context.config().paths().exports(), context.config().paths().reports())) {
+            if (exists(context, folder)) {
+                texts.add(context.spark()
+                        .read()
+                        .option("recursiveFileLookup", true)
+                        .text(folder)
+                        .select(
+                                input_file_name().as(ClearPii.SOURCE),
+                                col("value").as(ClearPii.TEXT)));
+                scanned.add(folder);
+            }
+        }
+        Dataset<Row> phones = truth == null
+                ? null
+                : context.spark()
+                        .read()
+                        .option("header", true)
+                        .option("recursiveFileLookup", true)
+                        .schema("id_type string, id_value string, person_key string")
+                        .csv(truth)
+                        .where(col("id_type").equalTo("phone"))
+                        .select(col("id_value").as(ClearPii.TOKEN));
+        context.step(name(), "search " + scanned.size() + " tables and drops");
+        Dataset<Row> all = texts.stream()
+                .reduce(Dataset::unionByName)
+                .orElse(context.spark()
+                        .createDataFrame(
+                                List.of(),
+                                new StructType().add(ClearPii.SOURCE, "string").add(ClearPii.TEXT, "string")));
+        long rows = all.count();
+        List<Row> found = ClearPii.findings(all, phones)
+                .groupBy(ClearPii.SOURCE, ClearPii.KIND)
+                .count()
+                .orderBy(ClearPii.SOURCE, ClearPii.KIND)
+                .collectAsList();
+        PrintWriter out = spec.commandLine().getOut();
+        out.printf(
+                "searched %d rows and lines of %d tables, export drops and reports (%s) for clear emails%s%n",
+                rows, scanned.size(), String.join(", ", scanned), phones == null ? "" : " and the generator's phones");
+        List<String> failures = new ArrayList<>();
+        for (Row r : found) {
+            failures.add(r.getLong(2) + " clear " + r.getString(1) + " value(s) in " + r.getString(0));
+        }
+        out.println(failures.isEmpty() ? "no personal data in clear" : String.join(System.lineSeparator(), failures));
+        out.flush();
+        Map<String, Long> counts = new LinkedHashMap<>();
+        counts.put("tables", (long) scanned.size());
+        counts.put("findings", found.stream().mapToLong(r -> r.getLong(2)).sum());
+        return new JobResult(rows, 0, 0, counts, failures);
+    }
+
+    private static boolean exists(JobContext context, String location) {
+        try {
+            Path p = new Path(location);
+            return p.getFileSystem(context.spark().sparkContext().hadoopConfiguration())
+                    .exists(p);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        return JobRunner.exitCode(this, options, spec);
+    }
 }

@@ -39,149 +39,213 @@ import picocli.CommandLine.Spec;
  * Evaluates every segment of segments.yaml for a date in one pass over that date's profiles, and writes
  * membership, adds/removes against each segment's previous run, stats and the chosen overlaps.
  */
-@Command(name = "segments", mixinStandardHelpOptions = true,
-    description = "Evaluate segment rules into segment_membership, segment_changes, segment_stats and "
-        + "segment_overlaps.")
+@Command(
+        name = "segments",
+        mixinStandardHelpOptions = true,
+        description = "Evaluate segment rules into segment_membership, segment_changes, segment_stats and "
+                + "segment_overlaps.")
 public final class SegmentsJob implements Job, Callable<Integer> {
-  private static final Logger LOG = LoggerFactory.getLogger(SegmentsJob.class);
+    private static final Logger LOG = LoggerFactory.getLogger(SegmentsJob.class);
 
-  @Mixin JobOptions options;
-  @Spec CommandSpec spec;
+    @Mixin
+    JobOptions options;
 
-  @Option(names = "--validate", description = "Check the segment definitions (and traits) and exit; starts no Spark.")
-  boolean validateOnly;
+    @Spec
+    CommandSpec spec;
 
-  @Option(names = "--dry-run", description = "Print each segment's size estimated from a sample of the date's "
-      + "profiles; writes nothing.")
-  boolean dryRun;
+    @Option(names = "--validate", description = "Check the segment definitions (and traits) and exit; starts no Spark.")
+    boolean validateOnly;
 
-  @Option(names = "--sample", paramLabel = "FRACTION", defaultValue = "0.1",
-      description = "Share of profiles a dry run evaluates (default ${DEFAULT-VALUE}).")
-  double sample;
+    @Option(
+            names = "--dry-run",
+            description =
+                    "Print each segment's size estimated from a sample of the date's " + "profiles; writes nothing.")
+    boolean dryRun;
 
-  private SegmentDefinitions definitions;
-  private ProfileRules traits;
+    @Option(
+            names = "--sample",
+            paramLabel = "FRACTION",
+            defaultValue = "0.1",
+            description = "Share of profiles a dry run evaluates (default ${DEFAULT-VALUE}).")
+    double sample;
 
-  @Override
-  public String name() {
-    return "segments";
-  }
+    private SegmentDefinitions definitions;
+    private ProfileRules traits;
 
-  @Override
-  public void validate(AppConfig config) {
-    AudienceDefinitions loaded = AudienceDefinitions.load(config);
-    traits = loaded.traits();
-    definitions = loaded.segments();
-    if (sample <= 0 || sample > 1) {
-      throw new ConfigException("--sample: must be in (0, 1], cannot be: " + sample);
-    }
-  }
-
-  @Override
-  public JobResult run(JobContext context) {
-    if (definitions == null) {
-      validate(context.config());
-    }
-    LakeTables lake = context.lake();
-    Date dt = Date.valueOf(context.date());
-    var profilesSpec = Profiles.spec(traits);
-    if (!lake.exists(profilesSpec)) {
-      throw new IllegalStateException("no profiles table: run profiles --date " + context.date() + " first");
-    }
-    Dataset<Row> profiles = lake.read(profilesSpec).where(col(SegmentTables.DT).equalTo(lit(dt)));
-    Map<String, DataType> columns = new HashMap<>();
-    for (StructField f : profiles.schema().fields()) {
-      columns.put(f.name(), f.dataType());
-    }
-    SegmentCompiler compiler = new SegmentCompiler(columns);
-    PrintWriter out = spec.commandLine().getOut();
-
-    if (dryRun) {
-      context.step(name(), "dry run on a " + sample + " sample");
-      Dataset<Row> sampled = profiles.sample(sample, 42);
-      Map<String, Long> sizes = new HashMap<>();
-      SegmentEvaluation.members(sampled, definitions, compiler).groupBy(SegmentTables.SEGMENT_ID).count()
-          .collectAsList().forEach(r -> sizes.put(r.getString(0), r.getLong(1)));
-      out.printf("%-32s %12s%n", "segment", "estimated size");
-      for (Segment s : definitions.segments()) {
-        out.printf("%-32s %12d%n", s.id(), Math.round(sizes.getOrDefault(s.id(), 0L) / sample));
-      }
-      out.flush();
-      return new JobResult(0, 0, 0, Map.of("segments", (long) definitions.segments().size()));
+    @Override
+    public String name() {
+        return "segments";
     }
 
-    context.step(name(), "evaluate " + definitions.segments().size() + " segments");
-    Dataset<Row> members = SegmentEvaluation.members(profiles, definitions, compiler).localCheckpoint();
-    long memberships = members.count();
-
-    context.step(name(), "changes since each segment's previous run");
-    Dataset<Row> previous = context.spark().createDataFrame(List.of(), SegmentTables.MEMBERSHIP.schema());
-    if (lake.exists(SegmentTables.MEMBERSHIP)) {
-      Dataset<Row> earlier = lake.read(SegmentTables.MEMBERSHIP).where(col(SegmentTables.DT).lt(lit(dt))
-          .and(col(SegmentTables.SOURCE).equalTo(SegmentTables.RULE_SOURCE)));
-      Dataset<Row> latest = earlier.groupBy(SegmentTables.SEGMENT_ID).agg(max(SegmentTables.DT).as(SegmentTables.DT));
-      previous = earlier.join(latest, new String[] {SegmentTables.SEGMENT_ID, SegmentTables.DT}, "left_semi");
-    }
-    Dataset<Row> changes = SegmentEvaluation.changes(members, previous,
-        definitions.segments().stream().map(Segment::id).toList(), context.date()).localCheckpoint();
-
-    Map<String, long[]> counts = new HashMap<>();
-    for (Row r : SegmentEvaluation.counts(members, changes).collectAsList()) {
-      counts.put(r.getString(0), new long[] {r.getLong(1), r.getLong(2), r.getLong(3)});
-    }
-    List<Row> stats = new ArrayList<>();
-    out.printf("%-32s %10s %8s %8s  %s%n", "segment", "size", "adds", "removes", "labels");
-    for (Segment s : definitions.segments()) {
-      long[] c = counts.getOrDefault(s.id(), new long[3]);
-      stats.add(RowFactory.create(s.id(), s.name(), s.owner(), s.ruleText(), s.consentPurpose(),
-          s.labels().stream().sorted().toList(), c[0], c[1], c[2], SegmentTables.RULE_SOURCE, dt));
-      out.printf("%-32s %10d %8d %8d  %s%n", s.id(), c[0], c[1], c[2], String.join(",",
-          s.labels().stream().sorted().toList()));
-    }
-    out.flush();
-
-    context.step(name(), "write segment tables");
-    Map<String, Object> rulePartition = Map.of(SegmentTables.DT, dt, SegmentTables.SOURCE, SegmentTables.RULE_SOURCE);
-    lake.overwritePartition(SegmentTables.MEMBERSHIP, members
-            .withColumn(SegmentTables.SCORE, lit(null).cast("double"))
-            .withColumn(SegmentTables.SOURCE, lit(SegmentTables.RULE_SOURCE))
-            .withColumn(SegmentTables.DT, lit(dt))
-            .select(SegmentTables.SEGMENT_ID, SegmentTables.PERSON_ID, SegmentTables.SCORE, SegmentTables.SOURCE,
-                SegmentTables.DT),
-        rulePartition);
-    lake.overwritePartition(SegmentTables.CHANGES, changes.withColumn(SegmentTables.SOURCE,
-        lit(SegmentTables.RULE_SOURCE)).select(SegmentTables.SEGMENT_ID, SegmentTables.PERSON_ID, SegmentTables.CHANGE,
-        SegmentTables.SOURCE, SegmentTables.DT), rulePartition);
-    lake.overwritePartition(SegmentTables.STATS, context.spark().createDataFrame(stats, SegmentTables.STATS.schema()),
-        rulePartition);
-    if (!definitions.overlap().isEmpty()) {
-      lake.overwritePartition(SegmentTables.OVERLAPS,
-          SegmentEvaluation.overlaps(members, definitions.overlap(), context.date()), Map.of(SegmentTables.DT, dt));
-    }
-    context.spark().catalog().clearCache();
-    long adds = counts.values().stream().mapToLong(c -> c[1]).sum();
-    long removes = counts.values().stream().mapToLong(c -> c[2]).sum();
-    LOG.info("{} segments: {} memberships, {} adds, {} removes", definitions.segments().size(), memberships, adds,
-        removes);
-    Map<String, Long> result = new LinkedHashMap<>();
-    result.put("segments", (long) definitions.segments().size());
-    result.put("memberships", memberships);
-    result.put("adds", adds);
-    result.put("removes", removes);
-    return new JobResult(memberships, memberships, 0, result);
-  }
-
-  @Override
-  public Integer call() throws Exception {
-    if (validateOnly) {
-      return JobRunner.validateOnly(this, options, spec, (config, out) -> {
-        out.printf("%s: %d segments valid%n", config.segments(), definitions.segments().size());
-        for (Segment s : definitions.segments()) {
-          out.printf("  %-28s %s%s%n", s.id(), s.ruleText(), s.consentPurpose() == null ? ""
-              : "  [consent: " + s.consentPurpose() + "]");
+    @Override
+    public void validate(AppConfig config) {
+        AudienceDefinitions loaded = AudienceDefinitions.load(config);
+        traits = loaded.traits();
+        definitions = loaded.segments();
+        if (sample <= 0 || sample > 1) {
+            throw new ConfigException("--sample: must be in (0, 1], cannot be: " + sample);
         }
-      });
     }
-    return JobRunner.exitCode(this, options, spec);
-  }
+
+    @Override
+    public JobResult run(JobContext context) {
+        if (definitions == null) {
+            validate(context.config());
+        }
+        LakeTables lake = context.lake();
+        Date dt = Date.valueOf(context.date());
+        var profilesSpec = Profiles.spec(traits);
+        if (!lake.exists(profilesSpec)) {
+            throw new IllegalStateException("no profiles table: run profiles --date " + context.date() + " first");
+        }
+        Dataset<Row> profiles =
+                lake.read(profilesSpec).where(col(SegmentTables.DT).equalTo(lit(dt)));
+        Map<String, DataType> columns = new HashMap<>();
+        for (StructField f : profiles.schema().fields()) {
+            columns.put(f.name(), f.dataType());
+        }
+        SegmentCompiler compiler = new SegmentCompiler(columns);
+        PrintWriter out = spec.commandLine().getOut();
+
+        if (dryRun) {
+            context.step(name(), "dry run on a " + sample + " sample");
+            Dataset<Row> sampled = profiles.sample(sample, 42);
+            Map<String, Long> sizes = new HashMap<>();
+            SegmentEvaluation.members(sampled, definitions, compiler)
+                    .groupBy(SegmentTables.SEGMENT_ID)
+                    .count()
+                    .collectAsList()
+                    .forEach(r -> sizes.put(r.getString(0), r.getLong(1)));
+            out.printf("%-32s %12s%n", "segment", "estimated size");
+            for (Segment s : definitions.segments()) {
+                out.printf("%-32s %12d%n", s.id(), Math.round(sizes.getOrDefault(s.id(), 0L) / sample));
+            }
+            out.flush();
+            return new JobResult(
+                    0, 0, 0, Map.of("segments", (long) definitions.segments().size()));
+        }
+
+        context.step(name(), "evaluate " + definitions.segments().size() + " segments");
+        Dataset<Row> members =
+                SegmentEvaluation.members(profiles, definitions, compiler).localCheckpoint();
+        long memberships = members.count();
+
+        context.step(name(), "changes since each segment's previous run");
+        Dataset<Row> previous = context.spark().createDataFrame(List.of(), SegmentTables.MEMBERSHIP.schema());
+        if (lake.exists(SegmentTables.MEMBERSHIP)) {
+            Dataset<Row> earlier = lake.read(SegmentTables.MEMBERSHIP)
+                    .where(col(SegmentTables.DT)
+                            .lt(lit(dt))
+                            .and(col(SegmentTables.SOURCE).equalTo(SegmentTables.RULE_SOURCE)));
+            Dataset<Row> latest = earlier.groupBy(SegmentTables.SEGMENT_ID)
+                    .agg(max(SegmentTables.DT).as(SegmentTables.DT));
+            previous = earlier.join(latest, new String[] {SegmentTables.SEGMENT_ID, SegmentTables.DT}, "left_semi");
+        }
+        Dataset<Row> changes = SegmentEvaluation.changes(
+                        members,
+                        previous,
+                        definitions.segments().stream().map(Segment::id).toList(),
+                        context.date())
+                .localCheckpoint();
+
+        Map<String, long[]> counts = new HashMap<>();
+        for (Row r : SegmentEvaluation.counts(members, changes).collectAsList()) {
+            counts.put(r.getString(0), new long[] {r.getLong(1), r.getLong(2), r.getLong(3)});
+        }
+        List<Row> stats = new ArrayList<>();
+        out.printf("%-32s %10s %8s %8s  %s%n", "segment", "size", "adds", "removes", "labels");
+        for (Segment s : definitions.segments()) {
+            long[] c = counts.getOrDefault(s.id(), new long[3]);
+            stats.add(RowFactory.create(
+                    s.id(),
+                    s.name(),
+                    s.owner(),
+                    s.ruleText(),
+                    s.consentPurpose(),
+                    s.labels().stream().sorted().toList(),
+                    c[0],
+                    c[1],
+                    c[2],
+                    SegmentTables.RULE_SOURCE,
+                    dt));
+            out.printf(
+                    "%-32s %10d %8d %8d  %s%n",
+                    s.id(),
+                    c[0],
+                    c[1],
+                    c[2],
+                    String.join(",", s.labels().stream().sorted().toList()));
+        }
+        out.flush();
+
+        context.step(name(), "write segment tables");
+        Map<String, Object> rulePartition =
+                Map.of(SegmentTables.DT, dt, SegmentTables.SOURCE, SegmentTables.RULE_SOURCE);
+        lake.overwritePartition(
+                SegmentTables.MEMBERSHIP,
+                members.withColumn(SegmentTables.SCORE, lit(null).cast("double"))
+                        .withColumn(SegmentTables.SOURCE, lit(SegmentTables.RULE_SOURCE))
+                        .withColumn(SegmentTables.DT, lit(dt))
+                        .select(
+                                SegmentTables.SEGMENT_ID,
+                                SegmentTables.PERSON_ID,
+                                SegmentTables.SCORE,
+                                SegmentTables.SOURCE,
+                                SegmentTables.DT),
+                rulePartition);
+        lake.overwritePartition(
+                SegmentTables.CHANGES,
+                changes.withColumn(SegmentTables.SOURCE, lit(SegmentTables.RULE_SOURCE))
+                        .select(
+                                SegmentTables.SEGMENT_ID,
+                                SegmentTables.PERSON_ID,
+                                SegmentTables.CHANGE,
+                                SegmentTables.SOURCE,
+                                SegmentTables.DT),
+                rulePartition);
+        lake.overwritePartition(
+                SegmentTables.STATS,
+                context.spark().createDataFrame(stats, SegmentTables.STATS.schema()),
+                rulePartition);
+        if (!definitions.overlap().isEmpty()) {
+            lake.overwritePartition(
+                    SegmentTables.OVERLAPS,
+                    SegmentEvaluation.overlaps(members, definitions.overlap(), context.date()),
+                    Map.of(SegmentTables.DT, dt));
+        }
+        context.spark().catalog().clearCache();
+        long adds = counts.values().stream().mapToLong(c -> c[1]).sum();
+        long removes = counts.values().stream().mapToLong(c -> c[2]).sum();
+        LOG.info(
+                "{} segments: {} memberships, {} adds, {} removes",
+                definitions.segments().size(),
+                memberships,
+                adds,
+                removes);
+        Map<String, Long> result = new LinkedHashMap<>();
+        result.put("segments", (long) definitions.segments().size());
+        result.put("memberships", memberships);
+        result.put("adds", adds);
+        result.put("removes", removes);
+        return new JobResult(memberships, memberships, 0, result);
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        if (validateOnly) {
+            return JobRunner.validateOnly(this, options, spec, (config, out) -> {
+                out.printf(
+                        "%s: %d segments valid%n",
+                        config.segments(), definitions.segments().size());
+                for (Segment s : definitions.segments()) {
+                    out.printf(
+                            "  %-28s %s%s%n",
+                            s.id(),
+                            s.ruleText(),
+                            s.consentPurpose() == null ? "" : "  [consent: " + s.consentPurpose() + "]");
+                }
+            });
+        }
+        return JobRunner.exitCode(this, options, spec);
+    }
 }

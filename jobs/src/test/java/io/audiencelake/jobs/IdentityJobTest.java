@@ -24,98 +24,130 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The identity job end to end on generated feeds: links, persons, stable ids, metrics, evaluation. */
 class IdentityJobTest {
-  private static final String DAY1 = "2025-05-01";
-  private static final String DAY2 = "2025-05-02";
-  @TempDir Path dir;
+    private static final String DAY1 = "2025-05-01";
+    private static final String DAY2 = "2025-05-02";
 
-  private static double metric(LakeTables lake, String date, String metric, String dimension) {
-    return lake.read(IdMatchMetrics.SPEC).where(col(IdMatchMetrics.DT).equalTo(date)
-            .and(col(IdMatchMetrics.METRIC).equalTo(metric)).and(col(IdMatchMetrics.DIMENSION).equalTo(dimension)))
-        .first().<Double>getAs(IdMatchMetrics.VALUE);
-  }
+    @TempDir
+    Path dir;
 
-  private static Map<String, String> personOf(LakeTables lake, String date) {
-    Map<String, String> out = new HashMap<>();
-    lake.read(IdGraph.SPEC).where(col(IdGraph.DT).equalTo(date)).collectAsList()
-        .forEach(r -> out.put(r.getAs(IdGraph.ID_TYPE) + ":" + r.getAs(IdGraph.ID_VALUE), r.getAs(IdGraph.PERSON_ID)));
-    return out;
-  }
+    private static double metric(LakeTables lake, String date, String metric, String dimension) {
+        return lake.read(IdMatchMetrics.SPEC)
+                .where(col(IdMatchMetrics.DT)
+                        .equalTo(date)
+                        .and(col(IdMatchMetrics.METRIC).equalTo(metric))
+                        .and(col(IdMatchMetrics.DIMENSION).equalTo(dimension)))
+                .first()
+                .<Double>getAs(IdMatchMetrics.VALUE);
+    }
 
-  @Test
-  @SuppressWarnings("unchecked")
-  void generatedFeedsBecomeAStableScoredIdentityGraph() throws IOException {
-    Path file = TestConfigs.local(dir);
-    String conf = file.toString();
-    String truth = dir.resolve("data/ground-truth/identifiers").toString();
-    assertEquals(0, CliRun.of("generate", "-c", conf, "-d", DAY2, "--days", "2").exitCode());
-    assertEquals(0, CliRun.of("ingest", "-c", conf, "-d", DAY1).exitCode());
-    assertEquals(0, CliRun.of("ingest", "-c", conf, "-d", DAY2).exitCode());
-    CliRun first = CliRun.of("identity", "-c", conf, "-d", DAY1, "--evaluate", truth);
-    assertEquals(0, first.exitCode(), first.err());
-    assertTrue(first.out().contains("identity " + DAY1 + ": precision "), first.out());
-    assertEquals(0, CliRun.of("identity", "-c", conf, "-d", DAY2, "--evaluate", truth).exitCode());
-    Map<String, String>[] firstDay2 = new Map[1];
-    LakeCheck.inSession(file, TableFormat.DELTA, lake -> firstDay2[0] = personOf(lake, DAY2));
-    // A rerun of a date gives the same graph.
-    assertEquals(0, CliRun.of("identity", "-c", conf, "-d", DAY2, "--evaluate", truth).exitCode());
+    private static Map<String, String> personOf(LakeTables lake, String date) {
+        Map<String, String> out = new HashMap<>();
+        lake.read(IdGraph.SPEC)
+                .where(col(IdGraph.DT).equalTo(date))
+                .collectAsList()
+                .forEach(r -> out.put(
+                        r.getAs(IdGraph.ID_TYPE) + ":" + r.getAs(IdGraph.ID_VALUE), r.getAs(IdGraph.PERSON_ID)));
+        return out;
+    }
 
-    LakeCheck.inSession(file, TableFormat.DELTA, lake -> {
-      Dataset<Row> graph = lake.read(IdGraph.SPEC);
-      assertTrue(graph.where(col(IdGraph.ID_TYPE).isin("email", "phone")
-          .and(col(IdGraph.ID_VALUE).rlike("^[0-9a-f]{64}$").unary_$bang())).isEmpty(), "emails and phones hashed");
-      assertTrue(graph.where(col(IdGraph.HASHED).and(col(IdGraph.ID_TYPE).isin("email", "phone").unary_$bang()))
-          .isEmpty());
-      assertTrue(metric(lake, DAY1, "precision", "pairwise") >= 0.85, "precision on day 1");
-      assertTrue(metric(lake, DAY2, "f1", "pairwise") > 0.3, "f1 on day 2");
-      assertTrue(metric(lake, DAY1, "candidate_pairs", "records/postcode") > 0);
-      assertTrue(metric(lake, DAY1, "edges", "deterministic") > 0);
+    @Test
+    @SuppressWarnings("unchecked")
+    void generatedFeedsBecomeAStableScoredIdentityGraph() throws IOException {
+        Path file = TestConfigs.local(dir);
+        String conf = file.toString();
+        String truth = dir.resolve("data/ground-truth/identifiers").toString();
+        assertEquals(
+                0, CliRun.of("generate", "-c", conf, "-d", DAY2, "--days", "2").exitCode());
+        assertEquals(0, CliRun.of("ingest", "-c", conf, "-d", DAY1).exitCode());
+        assertEquals(0, CliRun.of("ingest", "-c", conf, "-d", DAY2).exitCode());
+        CliRun first = CliRun.of("identity", "-c", conf, "-d", DAY1, "--evaluate", truth);
+        assertEquals(0, first.exitCode(), first.err());
+        assertTrue(first.out().contains("identity " + DAY1 + ": precision "), first.out());
+        assertEquals(
+                0,
+                CliRun.of("identity", "-c", conf, "-d", DAY2, "--evaluate", truth)
+                        .exitCode());
+        Map<String, String>[] firstDay2 = new Map[1];
+        LakeCheck.inSession(file, TableFormat.DELTA, lake -> firstDay2[0] = personOf(lake, DAY2));
+        // A rerun of a date gives the same graph.
+        assertEquals(
+                0,
+                CliRun.of("identity", "-c", conf, "-d", DAY2, "--evaluate", truth)
+                        .exitCode());
 
-      Dataset<Row> edges = lake.read(IdEdges.SPEC).where(col(IdEdges.DT).equalTo(DAY2));
-      Row probabilistic = edges.where(col(IdEdges.KIND).equalTo(IdEdges.PROBABILISTIC)
-          .and(col(IdEdges.RULE).startsWith("records:"))).first();
-      assertTrue(probabilistic.<Double>getAs(IdEdges.SCORE) >= 0.95);
-      List<Row> evidence = probabilistic.getList(probabilistic.fieldIndex(IdEdges.EVIDENCE));
-      assertEquals(List.of("first_name", "last_name", "postcode", "birth_year"),
-          evidence.stream().map(e -> e.<String>getAs("comparison")).toList());
-      assertTrue(edges.where(col(IdEdges.KIND).equalTo(IdEdges.DETERMINISTIC)
-          .and(col(IdEdges.RULE).startsWith("record:"))).count() > 0);
+        LakeCheck.inSession(file, TableFormat.DELTA, lake -> {
+            Dataset<Row> graph = lake.read(IdGraph.SPEC);
+            assertTrue(
+                    graph.where(col(IdGraph.ID_TYPE)
+                                    .isin("email", "phone")
+                                    .and(col(IdGraph.ID_VALUE)
+                                            .rlike("^[0-9a-f]{64}$")
+                                            .unary_$bang()))
+                            .isEmpty(),
+                    "emails and phones hashed");
+            assertTrue(graph.where(col(IdGraph.HASHED)
+                            .and(col(IdGraph.ID_TYPE).isin("email", "phone").unary_$bang()))
+                    .isEmpty());
+            assertTrue(metric(lake, DAY1, "precision", "pairwise") >= 0.85, "precision on day 1");
+            assertTrue(metric(lake, DAY2, "f1", "pairwise") > 0.3, "f1 on day 2");
+            assertTrue(metric(lake, DAY1, "candidate_pairs", "records/postcode") > 0);
+            assertTrue(metric(lake, DAY1, "edges", "deterministic") > 0);
 
-      // Person ids carry over: a person that neither merged nor split between the days keeps its id.
-      Map<String, String> before = personOf(lake, DAY1);
-      Map<String, String> after = personOf(lake, DAY2);
-      Map<String, Set<String>> oldToNew = new HashMap<>();
-      Map<String, Set<String>> newToOld = new HashMap<>();
-      before.forEach((id, old) -> {
-        if (after.containsKey(id)) {
-          oldToNew.computeIfAbsent(old, k -> new HashSet<>()).add(after.get(id));
-          newToOld.computeIfAbsent(after.get(id), k -> new HashSet<>()).add(old);
-        }
-      });
-      long unchanged = 0;
-      for (Map.Entry<String, Set<String>> e : oldToNew.entrySet()) {
-        String now = e.getValue().iterator().next();
-        if (e.getValue().size() == 1 && newToOld.get(now).size() == 1) {
-          assertEquals(e.getKey(), now, "a person that neither merged nor split keeps its id");
-          unchanged++;
-        }
-      }
-      assertTrue(unchanged > 50, unchanged + " persons unchanged");
-      assertTrue(newToOld.values().stream().anyMatch(s -> s.size() > 1), "new links merged some persons");
-      assertTrue(metric(lake, DAY2, "persons_merged", "") > 0);
-      assertEquals(firstDay2[0], after, "the rerun gave the same persons and ids");
-      assertEquals(after.size(), lake.read(IdGraph.SPEC).where(col(IdGraph.DT).equalTo(DAY2)).count(),
-          "the rerun replaced the date's snapshot");
-    });
-  }
+            Dataset<Row> edges = lake.read(IdEdges.SPEC).where(col(IdEdges.DT).equalTo(DAY2));
+            Row probabilistic = edges.where(col(IdEdges.KIND)
+                            .equalTo(IdEdges.PROBABILISTIC)
+                            .and(col(IdEdges.RULE).startsWith("records:")))
+                    .first();
+            assertTrue(probabilistic.<Double>getAs(IdEdges.SCORE) >= 0.95);
+            List<Row> evidence = probabilistic.getList(probabilistic.fieldIndex(IdEdges.EVIDENCE));
+            assertEquals(
+                    List.of("first_name", "last_name", "postcode", "birth_year"),
+                    evidence.stream().map(e -> e.<String>getAs("comparison")).toList());
+            assertTrue(edges.where(col(IdEdges.KIND)
+                                    .equalTo(IdEdges.DETERMINISTIC)
+                                    .and(col(IdEdges.RULE).startsWith("record:")))
+                            .count()
+                    > 0);
 
-  @Test
-  void badRulesAreRefusedBeforeAnyWrite() throws IOException {
-    Path rules = dir.resolve("identity.yaml");
-    Files.writeString(rules, "deterministic:\n  strong_types: [email]\nmatching:\n  threshold: 2\n");
-    Path file = TestConfigs.local(dir, "identity_rules: " + rules);
-    CliRun run = CliRun.of("identity", "-c", file.toString(), "-d", DAY1);
-    assertEquals(2, run.exitCode());
-    assertTrue(run.err().contains(rules + ": matching.threshold"), run.err());
-    assertTrue(Files.notExists(dir.resolve("data/warehouse")), "nothing written");
-  }
+            // Person ids carry over: a person that neither merged nor split between the days keeps its id.
+            Map<String, String> before = personOf(lake, DAY1);
+            Map<String, String> after = personOf(lake, DAY2);
+            Map<String, Set<String>> oldToNew = new HashMap<>();
+            Map<String, Set<String>> newToOld = new HashMap<>();
+            before.forEach((id, old) -> {
+                if (after.containsKey(id)) {
+                    oldToNew.computeIfAbsent(old, k -> new HashSet<>()).add(after.get(id));
+                    newToOld.computeIfAbsent(after.get(id), k -> new HashSet<>())
+                            .add(old);
+                }
+            });
+            long unchanged = 0;
+            for (Map.Entry<String, Set<String>> e : oldToNew.entrySet()) {
+                String now = e.getValue().iterator().next();
+                if (e.getValue().size() == 1 && newToOld.get(now).size() == 1) {
+                    assertEquals(e.getKey(), now, "a person that neither merged nor split keeps its id");
+                    unchanged++;
+                }
+            }
+            assertTrue(unchanged > 50, unchanged + " persons unchanged");
+            assertTrue(newToOld.values().stream().anyMatch(s -> s.size() > 1), "new links merged some persons");
+            assertTrue(metric(lake, DAY2, "persons_merged", "") > 0);
+            assertEquals(firstDay2[0], after, "the rerun gave the same persons and ids");
+            assertEquals(
+                    after.size(),
+                    lake.read(IdGraph.SPEC).where(col(IdGraph.DT).equalTo(DAY2)).count(),
+                    "the rerun replaced the date's snapshot");
+        });
+    }
+
+    @Test
+    void badRulesAreRefusedBeforeAnyWrite() throws IOException {
+        Path rules = dir.resolve("identity.yaml");
+        Files.writeString(rules, "deterministic:\n  strong_types: [email]\nmatching:\n  threshold: 2\n");
+        Path file = TestConfigs.local(dir, "identity_rules: " + rules);
+        CliRun run = CliRun.of("identity", "-c", file.toString(), "-d", DAY1);
+        assertEquals(2, run.exitCode());
+        assertTrue(run.err().contains(rules + ": matching.threshold"), run.err());
+        assertTrue(Files.notExists(dir.resolve("data/warehouse")), "nothing written");
+    }
 }

@@ -16,34 +16,36 @@ import org.apache.spark.sql.SparkSession;
 
 /** Opens the lake a job test's CLI runs wrote, in a session of its own, to check the tables. */
 final class LakeCheck {
-  private LakeCheck() {}
+    private LakeCheck() {}
 
-  static void inSession(Path file, TableFormat format, Consumer<LakeTables> check) {
-    AppConfig config = new AppConfigLoader().load(file, List.of());
-    config = config.withLake(config.lake().withTableFormat(format));
-    SparkSession spark = LakeSession.start(config);
-    try {
-      check.accept(LakeTables.forConfig(spark, config));
-    } finally {
-      LakeSession.finish(spark);
+    static void inSession(Path file, TableFormat format, Consumer<LakeTables> check) {
+        AppConfig config = new AppConfigLoader().load(file, List.of());
+        config = config.withLake(config.lake().withTableFormat(format));
+        SparkSession spark = LakeSession.start(config);
+        try {
+            check.accept(LakeTables.forConfig(spark, config));
+        } finally {
+            LakeSession.finish(spark);
+        }
     }
-  }
 
-  /**
-   * Moves the one Parquet part file Spark wrote under {@code written} (a folder) to {@code target} and removes
-   * the folder: landing files sit directly in the date folder.
-   */
-  static void singleParquetFile(Path written, Path target) {
-    try {
-      try (var parts = Files.list(written)) {
-        Path part = parts.filter(p -> p.getFileName().toString().endsWith(".parquet")).findFirst().orElseThrow();
-        Files.move(part, target);
-      }
-      try (var rest = Files.walk(written)) {
-        rest.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    /**
+     * Moves the one Parquet part file Spark wrote under {@code written} (a folder) to {@code target} and removes
+     * the folder: landing files sit directly in the date folder.
+     */
+    static void singleParquetFile(Path written, Path target) {
+        try {
+            try (var parts = Files.list(written)) {
+                Path part = parts.filter(p -> p.getFileName().toString().endsWith(".parquet"))
+                        .findFirst()
+                        .orElseThrow();
+                Files.move(part, target);
+            }
+            try (var rest = Files.walk(written)) {
+                rest.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
-  }
 }

@@ -35,155 +35,198 @@ import org.junit.jupiter.api.io.TempDir;
  * the rule segments, its adds/removes, and the guards.
  */
 class LookalikeJobTest {
-  private static final String D1 = "2025-06-01";
-  private static final String D2 = "2025-06-02";
-  private static final String SEGMENTS = """
+    private static final String D1 = "2025-06-01";
+    private static final String D2 = "2025-06-02";
+    private static final String SEGMENTS = """
       consent:
         purposes: {ad_targeting: consent_ad_targeting}
       segments:
         - {id: shoe_fans, name: Shoe fans, owner: merch, rule: "shoe_views_30d >= 5"}
         - {id: travellers, name: Travellers, owner: travel, rule: "travel_views_30d >= 3"}
       """;
-  private static final String MODEL = """
+    private static final String MODEL = """
       min_seed: %d
       models:
         - {id: like_shoe_fans, owner: merch, seed: shoe_fans, segment: shoe_fan_lookalikes,
            features: [%s], reach: 10%%, exclude: [travellers], consent: ad_targeting,
            algorithm: logistic_regression}
       """;
-  @TempDir Path dir;
 
-  private String config(int minSeed, String features) throws IOException {
-    Path segments = Files.writeString(dir.resolve("segments.yaml"), SEGMENTS);
-    Path models = Files.writeString(dir.resolve("lookalike.yaml"), MODEL.formatted(minSeed, features));
-    return TestConfigs.local(dir, "segments: " + segments, "lookalike: " + models).toString();
-  }
+    @TempDir
+    Path dir;
 
-  private static TableSpec profilesSpec() {
-    Path conf = TestConfigs.shippedContracts();
-    return Profiles.spec(ProfileRulesLoader.load(conf.resolveSibling("traits.yaml"), FeedContracts.load(conf).values()));
-  }
-
-  /**
-   * 300 people: every fifth is a shoe fan who views many pages (more on day 2 for a few others), every
-   * seventh a traveller, every third non-fan without ad-targeting consent.
-   */
-  private static void profiles(LakeTables lake, String day, int shift) {
-    SparkSession spark = SparkSession.active();
-    List<String> lines = new ArrayList<>();
-    for (int i = 0; i < 300; i++) {
-      boolean fan = i % 5 == 0;
-      long pages = fan ? 30 + i % 11 : (i + shift) % 13 + (i % 17 == shift ? 25 : 0);
-      lines.add(String.format("{\"person_id\": \"p%03d\", \"shoe_views_30d\": %d, \"travel_views_30d\": %d, "
-              + "\"page_views_30d\": %d, \"carts_30d\": %d, \"last_device_type\": \"%s\", "
-              + "\"consent_ad_targeting\": \"%s\", \"identifiers\": 1, \"devices\": 1, \"dt\": \"%s\"}",
-          i, fan ? 6 : 0, i % 7 == 0 ? 4 : 0, pages, fan ? i % 3 + 1 : i % 2, i % 2 == 0 ? "mobile" : "desktop",
-          !fan && i % 3 == 0 ? "denied" : "granted", day));
+    private String config(int minSeed, String features) throws IOException {
+        Path segments = Files.writeString(dir.resolve("segments.yaml"), SEGMENTS);
+        Path models = Files.writeString(dir.resolve("lookalike.yaml"), MODEL.formatted(minSeed, features));
+        return TestConfigs.local(dir, "segments: " + segments, "lookalike: " + models)
+                .toString();
     }
-    Dataset<Row> rows = spark.read().schema(profilesSpec().schema()).json(spark.createDataset(lines, Encoders.STRING()));
-    lake.overwritePartition(profilesSpec(), rows, Map.of("dt", Date.valueOf(day)));
-  }
 
-  private static Set<String> members(LakeTables lake, String day, String source) {
-    Set<String> out = new HashSet<>();
-    lake.read(SegmentTables.MEMBERSHIP).where(col("dt").equalTo(day).and(col("source").equalTo(source)))
-        .select("segment_id", "person_id").collectAsList().forEach(r -> out.add(r.getString(0) + ":" + r.getString(1)));
-    return out;
-  }
+    private static TableSpec profilesSpec() {
+        Path conf = TestConfigs.shippedContracts();
+        return Profiles.spec(ProfileRulesLoader.load(
+                conf.resolveSibling("traits.yaml"), FeedContracts.load(conf).values()));
+    }
 
-  private static void ok(CliRun run) {
-    assertEquals(0, run.exitCode(), run.err());
-  }
+    /**
+     * 300 people: every fifth is a shoe fan who views many pages (more on day 2 for a few others), every
+     * seventh a traveller, every third non-fan without ad-targeting consent.
+     */
+    private static void profiles(LakeTables lake, String day, int shift) {
+        SparkSession spark = SparkSession.active();
+        List<String> lines = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            boolean fan = i % 5 == 0;
+            long pages = fan ? 30 + i % 11 : (i + shift) % 13 + (i % 17 == shift ? 25 : 0);
+            lines.add(String.format(
+                    "{\"person_id\": \"p%03d\", \"shoe_views_30d\": %d, \"travel_views_30d\": %d, "
+                            + "\"page_views_30d\": %d, \"carts_30d\": %d, \"last_device_type\": \"%s\", "
+                            + "\"consent_ad_targeting\": \"%s\", \"identifiers\": 1, \"devices\": 1, \"dt\": \"%s\"}",
+                    i,
+                    fan ? 6 : 0,
+                    i % 7 == 0 ? 4 : 0,
+                    pages,
+                    fan ? i % 3 + 1 : i % 2,
+                    i % 2 == 0 ? "mobile" : "desktop",
+                    !fan && i % 3 == 0 ? "denied" : "granted",
+                    day));
+        }
+        Dataset<Row> rows =
+                spark.read().schema(profilesSpec().schema()).json(spark.createDataset(lines, Encoders.STRING()));
+        lake.overwritePartition(profilesSpec(), rows, Map.of("dt", Date.valueOf(day)));
+    }
 
-  @Test
-  void trainsScoresAndWritesTheLookalikeSegmentBesideRuleSegments() throws IOException {
-    String conf = config(20, "page_views_30d, carts_30d, last_device_type");
-    LakeCheck.inSession(Path.of(conf), TableFormat.DELTA, lake -> {
-      profiles(lake, D1, 0);
-      profiles(lake, D2, 5);
-    });
-    ok(CliRun.of("segments", "-c", conf, "-d", D1));
-    CliRun first = CliRun.of("lookalike", "-c", conf, "-d", D1);
-    ok(first);
-    assertTrue(first.out().contains("like_shoe_fans v1 trained on 60 seed members"), first.out());
+    private static Set<String> members(LakeTables lake, String day, String source) {
+        Set<String> out = new HashSet<>();
+        lake.read(SegmentTables.MEMBERSHIP)
+                .where(col("dt").equalTo(day).and(col("source").equalTo(source)))
+                .select("segment_id", "person_id")
+                .collectAsList()
+                .forEach(r -> out.add(r.getString(0) + ":" + r.getString(1)));
+        return out;
+    }
 
-    // Eligible: not a fan, not a traveller (i % 7 == 0), consent granted (not i % 3 == 0).
-    long eligible = IntStream.range(0, 300).filter(i -> i % 5 != 0 && i % 7 != 0 && i % 3 != 0).count();
-    Set<String> day1 = new HashSet<>();
-    LakeCheck.inSession(Path.of(conf), TableFormat.DELTA, lake -> {
-      Row run = lake.read(LookalikeTables.MODEL_RUNS).first();
-      assertEquals(1, run.getInt(run.fieldIndex("version")));
-      assertEquals(60L, run.getLong(run.fieldIndex("seed_size")));
-      assertTrue(run.getDouble(run.fieldIndex("auc")) > 0.9, run.toString());
-      assertEquals(List.of("page_views_30d", "carts_30d", "last_device_type"), run.getList(run.fieldIndex("features")));
-      assertEquals(eligible, lake.read(LookalikeTables.SCORES).count());
-      day1.addAll(members(lake, D1, "lookalike"));
-      assertEquals(Math.round(eligible * 0.10), day1.size());
-      for (String m : day1) {
-        int i = Integer.parseInt(m.substring(m.indexOf(":p") + 2));
-        assertTrue(m.startsWith("shoe_fan_lookalikes:") && i % 5 != 0 && i % 7 != 0 && i % 3 != 0, m);
-      }
-      Row stats = lake.read(SegmentTables.STATS).where(col("source").equalTo("lookalike")).first();
-      assertEquals("shoe_fan_lookalikes", stats.getString(stats.fieldIndex("segment_id")));
-      assertEquals((long) day1.size(), stats.getLong(stats.fieldIndex("adds")));
-      assertEquals("ad_targeting", stats.getString(stats.fieldIndex("consent")));
-    });
+    private static void ok(CliRun run) {
+        assertEquals(0, run.exitCode(), run.err());
+    }
 
-    // Rule segments and the lookalike segment live side by side: rerunning either keeps the other.
-    ok(CliRun.of("segments", "-c", conf, "-d", D1));
-    CliRun again = CliRun.of("lookalike", "-c", conf, "-d", D1);
-    ok(again);
-    assertTrue(!again.out().contains("trained"), "a scoring run does not retrain: " + again.out());
-    LakeCheck.inSession(Path.of(conf), TableFormat.DELTA, lake -> {
-      assertEquals(day1, members(lake, D1, "lookalike"));
-      assertEquals(60 + 43, members(lake, D1, "rule").size(), "60 shoe fans and 43 travellers");
-      assertEquals(1, lake.read(LookalikeTables.MODEL_RUNS).count());
-    });
+    @Test
+    void trainsScoresAndWritesTheLookalikeSegmentBesideRuleSegments() throws IOException {
+        String conf = config(20, "page_views_30d, carts_30d, last_device_type");
+        LakeCheck.inSession(Path.of(conf), TableFormat.DELTA, lake -> {
+            profiles(lake, D1, 0);
+            profiles(lake, D2, 5);
+        });
+        ok(CliRun.of("segments", "-c", conf, "-d", D1));
+        CliRun first = CliRun.of("lookalike", "-c", conf, "-d", D1);
+        ok(first);
+        assertTrue(first.out().contains("like_shoe_fans v1 trained on 60 seed members"), first.out());
 
-    ok(CliRun.of("lookalike", "-c", conf, "-d", D1, "--train"));
-    ok(CliRun.of("segments", "-c", conf, "-d", D2));
-    ok(CliRun.of("lookalike", "-c", conf, "-d", D2, "--model", "like_shoe_fans", "--model-version", "1"));
-    LakeCheck.inSession(Path.of(conf), TableFormat.DELTA, lake -> {
-      assertEquals(List.of(1, 2), lake.read(LookalikeTables.MODEL_RUNS).orderBy("version").select("version")
-          .as(Encoders.INT()).collectAsList());
-      assertEquals(List.of(1), lake.read(LookalikeTables.SCORES).where(col("dt").equalTo(D2)).select("version")
-          .distinct().as(Encoders.INT()).collectAsList(), "scored with the chosen version");
-      Set<String> day2 = members(lake, D2, "lookalike");
-      Set<String> adds = new HashSet<>(day2);
-      adds.removeAll(day1);
-      Set<String> removes = new HashSet<>(day1);
-      removes.removeAll(day2);
-      assertTrue(!adds.isEmpty() && !removes.isEmpty(), "the shifted page views move people in and out");
-      Dataset<Row> changes = lake.read(SegmentTables.CHANGES).where(col("dt").equalTo(D2)
-          .and(col("source").equalTo("lookalike")));
-      Set<String> added = new HashSet<>();
-      Set<String> removed = new HashSet<>();
-      changes.collectAsList().forEach(r -> (r.getString(r.fieldIndex("change")).equals("add") ? added : removed)
-          .add(r.getString(r.fieldIndex("segment_id")) + ":" + r.getString(r.fieldIndex("person_id"))));
-      assertEquals(adds, added);
-      assertEquals(removes, removed);
-    });
-  }
+        // Eligible: not a fan, not a traveller (i % 7 == 0), consent granted (not i % 3 == 0).
+        long eligible = IntStream.range(0, 300)
+                .filter(i -> i % 5 != 0 && i % 7 != 0 && i % 3 != 0)
+                .count();
+        Set<String> day1 = new HashSet<>();
+        LakeCheck.inSession(Path.of(conf), TableFormat.DELTA, lake -> {
+            Row run = lake.read(LookalikeTables.MODEL_RUNS).first();
+            assertEquals(1, run.getInt(run.fieldIndex("version")));
+            assertEquals(60L, run.getLong(run.fieldIndex("seed_size")));
+            assertTrue(run.getDouble(run.fieldIndex("auc")) > 0.9, run.toString());
+            assertEquals(
+                    List.of("page_views_30d", "carts_30d", "last_device_type"),
+                    run.getList(run.fieldIndex("features")));
+            assertEquals(eligible, lake.read(LookalikeTables.SCORES).count());
+            day1.addAll(members(lake, D1, "lookalike"));
+            assertEquals(Math.round(eligible * 0.10), day1.size());
+            for (String m : day1) {
+                int i = Integer.parseInt(m.substring(m.indexOf(":p") + 2));
+                assertTrue(m.startsWith("shoe_fan_lookalikes:") && i % 5 != 0 && i % 7 != 0 && i % 3 != 0, m);
+            }
+            Row stats = lake.read(SegmentTables.STATS)
+                    .where(col("source").equalTo("lookalike"))
+                    .first();
+            assertEquals("shoe_fan_lookalikes", stats.getString(stats.fieldIndex("segment_id")));
+            assertEquals((long) day1.size(), stats.getLong(stats.fieldIndex("adds")));
+            assertEquals("ad_targeting", stats.getString(stats.fieldIndex("consent")));
+        });
 
-  @Test
-  void aSmallSeedOrAFeatureWithoutVarianceIsRefusedWithoutAModel() throws IOException {
-    String conf = config(1000, "page_views_30d, carts_30d");
-    LakeCheck.inSession(Path.of(conf), TableFormat.DELTA, lake -> profiles(lake, D1, 0));
-    ok(CliRun.of("segments", "-c", conf, "-d", D1));
-    CliRun small = CliRun.of("lookalike", "-c", conf, "-d", D1);
-    assertEquals(1, small.exitCode());
-    assertTrue(small.err().contains("seed segment shoe_fans has 60 members with a profile on 2025-06-01; at least "
-        + "1000 are needed to train"), small.err());
+        // Rule segments and the lookalike segment live side by side: rerunning either keeps the other.
+        ok(CliRun.of("segments", "-c", conf, "-d", D1));
+        CliRun again = CliRun.of("lookalike", "-c", conf, "-d", D1);
+        ok(again);
+        assertTrue(!again.out().contains("trained"), "a scoring run does not retrain: " + again.out());
+        LakeCheck.inSession(Path.of(conf), TableFormat.DELTA, lake -> {
+            assertEquals(day1, members(lake, D1, "lookalike"));
+            assertEquals(60 + 43, members(lake, D1, "rule").size(), "60 shoe fans and 43 travellers");
+            assertEquals(1, lake.read(LookalikeTables.MODEL_RUNS).count());
+        });
 
-    conf = config(20, "page_views_30d, purchases_1d");
-    CliRun flat = CliRun.of("lookalike", "-c", conf, "-d", D1);
-    assertEquals(1, flat.exitCode());
-    assertTrue(flat.err().contains("feature(s) [purchases_1d] have the same value for every training row"), flat.err());
-    LakeCheck.inSession(Path.of(conf), TableFormat.DELTA, lake ->
-        assertTrue(!lake.exists(LookalikeTables.MODEL_RUNS) || lake.read(LookalikeTables.MODEL_RUNS).isEmpty()));
+        ok(CliRun.of("lookalike", "-c", conf, "-d", D1, "--train"));
+        ok(CliRun.of("segments", "-c", conf, "-d", D2));
+        ok(CliRun.of("lookalike", "-c", conf, "-d", D2, "--model", "like_shoe_fans", "--model-version", "1"));
+        LakeCheck.inSession(Path.of(conf), TableFormat.DELTA, lake -> {
+            assertEquals(
+                    List.of(1, 2),
+                    lake.read(LookalikeTables.MODEL_RUNS)
+                            .orderBy("version")
+                            .select("version")
+                            .as(Encoders.INT())
+                            .collectAsList());
+            assertEquals(
+                    List.of(1),
+                    lake.read(LookalikeTables.SCORES)
+                            .where(col("dt").equalTo(D2))
+                            .select("version")
+                            .distinct()
+                            .as(Encoders.INT())
+                            .collectAsList(),
+                    "scored with the chosen version");
+            Set<String> day2 = members(lake, D2, "lookalike");
+            Set<String> adds = new HashSet<>(day2);
+            adds.removeAll(day1);
+            Set<String> removes = new HashSet<>(day1);
+            removes.removeAll(day2);
+            assertTrue(!adds.isEmpty() && !removes.isEmpty(), "the shifted page views move people in and out");
+            Dataset<Row> changes = lake.read(SegmentTables.CHANGES)
+                    .where(col("dt").equalTo(D2).and(col("source").equalTo("lookalike")));
+            Set<String> added = new HashSet<>();
+            Set<String> removed = new HashSet<>();
+            changes.collectAsList()
+                    .forEach(r -> (r.getString(r.fieldIndex("change")).equals("add") ? added : removed)
+                            .add(r.getString(r.fieldIndex("segment_id")) + ":"
+                                    + r.getString(r.fieldIndex("person_id"))));
+            assertEquals(adds, added);
+            assertEquals(removes, removed);
+        });
+    }
 
-    CliRun valid = CliRun.of("lookalike", "-c", conf, "-d", D1, "--validate");
-    assertEquals(0, valid.exitCode(), valid.err());
-    assertTrue(valid.out().contains("like_shoe_fans"), valid.out());
-  }
+    @Test
+    void aSmallSeedOrAFeatureWithoutVarianceIsRefusedWithoutAModel() throws IOException {
+        String conf = config(1000, "page_views_30d, carts_30d");
+        LakeCheck.inSession(Path.of(conf), TableFormat.DELTA, lake -> profiles(lake, D1, 0));
+        ok(CliRun.of("segments", "-c", conf, "-d", D1));
+        CliRun small = CliRun.of("lookalike", "-c", conf, "-d", D1);
+        assertEquals(1, small.exitCode());
+        assertTrue(
+                small.err()
+                        .contains("seed segment shoe_fans has 60 members with a profile on 2025-06-01; at least "
+                                + "1000 are needed to train"),
+                small.err());
+
+        conf = config(20, "page_views_30d, purchases_1d");
+        CliRun flat = CliRun.of("lookalike", "-c", conf, "-d", D1);
+        assertEquals(1, flat.exitCode());
+        assertTrue(
+                flat.err().contains("feature(s) [purchases_1d] have the same value for every training row"),
+                flat.err());
+        LakeCheck.inSession(
+                Path.of(conf),
+                TableFormat.DELTA,
+                lake -> assertTrue(!lake.exists(LookalikeTables.MODEL_RUNS)
+                        || lake.read(LookalikeTables.MODEL_RUNS).isEmpty()));
+
+        CliRun valid = CliRun.of("lookalike", "-c", conf, "-d", D1, "--validate");
+        assertEquals(0, valid.exitCode(), valid.err());
+        assertTrue(valid.out().contains("like_shoe_fans"), valid.out());
+    }
 }

@@ -17,29 +17,44 @@ import java.util.Map;
  * @param operations quality checks and job locks
  */
 public record AppConfig(
-    String source,
-    String environment,
-    SparkSettings spark,
-    DataPaths paths,
-    LakeSettings lake,
-    S3Settings s3,
-    Map<String, String> hadoop,
-    GeneratorSettings generate,
-    Path feedContracts,
-    PrivacySettings privacy,
-    Path identityRules,
-    Path traits,
-    Path segments,
-    Path lookalike,
-    Path destinations,
-    OperationsSettings operations) {
+        String source,
+        String environment,
+        SparkSettings spark,
+        DataPaths paths,
+        LakeSettings lake,
+        S3Settings s3,
+        Map<String, String> hadoop,
+        GeneratorSettings generate,
+        Path feedContracts,
+        PrivacySettings privacy,
+        Path identityRules,
+        Path traits,
+        Path segments,
+        Path lookalike,
+        Path destinations,
+        OperationsSettings operations) {
 
-  public AppConfig {
-    hadoop = Map.copyOf(hadoop);
-  }
+    public AppConfig {
+        hadoop = Map.copyOf(hadoop);
+    }
 
-  public AppConfig withLake(LakeSettings newLake) {
-    return new AppConfig(source, environment, spark, paths, newLake, s3, hadoop, generate, feedContracts, privacy,
-        identityRules, traits, segments, lookalike, destinations, operations);
-  }
+    public AppConfig withLake(LakeSettings newLake) {
+        return new AppConfig(
+                source,
+                environment,
+                spark,
+                paths,
+                newLake,
+                s3,
+                hadoop,
+                generate,
+                feedContracts,
+                privacy,
+                identityRules,
+                traits,
+                segments,
+                lookalike,
+                destinations,
+                operations);
+    }
 }

@@ -8,10 +8,10 @@ package io.audiencelake.common.config;
  *     cannot mistake it for a feed)
  */
 public record DataPaths(
-    String root, String landing, String warehouse, String exports, String reports, String groundTruth) {
+        String root, String landing, String warehouse, String exports, String reports, String groundTruth) {
 
-  /** Joins a child name onto a local path or URI without disturbing its scheme. */
-  public static String join(String base, String child) {
-    return base.endsWith("/") ? base + child : base + "/" + child;
-  }
+    /** Joins a child name onto a local path or URI without disturbing its scheme. */
+    public static String join(String base, String child) {
+        return base.endsWith("/") ? base + child : base + "/" + child;
+    }
 }

@@ -7,7 +7,7 @@ package io.audiencelake.common.config;
  * @param days how many consecutive dates, ending at the run date, one run writes
  */
 public record GeneratorSettings(long seed, double scale, int days) {
-  public static final long SEED_DEFAULT = 42;
-  public static final double SCALE_DEFAULT = 1.0;
-  public static final int DAYS_DEFAULT = 1;
+    public static final long SEED_DEFAULT = 42;
+    public static final double SCALE_DEFAULT = 1.0;
+    public static final int DAYS_DEFAULT = 1;
 }

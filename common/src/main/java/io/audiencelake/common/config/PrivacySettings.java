@@ -12,14 +12,14 @@ package io.audiencelake.common.config;
  */
 public record PrivacySettings(String linkageKey, int erasureHistoryHours) {
 
-  public PrivacySettings(String linkageKey) {
-    this(linkageKey, 0);
-  }
+    public PrivacySettings(String linkageKey) {
+        this(linkageKey, 0);
+    }
 
-  /** Never prints the key. */
-  @Override
-  public String toString() {
-    return "PrivacySettings[linkageKey=" + (linkageKey.isEmpty() ? "<unset>" : "<set>") + ", erasureHistoryHours="
-        + erasureHistoryHours + "]";
-  }
+    /** Never prints the key. */
+    @Override
+    public String toString() {
+        return "PrivacySettings[linkageKey=" + (linkageKey.isEmpty() ? "<unset>" : "<set>") + ", erasureHistoryHours="
+                + erasureHistoryHours + "]";
+    }
 }

@@ -9,13 +9,9 @@ package io.audiencelake.common.config;
  *     AWS_SECRET_ACCESS_KEY) or a provider class name
  */
 public record S3Settings(
-    String endpoint,
-    String region,
-    boolean pathStyleAccess,
-    boolean sslEnabled,
-    String credentialsProvider) {
-  public static final String REGION_DEFAULT = "us-east-1";
-  public static final String CREDENTIALS_DEFAULT = "default";
-  public static final String ENVIRONMENT_PROVIDER =
-      "software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider";
+        String endpoint, String region, boolean pathStyleAccess, boolean sslEnabled, String credentialsProvider) {
+    public static final String REGION_DEFAULT = "us-east-1";
+    public static final String CREDENTIALS_DEFAULT = "default";
+    public static final String ENVIRONMENT_PROVIDER =
+            "software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider";
 }

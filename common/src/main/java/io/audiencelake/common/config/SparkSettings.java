@@ -9,10 +9,10 @@ import java.util.Map;
  * @param conf any further Spark settings, passed through as given
  */
 public record SparkSettings(
-    String master, String appName, boolean ui, boolean consoleProgress, Map<String, String> conf) {
-  public static final String APP_NAME_DEFAULT = "audiencelake";
+        String master, String appName, boolean ui, boolean consoleProgress, Map<String, String> conf) {
+    public static final String APP_NAME_DEFAULT = "audiencelake";
 
-  public SparkSettings {
-    conf = Map.copyOf(conf);
-  }
+    public SparkSettings {
+        conf = Map.copyOf(conf);
+    }
 }

@@ -12,20 +12,28 @@ import java.util.Set;
  * @param consentPurpose people without this purpose granted are never written
  * @param allowedLabels data-usage labels the destination may receive; a segment carrying any other is refused
  */
-public record Destination(String id, String name, String owner, DestinationKind kind, DestinationWriter writer,
-    IdType identifier, List<String> segments, ExportMode mode, String consentPurpose,
-    Set<String> allowedLabels) {
+public record Destination(
+        String id,
+        String name,
+        String owner,
+        DestinationKind kind,
+        DestinationWriter writer,
+        IdType identifier,
+        List<String> segments,
+        ExportMode mode,
+        String consentPurpose,
+        Set<String> allowedLabels) {
 
-  public Destination {
-    segments = List.copyOf(segments);
-    allowedLabels = Set.copyOf(allowedLabels);
-  }
+    public Destination {
+        segments = List.copyOf(segments);
+        allowedLabels = Set.copyOf(allowedLabels);
+    }
 
-  /** What each drop holds. */
-  public enum ExportMode {
-    /** Every member on the date. */
-    FULL,
-    /** Adds and removes since the destination's last successful export. */
-    INCREMENTAL
-  }
+    /** What each drop holds. */
+    public enum ExportMode {
+        /** Every member on the date. */
+        FULL,
+        /** Adds and removes since the destination's last successful export. */
+        INCREMENTAL
+    }
 }

@@ -13,15 +13,15 @@ import org.apache.spark.sql.SparkSession;
  * the date delivers again).
  */
 public interface DestinationWriter {
-  /** What a delivery sent, for {@code export_log} and the run's counts. */
-  record Delivered(String target, int files, long rows) {}
+    /** What a delivery sent, for {@code export_log} and the run's counts. */
+    record Delivered(String target, int files, long rows) {}
 
-  /** Where it delivers (a folder, an endpoint), for messages and {@code --validate}. */
-  String target();
+    /** Where it delivers (a folder, an endpoint), for messages and {@code --validate}. */
+    String target();
 
-  /**
-   * Delivers {@code rows} (segment_id, id_type, id_value, and action for incremental destinations, in the order
-   * they should arrive) for {@code date}, with {@code manifest} (destination, date, counts ...) alongside.
-   */
-  Delivered write(SparkSession spark, Dataset<Row> rows, LocalDate date, String runId, Map<String, Object> manifest);
+    /**
+     * Delivers {@code rows} (segment_id, id_type, id_value, and action for incremental destinations, in the order
+     * they should arrive) for {@code date}, with {@code manifest} (destination, date, counts ...) alongside.
+     */
+    Delivered write(SparkSession spark, Dataset<Row> rows, LocalDate date, String runId, Map<String, Object> manifest);
 }

@@ -5,11 +5,11 @@ import java.util.Optional;
 
 /** The destinations of {@code conf/destinations.yaml}. */
 public record Destinations(List<Destination> destinations) {
-  public Destinations {
-    destinations = List.copyOf(destinations);
-  }
+    public Destinations {
+        destinations = List.copyOf(destinations);
+    }
 
-  public Optional<Destination> byId(String id) {
-    return destinations.stream().filter(d -> d.id().equals(id)).findFirst();
-  }
+    public Optional<Destination> byId(String id) {
+        return destinations.stream().filter(d -> d.id().equals(id)).findFirst();
+    }
 }

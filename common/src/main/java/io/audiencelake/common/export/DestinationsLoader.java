@@ -24,92 +24,105 @@ import java.util.function.Function;
  * the file and field path before anything is exported.
  */
 public final class DestinationsLoader {
-  private static final String ID = "[a-z][a-z0-9_]*";
+    private static final String ID = "[a-z][a-z0-9_]*";
 
-  private DestinationsLoader() {}
+    private DestinationsLoader() {}
 
-  /**
-   * @param exportsRoot where a destination without {@code location} drops its files ({@code <root>/<id>})
-   */
-  public static Destinations load(Path file, SegmentDefinitions segments, LookalikeModels lookalike,
-      String exportsRoot) {
-    return load(file, segments, lookalike, exportsRoot, YamlDocument.NO_VARIABLES);
-  }
+    /**
+     * @param exportsRoot where a destination without {@code location} drops its files ({@code <root>/<id>})
+     */
+    public static Destinations load(
+            Path file, SegmentDefinitions segments, LookalikeModels lookalike, String exportsRoot) {
+        return load(file, segments, lookalike, exportsRoot, YamlDocument.NO_VARIABLES);
+    }
 
-  public static Destinations load(Path file, SegmentDefinitions segments, LookalikeModels lookalike,
-      String exportsRoot, Function<String, String> environment) {
-    ConfigProblems problems = new ConfigProblems(file.toString());
-    ConfigNode root = new ConfigNode(YamlDocument.read(file, environment), "", problems);
-    Map<String, Set<String>> labels = labelsOf(segments, lookalike);
-    List<Destination> out = new ArrayList<>();
-    Set<String> ids = new HashSet<>();
-    for (ConfigNode d : root.objects("destinations")) {
-      String id = d.requiredString("id");
-      if (id != null && !id.matches(ID)) {
-        d.problem("id", "expected lower_snake_case letters, digits and _, got '" + id + "'");
-      }
-      if (id != null && !ids.add(id)) {
-        d.problem("id", "duplicate destination id '" + id + "'");
-      }
-      String name = d.string("name", id);
-      String owner = d.requiredString("owner");
-      DestinationKind kind = d.enumValue("kind", DestinationKind.class, DestinationKind.S3_FILE_DROP);
-      DestinationWriter writer = kind.writer(d, id, exportsRoot);
-      IdType identifier = d.enumValue("identifier", IdType.class, null);
-      if (identifier == null && !d.has("identifier")) {
-        d.problem("identifier", "is required: one of email (SHA-256), phone (SHA-256), maid, cookie, customer_id, "
-            + "partner_id");
-      }
-      ExportMode mode = d.enumValue("mode", ExportMode.class, ExportMode.FULL);
-      Set<String> allowed = new TreeSet<>(d.strings("allowed_labels"));
-      if (!d.has("allowed_labels")) {
-        d.problem("allowed_labels", "is required: the data-usage labels this destination may receive");
-      }
-      List<String> chosen = d.strings("segments");
-      if (chosen.isEmpty()) {
-        d.problem("segments", "expected a list of segment ids (rule or lookalike segments)");
-      }
-      for (int i = 0; i < chosen.size(); i++) {
-        Set<String> segmentLabels = labels.get(chosen.get(i));
-        if (segmentLabels == null) {
-          d.problem("segments[" + i + "]", "unknown segment '" + chosen.get(i) + "'; expected a segment of "
-              + "segments.yaml or a lookalike segment of lookalike.yaml");
-          continue;
+    public static Destinations load(
+            Path file,
+            SegmentDefinitions segments,
+            LookalikeModels lookalike,
+            String exportsRoot,
+            Function<String, String> environment) {
+        ConfigProblems problems = new ConfigProblems(file.toString());
+        ConfigNode root = new ConfigNode(YamlDocument.read(file, environment), "", problems);
+        Map<String, Set<String>> labels = labelsOf(segments, lookalike);
+        List<Destination> out = new ArrayList<>();
+        Set<String> ids = new HashSet<>();
+        for (ConfigNode d : root.objects("destinations")) {
+            String id = d.requiredString("id");
+            if (id != null && !id.matches(ID)) {
+                d.problem("id", "expected lower_snake_case letters, digits and _, got '" + id + "'");
+            }
+            if (id != null && !ids.add(id)) {
+                d.problem("id", "duplicate destination id '" + id + "'");
+            }
+            String name = d.string("name", id);
+            String owner = d.requiredString("owner");
+            DestinationKind kind = d.enumValue("kind", DestinationKind.class, DestinationKind.S3_FILE_DROP);
+            DestinationWriter writer = kind.writer(d, id, exportsRoot);
+            IdType identifier = d.enumValue("identifier", IdType.class, null);
+            if (identifier == null && !d.has("identifier")) {
+                d.problem(
+                        "identifier",
+                        "is required: one of email (SHA-256), phone (SHA-256), maid, cookie, customer_id, "
+                                + "partner_id");
+            }
+            ExportMode mode = d.enumValue("mode", ExportMode.class, ExportMode.FULL);
+            Set<String> allowed = new TreeSet<>(d.strings("allowed_labels"));
+            if (!d.has("allowed_labels")) {
+                d.problem("allowed_labels", "is required: the data-usage labels this destination may receive");
+            }
+            List<String> chosen = d.strings("segments");
+            if (chosen.isEmpty()) {
+                d.problem("segments", "expected a list of segment ids (rule or lookalike segments)");
+            }
+            for (int i = 0; i < chosen.size(); i++) {
+                Set<String> segmentLabels = labels.get(chosen.get(i));
+                if (segmentLabels == null) {
+                    d.problem(
+                            "segments[" + i + "]",
+                            "unknown segment '" + chosen.get(i) + "'; expected a segment of "
+                                    + "segments.yaml or a lookalike segment of lookalike.yaml");
+                    continue;
+                }
+                Set<String> refused = new TreeSet<>(segmentLabels);
+                refused.removeAll(allowed);
+                if (!refused.isEmpty()) {
+                    d.problem(
+                            "segments[" + i + "]",
+                            "segment '" + chosen.get(i) + "' carries data-usage labels " + refused
+                                    + " that this destination may not receive (allowed_labels: " + allowed + ")");
+                }
+            }
+            String consent = d.requiredString("consent");
+            if (consent != null && !segments.consentColumns().containsKey(consent)) {
+                d.problem(
+                        "consent",
+                        "unknown purpose '" + consent + "'; expected one of "
+                                + new TreeSet<>(segments.consentColumns().keySet())
+                                + " (segments.yaml consent.purposes)");
+            }
+            d.rejectUnknownKeys();
+            if (id != null && identifier != null) {
+                out.add(new Destination(id, name, owner, kind, writer, identifier, chosen, mode, consent, allowed));
+            }
         }
-        Set<String> refused = new TreeSet<>(segmentLabels);
-        refused.removeAll(allowed);
-        if (!refused.isEmpty()) {
-          d.problem("segments[" + i + "]", "segment '" + chosen.get(i) + "' carries data-usage labels " + refused
-              + " that this destination may not receive (allowed_labels: " + allowed + ")");
+        if (!root.has("destinations")) {
+            root.problem("destinations", "expected a list of destinations");
         }
-      }
-      String consent = d.requiredString("consent");
-      if (consent != null && !segments.consentColumns().containsKey(consent)) {
-        d.problem("consent", "unknown purpose '" + consent + "'; expected one of "
-            + new TreeSet<>(segments.consentColumns().keySet()) + " (segments.yaml consent.purposes)");
-      }
-      d.rejectUnknownKeys();
-      if (id != null && identifier != null) {
-        out.add(new Destination(id, name, owner, kind, writer, identifier, chosen, mode, consent, allowed));
-      }
+        root.rejectUnknownKeys();
+        problems.throwIfAny();
+        return new Destinations(out);
     }
-    if (!root.has("destinations")) {
-      root.problem("destinations", "expected a list of destinations");
-    }
-    root.rejectUnknownKeys();
-    problems.throwIfAny();
-    return new Destinations(out);
-  }
 
-  /** Every exportable segment id with its data-usage labels: rule segments and lookalike segments. */
-  static Map<String, Set<String>> labelsOf(SegmentDefinitions segments, LookalikeModels lookalike) {
-    Map<String, Set<String>> out = new LinkedHashMap<>();
-    segments.segments().forEach(s -> out.put(s.id(), s.labels()));
-    if (lookalike != null) {
-      for (LookalikeModel m : lookalike.models()) {
-        out.put(m.segmentId(), m.labels());
-      }
+    /** Every exportable segment id with its data-usage labels: rule segments and lookalike segments. */
+    static Map<String, Set<String>> labelsOf(SegmentDefinitions segments, LookalikeModels lookalike) {
+        Map<String, Set<String>> out = new LinkedHashMap<>();
+        segments.segments().forEach(s -> out.put(s.id(), s.labels()));
+        if (lookalike != null) {
+            for (LookalikeModel m : lookalike.models()) {
+                out.put(m.segmentId(), m.labels());
+            }
+        }
+        return out;
     }
-    return out;
-  }
 }

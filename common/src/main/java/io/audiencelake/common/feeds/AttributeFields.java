@@ -10,13 +10,13 @@ import java.util.List;
  * @param subject the identifier column the attributes are about
  */
 public record AttributeFields(
-    String subject, List<String> columns, String nameColumn, String valueColumn, String namePrefix) {
+        String subject, List<String> columns, String nameColumn, String valueColumn, String namePrefix) {
 
-  public AttributeFields {
-    columns = List.copyOf(columns);
-  }
+    public AttributeFields {
+        columns = List.copyOf(columns);
+    }
 
-  public boolean longFormat() {
-    return nameColumn != null;
-  }
+    public boolean longFormat() {
+        return nameColumn != null;
+    }
 }

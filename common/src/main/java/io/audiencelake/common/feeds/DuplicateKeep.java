@@ -6,8 +6,8 @@ package io.audiencelake.common.feeds;
  * repeat only as redeliveries of the same fact, so the first delivered is kept.
  */
 public enum DuplicateKeep {
-  /** The first row by file and line. */
-  FIRST,
-  /** The row with the latest contract timestamp; among equal times, the last by file and line. */
-  LATEST
+    /** The first row by file and line. */
+    FIRST,
+    /** The row with the latest contract timestamp; among equal times, the last by file and line. */
+    LATEST
 }

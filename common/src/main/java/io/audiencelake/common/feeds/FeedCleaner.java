@@ -33,116 +33,145 @@ import org.apache.spark.sql.types.DataTypes;
  * such as {@code invalid_email:email}, empty for a good row. No shuffle; one projection.
  */
 public final class FeedCleaner {
-  public static final String ID_PREFIX = "_id_";
-  public static final String ID_TYPE_PREFIX = "_idtype_";
-  public static final String OBSERVED_AT = "_observed_at";
-  public static final String IP_PREFIX = "_ip_prefix";
-  public static final String IP_HASH = "_ip_hash";
-  public static final String PROBLEMS = "_problems";
-  public static final String MALFORMED_REASON = "malformed";
-  /** The largest revenue of one event: a trillion, far above any order, far below decimal(38, 6) when summed. */
-  public static final double MAX_REVENUE = 1e12;
+    public static final String ID_PREFIX = "_id_";
+    public static final String ID_TYPE_PREFIX = "_idtype_";
+    public static final String OBSERVED_AT = "_observed_at";
+    public static final String IP_PREFIX = "_ip_prefix";
+    public static final String IP_HASH = "_ip_hash";
+    public static final String PROBLEMS = "_problems";
+    public static final String MALFORMED_REASON = "malformed";
+    /** The largest revenue of one event: a trillion, far above any order, far below decimal(38, 6) when summed. */
+    public static final double MAX_REVENUE = 1e12;
 
-  private FeedCleaner() {}
+    private FeedCleaner() {}
 
-  public static Dataset<Row> clean(FeedContract contract, Dataset<Row> parsed, LocalDate landingDate) {
-    List<Column> problems = new ArrayList<>();
-    problems.add(col(FeedLines.LINE_PROBLEM));
-    problems.add(when(col(FeedParser.MALFORMED), lit(MALFORMED_REASON)));
-    List<Column> out = new ArrayList<>();
-    out.add(col(FeedLines.FILE));
-    out.add(col(FeedLines.LINE));
-    out.add(col(FeedLines.TEXT));
-    out.add(col(FeedParser.EXTRA));
+    public static Dataset<Row> clean(FeedContract contract, Dataset<Row> parsed, LocalDate landingDate) {
+        List<Column> problems = new ArrayList<>();
+        problems.add(col(FeedLines.LINE_PROBLEM));
+        problems.add(when(col(FeedParser.MALFORMED), lit(MALFORMED_REASON)));
+        List<Column> out = new ArrayList<>();
+        out.add(col(FeedLines.FILE));
+        out.add(col(FeedLines.LINE));
+        out.add(col(FeedLines.TEXT));
+        out.add(col(FeedParser.EXTRA));
 
-    for (FeedColumn c : contract.columns()) {
-      Column raw = Normalise.blankToNull(Normalise.column(c.name()));
-      Column typed = typed(c, raw);
-      if (contract.event() != null && c.name().equals(contract.event().revenue())) {
-        // Profiles sum revenue exactly as decimal(38, 6): a value that could overflow it is not money.
-        typed = when(org.apache.spark.sql.functions.abs(typed).leq(lit(MAX_REVENUE)), typed);
-      }
-      out.add(typed.as(c.name()));
-      if (c.required()) {
-        problems.add(when(raw.isNull(), lit("missing_required:" + c.name())));
-      }
-      if (c.type() != ColumnType.STRING) {
-        String kind = c.type() == ColumnType.TIMESTAMP ? "bad_timestamp" : c.type() == ColumnType.DATE ? "bad_date"
-            : "bad_type";
-        problems.add(when(raw.isNotNull().and(typed.isNull()), lit(kind + ":" + c.name())));
-      }
-    }
-
-    Column country = contract.countryColumn() == null ? lit(contract.defaultCountry())
-        : coalesce(upper(trim(Normalise.column(contract.countryColumn()))), lit(contract.defaultCountry()));
-    for (IdentifierColumn id : contract.identifiers()) {
-      Column raw = Normalise.blankToNull(Normalise.column(id.column()));
-      Column type;
-      Column stored;
-      if (id.type() != null) {
-        type = lit(id.type().key());
-        Column normal = Normalise.of(id.type(), raw, country);
-        stored = Normalise.stored(id.type(), normal);
-        problems.add(when(raw.isNotNull().and(normal.isNull()),
-            lit("invalid_" + id.type().key() + ":" + id.column())));
-      } else {
-        Column declared = lower(trim(Normalise.column(id.typeColumn())));
-        type = null;
-        stored = null;
-        for (IdType t : IdType.values()) {
-          Column normal = Normalise.of(t, raw, country);
-          type = (type == null ? when(declared.equalTo(t.key()), lit(t.key()))
-              : type.when(declared.equalTo(t.key()), lit(t.key())));
-          stored = (stored == null ? when(declared.equalTo(t.key()), Normalise.stored(t, normal))
-              : stored.when(declared.equalTo(t.key()), Normalise.stored(t, normal)));
-          problems.add(when(declared.equalTo(t.key()).and(raw.isNotNull()).and(normal.isNull()),
-              lit("invalid_" + t.key() + ":" + id.column())));
+        for (FeedColumn c : contract.columns()) {
+            Column raw = Normalise.blankToNull(Normalise.column(c.name()));
+            Column typed = typed(c, raw);
+            if (contract.event() != null && c.name().equals(contract.event().revenue())) {
+                // Profiles sum revenue exactly as decimal(38, 6): a value that could overflow it is not money.
+                typed = when(org.apache.spark.sql.functions.abs(typed).leq(lit(MAX_REVENUE)), typed);
+            }
+            out.add(typed.as(c.name()));
+            if (c.required()) {
+                problems.add(when(raw.isNull(), lit("missing_required:" + c.name())));
+            }
+            if (c.type() != ColumnType.STRING) {
+                String kind = c.type() == ColumnType.TIMESTAMP
+                        ? "bad_timestamp"
+                        : c.type() == ColumnType.DATE ? "bad_date" : "bad_type";
+                problems.add(when(raw.isNotNull().and(typed.isNull()), lit(kind + ":" + c.name())));
+            }
         }
-        problems.add(when(declared.isNotNull().and(type.isNull()), lit("unknown_id_type:" + id.typeColumn())));
-      }
-      out.add(type.as(ID_TYPE_PREFIX + id.column()));
-      out.add(stored.as(ID_PREFIX + id.column()));
+
+        Column country = contract.countryColumn() == null
+                ? lit(contract.defaultCountry())
+                : coalesce(upper(trim(Normalise.column(contract.countryColumn()))), lit(contract.defaultCountry()));
+        for (IdentifierColumn id : contract.identifiers()) {
+            Column raw = Normalise.blankToNull(Normalise.column(id.column()));
+            Column type;
+            Column stored;
+            if (id.type() != null) {
+                type = lit(id.type().key());
+                Column normal = Normalise.of(id.type(), raw, country);
+                stored = Normalise.stored(id.type(), normal);
+                problems.add(when(
+                        raw.isNotNull().and(normal.isNull()),
+                        lit("invalid_" + id.type().key() + ":" + id.column())));
+            } else {
+                Column declared = lower(trim(Normalise.column(id.typeColumn())));
+                type = null;
+                stored = null;
+                for (IdType t : IdType.values()) {
+                    Column normal = Normalise.of(t, raw, country);
+                    type = (type == null
+                            ? when(declared.equalTo(t.key()), lit(t.key()))
+                            : type.when(declared.equalTo(t.key()), lit(t.key())));
+                    stored = (stored == null
+                            ? when(declared.equalTo(t.key()), Normalise.stored(t, normal))
+                            : stored.when(declared.equalTo(t.key()), Normalise.stored(t, normal)));
+                    problems.add(when(
+                            declared.equalTo(t.key()).and(raw.isNotNull()).and(normal.isNull()),
+                            lit("invalid_" + t.key() + ":" + id.column())));
+                }
+                problems.add(when(declared.isNotNull().and(type.isNull()), lit("unknown_id_type:" + id.typeColumn())));
+            }
+            out.add(type.as(ID_TYPE_PREFIX + id.column()));
+            out.add(stored.as(ID_PREFIX + id.column()));
+        }
+
+        Column observed = contract.timestamp() == null
+                ? lit(null)
+                : typed(
+                                contract.column(contract.timestamp()).orElseThrow(),
+                                Normalise.blankToNull(Normalise.column(contract.timestamp())))
+                        .cast(DataTypes.TimestampType);
+        out.add(coalesce(observed, lit(Timestamp.valueOf(landingDate.atStartOfDay())))
+                .as(OBSERVED_AT));
+
+        if (contract.event() != null && contract.event().ip() != null) {
+            Column ip = Normalise.blankToNull(Normalise.column(contract.event().ip()));
+            Column prefix = Normalise.ipPrefix(ip);
+            problems.add(when(
+                    ip.isNotNull().and(prefix.isNull()),
+                    lit("invalid_ip:" + contract.event().ip())));
+            out.add(prefix.as(IP_PREFIX));
+            out.add(sha2(trim(ip), 256).as(IP_HASH));
+        }
+        out.add(filter(array(problems.toArray(Column[]::new)), Column::isNotNull)
+                .as(PROBLEMS));
+        return parsed.select(out.toArray(Column[]::new));
     }
 
-    Column observed = contract.timestamp() == null ? lit(null)
-        : typed(contract.column(contract.timestamp()).orElseThrow(),
-            Normalise.blankToNull(Normalise.column(contract.timestamp()))).cast(DataTypes.TimestampType);
-    out.add(coalesce(observed, lit(Timestamp.valueOf(landingDate.atStartOfDay()))).as(OBSERVED_AT));
-
-    if (contract.event() != null && contract.event().ip() != null) {
-      Column ip = Normalise.blankToNull(Normalise.column(contract.event().ip()));
-      Column prefix = Normalise.ipPrefix(ip);
-      problems.add(when(ip.isNotNull().and(prefix.isNull()), lit("invalid_ip:" + contract.event().ip())));
-      out.add(prefix.as(IP_PREFIX));
-      out.add(sha2(trim(ip), 256).as(IP_HASH));
+    /** A column's text as its contract type; null where it does not parse (ANSI-safe: never throws). */
+    static Column typed(FeedColumn c, Column raw) {
+        Column text = trim(raw);
+        return switch (c.type()) {
+            case STRING -> text;
+            case INT, LONG -> text.try_cast(c.type().sparkType());
+            // NaN and infinities parse as doubles but are no measurement; they poison every sum they reach.
+            case DOUBLE -> {
+                Column d = text.try_cast(DataTypes.DoubleType);
+                yield when(
+                                org.apache
+                                        .spark
+                                        .sql
+                                        .functions
+                                        .isnan(d)
+                                        .or(org.apache
+                                                .spark
+                                                .sql
+                                                .functions
+                                                .abs(d)
+                                                .equalTo(lit(Double.POSITIVE_INFINITY))),
+                                lit(null).cast(DataTypes.DoubleType))
+                        .otherwise(d);
+            }
+            case BOOLEAN ->
+                when(lower(text).isin("true", "yes", "1", "y"), lit(true))
+                        .when(lower(text).isin("false", "no", "0", "n"), lit(false));
+            case DATE ->
+                c.format().equals(FeedColumn.ISO8601)
+                        ? text.try_cast(DataTypes.DateType)
+                        : try_to_timestamp(text, lit(c.format())).cast(DataTypes.DateType);
+            case TIMESTAMP -> {
+                // The session zone is UTC: ISO text with an offset lands at the right instant; text without
+                // one is read in the contract's zone.
+                Column ts = c.format().equals(FeedColumn.ISO8601)
+                        ? text.try_cast(DataTypes.TimestampType)
+                        : try_to_timestamp(text, lit(c.format()));
+                yield c.zone().equals("UTC") ? ts : to_utc_timestamp(ts, c.zone());
+            }
+        };
     }
-    out.add(filter(array(problems.toArray(Column[]::new)), Column::isNotNull).as(PROBLEMS));
-    return parsed.select(out.toArray(Column[]::new));
-  }
-
-  /** A column's text as its contract type; null where it does not parse (ANSI-safe: never throws). */
-  static Column typed(FeedColumn c, Column raw) {
-    Column text = trim(raw);
-    return switch (c.type()) {
-      case STRING -> text;
-      case INT, LONG -> text.try_cast(c.type().sparkType());
-      // NaN and infinities parse as doubles but are no measurement; they poison every sum they reach.
-      case DOUBLE -> {
-        Column d = text.try_cast(DataTypes.DoubleType);
-        yield when(org.apache.spark.sql.functions.isnan(d).or(org.apache.spark.sql.functions.abs(d)
-            .equalTo(lit(Double.POSITIVE_INFINITY))), lit(null).cast(DataTypes.DoubleType)).otherwise(d);
-      }
-      case BOOLEAN -> when(lower(text).isin("true", "yes", "1", "y"), lit(true))
-          .when(lower(text).isin("false", "no", "0", "n"), lit(false));
-      case DATE -> c.format().equals(FeedColumn.ISO8601) ? text.try_cast(DataTypes.DateType)
-          : try_to_timestamp(text, lit(c.format())).cast(DataTypes.DateType);
-      case TIMESTAMP -> {
-        // The session zone is UTC: ISO text with an offset lands at the right instant; text without
-        // one is read in the contract's zone.
-        Column ts = c.format().equals(FeedColumn.ISO8601) ? text.try_cast(DataTypes.TimestampType)
-            : try_to_timestamp(text, lit(c.format()));
-        yield c.zone().equals("UTC") ? ts : to_utc_timestamp(ts, c.zone());
-      }
-    };
-  }
 }

@@ -9,9 +9,9 @@ package io.audiencelake.common.feeds;
  * @param similarity also keep a keyed q-gram encoding ({@code <name>.qgrams}) so identity can compare
  *     spellings without the clear value
  */
-public record FeedColumn(String name, ColumnType type, boolean required, boolean pii, String format, String zone,
-    boolean similarity) {
-  public static final String ISO8601 = "iso8601";
-  /** Suffix of the attribute that holds a column's q-gram encoding. */
-  public static final String QGRAMS_SUFFIX = ".qgrams";
+public record FeedColumn(
+        String name, ColumnType type, boolean required, boolean pii, String format, String zone, boolean similarity) {
+    public static final String ISO8601 = "iso8601";
+    /** Suffix of the attribute that holds a column's q-gram encoding. */
+    public static final String QGRAMS_SUFFIX = ".qgrams";
 }

@@ -20,52 +20,55 @@ import java.util.Optional;
  *     otherwise ({@code error}) it is left as ingested and the run fails naming it
  */
 public record FeedContract(
-    String id,
-    String source,
-    String description,
-    Party party,
-    FeedFormat format,
-    boolean header,
-    char delimiter,
-    FeedKind kind,
-    List<FeedColumn> columns,
-    List<IdentifierColumn> identifiers,
-    String timestamp,
-    List<String> dedupeKey,
-    String defaultCountry,
-    String countryColumn,
-    EventFields event,
-    AttributeFields attributes,
-    List<String> labels,
-    DuplicateKeep keep,
-    UnknownColumns unknownColumns,
-    int maxLineBytes,
-    boolean reingestChanged,
-    int dedupeDays,
-    LinePattern pattern) {
-  /** 1 MiB: far above any real record, far below what one executor can hold. */
-  public static final int DEFAULT_MAX_LINE_BYTES = 1 << 20;
+        String id,
+        String source,
+        String description,
+        Party party,
+        FeedFormat format,
+        boolean header,
+        char delimiter,
+        FeedKind kind,
+        List<FeedColumn> columns,
+        List<IdentifierColumn> identifiers,
+        String timestamp,
+        List<String> dedupeKey,
+        String defaultCountry,
+        String countryColumn,
+        EventFields event,
+        AttributeFields attributes,
+        List<String> labels,
+        DuplicateKeep keep,
+        UnknownColumns unknownColumns,
+        int maxLineBytes,
+        boolean reingestChanged,
+        int dedupeDays,
+        LinePattern pattern) {
+    /** 1 MiB: far above any real record, far below what one executor can hold. */
+    public static final int DEFAULT_MAX_LINE_BYTES = 1 << 20;
 
-  public FeedContract {
-    columns = List.copyOf(columns);
-    identifiers = List.copyOf(identifiers);
-    dedupeKey = List.copyOf(dedupeKey);
-    labels = List.copyOf(labels);
-  }
+    public FeedContract {
+        columns = List.copyOf(columns);
+        identifiers = List.copyOf(identifiers);
+        dedupeKey = List.copyOf(dedupeKey);
+        labels = List.copyOf(labels);
+    }
 
-  public Optional<FeedColumn> column(String name) {
-    return columns.stream().filter(c -> c.name().equals(name)).findFirst();
-  }
+    public Optional<FeedColumn> column(String name) {
+        return columns.stream().filter(c -> c.name().equals(name)).findFirst();
+    }
 
-  public List<String> columnNames() {
-    return columns.stream().map(FeedColumn::name).toList();
-  }
+    public List<String> columnNames() {
+        return columns.stream().map(FeedColumn::name).toList();
+    }
 
-  public List<String> requiredColumns() {
-    return columns.stream().filter(FeedColumn::required).map(FeedColumn::name).toList();
-  }
+    public List<String> requiredColumns() {
+        return columns.stream()
+                .filter(FeedColumn::required)
+                .map(FeedColumn::name)
+                .toList();
+    }
 
-  public boolean isIdentifier(String name) {
-    return identifiers.stream().anyMatch(i -> i.column().equals(name));
-  }
+    public boolean isIdentifier(String name) {
+        return identifiers.stream().anyMatch(i -> i.column().equals(name));
+    }
 }

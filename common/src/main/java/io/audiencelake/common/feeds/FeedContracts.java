@@ -25,264 +25,327 @@ import java.util.stream.Stream;
  * every file is reported at once, as {@code conf/feeds/crm.yaml: columns[3].type: expected ...}.
  */
 public final class FeedContracts {
-  private static final String NAME = "[a-z][a-z0-9_]*";
+    private static final String NAME = "[a-z][a-z0-9_]*";
 
-  private FeedContracts() {}
+    private FeedContracts() {}
 
-  /** All contracts of the folder by feed id; a missing folder or no contract is a config error. */
-  public static Map<String, FeedContract> load(Path folder) {
-    if (!Files.isDirectory(folder)) {
-      throw new ConfigException(folder + ": feed contract folder not found");
-    }
-    List<Path> files;
-    try (Stream<Path> list = Files.list(folder)) {
-      files = list.filter(p -> p.getFileName().toString().matches(".*\\.ya?ml")).sorted().toList();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    if (files.isEmpty()) {
-      throw new ConfigException(folder + ": no feed contract (*.yaml) in the folder");
-    }
-    Map<String, FeedContract> contracts = new LinkedHashMap<>();
-    List<String> problems = new ArrayList<>();
-    for (Path file : files) {
-      try {
-        FeedContract c = loadFile(file);
-        contracts.put(c.id(), c);
-      } catch (ConfigException e) {
-        problems.addAll(e.problems());
-      }
-    }
-    if (!problems.isEmpty()) {
-      throw new ConfigException(problems);
-    }
-    return contracts;
-  }
-
-  /** One contract file; its {@code feed} id must be the file's base name (the landing folder). */
-  public static FeedContract loadFile(Path file) {
-    ConfigProblems problems = new ConfigProblems(file.toString());
-    ConfigNode root = new ConfigNode(YamlDocument.read(file, YamlDocument.NO_VARIABLES), "", problems);
-    String base = file.getFileName().toString().replaceFirst("\\.ya?ml$", "");
-    String id = root.requiredString("feed");
-    if (id != null && !id.equals(base)) {
-      root.problem("feed", "must be the file's name '" + base + "' (the landing folder it reads), got '" + id + "'");
-    }
-    String description = root.string("description", "");
-    Party party = root.enumValue("party", Party.class, null);
-    if (party == null && !root.has("party")) {
-      root.problem("party", "is required: one of " + ConfigNode.enumNames(Party.class));
-    }
-    FeedFormat format = root.enumValue("format", FeedFormat.class, null);
-    if (format == null && !root.has("format")) {
-      root.problem("format", "is required: one of " + ConfigNode.enumNames(FeedFormat.class));
-    }
-    boolean header = root.bool("header", format == null || format.delimited());
-    String delimiterText = root.string("delimiter", format == FeedFormat.TSV ? "\t" : ",");
-    if (delimiterText.length() != 1) {
-      root.problem("delimiter", "expected one character, got '" + delimiterText + "'");
-      delimiterText = ",";
-    }
-    FeedKind kind = root.enumValue("kind", FeedKind.class, null);
-    if (kind == null && !root.has("kind")) {
-      root.problem("kind", "is required: one of " + ConfigNode.enumNames(FeedKind.class));
-    }
-
-    List<FeedColumn> columns = columns(root);
-    Map<String, FeedColumn> byName = new LinkedHashMap<>();
-    columns.stream().filter(c -> c.name() != null).forEach(c -> byName.putIfAbsent(c.name(), c));
-
-    List<IdentifierColumn> identifiers = new ArrayList<>();
-    List<ConfigNode> idNodes = root.objects("identifiers");
-    for (ConfigNode n : idNodes) {
-      String column = existing(n, "column", byName, true);
-      IdType type = n.enumValue("type", IdType.class, null);
-      String typeColumn = existing(n, "type_column", byName, false);
-      if ((type == null) == (typeColumn == null)) {
-        n.problem(null, "expected exactly one of type (" + ConfigNode.enumNames(IdType.class) + ") or type_column");
-      }
-      n.rejectUnknownKeys();
-      identifiers.add(new IdentifierColumn(column, type, typeColumn));
-    }
-    if (idNodes.isEmpty()) {
-      root.problem("identifiers", "at least one identifier column is required");
-    }
-
-    String timestamp = existing(root, "timestamp", byName, kind == FeedKind.EVENTS);
-    if (timestamp != null && byName.containsKey(timestamp)) {
-      ColumnType t = byName.get(timestamp).type();
-      if (t != ColumnType.TIMESTAMP && t != ColumnType.DATE) {
-        root.problem("timestamp", "column '" + timestamp + "' must be of type timestamp or date, is " + t.name().toLowerCase());
-      }
-    }
-    List<String> dedupe = new ArrayList<>();
-    for (String k : root.strings("dedupe_key")) {
-      if (!byName.containsKey(k)) {
-        root.problem("dedupe_key", "unknown column '" + k + "'; expected one of " + byName.keySet());
-      } else if (!byName.get(k).required()) {
-        root.problem("dedupe_key", "column '" + k + "' must be required: a key with missing parts is no key");
-      }
-      dedupe.add(k);
-    }
-    String defaultCountry = root.string("default_country", null);
-    if (defaultCountry != null && !PhoneNumberUtil.getInstance().getSupportedRegions().contains(defaultCountry)) {
-      root.problem("default_country", "expected an ISO 3166 country code such as GB, got '" + defaultCountry + "'");
-    }
-    String countryColumn = existing(root, "country_column", byName, false);
-    boolean hasPhones = identifiers.stream().anyMatch(i -> i.type() == IdType.PHONE || i.typeColumn() != null);
-    if (hasPhones && defaultCountry == null && identifiers.stream().anyMatch(i -> i.type() == IdType.PHONE)) {
-      root.problem("default_country", "is required when a phone column is an identifier");
-    }
-
-    EventFields event = null;
-    ConfigNode eventNode = root.object("event");
-    if (kind == FeedKind.EVENTS) {
-      event = new EventFields(existing(eventNode, "type", byName, true), existing(eventNode, "user_agent", byName, false),
-          existing(eventNode, "ip", byName, false), existing(eventNode, "revenue", byName, false),
-          existing(eventNode, "currency", byName, false));
-      if (event.revenue() != null && byName.containsKey(event.revenue())
-          && byName.get(event.revenue()).type() != ColumnType.DOUBLE) {
-        eventNode.problem("revenue", "column '" + event.revenue() + "' must be of type double");
-      }
-    } else if (!eventNode.isMissing()) {
-      eventNode.problem(null, "only an events feed has an event section");
-    }
-    eventNode.rejectUnknownKeys();
-
-    AttributeFields attributes = null;
-    ConfigNode attrNode = root.object("attributes");
-    if (kind == FeedKind.RECORDS) {
-      String subject = existing(attrNode, "subject", byName, true);
-      if (subject != null && identifiers.stream().noneMatch(i -> i.column().equals(subject))) {
-        attrNode.problem("subject", "must be one of the identifier columns, got '" + subject + "'");
-      } else if (subject != null && byName.containsKey(subject) && !byName.get(subject).required()) {
-        attrNode.problem("subject", "column '" + subject + "' must be required: every attribute needs its subject");
-      }
-      List<String> attrColumns = new ArrayList<>();
-      for (String c : attrNode.strings("columns")) {
-        if (!byName.containsKey(c)) {
-          attrNode.problem("columns", "unknown column '" + c + "'; expected one of " + byName.keySet());
+    /** All contracts of the folder by feed id; a missing folder or no contract is a config error. */
+    public static Map<String, FeedContract> load(Path folder) {
+        if (!Files.isDirectory(folder)) {
+            throw new ConfigException(folder + ": feed contract folder not found");
         }
-        attrColumns.add(c);
-      }
-      String nameColumn = existing(attrNode, "name_column", byName, false);
-      String valueColumn = existing(attrNode, "value_column", byName, false);
-      String prefix = attrNode.string("name_prefix", "");
-      if (attrColumns.isEmpty() == (nameColumn == null) || (nameColumn == null) != (valueColumn == null)) {
-        attrNode.problem(null, "expected either columns, or name_column with value_column");
-      }
-      attributes = new AttributeFields(subject, attrColumns, nameColumn, valueColumn, prefix);
-    } else if (!attrNode.isMissing()) {
-      attrNode.problem(null, "only a records feed has an attributes section");
-    }
-    attrNode.rejectUnknownKeys();
-    List<String> labels = root.strings("labels");
-    // Records change over time, so by default their latest version wins; events are redelivered facts.
-    DuplicateKeep keep = root.enumValue("keep",
-        DuplicateKeep.class, kind == FeedKind.RECORDS && timestamp != null ? DuplicateKeep.LATEST : DuplicateKeep.FIRST);
-    if (keep == DuplicateKeep.LATEST && timestamp == null && root.has("keep")) {
-      root.problem("keep", "latest needs the contract's timestamp column to tell which row is the latest");
-    }
-    UnknownColumns unknown = root.enumValue("unknown_columns", UnknownColumns.class, UnknownColumns.HASH_PII);
-    int maxLineBytes = root.parsed("max_line_bytes", FeedContract.DEFAULT_MAX_LINE_BYTES,
-        "a whole number of bytes from 1024 to 268435456", t -> {
-          int n = Integer.parseInt(t);
-          return n >= 1024 && n <= (1 << 28) ? n : null;
-        });
-    int dedupeDays = root.intValue("dedupe_days", 7, 0, 366);
-    if (root.has("dedupe_days") && (kind != FeedKind.EVENTS || dedupe.isEmpty())) {
-      root.problem("dedupe_days", "only an events feed with a dedupe_key looks for duplicates across days");
-    }
-    String onChange = root.parsed("on_change", "error", "error or reingest",
-        t -> t.equals("error") || t.equals("reingest") ? t : null);
-    LinePattern pattern = null;
-    if (format == FeedFormat.REGEX) {
-      String text = root.string("pattern", null);
-      try {
-        pattern = text == null ? null : LinePattern.compile(text, columns.stream().map(FeedColumn::name)
-            .filter(Objects::nonNull).toList());
-      } catch (IllegalArgumentException e) {
-        root.problem("pattern", e.getMessage());
-      }
-      if (text == null) {
-        root.problem("pattern", "is required for format regex: a regular expression with a named group per column");
-      } else if (pattern != null) {
-        List<String> unmatched = pattern.missing(columns.stream().filter(FeedColumn::required).map(FeedColumn::name)
-            .toList());
-        if (!unmatched.isEmpty()) {
-          root.problem("pattern", "has no named group for the required column(s) " + unmatched);
+        List<Path> files;
+        try (Stream<Path> list = Files.list(folder)) {
+            files = list.filter(p -> p.getFileName().toString().matches(".*\\.ya?ml"))
+                    .sorted()
+                    .toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
-      }
-      if (root.has("header") && header) {
-        root.problem("header", "a regex feed has no header line");
-      }
-      header = false;
-    } else if (root.has("pattern")) {
-      root.problem("pattern", "only a feed of format regex takes a pattern");
-    }
-    root.rejectUnknownKeys();
-    problems.throwIfAny();
-    return new FeedContract(id, file.toString(), description, party, format, header, delimiterText.charAt(0), kind,
-        columns, identifiers, timestamp, dedupe, defaultCountry, countryColumn, event, attributes, labels, keep, unknown,
-        maxLineBytes, onChange.equals("reingest"), kind == FeedKind.EVENTS && !dedupe.isEmpty() ? dedupeDays : 0, pattern);
-  }
-
-  private static List<FeedColumn> columns(ConfigNode root) {
-    List<FeedColumn> out = new ArrayList<>();
-    Set<String> seen = new HashSet<>();
-    List<ConfigNode> nodes = root.objects("columns");
-    if (nodes.isEmpty()) {
-      root.problem("columns", "at least one column is required");
-    }
-    for (ConfigNode n : nodes) {
-      String name = n.parsed("name", null, "a lower_snake_case column name", t -> t.matches(NAME) ? t : null);
-      if (name == null && !n.has("name")) {
-        n.problem("name", "is required");
-      }
-      if (name != null && !seen.add(name)) {
-        n.problem("name", "duplicate column '" + name + "'");
-      }
-      ColumnType type = n.enumValue("type", ColumnType.class, ColumnType.STRING);
-      boolean required = n.bool("required", false);
-      boolean pii = n.bool("pii", false);
-      if (pii && type != ColumnType.STRING) {
-        n.problem("pii", "only string columns can be personal data here, '" + name + "' is " + type.name().toLowerCase());
-      }
-      String format = n.parsed("format", FeedColumn.ISO8601, "iso8601 or a date-time pattern such as yyyy-MM-dd HH:mm:ss",
-          t -> {
-            if (t.equals(FeedColumn.ISO8601)) {
-              return t;
+        if (files.isEmpty()) {
+            throw new ConfigException(folder + ": no feed contract (*.yaml) in the folder");
+        }
+        Map<String, FeedContract> contracts = new LinkedHashMap<>();
+        List<String> problems = new ArrayList<>();
+        for (Path file : files) {
+            try {
+                FeedContract c = loadFile(file);
+                contracts.put(c.id(), c);
+            } catch (ConfigException e) {
+                problems.addAll(e.problems());
             }
-            // Parsing the pattern is the check: a bad one throws, and the loader reports it.
-            DateTimeFormatter unused = DateTimeFormatter.ofPattern(t);
-            return t;
-          });
-      String zone = n.parsed("zone", "UTC", "a time zone such as Europe/London or UTC", t -> ZoneId.of(t).getId());
-      if ((n.has("format") || n.has("zone")) && type != ColumnType.DATE && type != ColumnType.TIMESTAMP) {
-        n.problem("format", "only date and timestamp columns take a format or zone");
-      }
-      boolean similarity = n.bool("similarity", false);
-      if (similarity && type != ColumnType.STRING) {
-        n.problem("similarity", "only string columns have a q-gram encoding, '" + name + "' is " + type.name().toLowerCase());
-      }
-      n.rejectUnknownKeys();
-      out.add(new FeedColumn(name, type, required, pii, format, zone, similarity));
+        }
+        if (!problems.isEmpty()) {
+            throw new ConfigException(problems);
+        }
+        return contracts;
     }
-    return out;
-  }
 
-  /** Reads a column reference and checks that the column exists. */
-  private static String existing(ConfigNode node, String key, Map<String, FeedColumn> columns, boolean required) {
-    String name = node.string(key, null);
-    if (name == null) {
-      if (required) {
-        node.problem(key, "is required: the name of one of the columns " + columns.keySet());
-      }
-      return null;
+    /** One contract file; its {@code feed} id must be the file's base name (the landing folder). */
+    public static FeedContract loadFile(Path file) {
+        ConfigProblems problems = new ConfigProblems(file.toString());
+        ConfigNode root = new ConfigNode(YamlDocument.read(file, YamlDocument.NO_VARIABLES), "", problems);
+        String base = file.getFileName().toString().replaceFirst("\\.ya?ml$", "");
+        String id = root.requiredString("feed");
+        if (id != null && !id.equals(base)) {
+            root.problem(
+                    "feed", "must be the file's name '" + base + "' (the landing folder it reads), got '" + id + "'");
+        }
+        String description = root.string("description", "");
+        Party party = root.enumValue("party", Party.class, null);
+        if (party == null && !root.has("party")) {
+            root.problem("party", "is required: one of " + ConfigNode.enumNames(Party.class));
+        }
+        FeedFormat format = root.enumValue("format", FeedFormat.class, null);
+        if (format == null && !root.has("format")) {
+            root.problem("format", "is required: one of " + ConfigNode.enumNames(FeedFormat.class));
+        }
+        boolean header = root.bool("header", format == null || format.delimited());
+        String delimiterText = root.string("delimiter", format == FeedFormat.TSV ? "\t" : ",");
+        if (delimiterText.length() != 1) {
+            root.problem("delimiter", "expected one character, got '" + delimiterText + "'");
+            delimiterText = ",";
+        }
+        FeedKind kind = root.enumValue("kind", FeedKind.class, null);
+        if (kind == null && !root.has("kind")) {
+            root.problem("kind", "is required: one of " + ConfigNode.enumNames(FeedKind.class));
+        }
+
+        List<FeedColumn> columns = columns(root);
+        Map<String, FeedColumn> byName = new LinkedHashMap<>();
+        columns.stream().filter(c -> c.name() != null).forEach(c -> byName.putIfAbsent(c.name(), c));
+
+        List<IdentifierColumn> identifiers = new ArrayList<>();
+        List<ConfigNode> idNodes = root.objects("identifiers");
+        for (ConfigNode n : idNodes) {
+            String column = existing(n, "column", byName, true);
+            IdType type = n.enumValue("type", IdType.class, null);
+            String typeColumn = existing(n, "type_column", byName, false);
+            if ((type == null) == (typeColumn == null)) {
+                n.problem(
+                        null,
+                        "expected exactly one of type (" + ConfigNode.enumNames(IdType.class) + ") or type_column");
+            }
+            n.rejectUnknownKeys();
+            identifiers.add(new IdentifierColumn(column, type, typeColumn));
+        }
+        if (idNodes.isEmpty()) {
+            root.problem("identifiers", "at least one identifier column is required");
+        }
+
+        String timestamp = existing(root, "timestamp", byName, kind == FeedKind.EVENTS);
+        if (timestamp != null && byName.containsKey(timestamp)) {
+            ColumnType t = byName.get(timestamp).type();
+            if (t != ColumnType.TIMESTAMP && t != ColumnType.DATE) {
+                root.problem(
+                        "timestamp",
+                        "column '" + timestamp + "' must be of type timestamp or date, is "
+                                + t.name().toLowerCase());
+            }
+        }
+        List<String> dedupe = new ArrayList<>();
+        for (String k : root.strings("dedupe_key")) {
+            if (!byName.containsKey(k)) {
+                root.problem("dedupe_key", "unknown column '" + k + "'; expected one of " + byName.keySet());
+            } else if (!byName.get(k).required()) {
+                root.problem("dedupe_key", "column '" + k + "' must be required: a key with missing parts is no key");
+            }
+            dedupe.add(k);
+        }
+        String defaultCountry = root.string("default_country", null);
+        if (defaultCountry != null
+                && !PhoneNumberUtil.getInstance().getSupportedRegions().contains(defaultCountry)) {
+            root.problem(
+                    "default_country", "expected an ISO 3166 country code such as GB, got '" + defaultCountry + "'");
+        }
+        String countryColumn = existing(root, "country_column", byName, false);
+        boolean hasPhones = identifiers.stream().anyMatch(i -> i.type() == IdType.PHONE || i.typeColumn() != null);
+        if (hasPhones && defaultCountry == null && identifiers.stream().anyMatch(i -> i.type() == IdType.PHONE)) {
+            root.problem("default_country", "is required when a phone column is an identifier");
+        }
+
+        EventFields event = null;
+        ConfigNode eventNode = root.object("event");
+        if (kind == FeedKind.EVENTS) {
+            event = new EventFields(
+                    existing(eventNode, "type", byName, true),
+                    existing(eventNode, "user_agent", byName, false),
+                    existing(eventNode, "ip", byName, false),
+                    existing(eventNode, "revenue", byName, false),
+                    existing(eventNode, "currency", byName, false));
+            if (event.revenue() != null
+                    && byName.containsKey(event.revenue())
+                    && byName.get(event.revenue()).type() != ColumnType.DOUBLE) {
+                eventNode.problem("revenue", "column '" + event.revenue() + "' must be of type double");
+            }
+        } else if (!eventNode.isMissing()) {
+            eventNode.problem(null, "only an events feed has an event section");
+        }
+        eventNode.rejectUnknownKeys();
+
+        AttributeFields attributes = null;
+        ConfigNode attrNode = root.object("attributes");
+        if (kind == FeedKind.RECORDS) {
+            String subject = existing(attrNode, "subject", byName, true);
+            if (subject != null
+                    && identifiers.stream().noneMatch(i -> i.column().equals(subject))) {
+                attrNode.problem("subject", "must be one of the identifier columns, got '" + subject + "'");
+            } else if (subject != null
+                    && byName.containsKey(subject)
+                    && !byName.get(subject).required()) {
+                attrNode.problem(
+                        "subject", "column '" + subject + "' must be required: every attribute needs its subject");
+            }
+            List<String> attrColumns = new ArrayList<>();
+            for (String c : attrNode.strings("columns")) {
+                if (!byName.containsKey(c)) {
+                    attrNode.problem("columns", "unknown column '" + c + "'; expected one of " + byName.keySet());
+                }
+                attrColumns.add(c);
+            }
+            String nameColumn = existing(attrNode, "name_column", byName, false);
+            String valueColumn = existing(attrNode, "value_column", byName, false);
+            String prefix = attrNode.string("name_prefix", "");
+            if (attrColumns.isEmpty() == (nameColumn == null) || (nameColumn == null) != (valueColumn == null)) {
+                attrNode.problem(null, "expected either columns, or name_column with value_column");
+            }
+            attributes = new AttributeFields(subject, attrColumns, nameColumn, valueColumn, prefix);
+        } else if (!attrNode.isMissing()) {
+            attrNode.problem(null, "only a records feed has an attributes section");
+        }
+        attrNode.rejectUnknownKeys();
+        List<String> labels = root.strings("labels");
+        // Records change over time, so by default their latest version wins; events are redelivered facts.
+        DuplicateKeep keep = root.enumValue(
+                "keep",
+                DuplicateKeep.class,
+                kind == FeedKind.RECORDS && timestamp != null ? DuplicateKeep.LATEST : DuplicateKeep.FIRST);
+        if (keep == DuplicateKeep.LATEST && timestamp == null && root.has("keep")) {
+            root.problem("keep", "latest needs the contract's timestamp column to tell which row is the latest");
+        }
+        UnknownColumns unknown = root.enumValue("unknown_columns", UnknownColumns.class, UnknownColumns.HASH_PII);
+        int maxLineBytes = root.parsed(
+                "max_line_bytes",
+                FeedContract.DEFAULT_MAX_LINE_BYTES,
+                "a whole number of bytes from 1024 to 268435456",
+                t -> {
+                    int n = Integer.parseInt(t);
+                    return n >= 1024 && n <= (1 << 28) ? n : null;
+                });
+        int dedupeDays = root.intValue("dedupe_days", 7, 0, 366);
+        if (root.has("dedupe_days") && (kind != FeedKind.EVENTS || dedupe.isEmpty())) {
+            root.problem("dedupe_days", "only an events feed with a dedupe_key looks for duplicates across days");
+        }
+        String onChange = root.parsed(
+                "on_change", "error", "error or reingest", t -> t.equals("error") || t.equals("reingest") ? t : null);
+        LinePattern pattern = null;
+        if (format == FeedFormat.REGEX) {
+            String text = root.string("pattern", null);
+            try {
+                pattern = text == null
+                        ? null
+                        : LinePattern.compile(
+                                text,
+                                columns.stream()
+                                        .map(FeedColumn::name)
+                                        .filter(Objects::nonNull)
+                                        .toList());
+            } catch (IllegalArgumentException e) {
+                root.problem("pattern", e.getMessage());
+            }
+            if (text == null) {
+                root.problem(
+                        "pattern", "is required for format regex: a regular expression with a named group per column");
+            } else if (pattern != null) {
+                List<String> unmatched = pattern.missing(columns.stream()
+                        .filter(FeedColumn::required)
+                        .map(FeedColumn::name)
+                        .toList());
+                if (!unmatched.isEmpty()) {
+                    root.problem("pattern", "has no named group for the required column(s) " + unmatched);
+                }
+            }
+            if (root.has("header") && header) {
+                root.problem("header", "a regex feed has no header line");
+            }
+            header = false;
+        } else if (root.has("pattern")) {
+            root.problem("pattern", "only a feed of format regex takes a pattern");
+        }
+        root.rejectUnknownKeys();
+        problems.throwIfAny();
+        return new FeedContract(
+                id,
+                file.toString(),
+                description,
+                party,
+                format,
+                header,
+                delimiterText.charAt(0),
+                kind,
+                columns,
+                identifiers,
+                timestamp,
+                dedupe,
+                defaultCountry,
+                countryColumn,
+                event,
+                attributes,
+                labels,
+                keep,
+                unknown,
+                maxLineBytes,
+                onChange.equals("reingest"),
+                kind == FeedKind.EVENTS && !dedupe.isEmpty() ? dedupeDays : 0,
+                pattern);
     }
-    if (!columns.containsKey(name)) {
-      node.problem(key, "unknown column '" + name + "'; expected one of " + columns.keySet());
+
+    private static List<FeedColumn> columns(ConfigNode root) {
+        List<FeedColumn> out = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        List<ConfigNode> nodes = root.objects("columns");
+        if (nodes.isEmpty()) {
+            root.problem("columns", "at least one column is required");
+        }
+        for (ConfigNode n : nodes) {
+            String name = n.parsed("name", null, "a lower_snake_case column name", t -> t.matches(NAME) ? t : null);
+            if (name == null && !n.has("name")) {
+                n.problem("name", "is required");
+            }
+            if (name != null && !seen.add(name)) {
+                n.problem("name", "duplicate column '" + name + "'");
+            }
+            ColumnType type = n.enumValue("type", ColumnType.class, ColumnType.STRING);
+            boolean required = n.bool("required", false);
+            boolean pii = n.bool("pii", false);
+            if (pii && type != ColumnType.STRING) {
+                n.problem(
+                        "pii",
+                        "only string columns can be personal data here, '" + name + "' is "
+                                + type.name().toLowerCase());
+            }
+            String format = n.parsed(
+                    "format", FeedColumn.ISO8601, "iso8601 or a date-time pattern such as yyyy-MM-dd HH:mm:ss", t -> {
+                        if (t.equals(FeedColumn.ISO8601)) {
+                            return t;
+                        }
+                        // Parsing the pattern is the check: a bad one throws, and the loader reports it.
+                        DateTimeFormatter unused = DateTimeFormatter.ofPattern(t);
+                        return t;
+                    });
+            String zone = n.parsed(
+                    "zone",
+                    "UTC",
+                    "a time zone such as Europe/London or UTC",
+                    t -> ZoneId.of(t).getId());
+            if ((n.has("format") || n.has("zone")) && type != ColumnType.DATE && type != ColumnType.TIMESTAMP) {
+                n.problem("format", "only date and timestamp columns take a format or zone");
+            }
+            boolean similarity = n.bool("similarity", false);
+            if (similarity && type != ColumnType.STRING) {
+                n.problem(
+                        "similarity",
+                        "only string columns have a q-gram encoding, '" + name + "' is "
+                                + type.name().toLowerCase());
+            }
+            n.rejectUnknownKeys();
+            out.add(new FeedColumn(name, type, required, pii, format, zone, similarity));
+        }
+        return out;
     }
-    return name;
-  }
+
+    /** Reads a column reference and checks that the column exists. */
+    private static String existing(ConfigNode node, String key, Map<String, FeedColumn> columns, boolean required) {
+        String name = node.string(key, null);
+        if (name == null) {
+            if (required) {
+                node.problem(key, "is required: the name of one of the columns " + columns.keySet());
+            }
+            return null;
+        }
+        if (!columns.containsKey(name)) {
+            node.problem(key, "unknown column '" + name + "'; expected one of " + columns.keySet());
+        }
+        return name;
+    }
 }

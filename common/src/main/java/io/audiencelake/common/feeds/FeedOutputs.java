@@ -45,263 +45,325 @@ import org.apache.spark.sql.types.MapType;
  * {@code raw_attributes} and {@code quarantine}. Pure transformations: no I/O.
  */
 public final class FeedOutputs {
-  public static final String STATUS = "_status";
-  public static final String KEPT = "kept";
-  public static final String DUPLICATE = "duplicate";
-  public static final String QUARANTINED = "quarantined";
-  public static final String SUPPRESSED = "suppressed";
-  private static final MapType TEXT_MAP = DataTypes.createMapType(DataTypes.StringType, DataTypes.StringType);
+    public static final String STATUS = "_status";
+    public static final String KEPT = "kept";
+    public static final String DUPLICATE = "duplicate";
+    public static final String QUARANTINED = "quarantined";
+    public static final String SUPPRESSED = "suppressed";
+    private static final MapType TEXT_MAP = DataTypes.createMapType(DataTypes.StringType, DataTypes.StringType);
 
-  private FeedOutputs() {}
+    private FeedOutputs() {}
 
-  /**
-   * Adds {@value #STATUS}: quarantined when the row has a problem; otherwise duplicate for all but
-   * one row of each dedupe key: the first by file and line, or with {@code keep: latest} the one with the
-   * latest contract timestamp (the last by file and line among equals), so an opt-out recorded after a
-   * grant is the one kept. The window shuffles by key; rows with problems get a key of their own so they
-   * never pile up in one partition.
-   */
-  public static Dataset<Row> classify(FeedContract contract, Dataset<Row> cleaned) {
-    Column good = size(col(FeedCleaner.PROBLEMS)).equalTo(0);
-    List<Column> key = new ArrayList<>();
-    key.add(good);
-    List<String> dedupe = contract.dedupeKey().isEmpty() ? List.of(FeedLines.TEXT) : contract.dedupeKey();
-    for (String k : dedupe) {
-      key.add(when(good, Normalise.column(k).cast(DataTypes.StringType))
-          .otherwise(concat_ws(":", col(FeedLines.FILE), col(FeedLines.LINE))));
-    }
-    Column[] order = contract.keep() == DuplicateKeep.LATEST
-        ? new Column[] {col(FeedCleaner.OBSERVED_AT).desc_nulls_last(), col(FeedLines.FILE).desc(), col(FeedLines.LINE).desc()}
-        : new Column[] {col(FeedLines.FILE), col(FeedLines.LINE)};
-    Column rank = row_number().over(Window.partitionBy(key.toArray(Column[]::new)).orderBy(order));
-    return cleaned.withColumn(STATUS, when(good.equalTo(false), lit(QUARANTINED))
-        .when(rank.gt(1), lit(DUPLICATE)).otherwise(lit(KEPT)));
-  }
-
-  /**
-   * Sets {@value #STATUS} to {@value #SUPPRESSED} for every row that carries one of the {@code suppressed}
-   * identifiers (id_type, id_value, as stored), whatever it was: an erased person's rows never reach a table
-   * again, not even the quarantine. One exploded pass over the rows' identifiers, joined with the list.
-   */
-  public static Dataset<Row> suppress(FeedContract contract, Dataset<Row> classified, Dataset<Row> suppressed) {
-    List<Column> ids = new ArrayList<>();
-    for (IdentifierColumn id : contract.identifiers()) {
-      ids.add(struct(col(FeedCleaner.ID_TYPE_PREFIX + id.column()).as("t"), col(FeedCleaner.ID_PREFIX + id.column()).as("v")));
-    }
-    Dataset<Row> list = suppressed.toDF("_t", "_v");
-    Dataset<Row> hits = classified.select(col(FeedLines.FILE), col(FeedLines.LINE), explode(array(ids.toArray(Column[]::new))).as("_id"))
-        .where(col("_id.v").isNotNull())
-        .join(list, col("_id.t").equalTo(col("_t")).and(col("_id.v").equalTo(col("_v"))), "left_semi")
-        .select(col(FeedLines.FILE), col(FeedLines.LINE)).distinct().withColumn("_suppressed", lit(true));
-    return classified.join(hits, new String[] {FeedLines.FILE, FeedLines.LINE}, "left")
-        .withColumn(STATUS, when(col("_suppressed"), lit(SUPPRESSED)).otherwise(col(STATUS))).drop("_suppressed");
-  }
-
-  /** The row's dedupe key as one value (128 bits of SHA-256 of its parts); null for a contract without one. */
-  public static Column dedupeKey(FeedContract contract) {
-    if (contract.dedupeKey().isEmpty()) {
-      return lit(null).cast(DataTypes.StringType);
-    }
-    List<Column> parts = new ArrayList<>();
-    for (String k : contract.dedupeKey()) {
-      parts.add(Normalise.column(k).cast(DataTypes.StringType));
-    }
-    return substring(sha2(concat_ws("\u0001", parts.toArray(Column[]::new)), 256), 1, 32);
-  }
-
-  /**
-   * Kept rows whose dedupe key an earlier delivery already holds ({@code earlierKeys}: one column of
-   * {@link #dedupeKey}s from {@code raw_events} of the window's landing dates, other files than these) become
-   * duplicates: the same event delivered again on a later day, or in a renamed file, is counted once.
-   */
-  public static Dataset<Row> seenBefore(FeedContract contract, Dataset<Row> classified, Dataset<Row> earlierKeys) {
-    Dataset<Row> seen = earlierKeys.toDF("_seen_key").distinct().withColumn("_seen", lit(true));
-    return classified.withColumn("_key", dedupeKey(contract))
-        .join(seen, col("_key").equalTo(col("_seen_key")), "left")
-        .withColumn(STATUS, when(col(STATUS).equalTo(KEPT).and(col("_seen").isNotNull()), lit(DUPLICATE))
-            .otherwise(col(STATUS)))
-        .drop("_key", "_seen_key", "_seen");
-  }
-
-  /** A stable id for a source row: its file and line. */
-  public static Column recordId() {
-    return substring(sha2(concat_ws(":", col(FeedLines.FILE), col(FeedLines.LINE)), 256), 1, 32);
-  }
-
-  private static List<Column> lineage(FeedContract contract, LocalDate dt) {
-    return List.of(col(FeedLines.FILE).as(RawTables.SOURCE_FILE), col(FeedLines.LINE).as(RawTables.LINE_NUMBER),
-        lit(contract.id()).as(RawTables.FEED), lit(Date.valueOf(dt)).as(RawTables.DT));
-  }
-
-  private static Column party(FeedContract contract) {
-    return lit(contract.party().name().toLowerCase(Locale.ROOT)).as(RawTables.PARTY);
-  }
-
-  private static Dataset<Row> kept(Dataset<Row> classified) {
-    return classified.where(col(STATUS).equalTo(KEPT));
-  }
-
-  /**
-   * Rows for {@code raw_events}. {@code userAgents} is {@link UserAgentParser#parse} of the kept
-   * rows' distinct user agents; it is small (user agents repeat) and broadcast.
-   */
-  public static Dataset<Row> events(FeedContract contract, Dataset<Row> classified, Dataset<Row> userAgents,
-      LocalDate dt) {
-    EventFields e = contract.event();
-    Dataset<Row> rows = kept(classified);
-    if (e.userAgent() != null) {
-      Dataset<Row> ua = userAgents.withColumnRenamed(UserAgentParser.USER_AGENT, "_ua");
-      rows = rows.join(broadcast(ua), rows.col(e.userAgent()).equalTo(ua.col("_ua")), "left");
-    }
-    List<IdentifierColumn> devices = contract.identifiers().stream()
-        .filter(i -> i.type() == IdType.COOKIE || i.type() == IdType.MAID).toList();
-    Column deviceId = lit(null).cast(DataTypes.StringType);
-    Column deviceType = lit(null).cast(DataTypes.StringType);
-    for (int i = devices.size() - 1; i >= 0; i--) {
-      Column id = col(FeedCleaner.ID_PREFIX + devices.get(i).column());
-      deviceId = when(id.isNotNull(), id).otherwise(deviceId);
-      deviceType = when(id.isNotNull(), lit(devices.get(i).type().key())).otherwise(deviceType);
-    }
-    Set<String> special = new HashSet<>();
-    special.add(contract.timestamp());
-    for (String s : new String[] {e.type(), e.userAgent(), e.ip(), e.revenue(), e.currency()}) {
-      special.add(s);
-    }
-    List<Column> pairs = new ArrayList<>();
-    for (FeedColumn c : contract.columns()) {
-      if (!special.contains(c.name()) && !c.pii() && !contract.isIdentifier(c.name())) {
-        pairs.add(lit(c.name()));
-        pairs.add(text(c));
-      }
-    }
-    Column declared = pairs.isEmpty() ? map().cast(TEXT_MAP) : map(pairs.toArray(Column[]::new));
-    Column attributes = map_filter(map_concat(declared, coalesce(col(FeedParser.EXTRA), map().cast(TEXT_MAP))),
-        (k, v) -> v.isNotNull());
-    List<Column> out = new ArrayList<>(List.of(
-        recordId().as(RawTables.RECORD_ID),
-        party(contract),
-        col(FeedCleaner.OBSERVED_AT).as(RawEvents.EVENT_TIME),
-        Normalise.column(e.type()).as(RawEvents.EVENT_TYPE),
-        deviceType.as(RawEvents.DEVICE_ID_TYPE),
-        deviceId.as(RawEvents.DEVICE_ID),
-        optional(e.userAgent() != null, UserAgentParser.DEVICE_TYPE, DataTypes.StringType).as(RawEvents.DEVICE_TYPE),
-        optional(e.userAgent() != null, UserAgentParser.OS, DataTypes.StringType).as(RawEvents.OS),
-        optional(e.userAgent() != null, UserAgentParser.BROWSER, DataTypes.StringType).as(RawEvents.BROWSER),
-        optional(e.userAgent() != null, UserAgentParser.IS_ROBOT, DataTypes.BooleanType).as(RawEvents.IS_ROBOT),
-        optional(e.ip() != null, FeedCleaner.IP_PREFIX, DataTypes.StringType).as(RawEvents.IP_PREFIX),
-        optional(e.ip() != null, FeedCleaner.IP_HASH, DataTypes.StringType).as(RawEvents.IP_HASH),
-        (e.revenue() == null ? lit(null).cast(DataTypes.DoubleType) : Normalise.column(e.revenue()))
-            .as(RawEvents.REVENUE),
-        (e.currency() == null ? lit(null).cast(DataTypes.StringType) : Normalise.column(e.currency()))
-            .as(RawEvents.CURRENCY),
-        attributes.as(RawEvents.ATTRIBUTES)));
-    out.addAll(lineage(contract, dt));
-    out.add(dedupeKey(contract).as(RawEvents.DEDUPE_KEY));
-    return rows.select(out.toArray(Column[]::new));
-  }
-
-  private static Column optional(boolean present, String column, DataType type) {
-    return present ? col(column) : lit(null).cast(type);
-  }
-
-  /** Rows for {@code raw_identifiers}: every identifier of every kept row, in one pass. */
-  public static Dataset<Row> identifiers(FeedContract contract, Dataset<Row> classified, LocalDate dt) {
-    List<Column> ids = new ArrayList<>();
-    for (IdentifierColumn id : contract.identifiers()) {
-      ids.add(struct(col(FeedCleaner.ID_TYPE_PREFIX + id.column()).as("t"),
-          col(FeedCleaner.ID_PREFIX + id.column()).as("v")));
-    }
-    List<Column> out = new ArrayList<>(List.of(
-        col(RawTables.RECORD_ID), col(RawTables.PARTY),
-        col("_id.t").as(RawIdentifiers.ID_TYPE), col("_id.v").as(RawIdentifiers.ID_VALUE),
-        col("_id.t").isin("email", "phone").as(RawIdentifiers.HASHED),
-        col(FeedCleaner.OBSERVED_AT).as(RawIdentifiers.OBSERVED_AT)));
-    out.addAll(List.of(col(RawTables.SOURCE_FILE), col(RawTables.LINE_NUMBER), col(RawTables.FEED),
-        col(RawTables.DT)));
-    List<Column> exploded = new ArrayList<>(List.of(recordId().as(RawTables.RECORD_ID), party(contract),
-        col(FeedCleaner.OBSERVED_AT), explode(array(ids.toArray(Column[]::new))).as("_id")));
-    exploded.addAll(lineage(contract, dt));
-    return kept(classified).select(exploded.toArray(Column[]::new))
-        .where(col("_id.v").isNotNull())
-        .select(out.toArray(Column[]::new));
-  }
-
-  /**
-   * Rows for {@code raw_attributes}: named columns, or name/value pairs, of each kept row's subject;
-   * a named column marked {@code similarity} also gets its q-gram encoding under {@code <name>.qgrams}.
-   */
-  public static Dataset<Row> attributes(FeedContract contract, Dataset<Row> classified, LocalDate dt,
-      String linkageKey) {
-    AttributeFields a = contract.attributes();
-    List<Column> values = new ArrayList<>();
-    if (a.longFormat()) {
-      FeedColumn value = contract.column(a.valueColumn()).orElseThrow();
-      values.add(struct(concat(lit(a.namePrefix()), lower(trim(Normalise.column(a.nameColumn())))).as("n"),
-          text(value).as("v")));
-    } else {
-      for (String name : a.columns()) {
-        FeedColumn c = contract.column(name).orElseThrow();
-        values.add(struct(lit(a.namePrefix() + name).as("n"), text(c).as("v")));
-        if (c.similarity()) {
-          values.add(struct(lit(a.namePrefix() + name + FeedColumn.QGRAMS_SUFFIX).as("n"),
-              QGramEncoding.encode(Normalise.column(name), linkageKey).as("v")));
+    /**
+     * Adds {@value #STATUS}: quarantined when the row has a problem; otherwise duplicate for all but
+     * one row of each dedupe key: the first by file and line, or with {@code keep: latest} the one with the
+     * latest contract timestamp (the last by file and line among equals), so an opt-out recorded after a
+     * grant is the one kept. The window shuffles by key; rows with problems get a key of their own so they
+     * never pile up in one partition.
+     */
+    public static Dataset<Row> classify(FeedContract contract, Dataset<Row> cleaned) {
+        Column good = size(col(FeedCleaner.PROBLEMS)).equalTo(0);
+        List<Column> key = new ArrayList<>();
+        key.add(good);
+        List<String> dedupe = contract.dedupeKey().isEmpty() ? List.of(FeedLines.TEXT) : contract.dedupeKey();
+        for (String k : dedupe) {
+            key.add(when(good, Normalise.column(k).cast(DataTypes.StringType))
+                    .otherwise(concat_ws(":", col(FeedLines.FILE), col(FeedLines.LINE))));
         }
-      }
+        Column[] order = contract.keep() == DuplicateKeep.LATEST
+                ? new Column[] {
+                    col(FeedCleaner.OBSERVED_AT).desc_nulls_last(),
+                    col(FeedLines.FILE).desc(),
+                    col(FeedLines.LINE).desc()
+                }
+                : new Column[] {col(FeedLines.FILE), col(FeedLines.LINE)};
+        Column rank =
+                row_number().over(Window.partitionBy(key.toArray(Column[]::new)).orderBy(order));
+        return cleaned.withColumn(
+                STATUS,
+                when(good.equalTo(false), lit(QUARANTINED))
+                        .when(rank.gt(1), lit(DUPLICATE))
+                        .otherwise(lit(KEPT)));
     }
-    // Columns the contract does not know (schema drift) are attributes too, under their own names.
-    Column extras = transform(map_entries(coalesce(col(FeedParser.EXTRA), map().cast(TEXT_MAP))),
-        e -> struct(e.getField("key").as("n"), e.getField("value").as("v")));
-    List<Column> exploded = new ArrayList<>(List.of(recordId().as(RawTables.RECORD_ID), party(contract),
-        col(FeedCleaner.ID_TYPE_PREFIX + a.subject()).as(RawAttributes.SUBJECT_TYPE),
-        col(FeedCleaner.ID_PREFIX + a.subject()).as(RawAttributes.SUBJECT_ID),
-        explode(concat(array(values.toArray(Column[]::new)), extras)).as("_attr"),
-        col(FeedCleaner.OBSERVED_AT).as(RawAttributes.OBSERVED_AT)));
-    exploded.addAll(lineage(contract, dt));
-    return kept(classified).select(exploded.toArray(Column[]::new))
-        .where(col("_attr.v").isNotNull().and(col(RawAttributes.SUBJECT_ID).isNotNull()))
-        .select(col(RawTables.RECORD_ID), col(RawTables.PARTY), col(RawAttributes.SUBJECT_TYPE),
-            col(RawAttributes.SUBJECT_ID), col("_attr.n").as(RawAttributes.NAME), col("_attr.v").as(RawAttributes.VALUE),
-            col(RawAttributes.OBSERVED_AT), col(RawTables.SOURCE_FILE), col(RawTables.LINE_NUMBER),
-            col(RawTables.FEED), col(RawTables.DT));
-  }
 
-  /** A typed column as text: ISO dates and times, and personal data as SHA-256 of its trimmed lower case. */
-  static Column text(FeedColumn c) {
-    Column v = Normalise.column(c.name());
-    if (c.pii()) {
-      return Normalise.hash(lower(trim(v)));
+    /**
+     * Sets {@value #STATUS} to {@value #SUPPRESSED} for every row that carries one of the {@code suppressed}
+     * identifiers (id_type, id_value, as stored), whatever it was: an erased person's rows never reach a table
+     * again, not even the quarantine. One exploded pass over the rows' identifiers, joined with the list.
+     */
+    public static Dataset<Row> suppress(FeedContract contract, Dataset<Row> classified, Dataset<Row> suppressed) {
+        List<Column> ids = new ArrayList<>();
+        for (IdentifierColumn id : contract.identifiers()) {
+            ids.add(struct(
+                    col(FeedCleaner.ID_TYPE_PREFIX + id.column()).as("t"),
+                    col(FeedCleaner.ID_PREFIX + id.column()).as("v")));
+        }
+        Dataset<Row> list = suppressed.toDF("_t", "_v");
+        Dataset<Row> hits = classified
+                .select(
+                        col(FeedLines.FILE),
+                        col(FeedLines.LINE),
+                        explode(array(ids.toArray(Column[]::new))).as("_id"))
+                .where(col("_id.v").isNotNull())
+                .join(list, col("_id.t").equalTo(col("_t")).and(col("_id.v").equalTo(col("_v"))), "left_semi")
+                .select(col(FeedLines.FILE), col(FeedLines.LINE))
+                .distinct()
+                .withColumn("_suppressed", lit(true));
+        return classified
+                .join(hits, new String[] {FeedLines.FILE, FeedLines.LINE}, "left")
+                .withColumn(STATUS, when(col("_suppressed"), lit(SUPPRESSED)).otherwise(col(STATUS)))
+                .drop("_suppressed");
     }
-    return switch (c.type()) {
-      case DATE -> date_format(v, "yyyy-MM-dd");
-      case TIMESTAMP -> date_format(v, "yyyy-MM-dd'T'HH:mm:ss.SSS'Z'");
-      // A page URL or referrer may carry ?email=... from a sign-up form.
-      case STRING -> PiiText.stripUrl(v);
-      default -> v.cast(DataTypes.StringType);
-    };
-  }
 
-  /** Rows for {@code quarantine}, with personal data masked in the raw text. */
-  public static Dataset<Row> quarantine(FeedContract contract, Dataset<Row> classified, LocalDate dt) {
-    List<Column> out = new ArrayList<>(List.of(party(contract), masked(contract).as(Quarantine.RAW),
-        element_at(col(FeedCleaner.PROBLEMS), 1).as(Quarantine.REASON), col(FeedCleaner.PROBLEMS).as(Quarantine.PROBLEMS)));
-    out.addAll(lineage(contract, dt));
-    return classified.where(col(STATUS).equalTo(QUARANTINED)).select(out.toArray(Column[]::new));
-  }
-
-  /**
-   * The raw line with emails, phone numbers and IP addresses masked ({@link PiiText#mask}), and the values of the contract's
-   * personal-data columns, where the line parsed, replaced: a quarantine must not leak what the
-   * lake never stores in clear.
-   */
-  static Column masked(FeedContract contract) {
-    Column text = col(FeedLines.TEXT);
-    for (FeedColumn c : contract.columns()) {
-      if (c.pii()) {
-        Column value = Normalise.column(c.name());
-        text = when(value.isNotNull().and(trim(value).notEqual(lit(""))),
-            org.apache.spark.sql.functions.replace(text, value, lit("[pii]"))).otherwise(text);
-      }
+    /** The row's dedupe key as one value (128 bits of SHA-256 of its parts); null for a contract without one. */
+    public static Column dedupeKey(FeedContract contract) {
+        if (contract.dedupeKey().isEmpty()) {
+            return lit(null).cast(DataTypes.StringType);
+        }
+        List<Column> parts = new ArrayList<>();
+        for (String k : contract.dedupeKey()) {
+            parts.add(Normalise.column(k).cast(DataTypes.StringType));
+        }
+        return substring(sha2(concat_ws("\u0001", parts.toArray(Column[]::new)), 256), 1, 32);
     }
-    return PiiText.mask(text, contract.defaultCountry());
-  }
+
+    /**
+     * Kept rows whose dedupe key an earlier delivery already holds ({@code earlierKeys}: one column of
+     * {@link #dedupeKey}s from {@code raw_events} of the window's landing dates, other files than these) become
+     * duplicates: the same event delivered again on a later day, or in a renamed file, is counted once.
+     */
+    public static Dataset<Row> seenBefore(FeedContract contract, Dataset<Row> classified, Dataset<Row> earlierKeys) {
+        Dataset<Row> seen = earlierKeys.toDF("_seen_key").distinct().withColumn("_seen", lit(true));
+        return classified
+                .withColumn("_key", dedupeKey(contract))
+                .join(seen, col("_key").equalTo(col("_seen_key")), "left")
+                .withColumn(
+                        STATUS,
+                        when(col(STATUS).equalTo(KEPT).and(col("_seen").isNotNull()), lit(DUPLICATE))
+                                .otherwise(col(STATUS)))
+                .drop("_key", "_seen_key", "_seen");
+    }
+
+    /** A stable id for a source row: its file and line. */
+    public static Column recordId() {
+        return substring(sha2(concat_ws(":", col(FeedLines.FILE), col(FeedLines.LINE)), 256), 1, 32);
+    }
+
+    private static List<Column> lineage(FeedContract contract, LocalDate dt) {
+        return List.of(
+                col(FeedLines.FILE).as(RawTables.SOURCE_FILE),
+                col(FeedLines.LINE).as(RawTables.LINE_NUMBER),
+                lit(contract.id()).as(RawTables.FEED),
+                lit(Date.valueOf(dt)).as(RawTables.DT));
+    }
+
+    private static Column party(FeedContract contract) {
+        return lit(contract.party().name().toLowerCase(Locale.ROOT)).as(RawTables.PARTY);
+    }
+
+    private static Dataset<Row> kept(Dataset<Row> classified) {
+        return classified.where(col(STATUS).equalTo(KEPT));
+    }
+
+    /**
+     * Rows for {@code raw_events}. {@code userAgents} is {@link UserAgentParser#parse} of the kept
+     * rows' distinct user agents; it is small (user agents repeat) and broadcast.
+     */
+    public static Dataset<Row> events(
+            FeedContract contract, Dataset<Row> classified, Dataset<Row> userAgents, LocalDate dt) {
+        EventFields e = contract.event();
+        Dataset<Row> rows = kept(classified);
+        if (e.userAgent() != null) {
+            Dataset<Row> ua = userAgents.withColumnRenamed(UserAgentParser.USER_AGENT, "_ua");
+            rows = rows.join(broadcast(ua), rows.col(e.userAgent()).equalTo(ua.col("_ua")), "left");
+        }
+        List<IdentifierColumn> devices = contract.identifiers().stream()
+                .filter(i -> i.type() == IdType.COOKIE || i.type() == IdType.MAID)
+                .toList();
+        Column deviceId = lit(null).cast(DataTypes.StringType);
+        Column deviceType = lit(null).cast(DataTypes.StringType);
+        for (int i = devices.size() - 1; i >= 0; i--) {
+            Column id = col(FeedCleaner.ID_PREFIX + devices.get(i).column());
+            deviceId = when(id.isNotNull(), id).otherwise(deviceId);
+            deviceType = when(id.isNotNull(), lit(devices.get(i).type().key())).otherwise(deviceType);
+        }
+        Set<String> special = new HashSet<>();
+        special.add(contract.timestamp());
+        for (String s : new String[] {e.type(), e.userAgent(), e.ip(), e.revenue(), e.currency()}) {
+            special.add(s);
+        }
+        List<Column> pairs = new ArrayList<>();
+        for (FeedColumn c : contract.columns()) {
+            if (!special.contains(c.name()) && !c.pii() && !contract.isIdentifier(c.name())) {
+                pairs.add(lit(c.name()));
+                pairs.add(text(c));
+            }
+        }
+        Column declared = pairs.isEmpty() ? map().cast(TEXT_MAP) : map(pairs.toArray(Column[]::new));
+        Column attributes = map_filter(
+                map_concat(declared, coalesce(col(FeedParser.EXTRA), map().cast(TEXT_MAP))), (k, v) -> v.isNotNull());
+        List<Column> out = new ArrayList<>(List.of(
+                recordId().as(RawTables.RECORD_ID),
+                party(contract),
+                col(FeedCleaner.OBSERVED_AT).as(RawEvents.EVENT_TIME),
+                Normalise.column(e.type()).as(RawEvents.EVENT_TYPE),
+                deviceType.as(RawEvents.DEVICE_ID_TYPE),
+                deviceId.as(RawEvents.DEVICE_ID),
+                optional(e.userAgent() != null, UserAgentParser.DEVICE_TYPE, DataTypes.StringType)
+                        .as(RawEvents.DEVICE_TYPE),
+                optional(e.userAgent() != null, UserAgentParser.OS, DataTypes.StringType)
+                        .as(RawEvents.OS),
+                optional(e.userAgent() != null, UserAgentParser.BROWSER, DataTypes.StringType)
+                        .as(RawEvents.BROWSER),
+                optional(e.userAgent() != null, UserAgentParser.IS_ROBOT, DataTypes.BooleanType)
+                        .as(RawEvents.IS_ROBOT),
+                optional(e.ip() != null, FeedCleaner.IP_PREFIX, DataTypes.StringType)
+                        .as(RawEvents.IP_PREFIX),
+                optional(e.ip() != null, FeedCleaner.IP_HASH, DataTypes.StringType)
+                        .as(RawEvents.IP_HASH),
+                (e.revenue() == null ? lit(null).cast(DataTypes.DoubleType) : Normalise.column(e.revenue()))
+                        .as(RawEvents.REVENUE),
+                (e.currency() == null ? lit(null).cast(DataTypes.StringType) : Normalise.column(e.currency()))
+                        .as(RawEvents.CURRENCY),
+                attributes.as(RawEvents.ATTRIBUTES)));
+        out.addAll(lineage(contract, dt));
+        out.add(dedupeKey(contract).as(RawEvents.DEDUPE_KEY));
+        return rows.select(out.toArray(Column[]::new));
+    }
+
+    private static Column optional(boolean present, String column, DataType type) {
+        return present ? col(column) : lit(null).cast(type);
+    }
+
+    /** Rows for {@code raw_identifiers}: every identifier of every kept row, in one pass. */
+    public static Dataset<Row> identifiers(FeedContract contract, Dataset<Row> classified, LocalDate dt) {
+        List<Column> ids = new ArrayList<>();
+        for (IdentifierColumn id : contract.identifiers()) {
+            ids.add(struct(
+                    col(FeedCleaner.ID_TYPE_PREFIX + id.column()).as("t"),
+                    col(FeedCleaner.ID_PREFIX + id.column()).as("v")));
+        }
+        List<Column> out = new ArrayList<>(List.of(
+                col(RawTables.RECORD_ID),
+                col(RawTables.PARTY),
+                col("_id.t").as(RawIdentifiers.ID_TYPE),
+                col("_id.v").as(RawIdentifiers.ID_VALUE),
+                col("_id.t").isin("email", "phone").as(RawIdentifiers.HASHED),
+                col(FeedCleaner.OBSERVED_AT).as(RawIdentifiers.OBSERVED_AT)));
+        out.addAll(List.of(
+                col(RawTables.SOURCE_FILE), col(RawTables.LINE_NUMBER), col(RawTables.FEED), col(RawTables.DT)));
+        List<Column> exploded = new ArrayList<>(List.of(
+                recordId().as(RawTables.RECORD_ID),
+                party(contract),
+                col(FeedCleaner.OBSERVED_AT),
+                explode(array(ids.toArray(Column[]::new))).as("_id")));
+        exploded.addAll(lineage(contract, dt));
+        return kept(classified)
+                .select(exploded.toArray(Column[]::new))
+                .where(col("_id.v").isNotNull())
+                .select(out.toArray(Column[]::new));
+    }
+
+    /**
+     * Rows for {@code raw_attributes}: named columns, or name/value pairs, of each kept row's subject;
+     * a named column marked {@code similarity} also gets its q-gram encoding under {@code <name>.qgrams}.
+     */
+    public static Dataset<Row> attributes(
+            FeedContract contract, Dataset<Row> classified, LocalDate dt, String linkageKey) {
+        AttributeFields a = contract.attributes();
+        List<Column> values = new ArrayList<>();
+        if (a.longFormat()) {
+            FeedColumn value = contract.column(a.valueColumn()).orElseThrow();
+            values.add(struct(
+                    concat(lit(a.namePrefix()), lower(trim(Normalise.column(a.nameColumn()))))
+                            .as("n"),
+                    text(value).as("v")));
+        } else {
+            for (String name : a.columns()) {
+                FeedColumn c = contract.column(name).orElseThrow();
+                values.add(struct(lit(a.namePrefix() + name).as("n"), text(c).as("v")));
+                if (c.similarity()) {
+                    values.add(struct(
+                            lit(a.namePrefix() + name + FeedColumn.QGRAMS_SUFFIX)
+                                    .as("n"),
+                            QGramEncoding.encode(Normalise.column(name), linkageKey)
+                                    .as("v")));
+                }
+            }
+        }
+        // Columns the contract does not know (schema drift) are attributes too, under their own names.
+        Column extras = transform(
+                map_entries(coalesce(col(FeedParser.EXTRA), map().cast(TEXT_MAP))),
+                e -> struct(e.getField("key").as("n"), e.getField("value").as("v")));
+        List<Column> exploded = new ArrayList<>(List.of(
+                recordId().as(RawTables.RECORD_ID),
+                party(contract),
+                col(FeedCleaner.ID_TYPE_PREFIX + a.subject()).as(RawAttributes.SUBJECT_TYPE),
+                col(FeedCleaner.ID_PREFIX + a.subject()).as(RawAttributes.SUBJECT_ID),
+                explode(concat(array(values.toArray(Column[]::new)), extras)).as("_attr"),
+                col(FeedCleaner.OBSERVED_AT).as(RawAttributes.OBSERVED_AT)));
+        exploded.addAll(lineage(contract, dt));
+        return kept(classified)
+                .select(exploded.toArray(Column[]::new))
+                .where(col("_attr.v")
+                        .isNotNull()
+                        .and(col(RawAttributes.SUBJECT_ID).isNotNull()))
+                .select(
+                        col(RawTables.RECORD_ID),
+                        col(RawTables.PARTY),
+                        col(RawAttributes.SUBJECT_TYPE),
+                        col(RawAttributes.SUBJECT_ID),
+                        col("_attr.n").as(RawAttributes.NAME),
+                        col("_attr.v").as(RawAttributes.VALUE),
+                        col(RawAttributes.OBSERVED_AT),
+                        col(RawTables.SOURCE_FILE),
+                        col(RawTables.LINE_NUMBER),
+                        col(RawTables.FEED),
+                        col(RawTables.DT));
+    }
+
+    /** A typed column as text: ISO dates and times, and personal data as SHA-256 of its trimmed lower case. */
+    static Column text(FeedColumn c) {
+        Column v = Normalise.column(c.name());
+        if (c.pii()) {
+            return Normalise.hash(lower(trim(v)));
+        }
+        return switch (c.type()) {
+            case DATE -> date_format(v, "yyyy-MM-dd");
+            case TIMESTAMP -> date_format(v, "yyyy-MM-dd'T'HH:mm:ss.SSS'Z'");
+            // A page URL or referrer may carry ?email=... from a sign-up form.
+            case STRING -> PiiText.stripUrl(v);
+            default -> v.cast(DataTypes.StringType);
+        };
+    }
+
+    /** Rows for {@code quarantine}, with personal data masked in the raw text. */
+    public static Dataset<Row> quarantine(FeedContract contract, Dataset<Row> classified, LocalDate dt) {
+        List<Column> out = new ArrayList<>(List.of(
+                party(contract),
+                masked(contract).as(Quarantine.RAW),
+                element_at(col(FeedCleaner.PROBLEMS), 1).as(Quarantine.REASON),
+                col(FeedCleaner.PROBLEMS).as(Quarantine.PROBLEMS)));
+        out.addAll(lineage(contract, dt));
+        return classified.where(col(STATUS).equalTo(QUARANTINED)).select(out.toArray(Column[]::new));
+    }
+
+    /**
+     * The raw line with emails, phone numbers and IP addresses masked ({@link PiiText#mask}), and the values of the contract's
+     * personal-data columns, where the line parsed, replaced: a quarantine must not leak what the
+     * lake never stores in clear.
+     */
+    static Column masked(FeedContract contract) {
+        Column text = col(FeedLines.TEXT);
+        for (FeedColumn c : contract.columns()) {
+            if (c.pii()) {
+                Column value = Normalise.column(c.name());
+                text = when(
+                                value.isNotNull().and(trim(value).notEqual(lit(""))),
+                                org.apache.spark.sql.functions.replace(text, value, lit("[pii]")))
+                        .otherwise(text);
+            }
+        }
+        return PiiText.mask(text, contract.defaultCountry());
+    }
 }

@@ -18,34 +18,33 @@ import java.util.function.Predicate;
  */
 public record FilePlan(List<LandingFile> process, List<LandingFile> alreadyIngested, List<LandingFile> changed) {
 
-  /** What the manifest recorded for a file. */
-  public record Seen(long bytes, Instant modifiedAt, String status) {}
+    /** What the manifest recorded for a file. */
+    public record Seen(long bytes, Instant modifiedAt, String status) {}
 
-  public static FilePlan of(List<LandingFile> files, Map<String, Seen> manifest) {
-    return of(files, manifest, feed -> false);
-  }
-
-  /**
-   * As {@link #of(List, Map)}, but a changed file of a feed for which {@code reingest} holds is processed
-   * again (its contract says {@code on_change: reingest}: the source replaces files in place on purpose).
-   */
-  public static FilePlan of(List<LandingFile> files, Map<String, Seen> manifest,
-      Predicate<String> reingest) {
-    List<LandingFile> process = new ArrayList<>();
-    List<LandingFile> done = new ArrayList<>();
-    List<LandingFile> changed = new ArrayList<>();
-    for (LandingFile f : files) {
-      Seen seen = manifest.get(f.path());
-      if (seen == null || !FeedFiles.INGESTED.equals(seen.status())) {
-        process.add(f);
-      } else if (seen.bytes() == f.bytes() && seen.modifiedAt().equals(f.modifiedAt())) {
-        done.add(f);
-      } else if (reingest.test(f.feed())) {
-        process.add(f);
-      } else {
-        changed.add(f);
-      }
+    public static FilePlan of(List<LandingFile> files, Map<String, Seen> manifest) {
+        return of(files, manifest, feed -> false);
     }
-    return new FilePlan(List.copyOf(process), List.copyOf(done), List.copyOf(changed));
-  }
+
+    /**
+     * As {@link #of(List, Map)}, but a changed file of a feed for which {@code reingest} holds is processed
+     * again (its contract says {@code on_change: reingest}: the source replaces files in place on purpose).
+     */
+    public static FilePlan of(List<LandingFile> files, Map<String, Seen> manifest, Predicate<String> reingest) {
+        List<LandingFile> process = new ArrayList<>();
+        List<LandingFile> done = new ArrayList<>();
+        List<LandingFile> changed = new ArrayList<>();
+        for (LandingFile f : files) {
+            Seen seen = manifest.get(f.path());
+            if (seen == null || !FeedFiles.INGESTED.equals(seen.status())) {
+                process.add(f);
+            } else if (seen.bytes() == f.bytes() && seen.modifiedAt().equals(f.modifiedAt())) {
+                done.add(f);
+            } else if (reingest.test(f.feed())) {
+                process.add(f);
+            } else {
+                changed.add(f);
+            }
+        }
+        return new FilePlan(List.copyOf(process), List.copyOf(done), List.copyOf(changed));
+    }
 }

@@ -23,56 +23,64 @@ import org.apache.spark.sql.types.DataTypes;
  * collide now and then, which costs a little accuracy and adds deniability.
  */
 public final class QGramEncoding {
-  private static final String SEPARATOR = " ";
+    private static final String SEPARATOR = " ";
 
-  private QGramEncoding() {}
+    private QGramEncoding() {}
 
-  /**
-   * The encoding of {@code text}: sorted distinct 4-hex-digit codes separated by spaces; null if blank.
-   *
-   * <p>A function of the JVM rather than Spark expressions: as a literal in an expression the key would be
-   * printed in every plan (EXPLAIN, the Spark UI, event logs). The function keeps it in its closure, which
-   * only the executors see.
-   */
-  public static Column encode(Column text, String key) {
-    return org.apache.spark.sql.functions.udf((UDF1<String, String>) t -> encode(t, key), DataTypes.StringType)
-        .withName("qgram_encoding").apply(text);
-  }
-
-  /** {@link #encode(Column, String)} of one value. */
-  public static String encode(String text, String key) {
-    if (text == null) {
-      return null;
+    /**
+     * The encoding of {@code text}: sorted distinct 4-hex-digit codes separated by spaces; null if blank.
+     *
+     * <p>A function of the JVM rather than Spark expressions: as a literal in an expression the key would be
+     * printed in every plan (EXPLAIN, the Spark UI, event logs). The function keeps it in its closure, which
+     * only the executors see.
+     */
+    public static Column encode(Column text, String key) {
+        return org.apache
+                .spark
+                .sql
+                .functions
+                .udf((UDF1<String, String>) t -> encode(t, key), DataTypes.StringType)
+                .withName("qgram_encoding")
+                .apply(text);
     }
-    int[] letters = text.toLowerCase(Locale.ROOT).codePoints()
-        .filter(c -> Character.isLetter(c) || Character.isDigit(c) || Character.getType(c) == Character.LETTER_NUMBER
-            || Character.getType(c) == Character.OTHER_NUMBER)
-        .toArray();
-    if (letters.length == 0) {
-      return null;
-    }
-    int[] padded = new int[letters.length + 2];
-    padded[0] = '_';
-    padded[padded.length - 1] = '_';
-    System.arraycopy(letters, 0, padded, 1, letters.length);
-    TreeSet<String> codes = new TreeSet<>();
-    try {
-      MessageDigest sha = MessageDigest.getInstance("SHA-256");
-      for (int i = 0; i + 1 < padded.length; i++) {
-        String gram = new String(padded, i, 2);
-        byte[] d = sha.digest((key + "|" + gram).getBytes(StandardCharsets.UTF_8));
-        codes.add(HexFormat.of().formatHex(d, 0, 2));
-      }
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
-    return String.join(SEPARATOR, codes);
-  }
 
-  /** Dice coefficient of two encodings, from 0 (no bigram in common) to 1 (same bigrams); null if either is. */
-  public static Column dice(Column left, Column right) {
-    Column a = split(left, SEPARATOR);
-    Column b = split(right, SEPARATOR);
-    return size(array_intersect(a, b)).multiply(2.0).divide(size(a).plus(size(b)));
-  }
+    /** {@link #encode(Column, String)} of one value. */
+    public static String encode(String text, String key) {
+        if (text == null) {
+            return null;
+        }
+        int[] letters = text.toLowerCase(Locale.ROOT)
+                .codePoints()
+                .filter(c -> Character.isLetter(c)
+                        || Character.isDigit(c)
+                        || Character.getType(c) == Character.LETTER_NUMBER
+                        || Character.getType(c) == Character.OTHER_NUMBER)
+                .toArray();
+        if (letters.length == 0) {
+            return null;
+        }
+        int[] padded = new int[letters.length + 2];
+        padded[0] = '_';
+        padded[padded.length - 1] = '_';
+        System.arraycopy(letters, 0, padded, 1, letters.length);
+        TreeSet<String> codes = new TreeSet<>();
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            for (int i = 0; i + 1 < padded.length; i++) {
+                String gram = new String(padded, i, 2);
+                byte[] d = sha.digest((key + "|" + gram).getBytes(StandardCharsets.UTF_8));
+                codes.add(HexFormat.of().formatHex(d, 0, 2));
+            }
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        return String.join(SEPARATOR, codes);
+    }
+
+    /** Dice coefficient of two encodings, from 0 (no bigram in common) to 1 (same bigrams); null if either is. */
+    public static Column dice(Column left, Column right) {
+        Column a = split(left, SEPARATOR);
+        Column b = split(right, SEPARATOR);
+        return size(array_intersect(a, b)).multiply(2.0).divide(size(a).plus(size(b)));
+    }
 }

@@ -6,12 +6,12 @@ package io.audiencelake.common.feeds;
  * default looks at each value.
  */
 public enum UnknownColumns {
-  /** Kept verbatim: only for a feed whose owner vouches that its extra columns never hold personal data. */
-  KEEP,
-  /** Kept, but any value that looks like an email or a phone number is stored as its SHA-256. */
-  HASH_PII,
-  /** Every value stored as its SHA-256: joins on them still work, nothing is readable. */
-  HASH,
-  /** Not stored; the column names are still reported in feed_files. */
-  DROP
+    /** Kept verbatim: only for a feed whose owner vouches that its extra columns never hold personal data. */
+    KEEP,
+    /** Kept, but any value that looks like an email or a phone number is stored as its SHA-256. */
+    HASH_PII,
+    /** Every value stored as its SHA-256: joins on them still work, nothing is readable. */
+    HASH,
+    /** Not stored; the column names are still reported in feed_files. */
+    DROP
 }

@@ -25,88 +25,99 @@ import org.apache.spark.sql.types.ArrayType;
  * the join only ever pairs profiles inside bounded blocks. Never a cross join.
  */
 public final class CandidatePairs {
-  public static final String LEFT = "l_";
-  public static final String RIGHT = "r_";
-  public static final String RULES = "rules";
-  public static final String RULE = "rule";
-  static final String KEY = "_block";
+    public static final String LEFT = "l_";
+    public static final String RIGHT = "r_";
+    public static final String RULES = "rules";
+    public static final String RULE = "rule";
+    static final String KEY = "_block";
 
-  private CandidatePairs() {}
+    private CandidatePairs() {}
 
-  /** (node, source, block key) of a rule; list fields are exploded, profiles missing a field left out. */
-  static Dataset<Row> keyed(Dataset<Row> profiles, BlockingRule rule) {
-    // explode() is allowed once per select: one select per field, carrying the keys made so far.
-    Dataset<Row> keyed = profiles;
-    List<Column> parts = new ArrayList<>();
-    for (int i = 0; i < rule.on().size(); i++) {
-      String field = rule.on().get(i);
-      Column c = isList(profiles, field) ? explode(col(field)) : col(field);
-      List<Column> keep = new ArrayList<>(List.of(col(IdentifierNodes.NODE), col(IdentifierNodes.SOURCE)));
-      keep.addAll(parts);
-      rule.on().subList(i + 1, rule.on().size()).forEach(f -> keep.add(col(f)));
-      keep.add(c.as("_k" + i));
-      keyed = keyed.select(keep.toArray(Column[]::new));
-      parts.add(col("_k" + i));
+    /** (node, source, block key) of a rule; list fields are exploded, profiles missing a field left out. */
+    static Dataset<Row> keyed(Dataset<Row> profiles, BlockingRule rule) {
+        // explode() is allowed once per select: one select per field, carrying the keys made so far.
+        Dataset<Row> keyed = profiles;
+        List<Column> parts = new ArrayList<>();
+        for (int i = 0; i < rule.on().size(); i++) {
+            String field = rule.on().get(i);
+            Column c = isList(profiles, field) ? explode(col(field)) : col(field);
+            List<Column> keep = new ArrayList<>(List.of(col(IdentifierNodes.NODE), col(IdentifierNodes.SOURCE)));
+            keep.addAll(parts);
+            rule.on().subList(i + 1, rule.on().size()).forEach(f -> keep.add(col(f)));
+            keep.add(c.as("_k" + i));
+            keyed = keyed.select(keep.toArray(Column[]::new));
+            parts.add(col("_k" + i));
+        }
+        Column present = lit(true);
+        for (Column p : parts) {
+            present = present.and(p.isNotNull());
+        }
+        return keyed.where(present)
+                .select(
+                        col(IdentifierNodes.NODE),
+                        col(IdentifierNodes.SOURCE),
+                        concat_ws("\u0001", parts.toArray(Column[]::new)).as(KEY))
+                .distinct();
     }
-    Column present = lit(true);
-    for (Column p : parts) {
-      present = present.and(p.isNotNull());
+
+    private static boolean isList(Dataset<Row> profiles, String field) {
+        return profiles.schema().apply(field).dataType() instanceof ArrayType;
     }
-    return keyed.where(present)
-        .select(col(IdentifierNodes.NODE), col(IdentifierNodes.SOURCE), concat_ws("\u0001", parts.toArray(Column[]::new)).as(KEY))
-        .distinct();
-  }
 
-  private static boolean isList(Dataset<Row> profiles, String field) {
-    return profiles.schema().apply(field).dataType() instanceof ArrayType;
-  }
-
-  /** Block sizes of one rule: key and number of profiles. */
-  public static Dataset<Row> blocks(Dataset<Row> keyed) {
-    return keyed.groupBy(KEY).agg(count(lit(1)).as("size"));
-  }
-
-  /** Distinct pairs (l_node < r_node) of one rule, from blocks within its cap. */
-  public static Dataset<Row> ofRule(Dataset<Row> profiles, MatchModel model, BlockingRule rule) {
-    Dataset<Row> keyed = keyed(profiles, rule);
-    return ofBlocks(keyed, blocks(keyed), model, rule);
-  }
-
-  /** As {@link #ofRule}, from a rule's keyed profiles and block sizes already computed. */
-  static Dataset<Row> ofBlocks(Dataset<Row> keyed, Dataset<Row> blocks, MatchModel model, BlockingRule rule) {
-    Dataset<Row> allowed = blocks.where(col("size").between(2, rule.maxBlockSize())).select(KEY);
-    Dataset<Row> members = keyed.join(allowed, KEY);
-    Dataset<Row> l = members.select(col(KEY), col(IdentifierNodes.NODE).as(LEFT + IdentifierNodes.NODE),
-        col(IdentifierNodes.SOURCE).as(LEFT + IdentifierNodes.SOURCE));
-    Dataset<Row> r = members.select(col(KEY), col(IdentifierNodes.NODE).as(RIGHT + IdentifierNodes.NODE),
-        col(IdentifierNodes.SOURCE).as(RIGHT + IdentifierNodes.SOURCE));
-    Column condition = col(LEFT + IdentifierNodes.NODE).lt(col(RIGHT + IdentifierNodes.NODE));
-    if (model.acrossFeedsOnly()) {
-      condition = condition.and(col(LEFT + IdentifierNodes.SOURCE).notEqual(col(RIGHT + IdentifierNodes.SOURCE)));
+    /** Block sizes of one rule: key and number of profiles. */
+    public static Dataset<Row> blocks(Dataset<Row> keyed) {
+        return keyed.groupBy(KEY).agg(count(lit(1)).as("size"));
     }
-    return l.join(r, KEY).where(condition)
-        .select(col(LEFT + IdentifierNodes.NODE), col(RIGHT + IdentifierNodes.NODE)).distinct()
-        .withColumn(RULE, lit(rule.name()));
-  }
 
-  /** Pairs of all rules, each once with the rules that found it. */
-  public static Dataset<Row> union(List<Dataset<Row>> perRule) {
-    Dataset<Row> all = perRule.get(0);
-    for (Dataset<Row> d : perRule.subList(1, perRule.size())) {
-      all = all.unionByName(d);
+    /** Distinct pairs (l_node < r_node) of one rule, from blocks within its cap. */
+    public static Dataset<Row> ofRule(Dataset<Row> profiles, MatchModel model, BlockingRule rule) {
+        Dataset<Row> keyed = keyed(profiles, rule);
+        return ofBlocks(keyed, blocks(keyed), model, rule);
     }
-    return all.groupBy(LEFT + IdentifierNodes.NODE, RIGHT + IdentifierNodes.NODE)
-        .agg(array_sort(collect_set(col(RULE))).as(RULES));
-  }
 
-  /** Pairs with both profiles' fields, prefixed l_ and r_. */
-  public static Dataset<Row> withProfiles(Dataset<Row> pairs, Dataset<Row> profiles) {
-    return pairs.join(prefixed(profiles, LEFT), LEFT + IdentifierNodes.NODE)
-        .join(prefixed(profiles, RIGHT), RIGHT + IdentifierNodes.NODE);
-  }
+    /** As {@link #ofRule}, from a rule's keyed profiles and block sizes already computed. */
+    static Dataset<Row> ofBlocks(Dataset<Row> keyed, Dataset<Row> blocks, MatchModel model, BlockingRule rule) {
+        Dataset<Row> allowed =
+                blocks.where(col("size").between(2, rule.maxBlockSize())).select(KEY);
+        Dataset<Row> members = keyed.join(allowed, KEY);
+        Dataset<Row> l = members.select(
+                col(KEY),
+                col(IdentifierNodes.NODE).as(LEFT + IdentifierNodes.NODE),
+                col(IdentifierNodes.SOURCE).as(LEFT + IdentifierNodes.SOURCE));
+        Dataset<Row> r = members.select(
+                col(KEY),
+                col(IdentifierNodes.NODE).as(RIGHT + IdentifierNodes.NODE),
+                col(IdentifierNodes.SOURCE).as(RIGHT + IdentifierNodes.SOURCE));
+        Column condition = col(LEFT + IdentifierNodes.NODE).lt(col(RIGHT + IdentifierNodes.NODE));
+        if (model.acrossFeedsOnly()) {
+            condition = condition.and(col(LEFT + IdentifierNodes.SOURCE).notEqual(col(RIGHT + IdentifierNodes.SOURCE)));
+        }
+        return l.join(r, KEY)
+                .where(condition)
+                .select(col(LEFT + IdentifierNodes.NODE), col(RIGHT + IdentifierNodes.NODE))
+                .distinct()
+                .withColumn(RULE, lit(rule.name()));
+    }
 
-  static Dataset<Row> prefixed(Dataset<Row> profiles, String prefix) {
-    return profiles.select(Arrays.stream(profiles.columns()).map(c -> col(c).as(prefix + c))
-        .toArray(Column[]::new));
-  }
+    /** Pairs of all rules, each once with the rules that found it. */
+    public static Dataset<Row> union(List<Dataset<Row>> perRule) {
+        Dataset<Row> all = perRule.get(0);
+        for (Dataset<Row> d : perRule.subList(1, perRule.size())) {
+            all = all.unionByName(d);
+        }
+        return all.groupBy(LEFT + IdentifierNodes.NODE, RIGHT + IdentifierNodes.NODE)
+                .agg(array_sort(collect_set(col(RULE))).as(RULES));
+    }
+
+    /** Pairs with both profiles' fields, prefixed l_ and r_. */
+    public static Dataset<Row> withProfiles(Dataset<Row> pairs, Dataset<Row> profiles) {
+        return pairs.join(prefixed(profiles, LEFT), LEFT + IdentifierNodes.NODE)
+                .join(prefixed(profiles, RIGHT), RIGHT + IdentifierNodes.NODE);
+    }
+
+    static Dataset<Row> prefixed(Dataset<Row> profiles, String prefix) {
+        return profiles.select(Arrays.stream(profiles.columns())
+                .map(c -> col(c).as(prefix + c))
+                .toArray(Column[]::new));
+    }
 }

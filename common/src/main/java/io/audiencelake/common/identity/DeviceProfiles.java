@@ -31,54 +31,83 @@ import org.apache.spark.sql.Row;
  * it used, when in the day it is active, and what it runs. Crawlers are left out.
  */
 public final class DeviceProfiles {
-  public static final String IPS = "ips";
-  public static final String NETWORKS = "networks";
-  public static final String HOURS = "hours";
-  public static final String OS = "os";
-  public static final String BROWSER = "browser";
-  public static final String DEVICE_TYPE = "device_type";
-  /** Field name to whether it is a list. */
-  public static final Map<String, Boolean> FIELDS;
-  /** At most this many addresses per device: enough to tell, bounded for a device that roams. */
-  static final int MAX_ADDRESSES = 64;
+    public static final String IPS = "ips";
+    public static final String NETWORKS = "networks";
+    public static final String HOURS = "hours";
+    public static final String OS = "os";
+    public static final String BROWSER = "browser";
+    public static final String DEVICE_TYPE = "device_type";
+    /** Field name to whether it is a list. */
+    public static final Map<String, Boolean> FIELDS;
+    /** At most this many addresses per device: enough to tell, bounded for a device that roams. */
+    static final int MAX_ADDRESSES = 64;
 
-  static {
-    Map<String, Boolean> f = new LinkedHashMap<>();
-    f.put(IPS, true);
-    f.put(NETWORKS, true);
-    f.put(HOURS, true);
-    f.put(OS, false);
-    f.put(BROWSER, false);
-    f.put(DEVICE_TYPE, false);
-    FIELDS = Collections.unmodifiableMap(f);
-  }
+    static {
+        Map<String, Boolean> f = new LinkedHashMap<>();
+        f.put(IPS, true);
+        f.put(NETWORKS, true);
+        f.put(HOURS, true);
+        f.put(OS, false);
+        f.put(BROWSER, false);
+        f.put(DEVICE_TYPE, false);
+        FIELDS = Collections.unmodifiableMap(f);
+    }
 
-  private DeviceProfiles() {}
+    private DeviceProfiles() {}
 
-  /** Profiles from {@code raw_events} of the {@code lookbackDays} days up to {@code date}. */
-  public static Dataset<Row> of(Dataset<Row> events, LocalDate date, int lookbackDays) {
-    Dataset<Row> recent = events
-        .where(col(RawTables.DT).between(date_sub(lit(date), lookbackDays - 1), lit(date)))
-        .where(col(RawEvents.DEVICE_ID).isNotNull().and(col(RawEvents.DEVICE_ID_TYPE).isNotNull()))
-        .where(coalesce(col(RawEvents.IS_ROBOT), lit(false)).equalTo(false))
-        .select(col(RawEvents.DEVICE_ID_TYPE).as(IdentifierNodes.ID_TYPE), col(RawEvents.DEVICE_ID).as(IdentifierNodes.ID_VALUE),
-            col(RawEvents.EVENT_TIME), col(RawEvents.IP_HASH), col(RawEvents.IP_PREFIX), col(RawEvents.OS),
-            col(RawEvents.BROWSER), col(RawEvents.DEVICE_TYPE));
-    Dataset<Row> hours = recent.groupBy(col(IdentifierNodes.ID_TYPE), col(IdentifierNodes.ID_VALUE), hour(col(RawEvents.EVENT_TIME)).as("h"))
-        .agg(count(lit(1)).as("n"))
-        .groupBy(IdentifierNodes.ID_TYPE, IdentifierNodes.ID_VALUE)
-        .agg(map_from_entries(collect_list(struct(col("h"), col("n")))).as("hm"))
-        .select(col(IdentifierNodes.ID_TYPE), col(IdentifierNodes.ID_VALUE),
-            transform(sequence(lit(0), lit(23)), h -> coalesce(element_at(col("hm"), h), lit(0L)).cast("double")).as(HOURS));
-    Dataset<Row> rest = recent.groupBy(IdentifierNodes.ID_TYPE, IdentifierNodes.ID_VALUE).agg(
-        slice(array_sort(collect_set(col(RawEvents.IP_HASH))), 1, MAX_ADDRESSES).as(IPS),
-        slice(array_sort(collect_set(col(RawEvents.IP_PREFIX))), 1, MAX_ADDRESSES).as(NETWORKS),
-        max_by(col(RawEvents.OS), col(RawEvents.EVENT_TIME)).as(OS),
-        max_by(col(RawEvents.BROWSER), col(RawEvents.EVENT_TIME)).as(BROWSER),
-        max_by(col(RawEvents.DEVICE_TYPE), col(RawEvents.EVENT_TIME)).as(DEVICE_TYPE));
-    return rest.join(hours, new String[] {IdentifierNodes.ID_TYPE, IdentifierNodes.ID_VALUE})
-        .select(IdentifierNodes.node().as(IdentifierNodes.NODE), col(IdentifierNodes.ID_TYPE), col(IdentifierNodes.ID_VALUE),
-            lit("events").as(IdentifierNodes.SOURCE), col(IPS), col(NETWORKS), col(HOURS), col(OS), col(BROWSER),
-            col(DEVICE_TYPE));
-  }
+    /** Profiles from {@code raw_events} of the {@code lookbackDays} days up to {@code date}. */
+    public static Dataset<Row> of(Dataset<Row> events, LocalDate date, int lookbackDays) {
+        Dataset<Row> recent = events.where(col(RawTables.DT).between(date_sub(lit(date), lookbackDays - 1), lit(date)))
+                .where(col(RawEvents.DEVICE_ID)
+                        .isNotNull()
+                        .and(col(RawEvents.DEVICE_ID_TYPE).isNotNull()))
+                .where(coalesce(col(RawEvents.IS_ROBOT), lit(false)).equalTo(false))
+                .select(
+                        col(RawEvents.DEVICE_ID_TYPE).as(IdentifierNodes.ID_TYPE),
+                        col(RawEvents.DEVICE_ID).as(IdentifierNodes.ID_VALUE),
+                        col(RawEvents.EVENT_TIME),
+                        col(RawEvents.IP_HASH),
+                        col(RawEvents.IP_PREFIX),
+                        col(RawEvents.OS),
+                        col(RawEvents.BROWSER),
+                        col(RawEvents.DEVICE_TYPE));
+        Dataset<Row> hours = recent.groupBy(
+                        col(IdentifierNodes.ID_TYPE),
+                        col(IdentifierNodes.ID_VALUE),
+                        hour(col(RawEvents.EVENT_TIME)).as("h"))
+                .agg(count(lit(1)).as("n"))
+                .groupBy(IdentifierNodes.ID_TYPE, IdentifierNodes.ID_VALUE)
+                .agg(map_from_entries(collect_list(struct(col("h"), col("n")))).as("hm"))
+                .select(
+                        col(IdentifierNodes.ID_TYPE),
+                        col(IdentifierNodes.ID_VALUE),
+                        transform(
+                                        sequence(lit(0), lit(23)),
+                                        h -> coalesce(element_at(col("hm"), h), lit(0L))
+                                                .cast("double"))
+                                .as(HOURS));
+        Dataset<Row> rest = recent.groupBy(IdentifierNodes.ID_TYPE, IdentifierNodes.ID_VALUE)
+                .agg(
+                        slice(array_sort(collect_set(col(RawEvents.IP_HASH))), 1, MAX_ADDRESSES)
+                                .as(IPS),
+                        slice(array_sort(collect_set(col(RawEvents.IP_PREFIX))), 1, MAX_ADDRESSES)
+                                .as(NETWORKS),
+                        max_by(col(RawEvents.OS), col(RawEvents.EVENT_TIME)).as(OS),
+                        max_by(col(RawEvents.BROWSER), col(RawEvents.EVENT_TIME))
+                                .as(BROWSER),
+                        max_by(col(RawEvents.DEVICE_TYPE), col(RawEvents.EVENT_TIME))
+                                .as(DEVICE_TYPE));
+        return rest.join(hours, new String[] {IdentifierNodes.ID_TYPE, IdentifierNodes.ID_VALUE})
+                .select(
+                        IdentifierNodes.node().as(IdentifierNodes.NODE),
+                        col(IdentifierNodes.ID_TYPE),
+                        col(IdentifierNodes.ID_VALUE),
+                        lit("events").as(IdentifierNodes.SOURCE),
+                        col(IPS),
+                        col(NETWORKS),
+                        col(HOURS),
+                        col(OS),
+                        col(BROWSER),
+                        col(DEVICE_TYPE));
+    }
 }

@@ -25,271 +25,285 @@ import org.apache.spark.sql.Row;
  * run on the driver while Spark only counts.
  */
 public final class FellegiSunter {
-  public static final String LOG_ODDS = "log_odds";
-  public static final String PROBABILITY = "match_probability";
-  public static final String EVIDENCE = "evidence";
-  static final int LEVELS = 3;
-  private static final double SMOOTHING = 1e-6;
-  private static final double TOLERANCE = 1e-7;
-  private static final double M_FLOOR = 1e-4;
-  private static final double U_FLOOR = 1e-6;
+    public static final String LOG_ODDS = "log_odds";
+    public static final String PROBABILITY = "match_probability";
+    public static final String EVIDENCE = "evidence";
+    static final int LEVELS = 3;
+    private static final double SMOOTHING = 1e-6;
+    private static final double TOLERANCE = 1e-7;
+    private static final double M_FLOOR = 1e-4;
+    private static final double U_FLOOR = 1e-6;
 
-  private FellegiSunter() {}
+    private FellegiSunter() {}
 
-  /** A distinct combination of levels and how many pairs have it. */
-  public record Pattern(int[] levels, long count) {}
+    /** A distinct combination of levels and how many pairs have it. */
+    public record Pattern(int[] levels, long count) {}
 
-  /**
-   * Estimated parameters.
-   *
-   * @param lambda share of matches among the pairs the model was fitted on
-   * @param m per comparison and level (far, close, exact), probability among matches
-   * @param u the same among non-matches
-   */
-  public record Parameters(double lambda, double[][] m, double[][] u, int iterations, boolean converged) {
+    /**
+     * Estimated parameters.
+     *
+     * @param lambda share of matches among the pairs the model was fitted on
+     * @param m per comparison and level (far, close, exact), probability among matches
+     * @param u the same among non-matches
+     */
+    public record Parameters(double lambda, double[][] m, double[][] u, int iterations, boolean converged) {
 
-    /** log2(m/u) of a comparison's level; 0 for a level never seen. */
-    public double weight(int comparison, int level) {
-      double mk = m[comparison][level];
-      double uk = u[comparison][level];
-      if (mk <= 0 && uk <= 0) {
-        return 0.0;
-      }
-      // Floors keep a level never seen on one side from weighing infinitely.
-      return Math.log(Math.max(mk, M_FLOOR) / Math.max(uk, U_FLOOR)) / Math.log(2);
-    }
-
-    public double priorLogOdds() {
-      return Math.log(lambda / (1 - lambda)) / Math.log(2);
-    }
-  }
-
-  /** Counts of level patterns of pairs that have the given level columns. */
-  public static List<Pattern> patterns(Dataset<Row> pairs, List<String> levelColumns) {
-    Column[] cols = levelColumns.stream().map(c -> col(c)).toArray(Column[]::new);
-    List<Pattern> out = new ArrayList<>();
-    for (Row r : pairs.groupBy(cols).agg(count(lit(1)).as("n")).collectAsList()) {
-      int[] levels = new int[levelColumns.size()];
-      for (int k = 0; k < levels.length; k++) {
-        levels[k] = r.getInt(k);
-      }
-      out.add(new Pattern(levels, r.getLong(levels.length)));
-    }
-    return out;
-  }
-
-  /**
-   * Share of each level per comparison among pairs (missing left out), with half a pair added to
-   * every level so that a level random pairs never reach is rare, not impossible.
-   */
-  public static double[][] levelShares(List<Pattern> patterns, int comparisons) {
-    double[][] shares = new double[comparisons][LEVELS];
-    for (double[] s : shares) {
-      Arrays.fill(s, 0.5);
-    }
-    for (Pattern p : patterns) {
-      for (int k = 0; k < comparisons; k++) {
-        if (p.levels()[k] >= 0) {
-          shares[k][p.levels()[k]] += p.count();
+        /** log2(m/u) of a comparison's level; 0 for a level never seen. */
+        public double weight(int comparison, int level) {
+            double mk = m[comparison][level];
+            double uk = u[comparison][level];
+            if (mk <= 0 && uk <= 0) {
+                return 0.0;
+            }
+            // Floors keep a level never seen on one side from weighing infinitely.
+            return Math.log(Math.max(mk, M_FLOOR) / Math.max(uk, U_FLOOR)) / Math.log(2);
         }
-      }
-    }
-    for (double[] s : shares) {
-      normalise(s);
-    }
-    return shares;
-  }
 
-  /**
-   * Where EM starts and what it may move: m (null: leaning to exact) and u (null: uniform-ish) with whether
-   * each stays fixed (m measured on labelled matches, u on random pairs), the match share, the comparisons
-   * to treat as missing ({@code ignored}: the ones a blocking rule made equal on every pair, which would
-   * otherwise look like perfect evidence; null: none), and the iteration cap.
-   */
-  public record EmStart(double[][] m, boolean fixM, double[][] u, boolean fixU, double lambda, boolean[] ignored,
-      int maxIterations) {
-    /** Everything fitted: m leaning to exact, u uniform-ish, one match in ten, nothing ignored. */
-    public static EmStart of(int maxIterations) {
-      return new EmStart(null, false, null, false, 0.1, null, maxIterations);
-    }
-
-    /** Starts m from {@code start}; {@code fixed}: m stays as given. */
-    public EmStart withM(double[][] start, boolean fixed) {
-      return new EmStart(start, fixed, u, fixU, lambda, ignored, maxIterations);
-    }
-
-    /** Starts u from {@code start}; {@code fixed}: u stays as given. */
-    public EmStart withU(double[][] start, boolean fixed) {
-      return new EmStart(m, fixM, start, fixed, lambda, ignored, maxIterations);
-    }
-
-    /** Comparisons to count as missing (null: none). */
-    public EmStart ignoring(boolean[] comparisons) {
-      return new EmStart(m, fixM, u, fixU, lambda, comparisons, maxIterations);
-    }
-  }
-
-  /**
-   * EM over the patterns from {@code start}: fits what the start does not fix. Stops when no parameter moves
-   * more than 1e-7 or after {@code start.maxIterations()}.
-   */
-  public static Parameters estimate(List<Pattern> patterns, int comparisons, EmStart start) {
-    double[][] mStart = start.m();
-    double[][] uStart = start.u();
-    boolean fixM = start.fixM();
-    boolean fixU = start.fixU();
-    boolean[] ignored = start.ignored();
-    int maxIterations = start.maxIterations();
-    double lambdaStart = start.lambda();
-    List<Pattern> used = new ArrayList<>();
-    for (Pattern p : patterns) {
-      int[] levels = p.levels().clone();
-      for (int k = 0; k < comparisons; k++) {
-        if (ignored != null && ignored[k]) {
-          levels[k] = PairComparisons.MISSING;
+        public double priorLogOdds() {
+            return Math.log(lambda / (1 - lambda)) / Math.log(2);
         }
-      }
-      used.add(new Pattern(levels, p.count()));
     }
-    double[][] m = new double[comparisons][];
-    double[][] u = new double[comparisons][];
-    for (int k = 0; k < comparisons; k++) {
-      m[k] = mStart == null ? new double[] {0.1, 0.2, 0.7} : mStart[k].clone();
-      u[k] = uStart == null ? new double[] {0.8, 0.15, 0.05} : uStart[k].clone();
-      // A level that never occurs keeps probability 0 on both sides.
-      boolean[] seen = seenLevels(used, k);
-      for (int l = 0; l < LEVELS; l++) {
-        if (!seen[l]) {
-          m[k][l] = 0;
+
+    /** Counts of level patterns of pairs that have the given level columns. */
+    public static List<Pattern> patterns(Dataset<Row> pairs, List<String> levelColumns) {
+        Column[] cols = levelColumns.stream().map(c -> col(c)).toArray(Column[]::new);
+        List<Pattern> out = new ArrayList<>();
+        for (Row r : pairs.groupBy(cols).agg(count(lit(1)).as("n")).collectAsList()) {
+            int[] levels = new int[levelColumns.size()];
+            for (int k = 0; k < levels.length; k++) {
+                levels[k] = r.getInt(k);
+            }
+            out.add(new Pattern(levels, r.getLong(levels.length)));
         }
-        if (!fixU) {
-          u[k][l] = seen[l] ? Math.max(u[k][l], SMOOTHING) : 0;
-        }
-      }
-      normalise(m[k]);
-      normalise(u[k]);
+        return out;
     }
-    double lambda = clamp(lambdaStart);
-    int iteration = 0;
-    boolean converged = false;
-    while (iteration < maxIterations && !converged) {
-      iteration++;
-      double[][] mNext = new double[comparisons][LEVELS];
-      double[][] uNext = new double[comparisons][LEVELS];
-      double matches = 0;
-      double total = 0;
-      for (Pattern p : used) {
-        double g = posterior(p.levels(), lambda, m, u);
-        matches += g * p.count();
-        total += p.count();
+
+    /**
+     * Share of each level per comparison among pairs (missing left out), with half a pair added to
+     * every level so that a level random pairs never reach is rare, not impossible.
+     */
+    public static double[][] levelShares(List<Pattern> patterns, int comparisons) {
+        double[][] shares = new double[comparisons][LEVELS];
+        for (double[] s : shares) {
+            Arrays.fill(s, 0.5);
+        }
+        for (Pattern p : patterns) {
+            for (int k = 0; k < comparisons; k++) {
+                if (p.levels()[k] >= 0) {
+                    shares[k][p.levels()[k]] += p.count();
+                }
+            }
+        }
+        for (double[] s : shares) {
+            normalise(s);
+        }
+        return shares;
+    }
+
+    /**
+     * Where EM starts and what it may move: m (null: leaning to exact) and u (null: uniform-ish) with whether
+     * each stays fixed (m measured on labelled matches, u on random pairs), the match share, the comparisons
+     * to treat as missing ({@code ignored}: the ones a blocking rule made equal on every pair, which would
+     * otherwise look like perfect evidence; null: none), and the iteration cap.
+     */
+    public record EmStart(
+            double[][] m,
+            boolean fixM,
+            double[][] u,
+            boolean fixU,
+            double lambda,
+            boolean[] ignored,
+            int maxIterations) {
+        /** Everything fitted: m leaning to exact, u uniform-ish, one match in ten, nothing ignored. */
+        public static EmStart of(int maxIterations) {
+            return new EmStart(null, false, null, false, 0.1, null, maxIterations);
+        }
+
+        /** Starts m from {@code start}; {@code fixed}: m stays as given. */
+        public EmStart withM(double[][] start, boolean fixed) {
+            return new EmStart(start, fixed, u, fixU, lambda, ignored, maxIterations);
+        }
+
+        /** Starts u from {@code start}; {@code fixed}: u stays as given. */
+        public EmStart withU(double[][] start, boolean fixed) {
+            return new EmStart(m, fixM, start, fixed, lambda, ignored, maxIterations);
+        }
+
+        /** Comparisons to count as missing (null: none). */
+        public EmStart ignoring(boolean[] comparisons) {
+            return new EmStart(m, fixM, u, fixU, lambda, comparisons, maxIterations);
+        }
+    }
+
+    /**
+     * EM over the patterns from {@code start}: fits what the start does not fix. Stops when no parameter moves
+     * more than 1e-7 or after {@code start.maxIterations()}.
+     */
+    public static Parameters estimate(List<Pattern> patterns, int comparisons, EmStart start) {
+        double[][] mStart = start.m();
+        double[][] uStart = start.u();
+        boolean fixM = start.fixM();
+        boolean fixU = start.fixU();
+        boolean[] ignored = start.ignored();
+        int maxIterations = start.maxIterations();
+        double lambdaStart = start.lambda();
+        List<Pattern> used = new ArrayList<>();
+        for (Pattern p : patterns) {
+            int[] levels = p.levels().clone();
+            for (int k = 0; k < comparisons; k++) {
+                if (ignored != null && ignored[k]) {
+                    levels[k] = PairComparisons.MISSING;
+                }
+            }
+            used.add(new Pattern(levels, p.count()));
+        }
+        double[][] m = new double[comparisons][];
+        double[][] u = new double[comparisons][];
         for (int k = 0; k < comparisons; k++) {
-          int l = p.levels()[k];
-          if (l >= 0) {
-            mNext[k][l] += g * p.count();
-            uNext[k][l] += (1 - g) * p.count();
-          }
+            m[k] = mStart == null ? new double[] {0.1, 0.2, 0.7} : mStart[k].clone();
+            u[k] = uStart == null ? new double[] {0.8, 0.15, 0.05} : uStart[k].clone();
+            // A level that never occurs keeps probability 0 on both sides.
+            boolean[] seen = seenLevels(used, k);
+            for (int l = 0; l < LEVELS; l++) {
+                if (!seen[l]) {
+                    m[k][l] = 0;
+                }
+                if (!fixU) {
+                    u[k][l] = seen[l] ? Math.max(u[k][l], SMOOTHING) : 0;
+                }
+            }
+            normalise(m[k]);
+            normalise(u[k]);
         }
-      }
-      double lambdaNext = clamp(matches / Math.max(1, total));
-      double change = Math.abs(lambdaNext - lambda);
-      for (int k = 0; k < comparisons; k++) {
-        if (fixM) {
-          mNext[k] = m[k];
-        } else {
-          smoothSeen(mNext[k], m[k]);
+        double lambda = clamp(lambdaStart);
+        int iteration = 0;
+        boolean converged = false;
+        while (iteration < maxIterations && !converged) {
+            iteration++;
+            double[][] mNext = new double[comparisons][LEVELS];
+            double[][] uNext = new double[comparisons][LEVELS];
+            double matches = 0;
+            double total = 0;
+            for (Pattern p : used) {
+                double g = posterior(p.levels(), lambda, m, u);
+                matches += g * p.count();
+                total += p.count();
+                for (int k = 0; k < comparisons; k++) {
+                    int l = p.levels()[k];
+                    if (l >= 0) {
+                        mNext[k][l] += g * p.count();
+                        uNext[k][l] += (1 - g) * p.count();
+                    }
+                }
+            }
+            double lambdaNext = clamp(matches / Math.max(1, total));
+            double change = Math.abs(lambdaNext - lambda);
+            for (int k = 0; k < comparisons; k++) {
+                if (fixM) {
+                    mNext[k] = m[k];
+                } else {
+                    smoothSeen(mNext[k], m[k]);
+                }
+                if (fixU) {
+                    uNext[k] = u[k];
+                } else {
+                    smoothSeen(uNext[k], u[k]);
+                }
+                for (int l = 0; l < LEVELS; l++) {
+                    change = Math.max(
+                            change, Math.max(Math.abs(mNext[k][l] - m[k][l]), Math.abs(uNext[k][l] - u[k][l])));
+                }
+            }
+            m = mNext;
+            u = uNext;
+            lambda = lambdaNext;
+            converged = change < TOLERANCE;
         }
-        if (fixU) {
-          uNext[k] = u[k];
-        } else {
-          smoothSeen(uNext[k], u[k]);
+        return new Parameters(lambda, m, u, iteration, converged);
+    }
+
+    /** Probability that a pair with these levels is a match. */
+    public static double posterior(int[] levels, double lambda, double[][] m, double[][] u) {
+        double pm = lambda;
+        double pu = 1 - lambda;
+        for (int k = 0; k < levels.length; k++) {
+            if (levels[k] >= 0) {
+                pm *= m[k][levels[k]];
+                pu *= u[k][levels[k]];
+            }
         }
+        return pm + pu == 0 ? 0 : pm / (pm + pu);
+    }
+
+    private static boolean[] seenLevels(List<Pattern> patterns, int k) {
+        boolean[] seen = new boolean[LEVELS];
+        for (Pattern p : patterns) {
+            if (p.levels()[k] >= 0) {
+                seen[p.levels()[k]] = true;
+            }
+        }
+        return seen;
+    }
+
+    private static void smoothSeen(double[] next, double[] previous) {
         for (int l = 0; l < LEVELS; l++) {
-          change = Math.max(change, Math.max(Math.abs(mNext[k][l] - m[k][l]), Math.abs(uNext[k][l] - u[k][l])));
+            if (previous[l] > 0) {
+                next[l] += SMOOTHING;
+            }
         }
-      }
-      m = mNext;
-      u = uNext;
-      lambda = lambdaNext;
-      converged = change < TOLERANCE;
+        normalise(next);
     }
-    return new Parameters(lambda, m, u, iteration, converged);
-  }
 
-  /** Probability that a pair with these levels is a match. */
-  public static double posterior(int[] levels, double lambda, double[][] m, double[][] u) {
-    double pm = lambda;
-    double pu = 1 - lambda;
-    for (int k = 0; k < levels.length; k++) {
-      if (levels[k] >= 0) {
-        pm *= m[k][levels[k]];
-        pu *= u[k][levels[k]];
-      }
+    private static double clamp(double p) {
+        return Math.min(1 - 1e-9, Math.max(1e-9, p));
     }
-    return pm + pu == 0 ? 0 : pm / (pm + pu);
-  }
 
-  private static boolean[] seenLevels(List<Pattern> patterns, int k) {
-    boolean[] seen = new boolean[LEVELS];
-    for (Pattern p : patterns) {
-      if (p.levels()[k] >= 0) {
-        seen[p.levels()[k]] = true;
-      }
+    private static void normalise(double[] v) {
+        double sum = Arrays.stream(v).sum();
+        if (sum > 0) {
+            for (int i = 0; i < v.length; i++) {
+                v[i] /= sum;
+            }
+        }
     }
-    return seen;
-  }
 
-  private static void smoothSeen(double[] next, double[] previous) {
-    for (int l = 0; l < LEVELS; l++) {
-      if (previous[l] > 0) {
-        next[l] += SMOOTHING;
-      }
+    /**
+     * Scores pairs that carry level (and term-frequency) columns: log-odds, match probability and
+     * evidence (comparison, level, weight). A term-frequency comparison that agrees on a value of share
+     * {@code tf} weighs log2(m/u) + log2(u_random/tf): more for rare values, less for common ones.
+     */
+    public static Dataset<Row> score(
+            Dataset<Row> pairs, List<Comparison> comparisons, Parameters p, double[][] uRandom) {
+        Column logOdds = lit(p.priorLogOdds());
+        List<Column> evidence = new ArrayList<>();
+        for (int k = 0; k < comparisons.size(); k++) {
+            Comparison c = comparisons.get(k);
+            Column level = col(PairComparisons.level(c));
+            Column weight = lit(0.0);
+            Column name = lit(null).cast("string");
+            for (int l = PairComparisons.FAR; l <= PairComparisons.EXACT; l++) {
+                weight = when(level.equalTo(l), lit(p.weight(k, l))).otherwise(weight);
+                name = when(level.equalTo(l), lit(PairComparisons.LEVEL_NAMES[l]))
+                        .otherwise(name);
+            }
+            if (c.termFrequency() && uRandom[k][PairComparisons.EXACT] > 0) {
+                Column tf = col(PairComparisons.termFrequency(c));
+                weight = when(
+                                tf.isNotNull().and(tf.gt(0)),
+                                weight.plus(log2(
+                                        lit(uRandom[k][PairComparisons.EXACT]).divide(tf))))
+                        .otherwise(weight);
+            }
+            name = when(level.equalTo(PairComparisons.MISSING), lit("missing")).otherwise(name);
+            evidence.add(struct(lit(c.name()).as("comparison"), name.as("level"), weight.as("weight")));
+            logOdds = logOdds.plus(weight);
+        }
+        Column[] ev = evidence.toArray(Column[]::new);
+        return pairs.withColumn(LOG_ODDS, logOdds)
+                .withColumn(
+                        PROBABILITY,
+                        lit(1.0).divide(lit(1.0).plus(
+                                        pow(lit(2.0), col(LOG_ODDS).multiply(-1)))))
+                .withColumn(EVIDENCE, array(ev));
     }
-    normalise(next);
-  }
-
-  private static double clamp(double p) {
-    return Math.min(1 - 1e-9, Math.max(1e-9, p));
-  }
-
-  private static void normalise(double[] v) {
-    double sum = Arrays.stream(v).sum();
-    if (sum > 0) {
-      for (int i = 0; i < v.length; i++) {
-        v[i] /= sum;
-      }
-    }
-  }
-
-  /**
-   * Scores pairs that carry level (and term-frequency) columns: log-odds, match probability and
-   * evidence (comparison, level, weight). A term-frequency comparison that agrees on a value of share
-   * {@code tf} weighs log2(m/u) + log2(u_random/tf): more for rare values, less for common ones.
-   */
-  public static Dataset<Row> score(Dataset<Row> pairs, List<Comparison> comparisons, Parameters p,
-      double[][] uRandom) {
-    Column logOdds = lit(p.priorLogOdds());
-    List<Column> evidence = new ArrayList<>();
-    for (int k = 0; k < comparisons.size(); k++) {
-      Comparison c = comparisons.get(k);
-      Column level = col(PairComparisons.level(c));
-      Column weight = lit(0.0);
-      Column name = lit(null).cast("string");
-      for (int l = PairComparisons.FAR; l <= PairComparisons.EXACT; l++) {
-        weight = when(level.equalTo(l), lit(p.weight(k, l))).otherwise(weight);
-        name = when(level.equalTo(l), lit(PairComparisons.LEVEL_NAMES[l])).otherwise(name);
-      }
-      if (c.termFrequency() && uRandom[k][PairComparisons.EXACT] > 0) {
-        Column tf = col(PairComparisons.termFrequency(c));
-        weight = when(tf.isNotNull().and(tf.gt(0)),
-            weight.plus(log2(lit(uRandom[k][PairComparisons.EXACT]).divide(tf)))).otherwise(weight);
-      }
-      name = when(level.equalTo(PairComparisons.MISSING), lit("missing")).otherwise(name);
-      evidence.add(struct(lit(c.name()).as("comparison"), name.as("level"), weight.as("weight")));
-      logOdds = logOdds.plus(weight);
-    }
-    Column[] ev = evidence.toArray(Column[]::new);
-    return pairs.withColumn(LOG_ODDS, logOdds)
-        .withColumn(PROBABILITY, lit(1.0).divide(lit(1.0).plus(pow(lit(2.0), col(LOG_ODDS).multiply(-1)))))
-        .withColumn(EVIDENCE, array(ev));
-  }
 }

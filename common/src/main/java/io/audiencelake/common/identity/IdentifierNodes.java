@@ -11,19 +11,19 @@ import org.apache.spark.sql.Column;
  * about 3 in 10,000; a collision would merge two identifiers' persons.
  */
 public final class IdentifierNodes {
-  public static final String ID_TYPE = "id_type";
-  public static final String ID_VALUE = "id_value";
-  public static final String NODE = "node";
-  public static final String SOURCE = "source";
+    public static final String ID_TYPE = "id_type";
+    public static final String ID_VALUE = "id_value";
+    public static final String NODE = "node";
+    public static final String SOURCE = "source";
 
-  private IdentifierNodes() {}
+    private IdentifierNodes() {}
 
-  /** The node number of an identifier. */
-  public static Column node(Column idType, Column idValue) {
-    return xxhash64(idType, idValue);
-  }
+    /** The node number of an identifier. */
+    public static Column node(Column idType, Column idValue) {
+        return xxhash64(idType, idValue);
+    }
 
-  public static Column node() {
-    return node(col(ID_TYPE), col(ID_VALUE));
-  }
+    public static Column node() {
+        return node(col(ID_TYPE), col(ID_VALUE));
+    }
 }

@@ -26,97 +26,105 @@ import java.util.Set;
  * @param models the probabilistic matching models
  */
 public record IdentityRules(
-    Set<String> strongTypes,
-    Map<String, Integer> maxDegree,
-    int maxCoOwners,
-    double threshold,
-    String conflictType,
-    double maxConflictShare,
-    int emIterations,
-    long randomPairs,
-    int maxClusterSize,
-    int maxIterations,
-    List<MatchModel> models) {
+        Set<String> strongTypes,
+        Map<String, Integer> maxDegree,
+        int maxCoOwners,
+        double threshold,
+        String conflictType,
+        double maxConflictShare,
+        int emIterations,
+        long randomPairs,
+        int maxClusterSize,
+        int maxIterations,
+        List<MatchModel> models) {
 
-  public static final String DEFAULT = "default";
+    public static final String DEFAULT = "default";
 
-  public IdentityRules {
-    strongTypes = Set.copyOf(strongTypes);
-    maxDegree = Map.copyOf(maxDegree);
-    models = List.copyOf(models);
-  }
-
-  /** The degree cap of an id type. */
-  public int maxDegreeOf(String idType) {
-    return maxDegree.getOrDefault(idType, maxDegree.get(DEFAULT));
-  }
-
-  /** What a model compares: devices (from events) or records (from record feeds' attributes). */
-  public enum Source { DEVICES, RECORDS }
-
-  /**
-   * One probabilistic model: its profiles, blocking rules and comparisons.
-   *
-   * @param feeds for records: the feeds whose subjects are compared
-   * @param acrossFeedsOnly pair only subjects of different feeds (linkage rather than deduplication)
-   * @param lookbackDays for devices: days of events that make a device's profile
-   * @param fields for records: profile fields from attributes
-   */
-  public record MatchModel(String id, Source source, List<String> feeds, boolean acrossFeedsOnly,
-      int lookbackDays, Map<String, ProfileField> fields, List<BlockingRule> blocking,
-      List<Comparison> comparisons) {
-    public MatchModel {
-      feeds = List.copyOf(feeds);
-      fields = Collections.unmodifiableMap(new LinkedHashMap<>(fields));
-      blocking = List.copyOf(blocking);
-      comparisons = List.copyOf(comparisons);
+    public IdentityRules {
+        strongTypes = Set.copyOf(strongTypes);
+        maxDegree = Map.copyOf(maxDegree);
+        models = List.copyOf(models);
     }
-  }
 
-  /**
-   * A profile field of a record: the first of these attributes present, cut to a prefix if set.
-   *
-   * @param prefix keep this many leading characters (e.g. 4 for a year from a date); 0 keeps all
-   */
-  public record ProfileField(List<String> attributes, int prefix) {
-    public ProfileField {
-      attributes = List.copyOf(attributes);
+    /** The degree cap of an id type. */
+    public int maxDegreeOf(String idType) {
+        return maxDegree.getOrDefault(idType, maxDegree.get(DEFAULT));
     }
-  }
 
-  /**
-   * Candidate pairs are profiles equal on all {@code on} fields (a list field matches on any element).
-   *
-   * @param maxBlockSize blocks with more profiles than this are skipped as too common to tell anyone
-   *     apart (a carrier's NAT address); their count is reported
-   */
-  public record BlockingRule(String name, List<String> on, int maxBlockSize) {
-    public BlockingRule {
-      on = List.copyOf(on);
+    /** What a model compares: devices (from events) or records (from record feeds' attributes). */
+    public enum Source {
+        DEVICES,
+        RECORDS
     }
-  }
 
-  /** How two values of a field are compared; each kind has levels far (0), close (1) and exact (2). */
-  public enum Kind {
-    /** equal or not (no close level) */
-    EXACT,
-    /** clear text: equal, or edit similarity at least {@code close} */
-    TEXT,
-    /** q-gram encodings: identical, or Dice coefficient at least {@code close} */
-    QGRAMS,
-    /** lists: two or more shared values (exact), one (close), none (far) */
-    OVERLAP,
-    /** count vectors: cosine at least {@code exact}, at least {@code close}, or less */
-    HISTOGRAM
-  }
+    /**
+     * One probabilistic model: its profiles, blocking rules and comparisons.
+     *
+     * @param feeds for records: the feeds whose subjects are compared
+     * @param acrossFeedsOnly pair only subjects of different feeds (linkage rather than deduplication)
+     * @param lookbackDays for devices: days of events that make a device's profile
+     * @param fields for records: profile fields from attributes
+     */
+    public record MatchModel(
+            String id,
+            Source source,
+            List<String> feeds,
+            boolean acrossFeedsOnly,
+            int lookbackDays,
+            Map<String, ProfileField> fields,
+            List<BlockingRule> blocking,
+            List<Comparison> comparisons) {
+        public MatchModel {
+            feeds = List.copyOf(feeds);
+            fields = Collections.unmodifiableMap(new LinkedHashMap<>(fields));
+            blocking = List.copyOf(blocking);
+            comparisons = List.copyOf(comparisons);
+        }
+    }
 
-  /**
-   * One comparison of a model.
-   *
-   * @param close the similarity from which values are close
-   * @param exact for histograms, the cosine from which they count as exact
-   * @param termFrequency adjust the weight of an agreement by how common the agreed value is
-   */
-  public record Comparison(String name, String field, Kind kind, double close, double exact,
-      boolean termFrequency) {}
+    /**
+     * A profile field of a record: the first of these attributes present, cut to a prefix if set.
+     *
+     * @param prefix keep this many leading characters (e.g. 4 for a year from a date); 0 keeps all
+     */
+    public record ProfileField(List<String> attributes, int prefix) {
+        public ProfileField {
+            attributes = List.copyOf(attributes);
+        }
+    }
+
+    /**
+     * Candidate pairs are profiles equal on all {@code on} fields (a list field matches on any element).
+     *
+     * @param maxBlockSize blocks with more profiles than this are skipped as too common to tell anyone
+     *     apart (a carrier's NAT address); their count is reported
+     */
+    public record BlockingRule(String name, List<String> on, int maxBlockSize) {
+        public BlockingRule {
+            on = List.copyOf(on);
+        }
+    }
+
+    /** How two values of a field are compared; each kind has levels far (0), close (1) and exact (2). */
+    public enum Kind {
+        /** equal or not (no close level) */
+        EXACT,
+        /** clear text: equal, or edit similarity at least {@code close} */
+        TEXT,
+        /** q-gram encodings: identical, or Dice coefficient at least {@code close} */
+        QGRAMS,
+        /** lists: two or more shared values (exact), one (close), none (far) */
+        OVERLAP,
+        /** count vectors: cosine at least {@code exact}, at least {@code close}, or less */
+        HISTOGRAM
+    }
+
+    /**
+     * One comparison of a model.
+     *
+     * @param close the similarity from which values are close
+     * @param exact for histograms, the cosine from which they count as exact
+     * @param termFrequency adjust the weight of an agreement by how common the agreed value is
+     */
+    public record Comparison(String name, String field, Kind kind, double close, double exact, boolean termFrequency) {}
 }

@@ -20,154 +20,170 @@ import java.util.function.Function;
 
 /** Reads and checks {@code identity.yaml}; every mistake names the file, the field and what was expected. */
 public final class IdentityRulesLoader {
-  private static final String NAME = "[a-z][a-z0-9_]*";
+    private static final String NAME = "[a-z][a-z0-9_]*";
 
-  private IdentityRulesLoader() {}
+    private IdentityRulesLoader() {}
 
-  public static IdentityRules load(Path file) {
-    return load(file, YamlDocument.NO_VARIABLES);
-  }
-
-  public static IdentityRules load(Path file, Function<String, String> environment) {
-    ConfigProblems problems = new ConfigProblems(file.toString());
-    ConfigNode root = new ConfigNode(YamlDocument.read(file, environment), "", problems);
-
-    ConfigNode det = root.object("deterministic");
-    Set<String> strong = new HashSet<>(det.strings("strong_types"));
-    if (strong.isEmpty()) {
-      det.problem("strong_types", "expected at least one id type, e.g. [email, customer_id]");
+    public static IdentityRules load(Path file) {
+        return load(file, YamlDocument.NO_VARIABLES);
     }
-    Map<String, Integer> maxDegree = new LinkedHashMap<>();
-    ConfigNode degrees = det.object("max_degree");
-    for (String type : degreeKeys(degrees)) {
-      maxDegree.put(type, degrees.intValue(type, 1, 1, 1_000_000));
-    }
-    maxDegree.putIfAbsent(IdentityRules.DEFAULT, 50);
-    int maxCoOwners = det.intValue("max_co_owners", 2, 0, 1_000_000);
-    det.rejectUnknownKeys();
 
-    ConfigNode clustering = root.object("clustering");
-    int maxClusterSize = clustering.intValue("max_cluster_size", 100, 2, 1_000_000);
-    int maxIterations = clustering.intValue("max_iterations", 40, 1, 1000);
-    clustering.rejectUnknownKeys();
+    public static IdentityRules load(Path file, Function<String, String> environment) {
+        ConfigProblems problems = new ConfigProblems(file.toString());
+        ConfigNode root = new ConfigNode(YamlDocument.read(file, environment), "", problems);
 
-    ConfigNode matching = root.object("matching");
-    double threshold = matching.doubleValue("threshold", 0.9, 0.0, 1.0);
-    int emIterations = matching.intValue("em_iterations", 100, 1, 10_000);
-    String conflictType = matching.string("conflict_type", "email");
-    double maxConflictShare = matching.doubleValue("max_conflict_share", 0.1, 0.0, 1.0);
-    long randomPairs = matching.longValue("random_pairs", 20_000, 100, 100_000_000);
-    List<MatchModel> models = new ArrayList<>();
-    Set<String> ids = new HashSet<>();
-    for (ConfigNode m : matching.objects("models")) {
-      MatchModel model = model(m);
-      if (model != null && !ids.add(model.id())) {
-        m.problem("id", "duplicate model id '" + model.id() + "'");
-      }
-      if (model != null) {
-        models.add(model);
-      }
-    }
-    matching.rejectUnknownKeys();
-    root.rejectUnknownKeys();
-    problems.throwIfAny();
-    return new IdentityRules(strong, maxDegree, maxCoOwners, threshold, conflictType, maxConflictShare, emIterations,
-        randomPairs, maxClusterSize, maxIterations, models);
-  }
-
-  private static Set<String> degreeKeys(ConfigNode degrees) {
-    return degrees.keys();
-  }
-
-  private static MatchModel model(ConfigNode m) {
-    String id = m.requiredString("id");
-    if (id != null && !id.matches(NAME)) {
-      m.problem("id", "expected lower-case letters, digits and _, got '" + id + "'");
-    }
-    Source source = m.enumValue("source", Source.class, null);
-    if (source == null && !m.has("source")) {
-      m.problem("source", "is required: one of " + ConfigNode.enumNames(Source.class));
-    }
-    List<String> feeds = m.strings("feeds");
-    boolean across = m.bool("across_feeds_only", false);
-    int lookback = m.intValue("lookback_days", 30, 1, 3660);
-    Map<String, ProfileField> fields = new LinkedHashMap<>();
-    Map<String, Boolean> available = new LinkedHashMap<>();
-    if (source == Source.DEVICES) {
-      DeviceProfiles.FIELDS.forEach((name, list) -> available.put(name, list));
-      if (m.has("fields") || m.has("feeds")) {
-        m.problem(m.has("fields") ? "fields" : "feeds", "device models take their fields from events: "
-            + DeviceProfiles.FIELDS.keySet());
-      }
-    } else if (source == Source.RECORDS) {
-      if (feeds.isEmpty()) {
-        m.problem("feeds", "expected the record feeds to compare, e.g. [crm, partner]");
-      }
-      ConfigNode f = m.object("fields");
-      for (String name : f.keys()) {
-        ConfigNode field = f.object(name);
-        List<String> attributes = field.strings("attributes");
-        if (attributes.isEmpty()) {
-          field.problem("attributes", "expected the attribute names that fill the field");
+        ConfigNode det = root.object("deterministic");
+        Set<String> strong = new HashSet<>(det.strings("strong_types"));
+        if (strong.isEmpty()) {
+            det.problem("strong_types", "expected at least one id type, e.g. [email, customer_id]");
         }
-        int prefix = field.intValue("prefix", 0, 0, 1000);
-        field.rejectUnknownKeys();
-        fields.put(name, new ProfileField(attributes, prefix));
-        available.put(name, false);
-      }
-      if (fields.isEmpty()) {
-        m.problem("fields", "expected at least one field made of attributes");
-      }
-    }
-    List<BlockingRule> blocking = new ArrayList<>();
-    for (ConfigNode b : m.objects("blocking")) {
-      String name = b.requiredString("name");
-      List<String> on = b.strings("on");
-      if (on.isEmpty()) {
-        b.problem("on", "expected the fields whose equal values make a block");
-      }
-      for (String field : on) {
-        if (source != null && !available.containsKey(field)) {
-          b.problem("on", "unknown field '" + field + "'; expected one of " + available.keySet());
+        Map<String, Integer> maxDegree = new LinkedHashMap<>();
+        ConfigNode degrees = det.object("max_degree");
+        for (String type : degreeKeys(degrees)) {
+            maxDegree.put(type, degrees.intValue(type, 1, 1, 1_000_000));
         }
-      }
-      int max = b.intValue("max_block_size", 100, 2, 1_000_000);
-      b.rejectUnknownKeys();
-      blocking.add(new BlockingRule(name, on, max));
-    }
-    if (blocking.isEmpty()) {
-      m.problem("blocking", "expected at least one blocking rule (pairs are never made from all against all)");
-    }
-    List<Comparison> comparisons = new ArrayList<>();
-    for (ConfigNode c : m.objects("comparisons")) {
-      String field = c.requiredString("field");
-      String name = c.string("name", field);
-      Kind kind = c.enumValue("kind", Kind.class, Kind.EXACT);
-      double close = c.doubleValue("close", kind == Kind.HISTOGRAM ? 0.6 : 0.75, 0.0, 1.0);
-      double exact = c.doubleValue("exact", 0.9, 0.0, 1.0);
-      boolean tf = c.bool("term_frequency", false);
-      if (field != null && source != null) {
-        Boolean list = available.get(field);
-        if (list == null) {
-          c.problem("field", "unknown field '" + field + "'; expected one of " + available.keySet());
-        } else if (list != (kind == Kind.OVERLAP || kind == Kind.HISTOGRAM)) {
-          c.problem("kind", kind.name().toLowerCase() + " does not fit field '" + field + "'"
-              + (list ? "; a list field takes overlap or histogram" : "; a single value takes exact, text or qgrams"));
-        } else if (kind == Kind.HISTOGRAM && !field.equals(DeviceProfiles.HOURS)) {
-          c.problem("kind", "histogram compares the hours field only");
+        maxDegree.putIfAbsent(IdentityRules.DEFAULT, 50);
+        int maxCoOwners = det.intValue("max_co_owners", 2, 0, 1_000_000);
+        det.rejectUnknownKeys();
+
+        ConfigNode clustering = root.object("clustering");
+        int maxClusterSize = clustering.intValue("max_cluster_size", 100, 2, 1_000_000);
+        int maxIterations = clustering.intValue("max_iterations", 40, 1, 1000);
+        clustering.rejectUnknownKeys();
+
+        ConfigNode matching = root.object("matching");
+        double threshold = matching.doubleValue("threshold", 0.9, 0.0, 1.0);
+        int emIterations = matching.intValue("em_iterations", 100, 1, 10_000);
+        String conflictType = matching.string("conflict_type", "email");
+        double maxConflictShare = matching.doubleValue("max_conflict_share", 0.1, 0.0, 1.0);
+        long randomPairs = matching.longValue("random_pairs", 20_000, 100, 100_000_000);
+        List<MatchModel> models = new ArrayList<>();
+        Set<String> ids = new HashSet<>();
+        for (ConfigNode m : matching.objects("models")) {
+            MatchModel model = model(m);
+            if (model != null && !ids.add(model.id())) {
+                m.problem("id", "duplicate model id '" + model.id() + "'");
+            }
+            if (model != null) {
+                models.add(model);
+            }
         }
-      }
-      if (tf && kind != Kind.EXACT && kind != Kind.OVERLAP) {
-        c.problem("term_frequency", "only exact and overlap comparisons take a term-frequency adjustment");
-      }
-      c.rejectUnknownKeys();
-      comparisons.add(new Comparison(name, field, kind, close, exact, tf));
+        matching.rejectUnknownKeys();
+        root.rejectUnknownKeys();
+        problems.throwIfAny();
+        return new IdentityRules(
+                strong,
+                maxDegree,
+                maxCoOwners,
+                threshold,
+                conflictType,
+                maxConflictShare,
+                emIterations,
+                randomPairs,
+                maxClusterSize,
+                maxIterations,
+                models);
     }
-    if (comparisons.isEmpty()) {
-      m.problem("comparisons", "expected at least one comparison");
+
+    private static Set<String> degreeKeys(ConfigNode degrees) {
+        return degrees.keys();
     }
-    m.rejectUnknownKeys();
-    return id == null || source == null ? null
-        : new MatchModel(id, source, feeds, across, lookback, fields, blocking, comparisons);
-  }
+
+    private static MatchModel model(ConfigNode m) {
+        String id = m.requiredString("id");
+        if (id != null && !id.matches(NAME)) {
+            m.problem("id", "expected lower-case letters, digits and _, got '" + id + "'");
+        }
+        Source source = m.enumValue("source", Source.class, null);
+        if (source == null && !m.has("source")) {
+            m.problem("source", "is required: one of " + ConfigNode.enumNames(Source.class));
+        }
+        List<String> feeds = m.strings("feeds");
+        boolean across = m.bool("across_feeds_only", false);
+        int lookback = m.intValue("lookback_days", 30, 1, 3660);
+        Map<String, ProfileField> fields = new LinkedHashMap<>();
+        Map<String, Boolean> available = new LinkedHashMap<>();
+        if (source == Source.DEVICES) {
+            DeviceProfiles.FIELDS.forEach((name, list) -> available.put(name, list));
+            if (m.has("fields") || m.has("feeds")) {
+                m.problem(
+                        m.has("fields") ? "fields" : "feeds",
+                        "device models take their fields from events: " + DeviceProfiles.FIELDS.keySet());
+            }
+        } else if (source == Source.RECORDS) {
+            if (feeds.isEmpty()) {
+                m.problem("feeds", "expected the record feeds to compare, e.g. [crm, partner]");
+            }
+            ConfigNode f = m.object("fields");
+            for (String name : f.keys()) {
+                ConfigNode field = f.object(name);
+                List<String> attributes = field.strings("attributes");
+                if (attributes.isEmpty()) {
+                    field.problem("attributes", "expected the attribute names that fill the field");
+                }
+                int prefix = field.intValue("prefix", 0, 0, 1000);
+                field.rejectUnknownKeys();
+                fields.put(name, new ProfileField(attributes, prefix));
+                available.put(name, false);
+            }
+            if (fields.isEmpty()) {
+                m.problem("fields", "expected at least one field made of attributes");
+            }
+        }
+        List<BlockingRule> blocking = new ArrayList<>();
+        for (ConfigNode b : m.objects("blocking")) {
+            String name = b.requiredString("name");
+            List<String> on = b.strings("on");
+            if (on.isEmpty()) {
+                b.problem("on", "expected the fields whose equal values make a block");
+            }
+            for (String field : on) {
+                if (source != null && !available.containsKey(field)) {
+                    b.problem("on", "unknown field '" + field + "'; expected one of " + available.keySet());
+                }
+            }
+            int max = b.intValue("max_block_size", 100, 2, 1_000_000);
+            b.rejectUnknownKeys();
+            blocking.add(new BlockingRule(name, on, max));
+        }
+        if (blocking.isEmpty()) {
+            m.problem("blocking", "expected at least one blocking rule (pairs are never made from all against all)");
+        }
+        List<Comparison> comparisons = new ArrayList<>();
+        for (ConfigNode c : m.objects("comparisons")) {
+            String field = c.requiredString("field");
+            String name = c.string("name", field);
+            Kind kind = c.enumValue("kind", Kind.class, Kind.EXACT);
+            double close = c.doubleValue("close", kind == Kind.HISTOGRAM ? 0.6 : 0.75, 0.0, 1.0);
+            double exact = c.doubleValue("exact", 0.9, 0.0, 1.0);
+            boolean tf = c.bool("term_frequency", false);
+            if (field != null && source != null) {
+                Boolean list = available.get(field);
+                if (list == null) {
+                    c.problem("field", "unknown field '" + field + "'; expected one of " + available.keySet());
+                } else if (list != (kind == Kind.OVERLAP || kind == Kind.HISTOGRAM)) {
+                    c.problem(
+                            "kind",
+                            kind.name().toLowerCase() + " does not fit field '" + field + "'"
+                                    + (list
+                                            ? "; a list field takes overlap or histogram"
+                                            : "; a single value takes exact, text or qgrams"));
+                } else if (kind == Kind.HISTOGRAM && !field.equals(DeviceProfiles.HOURS)) {
+                    c.problem("kind", "histogram compares the hours field only");
+                }
+            }
+            if (tf && kind != Kind.EXACT && kind != Kind.OVERLAP) {
+                c.problem("term_frequency", "only exact and overlap comparisons take a term-frequency adjustment");
+            }
+            c.rejectUnknownKeys();
+            comparisons.add(new Comparison(name, field, kind, close, exact, tf));
+        }
+        if (comparisons.isEmpty()) {
+            m.problem("comparisons", "expected at least one comparison");
+        }
+        m.rejectUnknownKeys();
+        return id == null || source == null
+                ? null
+                : new MatchModel(id, source, feeds, across, lookback, fields, blocking, comparisons);
+    }
 }

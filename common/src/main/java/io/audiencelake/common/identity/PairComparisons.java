@@ -35,90 +35,108 @@ import org.apache.spark.sql.types.ArrayType;
  * sharing a rare surname or a quiet home address counts for more than sharing a common one.
  */
 public final class PairComparisons {
-  public static final int MISSING = -1;
-  public static final int FAR = 0;
-  public static final int CLOSE = 1;
-  public static final int EXACT = 2;
-  public static final String[] LEVEL_NAMES = {"far", "close", "exact"};
-  static final String TF_SUFFIX = "__tf";
+    public static final int MISSING = -1;
+    public static final int FAR = 0;
+    public static final int CLOSE = 1;
+    public static final int EXACT = 2;
+    public static final String[] LEVEL_NAMES = {"far", "close", "exact"};
+    static final String TF_SUFFIX = "__tf";
 
-  private PairComparisons() {}
+    private PairComparisons() {}
 
-  public static String level(Comparison c) {
-    return "lv_" + c.name();
-  }
-
-  public static String termFrequency(Comparison c) {
-    return "tf_" + c.name();
-  }
-
-  /**
-   * Adds {@code <field>__tf} to the profiles for each term-frequency comparison: the share of
-   * profiles with the value (a map value to share for list fields). {@code profiles} should be cached.
-   */
-  public static Dataset<Row> withTermFrequencies(Dataset<Row> profiles, MatchModel model) {
-    Dataset<Row> out = profiles;
-    long total = Math.max(1, profiles.count());
-    for (String field : model.comparisons().stream().filter(Comparison::termFrequency).map(Comparison::field)
-        .distinct().toList()) {
-      boolean list = profiles.schema().apply(field).dataType() instanceof ArrayType;
-      Dataset<Row> values = list
-          ? profiles.select(col(IdentifierNodes.NODE), explode(col(field)).as("_v"))
-          : profiles.select(col(IdentifierNodes.NODE), col(field).as("_v")).where(col("_v").isNotNull());
-      Dataset<Row> shares = values.groupBy("_v").agg(count(lit(1)).divide(total).as("_tf"));
-      Dataset<Row> tf = values.join(shares, "_v");
-      if (list) {
-        tf = tf.groupBy(IdentifierNodes.NODE).agg(map_from_entries(collect_list(struct(col("_v"), col("_tf")))).as(field + TF_SUFFIX));
-      } else {
-        tf = tf.select(col(IdentifierNodes.NODE), col("_tf").as(field + TF_SUFFIX));
-      }
-      out = out.join(tf, new String[] {IdentifierNodes.NODE}, "left");
+    public static String level(Comparison c) {
+        return "lv_" + c.name();
     }
-    return out;
-  }
 
-  /** Adds the level (and agreed-value frequency) columns of every comparison to pairs with profiles. */
-  public static Dataset<Row> levels(Dataset<Row> pairs, MatchModel model) {
-    Dataset<Row> out = pairs;
-    for (Comparison c : model.comparisons()) {
-      Column l = col(CandidatePairs.LEFT + c.field());
-      Column r = col(CandidatePairs.RIGHT + c.field());
-      out = out.withColumn(level(c), levelOf(c, l, r));
-      if (c.termFrequency()) {
-        Column lt = col(CandidatePairs.LEFT + c.field() + TF_SUFFIX);
-        Column tf = c.kind() == Kind.OVERLAP
-            ? array_min(transform(array_intersect(l, r), v -> element_at(lt, v)))
-            : lt;
-        out = out.withColumn(termFrequency(c), when(col(level(c)).equalTo(EXACT), tf));
-      }
+    public static String termFrequency(Comparison c) {
+        return "tf_" + c.name();
     }
-    return out;
-  }
 
-  static Column levelOf(Comparison c, Column l, Column r) {
-    Column missing = l.isNull().or(r.isNull());
-    return switch (c.kind()) {
-      case EXACT -> when(missing, MISSING).when(l.equalTo(r), EXACT).otherwise(FAR);
-      case TEXT -> {
-        Column similarity = lit(1.0).minus(levenshtein(l, r).divide(greatest(length(l), length(r))));
-        yield when(missing, MISSING).when(l.equalTo(r), EXACT).when(similarity.geq(c.close()), CLOSE).otherwise(FAR);
-      }
-      case QGRAMS -> when(missing, MISSING).when(l.equalTo(r), EXACT)
-          .when(QGramEncoding.dice(l, r).geq(c.close()), CLOSE).otherwise(FAR);
-      case OVERLAP -> {
-        Column shared = size(array_intersect(l, r));
-        yield when(missing.or(size(l).equalTo(0)).or(size(r).equalTo(0)), MISSING)
-            .when(shared.geq(2), EXACT).when(shared.equalTo(1), CLOSE).otherwise(FAR);
-      }
-      case HISTOGRAM -> {
-        Column cosine = dot(l, r).divide(sqrt(dot(l, l)).multiply(sqrt(dot(r, r))));
-        yield when(missing.or(dot(l, l).equalTo(0)).or(dot(r, r).equalTo(0)), MISSING)
-            .when(cosine.geq(c.exact()), EXACT).when(cosine.geq(c.close()), CLOSE).otherwise(FAR);
-      }
-    };
-  }
+    /**
+     * Adds {@code <field>__tf} to the profiles for each term-frequency comparison: the share of
+     * profiles with the value (a map value to share for list fields). {@code profiles} should be cached.
+     */
+    public static Dataset<Row> withTermFrequencies(Dataset<Row> profiles, MatchModel model) {
+        Dataset<Row> out = profiles;
+        long total = Math.max(1, profiles.count());
+        for (String field : model.comparisons().stream()
+                .filter(Comparison::termFrequency)
+                .map(Comparison::field)
+                .distinct()
+                .toList()) {
+            boolean list = profiles.schema().apply(field).dataType() instanceof ArrayType;
+            Dataset<Row> values = list
+                    ? profiles.select(
+                            col(IdentifierNodes.NODE), explode(col(field)).as("_v"))
+                    : profiles.select(col(IdentifierNodes.NODE), col(field).as("_v"))
+                            .where(col("_v").isNotNull());
+            Dataset<Row> shares =
+                    values.groupBy("_v").agg(count(lit(1)).divide(total).as("_tf"));
+            Dataset<Row> tf = values.join(shares, "_v");
+            if (list) {
+                tf = tf.groupBy(IdentifierNodes.NODE)
+                        .agg(map_from_entries(collect_list(struct(col("_v"), col("_tf"))))
+                                .as(field + TF_SUFFIX));
+            } else {
+                tf = tf.select(col(IdentifierNodes.NODE), col("_tf").as(field + TF_SUFFIX));
+            }
+            out = out.join(tf, new String[] {IdentifierNodes.NODE}, "left");
+        }
+        return out;
+    }
 
-  private static Column dot(Column a, Column b) {
-    return aggregate(zip_with(a, b, Column::multiply), lit(0.0), Column::plus);
-  }
+    /** Adds the level (and agreed-value frequency) columns of every comparison to pairs with profiles. */
+    public static Dataset<Row> levels(Dataset<Row> pairs, MatchModel model) {
+        Dataset<Row> out = pairs;
+        for (Comparison c : model.comparisons()) {
+            Column l = col(CandidatePairs.LEFT + c.field());
+            Column r = col(CandidatePairs.RIGHT + c.field());
+            out = out.withColumn(level(c), levelOf(c, l, r));
+            if (c.termFrequency()) {
+                Column lt = col(CandidatePairs.LEFT + c.field() + TF_SUFFIX);
+                Column tf = c.kind() == Kind.OVERLAP
+                        ? array_min(transform(array_intersect(l, r), v -> element_at(lt, v)))
+                        : lt;
+                out = out.withColumn(termFrequency(c), when(col(level(c)).equalTo(EXACT), tf));
+            }
+        }
+        return out;
+    }
+
+    static Column levelOf(Comparison c, Column l, Column r) {
+        Column missing = l.isNull().or(r.isNull());
+        return switch (c.kind()) {
+            case EXACT -> when(missing, MISSING).when(l.equalTo(r), EXACT).otherwise(FAR);
+            case TEXT -> {
+                Column similarity = lit(1.0).minus(levenshtein(l, r).divide(greatest(length(l), length(r))));
+                yield when(missing, MISSING)
+                        .when(l.equalTo(r), EXACT)
+                        .when(similarity.geq(c.close()), CLOSE)
+                        .otherwise(FAR);
+            }
+            case QGRAMS ->
+                when(missing, MISSING)
+                        .when(l.equalTo(r), EXACT)
+                        .when(QGramEncoding.dice(l, r).geq(c.close()), CLOSE)
+                        .otherwise(FAR);
+            case OVERLAP -> {
+                Column shared = size(array_intersect(l, r));
+                yield when(missing.or(size(l).equalTo(0)).or(size(r).equalTo(0)), MISSING)
+                        .when(shared.geq(2), EXACT)
+                        .when(shared.equalTo(1), CLOSE)
+                        .otherwise(FAR);
+            }
+            case HISTOGRAM -> {
+                Column cosine = dot(l, r).divide(sqrt(dot(l, l)).multiply(sqrt(dot(r, r))));
+                yield when(missing.or(dot(l, l).equalTo(0)).or(dot(r, r).equalTo(0)), MISSING)
+                        .when(cosine.geq(c.exact()), EXACT)
+                        .when(cosine.geq(c.close()), CLOSE)
+                        .otherwise(FAR);
+            }
+        };
+    }
+
+    private static Column dot(Column a, Column b) {
+        return aggregate(zip_with(a, b, Column::multiply), lit(0.0), Column::plus);
+    }
 }

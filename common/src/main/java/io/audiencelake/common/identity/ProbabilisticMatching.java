@@ -27,233 +27,317 @@ import org.slf4j.LoggerFactory;
  * at or above the threshold as edges with their evidence. Counts go to the metrics.
  */
 public final class ProbabilisticMatching {
-  private static final Logger LOG = LoggerFactory.getLogger(ProbabilisticMatching.class);
-  private static final long SEED = 20_240_601L;
-  private static final long MIN_LABELLED = 20;
-  /** Column of the components dataset: the smallest node of the conflict type in the component, or null. */
-  public static final String ANCHOR = "anchor";
+    private static final Logger LOG = LoggerFactory.getLogger(ProbabilisticMatching.class);
+    private static final long SEED = 20_240_601L;
+    private static final long MIN_LABELLED = 20;
+    /** Column of the components dataset: the smallest node of the conflict type in the component, or null. */
+    public static final String ANCHOR = "anchor";
 
-  private ProbabilisticMatching() {}
+    private ProbabilisticMatching() {}
 
-  /**
-   * The outcome of one model.
-   *
-   * @param edges (src, dst, rule, score, evidence) of accepted pairs, src &lt; dst
-   * @param scored every candidate pair with its probability (for inspection and tests)
-   */
-  public record Result(Dataset<Row> edges, Dataset<Row> scored, FellegiSunter.Parameters parameters,
-      List<Metric> metrics) {}
+    /**
+     * The outcome of one model.
+     *
+     * @param edges (src, dst, rule, score, evidence) of accepted pairs, src &lt; dst
+     * @param scored every candidate pair with its probability (for inspection and tests)
+     */
+    public record Result(
+            Dataset<Row> edges, Dataset<Row> scored, FellegiSunter.Parameters parameters, List<Metric> metrics) {}
 
-  /**
-   * Runs {@code model} over {@code profiles} (node, id_type, id_value, source, fields...).
-   *
-   * @param components (node, component, anchor) of the deterministic graph: pairs already in one
-   *     component are labelled matches; pairs of components with different anchors are known non-matches
-   *     (see {@link #guardPasses}); null for none
-   */
-  public static Result run(Dataset<Row> profiles, MatchModel model, IdentityRules rules, Dataset<Row> components) {
-    List<Metric> metrics = new ArrayList<>();
-    // Checkpoints keep the plans of later steps short: each of these is read several times.
-    Dataset<Row> withTf = PairComparisons.withTermFrequencies(profiles, model).localCheckpoint();
-    long profileCount = withTf.count();
-    metrics.add(new Metric(MetricName.PROFILES, model.id(), profileCount));
-    List<Dataset<Row>> perRule = new ArrayList<>();
-    for (BlockingRule rule : model.blocking()) {
-      // Keys and block sizes once per rule: the skipped-block count and the pairs both read them.
-      Dataset<Row> keyed = CandidatePairs.keyed(withTf, rule).localCheckpoint();
-      Dataset<Row> blocks = CandidatePairs.blocks(keyed).localCheckpoint();
-      Row skipped = blocks.where(col("size").gt(rule.maxBlockSize()))
-          .agg(org.apache.spark.sql.functions.count(lit(1)), org.apache.spark.sql.functions.sum("size")).first();
-      Dataset<Row> pairs = CandidatePairs.ofBlocks(keyed, blocks, model, rule).localCheckpoint();
-      long n = pairs.count();
-      long skippedBlocks = skipped.getLong(0);
-      long skippedProfiles = skipped.isNullAt(1) ? 0 : skipped.getLong(1);
-      LOG.info("model {} blocking rule {}: {} candidate pairs; {} blocks over {} skipped ({} memberships)",
-          model.id(), rule.name(), n, skippedBlocks, rule.maxBlockSize(), skippedProfiles);
-      metrics.add(new Metric(MetricName.CANDIDATE_PAIRS, model.id() + "/" + rule.name(), n));
-      metrics.add(new Metric(MetricName.BLOCKS_SKIPPED, model.id() + "/" + rule.name(), skippedBlocks));
-      perRule.add(pairs);
-    }
-    Dataset<Row> candidates = CandidatePairs.union(perRule);
-    Dataset<Row> leveled = PairComparisons.levels(CandidatePairs.withProfiles(candidates, withTf), model)
-        .localCheckpoint();
-    long total = leveled.count();
-    metrics.add(new Metric(MetricName.CANDIDATE_PAIRS, model.id(), total));
-    List<String> levelColumns = model.comparisons().stream().map(PairComparisons::level).toList();
-    int k = levelColumns.size();
+    /**
+     * Runs {@code model} over {@code profiles} (node, id_type, id_value, source, fields...).
+     *
+     * @param components (node, component, anchor) of the deterministic graph: pairs already in one
+     *     component are labelled matches; pairs of components with different anchors are known non-matches
+     *     (see {@link #guardPasses}); null for none
+     */
+    public static Result run(Dataset<Row> profiles, MatchModel model, IdentityRules rules, Dataset<Row> components) {
+        List<Metric> metrics = new ArrayList<>();
+        // Checkpoints keep the plans of later steps short: each of these is read several times.
+        Dataset<Row> withTf =
+                PairComparisons.withTermFrequencies(profiles, model).localCheckpoint();
+        long profileCount = withTf.count();
+        metrics.add(new Metric(MetricName.PROFILES, model.id(), profileCount));
+        List<Dataset<Row>> perRule = new ArrayList<>();
+        for (BlockingRule rule : model.blocking()) {
+            // Keys and block sizes once per rule: the skipped-block count and the pairs both read them.
+            Dataset<Row> keyed = CandidatePairs.keyed(withTf, rule).localCheckpoint();
+            Dataset<Row> blocks = CandidatePairs.blocks(keyed).localCheckpoint();
+            Row skipped = blocks.where(col("size").gt(rule.maxBlockSize()))
+                    .agg(org.apache.spark.sql.functions.count(lit(1)), org.apache.spark.sql.functions.sum("size"))
+                    .first();
+            Dataset<Row> pairs =
+                    CandidatePairs.ofBlocks(keyed, blocks, model, rule).localCheckpoint();
+            long n = pairs.count();
+            long skippedBlocks = skipped.getLong(0);
+            long skippedProfiles = skipped.isNullAt(1) ? 0 : skipped.getLong(1);
+            LOG.info(
+                    "model {} blocking rule {}: {} candidate pairs; {} blocks over {} skipped ({} memberships)",
+                    model.id(),
+                    rule.name(),
+                    n,
+                    skippedBlocks,
+                    rule.maxBlockSize(),
+                    skippedProfiles);
+            metrics.add(new Metric(MetricName.CANDIDATE_PAIRS, model.id() + "/" + rule.name(), n));
+            metrics.add(new Metric(MetricName.BLOCKS_SKIPPED, model.id() + "/" + rule.name(), skippedBlocks));
+            perRule.add(pairs);
+        }
+        Dataset<Row> candidates = CandidatePairs.union(perRule);
+        Dataset<Row> leveled = PairComparisons.levels(CandidatePairs.withProfiles(candidates, withTf), model)
+                .localCheckpoint();
+        long total = leveled.count();
+        metrics.add(new Metric(MetricName.CANDIDATE_PAIRS, model.id(), total));
+        List<String> levelColumns =
+                model.comparisons().stream().map(PairComparisons::level).toList();
+        int k = levelColumns.size();
 
-    long[] population = populationPairs(withTf, model, profileCount);
-    metrics.add(new Metric(MetricName.POSSIBLE_PAIRS, model.id(), population[0]));
-    double[][] uRandom = FellegiSunter.levelShares(FellegiSunter.patterns(
-        PairComparisons.levels(randomPairs(withTf, model, rules.randomPairs(), population), model), levelColumns), k);
-    FellegiSunter.Parameters parameters = estimate(leveled, model, rules, components, uRandom, population[0], metrics);
-    metrics.add(new Metric(MetricName.PRIOR_MATCH_SHARE, model.id(), parameters.lambda()));
-    for (int i = 0; i < k; i++) {
-      Comparison c = model.comparisons().get(i);
-      for (int l = PairComparisons.FAR; l <= PairComparisons.EXACT; l++) {
-        String dim = model.id() + "/" + c.name() + "=" + PairComparisons.LEVEL_NAMES[l];
-        metrics.add(new Metric(MetricName.M_PROBABILITY, dim, parameters.m()[i][l]));
-        metrics.add(new Metric(MetricName.U_PROBABILITY, dim, parameters.u()[i][l]));
-        metrics.add(new Metric(MetricName.WEIGHT, dim, parameters.weight(i, l)));
-      }
+        long[] population = populationPairs(withTf, model, profileCount);
+        metrics.add(new Metric(MetricName.POSSIBLE_PAIRS, model.id(), population[0]));
+        double[][] uRandom = FellegiSunter.levelShares(
+                FellegiSunter.patterns(
+                        PairComparisons.levels(randomPairs(withTf, model, rules.randomPairs(), population), model),
+                        levelColumns),
+                k);
+        FellegiSunter.Parameters parameters =
+                estimate(leveled, model, rules, components, uRandom, population[0], metrics);
+        metrics.add(new Metric(MetricName.PRIOR_MATCH_SHARE, model.id(), parameters.lambda()));
+        for (int i = 0; i < k; i++) {
+            Comparison c = model.comparisons().get(i);
+            for (int l = PairComparisons.FAR; l <= PairComparisons.EXACT; l++) {
+                String dim = model.id() + "/" + c.name() + "=" + PairComparisons.LEVEL_NAMES[l];
+                metrics.add(new Metric(MetricName.M_PROBABILITY, dim, parameters.m()[i][l]));
+                metrics.add(new Metric(MetricName.U_PROBABILITY, dim, parameters.u()[i][l]));
+                metrics.add(new Metric(MetricName.WEIGHT, dim, parameters.weight(i, l)));
+            }
+        }
+        Dataset<Row> scored = FellegiSunter.score(leveled, model.comparisons(), parameters, uRandom);
+        Dataset<Row> accepted = scored.where(col(FellegiSunter.PROBABILITY).geq(rules.threshold()));
+        if (components != null && !guardPasses(accepted, components, model, rules, metrics)) {
+            accepted = accepted.limit(0);
+        }
+        Dataset<Row> edges = accepted.select(
+                col(CandidatePairs.LEFT + IdentifierNodes.NODE).as(DeterministicLinks.SRC),
+                col(CandidatePairs.RIGHT + IdentifierNodes.NODE).as(DeterministicLinks.DST),
+                concat(lit(model.id() + ":"), array_join(col(CandidatePairs.RULES), ","))
+                        .as(IdEdges.RULE),
+                col(FellegiSunter.PROBABILITY).as(IdEdges.SCORE),
+                col(FellegiSunter.EVIDENCE).as(IdEdges.EVIDENCE));
+        return new Result(edges, scored, parameters, metrics);
     }
-    Dataset<Row> scored = FellegiSunter.score(leveled, model.comparisons(), parameters, uRandom);
-    Dataset<Row> accepted = scored.where(col(FellegiSunter.PROBABILITY).geq(rules.threshold()));
-    if (components != null && !guardPasses(accepted, components, model, rules, metrics)) {
-      accepted = accepted.limit(0);
-    }
-    Dataset<Row> edges = accepted
-        .select(col(CandidatePairs.LEFT + IdentifierNodes.NODE).as(DeterministicLinks.SRC),
-            col(CandidatePairs.RIGHT + IdentifierNodes.NODE).as(DeterministicLinks.DST),
-            concat(lit(model.id() + ":"), array_join(col(CandidatePairs.RULES), ",")).as(IdEdges.RULE),
-            col(FellegiSunter.PROBABILITY).as(IdEdges.SCORE), col(FellegiSunter.EVIDENCE).as(IdEdges.EVIDENCE));
-    return new Result(edges, scored, parameters, metrics);
-  }
 
-  /**
-   * Checks a model's accepted pairs against what the deterministic graph already knows: a pair whose
-   * two ends are already one person confirms it; a pair whose ends belong to persons with different
-   * values of the conflict type (two different emails) contradicts it. When contradictions exceed
-   * {@code max_conflict_share} of the pairs that can be checked, the model cannot tell persons apart
-   * on this data and its links are dropped with a warning rather than merging households.
-   */
-  static boolean guardPasses(Dataset<Row> accepted, Dataset<Row> components, MatchModel model, IdentityRules rules,
-      List<Metric> metrics) {
-    Dataset<Row> l = components.select(col(IdentifierNodes.NODE).as(CandidatePairs.LEFT + IdentifierNodes.NODE),
-        col(ConnectedComponents.COMPONENT).as("_lc"), col(ANCHOR).as("_la"));
-    Dataset<Row> r = components.select(col(IdentifierNodes.NODE).as(CandidatePairs.RIGHT + IdentifierNodes.NODE),
-        col(ConnectedComponents.COMPONENT).as("_rc"), col(ANCHOR).as("_ra"));
-    Row counts = accepted.select(CandidatePairs.LEFT + IdentifierNodes.NODE, CandidatePairs.RIGHT + IdentifierNodes.NODE)
-        .join(l, CandidatePairs.LEFT + IdentifierNodes.NODE).join(r, CandidatePairs.RIGHT + IdentifierNodes.NODE)
-        .agg(org.apache.spark.sql.functions.count(lit(1)),
-            org.apache.spark.sql.functions.sum(org.apache.spark.sql.functions.when(col("_lc").equalTo(col("_rc")), 1)
-                .otherwise(0)),
-            org.apache.spark.sql.functions.sum(org.apache.spark.sql.functions.when(col("_lc").notEqual(col("_rc"))
-                .and(col("_la").isNotNull()).and(col("_ra").isNotNull()).and(col("_la").notEqual(col("_ra"))), 1)
-                .otherwise(0)))
-        .first();
-    long total = counts.getLong(0);
-    long confirmed = counts.isNullAt(1) ? 0 : counts.getLong(1);
-    long contradicted = counts.isNullAt(2) ? 0 : counts.getLong(2);
-    long checkable = confirmed + contradicted;
-    double share = checkable == 0 ? 0 : (double) contradicted / checkable;
-    metrics.add(new Metric(MetricName.ACCEPTED_PAIRS, model.id(), total));
-    metrics.add(new Metric(MetricName.ACCEPTED_CONFIRMED, model.id(), confirmed));
-    metrics.add(new Metric(MetricName.ACCEPTED_CONTRADICTED, model.id(), contradicted));
-    boolean passes = share <= rules.maxConflictShare();
-    metrics.add(new Metric(MetricName.GUARD_PASSED, model.id(), passes ? 1 : 0));
-    if (passes) {
-      LOG.info("model {}: {} pairs accepted; of those the deterministic graph can check, {} confirmed, {} contradicted",
-          model.id(), total, confirmed, contradicted);
-    } else {
-      LOG.warn("model {}: {} of {} checkable accepted pairs join persons with different {} values (over {}): "
-          + "the model cannot tell persons apart on this data; its {} links are dropped", model.id(), contradicted,
-          checkable, rules.conflictType(), rules.maxConflictShare(), total);
+    /**
+     * Checks a model's accepted pairs against what the deterministic graph already knows: a pair whose
+     * two ends are already one person confirms it; a pair whose ends belong to persons with different
+     * values of the conflict type (two different emails) contradicts it. When contradictions exceed
+     * {@code max_conflict_share} of the pairs that can be checked, the model cannot tell persons apart
+     * on this data and its links are dropped with a warning rather than merging households.
+     */
+    static boolean guardPasses(
+            Dataset<Row> accepted,
+            Dataset<Row> components,
+            MatchModel model,
+            IdentityRules rules,
+            List<Metric> metrics) {
+        Dataset<Row> l = components.select(
+                col(IdentifierNodes.NODE).as(CandidatePairs.LEFT + IdentifierNodes.NODE),
+                col(ConnectedComponents.COMPONENT).as("_lc"),
+                col(ANCHOR).as("_la"));
+        Dataset<Row> r = components.select(
+                col(IdentifierNodes.NODE).as(CandidatePairs.RIGHT + IdentifierNodes.NODE),
+                col(ConnectedComponents.COMPONENT).as("_rc"),
+                col(ANCHOR).as("_ra"));
+        Row counts = accepted.select(
+                        CandidatePairs.LEFT + IdentifierNodes.NODE, CandidatePairs.RIGHT + IdentifierNodes.NODE)
+                .join(l, CandidatePairs.LEFT + IdentifierNodes.NODE)
+                .join(r, CandidatePairs.RIGHT + IdentifierNodes.NODE)
+                .agg(
+                        org.apache.spark.sql.functions.count(lit(1)),
+                        org.apache.spark.sql.functions.sum(org.apache
+                                .spark
+                                .sql
+                                .functions
+                                .when(col("_lc").equalTo(col("_rc")), 1)
+                                .otherwise(0)),
+                        org.apache.spark.sql.functions.sum(org.apache
+                                .spark
+                                .sql
+                                .functions
+                                .when(
+                                        col("_lc")
+                                                .notEqual(col("_rc"))
+                                                .and(col("_la").isNotNull())
+                                                .and(col("_ra").isNotNull())
+                                                .and(col("_la").notEqual(col("_ra"))),
+                                        1)
+                                .otherwise(0)))
+                .first();
+        long total = counts.getLong(0);
+        long confirmed = counts.isNullAt(1) ? 0 : counts.getLong(1);
+        long contradicted = counts.isNullAt(2) ? 0 : counts.getLong(2);
+        long checkable = confirmed + contradicted;
+        double share = checkable == 0 ? 0 : (double) contradicted / checkable;
+        metrics.add(new Metric(MetricName.ACCEPTED_PAIRS, model.id(), total));
+        metrics.add(new Metric(MetricName.ACCEPTED_CONFIRMED, model.id(), confirmed));
+        metrics.add(new Metric(MetricName.ACCEPTED_CONTRADICTED, model.id(), contradicted));
+        boolean passes = share <= rules.maxConflictShare();
+        metrics.add(new Metric(MetricName.GUARD_PASSED, model.id(), passes ? 1 : 0));
+        if (passes) {
+            LOG.info(
+                    "model {}: {} pairs accepted; of those the deterministic graph can check, {} confirmed, {} contradicted",
+                    model.id(),
+                    total,
+                    confirmed,
+                    contradicted);
+        } else {
+            LOG.warn(
+                    "model {}: {} of {} checkable accepted pairs join persons with different {} values (over {}): "
+                            + "the model cannot tell persons apart on this data; its {} links are dropped",
+                    model.id(),
+                    contradicted,
+                    checkable,
+                    rules.conflictType(),
+                    rules.maxConflictShare(),
+                    total);
+        }
+        return passes;
     }
-    return passes;
-  }
 
-  /**
-   * The pairs a model could form: all unordered pairs, or pairs across feeds; [0] for the prior, [1]
-   * the same with one bucket for sizing random buckets (the pairs a single bucket would hold).
-   */
-  static long[] populationPairs(Dataset<Row> profiles, MatchModel model, long count) {
-    long all = count * (count - 1) / 2;
-    if (!model.acrossFeedsOnly()) {
-      return new long[] {all, all};
+    /**
+     * The pairs a model could form: all unordered pairs, or pairs across feeds; [0] for the prior, [1]
+     * the same with one bucket for sizing random buckets (the pairs a single bucket would hold).
+     */
+    static long[] populationPairs(Dataset<Row> profiles, MatchModel model, long count) {
+        long all = count * (count - 1) / 2;
+        if (!model.acrossFeedsOnly()) {
+            return new long[] {all, all};
+        }
+        long across = all;
+        for (Row r : profiles.groupBy(IdentifierNodes.SOURCE).count().collectAsList()) {
+            across -= r.getLong(1) * (r.getLong(1) - 1) / 2;
+        }
+        return new long[] {Math.max(1, across), all};
     }
-    long across = all;
-    for (Row r : profiles.groupBy(IdentifierNodes.SOURCE).count().collectAsList()) {
-      across -= r.getLong(1) * (r.getLong(1) - 1) / 2;
-    }
-    return new long[] {Math.max(1, across), all};
-  }
 
-  /**
-   * m, u and the prior. Where the deterministic graph already joins enough candidate pairs, those are
-   * labelled matches: m is measured on them, u on random pairs, and EM fits only the share of matches
-   * among the candidates, which sets the prior over all possible pairs (Splink's model: agreeing on a
-   * field every candidate agrees on, because a blocking rule demanded it, still counts as rare among
-   * random pairs, and the prior pays for it). Without labels (FEBRL: no shared identifiers) EM fits m,
-   * u and the share on the candidates alone, from m leaning to exact and u of all candidates.
-   */
-  static FellegiSunter.Parameters estimate(Dataset<Row> leveled, MatchModel model, IdentityRules rules,
-      Dataset<Row> components, double[][] uRandom, long possiblePairs, List<Metric> metrics) {
-    List<String> levelColumns = model.comparisons().stream().map(PairComparisons::level).toList();
-    int k = levelColumns.size();
-    List<FellegiSunter.Pattern> patterns = FellegiSunter.patterns(leveled, levelColumns);
-    long total = patterns.stream().mapToLong(FellegiSunter.Pattern::count).sum();
-    if (total == 0) {
-      return new FellegiSunter.Parameters(1e-9, uRandom, uRandom, 0, true);
+    /**
+     * m, u and the prior. Where the deterministic graph already joins enough candidate pairs, those are
+     * labelled matches: m is measured on them, u on random pairs, and EM fits only the share of matches
+     * among the candidates, which sets the prior over all possible pairs (Splink's model: agreeing on a
+     * field every candidate agrees on, because a blocking rule demanded it, still counts as rare among
+     * random pairs, and the prior pays for it). Without labels (FEBRL: no shared identifiers) EM fits m,
+     * u and the share on the candidates alone, from m leaning to exact and u of all candidates.
+     */
+    static FellegiSunter.Parameters estimate(
+            Dataset<Row> leveled,
+            MatchModel model,
+            IdentityRules rules,
+            Dataset<Row> components,
+            double[][] uRandom,
+            long possiblePairs,
+            List<Metric> metrics) {
+        List<String> levelColumns =
+                model.comparisons().stream().map(PairComparisons::level).toList();
+        int k = levelColumns.size();
+        List<FellegiSunter.Pattern> patterns = FellegiSunter.patterns(leveled, levelColumns);
+        long total = patterns.stream().mapToLong(FellegiSunter.Pattern::count).sum();
+        if (total == 0) {
+            return new FellegiSunter.Parameters(1e-9, uRandom, uRandom, 0, true);
+        }
+        double[][] labelled = labelledShares(leveled, components, levelColumns, metrics, model);
+        FellegiSunter.Parameters p;
+        if (labelled != null) {
+            double[][] m = Arrays.copyOfRange(labelled, 1, labelled.length);
+            FellegiSunter.Parameters share = FellegiSunter.estimate(
+                    patterns,
+                    k,
+                    FellegiSunter.EmStart.of(rules.emIterations())
+                            .withM(m, true)
+                            .withU(uRandom, true));
+            double prior =
+                    Math.min(0.5, Math.max(1.0 / Math.max(2, possiblePairs), share.lambda() * total / possiblePairs));
+            p = new FellegiSunter.Parameters(prior, m, uRandom, share.iterations(), share.converged());
+            LOG.info(
+                    "model {}: m from {} pairs the deterministic graph joins, u from random pairs; EM puts {} of {} "
+                            + "candidates as matches, a prior of {} over {} possible pairs",
+                    model.id(),
+                    (long) labelled[0][FellegiSunter.LEVELS],
+                    Math.round(share.lambda() * total),
+                    total,
+                    String.format("%.3g", prior),
+                    possiblePairs);
+        } else {
+            p = FellegiSunter.estimate(
+                    patterns,
+                    k,
+                    FellegiSunter.EmStart.of(rules.emIterations())
+                            .withU(FellegiSunter.levelShares(patterns, k), false));
+            LOG.info(
+                    "model {}: no labels; EM fitted m and u on the candidates: {} after {} iterations, match share {}",
+                    model.id(),
+                    p.converged() ? "converged" : "stopped",
+                    p.iterations(),
+                    String.format("%.4f", p.lambda()));
+        }
+        metrics.add(new Metric(MetricName.M_FROM_DETERMINISTIC_LINKS, model.id(), labelled == null ? 0 : 1));
+        metrics.add(new Metric(MetricName.EM_ITERATIONS, model.id(), p.iterations()));
+        metrics.add(new Metric(MetricName.EM_CONVERGED, model.id(), p.converged() ? 1 : 0));
+        return p;
     }
-    double[][] labelled = labelledShares(leveled, components, levelColumns, metrics, model);
-    FellegiSunter.Parameters p;
-    if (labelled != null) {
-      double[][] m = Arrays.copyOfRange(labelled, 1, labelled.length);
-      FellegiSunter.Parameters share = FellegiSunter.estimate(patterns, k,
-          FellegiSunter.EmStart.of(rules.emIterations()).withM(m, true).withU(uRandom, true));
-      double prior = Math.min(0.5, Math.max(1.0 / Math.max(2, possiblePairs), share.lambda() * total / possiblePairs));
-      p = new FellegiSunter.Parameters(prior, m, uRandom, share.iterations(), share.converged());
-      LOG.info("model {}: m from {} pairs the deterministic graph joins, u from random pairs; EM puts {} of {} "
-          + "candidates as matches, a prior of {} over {} possible pairs", model.id(),
-          (long) labelled[0][FellegiSunter.LEVELS], Math.round(share.lambda() * total), total,
-          String.format("%.3g", prior), possiblePairs);
-    } else {
-      p = FellegiSunter.estimate(patterns, k,
-          FellegiSunter.EmStart.of(rules.emIterations()).withU(FellegiSunter.levelShares(patterns, k), false));
-      LOG.info("model {}: no labels; EM fitted m and u on the candidates: {} after {} iterations, match share {}",
-          model.id(), p.converged() ? "converged" : "stopped", p.iterations(), String.format("%.4f", p.lambda()));
-    }
-    metrics.add(new Metric(MetricName.M_FROM_DETERMINISTIC_LINKS, model.id(), labelled == null ? 0 : 1));
-    metrics.add(new Metric(MetricName.EM_ITERATIONS, model.id(), p.iterations()));
-    metrics.add(new Metric(MetricName.EM_CONVERGED, model.id(), p.converged() ? 1 : 0));
-    return p;
-  }
 
-  /**
-   * Level shares among candidate pairs already in one deterministic component ([0][3] holds their
-   * number, [1..] the shares per comparison), or null if there are too few to trust.
-   */
-  private static double[][] labelledShares(Dataset<Row> leveled, Dataset<Row> components, List<String> levelColumns,
-      List<Metric> metrics, MatchModel model) {
-    if (components == null) {
-      return null;
+    /**
+     * Level shares among candidate pairs already in one deterministic component ([0][3] holds their
+     * number, [1..] the shares per comparison), or null if there are too few to trust.
+     */
+    private static double[][] labelledShares(
+            Dataset<Row> leveled,
+            Dataset<Row> components,
+            List<String> levelColumns,
+            List<Metric> metrics,
+            MatchModel model) {
+        if (components == null) {
+            return null;
+        }
+        Dataset<Row> lc = components.select(
+                col(IdentifierNodes.NODE).as(CandidatePairs.LEFT + IdentifierNodes.NODE),
+                col(ConnectedComponents.COMPONENT).as("_lc"));
+        Dataset<Row> rc = components.select(
+                col(IdentifierNodes.NODE).as(CandidatePairs.RIGHT + IdentifierNodes.NODE),
+                col(ConnectedComponents.COMPONENT).as("_rc"));
+        Dataset<Row> matches = leveled.join(lc, CandidatePairs.LEFT + IdentifierNodes.NODE)
+                .join(rc, CandidatePairs.RIGHT + IdentifierNodes.NODE)
+                .where(col("_lc").equalTo(col("_rc")));
+        List<FellegiSunter.Pattern> patterns = FellegiSunter.patterns(matches, levelColumns);
+        long n = patterns.stream().mapToLong(FellegiSunter.Pattern::count).sum();
+        metrics.add(new Metric(MetricName.LABELLED_PAIRS, model.id(), n));
+        LOG.info("model {}: {} candidate pairs are already joined by deterministic links", model.id(), n);
+        if (n < MIN_LABELLED) {
+            return null;
+        }
+        double[][] shares = FellegiSunter.levelShares(patterns, levelColumns.size());
+        double[][] out = new double[shares.length + 1][];
+        out[0] = new double[FellegiSunter.LEVELS + 1];
+        out[0][FellegiSunter.LEVELS] = n;
+        System.arraycopy(shares, 0, out, 1, shares.length);
+        return out;
     }
-    Dataset<Row> lc = components.select(col(IdentifierNodes.NODE).as(CandidatePairs.LEFT + IdentifierNodes.NODE),
-        col(ConnectedComponents.COMPONENT).as("_lc"));
-    Dataset<Row> rc = components.select(col(IdentifierNodes.NODE).as(CandidatePairs.RIGHT + IdentifierNodes.NODE),
-        col(ConnectedComponents.COMPONENT).as("_rc"));
-    Dataset<Row> matches = leveled.join(lc, CandidatePairs.LEFT + IdentifierNodes.NODE)
-        .join(rc, CandidatePairs.RIGHT + IdentifierNodes.NODE).where(col("_lc").equalTo(col("_rc")));
-    List<FellegiSunter.Pattern> patterns = FellegiSunter.patterns(matches, levelColumns);
-    long n = patterns.stream().mapToLong(FellegiSunter.Pattern::count).sum();
-    metrics.add(new Metric(MetricName.LABELLED_PAIRS, model.id(), n));
-    LOG.info("model {}: {} candidate pairs are already joined by deterministic links", model.id(), n);
-    if (n < MIN_LABELLED) {
-      return null;
-    }
-    double[][] shares = FellegiSunter.levelShares(patterns, levelColumns.size());
-    double[][] out = new double[shares.length + 1][];
-    out[0] = new double[FellegiSunter.LEVELS + 1];
-    out[0][FellegiSunter.LEVELS] = n;
-    System.arraycopy(shares, 0, out, 1, shares.length);
-    return out;
-  }
 
-  /**
-   * About {@code target} random pairs: profiles fall in random buckets sized so that pairs within
-   * buckets number about the target; cheap, and blind to every field.
-   */
-  static Dataset<Row> randomPairs(Dataset<Row> profiles, MatchModel model, long target, long[] population) {
-    long buckets = Math.max(1, (long) Math.ceil((double) population[1] / Math.max(1, target)));
-    Dataset<Row> bucketed = profiles.withColumn("_bucket", floor(rand(SEED).multiply(buckets)));
-    Dataset<Row> l = CandidatePairs.prefixed(bucketed, CandidatePairs.LEFT);
-    Dataset<Row> r = CandidatePairs.prefixed(bucketed, CandidatePairs.RIGHT);
-    Column on = col(CandidatePairs.LEFT + "_bucket").equalTo(col(CandidatePairs.RIGHT + "_bucket"))
-        .and(col(CandidatePairs.LEFT + IdentifierNodes.NODE).lt(col(CandidatePairs.RIGHT + IdentifierNodes.NODE)));
-    if (model.acrossFeedsOnly()) {
-      on = on.and(col(CandidatePairs.LEFT + IdentifierNodes.SOURCE).notEqual(col(CandidatePairs.RIGHT + IdentifierNodes.SOURCE)));
+    /**
+     * About {@code target} random pairs: profiles fall in random buckets sized so that pairs within
+     * buckets number about the target; cheap, and blind to every field.
+     */
+    static Dataset<Row> randomPairs(Dataset<Row> profiles, MatchModel model, long target, long[] population) {
+        long buckets = Math.max(1, (long) Math.ceil((double) population[1] / Math.max(1, target)));
+        Dataset<Row> bucketed = profiles.withColumn("_bucket", floor(rand(SEED).multiply(buckets)));
+        Dataset<Row> l = CandidatePairs.prefixed(bucketed, CandidatePairs.LEFT);
+        Dataset<Row> r = CandidatePairs.prefixed(bucketed, CandidatePairs.RIGHT);
+        Column on = col(CandidatePairs.LEFT + "_bucket")
+                .equalTo(col(CandidatePairs.RIGHT + "_bucket"))
+                .and(col(CandidatePairs.LEFT + IdentifierNodes.NODE)
+                        .lt(col(CandidatePairs.RIGHT + IdentifierNodes.NODE)));
+        if (model.acrossFeedsOnly()) {
+            on = on.and(col(CandidatePairs.LEFT + IdentifierNodes.SOURCE)
+                    .notEqual(col(CandidatePairs.RIGHT + IdentifierNodes.SOURCE)));
+        }
+        return l.join(r, on);
     }
-    return l.join(r, on);
-  }
 }

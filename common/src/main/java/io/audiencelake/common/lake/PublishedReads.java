@@ -20,73 +20,73 @@ import org.apache.spark.sql.Row;
  * yet (a new lake, or one written before publishing existed) is read at its latest version.
  */
 public final class PublishedReads extends ForwardingLakeTables {
-  private final Map<String, Long> published;
-  private final Map<String, TableSpec> touched = new ConcurrentHashMap<>();
+    private final Map<String, Long> published;
+    private final Map<String, TableSpec> touched = new ConcurrentHashMap<>();
 
-  /** @param published per table name, the version to read */
-  public PublishedReads(LakeTables lake, Map<String, Long> published) {
-    super(lake);
-    this.published = Map.copyOf(published);
-  }
-
-  /** Tables this run has written, changed the schema of or purged. */
-  public List<TableSpec> touched() {
-    return List.copyOf(touched.values());
-  }
-
-  private void touch(TableSpec table) {
-    touched.putIfAbsent(table.name(), table);
-  }
-
-  @Override
-  public Dataset<Row> read(TableSpec table) {
-    Long version = published.get(table.name());
-    if (version == null || touched.containsKey(table.name())) {
-      return delegate.read(table);
+    /** @param published per table name, the version to read */
+    public PublishedReads(LakeTables lake, Map<String, Long> published) {
+        super(lake);
+        this.published = Map.copyOf(published);
     }
-    return delegate.readVersion(table, version);
-  }
 
-  @Override
-  public void overwritePartition(TableSpec table, Dataset<Row> rows, Map<String, Object> partition) {
-    touch(table);
-    delegate.overwritePartition(table, rows, partition);
-  }
+    /** Tables this run has written, changed the schema of or purged. */
+    public List<TableSpec> touched() {
+        return List.copyOf(touched.values());
+    }
 
-  @Override
-  public void merge(TableSpec table, Dataset<Row> rows) {
-    touch(table);
-    delegate.merge(table, rows);
-  }
+    private void touch(TableSpec table) {
+        touched.putIfAbsent(table.name(), table);
+    }
 
-  @Override
-  public void replace(TableSpec table, Dataset<Row> rows) {
-    touch(table);
-    delegate.replace(table, rows);
-  }
+    @Override
+    public Dataset<Row> read(TableSpec table) {
+        Long version = published.get(table.name());
+        if (version == null || touched.containsKey(table.name())) {
+            return delegate.read(table);
+        }
+        return delegate.readVersion(table, version);
+    }
 
-  @Override
-  public void append(TableSpec table, Dataset<Row> rows) {
-    touch(table);
-    delegate.append(table, rows);
-  }
+    @Override
+    public void overwritePartition(TableSpec table, Dataset<Row> rows, Map<String, Object> partition) {
+        touch(table);
+        delegate.overwritePartition(table, rows, partition);
+    }
 
-  @Override
-  public void deleteMatching(TableSpec table, Dataset<Row> keys) {
-    touch(table);
-    delegate.deleteMatching(table, keys);
-  }
+    @Override
+    public void merge(TableSpec table, Dataset<Row> rows) {
+        touch(table);
+        delegate.merge(table, rows);
+    }
 
-  @Override
-  public void addMissingColumns(TableSpec table) {
-    // Reading an older version after adding a column would miss the column the job expects.
-    touch(table);
-    delegate.addMissingColumns(table);
-  }
+    @Override
+    public void replace(TableSpec table, Dataset<Row> rows) {
+        touch(table);
+        delegate.replace(table, rows);
+    }
 
-  @Override
-  public void purgeHistory(TableSpec table, Duration retention) {
-    touch(table);
-    delegate.purgeHistory(table, retention);
-  }
+    @Override
+    public void append(TableSpec table, Dataset<Row> rows) {
+        touch(table);
+        delegate.append(table, rows);
+    }
+
+    @Override
+    public void deleteMatching(TableSpec table, Dataset<Row> keys) {
+        touch(table);
+        delegate.deleteMatching(table, keys);
+    }
+
+    @Override
+    public void addMissingColumns(TableSpec table) {
+        // Reading an older version after adding a column would miss the column the job expects.
+        touch(table);
+        delegate.addMissingColumns(table);
+    }
+
+    @Override
+    public void purgeHistory(TableSpec table, Duration retention) {
+        touch(table);
+        delegate.purgeHistory(table, retention);
+    }
 }

@@ -19,65 +19,83 @@ import org.apache.spark.sql.SparkSession;
  * a good lookalike ranks eligible people who share it above the rest.
  */
 public final class LatentInterestTruth {
-  public static final String TOP_INTEREST = "top_interest";
-  private static final String TRUTH = "truth";
+    public static final String TOP_INTEREST = "top_interest";
+    private static final String TRUTH = "truth";
 
-  private LatentInterestTruth() {}
+    private LatentInterestTruth() {}
 
-  /**
-   * @param interest the seed's most over-represented latent interest
-   * @param auc AUC of the scores for "shares that interest" over the eligible people
-   * @param baseRate share of eligible people with that interest
-   * @param memberRate share of lookalike members with it
-   */
-  public record Result(String interest, double auc, double baseRate, double memberRate) {
-    public double lift() {
-      return baseRate == 0 ? Double.NaN : memberRate / baseRate;
+    /**
+     * @param interest the seed's most over-represented latent interest
+     * @param auc AUC of the scores for "shares that interest" over the eligible people
+     * @param baseRate share of eligible people with that interest
+     * @param memberRate share of lookalike members with it
+     */
+    public record Result(String interest, double auc, double baseRate, double memberRate) {
+        public double lift() {
+            return baseRate == 0 ? Double.NaN : memberRate / baseRate;
+        }
     }
-  }
 
-  /**
-   * (person_id, top_interest) from the generator's ground truth ({@code persons/} CSVs) through the
-   * identifiers ({@code identifiers}: id_type, id_value, truth) and the date's id_graph: a person
-   * takes the generated person most of their identifiers belong to.
-   */
-  public static Dataset<Row> persons(SparkSession spark, String groundTruth, Dataset<Row> identifiers,
-      Dataset<Row> idGraph) {
-    Dataset<Row> generated = spark.read().option("header", true).option("recursiveFileLookup", true)
-        .csv(groundTruth + "/persons").select(col("person_key").as(MatchEvaluation.TRUTH), col(TOP_INTEREST));
-    Dataset<Row> votes = idGraph.select(IdGraph.ID_TYPE, IdGraph.ID_VALUE, IdGraph.PERSON_ID)
-        .join(identifiers, new String[] {IdGraph.ID_TYPE, IdGraph.ID_VALUE})
-        .groupBy(IdGraph.PERSON_ID, MatchEvaluation.TRUTH).agg(count(lit(1)).as("votes"));
-    return votes.groupBy(IdGraph.PERSON_ID).agg(max_by(col(MatchEvaluation.TRUTH), col("votes")).as(MatchEvaluation.TRUTH))
-        .join(generated, MatchEvaluation.TRUTH).select(IdGraph.PERSON_ID, TOP_INTEREST);
-  }
-
-  /**
-   * @param truth (person_id, top_interest)
-   * @param seed person ids of the seed
-   * @param scores (person_id, score, rank) of the eligible people
-   * @param memberCount how many of the top ranks form the lookalike segment
-   */
-  public static Result evaluate(Dataset<Row> truth, Dataset<Row> seed, Dataset<Row> scores, long memberCount) {
-    Dataset<Row> inSeed = truth.join(seed.select(IdGraph.PERSON_ID).distinct(), IdGraph.PERSON_ID);
-    long seedKnown = inSeed.count();
-    long allKnown = truth.count();
-    Dataset<Row> seedShare = inSeed.groupBy(TOP_INTEREST).agg(count(lit(1)).divide(seedKnown).as("seed_share"));
-    Dataset<Row> allShare = truth.groupBy(TOP_INTEREST).agg(count(lit(1)).divide(allKnown).as("all_share"));
-    Row top = seedShare.join(allShare, TOP_INTEREST).where(col("seed_share").geq(0.05))
-        .orderBy(col("seed_share").divide(col("all_share")).desc(), col(TOP_INTEREST)).first();
-    String interest = top.getString(top.fieldIndex(TOP_INTEREST));
-    Dataset<Row> labelled = scores.join(truth, IdGraph.PERSON_ID)
-        .withColumn(TRUTH, when(col(TOP_INTEREST).equalTo(interest), 1.0).otherwise(0.0)).cache();
-    try {
-      double auc = new BinaryClassificationEvaluator().setLabelCol(TRUTH).setRawPredictionCol(LookalikeTables.SCORE)
-          .setNumBins(0).evaluate(labelled);
-      Row rates = labelled.agg(
-          org.apache.spark.sql.functions.avg(col(TRUTH)),
-          org.apache.spark.sql.functions.avg(when(col(LookalikeTables.RANK).leq(memberCount), col(TRUTH)))).first();
-      return new Result(interest, auc, rates.getDouble(0), rates.isNullAt(1) ? Double.NaN : rates.getDouble(1));
-    } finally {
-      labelled.unpersist();
+    /**
+     * (person_id, top_interest) from the generator's ground truth ({@code persons/} CSVs) through the
+     * identifiers ({@code identifiers}: id_type, id_value, truth) and the date's id_graph: a person
+     * takes the generated person most of their identifiers belong to.
+     */
+    public static Dataset<Row> persons(
+            SparkSession spark, String groundTruth, Dataset<Row> identifiers, Dataset<Row> idGraph) {
+        Dataset<Row> generated = spark.read()
+                .option("header", true)
+                .option("recursiveFileLookup", true)
+                .csv(groundTruth + "/persons")
+                .select(col("person_key").as(MatchEvaluation.TRUTH), col(TOP_INTEREST));
+        Dataset<Row> votes = idGraph.select(IdGraph.ID_TYPE, IdGraph.ID_VALUE, IdGraph.PERSON_ID)
+                .join(identifiers, new String[] {IdGraph.ID_TYPE, IdGraph.ID_VALUE})
+                .groupBy(IdGraph.PERSON_ID, MatchEvaluation.TRUTH)
+                .agg(count(lit(1)).as("votes"));
+        return votes.groupBy(IdGraph.PERSON_ID)
+                .agg(max_by(col(MatchEvaluation.TRUTH), col("votes")).as(MatchEvaluation.TRUTH))
+                .join(generated, MatchEvaluation.TRUTH)
+                .select(IdGraph.PERSON_ID, TOP_INTEREST);
     }
-  }
+
+    /**
+     * @param truth (person_id, top_interest)
+     * @param seed person ids of the seed
+     * @param scores (person_id, score, rank) of the eligible people
+     * @param memberCount how many of the top ranks form the lookalike segment
+     */
+    public static Result evaluate(Dataset<Row> truth, Dataset<Row> seed, Dataset<Row> scores, long memberCount) {
+        Dataset<Row> inSeed = truth.join(seed.select(IdGraph.PERSON_ID).distinct(), IdGraph.PERSON_ID);
+        long seedKnown = inSeed.count();
+        long allKnown = truth.count();
+        Dataset<Row> seedShare =
+                inSeed.groupBy(TOP_INTEREST).agg(count(lit(1)).divide(seedKnown).as("seed_share"));
+        Dataset<Row> allShare =
+                truth.groupBy(TOP_INTEREST).agg(count(lit(1)).divide(allKnown).as("all_share"));
+        Row top = seedShare
+                .join(allShare, TOP_INTEREST)
+                .where(col("seed_share").geq(0.05))
+                .orderBy(col("seed_share").divide(col("all_share")).desc(), col(TOP_INTEREST))
+                .first();
+        String interest = top.getString(top.fieldIndex(TOP_INTEREST));
+        Dataset<Row> labelled = scores.join(truth, IdGraph.PERSON_ID)
+                .withColumn(
+                        TRUTH, when(col(TOP_INTEREST).equalTo(interest), 1.0).otherwise(0.0))
+                .cache();
+        try {
+            double auc = new BinaryClassificationEvaluator()
+                    .setLabelCol(TRUTH)
+                    .setRawPredictionCol(LookalikeTables.SCORE)
+                    .setNumBins(0)
+                    .evaluate(labelled);
+            Row rates = labelled.agg(
+                            org.apache.spark.sql.functions.avg(col(TRUTH)),
+                            org.apache.spark.sql.functions.avg(
+                                    when(col(LookalikeTables.RANK).leq(memberCount), col(TRUTH))))
+                    .first();
+            return new Result(interest, auc, rates.getDouble(0), rates.isNullAt(1) ? Double.NaN : rates.getDouble(1));
+        } finally {
+            labelled.unpersist();
+        }
+    }
 }

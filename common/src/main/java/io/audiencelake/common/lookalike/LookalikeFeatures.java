@@ -32,112 +32,130 @@ import org.apache.spark.sql.Row;
  * and saved with the model.
  */
 public final class LookalikeFeatures {
-  /** The assembled feature vector. */
-  public static final String FEATURES = "features";
-  /** Separates the feature name from what its model column holds. */
-  static final String SEP = "__";
-  private static final String MISSING_CATEGORY = "(missing)";
+    /** The assembled feature vector. */
+    public static final String FEATURES = "features";
+    /** Separates the feature name from what its model column holds. */
+    static final String SEP = "__";
 
-  private LookalikeFeatures() {}
+    private static final String MISSING_CATEGORY = "(missing)";
 
-  /** Model column of a feature's value (a number, or text for a categorical feature). */
-  public static String valueColumn(Feature f) {
-    return f.column() + SEP + (f.kind() == FeatureKind.CATEGORICAL ? "text" : "value");
-  }
+    private LookalikeFeatures() {}
 
-  static String missingColumn(Feature f) {
-    return f.column() + SEP + "missing";
-  }
-
-  static String indexColumn(Feature f) {
-    return f.column() + SEP + "index";
-  }
-
-  static String vectorColumn(Feature f) {
-    return f.column() + SEP + "onehot";
-  }
-
-  /** The feature a vector slot's attribute name belongs to (names start with the model column). */
-  public static String featureOf(String attributeName) {
-    int at = attributeName.indexOf(SEP);
-    return at < 0 ? attributeName : attributeName.substring(0, at);
-  }
-
-  /** {@code keep} columns plus each feature's model columns, computed from the profiles of {@code date}. */
-  public static Dataset<Row> prepare(Dataset<Row> profiles, List<Feature> features, LocalDate date,
-      String... keep) {
-    List<Column> out = new ArrayList<>();
-    for (String k : keep) {
-      out.add(col(k));
+    /** Model column of a feature's value (a number, or text for a categorical feature). */
+    public static String valueColumn(Feature f) {
+        return f.column() + SEP + (f.kind() == FeatureKind.CATEGORICAL ? "text" : "value");
     }
-    for (Feature f : features) {
-      Column c = col(f.column());
-      switch (f.kind()) {
-        case CATEGORICAL -> out.add(coalesce(c.cast("string"), lit(MISSING_CATEGORY)).as(valueColumn(f)));
-        case NUMERIC, BOOLEAN -> {
-          out.add(coalesce(c.cast("double"), lit(0.0)).as(valueColumn(f)));
-          out.add(when(c.isNull(), 1.0).otherwise(0.0).as(missingColumn(f)));
+
+    static String missingColumn(Feature f) {
+        return f.column() + SEP + "missing";
+    }
+
+    static String indexColumn(Feature f) {
+        return f.column() + SEP + "index";
+    }
+
+    static String vectorColumn(Feature f) {
+        return f.column() + SEP + "onehot";
+    }
+
+    /** The feature a vector slot's attribute name belongs to (names start with the model column). */
+    public static String featureOf(String attributeName) {
+        int at = attributeName.indexOf(SEP);
+        return at < 0 ? attributeName : attributeName.substring(0, at);
+    }
+
+    /** {@code keep} columns plus each feature's model columns, computed from the profiles of {@code date}. */
+    public static Dataset<Row> prepare(Dataset<Row> profiles, List<Feature> features, LocalDate date, String... keep) {
+        List<Column> out = new ArrayList<>();
+        for (String k : keep) {
+            out.add(col(k));
         }
-        case DAYS_BEFORE -> {
-          out.add(coalesce(datediff(lit(Date.valueOf(date)), to_date(c)).cast("double"), lit(0.0))
-              .as(valueColumn(f)));
-          out.add(when(c.isNull(), 1.0).otherwise(0.0).as(missingColumn(f)));
+        for (Feature f : features) {
+            Column c = col(f.column());
+            switch (f.kind()) {
+                case CATEGORICAL ->
+                    out.add(coalesce(c.cast("string"), lit(MISSING_CATEGORY)).as(valueColumn(f)));
+                case NUMERIC, BOOLEAN -> {
+                    out.add(coalesce(c.cast("double"), lit(0.0)).as(valueColumn(f)));
+                    out.add(when(c.isNull(), 1.0).otherwise(0.0).as(missingColumn(f)));
+                }
+                case DAYS_BEFORE -> {
+                    out.add(coalesce(
+                                    datediff(lit(Date.valueOf(date)), to_date(c))
+                                            .cast("double"),
+                                    lit(0.0))
+                            .as(valueColumn(f)));
+                    out.add(when(c.isNull(), 1.0).otherwise(0.0).as(missingColumn(f)));
+                }
+            }
         }
-      }
+        return profiles.select(out.toArray(Column[]::new));
     }
-    return profiles.select(out.toArray(Column[]::new));
-  }
 
-  /** Pipeline stages from prepared columns to the {@link #FEATURES} vector. */
-  static List<PipelineStage> encoders(List<Feature> features) {
-    List<PipelineStage> stages = new ArrayList<>();
-    List<Feature> categorical = features.stream().filter(f -> f.kind() == FeatureKind.CATEGORICAL).toList();
-    if (!categorical.isEmpty()) {
-      stages.add(new StringIndexer()
-          .setInputCols(categorical.stream().map(LookalikeFeatures::valueColumn).toArray(String[]::new))
-          .setOutputCols(categorical.stream().map(LookalikeFeatures::indexColumn).toArray(String[]::new))
-          .setHandleInvalid("keep")
-          .setStringOrderType("frequencyDesc"));
-      stages.add(new OneHotEncoder()
-          .setInputCols(categorical.stream().map(LookalikeFeatures::indexColumn).toArray(String[]::new))
-          .setOutputCols(categorical.stream().map(LookalikeFeatures::vectorColumn).toArray(String[]::new))
-          .setHandleInvalid("keep"));
+    /** Pipeline stages from prepared columns to the {@link #FEATURES} vector. */
+    static List<PipelineStage> encoders(List<Feature> features) {
+        List<PipelineStage> stages = new ArrayList<>();
+        List<Feature> categorical = features.stream()
+                .filter(f -> f.kind() == FeatureKind.CATEGORICAL)
+                .toList();
+        if (!categorical.isEmpty()) {
+            stages.add(new StringIndexer()
+                    .setInputCols(categorical.stream()
+                            .map(LookalikeFeatures::valueColumn)
+                            .toArray(String[]::new))
+                    .setOutputCols(categorical.stream()
+                            .map(LookalikeFeatures::indexColumn)
+                            .toArray(String[]::new))
+                    .setHandleInvalid("keep")
+                    .setStringOrderType("frequencyDesc"));
+            stages.add(new OneHotEncoder()
+                    .setInputCols(categorical.stream()
+                            .map(LookalikeFeatures::indexColumn)
+                            .toArray(String[]::new))
+                    .setOutputCols(categorical.stream()
+                            .map(LookalikeFeatures::vectorColumn)
+                            .toArray(String[]::new))
+                    .setHandleInvalid("keep"));
+        }
+        List<String> inputs = new ArrayList<>();
+        for (Feature f : features) {
+            if (f.kind() == FeatureKind.CATEGORICAL) {
+                inputs.add(vectorColumn(f));
+            } else {
+                inputs.add(valueColumn(f));
+                inputs.add(missingColumn(f));
+            }
+        }
+        stages.add(new VectorAssembler()
+                .setInputCols(inputs.toArray(String[]::new))
+                .setOutputCol(FEATURES));
+        return stages;
     }
-    List<String> inputs = new ArrayList<>();
-    for (Feature f : features) {
-      if (f.kind() == FeatureKind.CATEGORICAL) {
-        inputs.add(vectorColumn(f));
-      } else {
-        inputs.add(valueColumn(f));
-        inputs.add(missingColumn(f));
-      }
-    }
-    stages.add(new VectorAssembler().setInputCols(inputs.toArray(String[]::new)).setOutputCol(FEATURES));
-    return stages;
-  }
 
-  /**
-   * Features that are the same for every row of {@code prepared} (one aggregation): such a feature
-   * cannot tell seed members from others, and usually means a trait is empty or misnamed.
-   */
-  public static List<String> withoutVariance(Dataset<Row> prepared, List<Feature> features) {
-    List<Column> aggs = new ArrayList<>();
-    for (Feature f : features) {
-      if (f.kind() == FeatureKind.CATEGORICAL) {
-        aggs.add(count_distinct(col(valueColumn(f))).minus(1).cast("double"));
-      } else {
-        // A column that is 0 or missing throughout varies only if both kinds occur.
-        aggs.add(max(col(valueColumn(f))).minus(min(col(valueColumn(f))))
-            .plus(max(col(missingColumn(f))).minus(min(col(missingColumn(f))))));
-      }
+    /**
+     * Features that are the same for every row of {@code prepared} (one aggregation): such a feature
+     * cannot tell seed members from others, and usually means a trait is empty or misnamed.
+     */
+    public static List<String> withoutVariance(Dataset<Row> prepared, List<Feature> features) {
+        List<Column> aggs = new ArrayList<>();
+        for (Feature f : features) {
+            if (f.kind() == FeatureKind.CATEGORICAL) {
+                aggs.add(count_distinct(col(valueColumn(f))).minus(1).cast("double"));
+            } else {
+                // A column that is 0 or missing throughout varies only if both kinds occur.
+                aggs.add(max(col(valueColumn(f)))
+                        .minus(min(col(valueColumn(f))))
+                        .plus(max(col(missingColumn(f))).minus(min(col(missingColumn(f))))));
+            }
+        }
+        Row r = prepared.agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(Column[]::new))
+                .first();
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < features.size(); i++) {
+            if (r.isNullAt(i) || r.getDouble(i) <= 0.0) {
+                out.add(features.get(i).column());
+            }
+        }
+        return out;
     }
-    Row r = prepared.agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(Column[]::new)).first();
-    List<String> out = new ArrayList<>();
-    for (int i = 0; i < features.size(); i++) {
-      if (r.isNullAt(i) || r.getDouble(i) <= 0.0) {
-        out.add(features.get(i).column());
-      }
-    }
-    return out;
-  }
 }

@@ -17,49 +17,64 @@ import java.util.Set;
  * @param holdout share of seed members kept out of training to measure recall
  * @param labels data-usage labels of the seed segment and of the features' feeds
  */
-public record LookalikeModel(String id, String name, String owner, String description, String seed,
-    String segmentId, List<Feature> features, Double reachShare, Double minScore, List<String> exclude,
-    String consentPurpose, String consentColumn, Algorithm algorithm, double negativesRatio, double holdout,
-    Map<String, Double> params, Tuning tuning, Set<String> labels) {
+public record LookalikeModel(
+        String id,
+        String name,
+        String owner,
+        String description,
+        String seed,
+        String segmentId,
+        List<Feature> features,
+        Double reachShare,
+        Double minScore,
+        List<String> exclude,
+        String consentPurpose,
+        String consentColumn,
+        Algorithm algorithm,
+        double negativesRatio,
+        double holdout,
+        Map<String, Double> params,
+        Tuning tuning,
+        Set<String> labels) {
 
-  public LookalikeModel {
-    features = List.copyOf(features);
-    exclude = List.copyOf(exclude);
-    params = Map.copyOf(params);
-    labels = Set.copyOf(labels);
-  }
-
-  /** How a profiles column enters the model. */
-  public enum FeatureKind {
-    /** A number; a missing value becomes 0 with a missing flag beside it. */
-    NUMERIC,
-    /** True/false as 1/0, with a missing flag. */
-    BOOLEAN,
-    /** A date or time, as days before the run date, with a missing flag. */
-    DAYS_BEFORE,
-    /** Text, one-hot encoded; a missing value and a value not seen in training are categories of their own. */
-    CATEGORICAL
-  }
-
-  /** A feature: a profiles column and how it is encoded. */
-  public record Feature(String column, FeatureKind kind) {}
-
-  /**
-   * Cross-validation of hyper-parameters: every combination of the grid is scored by AUC over
-   * {@code folds} folds of the training set, and the best one is trained on all of it.
-   */
-  public record Tuning(int folds, Map<String, List<Double>> grid) {
-    public Tuning {
-      grid = Map.copyOf(grid);
+    public LookalikeModel {
+        features = List.copyOf(features);
+        exclude = List.copyOf(exclude);
+        params = Map.copyOf(params);
+        labels = Set.copyOf(labels);
     }
-  }
 
-  /** The reach as written, e.g. "5%" or "score >= 0.8". */
-  public String reachText() {
-    return reachShare != null ? trim(reachShare * 100) + "%" : "score >= " + minScore;
-  }
+    /** How a profiles column enters the model. */
+    public enum FeatureKind {
+        /** A number; a missing value becomes 0 with a missing flag beside it. */
+        NUMERIC,
+        /** True/false as 1/0, with a missing flag. */
+        BOOLEAN,
+        /** A date or time, as days before the run date, with a missing flag. */
+        DAYS_BEFORE,
+        /** Text, one-hot encoded; a missing value and a value not seen in training are categories of their own. */
+        CATEGORICAL
+    }
 
-  private static String trim(double v) {
-    return v == Math.rint(v) ? String.valueOf((long) v) : String.valueOf(v);
-  }
+    /** A feature: a profiles column and how it is encoded. */
+    public record Feature(String column, FeatureKind kind) {}
+
+    /**
+     * Cross-validation of hyper-parameters: every combination of the grid is scored by AUC over
+     * {@code folds} folds of the training set, and the best one is trained on all of it.
+     */
+    public record Tuning(int folds, Map<String, List<Double>> grid) {
+        public Tuning {
+            grid = Map.copyOf(grid);
+        }
+    }
+
+    /** The reach as written, e.g. "5%" or "score >= 0.8". */
+    public String reachText() {
+        return reachShare != null ? trim(reachShare * 100) + "%" : "score >= " + minScore;
+    }
+
+    private static String trim(double v) {
+        return v == Math.rint(v) ? String.valueOf((long) v) : String.valueOf(v);
+    }
 }

@@ -10,11 +10,11 @@ import java.util.Optional;
  * @param maxEvaluationRows the most unlabelled people scored to measure a model (a sample above that)
  */
 public record LookalikeModels(int minSeed, long maxEvaluationRows, List<LookalikeModel> models) {
-  public LookalikeModels {
-    models = List.copyOf(models);
-  }
+    public LookalikeModels {
+        models = List.copyOf(models);
+    }
 
-  public Optional<LookalikeModel> byId(String id) {
-    return models.stream().filter(m -> m.id().equals(id)).findFirst();
-  }
+    public Optional<LookalikeModel> byId(String id) {
+        return models.stream().filter(m -> m.id().equals(id)).findFirst();
+    }
 }

@@ -37,213 +37,253 @@ import org.apache.spark.sql.types.TimestampType;
  * would only relearn the rule) or an unknown hyper-parameter is reported with the file and field path.
  */
 public final class LookalikeModelsLoader {
-  private static final String ID = "[a-z][a-z0-9_]*";
-  public static final double MIN_REACH = 0.01;
-  public static final double MAX_REACH = 0.20;
+    private static final String ID = "[a-z][a-z0-9_]*";
+    public static final double MIN_REACH = 0.01;
+    public static final double MAX_REACH = 0.20;
 
-  private LookalikeModelsLoader() {}
+    private LookalikeModelsLoader() {}
 
-  public static LookalikeModels load(Path file, ProfileRules traits, SegmentDefinitions segments,
-      Collection<FeedContract> contracts) {
-    return load(file, traits, segments, contracts, YamlDocument.NO_VARIABLES);
-  }
-
-  public static LookalikeModels load(Path file, ProfileRules traits, SegmentDefinitions segments,
-      Collection<FeedContract> contracts, Function<String, String> environment) {
-    ConfigProblems problems = new ConfigProblems(file.toString());
-    ConfigNode root = new ConfigNode(YamlDocument.read(file, environment), "", problems);
-    Map<String, DataType> columns = new LinkedHashMap<>();
-    for (StructField f : Profiles.spec(traits).schema().fields()) {
-      columns.put(f.name(), f.dataType());
-    }
-    columns.remove(ProfileTraits.PERSON_ID);
-    columns.remove(ProfileTraits.DT);
-    Map<String, Set<String>> labelsOf = SegmentDefinitionsLoader.columnLabels(traits, contracts);
-    Map<String, Segment> segmentsById = segments.byId();
-
-    int minSeed = root.intValue("min_seed", 100, 2, Integer.MAX_VALUE);
-    long maxEvaluation = root.longValue("max_evaluation_rows", 1_000_000, 1_000, Long.MAX_VALUE);
-    List<LookalikeModel> models = new ArrayList<>();
-    Set<String> ids = new HashSet<>();
-    Set<String> outputSegments = new HashSet<>();
-    for (ConfigNode m : root.objects("models")) {
-      LookalikeModel model = model(m, columns, labelsOf, segments, segmentsById);
-      if (model == null) {
-        continue;
-      }
-      if (!ids.add(model.id())) {
-        m.problem("id", "duplicate model id '" + model.id() + "'");
-      }
-      if (!outputSegments.add(model.segmentId())) {
-        m.problem("segment", "segment '" + model.segmentId() + "' is written by another model too");
-      }
-      models.add(model);
-    }
-    if (!root.has("models")) {
-      root.problem("models", "expected a list of models");
-    }
-    root.rejectUnknownKeys();
-    problems.throwIfAny();
-    return new LookalikeModels(minSeed, maxEvaluation, models);
-  }
-
-  private static LookalikeModel model(ConfigNode m, Map<String, DataType> columns, Map<String, Set<String>> labelsOf,
-      SegmentDefinitions segments, Map<String, Segment> segmentsById) {
-    String id = m.requiredString("id");
-    if (id != null && !id.matches(ID)) {
-      m.problem("id", "expected lower_snake_case letters, digits and _, got '" + id + "'");
-    }
-    String name = m.string("name", id);
-    String owner = m.requiredString("owner");
-    String description = m.string("description", "");
-    String seed = m.requiredString("seed");
-    Set<String> labels = new TreeSet<>();
-    Set<String> ruleColumns = Set.of();
-    if (seed != null) {
-      Segment s = segmentsById.get(seed);
-      if (s == null) {
-        m.problem("seed", "unknown segment '" + seed + "'; expected one of " + segmentsById.keySet());
-      } else {
-        labels.addAll(s.labels());
-        ruleColumns = SegmentDefinitionsLoader.columnsRead(segments, seed);
-      }
-    }
-    String segmentId = m.string("segment", id);
-    if (segmentId != null && segmentsById.containsKey(segmentId)) {
-      m.problem("segment", "'" + segmentId + "' is a rule segment of segments.yaml; a lookalike segment needs a "
-          + "name of its own");
+    public static LookalikeModels load(
+            Path file, ProfileRules traits, SegmentDefinitions segments, Collection<FeedContract> contracts) {
+        return load(file, traits, segments, contracts, YamlDocument.NO_VARIABLES);
     }
 
-    List<Feature> features = new ArrayList<>();
-    Set<String> seen = new HashSet<>();
-    List<String> featureNames = m.strings("features");
-    if (featureNames.isEmpty()) {
-      m.problem("features", "expected a list of profiles columns (traits)");
-    }
-    for (int i = 0; i < featureNames.size(); i++) {
-      String f = featureNames.get(i);
-      String at = "features[" + i + "]";
-      DataType type = columns.get(f);
-      if (type == null) {
-        m.problem(at, "unknown profiles column '" + f + "'; expected a trait of traits.yaml or one of "
-            + ProfileTraits.BUILT_IN);
-        continue;
-      }
-      if (!seen.add(f)) {
-        m.problem(at, "'" + f + "' is listed twice");
-        continue;
-      }
-      if (ruleColumns.contains(f)) {
-        m.problem(at, "'" + f + "' is read by the rule of seed segment '" + seed + "': the model would relearn "
-            + "the rule instead of finding people like its members; drop it");
-        continue;
-      }
-      FeatureKind kind = kindOf(type);
-      if (kind == null) {
-        m.problem(at, "'" + f + "' is " + type.simpleString() + "; expected a number, boolean, date or text column");
-        continue;
-      }
-      features.add(new Feature(f, kind));
-      labels.addAll(labelsOf.getOrDefault(f, Set.of()));
-    }
-
-    Double share = null;
-    Double minScore = null;
-    if (m.has("reach") == m.has("min_score")) {
-      m.problem("reach", "set either reach (a share of the eligible population, e.g. 5%) or min_score");
-    }
-    if (m.has("reach")) {
-      share = m.parsed("reach", null, "a share from 1% to 20%, e.g. 5%", LookalikeModelsLoader::share);
-    }
-    if (m.has("min_score")) {
-      minScore = m.doubleValue("min_score", 0.5, 0.0, 1.0);
-    }
-
-    List<String> exclude = m.strings("exclude");
-    for (int i = 0; i < exclude.size(); i++) {
-      if (!segmentsById.containsKey(exclude.get(i))) {
-        m.problem("exclude[" + i + "]", "unknown segment '" + exclude.get(i) + "'");
-      }
-    }
-    String consent = m.string("consent", null);
-    String consentColumn = null;
-    if (consent != null) {
-      consentColumn = segments.consentColumns().get(consent);
-      if (consentColumn == null) {
-        m.problem("consent", "unknown purpose '" + consent + "'; expected one of "
-            + new TreeSet<>(segments.consentColumns().keySet()) + " (segments.yaml consent.purposes)");
-      } else {
-        labels.addAll(labelsOf.getOrDefault(consentColumn, Set.of()));
-      }
-    }
-    Algorithm algorithm = m.enumValue("algorithm", Algorithm.class, Algorithm.LOGISTIC_REGRESSION);
-    double ratio = m.doubleValue("negatives_ratio", 3.0, 0.1, 1000.0);
-    double holdout = m.doubleValue("holdout", 0.2, 0.05, 0.5);
-    Map<String, Double> params = new LinkedHashMap<>();
-    ConfigNode p = m.object("params");
-    for (String key : p.keys()) {
-      if (!algorithm.params().contains(key)) {
-        p.problem(key, "not a parameter of " + algorithm.yamlName() + "; expected one of " + algorithm.params());
-        p.string(key, null);
-        continue;
-      }
-      params.put(key, p.doubleValue(key, 0, 0, 1e6));
-    }
-    Tuning tuning = null;
-    if (m.has("tuning")) {
-      ConfigNode t = m.object("tuning");
-      int folds = t.intValue("folds", 3, 2, 20);
-      Map<String, List<Double>> grid = new LinkedHashMap<>();
-      ConfigNode g = t.object("grid");
-      for (String key : g.keys()) {
-        List<String> values = g.strings(key);
-        if (!algorithm.params().contains(key)) {
-          g.problem(key, "not a parameter of " + algorithm.yamlName() + "; expected one of " + algorithm.params());
-          continue;
+    public static LookalikeModels load(
+            Path file,
+            ProfileRules traits,
+            SegmentDefinitions segments,
+            Collection<FeedContract> contracts,
+            Function<String, String> environment) {
+        ConfigProblems problems = new ConfigProblems(file.toString());
+        ConfigNode root = new ConfigNode(YamlDocument.read(file, environment), "", problems);
+        Map<String, DataType> columns = new LinkedHashMap<>();
+        for (StructField f : Profiles.spec(traits).schema().fields()) {
+            columns.put(f.name(), f.dataType());
         }
-        List<Double> numbers = new ArrayList<>();
-        for (String v : values) {
-          try {
-            numbers.add(Double.parseDouble(v));
-          } catch (NumberFormatException e) {
-            g.problem(key, "expected a list of numbers, got '" + v + "'");
-          }
+        columns.remove(ProfileTraits.PERSON_ID);
+        columns.remove(ProfileTraits.DT);
+        Map<String, Set<String>> labelsOf = SegmentDefinitionsLoader.columnLabels(traits, contracts);
+        Map<String, Segment> segmentsById = segments.byId();
+
+        int minSeed = root.intValue("min_seed", 100, 2, Integer.MAX_VALUE);
+        long maxEvaluation = root.longValue("max_evaluation_rows", 1_000_000, 1_000, Long.MAX_VALUE);
+        List<LookalikeModel> models = new ArrayList<>();
+        Set<String> ids = new HashSet<>();
+        Set<String> outputSegments = new HashSet<>();
+        for (ConfigNode m : root.objects("models")) {
+            LookalikeModel model = model(m, columns, labelsOf, segments, segmentsById);
+            if (model == null) {
+                continue;
+            }
+            if (!ids.add(model.id())) {
+                m.problem("id", "duplicate model id '" + model.id() + "'");
+            }
+            if (!outputSegments.add(model.segmentId())) {
+                m.problem("segment", "segment '" + model.segmentId() + "' is written by another model too");
+            }
+            models.add(model);
         }
-        grid.put(key, numbers);
-      }
-      if (grid.isEmpty()) {
-        t.problem("grid", "expected at least one parameter with a list of values to try");
-      }
-      t.rejectUnknownKeys();
-      tuning = new Tuning(folds, grid);
+        if (!root.has("models")) {
+            root.problem("models", "expected a list of models");
+        }
+        root.rejectUnknownKeys();
+        problems.throwIfAny();
+        return new LookalikeModels(minSeed, maxEvaluation, models);
     }
-    m.rejectUnknownKeys();
-    if (id == null || seed == null) {
-      return null;
-    }
-    return new LookalikeModel(id, name, owner, description, seed, segmentId, features, share, minScore, exclude,
-        consent, consentColumn, algorithm, ratio, holdout, params, tuning, labels);
-  }
 
-  private static Double share(String text) {
-    double v = text.endsWith("%") ? Double.parseDouble(text.substring(0, text.length() - 1).trim()) / 100
-        : Double.parseDouble(text);
-    return v >= MIN_REACH - 1e-12 && v <= MAX_REACH + 1e-12 ? v : null;
-  }
+    private static LookalikeModel model(
+            ConfigNode m,
+            Map<String, DataType> columns,
+            Map<String, Set<String>> labelsOf,
+            SegmentDefinitions segments,
+            Map<String, Segment> segmentsById) {
+        String id = m.requiredString("id");
+        if (id != null && !id.matches(ID)) {
+            m.problem("id", "expected lower_snake_case letters, digits and _, got '" + id + "'");
+        }
+        String name = m.string("name", id);
+        String owner = m.requiredString("owner");
+        String description = m.string("description", "");
+        String seed = m.requiredString("seed");
+        Set<String> labels = new TreeSet<>();
+        Set<String> ruleColumns = Set.of();
+        if (seed != null) {
+            Segment s = segmentsById.get(seed);
+            if (s == null) {
+                m.problem("seed", "unknown segment '" + seed + "'; expected one of " + segmentsById.keySet());
+            } else {
+                labels.addAll(s.labels());
+                ruleColumns = SegmentDefinitionsLoader.columnsRead(segments, seed);
+            }
+        }
+        String segmentId = m.string("segment", id);
+        if (segmentId != null && segmentsById.containsKey(segmentId)) {
+            m.problem(
+                    "segment",
+                    "'" + segmentId + "' is a rule segment of segments.yaml; a lookalike segment needs a "
+                            + "name of its own");
+        }
 
-  public static FeatureKind kindOf(DataType type) {
-    if (type instanceof NumericType) {
-      return FeatureKind.NUMERIC;
+        List<Feature> features = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        List<String> featureNames = m.strings("features");
+        if (featureNames.isEmpty()) {
+            m.problem("features", "expected a list of profiles columns (traits)");
+        }
+        for (int i = 0; i < featureNames.size(); i++) {
+            String f = featureNames.get(i);
+            String at = "features[" + i + "]";
+            DataType type = columns.get(f);
+            if (type == null) {
+                m.problem(
+                        at,
+                        "unknown profiles column '" + f + "'; expected a trait of traits.yaml or one of "
+                                + ProfileTraits.BUILT_IN);
+                continue;
+            }
+            if (!seen.add(f)) {
+                m.problem(at, "'" + f + "' is listed twice");
+                continue;
+            }
+            if (ruleColumns.contains(f)) {
+                m.problem(
+                        at,
+                        "'" + f + "' is read by the rule of seed segment '" + seed + "': the model would relearn "
+                                + "the rule instead of finding people like its members; drop it");
+                continue;
+            }
+            FeatureKind kind = kindOf(type);
+            if (kind == null) {
+                m.problem(
+                        at,
+                        "'" + f + "' is " + type.simpleString() + "; expected a number, boolean, date or text column");
+                continue;
+            }
+            features.add(new Feature(f, kind));
+            labels.addAll(labelsOf.getOrDefault(f, Set.of()));
+        }
+
+        Double share = null;
+        Double minScore = null;
+        if (m.has("reach") == m.has("min_score")) {
+            m.problem("reach", "set either reach (a share of the eligible population, e.g. 5%) or min_score");
+        }
+        if (m.has("reach")) {
+            share = m.parsed("reach", null, "a share from 1% to 20%, e.g. 5%", LookalikeModelsLoader::share);
+        }
+        if (m.has("min_score")) {
+            minScore = m.doubleValue("min_score", 0.5, 0.0, 1.0);
+        }
+
+        List<String> exclude = m.strings("exclude");
+        for (int i = 0; i < exclude.size(); i++) {
+            if (!segmentsById.containsKey(exclude.get(i))) {
+                m.problem("exclude[" + i + "]", "unknown segment '" + exclude.get(i) + "'");
+            }
+        }
+        String consent = m.string("consent", null);
+        String consentColumn = null;
+        if (consent != null) {
+            consentColumn = segments.consentColumns().get(consent);
+            if (consentColumn == null) {
+                m.problem(
+                        "consent",
+                        "unknown purpose '" + consent + "'; expected one of "
+                                + new TreeSet<>(segments.consentColumns().keySet())
+                                + " (segments.yaml consent.purposes)");
+            } else {
+                labels.addAll(labelsOf.getOrDefault(consentColumn, Set.of()));
+            }
+        }
+        Algorithm algorithm = m.enumValue("algorithm", Algorithm.class, Algorithm.LOGISTIC_REGRESSION);
+        double ratio = m.doubleValue("negatives_ratio", 3.0, 0.1, 1000.0);
+        double holdout = m.doubleValue("holdout", 0.2, 0.05, 0.5);
+        Map<String, Double> params = new LinkedHashMap<>();
+        ConfigNode p = m.object("params");
+        for (String key : p.keys()) {
+            if (!algorithm.params().contains(key)) {
+                p.problem(
+                        key, "not a parameter of " + algorithm.yamlName() + "; expected one of " + algorithm.params());
+                p.string(key, null);
+                continue;
+            }
+            params.put(key, p.doubleValue(key, 0, 0, 1e6));
+        }
+        Tuning tuning = null;
+        if (m.has("tuning")) {
+            ConfigNode t = m.object("tuning");
+            int folds = t.intValue("folds", 3, 2, 20);
+            Map<String, List<Double>> grid = new LinkedHashMap<>();
+            ConfigNode g = t.object("grid");
+            for (String key : g.keys()) {
+                List<String> values = g.strings(key);
+                if (!algorithm.params().contains(key)) {
+                    g.problem(
+                            key,
+                            "not a parameter of " + algorithm.yamlName() + "; expected one of " + algorithm.params());
+                    continue;
+                }
+                List<Double> numbers = new ArrayList<>();
+                for (String v : values) {
+                    try {
+                        numbers.add(Double.parseDouble(v));
+                    } catch (NumberFormatException e) {
+                        g.problem(key, "expected a list of numbers, got '" + v + "'");
+                    }
+                }
+                grid.put(key, numbers);
+            }
+            if (grid.isEmpty()) {
+                t.problem("grid", "expected at least one parameter with a list of values to try");
+            }
+            t.rejectUnknownKeys();
+            tuning = new Tuning(folds, grid);
+        }
+        m.rejectUnknownKeys();
+        if (id == null || seed == null) {
+            return null;
+        }
+        return new LookalikeModel(
+                id,
+                name,
+                owner,
+                description,
+                seed,
+                segmentId,
+                features,
+                share,
+                minScore,
+                exclude,
+                consent,
+                consentColumn,
+                algorithm,
+                ratio,
+                holdout,
+                params,
+                tuning,
+                labels);
     }
-    if (type instanceof BooleanType) {
-      return FeatureKind.BOOLEAN;
+
+    private static Double share(String text) {
+        double v = text.endsWith("%")
+                ? Double.parseDouble(text.substring(0, text.length() - 1).trim()) / 100
+                : Double.parseDouble(text);
+        return v >= MIN_REACH - 1e-12 && v <= MAX_REACH + 1e-12 ? v : null;
     }
-    if (type instanceof DateType || type instanceof TimestampType) {
-      return FeatureKind.DAYS_BEFORE;
+
+    public static FeatureKind kindOf(DataType type) {
+        if (type instanceof NumericType) {
+            return FeatureKind.NUMERIC;
+        }
+        if (type instanceof BooleanType) {
+            return FeatureKind.BOOLEAN;
+        }
+        if (type instanceof DateType || type instanceof TimestampType) {
+            return FeatureKind.DAYS_BEFORE;
+        }
+        if (type instanceof StringType) {
+            return FeatureKind.CATEGORICAL;
+        }
+        return null;
     }
-    if (type instanceof StringType) {
-      return FeatureKind.CATEGORICAL;
-    }
-    return null;
-  }
 }

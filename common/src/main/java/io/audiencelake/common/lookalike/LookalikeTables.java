@@ -10,83 +10,113 @@ import org.apache.spark.sql.types.StructType;
 
 /** The tables the lookalike job writes, with their column names. */
 public final class LookalikeTables {
-  public static final String MODEL_ID = "model_id";
-  public static final String VERSION = "version";
-  public static final String TRAINED_AT = "trained_at";
-  public static final String TRAINED_FOR = "trained_for";
-  public static final String SEED_SEGMENT = "seed_segment";
-  public static final String SEED_SIZE = "seed_size";
-  public static final String TRAIN_POSITIVES = "train_positives";
-  public static final String TRAIN_NEGATIVES = "train_negatives";
-  public static final String HOLDOUT_POSITIVES = "holdout_positives";
-  public static final String EVALUATED = "evaluated";
-  public static final String ALGORITHM = "algorithm";
-  public static final String FEATURES = "features";
-  public static final String PARAMS = "params";
-  public static final String AUC = "auc";
-  public static final String REACH = "reach";
-  public static final String RECALL_AT_REACH = "recall_at_reach";
-  public static final String LIFT_1 = "lift_at_1pct";
-  public static final String LIFT_5 = "lift_at_5pct";
-  public static final String LIFT_10 = "lift_at_10pct";
-  public static final String IMPORTANCES = "importances";
-  public static final String MODEL_PATH = "model_path";
-  public static final String LIFT_CURVE = "lift_curve";
-  /** Fields of a {@link #LIFT_CURVE} point. */
-  public static final String DEPTH = "depth";
-  public static final String LIFT = "lift";
-  public static final String PERSON_ID = "person_id";
-  public static final String SCORE = "score";
-  public static final String RANK = "rank";
-  public static final String DT = "dt";
-  private static final String DOMAIN = "lookalike";
+    public static final String MODEL_ID = "model_id";
+    public static final String VERSION = "version";
+    public static final String TRAINED_AT = "trained_at";
+    public static final String TRAINED_FOR = "trained_for";
+    public static final String SEED_SEGMENT = "seed_segment";
+    public static final String SEED_SIZE = "seed_size";
+    public static final String TRAIN_POSITIVES = "train_positives";
+    public static final String TRAIN_NEGATIVES = "train_negatives";
+    public static final String HOLDOUT_POSITIVES = "holdout_positives";
+    public static final String EVALUATED = "evaluated";
+    public static final String ALGORITHM = "algorithm";
+    public static final String FEATURES = "features";
+    public static final String PARAMS = "params";
+    public static final String AUC = "auc";
+    public static final String REACH = "reach";
+    public static final String RECALL_AT_REACH = "recall_at_reach";
+    public static final String LIFT_1 = "lift_at_1pct";
+    public static final String LIFT_5 = "lift_at_5pct";
+    public static final String LIFT_10 = "lift_at_10pct";
+    public static final String IMPORTANCES = "importances";
+    public static final String MODEL_PATH = "model_path";
+    public static final String LIFT_CURVE = "lift_curve";
+    /** Fields of a {@link #LIFT_CURVE} point. */
+    public static final String DEPTH = "depth";
 
-  public static final TableSpec MODEL_RUNS = new TableSpec("model_runs",
-      "Every trained lookalike model version: seed, training set, features, chosen hyper-parameters, "
-          + "held-out metrics and where the model is saved. Scoring runs name the version they used.",
-      DOMAIN, new StructType(new StructField[] {
-          column(MODEL_ID, DataTypes.StringType, false, "model id (lookalike.yaml)"),
-          column(VERSION, DataTypes.IntegerType, false, "model version, 1, 2, ... per model"),
-          column(TRAINED_AT, DataTypes.TimestampType, false, "when training finished (UTC)"),
-          column(TRAINED_FOR, DataTypes.DateType, false, "run date whose profiles and seed it was trained on"),
-          column(SEED_SEGMENT, DataTypes.StringType, false, "seed segment id"),
-          column(SEED_SIZE, DataTypes.LongType, false, "seed members with a profile on the date"),
-          column(TRAIN_POSITIVES, DataTypes.LongType, false, "seed members trained on"),
-          column(TRAIN_NEGATIVES, DataTypes.LongType, false, "unlabelled people sampled as negatives"),
-          column(HOLDOUT_POSITIVES, DataTypes.LongType, false, "seed members held out for evaluation"),
-          column(EVALUATED, DataTypes.LongType, false, "people scored for evaluation (held out + unlabelled)"),
-          column(ALGORITHM, DataTypes.StringType, false, "logistic_regression, gradient_boosted_trees or random_forest"),
-          column(FEATURES, DataTypes.createArrayType(DataTypes.StringType, false), false, "profiles columns used"),
-          column(PARAMS, DataTypes.createMapType(DataTypes.StringType, DataTypes.DoubleType, false), false,
-              "hyper-parameters of the trained model (chosen by cross-validation where configured)"),
-          column(AUC, DataTypes.DoubleType, true, "area under ROC: held-out seed vs unlabelled (a lower bound)"),
-          column(REACH, DataTypes.StringType, false, "the configured reach, e.g. 5% or score >= 0.8"),
-          column(RECALL_AT_REACH, DataTypes.DoubleType, true, "share of held-out seed members within the reach"),
-          column(LIFT_1, DataTypes.DoubleType, true, "held-out seed rate in the top 1% over the overall rate"),
-          column(LIFT_5, DataTypes.DoubleType, true, "held-out seed rate in the top 5% over the overall rate"),
-          column(LIFT_10, DataTypes.DoubleType, true, "held-out seed rate in the top 10% over the overall rate"),
-          column(IMPORTANCES, DataTypes.createMapType(DataTypes.StringType, DataTypes.DoubleType, false), false,
-              "share of the model's weight per feature, summing to 1"),
-          column(MODEL_PATH, DataTypes.StringType, false, "where the MLlib pipeline model is saved"),
-          column(LIFT_CURVE, DataTypes.createArrayType(DataTypes.createStructType(new StructField[] {
-              // Nullable throughout, so an existing table can take the column (ALTER TABLE ADD COLUMNS).
-              DataTypes.createStructField(DEPTH, DataTypes.DoubleType, true),
-              DataTypes.createStructField(LIFT, DataTypes.DoubleType, true)}), true), true,
-              "lift over random at depths of the ranking from 1% to 100% of the evaluated people (held-out seed "
-                  + "rate in the top depth over the overall rate); empty for versions trained before it was kept")}),
-      List.of(), List.of(MODEL_ID, VERSION));
+    public static final String LIFT = "lift";
+    public static final String PERSON_ID = "person_id";
+    public static final String SCORE = "score";
+    public static final String RANK = "rank";
+    public static final String DT = "dt";
+    private static final String DOMAIN = "lookalike";
 
-  public static final TableSpec SCORES = new TableSpec("lookalike_scores",
-      "Scores of every eligible person (not in the seed or an excluded segment, with the consent) per model "
-          + "and run date, ranked; the top of the ranking is the lookalike segment.",
-      DOMAIN, new StructType(new StructField[] {
-          column(MODEL_ID, DataTypes.StringType, false, "model id (partition)"),
-          column(VERSION, DataTypes.IntegerType, false, "model version that scored"),
-          column(PERSON_ID, DataTypes.StringType, false, "person id (id_graph)"),
-          column(SCORE, DataTypes.DoubleType, false, "probability-like score, higher is more like the seed"),
-          column(RANK, DataTypes.LongType, false, "1 = highest score; ties broken by person id"),
-          column(DT, DataTypes.DateType, false, "run date (partition)")}),
-      List.of(DT, MODEL_ID), List.of(MODEL_ID, PERSON_ID, DT));
+    public static final TableSpec MODEL_RUNS = new TableSpec(
+            "model_runs",
+            "Every trained lookalike model version: seed, training set, features, chosen hyper-parameters, "
+                    + "held-out metrics and where the model is saved. Scoring runs name the version they used.",
+            DOMAIN,
+            new StructType(new StructField[] {
+                column(MODEL_ID, DataTypes.StringType, false, "model id (lookalike.yaml)"),
+                column(VERSION, DataTypes.IntegerType, false, "model version, 1, 2, ... per model"),
+                column(TRAINED_AT, DataTypes.TimestampType, false, "when training finished (UTC)"),
+                column(TRAINED_FOR, DataTypes.DateType, false, "run date whose profiles and seed it was trained on"),
+                column(SEED_SEGMENT, DataTypes.StringType, false, "seed segment id"),
+                column(SEED_SIZE, DataTypes.LongType, false, "seed members with a profile on the date"),
+                column(TRAIN_POSITIVES, DataTypes.LongType, false, "seed members trained on"),
+                column(TRAIN_NEGATIVES, DataTypes.LongType, false, "unlabelled people sampled as negatives"),
+                column(HOLDOUT_POSITIVES, DataTypes.LongType, false, "seed members held out for evaluation"),
+                column(EVALUATED, DataTypes.LongType, false, "people scored for evaluation (held out + unlabelled)"),
+                column(
+                        ALGORITHM,
+                        DataTypes.StringType,
+                        false,
+                        "logistic_regression, gradient_boosted_trees or random_forest"),
+                column(
+                        FEATURES,
+                        DataTypes.createArrayType(DataTypes.StringType, false),
+                        false,
+                        "profiles columns used"),
+                column(
+                        PARAMS,
+                        DataTypes.createMapType(DataTypes.StringType, DataTypes.DoubleType, false),
+                        false,
+                        "hyper-parameters of the trained model (chosen by cross-validation where configured)"),
+                column(AUC, DataTypes.DoubleType, true, "area under ROC: held-out seed vs unlabelled (a lower bound)"),
+                column(REACH, DataTypes.StringType, false, "the configured reach, e.g. 5% or score >= 0.8"),
+                column(RECALL_AT_REACH, DataTypes.DoubleType, true, "share of held-out seed members within the reach"),
+                column(LIFT_1, DataTypes.DoubleType, true, "held-out seed rate in the top 1% over the overall rate"),
+                column(LIFT_5, DataTypes.DoubleType, true, "held-out seed rate in the top 5% over the overall rate"),
+                column(LIFT_10, DataTypes.DoubleType, true, "held-out seed rate in the top 10% over the overall rate"),
+                column(
+                        IMPORTANCES,
+                        DataTypes.createMapType(DataTypes.StringType, DataTypes.DoubleType, false),
+                        false,
+                        "share of the model's weight per feature, summing to 1"),
+                column(MODEL_PATH, DataTypes.StringType, false, "where the MLlib pipeline model is saved"),
+                column(
+                        LIFT_CURVE,
+                        DataTypes.createArrayType(
+                                DataTypes.createStructType(new StructField[] {
+                                    // Nullable throughout, so an existing table can take the column (ALTER TABLE ADD
+                                    // COLUMNS).
+                                    DataTypes.createStructField(DEPTH, DataTypes.DoubleType, true),
+                                    DataTypes.createStructField(LIFT, DataTypes.DoubleType, true)
+                                }),
+                                true),
+                        true,
+                        "lift over random at depths of the ranking from 1% to 100% of the evaluated people (held-out seed "
+                                + "rate in the top depth over the overall rate); empty for versions trained before it was kept")
+            }),
+            List.of(),
+            List.of(MODEL_ID, VERSION));
 
-  private LookalikeTables() {}
+    public static final TableSpec SCORES = new TableSpec(
+            "lookalike_scores",
+            "Scores of every eligible person (not in the seed or an excluded segment, with the consent) per model "
+                    + "and run date, ranked; the top of the ranking is the lookalike segment.",
+            DOMAIN,
+            new StructType(new StructField[] {
+                column(MODEL_ID, DataTypes.StringType, false, "model id (partition)"),
+                column(VERSION, DataTypes.IntegerType, false, "model version that scored"),
+                column(PERSON_ID, DataTypes.StringType, false, "person id (id_graph)"),
+                column(SCORE, DataTypes.DoubleType, false, "probability-like score, higher is more like the seed"),
+                column(RANK, DataTypes.LongType, false, "1 = highest score; ties broken by person id"),
+                column(DT, DataTypes.DateType, false, "run date (partition)")
+            }),
+            List.of(DT, MODEL_ID),
+            List.of(MODEL_ID, PERSON_ID, DT));
+
+    private LookalikeTables() {}
 }

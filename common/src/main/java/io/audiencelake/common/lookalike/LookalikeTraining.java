@@ -46,188 +46,229 @@ import org.apache.spark.sql.Row;
  * the classes, and a share of the seed is held out to measure the model.
  */
 public final class LookalikeTraining {
-  public static final String PERSON_ID = "person_id";
-  public static final String LABEL = "label";
-  public static final String WEIGHT = "weight";
-  public static final String ROLE = "role";
-  public static final String SCORE = "score";
-  /** Rows the model is fitted on. */
-  public static final String TRAIN = "train";
-  /** Seed members kept out of training. */
-  public static final String HOLDOUT = "holdout";
-  /** Unlabelled people kept out of training, scored against the held-out seed. */
-  public static final String EVALUATION = "evaluation";
-  private static final String SCALED = "features_scaled";
-  private static final long BUCKETS = 1_000_000;
+    public static final String PERSON_ID = "person_id";
+    public static final String LABEL = "label";
+    public static final String WEIGHT = "weight";
+    public static final String ROLE = "role";
+    public static final String SCORE = "score";
+    /** Rows the model is fitted on. */
+    public static final String TRAIN = "train";
+    /** Seed members kept out of training. */
+    public static final String HOLDOUT = "holdout";
+    /** Unlabelled people kept out of training, scored against the held-out seed. */
+    public static final String EVALUATION = "evaluation";
 
-  private LookalikeTraining() {}
+    private static final String SCALED = "features_scaled";
+    private static final long BUCKETS = 1_000_000;
 
-  /**
-   * How the population is split, from its counts.
-   *
-   * @param negativeFraction share of unlabelled people sampled as training negatives
-   * @param evaluationFraction share of the remaining unlabelled people scored for evaluation
-   * @param positiveWeight weight of a positive so both classes weigh the same in training
-   */
-  public record Split(long seed, long unlabelled, double negativeFraction, double evaluationFraction,
-      double positiveWeight) {}
+    private LookalikeTraining() {}
 
-  public static Split split(long seed, long unlabelled, LookalikeModel model, long maxEvaluationRows) {
-    double trainPositives = Math.max(1, seed * (1 - model.holdout()));
-    double negativeFraction = unlabelled == 0 ? 0 : Math.min(1.0, model.negativesRatio() * trainPositives / unlabelled);
-    double rest = unlabelled * (1 - negativeFraction);
-    double evaluationFraction = rest <= 0 ? 0 : Math.min(1.0, maxEvaluationRows / rest);
-    double negatives = Math.max(1, unlabelled * negativeFraction);
-    return new Split(seed, unlabelled, negativeFraction, evaluationFraction, negatives / trainPositives);
-  }
+    /**
+     * How the population is split, from its counts.
+     *
+     * @param negativeFraction share of unlabelled people sampled as training negatives
+     * @param evaluationFraction share of the remaining unlabelled people scored for evaluation
+     * @param positiveWeight weight of a positive so both classes weigh the same in training
+     */
+    public record Split(
+            long seed, long unlabelled, double negativeFraction, double evaluationFraction, double positiveWeight) {}
 
-  /** A uniform number in [0, 1) from the person id and a salt: the same person always draws the same. */
-  static Column draw(String modelId, String salt) {
-    return pmod(xxhash64(col(PERSON_ID), lit(modelId), lit(salt)), lit(BUCKETS)).divide((double) BUCKETS);
-  }
-
-  /**
-   * The prepared population with {@link #LABEL}, {@link #WEIGHT} and {@link #ROLE}; people in none of
-   * the roles are left out. {@code seedMembers} holds the seed's person ids.
-   */
-  public static Dataset<Row> assign(Dataset<Row> prepared, Dataset<Row> seedMembers, LookalikeModel model,
-      Split split) {
-    Dataset<Row> flagged = prepared.join(seedMembers.select(col(PERSON_ID)).distinct().withColumn("_seed", lit(true)),
-        new String[] {PERSON_ID}, "left");
-    Column seed = col("_seed").isNotNull();
-    Column u = draw(model.id(), "split");
-    Column role = when(seed.and(u.lt(model.holdout())), lit(HOLDOUT))
-        .when(seed, lit(TRAIN))
-        .when(u.lt(split.negativeFraction()), lit(TRAIN))
-        .when(draw(model.id(), "evaluation").lt(split.evaluationFraction()), lit(EVALUATION));
-    return flagged
-        .withColumn(ROLE, role)
-        .withColumn(LABEL, when(seed, 1.0).otherwise(0.0))
-        .withColumn(WEIGHT, when(seed, split.positiveWeight()).otherwise(1.0))
-        .drop("_seed")
-        .where(col(ROLE).isNotNull());
-  }
-
-  /** A fitted model and what it chose. */
-  public record Trained(PipelineModel model, Map<String, Double> params, Map<String, Double> importances) {}
-
-  /** Fits the model's pipeline on the {@link #TRAIN} rows of {@code assigned}; cross-validates if configured. */
-  public static Trained fit(Dataset<Row> assigned, LookalikeModel model, long seed) {
-    Dataset<Row> train = assigned.where(col(ROLE).equalTo(TRAIN));
-    List<PipelineStage> stages = new ArrayList<>(LookalikeFeatures.encoders(model.features()));
-    String featuresColumn = LookalikeFeatures.FEATURES;
-    if (model.algorithm() == Algorithm.LOGISTIC_REGRESSION) {
-      // Scaled inputs make the coefficients comparable as importances (and help the optimiser).
-      stages.add(new StandardScaler().setInputCol(featuresColumn).setOutputCol(SCALED).setWithStd(true)
-          .setWithMean(false));
-      featuresColumn = SCALED;
+    public static Split split(long seed, long unlabelled, LookalikeModel model, long maxEvaluationRows) {
+        double trainPositives = Math.max(1, seed * (1 - model.holdout()));
+        double negativeFraction =
+                unlabelled == 0 ? 0 : Math.min(1.0, model.negativesRatio() * trainPositives / unlabelled);
+        double rest = unlabelled * (1 - negativeFraction);
+        double evaluationFraction = rest <= 0 ? 0 : Math.min(1.0, maxEvaluationRows / rest);
+        double negatives = Math.max(1, unlabelled * negativeFraction);
+        return new Split(seed, unlabelled, negativeFraction, evaluationFraction, negatives / trainPositives);
     }
-    ProbabilisticClassifier<?, ?, ?> classifier = classifier(model.algorithm(), featuresColumn, seed);
-    for (Map.Entry<String, Double> p : model.params().entrySet()) {
-      set(classifier, p.getKey(), p.getValue());
+
+    /** A uniform number in [0, 1) from the person id and a salt: the same person always draws the same. */
+    static Column draw(String modelId, String salt) {
+        return pmod(xxhash64(col(PERSON_ID), lit(modelId), lit(salt)), lit(BUCKETS))
+                .divide((double) BUCKETS);
     }
-    stages.add(classifier);
-    Pipeline pipeline = new Pipeline().setStages(stages.toArray(PipelineStage[]::new));
-    PipelineModel fitted;
-    Tuning tuning = model.tuning();
-    if (tuning == null) {
-      fitted = pipeline.fit(train);
-    } else {
-      ParamGridBuilder grid = new ParamGridBuilder();
-      for (Map.Entry<String, List<Double>> g : tuning.grid().entrySet()) {
-        Param<Object> param = classifier.getParam(camel(g.getKey()));
-        if (param instanceof IntParam ip) {
-          grid.addGrid(ip, g.getValue().stream().mapToInt(Double::intValue).toArray());
-        } else {
-          grid.addGrid((DoubleParam) (Object) param, g.getValue().stream().mapToDouble(Double::doubleValue).toArray());
+
+    /**
+     * The prepared population with {@link #LABEL}, {@link #WEIGHT} and {@link #ROLE}; people in none of
+     * the roles are left out. {@code seedMembers} holds the seed's person ids.
+     */
+    public static Dataset<Row> assign(
+            Dataset<Row> prepared, Dataset<Row> seedMembers, LookalikeModel model, Split split) {
+        Dataset<Row> flagged = prepared.join(
+                seedMembers.select(col(PERSON_ID)).distinct().withColumn("_seed", lit(true)),
+                new String[] {PERSON_ID},
+                "left");
+        Column seed = col("_seed").isNotNull();
+        Column u = draw(model.id(), "split");
+        Column role = when(seed.and(u.lt(model.holdout())), lit(HOLDOUT))
+                .when(seed, lit(TRAIN))
+                .when(u.lt(split.negativeFraction()), lit(TRAIN))
+                .when(draw(model.id(), "evaluation").lt(split.evaluationFraction()), lit(EVALUATION));
+        return flagged.withColumn(ROLE, role)
+                .withColumn(LABEL, when(seed, 1.0).otherwise(0.0))
+                .withColumn(WEIGHT, when(seed, split.positiveWeight()).otherwise(1.0))
+                .drop("_seed")
+                .where(col(ROLE).isNotNull());
+    }
+
+    /** A fitted model and what it chose. */
+    public record Trained(PipelineModel model, Map<String, Double> params, Map<String, Double> importances) {}
+
+    /** Fits the model's pipeline on the {@link #TRAIN} rows of {@code assigned}; cross-validates if configured. */
+    public static Trained fit(Dataset<Row> assigned, LookalikeModel model, long seed) {
+        Dataset<Row> train = assigned.where(col(ROLE).equalTo(TRAIN));
+        List<PipelineStage> stages = new ArrayList<>(LookalikeFeatures.encoders(model.features()));
+        String featuresColumn = LookalikeFeatures.FEATURES;
+        if (model.algorithm() == Algorithm.LOGISTIC_REGRESSION) {
+            // Scaled inputs make the coefficients comparable as importances (and help the optimiser).
+            stages.add(new StandardScaler()
+                    .setInputCol(featuresColumn)
+                    .setOutputCol(SCALED)
+                    .setWithStd(true)
+                    .setWithMean(false));
+            featuresColumn = SCALED;
         }
-      }
-      ParamMap[] maps = grid.build();
-      CrossValidatorModel cv = new CrossValidator().setEstimator(pipeline).setEstimatorParamMaps(maps)
-          .setEvaluator(new BinaryClassificationEvaluator().setLabelCol(LABEL).setWeightCol(WEIGHT))
-          .setNumFolds(tuning.folds()).setSeed(seed).setParallelism(2).fit(train);
-      fitted = (PipelineModel) cv.bestModel();
+        ProbabilisticClassifier<?, ?, ?> classifier = classifier(model.algorithm(), featuresColumn, seed);
+        for (Map.Entry<String, Double> p : model.params().entrySet()) {
+            set(classifier, p.getKey(), p.getValue());
+        }
+        stages.add(classifier);
+        Pipeline pipeline = new Pipeline().setStages(stages.toArray(PipelineStage[]::new));
+        PipelineModel fitted;
+        Tuning tuning = model.tuning();
+        if (tuning == null) {
+            fitted = pipeline.fit(train);
+        } else {
+            ParamGridBuilder grid = new ParamGridBuilder();
+            for (Map.Entry<String, List<Double>> g : tuning.grid().entrySet()) {
+                Param<Object> param = classifier.getParam(camel(g.getKey()));
+                if (param instanceof IntParam ip) {
+                    grid.addGrid(
+                            ip, g.getValue().stream().mapToInt(Double::intValue).toArray());
+                } else {
+                    grid.addGrid(
+                            (DoubleParam) (Object) param,
+                            g.getValue().stream()
+                                    .mapToDouble(Double::doubleValue)
+                                    .toArray());
+                }
+            }
+            ParamMap[] maps = grid.build();
+            CrossValidatorModel cv = new CrossValidator()
+                    .setEstimator(pipeline)
+                    .setEstimatorParamMaps(maps)
+                    .setEvaluator(new BinaryClassificationEvaluator()
+                            .setLabelCol(LABEL)
+                            .setWeightCol(WEIGHT))
+                    .setNumFolds(tuning.folds())
+                    .setSeed(seed)
+                    .setParallelism(2)
+                    .fit(train);
+            fitted = (PipelineModel) cv.bestModel();
+        }
+        Transformer last = fitted.stages()[fitted.stages().length - 1];
+        Map<String, Double> chosen = new LinkedHashMap<>();
+        for (String name : model.algorithm().params()) {
+            Param<Object> p = ((Params) last).getParam(camel(name));
+            chosen.put(name, ((Number) ((Params) last).getOrDefault(p)).doubleValue());
+        }
+        return new Trained(fitted, chosen, importances(fitted, train, last));
     }
-    Transformer last = fitted.stages()[fitted.stages().length - 1];
-    Map<String, Double> chosen = new LinkedHashMap<>();
-    for (String name : model.algorithm().params()) {
-      Param<Object> p = ((Params) last).getParam(camel(name));
-      chosen.put(name, ((Number) ((Params) last).getOrDefault(p)).doubleValue());
-    }
-    return new Trained(fitted, chosen, importances(fitted, train, last));
-  }
 
-  private static ProbabilisticClassifier<?, ?, ?> classifier(Algorithm algorithm, String features, long seed) {
-    return switch (algorithm) {
-      // Each optimiser iteration is one pass over the training rows (a Spark job): MLlib's default tolerance,
-      // 1e-6, kept refining the loss in its sixth digit for about 50 iterations per fit, which moves no
-      // person's rank that matters at a reach of a few per cent. 1e-4 stops about when the ranking settles.
-      case LOGISTIC_REGRESSION -> new LogisticRegression().setFeaturesCol(features).setLabelCol(LABEL)
-          .setWeightCol(WEIGHT).setMaxIter(100).setRegParam(0.01).setTol(1e-4);
-      case GRADIENT_BOOSTED_TREES -> new GBTClassifier().setFeaturesCol(features).setLabelCol(LABEL)
-          .setWeightCol(WEIGHT).setMaxIter(30).setMaxDepth(4).setSeed(seed);
-      case RANDOM_FOREST -> new RandomForestClassifier().setFeaturesCol(features).setLabelCol(LABEL)
-          .setWeightCol(WEIGHT).setNumTrees(50).setMaxDepth(6).setSeed(seed);
-    };
-  }
+    private static ProbabilisticClassifier<?, ?, ?> classifier(Algorithm algorithm, String features, long seed) {
+        return switch (algorithm) {
+            // Each optimiser iteration is one pass over the training rows (a Spark job): MLlib's default tolerance,
+            // 1e-6, kept refining the loss in its sixth digit for about 50 iterations per fit, which moves no
+            // person's rank that matters at a reach of a few per cent. 1e-4 stops about when the ranking settles.
+            case LOGISTIC_REGRESSION ->
+                new LogisticRegression()
+                        .setFeaturesCol(features)
+                        .setLabelCol(LABEL)
+                        .setWeightCol(WEIGHT)
+                        .setMaxIter(100)
+                        .setRegParam(0.01)
+                        .setTol(1e-4);
+            case GRADIENT_BOOSTED_TREES ->
+                new GBTClassifier()
+                        .setFeaturesCol(features)
+                        .setLabelCol(LABEL)
+                        .setWeightCol(WEIGHT)
+                        .setMaxIter(30)
+                        .setMaxDepth(4)
+                        .setSeed(seed);
+            case RANDOM_FOREST ->
+                new RandomForestClassifier()
+                        .setFeaturesCol(features)
+                        .setLabelCol(LABEL)
+                        .setWeightCol(WEIGHT)
+                        .setNumTrees(50)
+                        .setMaxDepth(6)
+                        .setSeed(seed);
+        };
+    }
 
-  private static void set(Params target, String name, double value) {
-    Param<Object> p = target.getParam(camel(name));
-    target.set(p, p instanceof IntParam ? (Object) (int) Math.round(value) : (Object) value);
-  }
+    private static void set(Params target, String name, double value) {
+        Param<Object> p = target.getParam(camel(name));
+        target.set(p, p instanceof IntParam ? (Object) (int) Math.round(value) : (Object) value);
+    }
 
-  static String camel(String snake) {
-    StringBuilder out = new StringBuilder();
-    boolean up = false;
-    for (char c : snake.toCharArray()) {
-      if (c == '_') {
-        up = true;
-      } else {
-        out.append(up ? Character.toUpperCase(c) : c);
-        up = false;
-      }
+    static String camel(String snake) {
+        StringBuilder out = new StringBuilder();
+        boolean up = false;
+        for (char c : snake.toCharArray()) {
+            if (c == '_') {
+                up = true;
+            } else {
+                out.append(up ? Character.toUpperCase(c) : c);
+                up = false;
+            }
+        }
+        return out.toString();
     }
-    return out.toString();
-  }
 
-  /**
-   * Share of the model's weight per feature (summing to 1): tree importances, or the absolute
-   * coefficients of the scaled inputs for logistic regression; one-hot slots add up to their feature.
-   */
-  private static Map<String, Double> importances(PipelineModel fitted, Dataset<Row> train, Transformer last) {
-    Vector weights;
-    if (last instanceof LogisticRegressionModel lr) {
-      weights = lr.coefficients();
-    } else if (last instanceof GBTClassificationModel gbt) {
-      weights = gbt.featureImportances();
-    } else {
-      weights = ((RandomForestClassificationModel) last).featureImportances();
+    /**
+     * Share of the model's weight per feature (summing to 1): tree importances, or the absolute
+     * coefficients of the scaled inputs for logistic regression; one-hot slots add up to their feature.
+     */
+    private static Map<String, Double> importances(PipelineModel fitted, Dataset<Row> train, Transformer last) {
+        Vector weights;
+        if (last instanceof LogisticRegressionModel lr) {
+            weights = lr.coefficients();
+        } else if (last instanceof GBTClassificationModel gbt) {
+            weights = gbt.featureImportances();
+        } else {
+            weights = ((RandomForestClassificationModel) last).featureImportances();
+        }
+        AttributeGroup group = AttributeGroup.fromStructField(
+                fitted.transform(train.limit(0)).schema().apply(LookalikeFeatures.FEATURES));
+        Attribute[] attributes = group.attributes().get();
+        Map<String, Double> out = new LinkedHashMap<>();
+        double total = 0;
+        for (int i = 0; i < weights.size(); i++) {
+            String name =
+                    attributes[i].name().isDefined() ? attributes[i].name().get() : "slot" + i;
+            double w = Math.abs(weights.apply(i));
+            out.merge(LookalikeFeatures.featureOf(name), w, Double::sum);
+            total += w;
+        }
+        if (total > 0) {
+            double t = total;
+            out.replaceAll((k, v) -> v / t);
+        }
+        return out;
     }
-    AttributeGroup group = AttributeGroup.fromStructField(
-        fitted.transform(train.limit(0)).schema().apply(LookalikeFeatures.FEATURES));
-    Attribute[] attributes = group.attributes().get();
-    Map<String, Double> out = new LinkedHashMap<>();
-    double total = 0;
-    for (int i = 0; i < weights.size(); i++) {
-      String name = attributes[i].name().isDefined() ? attributes[i].name().get() : "slot" + i;
-      double w = Math.abs(weights.apply(i));
-      out.merge(LookalikeFeatures.featureOf(name), w, Double::sum);
-      total += w;
-    }
-    if (total > 0) {
-      double t = total;
-      out.replaceAll((k, v) -> v / t);
-    }
-    return out;
-  }
 
-  /** {@code prepared} plus {@link #SCORE}: the model's probability that a person is like the seed. */
-  public static Dataset<Row> score(PipelineModel model, Dataset<Row> prepared, String... keep) {
-    List<Column> out = new ArrayList<>();
-    for (String k : keep) {
-      out.add(col(k));
+    /** {@code prepared} plus {@link #SCORE}: the model's probability that a person is like the seed. */
+    public static Dataset<Row> score(PipelineModel model, Dataset<Row> prepared, String... keep) {
+        List<Column> out = new ArrayList<>();
+        for (String k : keep) {
+            out.add(col(k));
+        }
+        out.add(functions
+                .vector_to_array(col("probability"), "float64")
+                .getItem(1)
+                .as(SCORE));
+        return model.transform(prepared).select(out.toArray(Column[]::new));
     }
-    out.add(functions.vector_to_array(col("probability"), "float64").getItem(1).as(SCORE));
-    return model.transform(prepared).select(out.toArray(Column[]::new));
-  }
 }

@@ -32,39 +32,48 @@ import org.apache.spark.sql.types.DataTypes;
  */
 public record LateFiles(String path, LocalDate landed, boolean replaced) {
 
-  /**
-   * Files with a landing date up to {@code folded} whose ingest finished after {@code since} (when the
-   * profiles run that folded {@code folded} started). The ingest run's end counts, not the file's
-   * processing time: a run still going when profiles started was not visible to it. One row per late file:
-   * few, collected.
-   */
-  public static List<LateFiles> since(LakeTables lake, LocalDate folded, Instant since) {
-    if (!lake.exists(FeedFiles.SPEC)) {
-      return List.of();
+    /**
+     * Files with a landing date up to {@code folded} whose ingest finished after {@code since} (when the
+     * profiles run that folded {@code folded} started). The ingest run's end counts, not the file's
+     * processing time: a run still going when profiles started was not visible to it. One row per late file:
+     * few, collected.
+     */
+    public static List<LateFiles> since(LakeTables lake, LocalDate folded, Instant since) {
+        if (!lake.exists(FeedFiles.SPEC)) {
+            return List.of();
+        }
+        Dataset<Row> files = lake.read(FeedFiles.SPEC)
+                .where(col(FeedFiles.STATUS)
+                        .equalTo(FeedFiles.INGESTED)
+                        .and(col(FeedFiles.DT).leq(lit(Date.valueOf(folded)))));
+        Dataset<Row> withEnd = lake.exists(JobRuns.SPEC)
+                ? files.join(
+                        lake.read(JobRuns.SPEC).select(col(JobRuns.RUN_ID).as(FeedFiles.RUN_ID), col(JobRuns.ENDED_AT)),
+                        new String[] {FeedFiles.RUN_ID},
+                        "left")
+                : files.withColumn(JobRuns.ENDED_AT, lit(null).cast(DataTypes.TimestampType));
+        return withEnd
+                .where(coalesce(col(JobRuns.ENDED_AT), col(FeedFiles.INGESTED_AT))
+                        .gt(lit(Timestamp.from(since))))
+                .select(FeedFiles.PATH, FeedFiles.DT, FeedFiles.CHANGE_DETECTED_AT)
+                .collectAsList()
+                .stream()
+                .map(r -> new LateFiles(r.getString(0), r.getDate(1).toLocalDate(), !r.isNullAt(2)))
+                .toList();
     }
-    Dataset<Row> files = lake.read(FeedFiles.SPEC).where(col(FeedFiles.STATUS).equalTo(FeedFiles.INGESTED)
-        .and(col(FeedFiles.DT).leq(lit(Date.valueOf(folded)))));
-    Dataset<Row> withEnd = lake.exists(JobRuns.SPEC)
-        ? files.join(lake.read(JobRuns.SPEC).select(col(JobRuns.RUN_ID).as(FeedFiles.RUN_ID),
-            col(JobRuns.ENDED_AT)), new String[] {FeedFiles.RUN_ID}, "left")
-        : files.withColumn(JobRuns.ENDED_AT, lit(null).cast(DataTypes.TimestampType));
-    return withEnd.where(coalesce(col(JobRuns.ENDED_AT), col(FeedFiles.INGESTED_AT)).gt(lit(Timestamp.from(since))))
-        .select(FeedFiles.PATH, FeedFiles.DT, FeedFiles.CHANGE_DETECTED_AT)
-        .collectAsList().stream()
-        .map(r -> new LateFiles(r.getString(0), r.getDate(1).toLocalDate(), !r.isNullAt(2)))
-        .toList();
-  }
 
-  /**
-   * The rows of {@code late} files in a raw table, stamped with {@code foldDate} as their landing date so
-   * that they fold into the run's partials. Only the late files' landing dates are read.
-   */
-  public static Dataset<Row> rows(Dataset<Row> raw, List<LateFiles> late, LocalDate foldDate) {
-    Object[] dates = late.stream().map(f -> Date.valueOf(f.landed())).distinct().toArray();
-    Dataset<Row> paths = raw.sparkSession().createDataset(late.stream().map(LateFiles::path).distinct().toList(),
-        Encoders.STRING()).toDF(RawTables.SOURCE_FILE);
-    return raw.where(col(RawTables.DT).isin(dates))
-        .join(broadcast(paths), new String[] {RawTables.SOURCE_FILE}, "left_semi")
-        .withColumn(RawTables.DT, lit(Date.valueOf(foldDate)));
-  }
+    /**
+     * The rows of {@code late} files in a raw table, stamped with {@code foldDate} as their landing date so
+     * that they fold into the run's partials. Only the late files' landing dates are read.
+     */
+    public static Dataset<Row> rows(Dataset<Row> raw, List<LateFiles> late, LocalDate foldDate) {
+        Object[] dates =
+                late.stream().map(f -> Date.valueOf(f.landed())).distinct().toArray();
+        Dataset<Row> paths = raw.sparkSession()
+                .createDataset(late.stream().map(LateFiles::path).distinct().toList(), Encoders.STRING())
+                .toDF(RawTables.SOURCE_FILE);
+        return raw.where(col(RawTables.DT).isin(dates))
+                .join(broadcast(paths), new String[] {RawTables.SOURCE_FILE}, "left_semi")
+                .withColumn(RawTables.DT, lit(Date.valueOf(foldDate)));
+    }
 }

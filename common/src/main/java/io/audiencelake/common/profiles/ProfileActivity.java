@@ -26,97 +26,127 @@ import org.apache.spark.sql.types.StructType;
  * Building it is one aggregation per source (a shuffle by identifier and day); nothing is collected.
  */
 public final class ProfileActivity {
-  public static final String ID_TYPE = "id_type";
-  public static final String ID_VALUE = "id_value";
-  public static final String EVENT_DAY = "event_day";
-  public static final String DT = "dt";
+    public static final String ID_TYPE = "id_type";
+    public static final String ID_VALUE = "id_value";
+    public static final String EVENT_DAY = "event_day";
+    public static final String DT = "dt";
 
-  private ProfileActivity() {}
+    private ProfileActivity() {}
 
-  public static TableSpec spec(List<Measure> measures) {
-    List<StructField> fields = new ArrayList<>(List.of(
-        column(ID_TYPE, DataTypes.StringType, false, "identifier type (device id type for events)"),
-        column(ID_VALUE, DataTypes.StringType, false, "identifier, as in id_graph"),
-        column(EVENT_DAY, DataTypes.DateType, true, "day the rows happened (UTC)")));
-    for (Measure m : measures) {
-      fields.add(column(m.column(), m.partialType(), true, m.definition()));
+    public static TableSpec spec(List<Measure> measures) {
+        List<StructField> fields = new ArrayList<>(List.of(
+                column(ID_TYPE, DataTypes.StringType, false, "identifier type (device id type for events)"),
+                column(ID_VALUE, DataTypes.StringType, false, "identifier, as in id_graph"),
+                column(EVENT_DAY, DataTypes.DateType, true, "day the rows happened (UTC)")));
+        for (Measure m : measures) {
+            fields.add(column(m.column(), m.partialType(), true, m.definition()));
+        }
+        fields.add(column(DT, DataTypes.DateType, false, "landing date the rows arrived on (partition)"));
+        return new TableSpec(
+                "profile_activity",
+                "Running state of the profiles job: partial aggregates per identifier, event day and landing date. "
+                        + "Internal; query profiles instead.",
+                "profiles",
+                new StructType(fields.toArray(StructField[]::new)),
+                List.of(DT),
+                List.of(ID_TYPE, ID_VALUE, EVENT_DAY, DT));
     }
-    fields.add(column(DT, DataTypes.DateType, false, "landing date the rows arrived on (partition)"));
-    return new TableSpec("profile_activity",
-        "Running state of the profiles job: partial aggregates per identifier, event day and landing date. "
-            + "Internal; query profiles instead.",
-        "profiles", new StructType(fields.toArray(StructField[]::new)), List.of(DT), List.of(ID_TYPE, ID_VALUE,
-            EVENT_DAY, DT));
-  }
 
-  /** Partials of events (by device) and attributes (by subject) of the given landing dates. */
-  public static Dataset<Row> of(Dataset<Row> events, Dataset<Row> attributes, List<Measure> measures,
-      EventColumns columns, int precision) {
-    List<Column> eventAggs = new ArrayList<>();
-    List<Column> attributeAggs = new ArrayList<>();
-    for (Measure m : measures) {
-      if (m.source() == TraitSource.EVENTS) {
-        Column value = m.of() == null ? lit(null) : columns.column(m.of());
-        eventAggs.add(Measures.partial(m, value, col(RawEvents.EVENT_TIME), col(RawTables.RECORD_ID),
-            filter(m.where(), columns), precision).as(m.column()));
-      } else if (m.source() == TraitSource.ATTRIBUTES) {
-        Column value = col(RawAttributes.VALUE).try_cast(m.type().sparkType());
-        Column named = m.of() == null ? lit(true) : col(RawAttributes.NAME).equalTo(lit(m.of()));
-        attributeAggs.add(Measures.partial(m, value, col(RawAttributes.OBSERVED_AT), col(RawTables.RECORD_ID),
-            named, precision).as(m.column()));
-      }
+    /** Partials of events (by device) and attributes (by subject) of the given landing dates. */
+    public static Dataset<Row> of(
+            Dataset<Row> events, Dataset<Row> attributes, List<Measure> measures, EventColumns columns, int precision) {
+        List<Column> eventAggs = new ArrayList<>();
+        List<Column> attributeAggs = new ArrayList<>();
+        for (Measure m : measures) {
+            if (m.source() == TraitSource.EVENTS) {
+                Column value = m.of() == null ? lit(null) : columns.column(m.of());
+                eventAggs.add(Measures.partial(
+                                m,
+                                value,
+                                col(RawEvents.EVENT_TIME),
+                                col(RawTables.RECORD_ID),
+                                filter(m.where(), columns),
+                                precision)
+                        .as(m.column()));
+            } else if (m.source() == TraitSource.ATTRIBUTES) {
+                Column value = col(RawAttributes.VALUE).try_cast(m.type().sparkType());
+                Column named =
+                        m.of() == null ? lit(true) : col(RawAttributes.NAME).equalTo(lit(m.of()));
+                attributeAggs.add(Measures.partial(
+                                m, value, col(RawAttributes.OBSERVED_AT), col(RawTables.RECORD_ID), named, precision)
+                        .as(m.column()));
+            }
+        }
+        Dataset<Row> fromEvents = eventAggs.isEmpty()
+                ? null
+                : events.groupBy(
+                                col(RawEvents.DEVICE_ID_TYPE).as(ID_TYPE),
+                                col(RawEvents.DEVICE_ID).as(ID_VALUE),
+                                to_date(col(RawEvents.EVENT_TIME)).as(EVENT_DAY),
+                                col(RawTables.DT))
+                        .agg(
+                                eventAggs.get(0),
+                                eventAggs.subList(1, eventAggs.size()).toArray(Column[]::new));
+        Dataset<Row> fromAttributes = attributeAggs.isEmpty()
+                ? null
+                : attributes
+                        .groupBy(
+                                col(RawAttributes.SUBJECT_TYPE).as(ID_TYPE),
+                                col(RawAttributes.SUBJECT_ID).as(ID_VALUE),
+                                to_date(col(RawAttributes.OBSERVED_AT)).as(EVENT_DAY),
+                                col(RawTables.DT))
+                        .agg(
+                                attributeAggs.get(0),
+                                attributeAggs.subList(1, attributeAggs.size()).toArray(Column[]::new));
+        Dataset<Row> rows;
+        if (fromEvents != null && fromAttributes != null) {
+            // The same identifier can have events and attributes on one day: merge the two rows into one.
+            rows = merged(
+                    fromEvents.unionByName(fromAttributes, true),
+                    measures,
+                    List.of(col(ID_TYPE), col(ID_VALUE), col(EVENT_DAY), col(DT)));
+        } else {
+            rows = fromEvents != null ? fromEvents : fromAttributes;
+        }
+        if (rows == null) {
+            throw new IllegalArgumentException("no measure of events or attributes to build");
+        }
+        return conform(rows, spec(measures));
     }
-    Dataset<Row> fromEvents = eventAggs.isEmpty() ? null : events
-        .groupBy(col(RawEvents.DEVICE_ID_TYPE).as(ID_TYPE), col(RawEvents.DEVICE_ID).as(ID_VALUE),
-            to_date(col(RawEvents.EVENT_TIME)).as(EVENT_DAY), col(RawTables.DT))
-        .agg(eventAggs.get(0), eventAggs.subList(1, eventAggs.size()).toArray(Column[]::new));
-    Dataset<Row> fromAttributes = attributeAggs.isEmpty() ? null : attributes
-        .groupBy(col(RawAttributes.SUBJECT_TYPE).as(ID_TYPE), col(RawAttributes.SUBJECT_ID).as(ID_VALUE),
-            to_date(col(RawAttributes.OBSERVED_AT)).as(EVENT_DAY), col(RawTables.DT))
-        .agg(attributeAggs.get(0), attributeAggs.subList(1, attributeAggs.size()).toArray(Column[]::new));
-    Dataset<Row> rows;
-    if (fromEvents != null && fromAttributes != null) {
-      // The same identifier can have events and attributes on one day: merge the two rows into one.
-      rows = merged(fromEvents.unionByName(fromAttributes, true), measures,
-          List.of(col(ID_TYPE), col(ID_VALUE), col(EVENT_DAY), col(DT)));
-    } else {
-      rows = fromEvents != null ? fromEvents : fromAttributes;
-    }
-    if (rows == null) {
-      throw new IllegalArgumentException("no measure of events or attributes to build");
-    }
-    return conform(rows, spec(measures));
-  }
 
-  /** Rows with their measures merged per key. */
-  static Dataset<Row> merged(Dataset<Row> rows, List<Measure> measures, List<Column> keys) {
-    List<Column> aggs = new ArrayList<>();
-    for (Measure m : measures) {
-      aggs.add(Measures.merge(m, col(m.column())).as(m.column()));
+    /** Rows with their measures merged per key. */
+    static Dataset<Row> merged(Dataset<Row> rows, List<Measure> measures, List<Column> keys) {
+        List<Column> aggs = new ArrayList<>();
+        for (Measure m : measures) {
+            aggs.add(Measures.merge(m, col(m.column())).as(m.column()));
+        }
+        if (aggs.isEmpty()) {
+            return rows.select(keys.toArray(Column[]::new)).distinct();
+        }
+        return rows.groupBy(keys.toArray(Column[]::new))
+                .agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(Column[]::new));
     }
-    if (aggs.isEmpty()) {
-      return rows.select(keys.toArray(Column[]::new)).distinct();
-    }
-    return rows.groupBy(keys.toArray(Column[]::new))
-        .agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(Column[]::new));
-  }
 
-  /** The rows in the spec's column order and types (missing measures as nulls). */
-  static Dataset<Row> conform(Dataset<Row> rows, TableSpec spec) {
-    List<String> have = List.of(rows.columns());
-    List<Column> out = new ArrayList<>();
-    for (StructField f : spec.schema().fields()) {
-      out.add((have.contains(f.name()) ? col(f.name()) : lit(null)).cast(f.dataType()).as(f.name()));
+    /** The rows in the spec's column order and types (missing measures as nulls). */
+    static Dataset<Row> conform(Dataset<Row> rows, TableSpec spec) {
+        List<String> have = List.of(rows.columns());
+        List<Column> out = new ArrayList<>();
+        for (StructField f : spec.schema().fields()) {
+            out.add((have.contains(f.name()) ? col(f.name()) : lit(null))
+                    .cast(f.dataType())
+                    .as(f.name()));
+        }
+        return rows.select(out.toArray(Column[]::new));
     }
-    return rows.select(out.toArray(Column[]::new));
-  }
 
-  /** All of {@code where} holds: each column's text is one of its values. */
-  static Column filter(Map<String, List<String>> where, EventColumns columns) {
-    Column all = lit(true);
-    for (Map.Entry<String, List<String>> e : where.entrySet()) {
-      all = all.and(columns.column(e.getKey()).cast(DataTypes.StringType).isin(e.getValue().toArray()));
+    /** All of {@code where} holds: each column's text is one of its values. */
+    static Column filter(Map<String, List<String>> where, EventColumns columns) {
+        Column all = lit(true);
+        for (Map.Entry<String, List<String>> e : where.entrySet()) {
+            all = all.and(columns.column(e.getKey())
+                    .cast(DataTypes.StringType)
+                    .isin(e.getValue().toArray()));
+        }
+        return all;
     }
-    return all;
-  }
 }

@@ -27,259 +27,286 @@ import java.util.function.Function;
  * kind or window is reported with the file, the field path and what was expected, before any job runs.
  */
 public final class ProfileRulesLoader {
-  private static final String NAME = "[a-z][a-z0-9_]*";
-  /** The longest window a trait may have; windows read this many days of daily state. */
-  public static final int MAX_WINDOW_DAYS = 400;
+    private static final String NAME = "[a-z][a-z0-9_]*";
+    /** The longest window a trait may have; windows read this many days of daily state. */
+    public static final int MAX_WINDOW_DAYS = 400;
 
-  private ProfileRulesLoader() {}
+    private ProfileRulesLoader() {}
 
-  public static ProfileRules load(Path file, Collection<FeedContract> contracts) {
-    return load(file, contracts, YamlDocument.NO_VARIABLES);
-  }
-
-  public static ProfileRules load(Path file, Collection<FeedContract> contracts,
-      Function<String, String> environment) {
-    ConfigProblems problems = new ConfigProblems(file.toString());
-    ConfigNode root = new ConfigNode(YamlDocument.read(file, environment), "", problems);
-    EventColumns events = EventColumns.of(contracts);
-    AttributeNames attributes = AttributeNames.of(contracts);
-
-    int precision = root.intValue("sketch_precision", 12, 4, 21);
-    int retention = root.intValue("state_retention_days", 7, 1, 3660);
-    SessionRules sessions = sessions(root.object("sessions"), events);
-
-    List<Trait> traits = new ArrayList<>();
-    Set<String> names = new HashSet<>(ProfileTraits.BUILT_IN);
-    for (ConfigNode t : root.objects("traits")) {
-      Trait trait = trait(t, events, attributes);
-      if (trait == null) {
-        continue;
-      }
-      if (!names.add(trait.name())) {
-        t.problem("name", "duplicate trait name '" + trait.name() + "' (built-in columns: "
-            + String.join(", ", ProfileTraits.BUILT_IN) + ")");
-      }
-      traits.add(trait);
-    }
-    if (traits.isEmpty() && !root.has("traits")) {
-      root.problem("traits", "expected a list of traits");
+    public static ProfileRules load(Path file, Collection<FeedContract> contracts) {
+        return load(file, contracts, YamlDocument.NO_VARIABLES);
     }
 
-    Rfm rfm = null;
-    if (root.has("rfm")) {
-      ConfigNode r = root.object("rfm");
-      String recency = numericTrait(r, "recency", traits);
-      String frequency = numericTrait(r, "frequency", traits);
-      String monetary = numericTrait(r, "monetary", traits);
-      r.rejectUnknownKeys();
-      rfm = new Rfm(recency, frequency, monetary);
-      for (String column : RfmScores.COLUMNS) {
-        if (!names.add(column)) {
-          r.problem(null, "trait name '" + column + "' is taken by the RFM scores");
+    public static ProfileRules load(
+            Path file, Collection<FeedContract> contracts, Function<String, String> environment) {
+        ConfigProblems problems = new ConfigProblems(file.toString());
+        ConfigNode root = new ConfigNode(YamlDocument.read(file, environment), "", problems);
+        EventColumns events = EventColumns.of(contracts);
+        AttributeNames attributes = AttributeNames.of(contracts);
+
+        int precision = root.intValue("sketch_precision", 12, 4, 21);
+        int retention = root.intValue("state_retention_days", 7, 1, 3660);
+        SessionRules sessions = sessions(root.object("sessions"), events);
+
+        List<Trait> traits = new ArrayList<>();
+        Set<String> names = new HashSet<>(ProfileTraits.BUILT_IN);
+        for (ConfigNode t : root.objects("traits")) {
+            Trait trait = trait(t, events, attributes);
+            if (trait == null) {
+                continue;
+            }
+            if (!names.add(trait.name())) {
+                t.problem(
+                        "name",
+                        "duplicate trait name '" + trait.name() + "' (built-in columns: "
+                                + String.join(", ", ProfileTraits.BUILT_IN) + ")");
+            }
+            traits.add(trait);
         }
-      }
-    }
-    root.rejectUnknownKeys();
-    problems.throwIfAny();
-    return new ProfileRules(sessions, traits, rfm, precision, retention);
-  }
-
-  private static SessionRules sessions(ConfigNode s, EventColumns events) {
-    int gap = s.intValue("gap_minutes", 30, 1, 24 * 60);
-    boolean campaign = s.bool("split_on_campaign", true);
-    List<String> conversions = s.has("conversion_events") ? s.strings("conversion_events") : List.of("purchase");
-    String page = eventColumn(s, "page_column", "page_url", events);
-    String referrer = eventColumn(s, "referrer_column", "referrer", events);
-    String campaignColumn = eventColumn(s, "campaign_column", "campaign", events);
-    boolean robots = s.bool("include_robots", false);
-    List<Channel> channels = new ArrayList<>();
-    for (ConfigNode c : s.objects("channels")) {
-      String name = c.requiredString("name");
-      if (name != null && !name.matches(NAME)) {
-        c.problem("name", "expected lower-case letters, digits and _, got '" + name + "'");
-      }
-      List<String> hosts = c.strings("referrer_hosts");
-      Boolean withCampaign = c.has("with_campaign") ? c.bool("with_campaign", false) : null;
-      if (hosts.isEmpty() && withCampaign == null) {
-        c.problem(null, "expected referrer_hosts, with_campaign or both");
-      }
-      c.rejectUnknownKeys();
-      channels.add(new Channel(name, hosts, withCampaign));
-    }
-    s.rejectUnknownKeys();
-    return new SessionRules(gap, campaign, conversions, page, referrer, campaignColumn, channels, robots);
-  }
-
-  private static String eventColumn(ConfigNode s, String key, String defaultName, EventColumns events) {
-    String name = s.string(key, defaultName);
-    if (!events.has(name)) {
-      if (s.has(key)) {
-        s.problem(key, "unknown event column '" + name + "'; expected one of " + new TreeSet<>(events.types().keySet()));
-      }
-      return null;
-    }
-    return name;
-  }
-
-  private static Trait trait(ConfigNode t, EventColumns events, AttributeNames attributes) {
-    String name = t.requiredString("name");
-    if (name != null && !name.matches(NAME)) {
-      t.problem("name", "expected lower-case letters, digits and _ (it becomes a column), got '" + name + "'");
-    }
-    String description = t.requiredString("description");
-    TraitKind kind = t.enumValue("kind", TraitKind.class, null);
-    if (kind == null && !t.has("kind")) {
-      t.problem("kind", "is required: one of " + kinds());
-    }
-    TraitSource source = t.enumValue("source", TraitSource.class,
-        kind == TraitKind.ATTRIBUTE ? TraitSource.ATTRIBUTES : TraitSource.EVENTS);
-    Window window = t.parsed("window", null, "a number of days such as 7d (1d to " + MAX_WINDOW_DAYS
-        + "d) or lifetime", ProfileRulesLoader::window);
-    if (window == null && !t.has("window")) {
-      window = source == TraitSource.SESSIONS ? null : Window.LIFETIME;
-      if (window == null) {
-        t.problem("window", "is required for session traits, e.g. 30d");
-      }
-    }
-    Map<String, ColumnType> columns = switch (source) {
-      case EVENTS -> events.types();
-      case SESSIONS -> Sessions.TRAIT_COLUMNS;
-      case ATTRIBUTES -> Map.of();
-    };
-    String of = t.string("of", null);
-    ColumnType type = null;
-    if (kind != null && kind.needsColumn() && of == null) {
-      t.problem("of", "is required for kind " + kind.yamlName() + ": the " + (source == TraitSource.ATTRIBUTES
-          ? "attribute name" : "column") + " to aggregate");
-    } else if (kind != null && !kind.needsColumn() && of != null && kind != TraitKind.COUNT) {
-      t.problem("of", "kind " + kind.yamlName() + " takes no column");
-    }
-    if (of != null && source == TraitSource.ATTRIBUTES) {
-      if (!attributes.known(of)) {
-        t.problem("of", "unknown attribute '" + of + "'; expected one of " + attributes.describe());
-      }
-      type = t.enumValue("type", ColumnType.class, ColumnType.STRING).widened();
-    } else if (of != null && kind != null) {
-      type = columns.get(of);
-      if (type == null) {
-        t.problem("of", "unknown " + source.name().toLowerCase() + " column '" + of + "'; expected one of "
-            + new TreeSet<>(columns.keySet()));
-      } else if (kind.needsNumber() && !type.isNumber()) {
-        t.problem("of", "kind " + kind.yamlName() + " needs a number column, '" + of + "' is " + type.name().toLowerCase());
-      }
-    }
-    if (kind == TraitKind.ATTRIBUTE && source != TraitSource.ATTRIBUTES) {
-      t.problem("source", "kind attribute reads attributes");
-    }
-    if (source == TraitSource.ATTRIBUTES && kind != null && kind != TraitKind.ATTRIBUTE
-        && kind != TraitKind.FIRST_SEEN && kind != TraitKind.LAST_SEEN && kind != TraitKind.COUNT) {
-      t.problem("kind", "attribute traits are attribute, count, first_seen or last_seen, got " + kind.yamlName());
-    }
-    if (source == TraitSource.ATTRIBUTES && window != null && !window.isLifetime()) {
-      t.problem("window", "attribute traits hold the latest value: leave window out (lifetime)");
-    }
-    if (source == TraitSource.SESSIONS && window != null && window.isLifetime()) {
-      t.problem("window", "session traits need a window of days (sessions are read back for it), e.g. 90d");
-    }
-    if (source == TraitSource.SESSIONS && kind != null && (kind == TraitKind.DISTINCT || kind == TraitKind.LAST
-        || kind == TraitKind.ATTRIBUTE || kind == TraitKind.FIRST_SEEN || kind == TraitKind.LAST_SEEN
-        || kind == TraitKind.RECENCY)) {
-      t.problem("kind", "session traits are count, sum, avg, min or max");
-    }
-    Map<String, List<String>> where = new LinkedHashMap<>();
-    ConfigNode w = t.object("where");
-    for (String column : w.keys()) {
-      List<String> values = w.strings(column);
-      if (values.isEmpty()) {
-        w.problem(column, "expected a value or a list of values");
-      }
-      if (source == TraitSource.ATTRIBUTES) {
-        w.problem(column, "attribute traits take no filter: name the attribute in 'of'");
-      } else if (!columns.containsKey(column)) {
-        w.problem(column, "unknown " + source.name().toLowerCase() + " column; expected one of "
-            + new TreeSet<>(columns.keySet()));
-      }
-      where.put(column, values);
-    }
-    t.rejectUnknownKeys();
-    if (name == null || kind == null || window == null || description == null) {
-      return null;
-    }
-    if (type == null) {
-      type = switch (kind) {
-        case COUNT, DISTINCT -> ColumnType.LONG;
-        case RECENCY -> ColumnType.LONG;
-        case FIRST_SEEN, LAST_SEEN -> ColumnType.TIMESTAMP;
-        default -> ColumnType.STRING;
-      };
-    }
-    return new Trait(name, description, kind, source, of, type, where, window);
-  }
-
-  private static String numericTrait(ConfigNode r, String key, List<Trait> traits) {
-    String name = r.requiredString(key);
-    if (name == null) {
-      return null;
-    }
-    Trait t = traits.stream().filter(x -> x.name().equals(name)).findFirst().orElse(null);
-    if (t == null) {
-      r.problem(key, "unknown trait '" + name + "'; expected one of the traits above");
-    } else if (ProfileTraits.outputType(t) != ColumnType.LONG && ProfileTraits.outputType(t) != ColumnType.DOUBLE) {
-      r.problem(key, "trait '" + name + "' is not a number");
-    }
-    return name;
-  }
-
-  static Window window(String text) {
-    if (text.equals("lifetime")) {
-      return Window.LIFETIME;
-    }
-    if (!text.matches("[0-9]{1,4}d")) {
-      return null;
-    }
-    int days = Integer.parseInt(text.substring(0, text.length() - 1));
-    return days >= 1 && days <= MAX_WINDOW_DAYS ? new Window(days) : null;
-  }
-
-  private static String kinds() {
-    List<String> out = new ArrayList<>();
-    for (TraitKind k : TraitKind.values()) {
-      out.add(k.yamlName());
-    }
-    return String.join(", ", out);
-  }
-
-  /** Attribute names record feeds write: named columns, or any name under a prefix (segment., consent.). */
-  record AttributeNames(Set<String> names, Set<String> prefixes) {
-    static AttributeNames of(Collection<FeedContract> contracts) {
-      Set<String> names = new TreeSet<>();
-      Set<String> prefixes = new TreeSet<>();
-      for (FeedContract c : contracts) {
-        if (c.kind() != FeedKind.RECORDS || c.attributes() == null) {
-          continue;
+        if (traits.isEmpty() && !root.has("traits")) {
+            root.problem("traits", "expected a list of traits");
         }
-        var a = c.attributes();
-        String prefix = a.namePrefix() == null ? "" : a.namePrefix();
-        if (a.longFormat()) {
-          prefixes.add(prefix);
-        } else {
-          for (String column : a.columns()) {
-            names.add(prefix + column);
-          }
+
+        Rfm rfm = null;
+        if (root.has("rfm")) {
+            ConfigNode r = root.object("rfm");
+            String recency = numericTrait(r, "recency", traits);
+            String frequency = numericTrait(r, "frequency", traits);
+            String monetary = numericTrait(r, "monetary", traits);
+            r.rejectUnknownKeys();
+            rfm = new Rfm(recency, frequency, monetary);
+            for (String column : RfmScores.COLUMNS) {
+                if (!names.add(column)) {
+                    r.problem(null, "trait name '" + column + "' is taken by the RFM scores");
+                }
+            }
         }
-      }
-      return new AttributeNames(names, prefixes);
+        root.rejectUnknownKeys();
+        problems.throwIfAny();
+        return new ProfileRules(sessions, traits, rfm, precision, retention);
     }
 
-    boolean known(String name) {
-      return names.contains(name) || prefixes.stream().anyMatch(p -> !p.isEmpty() ? name.startsWith(p)
-          && name.length() > p.length() : true);
+    private static SessionRules sessions(ConfigNode s, EventColumns events) {
+        int gap = s.intValue("gap_minutes", 30, 1, 24 * 60);
+        boolean campaign = s.bool("split_on_campaign", true);
+        List<String> conversions = s.has("conversion_events") ? s.strings("conversion_events") : List.of("purchase");
+        String page = eventColumn(s, "page_column", "page_url", events);
+        String referrer = eventColumn(s, "referrer_column", "referrer", events);
+        String campaignColumn = eventColumn(s, "campaign_column", "campaign", events);
+        boolean robots = s.bool("include_robots", false);
+        List<Channel> channels = new ArrayList<>();
+        for (ConfigNode c : s.objects("channels")) {
+            String name = c.requiredString("name");
+            if (name != null && !name.matches(NAME)) {
+                c.problem("name", "expected lower-case letters, digits and _, got '" + name + "'");
+            }
+            List<String> hosts = c.strings("referrer_hosts");
+            Boolean withCampaign = c.has("with_campaign") ? c.bool("with_campaign", false) : null;
+            if (hosts.isEmpty() && withCampaign == null) {
+                c.problem(null, "expected referrer_hosts, with_campaign or both");
+            }
+            c.rejectUnknownKeys();
+            channels.add(new Channel(name, hosts, withCampaign));
+        }
+        s.rejectUnknownKeys();
+        return new SessionRules(gap, campaign, conversions, page, referrer, campaignColumn, channels, robots);
     }
 
-    String describe() {
-      List<String> out = new ArrayList<>(names);
-      prefixes.forEach(p -> out.add(p + "<name>"));
-      return out.toString();
+    private static String eventColumn(ConfigNode s, String key, String defaultName, EventColumns events) {
+        String name = s.string(key, defaultName);
+        if (!events.has(name)) {
+            if (s.has(key)) {
+                s.problem(
+                        key,
+                        "unknown event column '" + name + "'; expected one of "
+                                + new TreeSet<>(events.types().keySet()));
+            }
+            return null;
+        }
+        return name;
     }
-  }
+
+    private static Trait trait(ConfigNode t, EventColumns events, AttributeNames attributes) {
+        String name = t.requiredString("name");
+        if (name != null && !name.matches(NAME)) {
+            t.problem("name", "expected lower-case letters, digits and _ (it becomes a column), got '" + name + "'");
+        }
+        String description = t.requiredString("description");
+        TraitKind kind = t.enumValue("kind", TraitKind.class, null);
+        if (kind == null && !t.has("kind")) {
+            t.problem("kind", "is required: one of " + kinds());
+        }
+        TraitSource source = t.enumValue(
+                "source", TraitSource.class, kind == TraitKind.ATTRIBUTE ? TraitSource.ATTRIBUTES : TraitSource.EVENTS);
+        Window window = t.parsed(
+                "window",
+                null,
+                "a number of days such as 7d (1d to " + MAX_WINDOW_DAYS + "d) or lifetime",
+                ProfileRulesLoader::window);
+        if (window == null && !t.has("window")) {
+            window = source == TraitSource.SESSIONS ? null : Window.LIFETIME;
+            if (window == null) {
+                t.problem("window", "is required for session traits, e.g. 30d");
+            }
+        }
+        Map<String, ColumnType> columns = switch (source) {
+            case EVENTS -> events.types();
+            case SESSIONS -> Sessions.TRAIT_COLUMNS;
+            case ATTRIBUTES -> Map.of();
+        };
+        String of = t.string("of", null);
+        ColumnType type = null;
+        if (kind != null && kind.needsColumn() && of == null) {
+            t.problem(
+                    "of",
+                    "is required for kind " + kind.yamlName() + ": the "
+                            + (source == TraitSource.ATTRIBUTES ? "attribute name" : "column") + " to aggregate");
+        } else if (kind != null && !kind.needsColumn() && of != null && kind != TraitKind.COUNT) {
+            t.problem("of", "kind " + kind.yamlName() + " takes no column");
+        }
+        if (of != null && source == TraitSource.ATTRIBUTES) {
+            if (!attributes.known(of)) {
+                t.problem("of", "unknown attribute '" + of + "'; expected one of " + attributes.describe());
+            }
+            type = t.enumValue("type", ColumnType.class, ColumnType.STRING).widened();
+        } else if (of != null && kind != null) {
+            type = columns.get(of);
+            if (type == null) {
+                t.problem(
+                        "of",
+                        "unknown " + source.name().toLowerCase() + " column '" + of + "'; expected one of "
+                                + new TreeSet<>(columns.keySet()));
+            } else if (kind.needsNumber() && !type.isNumber()) {
+                t.problem(
+                        "of",
+                        "kind " + kind.yamlName() + " needs a number column, '" + of + "' is "
+                                + type.name().toLowerCase());
+            }
+        }
+        if (kind == TraitKind.ATTRIBUTE && source != TraitSource.ATTRIBUTES) {
+            t.problem("source", "kind attribute reads attributes");
+        }
+        if (source == TraitSource.ATTRIBUTES
+                && kind != null
+                && kind != TraitKind.ATTRIBUTE
+                && kind != TraitKind.FIRST_SEEN
+                && kind != TraitKind.LAST_SEEN
+                && kind != TraitKind.COUNT) {
+            t.problem("kind", "attribute traits are attribute, count, first_seen or last_seen, got " + kind.yamlName());
+        }
+        if (source == TraitSource.ATTRIBUTES && window != null && !window.isLifetime()) {
+            t.problem("window", "attribute traits hold the latest value: leave window out (lifetime)");
+        }
+        if (source == TraitSource.SESSIONS && window != null && window.isLifetime()) {
+            t.problem("window", "session traits need a window of days (sessions are read back for it), e.g. 90d");
+        }
+        if (source == TraitSource.SESSIONS
+                && kind != null
+                && (kind == TraitKind.DISTINCT
+                        || kind == TraitKind.LAST
+                        || kind == TraitKind.ATTRIBUTE
+                        || kind == TraitKind.FIRST_SEEN
+                        || kind == TraitKind.LAST_SEEN
+                        || kind == TraitKind.RECENCY)) {
+            t.problem("kind", "session traits are count, sum, avg, min or max");
+        }
+        Map<String, List<String>> where = new LinkedHashMap<>();
+        ConfigNode w = t.object("where");
+        for (String column : w.keys()) {
+            List<String> values = w.strings(column);
+            if (values.isEmpty()) {
+                w.problem(column, "expected a value or a list of values");
+            }
+            if (source == TraitSource.ATTRIBUTES) {
+                w.problem(column, "attribute traits take no filter: name the attribute in 'of'");
+            } else if (!columns.containsKey(column)) {
+                w.problem(
+                        column,
+                        "unknown " + source.name().toLowerCase() + " column; expected one of "
+                                + new TreeSet<>(columns.keySet()));
+            }
+            where.put(column, values);
+        }
+        t.rejectUnknownKeys();
+        if (name == null || kind == null || window == null || description == null) {
+            return null;
+        }
+        if (type == null) {
+            type = switch (kind) {
+                case COUNT, DISTINCT -> ColumnType.LONG;
+                case RECENCY -> ColumnType.LONG;
+                case FIRST_SEEN, LAST_SEEN -> ColumnType.TIMESTAMP;
+                default -> ColumnType.STRING;
+            };
+        }
+        return new Trait(name, description, kind, source, of, type, where, window);
+    }
+
+    private static String numericTrait(ConfigNode r, String key, List<Trait> traits) {
+        String name = r.requiredString(key);
+        if (name == null) {
+            return null;
+        }
+        Trait t = traits.stream().filter(x -> x.name().equals(name)).findFirst().orElse(null);
+        if (t == null) {
+            r.problem(key, "unknown trait '" + name + "'; expected one of the traits above");
+        } else if (ProfileTraits.outputType(t) != ColumnType.LONG && ProfileTraits.outputType(t) != ColumnType.DOUBLE) {
+            r.problem(key, "trait '" + name + "' is not a number");
+        }
+        return name;
+    }
+
+    static Window window(String text) {
+        if (text.equals("lifetime")) {
+            return Window.LIFETIME;
+        }
+        if (!text.matches("[0-9]{1,4}d")) {
+            return null;
+        }
+        int days = Integer.parseInt(text.substring(0, text.length() - 1));
+        return days >= 1 && days <= MAX_WINDOW_DAYS ? new Window(days) : null;
+    }
+
+    private static String kinds() {
+        List<String> out = new ArrayList<>();
+        for (TraitKind k : TraitKind.values()) {
+            out.add(k.yamlName());
+        }
+        return String.join(", ", out);
+    }
+
+    /** Attribute names record feeds write: named columns, or any name under a prefix (segment., consent.). */
+    record AttributeNames(Set<String> names, Set<String> prefixes) {
+        static AttributeNames of(Collection<FeedContract> contracts) {
+            Set<String> names = new TreeSet<>();
+            Set<String> prefixes = new TreeSet<>();
+            for (FeedContract c : contracts) {
+                if (c.kind() != FeedKind.RECORDS || c.attributes() == null) {
+                    continue;
+                }
+                var a = c.attributes();
+                String prefix = a.namePrefix() == null ? "" : a.namePrefix();
+                if (a.longFormat()) {
+                    prefixes.add(prefix);
+                } else {
+                    for (String column : a.columns()) {
+                        names.add(prefix + column);
+                    }
+                }
+            }
+            return new AttributeNames(names, prefixes);
+        }
+
+        boolean known(String name) {
+            return names.contains(name)
+                    || prefixes.stream()
+                            .anyMatch(p -> !p.isEmpty() ? name.startsWith(p) && name.length() > p.length() : true);
+        }
+
+        String describe() {
+            List<String> out = new ArrayList<>(names);
+            prefixes.forEach(p -> out.add(p + "<name>"));
+            return out.toString();
+        }
+    }
 }

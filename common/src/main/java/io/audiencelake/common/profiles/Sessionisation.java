@@ -38,85 +38,122 @@ import org.apache.spark.sql.types.DataTypes;
  * millions of events a day is the skew to expect, which is why robots are left out by default).
  */
 public final class Sessionisation {
-  private static final String DAY = "_day";
-  private static final String SEQ = "_seq";
-  private static final String ORDER = "_order";
+    private static final String DAY = "_day";
+    private static final String SEQ = "_seq";
+    private static final String ORDER = "_order";
 
-  private Sessionisation() {}
+    private Sessionisation() {}
 
-  /** Sessions (columns of {@link Sessions}, without person_id) from raw_events rows that have a device. */
-  public static Dataset<Row> sessions(Dataset<Row> events, SessionRules rules, EventColumns columns) {
-    Column page = rules.pageColumn() == null ? lit(null).cast(DataTypes.StringType) : columns.column(rules.pageColumn());
-    Column referrer = rules.referrerColumn() == null ? lit(null).cast(DataTypes.StringType)
-        : columns.column(rules.referrerColumn());
-    Column campaign = rules.campaignColumn() == null ? lit(null).cast(DataTypes.StringType)
-        : columns.column(rules.campaignColumn());
-    Dataset<Row> rows = events
-        .where(col(RawEvents.DEVICE_ID).isNotNull())
-        .select(col(RawEvents.DEVICE_ID_TYPE), col(RawEvents.DEVICE_ID), col(RawEvents.EVENT_TIME),
-            col(RawTables.RECORD_ID), col(RawEvents.EVENT_TYPE), col(RawEvents.DEVICE_TYPE),
-            to_date(col(RawEvents.EVENT_TIME)).as(DAY), page.as("_page"), referrer.as("_referrer"),
-            campaign.as("_campaign"), col(RawEvents.REVENUE));
-    WindowSpec byDevice = Window.partitionBy(RawEvents.DEVICE_ID_TYPE, RawEvents.DEVICE_ID, DAY)
-        .orderBy(RawEvents.EVENT_TIME, RawTables.RECORD_ID);
-    Column previousTime = lag(col(RawEvents.EVENT_TIME), 1).over(byDevice);
-    Column starts = previousTime.isNull()
-        .or(unix_seconds(col(RawEvents.EVENT_TIME)).minus(unix_seconds(previousTime)).gt(rules.gapMinutes() * 60L));
-    if (rules.splitOnCampaign()) {
-      Column previousCampaign = lag(col("_campaign"), 1).over(byDevice);
-      starts = starts.or(col("_campaign").isNotNull().and(not(col("_campaign").eqNullSafe(previousCampaign))));
+    /** Sessions (columns of {@link Sessions}, without person_id) from raw_events rows that have a device. */
+    public static Dataset<Row> sessions(Dataset<Row> events, SessionRules rules, EventColumns columns) {
+        Column page =
+                rules.pageColumn() == null ? lit(null).cast(DataTypes.StringType) : columns.column(rules.pageColumn());
+        Column referrer = rules.referrerColumn() == null
+                ? lit(null).cast(DataTypes.StringType)
+                : columns.column(rules.referrerColumn());
+        Column campaign = rules.campaignColumn() == null
+                ? lit(null).cast(DataTypes.StringType)
+                : columns.column(rules.campaignColumn());
+        Dataset<Row> rows = events.where(col(RawEvents.DEVICE_ID).isNotNull())
+                .select(
+                        col(RawEvents.DEVICE_ID_TYPE),
+                        col(RawEvents.DEVICE_ID),
+                        col(RawEvents.EVENT_TIME),
+                        col(RawTables.RECORD_ID),
+                        col(RawEvents.EVENT_TYPE),
+                        col(RawEvents.DEVICE_TYPE),
+                        to_date(col(RawEvents.EVENT_TIME)).as(DAY),
+                        page.as("_page"),
+                        referrer.as("_referrer"),
+                        campaign.as("_campaign"),
+                        col(RawEvents.REVENUE));
+        WindowSpec byDevice = Window.partitionBy(RawEvents.DEVICE_ID_TYPE, RawEvents.DEVICE_ID, DAY)
+                .orderBy(RawEvents.EVENT_TIME, RawTables.RECORD_ID);
+        Column previousTime = lag(col(RawEvents.EVENT_TIME), 1).over(byDevice);
+        Column starts = previousTime
+                .isNull()
+                .or(unix_seconds(col(RawEvents.EVENT_TIME))
+                        .minus(unix_seconds(previousTime))
+                        .gt(rules.gapMinutes() * 60L));
+        if (rules.splitOnCampaign()) {
+            Column previousCampaign = lag(col("_campaign"), 1).over(byDevice);
+            starts = starts.or(
+                    col("_campaign").isNotNull().and(not(col("_campaign").eqNullSafe(previousCampaign))));
+        }
+        Dataset<Row> numbered = rows.withColumn("_start", when(starts, 1).otherwise(0))
+                .withColumn(
+                        SEQ,
+                        sum(col("_start")).over(byDevice.rowsBetween(Window.unboundedPreceding(), Window.currentRow())))
+                .withColumn(ORDER, struct(col(RawEvents.EVENT_TIME), col(RawTables.RECORD_ID)));
+        Dataset<Row> grouped = numbered.groupBy(
+                        col(RawEvents.DEVICE_ID_TYPE), col(RawEvents.DEVICE_ID), col(DAY), col(SEQ))
+                .agg(
+                        min(RawEvents.EVENT_TIME).as(Sessions.SESSION_START),
+                        max(RawEvents.EVENT_TIME).as(Sessions.SESSION_END),
+                        count(lit(1)).as(Sessions.EVENTS),
+                        count(col("_page")).as(Sessions.PAGES),
+                        min_by(col("_page"), col(ORDER)).as(Sessions.ENTRY_PAGE),
+                        max_by(col("_page"), col(ORDER)).as(Sessions.EXIT_PAGE),
+                        min_by(col("_referrer"), col(ORDER)).as("_entry_referrer"),
+                        min_by(col("_campaign"), when(col("_campaign").isNotNull(), col(ORDER)))
+                                .as(Sessions.CAMPAIGN),
+                        min_by(col(RawEvents.DEVICE_TYPE), col(ORDER)).as(Sessions.DEVICE_TYPE),
+                        max(col(RawEvents.EVENT_TYPE)
+                                        .isin(rules.conversionEvents().toArray()))
+                                .as(Sessions.CONVERTED),
+                        // Exact decimal sum: the same session gives the same revenue however its rows were split.
+                        sum(col(RawEvents.REVENUE).cast(Measure.SUM_TYPE)).as("_revenue"));
+        Column host = lower(try_parse_url(col("_entry_referrer"), lit("HOST")));
+        return grouped.select(
+                substring(
+                                sha2(
+                                        concat_ws(
+                                                "|",
+                                                col(RawEvents.DEVICE_ID_TYPE),
+                                                col(RawEvents.DEVICE_ID),
+                                                col(Sessions.SESSION_START).cast(DataTypes.StringType)),
+                                        256),
+                                1,
+                                32)
+                        .as(Sessions.SESSION_ID),
+                col(RawEvents.DEVICE_ID_TYPE).as(Sessions.DEVICE_ID_TYPE),
+                col(RawEvents.DEVICE_ID).as(Sessions.DEVICE_ID),
+                col(Sessions.SESSION_START),
+                col(Sessions.SESSION_END),
+                unix_seconds(col(Sessions.SESSION_END))
+                        .minus(unix_seconds(col(Sessions.SESSION_START)))
+                        .as(Sessions.DURATION_SECONDS),
+                col(Sessions.EVENTS),
+                col(Sessions.PAGES),
+                col(Sessions.ENTRY_PAGE),
+                col(Sessions.EXIT_PAGE),
+                channel(host, col(Sessions.CAMPAIGN), rules).as(Sessions.CHANNEL),
+                host.as(Sessions.REFERRER),
+                col(Sessions.CAMPAIGN),
+                col(Sessions.DEVICE_TYPE),
+                coalesce(col(Sessions.CONVERTED), lit(false)).as(Sessions.CONVERTED),
+                coalesce(col("_revenue"), lit(0)).cast(DataTypes.DoubleType).as(Sessions.REVENUE),
+                col(DAY).as(Sessions.DT));
     }
-    Dataset<Row> numbered = rows
-        .withColumn("_start", when(starts, 1).otherwise(0))
-        .withColumn(SEQ, sum(col("_start")).over(byDevice.rowsBetween(Window.unboundedPreceding(), Window.currentRow())))
-        .withColumn(ORDER, struct(col(RawEvents.EVENT_TIME), col(RawTables.RECORD_ID)));
-    Dataset<Row> grouped = numbered
-        .groupBy(col(RawEvents.DEVICE_ID_TYPE), col(RawEvents.DEVICE_ID), col(DAY), col(SEQ))
-        .agg(min(RawEvents.EVENT_TIME).as(Sessions.SESSION_START),
-            max(RawEvents.EVENT_TIME).as(Sessions.SESSION_END),
-            count(lit(1)).as(Sessions.EVENTS),
-            count(col("_page")).as(Sessions.PAGES),
-            min_by(col("_page"), col(ORDER)).as(Sessions.ENTRY_PAGE),
-            max_by(col("_page"), col(ORDER)).as(Sessions.EXIT_PAGE),
-            min_by(col("_referrer"), col(ORDER)).as("_entry_referrer"),
-            min_by(col("_campaign"), when(col("_campaign").isNotNull(), col(ORDER))).as(Sessions.CAMPAIGN),
-            min_by(col(RawEvents.DEVICE_TYPE), col(ORDER)).as(Sessions.DEVICE_TYPE),
-            max(col(RawEvents.EVENT_TYPE).isin(rules.conversionEvents().toArray())).as(Sessions.CONVERTED),
-            // Exact decimal sum: the same session gives the same revenue however its rows were split.
-            sum(col(RawEvents.REVENUE).cast(Measure.SUM_TYPE)).as("_revenue"));
-    Column host = lower(try_parse_url(col("_entry_referrer"), lit("HOST")));
-    return grouped.select(
-        substring(sha2(concat_ws("|", col(RawEvents.DEVICE_ID_TYPE), col(RawEvents.DEVICE_ID),
-            col(Sessions.SESSION_START).cast(DataTypes.StringType)), 256), 1, 32).as(Sessions.SESSION_ID),
-        col(RawEvents.DEVICE_ID_TYPE).as(Sessions.DEVICE_ID_TYPE),
-        col(RawEvents.DEVICE_ID).as(Sessions.DEVICE_ID),
-        col(Sessions.SESSION_START), col(Sessions.SESSION_END),
-        unix_seconds(col(Sessions.SESSION_END)).minus(unix_seconds(col(Sessions.SESSION_START))).as(Sessions.DURATION_SECONDS),
-        col(Sessions.EVENTS), col(Sessions.PAGES), col(Sessions.ENTRY_PAGE), col(Sessions.EXIT_PAGE),
-        channel(host, col(Sessions.CAMPAIGN), rules).as(Sessions.CHANNEL),
-        host.as(Sessions.REFERRER), col(Sessions.CAMPAIGN), col(Sessions.DEVICE_TYPE),
-        coalesce(col(Sessions.CONVERTED), lit(false)).as(Sessions.CONVERTED),
-        coalesce(col("_revenue"), lit(0)).cast(DataTypes.DoubleType).as(Sessions.REVENUE),
-        col(DAY).as(Sessions.DT));
-  }
 
-  /** The first channel rule that matches; "direct" without referrer and campaign, else "referral". */
-  static Column channel(Column host, Column campaign, SessionRules rules) {
-    Column out = when(host.isNull().and(campaign.isNull()), lit("direct"));
-    for (Channel c : rules.channels()) {
-      Column match = lit(true);
-      if (!c.referrerHosts().isEmpty()) {
-        match = match.and(host.isin(c.referrerHosts().stream().map(h -> h.toLowerCase()).toArray()));
-      }
-      if (c.withCampaign() != null) {
-        match = match.and(c.withCampaign() ? campaign.isNotNull() : campaign.isNull());
-      }
-      out = out.when(match, lit(c.name()));
+    /** The first channel rule that matches; "direct" without referrer and campaign, else "referral". */
+    static Column channel(Column host, Column campaign, SessionRules rules) {
+        Column out = when(host.isNull().and(campaign.isNull()), lit("direct"));
+        for (Channel c : rules.channels()) {
+            Column match = lit(true);
+            if (!c.referrerHosts().isEmpty()) {
+                match = match.and(host.isin(
+                        c.referrerHosts().stream().map(h -> h.toLowerCase()).toArray()));
+            }
+            if (c.withCampaign() != null) {
+                match = match.and(c.withCampaign() ? campaign.isNotNull() : campaign.isNull());
+            }
+            out = out.when(match, lit(c.name()));
+        }
+        return out.otherwise(when(host.isNotNull(), lit("referral")).otherwise(lit("campaign")));
     }
-    return out.otherwise(when(host.isNotNull(), lit("referral")).otherwise(lit("campaign")));
-  }
 
-  private static Column not(Column c) {
-    return org.apache.spark.sql.functions.not(c);
-  }
+    private static Column not(Column c) {
+        return org.apache.spark.sql.functions.not(c);
+    }
 }

@@ -2,10 +2,10 @@ package io.audiencelake.common.profiles;
 
 /** Which rows a trait aggregates. */
 public enum TraitSource {
-  /** raw_events of the events feeds, one row per event */
-  EVENTS,
-  /** the sessions table, one row per session */
-  SESSIONS,
-  /** raw_attributes of the record feeds (CRM, partner, third-party segments, consent) */
-  ATTRIBUTES
+    /** raw_events of the events feeds, one row per event */
+    EVENTS,
+    /** the sessions table, one row per session */
+    SESSIONS,
+    /** raw_attributes of the record feeds (CRM, partner, third-party segments, consent) */
+    ATTRIBUTES
 }

@@ -14,33 +14,43 @@ import java.util.List;
  * @param minPrevious previous sizes below this are not compared (small numbers swing widely)
  * @param blocking a failed blocking check stops the write; a failed non-blocking one is only recorded
  */
-public record QualityCheck(String table, QualityCheckKind kind, List<String> columns, Double min, Double max,
-    Double maxChange, long minPrevious, boolean blocking) {
+public record QualityCheck(
+        String table,
+        QualityCheckKind kind,
+        List<String> columns,
+        Double min,
+        Double max,
+        Double maxChange,
+        long minPrevious,
+        boolean blocking) {
 
-  public QualityCheck {
-    columns = List.copyOf(columns);
-  }
+    public QualityCheck {
+        columns = List.copyOf(columns);
+    }
 
-  /** A short readable name, as listed when a check fails, e.g. {@code unique(segment_id, person_id)}. */
-  public String name() {
-    StringBuilder s = new StringBuilder(kind.yamlName());
-    if (!columns.isEmpty()) {
-      s.append('(').append(String.join(", ", columns)).append(')');
+    /** A short readable name, as listed when a check fails, e.g. {@code unique(segment_id, person_id)}. */
+    public String name() {
+        StringBuilder s = new StringBuilder(kind.yamlName());
+        if (!columns.isEmpty()) {
+            s.append('(').append(String.join(", ", columns)).append(')');
+        }
+        if (min != null || max != null) {
+            s.append(" in [")
+                    .append(min == null ? "-inf" : format(min))
+                    .append(", ")
+                    .append(max == null ? "+inf" : format(max))
+                    .append(']');
+        }
+        if (maxChange != null) {
+            s.append(" change <= ").append(format(100 * maxChange)).append('%');
+        }
+        return s.toString();
     }
-    if (min != null || max != null) {
-      s.append(" in [").append(min == null ? "-inf" : format(min)).append(", ")
-          .append(max == null ? "+inf" : format(max)).append(']');
-    }
-    if (maxChange != null) {
-      s.append(" change <= ").append(format(100 * maxChange)).append('%');
-    }
-    return s.toString();
-  }
 
-  static String format(double v) {
-    if (v == Math.rint(v) && Math.abs(v) < 1e15) {
-      return Long.toString((long) v);
+    static String format(double v) {
+        if (v == Math.rint(v) && Math.abs(v) < 1e15) {
+            return Long.toString((long) v);
+        }
+        return new BigDecimal(v).round(new MathContext(4)).stripTrailingZeros().toPlainString();
     }
-    return new BigDecimal(v).round(new MathContext(4)).stripTrailingZeros().toPlainString();
-  }
 }

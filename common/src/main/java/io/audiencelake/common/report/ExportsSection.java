@@ -8,32 +8,62 @@ import java.util.TreeSet;
 
 /** What each destination was sent per date. */
 final class ExportsSection {
-  private ExportsSection() {}
+    private ExportsSection() {}
 
-  static String html(RunReport report) {
-    List<ExportDay> exports = report.exports();
-    if (exports.isEmpty()) {
-      return RunReportPage.section("exports", "Exports", RunReportPage.empty(
-          "Nothing was exported in this window (export_log has no rows for these dates)."));
+    static String html(RunReport report) {
+        List<ExportDay> exports = report.exports();
+        if (exports.isEmpty()) {
+            return RunReportPage.section(
+                    "exports",
+                    "Exports",
+                    RunReportPage.empty(
+                            "Nothing was exported in this window (export_log has no rows for these dates)."));
+        }
+        List<String> dates = RunReportPage.dates(report.window());
+        List<String> destinations = new ArrayList<>(
+                new TreeSet<>(exports.stream().map(ExportDay::destination).toList()));
+        List<Series> rows = new ArrayList<>();
+        for (String destination : destinations) {
+            rows.add(new Series(
+                    destination,
+                    dates.stream()
+                            .map(d -> exports.stream()
+                                    .filter(e -> e.destination().equals(destination)
+                                            && e.dt().toString().equals(d))
+                                    .map(e -> (double) e.rows())
+                                    .findFirst()
+                                    .orElse(null))
+                            .toList()));
+        }
+        StringBuilder body = new StringBuilder(BarChart.render(
+                        "export-rows",
+                        "Rows sent per destination",
+                        "Data rows in "
+                                + "each destination's file drop per export date (export_log.rows): a full drop's audience, or an "
+                                + "incremental drop's adds and removes.",
+                        dates,
+                        RunReportPage::shortDate,
+                        rows,
+                        true,
+                        "rows",
+                        Svg::compact)
+                .html());
+        LocalDate date = report.window().date();
+        HtmlTable table =
+                new HtmlTable("exports-on-date", "destination", "mode", "files#", "rows#", "adds#", "removes#");
+        exports.stream()
+                .filter(e -> e.dt().equals(date))
+                .forEach(e -> table.row(
+                        e.destination(),
+                        e.mode(),
+                        Integer.toString(e.files()),
+                        Svg.count(e.rows()),
+                        Svg.count(e.adds()),
+                        Svg.count(e.removes())));
+        body.append("<h3>Drops of ")
+                .append(date)
+                .append("</h3>\n")
+                .append(table.isEmpty() ? RunReportPage.empty("No export ran for " + date + ".") : table.html());
+        return RunReportPage.section("exports", "Exports", body.toString());
     }
-    List<String> dates = RunReportPage.dates(report.window());
-    List<String> destinations = new ArrayList<>(new TreeSet<>(exports.stream().map(ExportDay::destination).toList()));
-    List<Series> rows = new ArrayList<>();
-    for (String destination : destinations) {
-      rows.add(new Series(destination, dates.stream().map(d -> exports.stream()
-          .filter(e -> e.destination().equals(destination) && e.dt().toString().equals(d))
-          .map(e -> (double) e.rows()).findFirst().orElse(null)).toList()));
-    }
-    StringBuilder body = new StringBuilder(BarChart.render("export-rows", "Rows sent per destination", "Data rows in "
-            + "each destination's file drop per export date (export_log.rows): a full drop's audience, or an "
-            + "incremental drop's adds and removes.", dates, RunReportPage::shortDate, rows, true, "rows",
-        Svg::compact).html());
-    LocalDate date = report.window().date();
-    HtmlTable table = new HtmlTable("exports-on-date", "destination", "mode", "files#", "rows#", "adds#", "removes#");
-    exports.stream().filter(e -> e.dt().equals(date)).forEach(e -> table.row(e.destination(), e.mode(),
-        Integer.toString(e.files()), Svg.count(e.rows()), Svg.count(e.adds()), Svg.count(e.removes())));
-    body.append("<h3>Drops of ").append(date).append("</h3>\n")
-        .append(table.isEmpty() ? RunReportPage.empty("No export ran for " + date + ".") : table.html());
-    return RunReportPage.section("exports", "Exports", body.toString());
-  }
 }

@@ -12,28 +12,28 @@ import java.util.List;
  * @param days how many days the trends show, {@link #MIN_DAYS} to {@link #MAX_DAYS}
  */
 public record ReportWindow(LocalDate date, int days) {
-  public static final int DAYS_DEFAULT = 14;
-  public static final int MIN_DAYS = 1;
-  /** A page of daily trends stays readable to about three months. */
-  public static final int MAX_DAYS = 92;
+    public static final int DAYS_DEFAULT = 14;
+    public static final int MIN_DAYS = 1;
+    /** A page of daily trends stays readable to about three months. */
+    public static final int MAX_DAYS = 92;
 
-  public ReportWindow {
-    if (days < MIN_DAYS || days > MAX_DAYS) {
-      throw new ConfigException("--days: must be from " + MIN_DAYS + " to " + MAX_DAYS + ", cannot be: " + days);
+    public ReportWindow {
+        if (days < MIN_DAYS || days > MAX_DAYS) {
+            throw new ConfigException("--days: must be from " + MIN_DAYS + " to " + MAX_DAYS + ", cannot be: " + days);
+        }
     }
-  }
 
-  /** The first day of the window. */
-  public LocalDate first() {
-    return date.minusDays(days - 1L);
-  }
-
-  /** Every day of the window, oldest first. */
-  public List<LocalDate> dates() {
-    List<LocalDate> out = new ArrayList<>();
-    for (LocalDate d = first(); !d.isAfter(date); d = d.plusDays(1)) {
-      out.add(d);
+    /** The first day of the window. */
+    public LocalDate first() {
+        return date.minusDays(days - 1L);
     }
-    return out;
-  }
+
+    /** Every day of the window, oldest first. */
+    public List<LocalDate> dates() {
+        List<LocalDate> out = new ArrayList<>();
+        for (LocalDate d = first(); !d.isAfter(date); d = d.plusDays(1)) {
+            out.add(d);
+        }
+        return out;
+    }
 }

@@ -14,78 +14,109 @@ import java.util.Map;
  * @param limits what was cut to keep the page bounded, e.g. "12 more quarantine reasons": said on the page
  */
 public record RunReport(
-    ReportWindow window,
-    String environment,
-    String tableFormat,
-    Instant generatedAt,
-    List<FeedDay> feedDays,
-    List<QuarantineReason> quarantineReasons,
-    List<IdentityMetric> identityMetrics,
-    List<SegmentDay> segmentDays,
-    List<SegmentOverlap> overlaps,
-    List<ModelVersion> models,
-    List<ExportDay> exports,
-    List<JobRunEntry> jobRuns,
-    List<QualityEntry> quality,
-    List<String> limits) {
+        ReportWindow window,
+        String environment,
+        String tableFormat,
+        Instant generatedAt,
+        List<FeedDay> feedDays,
+        List<QuarantineReason> quarantineReasons,
+        List<IdentityMetric> identityMetrics,
+        List<SegmentDay> segmentDays,
+        List<SegmentOverlap> overlaps,
+        List<ModelVersion> models,
+        List<ExportDay> exports,
+        List<JobRunEntry> jobRuns,
+        List<QualityEntry> quality,
+        List<String> limits) {
 
-  public RunReport {
-    feedDays = List.copyOf(feedDays);
-    quarantineReasons = List.copyOf(quarantineReasons);
-    identityMetrics = List.copyOf(identityMetrics);
-    segmentDays = List.copyOf(segmentDays);
-    overlaps = List.copyOf(overlaps);
-    models = List.copyOf(models);
-    exports = List.copyOf(exports);
-    jobRuns = List.copyOf(jobRuns);
-    quality = List.copyOf(quality);
-    limits = List.copyOf(limits);
-  }
-
-  /** What ingest made of one feed's files of one landing date ({@code feed_files}). */
-  public record FeedDay(LocalDate dt, String feed, long files, long failedFiles, long rowsRead, long rowsKept,
-      long rowsDuplicate, long rowsQuarantined) {
-    /** Quarantined share of the rows read; 0 when nothing was read. */
-    public double quarantineRate() {
-      return rowsRead == 0 ? 0 : (double) rowsQuarantined / rowsRead;
+    public RunReport {
+        feedDays = List.copyOf(feedDays);
+        quarantineReasons = List.copyOf(quarantineReasons);
+        identityMetrics = List.copyOf(identityMetrics);
+        segmentDays = List.copyOf(segmentDays);
+        overlaps = List.copyOf(overlaps);
+        models = List.copyOf(models);
+        exports = List.copyOf(exports);
+        jobRuns = List.copyOf(jobRuns);
+        quality = List.copyOf(quality);
+        limits = List.copyOf(limits);
     }
-  }
 
-  /** Quarantined rows of a feed on the run date by first reason ({@code quarantine}). */
-  public record QuarantineReason(String feed, String reason, long rows) {}
-
-  /** One number of an identity run ({@code id_match_metrics}). */
-  public record IdentityMetric(LocalDate dt, String metric, String dimension, double value) {}
-
-  /** A segment's size and movement on one date ({@code segment_stats}). */
-  public record SegmentDay(LocalDate dt, String segmentId, String name, String source, long size, long adds,
-      long removes) {}
-
-  /** Persons in both of two segments on the run date ({@code segment_overlaps}); a = b is the size. */
-  public record SegmentOverlap(String segmentA, String segmentB, long persons) {}
-
-  /** A trained lookalike model version ({@code model_runs}). */
-  public record ModelVersion(String modelId, int version, LocalDate trainedFor, String algorithm, String seedSegment,
-      long seedSize, Double auc, String reach, Double recallAtReach, List<LiftPoint> liftCurve,
-      Map<String, Double> importances) {
-    public ModelVersion {
-      liftCurve = List.copyOf(liftCurve);
-      importances = Map.copyOf(importances);
+    /** What ingest made of one feed's files of one landing date ({@code feed_files}). */
+    public record FeedDay(
+            LocalDate dt,
+            String feed,
+            long files,
+            long failedFiles,
+            long rowsRead,
+            long rowsKept,
+            long rowsDuplicate,
+            long rowsQuarantined) {
+        /** Quarantined share of the rows read; 0 when nothing was read. */
+        public double quarantineRate() {
+            return rowsRead == 0 ? 0 : (double) rowsQuarantined / rowsRead;
+        }
     }
-  }
 
-  /** Lift over random at a depth of the ranking (share of the evaluated people). */
-  public record LiftPoint(double depth, double lift) {}
+    /** Quarantined rows of a feed on the run date by first reason ({@code quarantine}). */
+    public record QuarantineReason(String feed, String reason, long rows) {}
 
-  /** One destination's export on one date ({@code export_log}). */
-  public record ExportDay(LocalDate dt, String destination, String mode, long rows, long adds, long removes,
-      int files) {}
+    /** One number of an identity run ({@code id_match_metrics}). */
+    public record IdentityMetric(LocalDate dt, String metric, String dimension, double value) {}
 
-  /** One job run ({@code job_runs}). */
-  public record JobRunEntry(LocalDate runDate, String job, String status, Instant startedAt, long durationMs,
-      long rowsIn, long rowsOut, long rowsQuarantined, String error) {}
+    /** A segment's size and movement on one date ({@code segment_stats}). */
+    public record SegmentDay(
+            LocalDate dt, String segmentId, String name, String source, long size, long adds, long removes) {}
 
-  /** One quality check of a write ({@code quality_results}). */
-  public record QualityEntry(LocalDate runDate, String job, String table, String check, boolean blocking,
-      boolean passed, String observed, Instant checkedAt) {}
+    /** Persons in both of two segments on the run date ({@code segment_overlaps}); a = b is the size. */
+    public record SegmentOverlap(String segmentA, String segmentB, long persons) {}
+
+    /** A trained lookalike model version ({@code model_runs}). */
+    public record ModelVersion(
+            String modelId,
+            int version,
+            LocalDate trainedFor,
+            String algorithm,
+            String seedSegment,
+            long seedSize,
+            Double auc,
+            String reach,
+            Double recallAtReach,
+            List<LiftPoint> liftCurve,
+            Map<String, Double> importances) {
+        public ModelVersion {
+            liftCurve = List.copyOf(liftCurve);
+            importances = Map.copyOf(importances);
+        }
+    }
+
+    /** Lift over random at a depth of the ranking (share of the evaluated people). */
+    public record LiftPoint(double depth, double lift) {}
+
+    /** One destination's export on one date ({@code export_log}). */
+    public record ExportDay(
+            LocalDate dt, String destination, String mode, long rows, long adds, long removes, int files) {}
+
+    /** One job run ({@code job_runs}). */
+    public record JobRunEntry(
+            LocalDate runDate,
+            String job,
+            String status,
+            Instant startedAt,
+            long durationMs,
+            long rowsIn,
+            long rowsOut,
+            long rowsQuarantined,
+            String error) {}
+
+    /** One quality check of a write ({@code quality_results}). */
+    public record QualityEntry(
+            LocalDate runDate,
+            String job,
+            String table,
+            String check,
+            boolean blocking,
+            boolean passed,
+            String observed,
+            Instant checkedAt) {}
 }

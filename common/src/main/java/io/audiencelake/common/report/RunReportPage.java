@@ -19,121 +19,155 @@ import java.util.TreeMap;
  * object store, offline. Every number comes from the {@link RunReport}; every text is escaped.
  */
 public final class RunReportPage {
-  private static final DateTimeFormatter GENERATED = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'")
-      .withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter GENERATED =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'").withZone(ZoneOffset.UTC);
 
-  private RunReportPage() {}
+    private RunReportPage() {}
 
-  /** The page for {@code report}. */
-  public static String html(RunReport report) {
-    LocalDate date = report.window().date();
-    StringBuilder out = new StringBuilder(64 * 1024);
-    out.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
-        .append("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; ")
-        .append("img-src data:\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
-        .append("<title>audiencelake run report ").append(date).append("</title>\n<style>\n").append(CSS)
-        .append("</style>\n</head>\n<body>\n<header>\n<h1>Run report · ").append(date).append("</h1>\n<p class=\"meta\">")
-        .append("environment <b>").append(Svg.esc(report.environment())).append("</b> · ")
-        .append(Svg.esc(report.tableFormat())).append(" tables · trends over ").append(report.window().days())
-        .append(report.window().days() == 1 ? " day" : " days").append(" (").append(report.window().first())
-        .append(" to ").append(date).append(") · generated ").append(GENERATED.format(report.generatedAt()))
-        .append("</p>\n").append(status(report)).append(summary(report))
-        .append("<nav><a href=\"#feeds\">Feeds</a><a href=\"#identity\">Identity</a><a href=\"#segments\">Segments</a>")
-        .append("<a href=\"#lookalike\">Lookalike</a><a href=\"#exports\">Exports</a>")
-        .append("<a href=\"#operations\">Operations</a></nav>\n</header>\n<main>\n")
-        .append(FeedsSection.html(report)).append(IdentitySection.html(report)).append(SegmentsSection.html(report))
-        .append(LookalikeSection.html(report)).append(ExportsSection.html(report))
-        .append(OperationsSection.html(report));
-    if (!report.limits().isEmpty()) {
-      out.append("<section id=\"limits\"><h2>Left out</h2><ul>");
-      report.limits().forEach(l -> out.append("<li>").append(Svg.esc(l)).append("</li>"));
-      out.append("</ul></section>\n");
+    /** The page for {@code report}. */
+    public static String html(RunReport report) {
+        LocalDate date = report.window().date();
+        StringBuilder out = new StringBuilder(64 * 1024);
+        out.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
+                .append(
+                        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; ")
+                .append("img-src data:\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
+                .append("<title>audiencelake run report ")
+                .append(date)
+                .append("</title>\n<style>\n")
+                .append(CSS)
+                .append("</style>\n</head>\n<body>\n<header>\n<h1>Run report · ")
+                .append(date)
+                .append("</h1>\n<p class=\"meta\">")
+                .append("environment <b>")
+                .append(Svg.esc(report.environment()))
+                .append("</b> · ")
+                .append(Svg.esc(report.tableFormat()))
+                .append(" tables · trends over ")
+                .append(report.window().days())
+                .append(report.window().days() == 1 ? " day" : " days")
+                .append(" (")
+                .append(report.window().first())
+                .append(" to ")
+                .append(date)
+                .append(") · generated ")
+                .append(GENERATED.format(report.generatedAt()))
+                .append("</p>\n")
+                .append(status(report))
+                .append(summary(report))
+                .append(
+                        "<nav><a href=\"#feeds\">Feeds</a><a href=\"#identity\">Identity</a><a href=\"#segments\">Segments</a>")
+                .append("<a href=\"#lookalike\">Lookalike</a><a href=\"#exports\">Exports</a>")
+                .append("<a href=\"#operations\">Operations</a></nav>\n</header>\n<main>\n")
+                .append(FeedsSection.html(report))
+                .append(IdentitySection.html(report))
+                .append(SegmentsSection.html(report))
+                .append(LookalikeSection.html(report))
+                .append(ExportsSection.html(report))
+                .append(OperationsSection.html(report));
+        if (!report.limits().isEmpty()) {
+            out.append("<section id=\"limits\"><h2>Left out</h2><ul>");
+            report.limits().forEach(l -> out.append("<li>").append(Svg.esc(l)).append("</li>"));
+            out.append("</ul></section>\n");
+        }
+        out.append(
+                        "</main>\n<footer>Numbers from the lake tables feed_files, quarantine, id_match_metrics, segment_stats, ")
+                .append("segment_overlaps, model_runs, export_log, job_runs and quality_results; query them with ")
+                .append("scripts/sql for more.</footer>\n</body>\n</html>\n");
+        return out.toString();
     }
-    out.append("</main>\n<footer>Numbers from the lake tables feed_files, quarantine, id_match_metrics, segment_stats, ")
-        .append("segment_overlaps, model_runs, export_log, job_runs and quality_results; query them with ")
-        .append("scripts/sql for more.</footer>\n</body>\n</html>\n");
-    return out.toString();
-  }
 
-  /**
-   * The one line people read first: whether each job's latest run for the date succeeded (a failed run that
-   * a rerun mended counts as mended) and whether a blocking quality check stopped a write.
-   */
-  private static String status(RunReport report) {
-    LocalDate date = report.window().date();
-    List<JobRunEntry> runs = report.jobRuns().stream().filter(r -> r.runDate().equals(date)).toList();
-    if (runs.isEmpty()) {
-      return "<p class=\"status muted\">No job ran for " + date + ".</p>\n";
+    /**
+     * The one line people read first: whether each job's latest run for the date succeeded (a failed run that
+     * a rerun mended counts as mended) and whether a blocking quality check stopped a write.
+     */
+    private static String status(RunReport report) {
+        LocalDate date = report.window().date();
+        List<JobRunEntry> runs =
+                report.jobRuns().stream().filter(r -> r.runDate().equals(date)).toList();
+        if (runs.isEmpty()) {
+            return "<p class=\"status muted\">No job ran for " + date + ".</p>\n";
+        }
+        Map<String, JobRunEntry> latest = new TreeMap<>();
+        runs.forEach(r -> latest.merge(r.job(), r, (a, b) -> a.startedAt().isAfter(b.startedAt()) ? a : b));
+        long failed = latest.values().stream()
+                .filter(r -> !r.status().equals(JobRuns.SUCCEEDED))
+                .count();
+        long mended =
+                runs.stream().filter(r -> !r.status().equals(JobRuns.SUCCEEDED)).count() - failed;
+        List<QualityEntry> checks = OperationsSection.latestChecks(report.quality(), date);
+        long stopped = checks.stream().filter(q -> !q.passed() && q.blocking()).count();
+        long warnings =
+                checks.stream().filter(q -> !q.passed() && !q.blocking()).count();
+        String jobs = plural(latest.size(), "job");
+        if (failed == 0 && stopped == 0) {
+            return "<p class=\"status ok\">" + (latest.size() == 1 ? "The job" : "All " + jobs) + " for " + date
+                    + " succeeded" + (mended == 0 ? "" : " (" + plural(mended, "failed run") + " rerun)")
+                    + (warnings == 0 ? "" : "; " + plural(warnings, "quality warning")) + ".</p>\n";
+        }
+        return "<p class=\"status bad\">" + failed + " of " + jobs + " for " + date + " failed"
+                + (stopped == 0 ? "" : "; " + plural(stopped, "blocking quality check") + " stopped a write")
+                + ". See <a href=\"#operations\">Operations</a>.</p>\n";
     }
-    Map<String, JobRunEntry> latest = new TreeMap<>();
-    runs.forEach(r -> latest.merge(r.job(), r, (a, b) -> a.startedAt().isAfter(b.startedAt()) ? a : b));
-    long failed = latest.values().stream().filter(r -> !r.status().equals(JobRuns.SUCCEEDED)).count();
-    long mended = runs.stream().filter(r -> !r.status().equals(JobRuns.SUCCEEDED)).count() - failed;
-    List<QualityEntry> checks = OperationsSection.latestChecks(report.quality(), date);
-    long stopped = checks.stream().filter(q -> !q.passed() && q.blocking()).count();
-    long warnings = checks.stream().filter(q -> !q.passed() && !q.blocking()).count();
-    String jobs = plural(latest.size(), "job");
-    if (failed == 0 && stopped == 0) {
-      return "<p class=\"status ok\">" + (latest.size() == 1 ? "The job" : "All " + jobs) + " for " + date
-          + " succeeded" + (mended == 0 ? "" : " (" + plural(mended, "failed run") + " rerun)")
-          + (warnings == 0 ? "" : "; " + plural(warnings, "quality warning")) + ".</p>\n";
+
+    private static String plural(long n, String noun) {
+        return n + " " + noun + (n == 1 ? "" : "s");
     }
-    return "<p class=\"status bad\">" + failed + " of " + jobs + " for " + date + " failed"
-        + (stopped == 0 ? "" : "; " + plural(stopped, "blocking quality check") + " stopped a write")
-        + ". See <a href=\"#operations\">Operations</a>.</p>\n";
-  }
 
-  private static String plural(long n, String noun) {
-    return n + " " + noun + (n == 1 ? "" : "s");
-  }
+    private static String summary(RunReport report) {
+        LocalDate date = report.window().date();
+        StringBuilder out = new StringBuilder("<div class=\"tiles\">\n");
+        List<FeedDay> feeds =
+                report.feedDays().stream().filter(f -> f.dt().equals(date)).toList();
+        long read = feeds.stream().mapToLong(FeedDay::rowsRead).sum();
+        long quarantined = feeds.stream().mapToLong(FeedDay::rowsQuarantined).sum();
+        out.append(tile(Svg.count(feeds.stream().mapToLong(FeedDay::rowsKept).sum()), "rows ingested"))
+                .append(tile(Svg.percent(read == 0 ? 0 : (double) quarantined / read), "quarantined"));
+        IdentitySection.latest(report.identityMetrics())
+                .flatMap(d -> IdentitySection.value(report.identityMetrics(), d, MetricName.PERSONS, ""))
+                .ifPresent(p -> out.append(tile(Svg.number(p), "persons")));
+        List<SegmentDay> segments =
+                report.segmentDays().stream().filter(s -> s.dt().equals(date)).toList();
+        out.append(tile(Svg.count(segments.size()), "segments"))
+                .append(tile(Svg.count(LookalikeSection.latest(report.models()).size()), "lookalike models"))
+                .append(tile(
+                        Svg.count(report.exports().stream()
+                                .filter(e -> e.dt().equals(date))
+                                .mapToLong(RunReport.ExportDay::rows)
+                                .sum()),
+                        "rows exported"));
+        return out.append("</div>\n").toString();
+    }
 
-  private static String summary(RunReport report) {
-    LocalDate date = report.window().date();
-    StringBuilder out = new StringBuilder("<div class=\"tiles\">\n");
-    List<FeedDay> feeds = report.feedDays().stream().filter(f -> f.dt().equals(date)).toList();
-    long read = feeds.stream().mapToLong(FeedDay::rowsRead).sum();
-    long quarantined = feeds.stream().mapToLong(FeedDay::rowsQuarantined).sum();
-    out.append(tile(Svg.count(feeds.stream().mapToLong(FeedDay::rowsKept).sum()), "rows ingested"))
-        .append(tile(Svg.percent(read == 0 ? 0 : (double) quarantined / read), "quarantined"));
-    IdentitySection.latest(report.identityMetrics()).flatMap(d -> IdentitySection.value(report.identityMetrics(), d,
-        MetricName.PERSONS, "")).ifPresent(p -> out.append(tile(Svg.number(p), "persons")));
-    List<SegmentDay> segments = report.segmentDays().stream().filter(s -> s.dt().equals(date)).toList();
-    out.append(tile(Svg.count(segments.size()), "segments"))
-        .append(tile(Svg.count(LookalikeSection.latest(report.models()).size()), "lookalike models"))
-        .append(tile(Svg.count(report.exports().stream().filter(e -> e.dt().equals(date))
-            .mapToLong(RunReport.ExportDay::rows).sum()), "rows exported"));
-    return out.append("</div>\n").toString();
-  }
+    static String section(String id, String title, String body) {
+        return "<section id=\"" + Svg.esc(id) + "\">\n<h2>" + Svg.esc(title) + "</h2>\n" + body + "</section>\n";
+    }
 
-  static String section(String id, String title, String body) {
-    return "<section id=\"" + Svg.esc(id) + "\">\n<h2>" + Svg.esc(title) + "</h2>\n" + body + "</section>\n";
-  }
+    /** A section's or chart's place when there is nothing to draw. */
+    static String empty(String message) {
+        return "<p class=\"empty\">" + Svg.esc(message) + "</p>\n";
+    }
 
-  /** A section's or chart's place when there is nothing to draw. */
-  static String empty(String message) {
-    return "<p class=\"empty\">" + Svg.esc(message) + "</p>\n";
-  }
+    static String note(String message) {
+        return "<p class=\"note\">" + Svg.esc(message) + "</p>\n";
+    }
 
-  static String note(String message) {
-    return "<p class=\"note\">" + Svg.esc(message) + "</p>\n";
-  }
+    static String tile(String value, String label) {
+        return "<div class=\"tile\"><span class=\"value\">" + Svg.esc(value) + "</span>\n<span class=\"label\">"
+                + Svg.esc(label) + "</span></div>\n";
+    }
 
-  static String tile(String value, String label) {
-    return "<div class=\"tile\"><span class=\"value\">" + Svg.esc(value) + "</span>\n<span class=\"label\">"
-        + Svg.esc(label) + "</span></div>\n";
-  }
+    /** The window's dates as ISO strings, oldest first: the categories of every trend chart. */
+    static List<String> dates(ReportWindow window) {
+        return window.dates().stream().map(LocalDate::toString).toList();
+    }
 
-  /** The window's dates as ISO strings, oldest first: the categories of every trend chart. */
-  static List<String> dates(ReportWindow window) {
-    return window.dates().stream().map(LocalDate::toString).toList();
-  }
+    /** 2026-11-21 as 11-21 on an axis. */
+    static String shortDate(String isoDate) {
+        return isoDate.length() == 10 ? isoDate.substring(5) : isoDate;
+    }
 
-  /** 2026-11-21 as 11-21 on an axis. */
-  static String shortDate(String isoDate) {
-    return isoDate.length() == 10 ? isoDate.substring(5) : isoDate;
-  }
-
-  private static final String CSS = """
+    private static final String CSS = """
       :root { --ink: #1f2933; --muted: #627d98; --line: #d9e2ec; --panel: #ffffff; --page: #f5f7fa; }
       * { box-sizing: border-box; }
       body { margin: 0; font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, Helvetica, Arial, sans-serif;

@@ -33,132 +33,194 @@ import org.apache.spark.sql.Row;
  * capped where that could still grow (the caller reads one row past the cap to tell that it cut).
  */
 public final class RunReportQueries {
-  /** Column names of the results that are not the source table's own. */
-  public static final String FILES = "files";
-  public static final String FAILED_FILES = "failed_files";
-  public static final String ROWS = "rows";
+    /** Column names of the results that are not the source table's own. */
+    public static final String FILES = "files";
 
-  /** The identity numbers the report shows; the rest of id_match_metrics is model internals. */
-  public static final List<String> IDENTITY_METRICS = Stream.of(MetricName.IDENTIFIERS,
-      MetricName.PERSONS, MetricName.LARGEST_PERSON, MetricName.OVERSIZED_PERSONS, MetricName.PERSONS_MERGED,
-      MetricName.PERSONS_SPLIT, MetricName.PERSON_SIZE, MetricName.EDGES, MetricName.NOISE_IDENTIFIERS,
-      MetricName.PROPAGATION_ROUNDS, MetricName.PRECISION, MetricName.RECALL, MetricName.F1,
-      MetricName.EXACT_PERSON_SHARE, MetricName.EVALUATED_IDENTIFIERS).map(MetricName::key).toList();
+    public static final String FAILED_FILES = "failed_files";
+    public static final String ROWS = "rows";
 
-  private RunReportQueries() {}
+    /** The identity numbers the report shows; the rest of id_match_metrics is model internals. */
+    public static final List<String> IDENTITY_METRICS = Stream.of(
+                    MetricName.IDENTIFIERS,
+                    MetricName.PERSONS,
+                    MetricName.LARGEST_PERSON,
+                    MetricName.OVERSIZED_PERSONS,
+                    MetricName.PERSONS_MERGED,
+                    MetricName.PERSONS_SPLIT,
+                    MetricName.PERSON_SIZE,
+                    MetricName.EDGES,
+                    MetricName.NOISE_IDENTIFIERS,
+                    MetricName.PROPAGATION_ROUNDS,
+                    MetricName.PRECISION,
+                    MetricName.RECALL,
+                    MetricName.F1,
+                    MetricName.EXACT_PERSON_SHARE,
+                    MetricName.EVALUATED_IDENTIFIERS)
+            .map(MetricName::key)
+            .toList();
 
-  private static Column inWindow(String column, ReportWindow window) {
-    return col(column).between(lit(Date.valueOf(window.first())), lit(Date.valueOf(window.date())));
-  }
+    private RunReportQueries() {}
 
-  private static Column on(String column, LocalDate date) {
-    return col(column).equalTo(lit(Date.valueOf(date)));
-  }
+    private static Column inWindow(String column, ReportWindow window) {
+        return col(column).between(lit(Date.valueOf(window.first())), lit(Date.valueOf(window.date())));
+    }
 
-  /** feed_files of the window per landing date and feed: files, failed files and the row balance. */
-  public static Dataset<Row> feedDays(Dataset<Row> feedFiles, ReportWindow window) {
-    return feedFiles.where(inWindow(FeedFiles.DT, window))
-        .groupBy(FeedFiles.DT, FeedFiles.FEED)
-        .agg(count(lit(1)).as(FILES),
-            sum(when(col(FeedFiles.STATUS).equalTo(FeedFiles.FAILED), 1L).otherwise(0L)).as(FAILED_FILES),
-            sum(FeedFiles.ROWS_READ).as(FeedFiles.ROWS_READ), sum(FeedFiles.ROWS_KEPT).as(FeedFiles.ROWS_KEPT),
-            sum(FeedFiles.ROWS_DUPLICATE).as(FeedFiles.ROWS_DUPLICATE),
-            sum(FeedFiles.ROWS_QUARANTINED).as(FeedFiles.ROWS_QUARANTINED))
-        .orderBy(FeedFiles.DT, FeedFiles.FEED);
-  }
+    private static Column on(String column, LocalDate date) {
+        return col(column).equalTo(lit(Date.valueOf(date)));
+    }
 
-  /**
-   * The run date's quarantined rows per feed and first reason, most first. One aggregation over the date's
-   * partitions of {@code quarantine} (the only large table the report reads); the raw text is never read.
-   */
-  public static Dataset<Row> quarantineReasons(Dataset<Row> quarantine, LocalDate date, int limit) {
-    return quarantine.where(on(RawTables.DT, date))
-        .groupBy(RawTables.FEED, Quarantine.REASON).agg(count(lit(1)).as(ROWS))
-        .orderBy(col(ROWS).desc(), col(RawTables.FEED), col(Quarantine.REASON))
-        .limit(limit + 1);
-  }
+    /** feed_files of the window per landing date and feed: files, failed files and the row balance. */
+    public static Dataset<Row> feedDays(Dataset<Row> feedFiles, ReportWindow window) {
+        return feedFiles
+                .where(inWindow(FeedFiles.DT, window))
+                .groupBy(FeedFiles.DT, FeedFiles.FEED)
+                .agg(
+                        count(lit(1)).as(FILES),
+                        sum(when(col(FeedFiles.STATUS).equalTo(FeedFiles.FAILED), 1L)
+                                        .otherwise(0L))
+                                .as(FAILED_FILES),
+                        sum(FeedFiles.ROWS_READ).as(FeedFiles.ROWS_READ),
+                        sum(FeedFiles.ROWS_KEPT).as(FeedFiles.ROWS_KEPT),
+                        sum(FeedFiles.ROWS_DUPLICATE).as(FeedFiles.ROWS_DUPLICATE),
+                        sum(FeedFiles.ROWS_QUARANTINED).as(FeedFiles.ROWS_QUARANTINED))
+                .orderBy(FeedFiles.DT, FeedFiles.FEED);
+    }
 
-  /** The identity numbers of {@link #IDENTITY_METRICS} for every run date of the window. */
-  public static Dataset<Row> identityMetrics(Dataset<Row> metrics, ReportWindow window) {
-    return metrics.where(inWindow(IdMatchMetrics.DT, window)
-            .and(col(IdMatchMetrics.METRIC).isin(IDENTITY_METRICS.toArray())))
-        .select(IdMatchMetrics.DT, IdMatchMetrics.METRIC, IdMatchMetrics.DIMENSION, IdMatchMetrics.VALUE)
-        .orderBy(IdMatchMetrics.DT, IdMatchMetrics.METRIC, IdMatchMetrics.DIMENSION);
-  }
+    /**
+     * The run date's quarantined rows per feed and first reason, most first. One aggregation over the date's
+     * partitions of {@code quarantine} (the only large table the report reads); the raw text is never read.
+     */
+    public static Dataset<Row> quarantineReasons(Dataset<Row> quarantine, LocalDate date, int limit) {
+        return quarantine
+                .where(on(RawTables.DT, date))
+                .groupBy(RawTables.FEED, Quarantine.REASON)
+                .agg(count(lit(1)).as(ROWS))
+                .orderBy(col(ROWS).desc(), col(RawTables.FEED), col(Quarantine.REASON))
+                .limit(limit + 1);
+    }
 
-  /**
-   * segment_stats of the window for the {@code limit} largest segments (by size on the run date, then by
-   * their largest size in the window), rule and lookalike alike. One aggregation to rank, one semi-join.
-   */
-  public static Dataset<Row> segmentDays(Dataset<Row> stats, ReportWindow window, int limit) {
-    Dataset<Row> days = stats.where(inWindow(SegmentTables.DT, window));
-    Dataset<Row> largest = days.groupBy(SegmentTables.SEGMENT_ID, SegmentTables.SOURCE)
-        .agg(max(when(on(SegmentTables.DT, window.date()), col(SegmentTables.SIZE))).as("on_date"),
-            max(SegmentTables.SIZE).as("peak"))
-        .orderBy(col("on_date").desc_nulls_last(), col("peak").desc(), col(SegmentTables.SEGMENT_ID))
-        .limit(limit)
-        .select(SegmentTables.SEGMENT_ID, SegmentTables.SOURCE);
-    return days.join(largest, new String[] {SegmentTables.SEGMENT_ID, SegmentTables.SOURCE}, "left_semi")
-        .select(SegmentTables.DT, SegmentTables.SEGMENT_ID, SegmentTables.NAME, SegmentTables.SOURCE,
-            SegmentTables.SIZE, SegmentTables.ADDS, SegmentTables.REMOVES)
-        .orderBy(SegmentTables.DT, SegmentTables.SEGMENT_ID, SegmentTables.SOURCE);
-  }
+    /** The identity numbers of {@link #IDENTITY_METRICS} for every run date of the window. */
+    public static Dataset<Row> identityMetrics(Dataset<Row> metrics, ReportWindow window) {
+        return metrics.where(inWindow(IdMatchMetrics.DT, window)
+                        .and(col(IdMatchMetrics.METRIC).isin(IDENTITY_METRICS.toArray())))
+                .select(IdMatchMetrics.DT, IdMatchMetrics.METRIC, IdMatchMetrics.DIMENSION, IdMatchMetrics.VALUE)
+                .orderBy(IdMatchMetrics.DT, IdMatchMetrics.METRIC, IdMatchMetrics.DIMENSION);
+    }
 
-  /** How many segments (id and source) have stats in the window: what {@link #segmentDays} chose from. */
-  public static Dataset<Row> segmentCount(Dataset<Row> stats, ReportWindow window) {
-    return stats.where(inWindow(SegmentTables.DT, window)).select(SegmentTables.SEGMENT_ID, SegmentTables.SOURCE)
-        .distinct().agg(count(lit(1)));
-  }
+    /**
+     * segment_stats of the window for the {@code limit} largest segments (by size on the run date, then by
+     * their largest size in the window), rule and lookalike alike. One aggregation to rank, one semi-join.
+     */
+    public static Dataset<Row> segmentDays(Dataset<Row> stats, ReportWindow window, int limit) {
+        Dataset<Row> days = stats.where(inWindow(SegmentTables.DT, window));
+        Dataset<Row> largest = days.groupBy(SegmentTables.SEGMENT_ID, SegmentTables.SOURCE)
+                .agg(
+                        max(when(on(SegmentTables.DT, window.date()), col(SegmentTables.SIZE)))
+                                .as("on_date"),
+                        max(SegmentTables.SIZE).as("peak"))
+                .orderBy(col("on_date").desc_nulls_last(), col("peak").desc(), col(SegmentTables.SEGMENT_ID))
+                .limit(limit)
+                .select(SegmentTables.SEGMENT_ID, SegmentTables.SOURCE);
+        return days.join(largest, new String[] {SegmentTables.SEGMENT_ID, SegmentTables.SOURCE}, "left_semi")
+                .select(
+                        SegmentTables.DT,
+                        SegmentTables.SEGMENT_ID,
+                        SegmentTables.NAME,
+                        SegmentTables.SOURCE,
+                        SegmentTables.SIZE,
+                        SegmentTables.ADDS,
+                        SegmentTables.REMOVES)
+                .orderBy(SegmentTables.DT, SegmentTables.SEGMENT_ID, SegmentTables.SOURCE);
+    }
 
-  /**
-   * The {@code limit} largest segments of the run date's overlap list: those with their own size row
-   * (a = b), which the segments job writes for every listed segment that has members.
-   */
-  public static Dataset<Row> overlapSegments(Dataset<Row> overlaps, LocalDate date, int limit) {
-    return overlaps.where(on(SegmentTables.DT, date).and(col(SegmentTables.SEGMENT_A).equalTo(col(SegmentTables.SEGMENT_B))))
-        .orderBy(col(SegmentTables.PERSONS).desc(), col(SegmentTables.SEGMENT_A))
-        .limit(limit)
-        .select(SegmentTables.SEGMENT_A);
-  }
+    /** How many segments (id and source) have stats in the window: what {@link #segmentDays} chose from. */
+    public static Dataset<Row> segmentCount(Dataset<Row> stats, ReportWindow window) {
+        return stats.where(inWindow(SegmentTables.DT, window))
+                .select(SegmentTables.SEGMENT_ID, SegmentTables.SOURCE)
+                .distinct()
+                .agg(count(lit(1)));
+    }
 
-  /** The run date's overlaps between the given segments. */
-  public static Dataset<Row> overlaps(Dataset<Row> overlaps, LocalDate date, List<String> segments) {
-    Object[] ids = segments.toArray();
-    return overlaps.where(on(SegmentTables.DT, date).and(col(SegmentTables.SEGMENT_A).isin(ids))
-            .and(col(SegmentTables.SEGMENT_B).isin(ids)))
-        .select(SegmentTables.SEGMENT_A, SegmentTables.SEGMENT_B, SegmentTables.PERSONS);
-  }
+    /**
+     * The {@code limit} largest segments of the run date's overlap list: those with their own size row
+     * (a = b), which the segments job writes for every listed segment that has members.
+     */
+    public static Dataset<Row> overlapSegments(Dataset<Row> overlaps, LocalDate date, int limit) {
+        return overlaps.where(on(SegmentTables.DT, date)
+                        .and(col(SegmentTables.SEGMENT_A).equalTo(col(SegmentTables.SEGMENT_B))))
+                .orderBy(col(SegmentTables.PERSONS).desc(), col(SegmentTables.SEGMENT_A))
+                .limit(limit)
+                .select(SegmentTables.SEGMENT_A);
+    }
 
-  /** Every model version trained for the run date or before, newest first (the table has one row per version). */
-  public static Dataset<Row> modelVersions(Dataset<Row> modelRuns, LocalDate date, int limit) {
-    return modelRuns.where(col(LookalikeTables.TRAINED_FOR).leq(lit(Date.valueOf(date))))
-        .orderBy(col(LookalikeTables.TRAINED_FOR).desc(), col(LookalikeTables.MODEL_ID), col(LookalikeTables.VERSION).desc())
-        .limit(limit + 1);
-  }
+    /** The run date's overlaps between the given segments. */
+    public static Dataset<Row> overlaps(Dataset<Row> overlaps, LocalDate date, List<String> segments) {
+        Object[] ids = segments.toArray();
+        return overlaps.where(on(SegmentTables.DT, date)
+                        .and(col(SegmentTables.SEGMENT_A).isin(ids))
+                        .and(col(SegmentTables.SEGMENT_B).isin(ids)))
+                .select(SegmentTables.SEGMENT_A, SegmentTables.SEGMENT_B, SegmentTables.PERSONS);
+    }
 
-  /** export_log of the window. */
-  public static Dataset<Row> exports(Dataset<Row> exportLog, ReportWindow window) {
-    return exportLog.where(inWindow(ExportTables.DT, window))
-        .select(ExportTables.DT, ExportTables.DESTINATION_ID, ExportTables.MODE, ExportTables.ROWS,
-            ExportTables.ADDS, ExportTables.REMOVES, ExportTables.FILES)
-        .orderBy(ExportTables.DT, ExportTables.DESTINATION_ID);
-  }
+    /** Every model version trained for the run date or before, newest first (the table has one row per version). */
+    public static Dataset<Row> modelVersions(Dataset<Row> modelRuns, LocalDate date, int limit) {
+        return modelRuns
+                .where(col(LookalikeTables.TRAINED_FOR).leq(lit(Date.valueOf(date))))
+                .orderBy(
+                        col(LookalikeTables.TRAINED_FOR).desc(),
+                        col(LookalikeTables.MODEL_ID),
+                        col(LookalikeTables.VERSION).desc())
+                .limit(limit + 1);
+    }
 
-  /** Runs of every job for the window's dates, latest first. */
-  public static Dataset<Row> jobRuns(Dataset<Row> runs, ReportWindow window, int limit) {
-    return runs.where(inWindow(JobRuns.RUN_DATE, window))
-        .select(JobRuns.RUN_DATE, JobRuns.JOB, JobRuns.STATUS, JobRuns.STARTED_AT, JobRuns.DURATION_MS,
-            JobRuns.ROWS_IN, JobRuns.ROWS_OUT, JobRuns.ROWS_QUARANTINED, JobRuns.ERROR)
-        .orderBy(col(JobRuns.STARTED_AT).desc())
-        .limit(limit + 1);
-  }
+    /** export_log of the window. */
+    public static Dataset<Row> exports(Dataset<Row> exportLog, ReportWindow window) {
+        return exportLog
+                .where(inWindow(ExportTables.DT, window))
+                .select(
+                        ExportTables.DT,
+                        ExportTables.DESTINATION_ID,
+                        ExportTables.MODE,
+                        ExportTables.ROWS,
+                        ExportTables.ADDS,
+                        ExportTables.REMOVES,
+                        ExportTables.FILES)
+                .orderBy(ExportTables.DT, ExportTables.DESTINATION_ID);
+    }
 
-  /** Quality checks of the window's writes, failures first. */
-  public static Dataset<Row> quality(Dataset<Row> results, ReportWindow window, int limit) {
-    return results.where(inWindow(QualityResults.RUN_DATE, window))
-        .select(QualityResults.RUN_DATE, QualityResults.JOB, QualityResults.TABLE_NAME, QualityResults.CHECK_NAME,
-            QualityResults.BLOCKING, QualityResults.PASSED, QualityResults.OBSERVED, QualityResults.CHECKED_AT)
-        .orderBy(col(QualityResults.RUN_DATE).desc(), col(QualityResults.PASSED), col(QualityResults.CHECKED_AT).desc())
-        .limit(limit + 1);
-  }
+    /** Runs of every job for the window's dates, latest first. */
+    public static Dataset<Row> jobRuns(Dataset<Row> runs, ReportWindow window, int limit) {
+        return runs.where(inWindow(JobRuns.RUN_DATE, window))
+                .select(
+                        JobRuns.RUN_DATE,
+                        JobRuns.JOB,
+                        JobRuns.STATUS,
+                        JobRuns.STARTED_AT,
+                        JobRuns.DURATION_MS,
+                        JobRuns.ROWS_IN,
+                        JobRuns.ROWS_OUT,
+                        JobRuns.ROWS_QUARANTINED,
+                        JobRuns.ERROR)
+                .orderBy(col(JobRuns.STARTED_AT).desc())
+                .limit(limit + 1);
+    }
+
+    /** Quality checks of the window's writes, failures first. */
+    public static Dataset<Row> quality(Dataset<Row> results, ReportWindow window, int limit) {
+        return results.where(inWindow(QualityResults.RUN_DATE, window))
+                .select(
+                        QualityResults.RUN_DATE,
+                        QualityResults.JOB,
+                        QualityResults.TABLE_NAME,
+                        QualityResults.CHECK_NAME,
+                        QualityResults.BLOCKING,
+                        QualityResults.PASSED,
+                        QualityResults.OBSERVED,
+                        QualityResults.CHECKED_AT)
+                .orderBy(
+                        col(QualityResults.RUN_DATE).desc(),
+                        col(QualityResults.PASSED),
+                        col(QualityResults.CHECKED_AT).desc())
+                .limit(limit + 1);
+    }
 }

@@ -38,132 +38,227 @@ import org.apache.spark.sql.Row;
  * small results reach the driver, each capped; what a cap cut is listed in {@link RunReport#limits()}.
  */
 public final class RunReportSource {
-  public static final int MAX_QUARANTINE_REASONS = 20;
-  public static final int MAX_SEGMENTS = 200;
-  /** The heat map's rows and columns: the largest segments of the overlap list on the run date. */
-  public static final int MAX_OVERLAP_SEGMENTS = 20;
-  public static final int MAX_MODEL_VERSIONS = 200;
-  public static final int MAX_JOB_RUNS = 2000;
-  public static final int MAX_QUALITY_RESULTS = 5000;
+    public static final int MAX_QUARANTINE_REASONS = 20;
+    public static final int MAX_SEGMENTS = 200;
+    /** The heat map's rows and columns: the largest segments of the overlap list on the run date. */
+    public static final int MAX_OVERLAP_SEGMENTS = 20;
 
-  private final LakeTables lake;
-  private final List<String> limits = new ArrayList<>();
+    public static final int MAX_MODEL_VERSIONS = 200;
+    public static final int MAX_JOB_RUNS = 2000;
+    public static final int MAX_QUALITY_RESULTS = 5000;
 
-  public RunReportSource(LakeTables lake) {
-    this.lake = lake;
-  }
+    private final LakeTables lake;
+    private final List<String> limits = new ArrayList<>();
 
-  /** Every section's numbers for the window. */
-  public RunReport read(ReportWindow window, String environment, String tableFormat) {
-    limits.clear();
-    List<FeedDay> feeds = rows(FeedFiles.SPEC, t -> RunReportQueries.feedDays(t, window), Integer.MAX_VALUE, null,
-        r -> new FeedDay(date(r.getAs(FeedFiles.DT)), r.getAs(FeedFiles.FEED), r.<Long>getAs(RunReportQueries.FILES),
-            r.<Long>getAs(RunReportQueries.FAILED_FILES), r.<Long>getAs(FeedFiles.ROWS_READ),
-            r.<Long>getAs(FeedFiles.ROWS_KEPT), r.<Long>getAs(FeedFiles.ROWS_DUPLICATE),
-            r.<Long>getAs(FeedFiles.ROWS_QUARANTINED)));
-    List<QuarantineReason> reasons = rows(Quarantine.SPEC,
-        t -> RunReportQueries.quarantineReasons(t, window.date(), MAX_QUARANTINE_REASONS), MAX_QUARANTINE_REASONS,
-        "quarantine reasons: the " + MAX_QUARANTINE_REASONS + " most frequent are shown",
-        r -> new QuarantineReason(r.getAs(RawTables.FEED), r.getAs(Quarantine.REASON),
-            r.<Long>getAs(RunReportQueries.ROWS)));
-    List<IdentityMetric> identity = rows(IdMatchMetrics.SPEC, t -> RunReportQueries.identityMetrics(t, window),
-        Integer.MAX_VALUE, null, r -> new IdentityMetric(date(r.getAs(IdMatchMetrics.DT)),
-            r.getAs(IdMatchMetrics.METRIC), r.getAs(IdMatchMetrics.DIMENSION), r.<Double>getAs(IdMatchMetrics.VALUE)));
-    List<SegmentDay> segments = rows(SegmentTables.STATS, t -> RunReportQueries.segmentDays(t, window, MAX_SEGMENTS),
-        Integer.MAX_VALUE, null, r -> new SegmentDay(date(r.getAs(SegmentTables.DT)), r.getAs(SegmentTables.SEGMENT_ID),
-            r.getAs(SegmentTables.NAME), r.getAs(SegmentTables.SOURCE), r.<Long>getAs(SegmentTables.SIZE),
-            r.<Long>getAs(SegmentTables.ADDS), r.<Long>getAs(SegmentTables.REMOVES)));
-    if (!segments.isEmpty()) {
-      long all = RunReportQueries.segmentCount(lake.read(SegmentTables.STATS), window).first().getLong(0);
-      if (all > MAX_SEGMENTS) {
-        limits.add("segments: the " + MAX_SEGMENTS + " largest of " + all + " are shown");
-      }
+    public RunReportSource(LakeTables lake) {
+        this.lake = lake;
     }
-    List<SegmentOverlap> overlaps = List.of();
-    if (lake.exists(SegmentTables.OVERLAPS)) {
-      List<String> listed = RunReportQueries.overlapSegments(lake.read(SegmentTables.OVERLAPS), window.date(),
-          MAX_OVERLAP_SEGMENTS).collectAsList().stream().map(r -> r.getString(0)).toList();
-      overlaps = listed.isEmpty() ? List.of() : rows(SegmentTables.OVERLAPS,
-          t -> RunReportQueries.overlaps(t, window.date(), listed), Integer.MAX_VALUE, null,
-          r -> new SegmentOverlap(r.getAs(SegmentTables.SEGMENT_A), r.getAs(SegmentTables.SEGMENT_B),
-              r.<Long>getAs(SegmentTables.PERSONS)));
-    }
-    List<ModelVersion> models = rows(LookalikeTables.MODEL_RUNS,
-        t -> RunReportQueries.modelVersions(t, window.date(), MAX_MODEL_VERSIONS), MAX_MODEL_VERSIONS,
-        "model versions: the " + MAX_MODEL_VERSIONS + " latest are shown", RunReportSource::modelVersion);
-    List<ExportDay> exports = rows(ExportTables.LOG, t -> RunReportQueries.exports(t, window), Integer.MAX_VALUE, null,
-        r -> new ExportDay(date(r.getAs(ExportTables.DT)), r.getAs(ExportTables.DESTINATION_ID),
-            r.getAs(ExportTables.MODE), r.<Long>getAs(ExportTables.ROWS), r.<Long>getAs(ExportTables.ADDS),
-            r.<Long>getAs(ExportTables.REMOVES), r.<Integer>getAs(ExportTables.FILES)));
-    List<JobRunEntry> runs = rows(JobRuns.SPEC, t -> RunReportQueries.jobRuns(t, window, MAX_JOB_RUNS), MAX_JOB_RUNS,
-        "job runs: the " + MAX_JOB_RUNS + " latest are shown",
-        r -> new JobRunEntry(date(r.getAs(JobRuns.RUN_DATE)), r.getAs(JobRuns.JOB), r.getAs(JobRuns.STATUS),
-            instant(r.getAs(JobRuns.STARTED_AT)), r.<Long>getAs(JobRuns.DURATION_MS), r.<Long>getAs(JobRuns.ROWS_IN),
-            r.<Long>getAs(JobRuns.ROWS_OUT), r.<Long>getAs(JobRuns.ROWS_QUARANTINED), r.getAs(JobRuns.ERROR)));
-    List<QualityEntry> quality = rows(QualityResults.SPEC,
-        t -> RunReportQueries.quality(t, window, MAX_QUALITY_RESULTS), MAX_QUALITY_RESULTS,
-        "quality results: the " + MAX_QUALITY_RESULTS + " latest are shown",
-        r -> new QualityEntry(date(r.getAs(QualityResults.RUN_DATE)), r.getAs(QualityResults.JOB),
-            r.getAs(QualityResults.TABLE_NAME), r.getAs(QualityResults.CHECK_NAME),
-            r.<Boolean>getAs(QualityResults.BLOCKING), r.<Boolean>getAs(QualityResults.PASSED),
-            r.getAs(QualityResults.OBSERVED), instant(r.getAs(QualityResults.CHECKED_AT))));
-    return new RunReport(window, environment, tableFormat, Instant.now(), feeds, reasons, identity, segments, overlaps,
-        models, exports, runs, quality, limits);
-  }
 
-  /**
-   * The query's rows as records; empty when the table does not exist. Queries that cap return one row past
-   * {@code cap}, which is dropped and noted.
-   */
-  private <T> List<T> rows(TableSpec table, Function<Dataset<Row>, Dataset<Row>> query, int cap, String limitNote,
-      Function<Row, T> record) {
-    if (!lake.exists(table)) {
-      return List.of();
-    }
-    List<Row> rows = query.apply(lake.read(table)).collectAsList();
-    if (rows.size() > cap) {
-      rows = rows.subList(0, cap);
-      limits.add(limitNote);
-    }
-    return rows.stream().map(record).toList();
-  }
-
-  private static ModelVersion modelVersion(Row r) {
-    List<LiftPoint> curve = new ArrayList<>();
-    int at = r.schema().getFieldIndex(LookalikeTables.LIFT_CURVE).isDefined() ? r.fieldIndex(LookalikeTables.LIFT_CURVE)
-        : -1;
-    if (at >= 0 && !r.isNullAt(at)) {
-      for (Row p : r.<Row>getList(at)) {
-        if (!p.isNullAt(0) && !p.isNullAt(1)) {
-          curve.add(new LiftPoint(p.getDouble(0), p.getDouble(1)));
+    /** Every section's numbers for the window. */
+    public RunReport read(ReportWindow window, String environment, String tableFormat) {
+        limits.clear();
+        List<FeedDay> feeds = rows(
+                FeedFiles.SPEC,
+                t -> RunReportQueries.feedDays(t, window),
+                Integer.MAX_VALUE,
+                null,
+                r -> new FeedDay(
+                        date(r.getAs(FeedFiles.DT)),
+                        r.getAs(FeedFiles.FEED),
+                        r.<Long>getAs(RunReportQueries.FILES),
+                        r.<Long>getAs(RunReportQueries.FAILED_FILES),
+                        r.<Long>getAs(FeedFiles.ROWS_READ),
+                        r.<Long>getAs(FeedFiles.ROWS_KEPT),
+                        r.<Long>getAs(FeedFiles.ROWS_DUPLICATE),
+                        r.<Long>getAs(FeedFiles.ROWS_QUARANTINED)));
+        List<QuarantineReason> reasons = rows(
+                Quarantine.SPEC,
+                t -> RunReportQueries.quarantineReasons(t, window.date(), MAX_QUARANTINE_REASONS),
+                MAX_QUARANTINE_REASONS,
+                "quarantine reasons: the " + MAX_QUARANTINE_REASONS + " most frequent are shown",
+                r -> new QuarantineReason(
+                        r.getAs(RawTables.FEED), r.getAs(Quarantine.REASON), r.<Long>getAs(RunReportQueries.ROWS)));
+        List<IdentityMetric> identity = rows(
+                IdMatchMetrics.SPEC,
+                t -> RunReportQueries.identityMetrics(t, window),
+                Integer.MAX_VALUE,
+                null,
+                r -> new IdentityMetric(
+                        date(r.getAs(IdMatchMetrics.DT)),
+                        r.getAs(IdMatchMetrics.METRIC),
+                        r.getAs(IdMatchMetrics.DIMENSION),
+                        r.<Double>getAs(IdMatchMetrics.VALUE)));
+        List<SegmentDay> segments = rows(
+                SegmentTables.STATS,
+                t -> RunReportQueries.segmentDays(t, window, MAX_SEGMENTS),
+                Integer.MAX_VALUE,
+                null,
+                r -> new SegmentDay(
+                        date(r.getAs(SegmentTables.DT)),
+                        r.getAs(SegmentTables.SEGMENT_ID),
+                        r.getAs(SegmentTables.NAME),
+                        r.getAs(SegmentTables.SOURCE),
+                        r.<Long>getAs(SegmentTables.SIZE),
+                        r.<Long>getAs(SegmentTables.ADDS),
+                        r.<Long>getAs(SegmentTables.REMOVES)));
+        if (!segments.isEmpty()) {
+            long all = RunReportQueries.segmentCount(lake.read(SegmentTables.STATS), window)
+                    .first()
+                    .getLong(0);
+            if (all > MAX_SEGMENTS) {
+                limits.add("segments: the " + MAX_SEGMENTS + " largest of " + all + " are shown");
+            }
         }
-      }
+        List<SegmentOverlap> overlaps = List.of();
+        if (lake.exists(SegmentTables.OVERLAPS)) {
+            List<String> listed = RunReportQueries.overlapSegments(
+                            lake.read(SegmentTables.OVERLAPS), window.date(), MAX_OVERLAP_SEGMENTS)
+                    .collectAsList()
+                    .stream()
+                    .map(r -> r.getString(0))
+                    .toList();
+            overlaps = listed.isEmpty()
+                    ? List.of()
+                    : rows(
+                            SegmentTables.OVERLAPS,
+                            t -> RunReportQueries.overlaps(t, window.date(), listed),
+                            Integer.MAX_VALUE,
+                            null,
+                            r -> new SegmentOverlap(
+                                    r.getAs(SegmentTables.SEGMENT_A),
+                                    r.getAs(SegmentTables.SEGMENT_B),
+                                    r.<Long>getAs(SegmentTables.PERSONS)));
+        }
+        List<ModelVersion> models = rows(
+                LookalikeTables.MODEL_RUNS,
+                t -> RunReportQueries.modelVersions(t, window.date(), MAX_MODEL_VERSIONS),
+                MAX_MODEL_VERSIONS,
+                "model versions: the " + MAX_MODEL_VERSIONS + " latest are shown",
+                RunReportSource::modelVersion);
+        List<ExportDay> exports = rows(
+                ExportTables.LOG,
+                t -> RunReportQueries.exports(t, window),
+                Integer.MAX_VALUE,
+                null,
+                r -> new ExportDay(
+                        date(r.getAs(ExportTables.DT)),
+                        r.getAs(ExportTables.DESTINATION_ID),
+                        r.getAs(ExportTables.MODE),
+                        r.<Long>getAs(ExportTables.ROWS),
+                        r.<Long>getAs(ExportTables.ADDS),
+                        r.<Long>getAs(ExportTables.REMOVES),
+                        r.<Integer>getAs(ExportTables.FILES)));
+        List<JobRunEntry> runs = rows(
+                JobRuns.SPEC,
+                t -> RunReportQueries.jobRuns(t, window, MAX_JOB_RUNS),
+                MAX_JOB_RUNS,
+                "job runs: the " + MAX_JOB_RUNS + " latest are shown",
+                r -> new JobRunEntry(
+                        date(r.getAs(JobRuns.RUN_DATE)),
+                        r.getAs(JobRuns.JOB),
+                        r.getAs(JobRuns.STATUS),
+                        instant(r.getAs(JobRuns.STARTED_AT)),
+                        r.<Long>getAs(JobRuns.DURATION_MS),
+                        r.<Long>getAs(JobRuns.ROWS_IN),
+                        r.<Long>getAs(JobRuns.ROWS_OUT),
+                        r.<Long>getAs(JobRuns.ROWS_QUARANTINED),
+                        r.getAs(JobRuns.ERROR)));
+        List<QualityEntry> quality = rows(
+                QualityResults.SPEC,
+                t -> RunReportQueries.quality(t, window, MAX_QUALITY_RESULTS),
+                MAX_QUALITY_RESULTS,
+                "quality results: the " + MAX_QUALITY_RESULTS + " latest are shown",
+                r -> new QualityEntry(
+                        date(r.getAs(QualityResults.RUN_DATE)),
+                        r.getAs(QualityResults.JOB),
+                        r.getAs(QualityResults.TABLE_NAME),
+                        r.getAs(QualityResults.CHECK_NAME),
+                        r.<Boolean>getAs(QualityResults.BLOCKING),
+                        r.<Boolean>getAs(QualityResults.PASSED),
+                        r.getAs(QualityResults.OBSERVED),
+                        instant(r.getAs(QualityResults.CHECKED_AT))));
+        return new RunReport(
+                window,
+                environment,
+                tableFormat,
+                Instant.now(),
+                feeds,
+                reasons,
+                identity,
+                segments,
+                overlaps,
+                models,
+                exports,
+                runs,
+                quality,
+                limits);
     }
-    if (curve.isEmpty()) {
-      // Versions trained before the curve was kept: the three lifts model_runs always had.
-      addLift(curve, 0.01, r.getAs(LookalikeTables.LIFT_1));
-      addLift(curve, 0.05, r.getAs(LookalikeTables.LIFT_5));
-      addLift(curve, 0.10, r.getAs(LookalikeTables.LIFT_10));
+
+    /**
+     * The query's rows as records; empty when the table does not exist. Queries that cap return one row past
+     * {@code cap}, which is dropped and noted.
+     */
+    private <T> List<T> rows(
+            TableSpec table,
+            Function<Dataset<Row>, Dataset<Row>> query,
+            int cap,
+            String limitNote,
+            Function<Row, T> record) {
+        if (!lake.exists(table)) {
+            return List.of();
+        }
+        List<Row> rows = query.apply(lake.read(table)).collectAsList();
+        if (rows.size() > cap) {
+            rows = rows.subList(0, cap);
+            limits.add(limitNote);
+        }
+        return rows.stream().map(record).toList();
     }
-    Map<String, Double> importances = r.getJavaMap(r.fieldIndex(LookalikeTables.IMPORTANCES));
-    return new ModelVersion(r.getAs(LookalikeTables.MODEL_ID), r.<Integer>getAs(LookalikeTables.VERSION),
-        date(r.getAs(LookalikeTables.TRAINED_FOR)), r.getAs(LookalikeTables.ALGORITHM),
-        r.getAs(LookalikeTables.SEED_SEGMENT), r.<Long>getAs(LookalikeTables.SEED_SIZE), r.getAs(LookalikeTables.AUC),
-        r.getAs(LookalikeTables.REACH), r.getAs(LookalikeTables.RECALL_AT_REACH), curve,
-        importances == null ? Map.of() : importances);
-  }
 
-  private static void addLift(List<LiftPoint> curve, double depth, Double lift) {
-    if (lift != null) {
-      curve.add(new LiftPoint(depth, lift));
+    private static ModelVersion modelVersion(Row r) {
+        List<LiftPoint> curve = new ArrayList<>();
+        int at = r.schema().getFieldIndex(LookalikeTables.LIFT_CURVE).isDefined()
+                ? r.fieldIndex(LookalikeTables.LIFT_CURVE)
+                : -1;
+        if (at >= 0 && !r.isNullAt(at)) {
+            for (Row p : r.<Row>getList(at)) {
+                if (!p.isNullAt(0) && !p.isNullAt(1)) {
+                    curve.add(new LiftPoint(p.getDouble(0), p.getDouble(1)));
+                }
+            }
+        }
+        if (curve.isEmpty()) {
+            // Versions trained before the curve was kept: the three lifts model_runs always had.
+            addLift(curve, 0.01, r.getAs(LookalikeTables.LIFT_1));
+            addLift(curve, 0.05, r.getAs(LookalikeTables.LIFT_5));
+            addLift(curve, 0.10, r.getAs(LookalikeTables.LIFT_10));
+        }
+        Map<String, Double> importances = r.getJavaMap(r.fieldIndex(LookalikeTables.IMPORTANCES));
+        return new ModelVersion(
+                r.getAs(LookalikeTables.MODEL_ID),
+                r.<Integer>getAs(LookalikeTables.VERSION),
+                date(r.getAs(LookalikeTables.TRAINED_FOR)),
+                r.getAs(LookalikeTables.ALGORITHM),
+                r.getAs(LookalikeTables.SEED_SEGMENT),
+                r.<Long>getAs(LookalikeTables.SEED_SIZE),
+                r.getAs(LookalikeTables.AUC),
+                r.getAs(LookalikeTables.REACH),
+                r.getAs(LookalikeTables.RECALL_AT_REACH),
+                curve,
+                importances == null ? Map.of() : importances);
     }
-  }
 
-  private static LocalDate date(Object value) {
-    return value instanceof Date d ? d.toLocalDate() : (LocalDate) value;
-  }
+    private static void addLift(List<LiftPoint> curve, double depth, Double lift) {
+        if (lift != null) {
+            curve.add(new LiftPoint(depth, lift));
+        }
+    }
 
-  private static Instant instant(Object value) {
-    return value instanceof Timestamp t ? t.toInstant() : (Instant) value;
-  }
+    private static LocalDate date(Object value) {
+        return value instanceof Date d ? d.toLocalDate() : (LocalDate) value;
+    }
+
+    private static Instant instant(Object value) {
+        return value instanceof Timestamp t ? t.toInstant() : (Instant) value;
+    }
 }

@@ -10,20 +10,21 @@ import java.util.List;
  * @param colour null takes the palette's colour for the series' position
  */
 record Series(String name, List<Double> values, String colour) {
-  Series {
-    values = Collections.unmodifiableList(new ArrayList<>(values));
-  }
+    Series {
+        values = Collections.unmodifiableList(new ArrayList<>(values));
+    }
 
-  Series(String name, List<Double> values) {
-    this(name, values, null);
-  }
+    Series(String name, List<Double> values) {
+        this(name, values, null);
+    }
 
-  String colourAt(int position) {
-    return colour != null ? colour : Svg.colour(position);
-  }
+    String colourAt(int position) {
+        return colour != null ? colour : Svg.colour(position);
+    }
 
-  /** How many values are present. */
-  int points() {
-    return (int) values.stream().filter(v -> v != null && Double.isFinite(v)).count();
-  }
+    /** How many values are present. */
+    int points() {
+        return (int)
+                values.stream().filter(v -> v != null && Double.isFinite(v)).count();
+    }
 }

@@ -19,158 +19,173 @@ import java.util.List;
  * About 3% of events arrive a day late (they are written to the next day's file).
  */
 final class Clickstream {
-  static final double LATE_SHARE = 0.03;
-  private static final JsonFactory JSON = new JsonFactory();
-  private static final DateTimeFormatter TS = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSXXX");
-  private static final String[] CURRENCY = {"GBP", "EUR", "EUR", "USD"};
+    static final double LATE_SHARE = 0.03;
+    private static final JsonFactory JSON = new JsonFactory();
+    private static final DateTimeFormatter TS = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSXXX");
+    private static final String[] CURRENCY = {"GBP", "EUR", "EUR", "USD"};
 
-  /** One event as it is written, with its delivery flag. */
-  record Event(String json, boolean late) {}
+    /** One event as it is written, with its delivery flag. */
+    record Event(String json, boolean late) {}
 
-  private Clickstream() {}
+    private Clickstream() {}
 
-  static List<Event> eventsOf(Person p, LocalDate date, long seed) {
-    List<Event> out = new ArrayList<>();
-    ZoneId zone = ZoneId.of(p.zone());
-    for (Device d : p.devices()) {
-      Rng rng = Rng.of(seed, p.index(), d.slot(), date.toEpochDay(), 0xE7);
-      if (!rng.chance(d.activity())) {
-        continue;
-      }
-      int sessions = 1 + (rng.chance(0.35) ? 1 : 0) + (rng.chance(0.1) ? 1 : 0);
-      int hour = Math.min(22, Math.max(0, (int) Math.round(rng.gaussian(p.peakHour(), 3)) - sessions));
-      ZonedDateTime t = date.atStartOfDay(zone).plusHours(hour).plusMinutes(rng.below(60));
-      for (int s = 0; s < sessions && t.toLocalDate().equals(date); s++) {
-        t = session(p, d, date, t, rng, out);
-        t = t.plusMinutes(rng.between(45, 240));
-      }
+    static List<Event> eventsOf(Person p, LocalDate date, long seed) {
+        List<Event> out = new ArrayList<>();
+        ZoneId zone = ZoneId.of(p.zone());
+        for (Device d : p.devices()) {
+            Rng rng = Rng.of(seed, p.index(), d.slot(), date.toEpochDay(), 0xE7);
+            if (!rng.chance(d.activity())) {
+                continue;
+            }
+            int sessions = 1 + (rng.chance(0.35) ? 1 : 0) + (rng.chance(0.1) ? 1 : 0);
+            int hour = Math.min(22, Math.max(0, (int) Math.round(rng.gaussian(p.peakHour(), 3)) - sessions));
+            ZonedDateTime t = date.atStartOfDay(zone).plusHours(hour).plusMinutes(rng.below(60));
+            for (int s = 0; s < sessions && t.toLocalDate().equals(date); s++) {
+                t = session(p, d, date, t, rng, out);
+                t = t.plusMinutes(rng.between(45, 240));
+            }
+        }
+        return out;
     }
-    return out;
-  }
 
-  private static ZonedDateTime session(Person p, Device d, LocalDate date, ZonedDateTime t, Rng rng,
-      List<Event> out) {
-    String channel = Catalogue.CHANNELS.get(rng.weighted(Catalogue.CHANNEL_WEIGHTS));
-    String referrer = Catalogue.REFERRERS.get(Catalogue.CHANNELS.indexOf(channel));
-    int interest = rng.weighted(p.interests());
-    String campaign = switch (channel) {
-      case "paid_search", "social", "email", "display" ->
-          "cmp_" + Catalogue.INTERESTS.get(interest) + "_" + date.getMonthValue();
-      default -> null;
-    };
-    String ip = ipFor(p, d, t, rng);
-    String login = null;
-    if (rng.chance(d.kind().app ? 0.6 : 0.25)) {
-      login = rng.chance(0.02) ? rng.pick(Catalogue.JUNK_EMAILS) : Messy.email(p.loginEmail(), rng);
+    private static ZonedDateTime session(
+            Person p, Device d, LocalDate date, ZonedDateTime t, Rng rng, List<Event> out) {
+        String channel = Catalogue.CHANNELS.get(rng.weighted(Catalogue.CHANNEL_WEIGHTS));
+        String referrer = Catalogue.REFERRERS.get(Catalogue.CHANNELS.indexOf(channel));
+        int interest = rng.weighted(p.interests());
+        String campaign = switch (channel) {
+            case "paid_search", "social", "email", "display" ->
+                "cmp_" + Catalogue.INTERESTS.get(interest) + "_" + date.getMonthValue();
+            default -> null;
+        };
+        String ip = ipFor(p, d, t, rng);
+        String login = null;
+        if (rng.chance(d.kind().app ? 0.6 : 0.25)) {
+            login = rng.chance(0.02) ? rng.pick(Catalogue.JUNK_EMAILS) : Messy.email(p.loginEmail(), rng);
+        }
+        int n = 2 + rng.poisson(5);
+        boolean carted = false;
+        // A session ends at local midnight, so every event of the day carries the day's cookie.
+        for (int i = 0; i < n && t.toLocalDate().equals(date); i++) {
+            int category = rng.chance(0.75) ? rng.weighted(p.interests()) : rng.below(Catalogue.INTERESTS.size());
+            String type;
+            if (i == 0) {
+                type = d.kind().app ? "app_open" : "page_view";
+            } else {
+                type = new String[] {"page_view", "product_view", "search", "add_to_cart"}
+                        [rng.weighted(new double[] {0.55, 0.30, 0.08, 0.07})];
+            }
+            carted |= type.equals("add_to_cart");
+            out.add(event(p, d, t, type, category, i == 0 ? referrer : null, campaign, ip, login, null, rng));
+            t = t.plusSeconds(rng.between(5, 180));
+        }
+        if (carted
+                && rng.chance(Math.min(0.9, 0.35 * p.spend()))
+                && t.toLocalDate().equals(date)) {
+            double revenue = Math.round(Math.exp(rng.gaussian(3.4, 0.6)) * p.spend() * 100) / 100.0;
+            out.add(event(p, d, t, "purchase", rng.weighted(p.interests()), null, campaign, ip, login, revenue, rng));
+        }
+        return t;
     }
-    int n = 2 + rng.poisson(5);
-    boolean carted = false;
-    // A session ends at local midnight, so every event of the day carries the day's cookie.
-    for (int i = 0; i < n && t.toLocalDate().equals(date); i++) {
-      int category = rng.chance(0.75) ? rng.weighted(p.interests()) : rng.below(Catalogue.INTERESTS.size());
-      String type;
-      if (i == 0) {
-        type = d.kind().app ? "app_open" : "page_view";
-      } else {
-        type = new String[] {"page_view", "product_view", "search", "add_to_cart"}
-            [rng.weighted(new double[] {0.55, 0.30, 0.08, 0.07})];
-      }
-      carted |= type.equals("add_to_cart");
-      out.add(event(p, d, t, type, category, i == 0 ? referrer : null, campaign, ip, login, null, rng));
-      t = t.plusSeconds(rng.between(5, 180));
-    }
-    if (carted && rng.chance(Math.min(0.9, 0.35 * p.spend())) && t.toLocalDate().equals(date)) {
-      double revenue = Math.round(Math.exp(rng.gaussian(3.4, 0.6)) * p.spend() * 100) / 100.0;
-      out.add(event(p, d, t, "purchase", rng.weighted(p.interests()), null, campaign, ip, login, revenue, rng));
-    }
-    return t;
-  }
 
-  private static String ipFor(Person p, Device d, ZonedDateTime t, Rng rng) {
-    boolean workHours = t.getDayOfWeek().getValue() <= DayOfWeek.FRIDAY.getValue()
-        && t.getHour() >= 9 && t.getHour() < 17;
-    if (d.kind() == DeviceKind.DESKTOP_WEB && p.officeIp() != null && workHours && rng.chance(0.7)) {
-      return p.officeIp();
+    private static String ipFor(Person p, Device d, ZonedDateTime t, Rng rng) {
+        boolean workHours =
+                t.getDayOfWeek().getValue() <= DayOfWeek.FRIDAY.getValue() && t.getHour() >= 9 && t.getHour() < 17;
+        if (d.kind() == DeviceKind.DESKTOP_WEB && p.officeIp() != null && workHours && rng.chance(0.7)) {
+            return p.officeIp();
+        }
+        if ((d.kind() == DeviceKind.MOBILE_WEB || d.kind() == DeviceKind.MOBILE_APP) && rng.chance(0.55)) {
+            return Population.carrierIp(p.countryIndex(), rng);
+        }
+        return p.homeIp();
     }
-    if ((d.kind() == DeviceKind.MOBILE_WEB || d.kind() == DeviceKind.MOBILE_APP) && rng.chance(0.55)) {
-      return Population.carrierIp(p.countryIndex(), rng);
+
+    private static Event event(
+            Person p,
+            Device d,
+            ZonedDateTime t,
+            String type,
+            int category,
+            String referrer,
+            String campaign,
+            String ip,
+            String login,
+            Double revenue,
+            Rng rng) {
+        String interest = Catalogue.INTERESTS.get(category);
+        int product = rng.between(1000, 9999);
+        StringWriter text = new StringWriter(400);
+        try (JsonGenerator g = JSON.createGenerator(text)) {
+            g.writeStartObject();
+            g.writeStringField("event_id", rng.uuid());
+            g.writeStringField("event_time", rng.chance(0.001) ? badTimestamp(t, rng) : TS.format(t));
+            if (d.kind().app) {
+                g.writeStringField("maid", rng.chance(0.01) ? "00000000-0000-0000-0000-000000000000" : d.maid());
+            } else {
+                g.writeStringField("cookie_id", d.cookieOn(t.toLocalDate()));
+            }
+            if (!rng.chance(0.01)) {
+                g.writeStringField("user_agent", d.userAgent());
+            }
+            g.writeStringField("ip", ip);
+            g.writeStringField("event_type", type);
+            g.writeStringField(
+                    "page_url",
+                    switch (type) {
+                        case "search" -> "https://shop.example.com/search?q=" + interest;
+                        case "page_view", "app_open" -> "https://shop.example.com/c/" + interest;
+                        default -> "https://shop.example.com/" + interest + "/p" + product;
+                    });
+            g.writeStringField("page_category", interest);
+            if (!type.equals("page_view") && !type.equals("search") && !type.equals("app_open")) {
+                g.writeStringField("product_id", "SKU-" + category + "-" + product);
+            }
+            if (referrer != null && !referrer.isEmpty()) {
+                g.writeStringField("referrer", referrer);
+            }
+            if (campaign != null) {
+                g.writeStringField("campaign", campaign);
+            }
+            if (login != null) {
+                g.writeStringField("login_email", login);
+            }
+            if (revenue != null) {
+                g.writeStringField("order_id", "O-" + Long.toString(rng.nextLong() >>> 1, 36));
+                g.writeNumberField("revenue", revenue);
+                g.writeStringField("currency", CURRENCY[p.countryIndex()]);
+            }
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return new Event(text.toString(), rng.chance(LATE_SHARE));
     }
-    return p.homeIp();
-  }
 
-  private static Event event(Person p, Device d, ZonedDateTime t, String type, int category, String referrer,
-      String campaign, String ip, String login, Double revenue, Rng rng) {
-    String interest = Catalogue.INTERESTS.get(category);
-    int product = rng.between(1000, 9999);
-    StringWriter text = new StringWriter(400);
-    try (JsonGenerator g = JSON.createGenerator(text)) {
-      g.writeStartObject();
-      g.writeStringField("event_id", rng.uuid());
-      g.writeStringField("event_time", rng.chance(0.001) ? badTimestamp(t, rng) : TS.format(t));
-      if (d.kind().app) {
-        g.writeStringField("maid", rng.chance(0.01) ? "00000000-0000-0000-0000-000000000000" : d.maid());
-      } else {
-        g.writeStringField("cookie_id", d.cookieOn(t.toLocalDate()));
-      }
-      if (!rng.chance(0.01)) {
-        g.writeStringField("user_agent", d.userAgent());
-      }
-      g.writeStringField("ip", ip);
-      g.writeStringField("event_type", type);
-      g.writeStringField("page_url", switch (type) {
-        case "search" -> "https://shop.example.com/search?q=" + interest;
-        case "page_view", "app_open" -> "https://shop.example.com/c/" + interest;
-        default -> "https://shop.example.com/" + interest + "/p" + product;
-      });
-      g.writeStringField("page_category", interest);
-      if (!type.equals("page_view") && !type.equals("search") && !type.equals("app_open")) {
-        g.writeStringField("product_id", "SKU-" + category + "-" + product);
-      }
-      if (referrer != null && !referrer.isEmpty()) {
-        g.writeStringField("referrer", referrer);
-      }
-      if (campaign != null) {
-        g.writeStringField("campaign", campaign);
-      }
-      if (login != null) {
-        g.writeStringField("login_email", login);
-      }
-      if (revenue != null) {
-        g.writeStringField("order_id", "O-" + Long.toString(rng.nextLong() >>> 1, 36));
-        g.writeNumberField("revenue", revenue);
-        g.writeStringField("currency", CURRENCY[p.countryIndex()]);
-      }
-      g.writeEndObject();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    private static String badTimestamp(ZonedDateTime t, Rng rng) {
+        return rng.chance(0.5) ? t.toLocalDate() + " 25:61:00" : "yesterday evening";
     }
-    return new Event(text.toString(), rng.chance(LATE_SHARE));
-  }
 
-  private static String badTimestamp(ZonedDateTime t, Rng rng) {
-    return rng.chance(0.5) ? t.toLocalDate() + " 25:61:00" : "yesterday evening";
-  }
-
-  /** Crawler traffic: many page views from a data-centre IP under a fresh cookie each day. */
-  static List<String> botEvents(long seed, long chunk, int bot, LocalDate date) {
-    Rng rng = Rng.of(seed, chunk, bot, date.toEpochDay(), 0xB07);
-    String cookie = botCookie(seed, chunk, bot, date);
-    String ip = "66.249." + rng.between(64, 95) + "." + rng.between(1, 254);
-    ZonedDateTime t = date.atStartOfDay(ZoneId.of("UTC")).plusSeconds(rng.below(3600));
-    int n = rng.between(50, 200);
-    List<String> out = new ArrayList<>(n);
-    for (int i = 0; i < n && t.toLocalDate().equals(date); i++) {
-      String interest = rng.pick(Catalogue.INTERESTS);
-      out.add(String.format("{\"event_id\":\"%s\",\"event_time\":\"%s\",\"cookie_id\":\"%s\",\"user_agent\":\"%s\","
-              + "\"ip\":\"%s\",\"event_type\":\"page_view\",\"page_url\":\"https://shop.example.com/c/%s\","
-              + "\"page_category\":\"%s\"}",
-          rng.uuid(), TS.format(t), cookie, Catalogue.BOT_USER_AGENT, ip, interest, interest));
-      t = t.plusSeconds(rng.between(1, 20));
+    /** Crawler traffic: many page views from a data-centre IP under a fresh cookie each day. */
+    static List<String> botEvents(long seed, long chunk, int bot, LocalDate date) {
+        Rng rng = Rng.of(seed, chunk, bot, date.toEpochDay(), 0xB07);
+        String cookie = botCookie(seed, chunk, bot, date);
+        String ip = "66.249." + rng.between(64, 95) + "." + rng.between(1, 254);
+        ZonedDateTime t = date.atStartOfDay(ZoneId.of("UTC")).plusSeconds(rng.below(3600));
+        int n = rng.between(50, 200);
+        List<String> out = new ArrayList<>(n);
+        for (int i = 0; i < n && t.toLocalDate().equals(date); i++) {
+            String interest = rng.pick(Catalogue.INTERESTS);
+            out.add(String.format(
+                    "{\"event_id\":\"%s\",\"event_time\":\"%s\",\"cookie_id\":\"%s\",\"user_agent\":\"%s\","
+                            + "\"ip\":\"%s\",\"event_type\":\"page_view\",\"page_url\":\"https://shop.example.com/c/%s\","
+                            + "\"page_category\":\"%s\"}",
+                    rng.uuid(), TS.format(t), cookie, Catalogue.BOT_USER_AGENT, ip, interest, interest));
+            t = t.plusSeconds(rng.between(1, 20));
+        }
+        return out;
     }
-    return out;
-  }
 
-  static String botCookie(long seed, long chunk, int bot, LocalDate date) {
-    return Rng.of(seed, chunk, bot, date.toEpochDay(), 0xB0C).uuid().replace("-", "");
-  }
+    static String botCookie(long seed, long chunk, int bot, LocalDate date) {
+        return Rng.of(seed, chunk, bot, date.toEpochDay(), 0xB0C).uuid().replace("-", "");
+    }
 }

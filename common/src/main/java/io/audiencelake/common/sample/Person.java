@@ -13,43 +13,43 @@ import java.util.List;
  *     shared family email
  */
 record Person(
-    long index,
-    String key,
-    long household,
-    String country,
-    String zone,
-    String firstName,
-    String lastName,
-    LocalDate birthDate,
-    String gender,
-    String email,
-    String loginEmail,
-    String phone,
-    String street,
-    String postcode,
-    String city,
-    String homeIp,
-    String officeIp,
-    List<Device> devices,
-    double[] interests,
-    double spend,
-    int peakHour,
-    String customerId,
-    LocalDate signupDate,
-    String partnerId) {
+        long index,
+        String key,
+        long household,
+        String country,
+        String zone,
+        String firstName,
+        String lastName,
+        LocalDate birthDate,
+        String gender,
+        String email,
+        String loginEmail,
+        String phone,
+        String street,
+        String postcode,
+        String city,
+        String homeIp,
+        String officeIp,
+        List<Device> devices,
+        double[] interests,
+        double spend,
+        int peakHour,
+        String customerId,
+        LocalDate signupDate,
+        String partnerId) {
 
-  int countryIndex() {
-    return Catalogue.COUNTRIES.indexOf(country);
-  }
-
-  /** The interest with the largest weight. */
-  int topInterest() {
-    int best = 0;
-    for (int i = 1; i < interests.length; i++) {
-      if (interests[i] > interests[best]) {
-        best = i;
-      }
+    int countryIndex() {
+        return Catalogue.COUNTRIES.indexOf(country);
     }
-    return best;
-  }
+
+    /** The interest with the largest weight. */
+    int topInterest() {
+        int best = 0;
+        for (int i = 1; i < interests.length; i++) {
+            if (interests[i] > interests[best]) {
+                best = i;
+            }
+        }
+        return best;
+    }
 }

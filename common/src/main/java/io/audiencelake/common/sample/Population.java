@@ -15,174 +15,208 @@ import java.util.Locale;
  * carrier's IP: the hard cases identity resolution must get right.
  */
 final class Population implements Serializable {
-  private static final long serialVersionUID = 1L;
-  private static final long HOUSEHOLD = 0x40;
-  private static final long PERSON = 0x50;
-  private static final long DEVICES = 0x51;
-  private static final int HOUSEHOLD_BLOCK = 4;
-  static final double CRM_SHARE = 0.55;
-  static final double PARTNER_SHARE = 0.30;
+    private static final long serialVersionUID = 1L;
+    private static final long HOUSEHOLD = 0x40;
+    private static final long PERSON = 0x50;
+    private static final long DEVICES = 0x51;
+    private static final int HOUSEHOLD_BLOCK = 4;
+    static final double CRM_SHARE = 0.55;
+    static final double PARTNER_SHARE = 0.30;
 
-  final long seed;
-  final long size;
+    final long seed;
+    final long size;
 
-  Population(long seed, long size) {
-    this.seed = seed;
-    this.size = size;
-  }
-
-  static String personKey(long index) {
-    return String.format("P%09d", index);
-  }
-
-  /** Index of the first member of {@code index}'s household, which is also the household's id. */
-  long householdOf(long index) {
-    long block = index / HOUSEHOLD_BLOCK;
-    Rng rng = Rng.of(seed, block, HOUSEHOLD);
-    long start = block * HOUSEHOLD_BLOCK;
-    for (int offset = 1; offset <= index - block * HOUSEHOLD_BLOCK; offset++) {
-      if (rng.chance(0.5)) {
-        start = block * HOUSEHOLD_BLOCK + offset;
-      }
+    Population(long seed, long size) {
+        this.seed = seed;
+        this.size = size;
     }
-    return start;
-  }
 
-  Person person(long index) {
-    long household = householdOf(index);
-    Rng home = Rng.of(seed, household, HOUSEHOLD, 1);
-    int country = home.weighted(Catalogue.COUNTRY_WEIGHTS);
-    String familyName = home.pick(Catalogue.LAST_NAMES.get(country));
-    String street = home.between(1, 240) + " " + home.pick(Catalogue.STREETS.get(country));
-    String city = home.pick(Catalogue.CITIES.get(country));
-    String postcode = postcode(country, home);
-    String homeIp = home.chance(0.1) ? ipv6(household) : ipv4(household);
-
-    Rng rng = Rng.of(seed, index, PERSON);
-    String first = rng.pick(Catalogue.FIRST_NAMES.get(country));
-    String last = rng.chance(0.75) ? familyName : rng.pick(Catalogue.LAST_NAMES.get(country));
-    LocalDate birth = LocalDate.of(1950, 1, 1).plusDays(rng.below(55 * 365));
-    String gender = rng.chance(0.5) ? "F" : "M";
-    String email = emailOf(index, first, last, rng);
-    String loginEmail = email;
-    if (household != index && rng.chance(0.25)) {
-      // A family account: this person logs in with the household head's email.
-      loginEmail = person(household).email();
+    static String personKey(long index) {
+        return String.format("P%09d", index);
     }
-    String phone = phone(country, index);
-    String officeIp = rng.chance(0.25) ? officeIp(rng.below(Math.max(3, (int) (size / 400)))) : null;
-    double[] interests = interests(rng);
-    double spend = Math.exp(rng.gaussian(0, 0.8))
-        * (interests[2] + interests[4] + interests[0] > 0.5 ? 1.4 : 1.0);
-    int peakHour = Math.min(23, Math.max(6, (int) Math.round(rng.gaussian(19, 3.5))));
-    String customerId = rng.chance(CRM_SHARE) ? String.format("C%09d", index + 1) : null;
-    LocalDate signup = LocalDate.of(2015, 1, 1).plusDays(rng.below(5 * 365));
-    String partnerId = rng.chance(PARTNER_SHARE)
-        ? "PTN" + Long.toString(Rng.mix(seed ^ index) >>> 1, 36).toUpperCase(Locale.ROOT) : null;
-    double engagement = Math.min(0.9, Math.max(0.05, Math.exp(rng.gaussian(Math.log(0.3), 0.6))));
-    return new Person(index, personKey(index), household, Catalogue.COUNTRIES.get(country),
-        Catalogue.ZONES.get(country), first, last, birth, gender, email, loginEmail, phone,
-        street, postcode, city, homeIp, officeIp, devices(index, engagement), interests, spend,
-        peakHour, customerId, signup, partnerId);
-  }
 
-  private List<Device> devices(long index, double engagement) {
-    Rng rng = Rng.of(seed, index, DEVICES);
-    int count = 1 + rng.weighted(new double[] {0.3, 0.4, 0.2, 0.1});
-    List<Device> out = new ArrayList<>(count);
-    for (int slot = 0; slot < count; slot++) {
-      DeviceKind kind = DeviceKind.values()[rng.weighted(DeviceKind.shares())];
-      boolean ios = rng.chance(0.5);
-      String ua = UserAgents.of(kind, ios, rng);
-      boolean safari = ios || ua.contains("Macintosh") && ua.contains("Version/");
-      int lifetime = safari ? 7 : rng.between(30, 90);
-      String maid = null;
-      if (kind.app) {
-        String id = rng.uuid();
-        maid = ios ? id.toUpperCase(Locale.ROOT) : id;
-      }
-      double activity = engagement * (kind == DeviceKind.TABLET_WEB ? 0.5 : 1.0);
-      out.add(new Device(seed, index, slot, kind, ios, ua, maid, lifetime, rng.below(lifetime), activity));
+    /** Index of the first member of {@code index}'s household, which is also the household's id. */
+    long householdOf(long index) {
+        long block = index / HOUSEHOLD_BLOCK;
+        Rng rng = Rng.of(seed, block, HOUSEHOLD);
+        long start = block * HOUSEHOLD_BLOCK;
+        for (int offset = 1; offset <= index - block * HOUSEHOLD_BLOCK; offset++) {
+            if (rng.chance(0.5)) {
+                start = block * HOUSEHOLD_BLOCK + offset;
+            }
+        }
+        return start;
     }
-    return out;
-  }
 
-  private static double[] interests(Rng rng) {
-    int n = Catalogue.INTERESTS.size();
-    double[] w = new double[n];
-    Arrays.fill(w, 0.01);
-    int picks = rng.between(2, 3);
-    for (int k = 0; k < picks; k++) {
-      w[rng.below(n)] += -Math.log(1 - rng.uniform());
+    Person person(long index) {
+        long household = householdOf(index);
+        Rng home = Rng.of(seed, household, HOUSEHOLD, 1);
+        int country = home.weighted(Catalogue.COUNTRY_WEIGHTS);
+        String familyName = home.pick(Catalogue.LAST_NAMES.get(country));
+        String street = home.between(1, 240) + " " + home.pick(Catalogue.STREETS.get(country));
+        String city = home.pick(Catalogue.CITIES.get(country));
+        String postcode = postcode(country, home);
+        String homeIp = home.chance(0.1) ? ipv6(household) : ipv4(household);
+
+        Rng rng = Rng.of(seed, index, PERSON);
+        String first = rng.pick(Catalogue.FIRST_NAMES.get(country));
+        String last = rng.chance(0.75) ? familyName : rng.pick(Catalogue.LAST_NAMES.get(country));
+        LocalDate birth = LocalDate.of(1950, 1, 1).plusDays(rng.below(55 * 365));
+        String gender = rng.chance(0.5) ? "F" : "M";
+        String email = emailOf(index, first, last, rng);
+        String loginEmail = email;
+        if (household != index && rng.chance(0.25)) {
+            // A family account: this person logs in with the household head's email.
+            loginEmail = person(household).email();
+        }
+        String phone = phone(country, index);
+        String officeIp = rng.chance(0.25) ? officeIp(rng.below(Math.max(3, (int) (size / 400)))) : null;
+        double[] interests = interests(rng);
+        double spend = Math.exp(rng.gaussian(0, 0.8)) * (interests[2] + interests[4] + interests[0] > 0.5 ? 1.4 : 1.0);
+        int peakHour = Math.min(23, Math.max(6, (int) Math.round(rng.gaussian(19, 3.5))));
+        String customerId = rng.chance(CRM_SHARE) ? String.format("C%09d", index + 1) : null;
+        LocalDate signup = LocalDate.of(2015, 1, 1).plusDays(rng.below(5 * 365));
+        String partnerId = rng.chance(PARTNER_SHARE)
+                ? "PTN" + Long.toString(Rng.mix(seed ^ index) >>> 1, 36).toUpperCase(Locale.ROOT)
+                : null;
+        double engagement = Math.min(0.9, Math.max(0.05, Math.exp(rng.gaussian(Math.log(0.3), 0.6))));
+        return new Person(
+                index,
+                personKey(index),
+                household,
+                Catalogue.COUNTRIES.get(country),
+                Catalogue.ZONES.get(country),
+                first,
+                last,
+                birth,
+                gender,
+                email,
+                loginEmail,
+                phone,
+                street,
+                postcode,
+                city,
+                homeIp,
+                officeIp,
+                devices(index, engagement),
+                interests,
+                spend,
+                peakHour,
+                customerId,
+                signup,
+                partnerId);
     }
-    double total = Arrays.stream(w).sum();
-    for (int i = 0; i < n; i++) {
-      w[i] /= total;
+
+    private List<Device> devices(long index, double engagement) {
+        Rng rng = Rng.of(seed, index, DEVICES);
+        int count = 1 + rng.weighted(new double[] {0.3, 0.4, 0.2, 0.1});
+        List<Device> out = new ArrayList<>(count);
+        for (int slot = 0; slot < count; slot++) {
+            DeviceKind kind = DeviceKind.values()[rng.weighted(DeviceKind.shares())];
+            boolean ios = rng.chance(0.5);
+            String ua = UserAgents.of(kind, ios, rng);
+            boolean safari = ios || ua.contains("Macintosh") && ua.contains("Version/");
+            int lifetime = safari ? 7 : rng.between(30, 90);
+            String maid = null;
+            if (kind.app) {
+                String id = rng.uuid();
+                maid = ios ? id.toUpperCase(Locale.ROOT) : id;
+            }
+            double activity = engagement * (kind == DeviceKind.TABLET_WEB ? 0.5 : 1.0);
+            out.add(new Device(seed, index, slot, kind, ios, ua, maid, lifetime, rng.below(lifetime), activity));
+        }
+        return out;
     }
-    return w;
-  }
 
-  /** Lower-case ASCII letters only, as people turn their names into email addresses. */
-  static String ascii(String name) {
-    return Normalizer.normalize(name, Normalizer.Form.NFD).replaceAll("\\p{M}", "")
-        .replace("ß", "ss").toLowerCase(Locale.ROOT).replaceAll("[^a-z]", "");
-  }
-
-  private static String emailOf(long index, String first, String last, Rng rng) {
-    String f = ascii(first);
-    String l = ascii(last);
-    // The index keeps addresses unique, as a mail provider does.
-    String local = switch (rng.below(4)) {
-      case 0 -> f + "." + l + index;
-      case 1 -> f + l + index;
-      case 2 -> f.charAt(0) + "." + l + index;
-      default -> l + "." + f + index;
-    };
-    return local + "@" + rng.pick(Catalogue.EMAIL_DOMAINS);
-  }
-
-  /** A valid mobile number in E.164, unique per index. */
-  static String phone(int country, long index) {
-    long n = index % 100_000_000L;
-    return switch (country) {
-      case 0 -> String.format("+4477%08d", n);
-      case 1 -> String.format("+49151%08d", n);
-      case 2 -> String.format("+336%08d", n);
-      default -> String.format("+1%s%03d%04d", new String[] {"212", "310", "415", "617", "312"}[(int) (index % 5)],
-          200 + (index / 5 / 10_000) % 800, (index / 5) % 10_000);
-    };
-  }
-
-  private static String postcode(int country, Rng rng) {
-    if (country == 0) {
-      String letters = "ABDEFGHJLNPQRSTUWXYZ";
-      return "" + "EWNS".charAt(rng.below(4)) + rng.between(1, 20) + " " + rng.between(1, 9)
-          + letters.charAt(rng.below(letters.length())) + letters.charAt(rng.below(letters.length()));
+    private static double[] interests(Rng rng) {
+        int n = Catalogue.INTERESTS.size();
+        double[] w = new double[n];
+        Arrays.fill(w, 0.01);
+        int picks = rng.between(2, 3);
+        for (int k = 0; k < picks; k++) {
+            w[rng.below(n)] += -Math.log(1 - rng.uniform());
+        }
+        double total = Arrays.stream(w).sum();
+        for (int i = 0; i < n; i++) {
+            w[i] /= total;
+        }
+        return w;
     }
-    return String.format("%05d", rng.between(country == 3 ? 10001 : 1001, 98999));
-  }
 
-  /** Neighbouring households share an ISP /24 block; the last octet is the household's own. */
-  private String ipv4(long household) {
-    Rng block = Rng.of(seed, household / 50, 0x1B);
-    int a = new int[] {81, 86, 92, 109, 176, 188, 212, 217}[block.below(8)];
-    return a + "." + block.between(1, 254) + "." + block.between(0, 255) + "." + (household % 50 * 5 + 2);
-  }
+    /** Lower-case ASCII letters only, as people turn their names into email addresses. */
+    static String ascii(String name) {
+        return Normalizer.normalize(name, Normalizer.Form.NFD)
+                .replaceAll("\\p{M}", "")
+                .replace("ß", "ss")
+                .toLowerCase(Locale.ROOT)
+                .replaceAll("[^a-z]", "");
+    }
 
-  private String ipv6(long household) {
-    Rng rng = Rng.of(seed, household, 0x16);
-    return String.format("2a02:c7c:%x:%x:%x:%x:%x:%x", rng.below(0xffff), household & 0xffff,
-        rng.below(0xffff), rng.below(0xffff), rng.below(0xffff), rng.below(0xffff));
-  }
+    private static String emailOf(long index, String first, String last, Rng rng) {
+        String f = ascii(first);
+        String l = ascii(last);
+        // The index keeps addresses unique, as a mail provider does.
+        String local = switch (rng.below(4)) {
+            case 0 -> f + "." + l + index;
+            case 1 -> f + l + index;
+            case 2 -> f.charAt(0) + "." + l + index;
+            default -> l + "." + f + index;
+        };
+        return local + "@" + rng.pick(Catalogue.EMAIL_DOMAINS);
+    }
 
-  /** Office IPs are shared by everyone who works there: a hot IP, not a person. */
-  private String officeIp(int office) {
-    Rng rng = Rng.of(seed, office, 0x0FF1CE);
-    return "62." + rng.between(1, 254) + "." + rng.between(0, 255) + "." + rng.between(1, 254);
-  }
+    /** A valid mobile number in E.164, unique per index. */
+    static String phone(int country, long index) {
+        long n = index % 100_000_000L;
+        return switch (country) {
+            case 0 -> String.format("+4477%08d", n);
+            case 1 -> String.format("+49151%08d", n);
+            case 2 -> String.format("+336%08d", n);
+            default ->
+                String.format(
+                        "+1%s%03d%04d",
+                        new String[] {"212", "310", "415", "617", "312"}[(int) (index % 5)],
+                        200 + (index / 5 / 10_000) % 800,
+                        (index / 5) % 10_000);
+        };
+    }
 
-  /** A mobile carrier's shared NAT address: thousands of people behind a few IPs. */
-  static String carrierIp(int country, Rng rng) {
-    return (31 + country) + ".94." + rng.between(0, 3) + "." + rng.between(1, 16);
-  }
+    private static String postcode(int country, Rng rng) {
+        if (country == 0) {
+            String letters = "ABDEFGHJLNPQRSTUWXYZ";
+            return "" + "EWNS".charAt(rng.below(4)) + rng.between(1, 20) + " " + rng.between(1, 9)
+                    + letters.charAt(rng.below(letters.length())) + letters.charAt(rng.below(letters.length()));
+        }
+        return String.format("%05d", rng.between(country == 3 ? 10001 : 1001, 98999));
+    }
+
+    /** Neighbouring households share an ISP /24 block; the last octet is the household's own. */
+    private String ipv4(long household) {
+        Rng block = Rng.of(seed, household / 50, 0x1B);
+        int a = new int[] {81, 86, 92, 109, 176, 188, 212, 217}[block.below(8)];
+        return a + "." + block.between(1, 254) + "." + block.between(0, 255) + "." + (household % 50 * 5 + 2);
+    }
+
+    private String ipv6(long household) {
+        Rng rng = Rng.of(seed, household, 0x16);
+        return String.format(
+                "2a02:c7c:%x:%x:%x:%x:%x:%x",
+                rng.below(0xffff),
+                household & 0xffff,
+                rng.below(0xffff),
+                rng.below(0xffff),
+                rng.below(0xffff),
+                rng.below(0xffff));
+    }
+
+    /** Office IPs are shared by everyone who works there: a hot IP, not a person. */
+    private String officeIp(int office) {
+        Rng rng = Rng.of(seed, office, 0x0FF1CE);
+        return "62." + rng.between(1, 254) + "." + rng.between(0, 255) + "." + rng.between(1, 254);
+    }
+
+    /** A mobile carrier's shared NAT address: thousands of people behind a few IPs. */
+    static String carrierIp(int country, Rng rng) {
+        return (31 + country) + ".94." + rng.between(0, 3) + "." + rng.between(1, 16);
+    }
 }

@@ -14,37 +14,45 @@ import java.util.Set;
  * @param grantedValue the consent status that grants a purpose (e.g. {@code granted})
  * @param consentColumns each consent purpose's profiles column (its latest status)
  */
-public record SegmentDefinitions(List<Segment> segments, List<String> overlap, String grantedValue,
-    Map<String, String> consentColumns) {
+public record SegmentDefinitions(
+        List<Segment> segments, List<String> overlap, String grantedValue, Map<String, String> consentColumns) {
 
-  public SegmentDefinitions {
-    segments = List.copyOf(segments);
-    overlap = List.copyOf(overlap);
-    consentColumns = Map.copyOf(consentColumns);
-  }
-
-  public SegmentDefinitions(List<Segment> segments, List<String> overlap, String grantedValue) {
-    this(segments, overlap, grantedValue, Map.of());
-  }
-
-  /**
-   * One segment.
-   *
-   * @param rule the parsed rule
-   * @param ruleText the rule as written (text form), or its YAML rendered as text
-   * @param consentColumn the profiles column holding the required purpose's latest status, or null
-   * @param labels data-usage labels of every feed the rule's traits come from (and of referenced segments)
-   */
-  public record Segment(String id, String name, String owner, String description, SegmentRule rule, String ruleText,
-      String consentPurpose, String consentColumn, Set<String> labels) {
-    public Segment {
-      labels = Set.copyOf(labels);
+    public SegmentDefinitions {
+        segments = List.copyOf(segments);
+        overlap = List.copyOf(overlap);
+        consentColumns = Map.copyOf(consentColumns);
     }
-  }
 
-  public Map<String, Segment> byId() {
-    Map<String, Segment> out = new LinkedHashMap<>();
-    segments.forEach(s -> out.put(s.id(), s));
-    return out;
-  }
+    public SegmentDefinitions(List<Segment> segments, List<String> overlap, String grantedValue) {
+        this(segments, overlap, grantedValue, Map.of());
+    }
+
+    /**
+     * One segment.
+     *
+     * @param rule the parsed rule
+     * @param ruleText the rule as written (text form), or its YAML rendered as text
+     * @param consentColumn the profiles column holding the required purpose's latest status, or null
+     * @param labels data-usage labels of every feed the rule's traits come from (and of referenced segments)
+     */
+    public record Segment(
+            String id,
+            String name,
+            String owner,
+            String description,
+            SegmentRule rule,
+            String ruleText,
+            String consentPurpose,
+            String consentColumn,
+            Set<String> labels) {
+        public Segment {
+            labels = Set.copyOf(labels);
+        }
+    }
+
+    public Map<String, Segment> byId() {
+        Map<String, Segment> out = new LinkedHashMap<>();
+        segments.forEach(s -> out.put(s.id(), s));
+        return out;
+    }
 }

@@ -33,71 +33,80 @@ import org.apache.spark.sql.Row;
  * step runs once per segment.
  */
 public final class SegmentEvaluation {
-  private SegmentEvaluation() {}
+    private SegmentEvaluation() {}
 
-  /** Each segment's membership Column over a profiles row, in the definitions' dependency order. */
-  public static Map<String, Column> conditions(SegmentDefinitions definitions, SegmentCompiler compiler) {
-    Map<String, Column> out = new HashMap<>();
-    for (Segment s : definitions.segments()) {
-      Column c = compiler.compile(s.rule(), ref -> out.get(ref.segmentId()));
-      if (s.consentColumn() != null) {
-        c = c.and(col(s.consentColumn()).eqNullSafe(lit(definitions.grantedValue())));
-      }
-      out.put(s.id(), c);
+    /** Each segment's membership Column over a profiles row, in the definitions' dependency order. */
+    public static Map<String, Column> conditions(SegmentDefinitions definitions, SegmentCompiler compiler) {
+        Map<String, Column> out = new HashMap<>();
+        for (Segment s : definitions.segments()) {
+            Column c = compiler.compile(s.rule(), ref -> out.get(ref.segmentId()));
+            if (s.consentColumn() != null) {
+                c = c.and(col(s.consentColumn()).eqNullSafe(lit(definitions.grantedValue())));
+            }
+            out.put(s.id(), c);
+        }
+        return out;
     }
-    return out;
-  }
 
-  /** (segment_id, person_id) of every member of every segment. */
-  public static Dataset<Row> members(Dataset<Row> profiles, SegmentDefinitions definitions, SegmentCompiler compiler) {
-    Map<String, Column> conditions = conditions(definitions, compiler);
-    List<Column> ids = new ArrayList<>();
-    for (Segment s : definitions.segments()) {
-      ids.add(when(conditions.get(s.id()), lit(s.id())));
+    /** (segment_id, person_id) of every member of every segment. */
+    public static Dataset<Row> members(
+            Dataset<Row> profiles, SegmentDefinitions definitions, SegmentCompiler compiler) {
+        Map<String, Column> conditions = conditions(definitions, compiler);
+        List<Column> ids = new ArrayList<>();
+        for (Segment s : definitions.segments()) {
+            ids.add(when(conditions.get(s.id()), lit(s.id())));
+        }
+        Column all = filter(array(ids.toArray(Column[]::new)), x -> x.isNotNull());
+        return profiles.select(col(PERSON_ID), explode(all).as(SEGMENT_ID)).select(SEGMENT_ID, PERSON_ID);
     }
-    Column all = filter(array(ids.toArray(Column[]::new)), x -> x.isNotNull());
-    return profiles.select(col(PERSON_ID), explode(all).as(SEGMENT_ID)).select(SEGMENT_ID, PERSON_ID);
-  }
 
-  /**
-   * Adds (in current, not in previous) and removes (the other way) of the given segments; a segment
-   * that emptied loses all its members, one that is no longer defined is left alone.
-   */
-  public static Dataset<Row> changes(Dataset<Row> current, Dataset<Row> previous, List<String> segments,
-      LocalDate date) {
-    String[] key = {SEGMENT_ID, PERSON_ID};
-    Dataset<Row> now = current.select(SEGMENT_ID, PERSON_ID);
-    Dataset<Row> before = previous.select(SEGMENT_ID, PERSON_ID).where(col(SEGMENT_ID).isin(segments.toArray()));
-    return now.join(before, key, "left_anti").withColumn(CHANGE, lit(ADD))
-        .unionByName(before.join(now, key, "left_anti").withColumn(CHANGE, lit(REMOVE)))
-        .withColumn(DT, lit(Date.valueOf(date)));
-  }
+    /**
+     * Adds (in current, not in previous) and removes (the other way) of the given segments; a segment
+     * that emptied loses all its members, one that is no longer defined is left alone.
+     */
+    public static Dataset<Row> changes(
+            Dataset<Row> current, Dataset<Row> previous, List<String> segments, LocalDate date) {
+        String[] key = {SEGMENT_ID, PERSON_ID};
+        Dataset<Row> now = current.select(SEGMENT_ID, PERSON_ID);
+        Dataset<Row> before =
+                previous.select(SEGMENT_ID, PERSON_ID).where(col(SEGMENT_ID).isin(segments.toArray()));
+        return now.join(before, key, "left_anti")
+                .withColumn(CHANGE, lit(ADD))
+                .unionByName(before.join(now, key, "left_anti").withColumn(CHANGE, lit(REMOVE)))
+                .withColumn(DT, lit(Date.valueOf(date)));
+    }
 
-  /**
-   * (segment_id, size, adds, removes), never null: segments with members or changes (a segment without
-   * either gets no row; the job fills zeros).
-   */
-  public static Dataset<Row> counts(Dataset<Row> current, Dataset<Row> changes) {
-    Dataset<Row> sizes = current.groupBy(SEGMENT_ID).agg(count(lit(1)).as(SegmentTables.SIZE));
-    Dataset<Row> moves = changes.groupBy(SEGMENT_ID).agg(
-        count(when(col(CHANGE).equalTo(ADD), 1)).as(SegmentTables.ADDS),
-        count(when(col(CHANGE).equalTo(REMOVE), 1)).as(SegmentTables.REMOVES));
-    return sizes.join(moves, new String[] {SEGMENT_ID}, "full").select(col(SEGMENT_ID),
-        coalesce(col(SegmentTables.SIZE), lit(0L)).as(SegmentTables.SIZE),
-        coalesce(col(SegmentTables.ADDS), lit(0L)).as(SegmentTables.ADDS),
-        coalesce(col(SegmentTables.REMOVES), lit(0L)).as(SegmentTables.REMOVES));
-  }
+    /**
+     * (segment_id, size, adds, removes), never null: segments with members or changes (a segment without
+     * either gets no row; the job fills zeros).
+     */
+    public static Dataset<Row> counts(Dataset<Row> current, Dataset<Row> changes) {
+        Dataset<Row> sizes = current.groupBy(SEGMENT_ID).agg(count(lit(1)).as(SegmentTables.SIZE));
+        Dataset<Row> moves = changes.groupBy(SEGMENT_ID)
+                .agg(
+                        count(when(col(CHANGE).equalTo(ADD), 1)).as(SegmentTables.ADDS),
+                        count(when(col(CHANGE).equalTo(REMOVE), 1)).as(SegmentTables.REMOVES));
+        return sizes.join(moves, new String[] {SEGMENT_ID}, "full")
+                .select(
+                        col(SEGMENT_ID),
+                        coalesce(col(SegmentTables.SIZE), lit(0L)).as(SegmentTables.SIZE),
+                        coalesce(col(SegmentTables.ADDS), lit(0L)).as(SegmentTables.ADDS),
+                        coalesce(col(SegmentTables.REMOVES), lit(0L)).as(SegmentTables.REMOVES));
+    }
 
-  /**
-   * Pairwise intersections of the chosen segments: one self-join of their members on person (a person
-   * in k chosen segments gives k(k+1)/2 rows), not one pass per pair.
-   */
-  public static Dataset<Row> overlaps(Dataset<Row> current, List<String> segments, LocalDate date) {
-    Dataset<Row> chosen = current.where(col(SEGMENT_ID).isin(segments.toArray())).select(SEGMENT_ID, PERSON_ID);
-    Dataset<Row> a = chosen.toDF(SegmentTables.SEGMENT_A, PERSON_ID);
-    Dataset<Row> b = chosen.toDF(SegmentTables.SEGMENT_B, PERSON_ID);
-    return a.join(b, PERSON_ID).where(col(SegmentTables.SEGMENT_A).leq(col(SegmentTables.SEGMENT_B)))
-        .groupBy(SegmentTables.SEGMENT_A, SegmentTables.SEGMENT_B).agg(count(lit(1)).as(SegmentTables.PERSONS))
-        .withColumn(DT, lit(Date.valueOf(date)));
-  }
+    /**
+     * Pairwise intersections of the chosen segments: one self-join of their members on person (a person
+     * in k chosen segments gives k(k+1)/2 rows), not one pass per pair.
+     */
+    public static Dataset<Row> overlaps(Dataset<Row> current, List<String> segments, LocalDate date) {
+        Dataset<Row> chosen =
+                current.where(col(SEGMENT_ID).isin(segments.toArray())).select(SEGMENT_ID, PERSON_ID);
+        Dataset<Row> a = chosen.toDF(SegmentTables.SEGMENT_A, PERSON_ID);
+        Dataset<Row> b = chosen.toDF(SegmentTables.SEGMENT_B, PERSON_ID);
+        return a.join(b, PERSON_ID)
+                .where(col(SegmentTables.SEGMENT_A).leq(col(SegmentTables.SEGMENT_B)))
+                .groupBy(SegmentTables.SEGMENT_A, SegmentTables.SEGMENT_B)
+                .agg(count(lit(1)).as(SegmentTables.PERSONS))
+                .withColumn(DT, lit(Date.valueOf(date)));
+    }
 }

@@ -10,78 +10,98 @@ import org.apache.spark.sql.types.StructType;
 
 /** The tables the segments job writes, with their column names. */
 public final class SegmentTables {
-  public static final String SEGMENT_ID = "segment_id";
-  public static final String PERSON_ID = "person_id";
-  public static final String SOURCE = "source";
-  public static final String SCORE = "score";
-  public static final String CHANGE = "change";
-  public static final String NAME = "name";
-  public static final String OWNER = "owner";
-  public static final String SIZE = "size";
-  public static final String ADDS = "adds";
-  public static final String REMOVES = "removes";
-  public static final String LABELS = "labels";
-  public static final String CONSENT = "consent";
-  public static final String RULE = "rule";
-  public static final String SEGMENT_A = "segment_a";
-  public static final String SEGMENT_B = "segment_b";
-  public static final String PERSONS = "persons";
-  public static final String DT = "dt";
-  /** {@link #SOURCE} of members from a segment rule. */
-  public static final String RULE_SOURCE = "rule";
-  /** {@link #SOURCE} of members a lookalike model chose. */
-  public static final String LOOKALIKE_SOURCE = "lookalike";
-  public static final String ADD = "add";
-  public static final String REMOVE = "remove";
-  private static final String DOMAIN = "segments";
+    public static final String SEGMENT_ID = "segment_id";
+    public static final String PERSON_ID = "person_id";
+    public static final String SOURCE = "source";
+    public static final String SCORE = "score";
+    public static final String CHANGE = "change";
+    public static final String NAME = "name";
+    public static final String OWNER = "owner";
+    public static final String SIZE = "size";
+    public static final String ADDS = "adds";
+    public static final String REMOVES = "removes";
+    public static final String LABELS = "labels";
+    public static final String CONSENT = "consent";
+    public static final String RULE = "rule";
+    public static final String SEGMENT_A = "segment_a";
+    public static final String SEGMENT_B = "segment_b";
+    public static final String PERSONS = "persons";
+    public static final String DT = "dt";
+    /** {@link #SOURCE} of members from a segment rule. */
+    public static final String RULE_SOURCE = "rule";
+    /** {@link #SOURCE} of members a lookalike model chose. */
+    public static final String LOOKALIKE_SOURCE = "lookalike";
 
-  public static final TableSpec MEMBERSHIP = new TableSpec("segment_membership",
-      "Who is in each segment on a date: one row per segment and person. Rule segments come from the "
-          + "segments job, lookalike segments from the lookalike job (source).",
-      DOMAIN, new StructType(new StructField[] {
-          column(SEGMENT_ID, DataTypes.StringType, false, "segment id (segments.yaml)"),
-          column(PERSON_ID, DataTypes.StringType, false, "person id (id_graph)"),
-          column(SCORE, DataTypes.DoubleType, true, "model score for lookalike members; empty for rule members"),
-          column(SOURCE, DataTypes.StringType, false, "rule or lookalike (partition)"),
-          column(DT, DataTypes.DateType, false, "run date (partition)")}),
-      List.of(DT, SOURCE), List.of(SEGMENT_ID, PERSON_ID, DT));
+    public static final String ADD = "add";
+    public static final String REMOVE = "remove";
+    private static final String DOMAIN = "segments";
 
-  public static final TableSpec CHANGES = new TableSpec("segment_changes",
-      "Who joined (add) and who left (remove) each segment since that segment's previous run; rule "
-          + "segments from the segments job, lookalike segments from the lookalike job (source).",
-      DOMAIN, new StructType(new StructField[] {
-          column(SEGMENT_ID, DataTypes.StringType, false, "segment id"),
-          column(PERSON_ID, DataTypes.StringType, false, "person id"),
-          column(CHANGE, DataTypes.StringType, false, "add or remove"),
-          column(SOURCE, DataTypes.StringType, false, "rule or lookalike (partition)"),
-          column(DT, DataTypes.DateType, false, "run date (partition)")}),
-      List.of(DT, SOURCE), List.of(SEGMENT_ID, PERSON_ID, DT));
+    public static final TableSpec MEMBERSHIP = new TableSpec(
+            "segment_membership",
+            "Who is in each segment on a date: one row per segment and person. Rule segments come from the "
+                    + "segments job, lookalike segments from the lookalike job (source).",
+            DOMAIN,
+            new StructType(new StructField[] {
+                column(SEGMENT_ID, DataTypes.StringType, false, "segment id (segments.yaml)"),
+                column(PERSON_ID, DataTypes.StringType, false, "person id (id_graph)"),
+                column(SCORE, DataTypes.DoubleType, true, "model score for lookalike members; empty for rule members"),
+                column(SOURCE, DataTypes.StringType, false, "rule or lookalike (partition)"),
+                column(DT, DataTypes.DateType, false, "run date (partition)")
+            }),
+            List.of(DT, SOURCE),
+            List.of(SEGMENT_ID, PERSON_ID, DT));
 
-  public static final TableSpec STATS = new TableSpec("segment_stats",
-      "Size, adds and removes of each segment per run date, with its definition, owner and data-usage labels.",
-      DOMAIN, new StructType(new StructField[] {
-          column(SEGMENT_ID, DataTypes.StringType, false, "segment id"),
-          column(NAME, DataTypes.StringType, false, "segment name"),
-          column(OWNER, DataTypes.StringType, false, "owning team"),
-          column(RULE, DataTypes.StringType, false, "the rule as written"),
-          column(CONSENT, DataTypes.StringType, true, "consent purpose members must have granted"),
-          column(LABELS, DataTypes.createArrayType(DataTypes.StringType, false), false,
-              "data-usage labels of the feeds the rule reads: exports check them"),
-          column(SIZE, DataTypes.LongType, false, "members on the date"),
-          column(ADDS, DataTypes.LongType, false, "members who joined since the previous run"),
-          column(REMOVES, DataTypes.LongType, false, "members who left since the previous run"),
-          column(SOURCE, DataTypes.StringType, false, "rule or lookalike (partition)"),
-          column(DT, DataTypes.DateType, false, "run date (partition)")}),
-      List.of(DT, SOURCE), List.of(SEGMENT_ID, DT));
+    public static final TableSpec CHANGES = new TableSpec(
+            "segment_changes",
+            "Who joined (add) and who left (remove) each segment since that segment's previous run; rule "
+                    + "segments from the segments job, lookalike segments from the lookalike job (source).",
+            DOMAIN,
+            new StructType(new StructField[] {
+                column(SEGMENT_ID, DataTypes.StringType, false, "segment id"),
+                column(PERSON_ID, DataTypes.StringType, false, "person id"),
+                column(CHANGE, DataTypes.StringType, false, "add or remove"),
+                column(SOURCE, DataTypes.StringType, false, "rule or lookalike (partition)"),
+                column(DT, DataTypes.DateType, false, "run date (partition)")
+            }),
+            List.of(DT, SOURCE),
+            List.of(SEGMENT_ID, PERSON_ID, DT));
 
-  public static final TableSpec OVERLAPS = new TableSpec("segment_overlaps",
-      "Persons in both of two segments (segments.yaml overlap list), per run date; a = b gives the size.",
-      DOMAIN, new StructType(new StructField[] {
-          column(SEGMENT_A, DataTypes.StringType, false, "segment id"),
-          column(SEGMENT_B, DataTypes.StringType, false, "segment id, not before segment_a"),
-          column(PERSONS, DataTypes.LongType, false, "persons in both"),
-          column(DT, DataTypes.DateType, false, "run date (partition)")}),
-      List.of(DT), List.of(SEGMENT_A, SEGMENT_B, DT));
+    public static final TableSpec STATS = new TableSpec(
+            "segment_stats",
+            "Size, adds and removes of each segment per run date, with its definition, owner and data-usage labels.",
+            DOMAIN,
+            new StructType(new StructField[] {
+                column(SEGMENT_ID, DataTypes.StringType, false, "segment id"),
+                column(NAME, DataTypes.StringType, false, "segment name"),
+                column(OWNER, DataTypes.StringType, false, "owning team"),
+                column(RULE, DataTypes.StringType, false, "the rule as written"),
+                column(CONSENT, DataTypes.StringType, true, "consent purpose members must have granted"),
+                column(
+                        LABELS,
+                        DataTypes.createArrayType(DataTypes.StringType, false),
+                        false,
+                        "data-usage labels of the feeds the rule reads: exports check them"),
+                column(SIZE, DataTypes.LongType, false, "members on the date"),
+                column(ADDS, DataTypes.LongType, false, "members who joined since the previous run"),
+                column(REMOVES, DataTypes.LongType, false, "members who left since the previous run"),
+                column(SOURCE, DataTypes.StringType, false, "rule or lookalike (partition)"),
+                column(DT, DataTypes.DateType, false, "run date (partition)")
+            }),
+            List.of(DT, SOURCE),
+            List.of(SEGMENT_ID, DT));
 
-  private SegmentTables() {}
+    public static final TableSpec OVERLAPS = new TableSpec(
+            "segment_overlaps",
+            "Persons in both of two segments (segments.yaml overlap list), per run date; a = b gives the size.",
+            DOMAIN,
+            new StructType(new StructField[] {
+                column(SEGMENT_A, DataTypes.StringType, false, "segment id"),
+                column(SEGMENT_B, DataTypes.StringType, false, "segment id, not before segment_a"),
+                column(PERSONS, DataTypes.LongType, false, "persons in both"),
+                column(DT, DataTypes.DateType, false, "run date (partition)")
+            }),
+            List.of(DT),
+            List.of(SEGMENT_A, SEGMENT_B, DT));
+
+    private SegmentTables() {}
 }

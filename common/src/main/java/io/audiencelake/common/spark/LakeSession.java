@@ -17,77 +17,84 @@ import org.slf4j.LoggerFactory;
  * leaves the application running. Starting an application costs seconds; a session costs milliseconds.
  */
 public final class LakeSession {
-  /** System property: keep the Spark application running between command runs of this JVM. */
-  public static final String KEEP_RUNNING = "audiencelake.spark.keep-running";
-  private static final String HADOOP_PREFIX = "spark.hadoop.";
-  private static final Logger LOG = LoggerFactory.getLogger(LakeSession.class);
+    /** System property: keep the Spark application running between command runs of this JVM. */
+    public static final String KEEP_RUNNING = "audiencelake.spark.keep-running";
 
-  private LakeSession() {}
+    private static final String HADOOP_PREFIX = "spark.hadoop.";
+    private static final Logger LOG = LoggerFactory.getLogger(LakeSession.class);
 
-  public static SparkSession start(AppConfig config) {
-    SparkSession running = keepRunning() ? SparkSession.getDefaultSession().getOrElse(() -> null) : null;
-    if (running != null && running.sparkContext().isStopped()) {
-      running = null;
-    }
-    SparkSession spark = running == null ? startApplication(config) : newSession(running, config);
-    LOG.info("Spark {} session {}: master={}, table format={}, warehouse={}", spark.version(),
-        running == null ? "started" : "opened in the running application", spark.sparkContext().master(),
-        config.lake().tableFormat(), config.paths().warehouse());
-    return spark;
-  }
+    private LakeSession() {}
 
-  /** Ends what {@link #start} began: stops the application, or, when it keeps running, drops cached data. */
-  public static void finish(SparkSession spark) {
-    if (keepRunning() && !spark.sparkContext().isStopped()) {
-      // Cached data and (with Spark's in-memory catalog) table registrations live in the application, not
-      // the session: a later run, perhaps on another lake, must not inherit them. A new application would
-      // start with neither. A persistent catalog (Hive) is left alone: its tables outlive any application.
-      spark.catalog().clearCache();
-      if ("in-memory".equals(spark.conf().get("spark.sql.catalogImplementation", "in-memory"))) {
-        spark.sessionState().catalog().reset();
-      }
-      SparkSession.clearActiveSession();
-      return;
-    }
-    spark.stop();
-  }
-
-  static boolean keepRunning() {
-    return Boolean.getBoolean(KEEP_RUNNING);
-  }
-
-  private static SparkSession startApplication(AppConfig config) {
-    SparkSession.Builder builder = SparkSession.builder().appName(config.spark().appName());
-    // spark-submit passes --master as a system property; config only fills in for the local launcher.
-    if (System.getProperty("spark.master") == null && config.spark().master() != null) {
-      builder.master(config.spark().master());
-    }
-    SessionSettings.of(config).forEach(builder::config);
-    return builder.getOrCreate();
-  }
-
-  /**
-   * A new session of the running application with this config's settings: SQL settings are the session's
-   * own, Hadoop settings ({@code spark.hadoop.*}) become session settings without the prefix (Spark layers
-   * them over the application's Hadoop configuration for every read and write of the session). Settings
-   * fixed at application start (master, extensions, UI) keep the application's values.
-   */
-  private static SparkSession newSession(SparkSession running, AppConfig config) {
-    SparkSession spark = running.newSession();
-    for (Map.Entry<String, String> e : SessionSettings.of(config).entrySet()) {
-      String key = e.getKey().startsWith(HADOOP_PREFIX) ? e.getKey().substring(HADOOP_PREFIX.length()) : e.getKey();
-      try {
-        spark.conf().set(key, e.getValue());
-      } catch (Exception fixedAtStart) {
-        // Spark refuses static SQL settings and its own core settings once the application runs.
-        String kept = spark.sparkContext().getConf().get(key, e.getValue());
-        if (!e.getValue().equals(kept)) {
-          LOG.warn("{}={} ignored: the running Spark application keeps {}", key, e.getValue(), kept);
+    public static SparkSession start(AppConfig config) {
+        SparkSession running = keepRunning() ? SparkSession.getDefaultSession().getOrElse(() -> null) : null;
+        if (running != null && running.sparkContext().isStopped()) {
+            running = null;
         }
-      }
+        SparkSession spark = running == null ? startApplication(config) : newSession(running, config);
+        LOG.info(
+                "Spark {} session {}: master={}, table format={}, warehouse={}",
+                spark.version(),
+                running == null ? "started" : "opened in the running application",
+                spark.sparkContext().master(),
+                config.lake().tableFormat(),
+                config.paths().warehouse());
+        return spark;
     }
-    SparkSession.setActiveSession(spark);
-    SparkSession.setDefaultSession(spark);
-    return spark;
-  }
+
+    /** Ends what {@link #start} began: stops the application, or, when it keeps running, drops cached data. */
+    public static void finish(SparkSession spark) {
+        if (keepRunning() && !spark.sparkContext().isStopped()) {
+            // Cached data and (with Spark's in-memory catalog) table registrations live in the application, not
+            // the session: a later run, perhaps on another lake, must not inherit them. A new application would
+            // start with neither. A persistent catalog (Hive) is left alone: its tables outlive any application.
+            spark.catalog().clearCache();
+            if ("in-memory".equals(spark.conf().get("spark.sql.catalogImplementation", "in-memory"))) {
+                spark.sessionState().catalog().reset();
+            }
+            SparkSession.clearActiveSession();
+            return;
+        }
+        spark.stop();
+    }
+
+    static boolean keepRunning() {
+        return Boolean.getBoolean(KEEP_RUNNING);
+    }
+
+    private static SparkSession startApplication(AppConfig config) {
+        SparkSession.Builder builder =
+                SparkSession.builder().appName(config.spark().appName());
+        // spark-submit passes --master as a system property; config only fills in for the local launcher.
+        if (System.getProperty("spark.master") == null && config.spark().master() != null) {
+            builder.master(config.spark().master());
+        }
+        SessionSettings.of(config).forEach(builder::config);
+        return builder.getOrCreate();
+    }
+
+    /**
+     * A new session of the running application with this config's settings: SQL settings are the session's
+     * own, Hadoop settings ({@code spark.hadoop.*}) become session settings without the prefix (Spark layers
+     * them over the application's Hadoop configuration for every read and write of the session). Settings
+     * fixed at application start (master, extensions, UI) keep the application's values.
+     */
+    private static SparkSession newSession(SparkSession running, AppConfig config) {
+        SparkSession spark = running.newSession();
+        for (Map.Entry<String, String> e : SessionSettings.of(config).entrySet()) {
+            String key =
+                    e.getKey().startsWith(HADOOP_PREFIX) ? e.getKey().substring(HADOOP_PREFIX.length()) : e.getKey();
+            try {
+                spark.conf().set(key, e.getValue());
+            } catch (Exception fixedAtStart) {
+                // Spark refuses static SQL settings and its own core settings once the application runs.
+                String kept = spark.sparkContext().getConf().get(key, e.getValue());
+                if (!e.getValue().equals(kept)) {
+                    LOG.warn("{}={} ignored: the running Spark application keeps {}", key, e.getValue(), kept);
+                }
+            }
+        }
+        SparkSession.setActiveSession(spark);
+        SparkSession.setDefaultSession(spark);
+        return spark;
+    }
 }

@@ -20,40 +20,48 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** destinations.yaml: the common fields, and each kind's own fields read by its writer. */
 class DestinationsLoaderTest {
-  private static final Path CONF = Path.of(System.getProperty("user.dir")).getParent().resolve("conf");
-  private static final Collection<FeedContract> CONTRACTS = FeedContracts.load(CONF.resolve("feeds")).values();
-  private static final SegmentDefinitions SEGMENTS = SegmentDefinitionsLoader.load(CONF.resolve("segments.yaml"),
-      ProfileRulesLoader.load(CONF.resolve("traits.yaml"), CONTRACTS), CONTRACTS);
-  private static final String COMMON = "id: buyers, owner: crm, identifier: email, segments: [buyers_90d], "
-      + "consent: email_marketing, allowed_labels: [first_party, behavioural]";
-  @TempDir Path dir;
+    private static final Path CONF =
+            Path.of(System.getProperty("user.dir")).getParent().resolve("conf");
+    private static final Collection<FeedContract> CONTRACTS =
+            FeedContracts.load(CONF.resolve("feeds")).values();
+    private static final SegmentDefinitions SEGMENTS = SegmentDefinitionsLoader.load(
+            CONF.resolve("segments.yaml"), ProfileRulesLoader.load(CONF.resolve("traits.yaml"), CONTRACTS), CONTRACTS);
+    private static final String COMMON = "id: buyers, owner: crm, identifier: email, segments: [buyers_90d], "
+            + "consent: email_marketing, allowed_labels: [first_party, behavioural]";
 
-  private Destinations load(String destination) throws IOException {
-    Path file = Files.writeString(dir.resolve("destinations.yaml"), "destinations:\n  - {" + destination + "}\n");
-    return DestinationsLoader.load(file, SEGMENTS, null, "/exports");
-  }
+    @TempDir
+    Path dir;
 
-  private String refused(String destination) {
-    return assertThrows(ConfigException.class, () -> load(destination)).getMessage();
-  }
+    private Destinations load(String destination) throws IOException {
+        Path file = Files.writeString(dir.resolve("destinations.yaml"), "destinations:\n  - {" + destination + "}\n");
+        return DestinationsLoader.load(file, SEGMENTS, null, "/exports");
+    }
 
-  @Test
-  void aDestinationWithoutKindIsAFileDropUnderTheExportsRoot() throws IOException {
-    Destination d = load(COMMON + ", format: jsonl, compression: none").destinations().get(0);
-    assertEquals(DestinationKind.S3_FILE_DROP, d.kind());
-    assertEquals(new FileDropWriter("/exports/buyers", FileDrop.Format.JSONL, false), d.writer());
-    assertEquals("/exports/buyers", d.writer().target());
-    Destination located = load(COMMON + ", kind: s3_file_drop, location: 's3a://drops/crm'").destinations().get(0);
-    assertEquals(new FileDropWriter("s3a://drops/crm", FileDrop.Format.CSV, true), located.writer());
-  }
+    private String refused(String destination) {
+        return assertThrows(ConfigException.class, () -> load(destination)).getMessage();
+    }
 
-  @Test
-  void anUnknownKindOrAFieldNoKindTakesIsRefusedWithItsPath() {
-    String kind = refused(COMMON + ", kind: ftp");
-    assertTrue(kind.contains("destinations[0].kind: expected one of s3_file_drop, got 'ftp'"), kind);
-    String field = refused(COMMON + ", endpoint: 'https://ads.example.com'");
-    assertTrue(field.contains("destinations[0].endpoint: unknown field"), field);
-    String compression = refused(COMMON + ", compression: zip");
-    assertTrue(compression.contains("destinations[0].compression: expected gzip or none, got 'zip'"), compression);
-  }
+    @Test
+    void aDestinationWithoutKindIsAFileDropUnderTheExportsRoot() throws IOException {
+        Destination d = load(COMMON + ", format: jsonl, compression: none")
+                .destinations()
+                .get(0);
+        assertEquals(DestinationKind.S3_FILE_DROP, d.kind());
+        assertEquals(new FileDropWriter("/exports/buyers", FileDrop.Format.JSONL, false), d.writer());
+        assertEquals("/exports/buyers", d.writer().target());
+        Destination located = load(COMMON + ", kind: s3_file_drop, location: 's3a://drops/crm'")
+                .destinations()
+                .get(0);
+        assertEquals(new FileDropWriter("s3a://drops/crm", FileDrop.Format.CSV, true), located.writer());
+    }
+
+    @Test
+    void anUnknownKindOrAFieldNoKindTakesIsRefusedWithItsPath() {
+        String kind = refused(COMMON + ", kind: ftp");
+        assertTrue(kind.contains("destinations[0].kind: expected one of s3_file_drop, got 'ftp'"), kind);
+        String field = refused(COMMON + ", endpoint: 'https://ads.example.com'");
+        assertTrue(field.contains("destinations[0].endpoint: unknown field"), field);
+        String compression = refused(COMMON + ", compression: zip");
+        assertTrue(compression.contains("destinations[0].compression: expected gzip or none, got 'zip'"), compression);
+    }
 }

@@ -15,72 +15,86 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class FeedContractsTest {
-  @TempDir Path dir;
+    @TempDir
+    Path dir;
 
-  @Test
-  void shippedContractsCoverEveryGeneratedFeed() {
-    Map<String, FeedContract> contracts =
-        FeedContracts.load(Path.of(System.getProperty("user.dir")).getParent().resolve("conf/feeds"));
-    assertEquals(List.of("clickstream", "consent", "crm", "partner", "thirdparty"), List.copyOf(contracts.keySet()));
-    for (SampleFeed feed : SampleFeed.values()) {
-      assertTrue(contracts.containsKey(feed.folder()), feed.folder());
+    @Test
+    void shippedContractsCoverEveryGeneratedFeed() {
+        Map<String, FeedContract> contracts = FeedContracts.load(
+                Path.of(System.getProperty("user.dir")).getParent().resolve("conf/feeds"));
+        assertEquals(
+                List.of("clickstream", "consent", "crm", "partner", "thirdparty"), List.copyOf(contracts.keySet()));
+        for (SampleFeed feed : SampleFeed.values()) {
+            assertTrue(contracts.containsKey(feed.folder()), feed.folder());
+        }
+        assertEquals('|', contracts.get("thirdparty").delimiter());
+        assertEquals(FeedKind.EVENTS, contracts.get("clickstream").kind());
+        assertEquals(Party.SECOND, contracts.get("partner").party());
     }
-    assertEquals('|', contracts.get("thirdparty").delimiter());
-    assertEquals(FeedKind.EVENTS, contracts.get("clickstream").kind());
-    assertEquals(Party.SECOND, contracts.get("partner").party());
-  }
 
-  @Test
-  void everyMistakeIsNamedWithFileFieldAndExpectation() throws IOException {
-    Path file = Files.writeString(dir.resolve("crm.yaml"), String.join("\n",
-        "feed: crm",
-        "party: fourth",
-        "format: csv",
-        "kind: records",
-        "timestamp: updated",
-        "dedupe_key: [email]",
-        "columns:",
-        "  - {name: customer_id, type: string, required: true}",
-        "  - {name: email, type: text}",
-        "  - {name: Email, type: string}",
-        "  - {name: email, type: string}",
-        "  - {name: born, type: date, format: 'yyyy-MM-dd-QQQQQQ-ppp'}",
-        "  - {name: visits, type: int, pii: true}",
-        "identifiers:",
-        "  - {column: customer_id, type: crm_id}",
-        "  - {column: phone, type: phone}",
-        "attributes: {subject: email}",
-        "colums: []",
-        ""));
-    ConfigException e = assertThrows(ConfigException.class, () -> FeedContracts.loadFile(file));
-    String f = file.toString();
-    List<String> p = e.problems();
-    List<String> expected = List.of(
-        f + ": party: expected one of first, second, third, got 'fourth'",
-        f + ": columns[1].type: expected one of string, int, long, double, boolean, date, timestamp, got 'text'",
-        f + ": columns[2].name: expected a lower_snake_case column name, got 'Email'",
-        f + ": columns[3].name: duplicate column 'email'",
-        f + ": columns[4].format: expected iso8601 or a date-time pattern such as yyyy-MM-dd HH:mm:ss, got 'yyyy-MM-dd-QQQQQQ-ppp'",
-        f + ": columns[5].pii: only string columns can be personal data here, 'visits' is int",
-        f + ": identifiers[0].type: expected one of email, phone, maid, cookie, customer_id, partner_id, got 'crm_id'",
-        f + ": identifiers[1].column: unknown column 'phone'; expected one of [customer_id, email, born, visits]",
-        f + ": timestamp: unknown column 'updated'; expected one of [customer_id, email, born, visits]",
-        f + ": dedupe_key: column 'email' must be required: a key with missing parts is no key",
-        f + ": default_country: is required when a phone column is an identifier");
-    for (String x : expected) {
-      assertTrue(p.contains(x), "missing: " + x + "\nin: " + String.join("\n", p));
+    @Test
+    void everyMistakeIsNamedWithFileFieldAndExpectation() throws IOException {
+        Path file = Files.writeString(
+                dir.resolve("crm.yaml"),
+                String.join(
+                        "\n",
+                        "feed: crm",
+                        "party: fourth",
+                        "format: csv",
+                        "kind: records",
+                        "timestamp: updated",
+                        "dedupe_key: [email]",
+                        "columns:",
+                        "  - {name: customer_id, type: string, required: true}",
+                        "  - {name: email, type: text}",
+                        "  - {name: Email, type: string}",
+                        "  - {name: email, type: string}",
+                        "  - {name: born, type: date, format: 'yyyy-MM-dd-QQQQQQ-ppp'}",
+                        "  - {name: visits, type: int, pii: true}",
+                        "identifiers:",
+                        "  - {column: customer_id, type: crm_id}",
+                        "  - {column: phone, type: phone}",
+                        "attributes: {subject: email}",
+                        "colums: []",
+                        ""));
+        ConfigException e = assertThrows(ConfigException.class, () -> FeedContracts.loadFile(file));
+        String f = file.toString();
+        List<String> p = e.problems();
+        List<String> expected = List.of(
+                f + ": party: expected one of first, second, third, got 'fourth'",
+                f
+                        + ": columns[1].type: expected one of string, int, long, double, boolean, date, timestamp, got 'text'",
+                f + ": columns[2].name: expected a lower_snake_case column name, got 'Email'",
+                f + ": columns[3].name: duplicate column 'email'",
+                f
+                        + ": columns[4].format: expected iso8601 or a date-time pattern such as yyyy-MM-dd HH:mm:ss, got 'yyyy-MM-dd-QQQQQQ-ppp'",
+                f + ": columns[5].pii: only string columns can be personal data here, 'visits' is int",
+                f
+                        + ": identifiers[0].type: expected one of email, phone, maid, cookie, customer_id, partner_id, got 'crm_id'",
+                f
+                        + ": identifiers[1].column: unknown column 'phone'; expected one of [customer_id, email, born, visits]",
+                f + ": timestamp: unknown column 'updated'; expected one of [customer_id, email, born, visits]",
+                f + ": dedupe_key: column 'email' must be required: a key with missing parts is no key",
+                f + ": default_country: is required when a phone column is an identifier");
+        for (String x : expected) {
+            assertTrue(p.contains(x), "missing: " + x + "\nin: " + String.join("\n", p));
+        }
+        assertTrue(p.stream().anyMatch(s -> s.startsWith(f + ": attributes: expected either columns")), p::toString);
+        assertTrue(p.stream().anyMatch(s -> s.startsWith(f + ": colums: unknown field")), p::toString);
     }
-    assertTrue(p.stream().anyMatch(s -> s.startsWith(f + ": attributes: expected either columns")), p::toString);
-    assertTrue(p.stream().anyMatch(s -> s.startsWith(f + ": colums: unknown field")), p::toString);
-  }
 
-  @Test
-  void feedIdMustMatchTheFileAndTheFolderMustHoldContracts() throws IOException {
-    Path file = Files.writeString(dir.resolve("crm.yaml"), "feed: partner\n");
-    ConfigException e = assertThrows(ConfigException.class, () -> FeedContracts.load(dir));
-    assertTrue(e.problems().contains(file + ": feed: must be the file's name 'crm' (the landing folder it reads), got 'partner'"),
-        e.problems()::toString);
-    assertEquals(dir.resolve("none") + ": feed contract folder not found",
-        assertThrows(ConfigException.class, () -> FeedContracts.load(dir.resolve("none"))).getMessage());
-  }
+    @Test
+    void feedIdMustMatchTheFileAndTheFolderMustHoldContracts() throws IOException {
+        Path file = Files.writeString(dir.resolve("crm.yaml"), "feed: partner\n");
+        ConfigException e = assertThrows(ConfigException.class, () -> FeedContracts.load(dir));
+        assertTrue(
+                e.problems()
+                        .contains(file
+                                + ": feed: must be the file's name 'crm' (the landing folder it reads), got 'partner'"),
+                e.problems()::toString);
+        assertEquals(
+                dir.resolve("none") + ": feed contract folder not found",
+                assertThrows(ConfigException.class, () -> FeedContracts.load(dir.resolve("none")))
+                        .getMessage());
+    }
 }

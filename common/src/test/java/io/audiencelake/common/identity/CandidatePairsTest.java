@@ -18,57 +18,72 @@ import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
 
 class CandidatePairsTest {
-  private static final String PROFILES = "node bigint, id_type string, id_value string, source string, "
-      + "postcode string, surname string, ips array<string>";
+    private static final String PROFILES = "node bigint, id_type string, id_value string, source string, "
+            + "postcode string, surname string, ips array<string>";
 
-  private static MatchModel model(boolean acrossFeeds, BlockingRule... rules) {
-    return new MatchModel("m", Source.RECORDS, List.of("crm", "partner"), acrossFeeds, 30, Map.of(), List.of(rules),
-        List.of(new Comparison("postcode", "postcode", Kind.EXACT, 0.75, 0.9, false)));
-  }
+    private static MatchModel model(boolean acrossFeeds, BlockingRule... rules) {
+        return new MatchModel(
+                "m",
+                Source.RECORDS,
+                List.of("crm", "partner"),
+                acrossFeeds,
+                30,
+                Map.of(),
+                List.of(rules),
+                List.of(new Comparison("postcode", "postcode", Kind.EXACT, 0.75, 0.9, false)));
+    }
 
-  private static Dataset<Row> profiles() {
-    return Frames.of(PROFILES,
-        row(1L, "customer_id", "C1", "crm", "A1", "smith", List.of("ip1", "ip2")),
-        row(2L, "partner_id", "P2", "partner", "A1", "smith", List.of("ip2")),
-        row(3L, "customer_id", "C3", "crm", "A1", "jones", List.of()),
-        row(4L, "partner_id", "P4", "partner", "B2", "jones", List.of("ip9")),
-        row(5L, "partner_id", "P5", "partner", null, "brown", List.of("ip1")),
-        // A hot postcode: six profiles, over the cap of 5.
-        row(10L, "customer_id", "C10", "crm", "HOT", "a", null), row(11L, "customer_id", "C11", "crm", "HOT", "b", null),
-        row(12L, "customer_id", "C12", "crm", "HOT", "c", null), row(13L, "partner_id", "P13", "partner", "HOT", "d", null),
-        row(14L, "partner_id", "P14", "partner", "HOT", "e", null), row(15L, "partner_id", "P15", "partner", "HOT", "f", null));
-  }
+    private static Dataset<Row> profiles() {
+        return Frames.of(
+                PROFILES,
+                row(1L, "customer_id", "C1", "crm", "A1", "smith", List.of("ip1", "ip2")),
+                row(2L, "partner_id", "P2", "partner", "A1", "smith", List.of("ip2")),
+                row(3L, "customer_id", "C3", "crm", "A1", "jones", List.of()),
+                row(4L, "partner_id", "P4", "partner", "B2", "jones", List.of("ip9")),
+                row(5L, "partner_id", "P5", "partner", null, "brown", List.of("ip1")),
+                // A hot postcode: six profiles, over the cap of 5.
+                row(10L, "customer_id", "C10", "crm", "HOT", "a", null),
+                row(11L, "customer_id", "C11", "crm", "HOT", "b", null),
+                row(12L, "customer_id", "C12", "crm", "HOT", "c", null),
+                row(13L, "partner_id", "P13", "partner", "HOT", "d", null),
+                row(14L, "partner_id", "P14", "partner", "HOT", "e", null),
+                row(15L, "partner_id", "P15", "partner", "HOT", "f", null));
+    }
 
-  private static Set<String> pairs(Dataset<Row> pairs) {
-    Set<String> out = new TreeSet<>();
-    pairs.collectAsList().forEach(r -> out.add(r.getLong(0) + "-" + r.getLong(1)));
-    return out;
-  }
+    private static Set<String> pairs(Dataset<Row> pairs) {
+        Set<String> out = new TreeSet<>();
+        pairs.collectAsList().forEach(r -> out.add(r.getLong(0) + "-" + r.getLong(1)));
+        return out;
+    }
 
-  @Test
-  void pairsComeOnlyFromBlocksWithinTheCapNeverAllAgainstAll() {
-    BlockingRule postcode = new BlockingRule("postcode", List.of("postcode"), 5);
-    Dataset<Row> pairs = CandidatePairs.ofRule(profiles(), model(false, postcode), postcode);
-    assertEquals(Set.of("1-2", "1-3", "2-3"), pairs(pairs), "the hot postcode is skipped, the null one never pairs");
-    BlockingRule wide = new BlockingRule("postcode", List.of("postcode"), 6);
-    assertEquals(3 + 15, CandidatePairs.ofRule(profiles(), model(false, wide), wide).count(), "6 choose 2 more");
-  }
+    @Test
+    void pairsComeOnlyFromBlocksWithinTheCapNeverAllAgainstAll() {
+        BlockingRule postcode = new BlockingRule("postcode", List.of("postcode"), 5);
+        Dataset<Row> pairs = CandidatePairs.ofRule(profiles(), model(false, postcode), postcode);
+        assertEquals(
+                Set.of("1-2", "1-3", "2-3"), pairs(pairs), "the hot postcode is skipped, the null one never pairs");
+        BlockingRule wide = new BlockingRule("postcode", List.of("postcode"), 6);
+        assertEquals(
+                3 + 15,
+                CandidatePairs.ofRule(profiles(), model(false, wide), wide).count(),
+                "6 choose 2 more");
+    }
 
-  @Test
-  void linkageOnlyPairsProfilesOfDifferentFeeds() {
-    BlockingRule postcode = new BlockingRule("postcode", List.of("postcode"), 5);
-    assertEquals(Set.of("1-2", "2-3"), pairs(CandidatePairs.ofRule(profiles(), model(true, postcode), postcode)));
-  }
+    @Test
+    void linkageOnlyPairsProfilesOfDifferentFeeds() {
+        BlockingRule postcode = new BlockingRule("postcode", List.of("postcode"), 5);
+        assertEquals(Set.of("1-2", "2-3"), pairs(CandidatePairs.ofRule(profiles(), model(true, postcode), postcode)));
+    }
 
-  @Test
-  void listFieldsBlockOnAnySharedValueAndRulesCombine() {
-    BlockingRule ips = new BlockingRule("ip", List.of("ips"), 5);
-    BlockingRule surname = new BlockingRule("surname", List.of("surname", "postcode"), 5);
-    MatchModel m = model(false, ips, surname);
-    Dataset<Row> union = CandidatePairs.union(List.of(CandidatePairs.ofRule(profiles(), m, ips),
-        CandidatePairs.ofRule(profiles(), m, surname)));
-    Map<String, List<String>> rules = new TreeMap<>();
-    union.collectAsList().forEach(r -> rules.put(r.getLong(0) + "-" + r.getLong(1), r.getList(2)));
-    assertEquals(Map.of("1-2", List.of("ip", "surname"), "1-5", List.of("ip")), rules);
-  }
+    @Test
+    void listFieldsBlockOnAnySharedValueAndRulesCombine() {
+        BlockingRule ips = new BlockingRule("ip", List.of("ips"), 5);
+        BlockingRule surname = new BlockingRule("surname", List.of("surname", "postcode"), 5);
+        MatchModel m = model(false, ips, surname);
+        Dataset<Row> union = CandidatePairs.union(
+                List.of(CandidatePairs.ofRule(profiles(), m, ips), CandidatePairs.ofRule(profiles(), m, surname)));
+        Map<String, List<String>> rules = new TreeMap<>();
+        union.collectAsList().forEach(r -> rules.put(r.getLong(0) + "-" + r.getLong(1), r.getList(2)));
+        assertEquals(Map.of("1-2", List.of("ip", "surname"), "1-5", List.of("ip")), rules);
+    }
 }

@@ -8,75 +8,75 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class FellegiSunterTest {
-  // A known mixture of two comparisons with three levels each: 20% matches.
-  private static final double LAMBDA = 0.2;
-  private static final double[][] M = {{0.05, 0.15, 0.80}, {0.10, 0.10, 0.80}};
-  private static final double[][] U = {{0.85, 0.10, 0.05}, {0.70, 0.20, 0.10}};
+    // A known mixture of two comparisons with three levels each: 20% matches.
+    private static final double LAMBDA = 0.2;
+    private static final double[][] M = {{0.05, 0.15, 0.80}, {0.10, 0.10, 0.80}};
+    private static final double[][] U = {{0.85, 0.10, 0.05}, {0.70, 0.20, 0.10}};
 
-  /** Expected pair counts of every level pattern under the mixture, for a million pairs. */
-  private static List<FellegiSunter.Pattern> mixture(int comparisons, double[][] m, double[][] u, double lambda) {
-    List<FellegiSunter.Pattern> out = new ArrayList<>();
-    int patterns = (int) Math.pow(3, comparisons);
-    for (int p = 0; p < patterns; p++) {
-      int[] levels = new int[comparisons];
-      double pm = lambda;
-      double pu = 1 - lambda;
-      for (int k = 0, rest = p; k < comparisons; k++, rest /= 3) {
-        levels[k] = rest % 3;
-        pm *= m[k][levels[k]];
-        pu *= u[k][levels[k]];
-      }
-      out.add(new FellegiSunter.Pattern(levels, Math.round(1_000_000 * (pm + pu))));
+    /** Expected pair counts of every level pattern under the mixture, for a million pairs. */
+    private static List<FellegiSunter.Pattern> mixture(int comparisons, double[][] m, double[][] u, double lambda) {
+        List<FellegiSunter.Pattern> out = new ArrayList<>();
+        int patterns = (int) Math.pow(3, comparisons);
+        for (int p = 0; p < patterns; p++) {
+            int[] levels = new int[comparisons];
+            double pm = lambda;
+            double pu = 1 - lambda;
+            for (int k = 0, rest = p; k < comparisons; k++, rest /= 3) {
+                levels[k] = rest % 3;
+                pm *= m[k][levels[k]];
+                pu *= u[k][levels[k]];
+            }
+            out.add(new FellegiSunter.Pattern(levels, Math.round(1_000_000 * (pm + pu))));
+        }
+        return out;
     }
-    return out;
-  }
 
-  @Test
-  void emWithoutLabelsRecoversTheMixtureItWasGivenWhenUIsKnown() {
-    FellegiSunter.Parameters p = FellegiSunter.estimate(mixture(2, M, U, LAMBDA), 2,
-        FellegiSunter.EmStart.of(500).withU(U, true));
-    assertTrue(p.converged(), "converged in " + p.iterations());
-    assertEquals(LAMBDA, p.lambda(), 0.005);
-    for (int k = 0; k < 2; k++) {
-      for (int l = 0; l < 3; l++) {
-        assertEquals(M[k][l], p.m()[k][l], 0.01, "m[" + k + "][" + l + "]");
-      }
+    @Test
+    void emWithoutLabelsRecoversTheMixtureItWasGivenWhenUIsKnown() {
+        FellegiSunter.Parameters p = FellegiSunter.estimate(
+                mixture(2, M, U, LAMBDA), 2, FellegiSunter.EmStart.of(500).withU(U, true));
+        assertTrue(p.converged(), "converged in " + p.iterations());
+        assertEquals(LAMBDA, p.lambda(), 0.005);
+        for (int k = 0; k < 2; k++) {
+            for (int l = 0; l < 3; l++) {
+                assertEquals(M[k][l], p.m()[k][l], 0.01, "m[" + k + "][" + l + "]");
+            }
+        }
     }
-  }
 
-  @Test
-  void emFitsMAndUTogetherOnThreeComparisons() {
-    double[][] m = {{0.05, 0.15, 0.80}, {0.10, 0.10, 0.80}, {0.02, 0.08, 0.90}};
-    double[][] u = {{0.85, 0.10, 0.05}, {0.70, 0.20, 0.10}, {0.90, 0.07, 0.03}};
-    FellegiSunter.Parameters p = FellegiSunter.estimate(mixture(3, m, u, 0.3), 3, FellegiSunter.EmStart.of(2000));
-    assertEquals(0.3, p.lambda(), 0.02);
-    for (int k = 0; k < 3; k++) {
-      assertEquals(m[k][2], p.m()[k][2], 0.03, "m exact of " + k);
-      assertEquals(u[k][0], p.u()[k][0], 0.03, "u far of " + k);
+    @Test
+    void emFitsMAndUTogetherOnThreeComparisons() {
+        double[][] m = {{0.05, 0.15, 0.80}, {0.10, 0.10, 0.80}, {0.02, 0.08, 0.90}};
+        double[][] u = {{0.85, 0.10, 0.05}, {0.70, 0.20, 0.10}, {0.90, 0.07, 0.03}};
+        FellegiSunter.Parameters p = FellegiSunter.estimate(mixture(3, m, u, 0.3), 3, FellegiSunter.EmStart.of(2000));
+        assertEquals(0.3, p.lambda(), 0.02);
+        for (int k = 0; k < 3; k++) {
+            assertEquals(m[k][2], p.m()[k][2], 0.03, "m exact of " + k);
+            assertEquals(u[k][0], p.u()[k][0], 0.03, "u far of " + k);
+        }
     }
-  }
 
-  @Test
-  void agreementWeighsForAMatchAndDisagreementAgainst() {
-    FellegiSunter.Parameters p = new FellegiSunter.Parameters(LAMBDA, M, U, 0, true);
-    assertEquals(Math.log(0.80 / 0.05) / Math.log(2), p.weight(0, 2), 1e-9);
-    assertTrue(p.weight(0, 0) < 0);
-    double both = FellegiSunter.posterior(new int[] {2, 2}, LAMBDA, M, U);
-    double none = FellegiSunter.posterior(new int[] {0, 0}, LAMBDA, M, U);
-    double missing = FellegiSunter.posterior(new int[] {2, -1}, LAMBDA, M, U);
-    assertTrue(both > 0.95 && none < 0.01 && missing < both && missing > none, both + " " + none + " " + missing);
-  }
-
-  @Test
-  void aComparisonTheBlockingMadeEqualIsIgnored() {
-    // Every pair agrees on comparison 1 (they were blocked on it): it must not be taken as evidence.
-    List<FellegiSunter.Pattern> blocked = new ArrayList<>();
-    for (FellegiSunter.Pattern p : mixture(1, new double[][] {M[0]}, new double[][] {U[0]}, LAMBDA)) {
-      blocked.add(new FellegiSunter.Pattern(new int[] {p.levels()[0], 2}, p.count()));
+    @Test
+    void agreementWeighsForAMatchAndDisagreementAgainst() {
+        FellegiSunter.Parameters p = new FellegiSunter.Parameters(LAMBDA, M, U, 0, true);
+        assertEquals(Math.log(0.80 / 0.05) / Math.log(2), p.weight(0, 2), 1e-9);
+        assertTrue(p.weight(0, 0) < 0);
+        double both = FellegiSunter.posterior(new int[] {2, 2}, LAMBDA, M, U);
+        double none = FellegiSunter.posterior(new int[] {0, 0}, LAMBDA, M, U);
+        double missing = FellegiSunter.posterior(new int[] {2, -1}, LAMBDA, M, U);
+        assertTrue(both > 0.95 && none < 0.01 && missing < both && missing > none, both + " " + none + " " + missing);
     }
-    FellegiSunter.Parameters p = FellegiSunter.estimate(blocked, 2,
-        FellegiSunter.EmStart.of(500).withU(U, true).ignoring(new boolean[] {false, true}));
-    assertEquals(LAMBDA, p.lambda(), 0.01);
-    assertEquals(M[0][2], p.m()[0][2], 0.01);
-  }
+
+    @Test
+    void aComparisonTheBlockingMadeEqualIsIgnored() {
+        // Every pair agrees on comparison 1 (they were blocked on it): it must not be taken as evidence.
+        List<FellegiSunter.Pattern> blocked = new ArrayList<>();
+        for (FellegiSunter.Pattern p : mixture(1, new double[][] {M[0]}, new double[][] {U[0]}, LAMBDA)) {
+            blocked.add(new FellegiSunter.Pattern(new int[] {p.levels()[0], 2}, p.count()));
+        }
+        FellegiSunter.Parameters p = FellegiSunter.estimate(
+                blocked, 2, FellegiSunter.EmStart.of(500).withU(U, true).ignoring(new boolean[] {false, true}));
+        assertEquals(LAMBDA, p.lambda(), 0.01);
+        assertEquals(M[0][2], p.m()[0][2], 0.01);
+    }
 }

@@ -9,14 +9,14 @@ import org.apache.spark.sql.types.StructType;
 
 /** Small in-memory Datasets for identity tests. */
 final class Frames {
-  private Frames() {}
+    private Frames() {}
 
-  static Dataset<Row> of(String ddl, Object[]... rows) {
-    return TestLake.spark().createDataFrame(Arrays.stream(rows).map(RowFactory::create).toList(),
-        StructType.fromDDL(ddl));
-  }
+    static Dataset<Row> of(String ddl, Object[]... rows) {
+        return TestLake.spark()
+                .createDataFrame(Arrays.stream(rows).map(RowFactory::create).toList(), StructType.fromDDL(ddl));
+    }
 
-  static Object[] row(Object... values) {
-    return values;
-  }
+    static Object[] row(Object... values) {
+        return values;
+    }
 }

@@ -12,9 +12,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class IdentityRulesLoaderTest {
-  @TempDir Path dir;
+    @TempDir
+    Path dir;
 
-  private static final String GOOD = """
+    private static final String GOOD = """
       deterministic:
         strong_types: [email]
       matching:
@@ -32,54 +33,58 @@ class IdentityRulesLoaderTest {
               - {field: year, kind: exact, term_frequency: true}
       """;
 
-  private String refused(String yaml) throws IOException {
-    Path file = dir.resolve("identity.yaml");
-    Files.writeString(file, yaml);
-    return assertThrows(ConfigException.class, () -> IdentityRulesLoader.load(file)).getMessage();
-  }
+    private String refused(String yaml) throws IOException {
+        Path file = dir.resolve("identity.yaml");
+        Files.writeString(file, yaml);
+        return assertThrows(ConfigException.class, () -> IdentityRulesLoader.load(file))
+                .getMessage();
+    }
 
-  @Test
-  void shippedRulesLoad() {
-    Path conf = Path.of(System.getProperty("user.dir")).getParent().resolve("conf");
-    IdentityRules rules = IdentityRulesLoader.load(conf.resolve("identity.yaml"));
-    assertEquals(2, rules.models().size());
-    assertTrue(rules.strongTypes().contains("email"));
-    IdentityRules febrl = IdentityRulesLoader.load(conf.resolve("evaluation/febrl/identity.yaml"));
-    assertEquals("febrl", febrl.models().get(0).id());
-  }
+    @Test
+    void shippedRulesLoad() {
+        Path conf = Path.of(System.getProperty("user.dir")).getParent().resolve("conf");
+        IdentityRules rules = IdentityRulesLoader.load(conf.resolve("identity.yaml"));
+        assertEquals(2, rules.models().size());
+        assertTrue(rules.strongTypes().contains("email"));
+        IdentityRules febrl = IdentityRulesLoader.load(conf.resolve("evaluation/febrl/identity.yaml"));
+        assertEquals("febrl", febrl.models().get(0).id());
+    }
 
-  @Test
-  void aGoodFileGivesTypedRules() throws IOException {
-    Path file = dir.resolve("identity.yaml");
-    Files.writeString(file, GOOD);
-    IdentityRules rules = IdentityRulesLoader.load(file);
-    IdentityRules.MatchModel m = rules.models().get(0);
-    assertEquals(4, m.fields().get("year").prefix());
-    assertEquals(IdentityRules.Kind.QGRAMS, m.comparisons().get(0).kind());
-    assertEquals(50, rules.maxDegreeOf("cookie"));
-  }
+    @Test
+    void aGoodFileGivesTypedRules() throws IOException {
+        Path file = dir.resolve("identity.yaml");
+        Files.writeString(file, GOOD);
+        IdentityRules rules = IdentityRulesLoader.load(file);
+        IdentityRules.MatchModel m = rules.models().get(0);
+        assertEquals(4, m.fields().get("year").prefix());
+        assertEquals(IdentityRules.Kind.QGRAMS, m.comparisons().get(0).kind());
+        assertEquals(50, rules.maxDegreeOf("cookie"));
+    }
 
-  @Test
-  void mistakesNameTheFileTheFieldAndWhatWasExpected() throws IOException {
-    String message = refused(GOOD.replace("on: [year]", "on: [yaer]")
-        .replace("{field: name, kind: qgrams}", "{field: name, kind: histogram}")
-        .replace("kind: exact, term_frequency: true", "kind: text, term_frequency: true"));
-    assertTrue(message.contains("identity.yaml: matching.models[0].blocking[0].on: unknown field 'yaer'"), message);
-    assertTrue(message.contains("matching.models[0].comparisons[0].kind: histogram does not fit field 'name'"), message);
-    assertTrue(message.contains("matching.models[0].comparisons[1].term_frequency: only exact and overlap"), message);
-  }
+    @Test
+    void mistakesNameTheFileTheFieldAndWhatWasExpected() throws IOException {
+        String message = refused(GOOD.replace("on: [year]", "on: [yaer]")
+                .replace("{field: name, kind: qgrams}", "{field: name, kind: histogram}")
+                .replace("kind: exact, term_frequency: true", "kind: text, term_frequency: true"));
+        assertTrue(message.contains("identity.yaml: matching.models[0].blocking[0].on: unknown field 'yaer'"), message);
+        assertTrue(
+                message.contains("matching.models[0].comparisons[0].kind: histogram does not fit field 'name'"),
+                message);
+        assertTrue(
+                message.contains("matching.models[0].comparisons[1].term_frequency: only exact and overlap"), message);
+    }
 
-  @Test
-  void aModelWithoutBlockingIsRefused() throws IOException {
-    String message = refused(GOOD.replace("      blocking:\n        - {name: by_year, on: [year]}\n", ""));
-    assertTrue(message.contains("matching.models[0].blocking: expected at least one blocking rule"), message);
-  }
+    @Test
+    void aModelWithoutBlockingIsRefused() throws IOException {
+        String message = refused(GOOD.replace("      blocking:\n        - {name: by_year, on: [year]}\n", ""));
+        assertTrue(message.contains("matching.models[0].blocking: expected at least one blocking rule"), message);
+    }
 
-  @Test
-  void unknownKeysAndBadNumbersAreRefused() throws IOException {
-    String message = refused(GOOD.replace("deterministic:", "deterministic:\n  max_co_owner: 2")
-        + "clustering:\n  max_cluster_size: 1\n");
-    assertTrue(message.contains("deterministic.max_co_owner: unknown field"), message);
-    assertTrue(message.contains("clustering.max_cluster_size"), message);
-  }
+    @Test
+    void unknownKeysAndBadNumbersAreRefused() throws IOException {
+        String message = refused(GOOD.replace("deterministic:", "deterministic:\n  max_co_owner: 2")
+                + "clustering:\n  max_cluster_size: 1\n");
+        assertTrue(message.contains("deterministic.max_co_owner: unknown field"), message);
+        assertTrue(message.contains("clustering.max_cluster_size"), message);
+    }
 }

@@ -16,65 +16,94 @@ import org.apache.spark.sql.functions;
 import org.junit.jupiter.api.Test;
 
 class PairComparisonsTest {
-  private static final String PAIRS = "l_node bigint, r_node bigint, l_name string, r_name string, l_dob string, "
-      + "r_dob string, l_ips array<string>, r_ips array<string>, l_hours array<double>, r_hours array<double>";
+    private static final String PAIRS = "l_node bigint, r_node bigint, l_name string, r_name string, l_dob string, "
+            + "r_dob string, l_ips array<string>, r_ips array<string>, l_hours array<double>, r_hours array<double>";
 
-  private static List<Integer> levels(Comparison c, Object[]... rows) {
-    MatchModel model = new MatchModel("m", Source.RECORDS, List.of("a"), false, 1, Map.of(), List.of(), List.of(c));
-    Dataset<Row> pairs = Frames.of(PAIRS, rows);
-    if (c.kind() == Kind.QGRAMS) {
-      pairs = pairs.withColumn("l_name", QGramEncoding.encode(functions.col("l_name"), "k"))
-          .withColumn("r_name", QGramEncoding.encode(functions.col("r_name"), "k"));
+    private static List<Integer> levels(Comparison c, Object[]... rows) {
+        MatchModel model = new MatchModel("m", Source.RECORDS, List.of("a"), false, 1, Map.of(), List.of(), List.of(c));
+        Dataset<Row> pairs = Frames.of(PAIRS, rows);
+        if (c.kind() == Kind.QGRAMS) {
+            pairs = pairs.withColumn("l_name", QGramEncoding.encode(functions.col("l_name"), "k"))
+                    .withColumn("r_name", QGramEncoding.encode(functions.col("r_name"), "k"));
+        }
+        return PairComparisons.levels(pairs, model).orderBy("l_node").collectAsList().stream()
+                .map(r -> r.<Integer>getAs(PairComparisons.level(c)))
+                .toList();
     }
-    return PairComparisons.levels(pairs, model).orderBy("l_node").collectAsList().stream()
-        .map(r -> r.<Integer>getAs(PairComparisons.level(c))).toList();
-  }
 
-  private static Object[] pair(long id, String ln, String rn, String ld, String rd, List<String> li, List<String> ri,
-      List<Double> lh, List<Double> rh) {
-    return row(id, id + 100, ln, rn, ld, rd, li, ri, lh, rh);
-  }
+    private static Object[] pair(
+            long id,
+            String ln,
+            String rn,
+            String ld,
+            String rd,
+            List<String> li,
+            List<String> ri,
+            List<Double> lh,
+            List<Double> rh) {
+        return row(id, id + 100, ln, rn, ld, rd, li, ri, lh, rh);
+    }
 
-  private static Object[] names(long id, String l, String r) {
-    return pair(id, l, r, null, null, null, null, null, null);
-  }
+    private static Object[] names(long id, String l, String r) {
+        return pair(id, l, r, null, null, null, null, null, null);
+    }
 
-  @Test
-  void exactComparesEquality() {
-    assertEquals(List.of(2, 0, -1), levels(new Comparison("n", "name", Kind.EXACT, 0.75, 0.9, false),
-        names(1, "ann", "ann"), names(2, "ann", "anne"), names(3, "ann", null)));
-  }
+    @Test
+    void exactComparesEquality() {
+        assertEquals(
+                List.of(2, 0, -1),
+                levels(
+                        new Comparison("n", "name", Kind.EXACT, 0.75, 0.9, false),
+                        names(1, "ann", "ann"),
+                        names(2, "ann", "anne"),
+                        names(3, "ann", null)));
+    }
 
-  @Test
-  void textIsCloseWithinTheEditSimilarity() {
-    Comparison c = new Comparison("d", "dob", Kind.TEXT, 0.75, 0.9, false);
-    assertEquals(List.of(2, 1, 0), levels(c, pair(1, null, null, "19800501", "19800501", null, null, null, null),
-        pair(2, null, null, "19800501", "19800511", null, null, null, null),
-        pair(3, null, null, "19800501", "19751230", null, null, null, null)));
-  }
+    @Test
+    void textIsCloseWithinTheEditSimilarity() {
+        Comparison c = new Comparison("d", "dob", Kind.TEXT, 0.75, 0.9, false);
+        assertEquals(
+                List.of(2, 1, 0),
+                levels(
+                        c,
+                        pair(1, null, null, "19800501", "19800501", null, null, null, null),
+                        pair(2, null, null, "19800501", "19800511", null, null, null, null),
+                        pair(3, null, null, "19800501", "19751230", null, null, null, null)));
+    }
 
-  @Test
-  void qgramEncodingsAreCloseForTyposAndFarForOtherNames() {
-    assertEquals(List.of(2, 1, 0), levels(new Comparison("n", "name", Kind.QGRAMS, 0.6, 0.9, false),
-        names(1, "Michaela", "michaela"), names(2, "michaela", "michafla"), names(3, "michaela", "courtney")));
-  }
+    @Test
+    void qgramEncodingsAreCloseForTyposAndFarForOtherNames() {
+        assertEquals(
+                List.of(2, 1, 0),
+                levels(
+                        new Comparison("n", "name", Kind.QGRAMS, 0.6, 0.9, false),
+                        names(1, "Michaela", "michaela"),
+                        names(2, "michaela", "michafla"),
+                        names(3, "michaela", "courtney")));
+    }
 
-  @Test
-  void overlapCountsSharedValues() {
-    Comparison c = new Comparison("ip", "ips", Kind.OVERLAP, 0.75, 0.9, false);
-    assertEquals(List.of(2, 1, 0, -1), levels(c,
-        pair(1, null, null, null, null, List.of("a", "b", "c"), List.of("b", "c"), null, null),
-        pair(2, null, null, null, null, List.of("a", "b"), List.of("b"), null, null),
-        pair(3, null, null, null, null, List.of("a"), List.of("z"), null, null),
-        pair(4, null, null, null, null, List.of(), List.of("z"), null, null)));
-  }
+    @Test
+    void overlapCountsSharedValues() {
+        Comparison c = new Comparison("ip", "ips", Kind.OVERLAP, 0.75, 0.9, false);
+        assertEquals(
+                List.of(2, 1, 0, -1),
+                levels(
+                        c,
+                        pair(1, null, null, null, null, List.of("a", "b", "c"), List.of("b", "c"), null, null),
+                        pair(2, null, null, null, null, List.of("a", "b"), List.of("b"), null, null),
+                        pair(3, null, null, null, null, List.of("a"), List.of("z"), null, null),
+                        pair(4, null, null, null, null, List.of(), List.of("z"), null, null)));
+    }
 
-  @Test
-  void histogramsCompareByCosine() {
-    Comparison c = new Comparison("h", "hours", Kind.HISTOGRAM, 0.5, 0.9, false);
-    assertEquals(List.of(2, 1, 0), levels(c,
-        pair(1, null, null, null, null, null, null, List.of(1.0, 2.0, 0.0), List.of(2.0, 4.0, 0.0)),
-        pair(2, null, null, null, null, null, null, List.of(1.0, 1.0, 0.0), List.of(1.0, 0.0, 0.0)),
-        pair(3, null, null, null, null, null, null, List.of(1.0, 0.0, 0.0), List.of(0.0, 0.0, 1.0))));
-  }
+    @Test
+    void histogramsCompareByCosine() {
+        Comparison c = new Comparison("h", "hours", Kind.HISTOGRAM, 0.5, 0.9, false);
+        assertEquals(
+                List.of(2, 1, 0),
+                levels(
+                        c,
+                        pair(1, null, null, null, null, null, null, List.of(1.0, 2.0, 0.0), List.of(2.0, 4.0, 0.0)),
+                        pair(2, null, null, null, null, null, null, List.of(1.0, 1.0, 0.0), List.of(1.0, 0.0, 0.0)),
+                        pair(3, null, null, null, null, null, null, List.of(1.0, 0.0, 0.0), List.of(0.0, 0.0, 1.0))));
+    }
 }

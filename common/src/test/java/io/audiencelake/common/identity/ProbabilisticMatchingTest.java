@@ -22,68 +22,107 @@ import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
 
 class ProbabilisticMatchingTest {
-  private static final String[] FIRST = {"michaela", "courtney", "charles", "olivia", "thomas", "amelia", "jack",
-      "isla", "oscar", "grace", "harry", "emily", "george", "sophie", "noah", "ava"};
-  private static final String[] LAST = {"neumann", "painter", "green", "white", "clarke", "hughes", "turner", "walsh"};
+    private static final String[] FIRST = {
+        "michaela",
+        "courtney",
+        "charles",
+        "olivia",
+        "thomas",
+        "amelia",
+        "jack",
+        "isla",
+        "oscar",
+        "grace",
+        "harry",
+        "emily",
+        "george",
+        "sophie",
+        "noah",
+        "ava"
+    };
+    private static final String[] LAST = {"neumann", "painter", "green", "white", "clarke", "hughes", "turner", "walsh"
+    };
 
-  private static IdentityRules rules(MatchModel model) {
-    return new IdentityRules(Set.of("email"), Map.of("default", 50), 2, 0.95, "email", 0.1, 200, 2000, 100, 20,
-        List.of(model));
-  }
-
-  private static MatchModel model() {
-    return new MatchModel("people", Source.RECORDS, List.of("a", "b"), true, 30, Map.of(),
-        List.of(new BlockingRule("postcode", List.of("postcode"), 50), new BlockingRule("year", List.of("year"), 50)),
-        List.of(new Comparison("first", "first", Kind.QGRAMS, 0.6, 0.9, false),
-            new Comparison("last", "last", Kind.QGRAMS, 0.6, 0.9, false),
-            new Comparison("postcode", "postcode", Kind.EXACT, 0.75, 0.9, true),
-            new Comparison("year", "year", Kind.EXACT, 0.75, 0.9, false)));
-  }
-
-  /** 48 people in source a; source b has each again, some with a typo or a moved postcode, plus households. */
-  private static Dataset<Row> profiles() {
-    List<Object[]> rows = new ArrayList<>();
-    for (int i = 0; i < 48; i++) {
-      String first = FIRST[i % FIRST.length];
-      String last = LAST[(i / 2) % LAST.length];
-      String postcode = "PC" + (i / 2);            // two people per household: same postcode, same surname
-      String year = String.valueOf(1950 + (i * 7) % 45);
-      rows.add(row((long) i, "customer_id", "A" + i, "a", first, last, postcode, year));
-      String typo = i % 5 == 0 && first.length() > 4 ? first.substring(0, 3) + "x" + first.substring(4) : first;
-      String moved = i % 7 == 0 ? "PC" + (100 + i) : postcode;
-      rows.add(row((long) (1000 + i), "partner_id", "B" + i, "b", typo, last, moved, year));
+    private static IdentityRules rules(MatchModel model) {
+        return new IdentityRules(
+                Set.of("email"), Map.of("default", 50), 2, 0.95, "email", 0.1, 200, 2000, 100, 20, List.of(model));
     }
-    return Frames.of("node bigint, id_type string, id_value string, source string, first string, last string, "
-            + "postcode string, year string", rows.toArray(Object[][]::new))
-        .withColumn("first", QGramEncoding.encode(col("first"), "k"))
-        .withColumn("last", QGramEncoding.encode(col("last"), "k"));
-  }
 
-  @Test
-  void withoutLabelsEmSeparatesPeopleFromTheirHouseholds() {
-    ProbabilisticMatching.Result r = ProbabilisticMatching.run(profiles(), model(), rules(model()), null);
-    Set<String> links = new TreeSet<>();
-    r.edges().collectAsList().forEach(e -> links.add(e.getLong(0) + "-" + e.getLong(1)));
-    long right = links.stream().filter(l -> Long.parseLong(l.split("-")[1]) - Long.parseLong(l.split("-")[0]) == 1000)
-        .count();
-    assertTrue(right >= 45, right + " of 48 people linked: " + links);
-    assertEquals(right, links.size(), "no household member linked to another: " + links);
-    assertTrue(r.parameters().converged());
-    Row evidence = r.edges().first();
-    assertEquals(4, evidence.getList(evidence.fieldIndex(IdEdges.EVIDENCE)).size());
-  }
+    private static MatchModel model() {
+        return new MatchModel(
+                "people",
+                Source.RECORDS,
+                List.of("a", "b"),
+                true,
+                30,
+                Map.of(),
+                List.of(
+                        new BlockingRule("postcode", List.of("postcode"), 50),
+                        new BlockingRule("year", List.of("year"), 50)),
+                List.of(
+                        new Comparison("first", "first", Kind.QGRAMS, 0.6, 0.9, false),
+                        new Comparison("last", "last", Kind.QGRAMS, 0.6, 0.9, false),
+                        new Comparison("postcode", "postcode", Kind.EXACT, 0.75, 0.9, true),
+                        new Comparison("year", "year", Kind.EXACT, 0.75, 0.9, false)));
+    }
 
-  @Test
-  void aModelContradictedByTheDeterministicGraphLinksNothing() {
-    // Pairs 1-2 and 3-4 accepted; 1 and 2 are already known to have different emails (anchors 7 and 8).
-    Dataset<Row> accepted = Frames.of("l_node bigint, r_node bigint", row(1L, 2L), row(3L, 4L));
-    Dataset<Row> contradicting = Frames.of("node bigint, component bigint, anchor bigint",
-        row(1L, 1L, 7L), row(2L, 2L, 8L), row(3L, 3L, null), row(4L, 3L, null));
-    List<IdMatchMetrics.Metric> metrics = new ArrayList<>();
-    assertFalse(ProbabilisticMatching.guardPasses(accepted, contradicting, model(), rules(model()), metrics));
-    Dataset<Row> agreeing = Frames.of("node bigint, component bigint, anchor bigint",
-        row(1L, 1L, 7L), row(2L, 2L, null), row(3L, 3L, null), row(4L, 3L, null));
-    assertTrue(ProbabilisticMatching.guardPasses(accepted, agreeing, model(), rules(model()), metrics));
-    assertTrue(metrics.contains(new IdMatchMetrics.Metric(IdMatchMetrics.MetricName.ACCEPTED_CONFIRMED, "people", 1)), metrics.toString());
-  }
+    /** 48 people in source a; source b has each again, some with a typo or a moved postcode, plus households. */
+    private static Dataset<Row> profiles() {
+        List<Object[]> rows = new ArrayList<>();
+        for (int i = 0; i < 48; i++) {
+            String first = FIRST[i % FIRST.length];
+            String last = LAST[(i / 2) % LAST.length];
+            String postcode = "PC" + (i / 2); // two people per household: same postcode, same surname
+            String year = String.valueOf(1950 + (i * 7) % 45);
+            rows.add(row((long) i, "customer_id", "A" + i, "a", first, last, postcode, year));
+            String typo = i % 5 == 0 && first.length() > 4 ? first.substring(0, 3) + "x" + first.substring(4) : first;
+            String moved = i % 7 == 0 ? "PC" + (100 + i) : postcode;
+            rows.add(row((long) (1000 + i), "partner_id", "B" + i, "b", typo, last, moved, year));
+        }
+        return Frames.of(
+                        "node bigint, id_type string, id_value string, source string, first string, last string, "
+                                + "postcode string, year string",
+                        rows.toArray(Object[][]::new))
+                .withColumn("first", QGramEncoding.encode(col("first"), "k"))
+                .withColumn("last", QGramEncoding.encode(col("last"), "k"));
+    }
+
+    @Test
+    void withoutLabelsEmSeparatesPeopleFromTheirHouseholds() {
+        ProbabilisticMatching.Result r = ProbabilisticMatching.run(profiles(), model(), rules(model()), null);
+        Set<String> links = new TreeSet<>();
+        r.edges().collectAsList().forEach(e -> links.add(e.getLong(0) + "-" + e.getLong(1)));
+        long right = links.stream()
+                .filter(l -> Long.parseLong(l.split("-")[1]) - Long.parseLong(l.split("-")[0]) == 1000)
+                .count();
+        assertTrue(right >= 45, right + " of 48 people linked: " + links);
+        assertEquals(right, links.size(), "no household member linked to another: " + links);
+        assertTrue(r.parameters().converged());
+        Row evidence = r.edges().first();
+        assertEquals(4, evidence.getList(evidence.fieldIndex(IdEdges.EVIDENCE)).size());
+    }
+
+    @Test
+    void aModelContradictedByTheDeterministicGraphLinksNothing() {
+        // Pairs 1-2 and 3-4 accepted; 1 and 2 are already known to have different emails (anchors 7 and 8).
+        Dataset<Row> accepted = Frames.of("l_node bigint, r_node bigint", row(1L, 2L), row(3L, 4L));
+        Dataset<Row> contradicting = Frames.of(
+                "node bigint, component bigint, anchor bigint",
+                row(1L, 1L, 7L),
+                row(2L, 2L, 8L),
+                row(3L, 3L, null),
+                row(4L, 3L, null));
+        List<IdMatchMetrics.Metric> metrics = new ArrayList<>();
+        assertFalse(ProbabilisticMatching.guardPasses(accepted, contradicting, model(), rules(model()), metrics));
+        Dataset<Row> agreeing = Frames.of(
+                "node bigint, component bigint, anchor bigint",
+                row(1L, 1L, 7L),
+                row(2L, 2L, null),
+                row(3L, 3L, null),
+                row(4L, 3L, null));
+        assertTrue(ProbabilisticMatching.guardPasses(accepted, agreeing, model(), rules(model()), metrics));
+        assertTrue(
+                metrics.contains(new IdMatchMetrics.Metric(IdMatchMetrics.MetricName.ACCEPTED_CONFIRMED, "people", 1)),
+                metrics.toString());
+    }
 }

@@ -23,77 +23,92 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class LookalikeModelsLoaderTest {
-  static final Path CONF = Path.of(System.getProperty("user.dir")).getParent().resolve("conf");
-  static final Collection<FeedContract> CONTRACTS = FeedContracts.load(CONF.resolve("feeds")).values();
-  static final ProfileRules TRAITS = ProfileRulesLoader.load(CONF.resolve("traits.yaml"), CONTRACTS);
-  static final SegmentDefinitions SEGMENTS = SegmentDefinitionsLoader.load(CONF.resolve("segments.yaml"), TRAITS,
-      CONTRACTS);
-  @TempDir Path dir;
+    static final Path CONF = Path.of(System.getProperty("user.dir")).getParent().resolve("conf");
+    static final Collection<FeedContract> CONTRACTS =
+            FeedContracts.load(CONF.resolve("feeds")).values();
+    static final ProfileRules TRAITS = ProfileRulesLoader.load(CONF.resolve("traits.yaml"), CONTRACTS);
+    static final SegmentDefinitions SEGMENTS =
+            SegmentDefinitionsLoader.load(CONF.resolve("segments.yaml"), TRAITS, CONTRACTS);
 
-  private LookalikeModels load(String yaml) throws IOException {
-    Path file = Files.writeString(dir.resolve("lookalike.yaml"), yaml);
-    return LookalikeModelsLoader.load(file, TRAITS, SEGMENTS, CONTRACTS);
-  }
+    @TempDir
+    Path dir;
 
-  private String refused(String model) {
-    String yaml = "models:\n  - {id: m, owner: o, seed: shoe_lovers, " + model + "}\n";
-    return assertThrows(ConfigException.class, () -> load(yaml)).getMessage();
-  }
+    private LookalikeModels load(String yaml) throws IOException {
+        Path file = Files.writeString(dir.resolve("lookalike.yaml"), yaml);
+        return LookalikeModelsLoader.load(file, TRAITS, SEGMENTS, CONTRACTS);
+    }
 
-  @Test
-  void shippedModelsLoadWithTypedFeaturesAndInheritedLabels() {
-    LookalikeModels models = LookalikeModelsLoader.load(CONF.resolve("lookalike.yaml"), TRAITS, SEGMENTS, CONTRACTS);
-    assertEquals(List.of("buyers_lookalike", "shoe_lovers_lookalike"),
-        models.models().stream().map(LookalikeModel::id).toList());
-    LookalikeModel hv = models.byId("buyers_lookalike").orElseThrow();
-    assertEquals(0.05, hv.reachShare());
-    assertEquals("consent_ad_targeting", hv.consentColumn());
-    assertEquals(Algorithm.LOGISTIC_REGRESSION, hv.algorithm());
-    assertEquals(Map.of("reg_param", List.of(0.001, 0.05)), hv.tuning().grid());
-    assertTrue(hv.features().contains(new Feature("last_device_type", FeatureKind.CATEGORICAL)));
-    assertTrue(hv.features().contains(new Feature("birth_date", FeatureKind.DAYS_BEFORE)));
-    assertTrue(hv.features().contains(new Feature("page_views_30d", FeatureKind.NUMERIC)));
-    assertTrue(hv.labels().containsAll(SEGMENTS.byId().get("buyers_90d").labels()));
-    assertTrue(hv.labels().contains("declared"), "gender and country come from the CRM: " + hv.labels());
-    assertEquals("buyers_lookalike", hv.segmentId());
-    assertEquals(50, models.minSeed());
-  }
+    private String refused(String model) {
+        String yaml = "models:\n  - {id: m, owner: o, seed: shoe_lovers, " + model + "}\n";
+        return assertThrows(ConfigException.class, () -> load(yaml)).getMessage();
+    }
 
-  @Test
-  void everyMistakeIsNamedWithItsField() {
-    assertTrue(refused("features: [page_views_30d, nope], reach: 5%")
-        .contains("models[0].features[1]: unknown profiles column 'nope'"));
-    assertTrue(refused("features: [page_views_30d, shoe_views_30d], reach: 5%")
-        .contains("models[0].features[1]: 'shoe_views_30d' is read by the rule of seed segment 'shoe_lovers'"));
-    assertTrue(refused("features: [page_views_30d], reach: 30%")
-        .contains("models[0].reach: expected a share from 1% to 20%, e.g. 5%, got '30%'"));
-    assertTrue(refused("features: [page_views_30d]")
-        .contains("models[0].reach: set either reach (a share of the eligible population, e.g. 5%) or min_score"));
-    assertTrue(refused("features: [page_views_30d], reach: 5%, min_score: 0.5").contains("set either reach"));
-    assertTrue(refused("features: [page_views_30d], reach: 5%, algorithm: random_forest, params: {reg_param: 1}")
-        .contains("models[0].params.reg_param: not a parameter of random_forest; expected one of [num_trees, "
-            + "max_depth, subsampling_rate]"));
-    assertTrue(refused("features: [page_views_30d], reach: 5%, consent: telepathy")
-        .contains("models[0].consent: unknown purpose 'telepathy'"));
-    assertTrue(refused("features: [page_views_30d], reach: 5%, exclude: [nobody]")
-        .contains("models[0].exclude[0]: unknown segment 'nobody'"));
-    assertTrue(refused("features: [page_views_30d], reach: 5%, segment: buyers_90d")
-        .contains("models[0].segment: 'buyers_90d' is a rule segment of segments.yaml"));
-    assertTrue(refused("features: [page_views_30d], reach: 5%, algorithm: deep_magic")
-        .contains("models[0].algorithm: expected one of logistic_regression, gradient_boosted_trees, random_forest"));
-    assertTrue(refused("features: [page_views_30d], reach: 5%, tuning: {folds: 3}")
-        .contains("models[0].tuning.grid: expected at least one parameter"));
-    String unknownSeed = assertThrows(ConfigException.class, () -> load(
-        "models:\n  - {id: m, owner: o, seed: ghosts, features: [page_views_30d], reach: 5%}\n")).getMessage();
-    assertTrue(unknownSeed.contains("lookalike.yaml: models[0].seed: unknown segment 'ghosts'"), unknownSeed);
-  }
+    @Test
+    void shippedModelsLoadWithTypedFeaturesAndInheritedLabels() {
+        LookalikeModels models =
+                LookalikeModelsLoader.load(CONF.resolve("lookalike.yaml"), TRAITS, SEGMENTS, CONTRACTS);
+        assertEquals(
+                List.of("buyers_lookalike", "shoe_lovers_lookalike"),
+                models.models().stream().map(LookalikeModel::id).toList());
+        LookalikeModel hv = models.byId("buyers_lookalike").orElseThrow();
+        assertEquals(0.05, hv.reachShare());
+        assertEquals("consent_ad_targeting", hv.consentColumn());
+        assertEquals(Algorithm.LOGISTIC_REGRESSION, hv.algorithm());
+        assertEquals(Map.of("reg_param", List.of(0.001, 0.05)), hv.tuning().grid());
+        assertTrue(hv.features().contains(new Feature("last_device_type", FeatureKind.CATEGORICAL)));
+        assertTrue(hv.features().contains(new Feature("birth_date", FeatureKind.DAYS_BEFORE)));
+        assertTrue(hv.features().contains(new Feature("page_views_30d", FeatureKind.NUMERIC)));
+        assertTrue(hv.labels().containsAll(SEGMENTS.byId().get("buyers_90d").labels()));
+        assertTrue(hv.labels().contains("declared"), "gender and country come from the CRM: " + hv.labels());
+        assertEquals("buyers_lookalike", hv.segmentId());
+        assertEquals(50, models.minSeed());
+    }
 
-  @Test
-  void transitiveRuleColumnsAreRefusedToo() {
-    // churn_risk reads days_since_last_visit itself, and loyalty_since through segment('loyal_members').
-    String message = assertThrows(ConfigException.class, () -> load(
-        "models:\n  - {id: m, owner: o, seed: churn_risk, features: [page_views_30d, loyalty_since], reach: 5%}\n"))
-        .getMessage();
-    assertTrue(message.contains("'loyalty_since' is read by the rule of seed segment 'churn_risk'"), message);
-  }
+    @Test
+    void everyMistakeIsNamedWithItsField() {
+        assertTrue(refused("features: [page_views_30d, nope], reach: 5%")
+                .contains("models[0].features[1]: unknown profiles column 'nope'"));
+        assertTrue(refused("features: [page_views_30d, shoe_views_30d], reach: 5%")
+                .contains("models[0].features[1]: 'shoe_views_30d' is read by the rule of seed segment 'shoe_lovers'"));
+        assertTrue(refused("features: [page_views_30d], reach: 30%")
+                .contains("models[0].reach: expected a share from 1% to 20%, e.g. 5%, got '30%'"));
+        assertTrue(
+                refused("features: [page_views_30d]")
+                        .contains(
+                                "models[0].reach: set either reach (a share of the eligible population, e.g. 5%) or min_score"));
+        assertTrue(
+                refused("features: [page_views_30d], reach: 5%, min_score: 0.5").contains("set either reach"));
+        assertTrue(refused("features: [page_views_30d], reach: 5%, algorithm: random_forest, params: {reg_param: 1}")
+                .contains("models[0].params.reg_param: not a parameter of random_forest; expected one of [num_trees, "
+                        + "max_depth, subsampling_rate]"));
+        assertTrue(refused("features: [page_views_30d], reach: 5%, consent: telepathy")
+                .contains("models[0].consent: unknown purpose 'telepathy'"));
+        assertTrue(refused("features: [page_views_30d], reach: 5%, exclude: [nobody]")
+                .contains("models[0].exclude[0]: unknown segment 'nobody'"));
+        assertTrue(refused("features: [page_views_30d], reach: 5%, segment: buyers_90d")
+                .contains("models[0].segment: 'buyers_90d' is a rule segment of segments.yaml"));
+        assertTrue(
+                refused("features: [page_views_30d], reach: 5%, algorithm: deep_magic")
+                        .contains(
+                                "models[0].algorithm: expected one of logistic_regression, gradient_boosted_trees, random_forest"));
+        assertTrue(refused("features: [page_views_30d], reach: 5%, tuning: {folds: 3}")
+                .contains("models[0].tuning.grid: expected at least one parameter"));
+        String unknownSeed = assertThrows(
+                        ConfigException.class,
+                        () -> load(
+                                "models:\n  - {id: m, owner: o, seed: ghosts, features: [page_views_30d], reach: 5%}\n"))
+                .getMessage();
+        assertTrue(unknownSeed.contains("lookalike.yaml: models[0].seed: unknown segment 'ghosts'"), unknownSeed);
+    }
+
+    @Test
+    void transitiveRuleColumnsAreRefusedToo() {
+        // churn_risk reads days_since_last_visit itself, and loyalty_since through segment('loyal_members').
+        String message = assertThrows(
+                        ConfigException.class,
+                        () -> load(
+                                "models:\n  - {id: m, owner: o, seed: churn_risk, features: [page_views_30d, loyalty_since], reach: 5%}\n"))
+                .getMessage();
+        assertTrue(message.contains("'loyalty_since' is read by the rule of seed segment 'churn_risk'"), message);
+    }
 }

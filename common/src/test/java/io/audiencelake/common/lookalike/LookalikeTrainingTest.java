@@ -37,184 +37,285 @@ import org.junit.jupiter.api.io.TempDir;
  * member and seed members view many more pages (separable), so the answers are known.
  */
 class LookalikeTrainingTest {
-  private static final LocalDate DATE = LocalDate.of(2025, 6, 1);
-  private static final List<Feature> FEATURES = List.of(
-      new Feature("page_views_30d", FeatureKind.NUMERIC),
-      new Feature("last_device_type", FeatureKind.CATEGORICAL),
-      new Feature("birth_date", FeatureKind.DAYS_BEFORE),
-      new Feature("tp_travel_affinity", FeatureKind.NUMERIC));
-  @TempDir Path dir;
+    private static final LocalDate DATE = LocalDate.of(2025, 6, 1);
+    private static final List<Feature> FEATURES = List.of(
+            new Feature("page_views_30d", FeatureKind.NUMERIC),
+            new Feature("last_device_type", FeatureKind.CATEGORICAL),
+            new Feature("birth_date", FeatureKind.DAYS_BEFORE),
+            new Feature("tp_travel_affinity", FeatureKind.NUMERIC));
 
-  /** 1,000 people p0000..p0999; p0000, p0005, ... are the seed; every third person denied consent. */
-  private static Dataset<Row> profiles() {
-    SparkSession spark = TestLake.spark();
-    return spark.range(0, 1000).select(
-        concat(lit("p"), lpad(col("id").cast("string"), 4, "0")).as("person_id"),
-        when(col("id").mod(5).equalTo(0), lit(20).plus(col("id").mod(7))).otherwise(col("id").mod(9))
-            .cast("long").as("page_views_30d"),
-        when(col("id").mod(2).equalTo(0), lit("desktop")).otherwise(lit("mobile")).as("last_device_type"),
-        date_sub(lit(Date.valueOf("1990-01-01")), col("id").mod(3000).cast("int")).as("birth_date"),
-        when(col("id").mod(4).equalTo(0), lit(null)).otherwise(col("id").mod(10).divide(10.0)).as("tp_travel_affinity"),
-        lit(0L).as("purchases_1d"),
-        when(col("id").mod(3).equalTo(0), lit("denied")).otherwise(lit("granted")).as("consent_ad_targeting"),
-        col("id").mod(5).equalTo(0).as("is_seed"));
-  }
+    @TempDir
+    Path dir;
 
-  private static Dataset<Row> seed() {
-    return profiles().where(col("is_seed")).select("person_id");
-  }
-
-  private static LookalikeModel model(Algorithm algorithm, Map<String, Double> params, Tuning tuning) {
-    return new LookalikeModel("m", "M", "o", "", "seed", "m_segment", FEATURES, 0.10, null, List.of("other"),
-        "ad_targeting", "consent_ad_targeting", algorithm, 3.0, 0.2, params, tuning, Set.of());
-  }
-
-  private static Dataset<Row> assigned(LookalikeModel model) {
-    Split split = LookalikeTraining.split(200, 800, model, 1_000_000);
-    return LookalikeTraining.assign(LookalikeFeatures.prepare(profiles(), FEATURES, DATE, "person_id"), seed(), model,
-        split).cache();
-  }
-
-  private static Metrics evaluate(Trained trained, Dataset<Row> assigned, LookalikeModel model) {
-    return LookalikeEvaluation.evaluate(LookalikeTraining.score(trained.model(),
-        assigned.where(col("role").notEqual("train")), "person_id", "label"), model);
-  }
-
-  private static Map<String, Long> roles(Dataset<Row> assigned) {
-    Map<String, Long> out = new HashMap<>();
-    assigned.groupBy("role", "label").count().collectAsList()
-        .forEach(r -> out.put(r.getString(0) + "/" + (int) r.getDouble(1), r.getLong(2)));
-    return out;
-  }
-
-  @Test
-  void separableSeedIsFoundWithAucNearOneAndHonestSplits() {
-    LookalikeModel model = model(Algorithm.LOGISTIC_REGRESSION, Map.of("max_iter", 50.0),
-        new Tuning(2, Map.of("reg_param", List.of(0.001, 0.5))));
-    Dataset<Row> assigned = assigned(model);
-    Map<String, Long> roles = roles(assigned);
-    long holdout = roles.get("holdout/1");
-    long trainPositives = roles.get("train/1");
-    long trainNegatives = roles.get("train/0");
-    assertEquals(200, holdout + trainPositives, "every seed member is either trained on or held out");
-    assertTrue(holdout >= 25 && holdout <= 60, "about 20% of 200 held out: " + holdout);
-    assertTrue(trainNegatives >= 0.7 * 3 * trainPositives && trainNegatives <= 1.3 * 3 * trainPositives,
-        "about 3 negatives per positive: " + roles);
-    assertEquals(800 - trainNegatives, roles.get("evaluation/0"), "every other unlabelled person is evaluated");
-
-    Trained trained = LookalikeTraining.fit(assigned, model, 42);
-    assertTrue(Set.of(0.001, 0.5).contains(trained.params().get("reg_param")), "chosen from the grid: " + trained.params());
-    Metrics m = evaluate(trained, assigned, model);
-    assertTrue(m.auc() > 0.99, "AUC " + m.auc());
-    assertEquals(holdout, m.positives());
-    // 10% reach of the evaluated people holds ~ (holdout + evaluation) / 10 people: more than the held-out seed.
-    assertEquals(1.0, m.recallAtReach(), 1e-9);
-    assertTrue(m.lift()[0] > 3, "lift at 1%: " + m.lift()[0]);
-    // The curve holds the three lifts of model_runs' own columns, and at 100% every held-out member is reached.
-    double[] curve = m.liftCurve();
-    assertEquals(LookalikeEvaluation.CURVE_DEPTHS.length, curve.length);
-    assertEquals(m.lift()[0], curve[0], 1e-12);
-    assertEquals(m.lift()[1], curve[3], 1e-12);
-    assertEquals(m.lift()[2], curve[5], 1e-12);
-    assertEquals(1.0, curve[curve.length - 1], 1e-12);
-    assertTrue(curve[curve.length - 2] > 1.0 && curve[curve.length - 2] < curve[0], Arrays.toString(curve));
-    String top = trained.importances().entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey();
-    assertEquals("page_views_30d", top, trained.importances().toString());
-    assertEquals(1.0, trained.importances().values().stream().mapToDouble(Double::doubleValue).sum(), 1e-9);
-    assertEquals(Set.of("page_views_30d", "last_device_type", "birth_date", "tp_travel_affinity"),
-        trained.importances().keySet());
-  }
-
-  @Test
-  void treeModelsTrainOnTheSamePipeline() {
-    for (Algorithm a : List.of(Algorithm.GRADIENT_BOOSTED_TREES, Algorithm.RANDOM_FOREST)) {
-      Map<String, Double> params = a == Algorithm.RANDOM_FOREST ? Map.of("num_trees", 10.0, "max_depth", 3.0)
-          : Map.of("max_iter", 5.0, "max_depth", 3.0);
-      LookalikeModel model = model(a, params, null);
-      Dataset<Row> assigned = assigned(model);
-      Trained trained = LookalikeTraining.fit(assigned, model, 42);
-      Metrics m = evaluate(trained, assigned, model);
-      assertTrue(m.auc() > 0.95, a + " AUC " + m.auc());
-      assertEquals(3.0, trained.params().get("max_depth"), a.toString());
+    /** 1,000 people p0000..p0999; p0000, p0005, ... are the seed; every third person denied consent. */
+    private static Dataset<Row> profiles() {
+        SparkSession spark = TestLake.spark();
+        return spark.range(0, 1000)
+                .select(
+                        concat(lit("p"), lpad(col("id").cast("string"), 4, "0")).as("person_id"),
+                        when(col("id").mod(5).equalTo(0), lit(20).plus(col("id").mod(7)))
+                                .otherwise(col("id").mod(9))
+                                .cast("long")
+                                .as("page_views_30d"),
+                        when(col("id").mod(2).equalTo(0), lit("desktop"))
+                                .otherwise(lit("mobile"))
+                                .as("last_device_type"),
+                        date_sub(
+                                        lit(Date.valueOf("1990-01-01")),
+                                        col("id").mod(3000).cast("int"))
+                                .as("birth_date"),
+                        when(col("id").mod(4).equalTo(0), lit(null))
+                                .otherwise(col("id").mod(10).divide(10.0))
+                                .as("tp_travel_affinity"),
+                        lit(0L).as("purchases_1d"),
+                        when(col("id").mod(3).equalTo(0), lit("denied"))
+                                .otherwise(lit("granted"))
+                                .as("consent_ad_targeting"),
+                        col("id").mod(5).equalTo(0).as("is_seed"));
     }
-  }
 
-  @Test
-  void aSavedModelScoresExactlyAsTheTrainedOne() throws Exception {
-    LookalikeModel model = model(Algorithm.LOGISTIC_REGRESSION, Map.of(), null);
-    Trained trained = LookalikeTraining.fit(assigned(model), model, 42);
-    String path = dir.resolve("m/v1").toString();
-    trained.model().write().overwrite().save(path);
-    PipelineModel loaded = PipelineModel.load(path);
-    Dataset<Row> prepared = LookalikeFeatures.prepare(profiles(), FEATURES, DATE, "person_id");
-    Map<String, Double> before = scores(LookalikeTraining.score(trained.model(), prepared, "person_id"));
-    Map<String, Double> after = scores(LookalikeTraining.score(loaded, prepared, "person_id"));
-    assertEquals(1000, before.size());
-    assertEquals(before, after);
-  }
-
-  private static Map<String, Double> scores(Dataset<Row> scored) {
-    Map<String, Double> out = new HashMap<>();
-    scored.collectAsList().forEach(r -> out.put(r.getString(0), r.getDouble(1)));
-    return out;
-  }
-
-  @Test
-  void featuresWithoutVarianceAreNamed() {
-    List<Feature> features = List.of(new Feature("page_views_30d", FeatureKind.NUMERIC),
-        new Feature("purchases_1d", FeatureKind.NUMERIC), new Feature("last_device_type", FeatureKind.CATEGORICAL),
-        new Feature("consent_ad_targeting", FeatureKind.CATEGORICAL));
-    Dataset<Row> desktop = profiles().where(col("last_device_type").equalTo("desktop"))
-        .where(col("consent_ad_targeting").equalTo("granted"));
-    assertEquals(List.of("purchases_1d", "last_device_type", "consent_ad_targeting"),
-        LookalikeFeatures.withoutVariance(LookalikeFeatures.prepare(desktop, features, DATE), features));
-    // A value that is 0 for some and missing for others still varies: the missing flag tells them apart.
-    List<Feature> affinity = List.of(new Feature("tp_travel_affinity", FeatureKind.NUMERIC));
-    Dataset<Row> zeroOrMissing = profiles().where(col("tp_travel_affinity").isNull().or(col("tp_travel_affinity").equalTo(0.0)));
-    assertEquals(List.of(), LookalikeFeatures.withoutVariance(
-        LookalikeFeatures.prepare(zeroOrMissing, affinity, DATE), affinity));
-  }
-
-  @Test
-  void audienceLeavesOutSeedExcludedAndUnconsentedAndTakesTheReach() {
-    LookalikeModel model = model(Algorithm.LOGISTIC_REGRESSION, Map.of(), null);
-    Dataset<Row> excluded = seed().union(profiles().where(col("page_views_30d").equalTo(8)).select("person_id"));
-    Dataset<Row> eligible = LookalikeAudience.eligible(profiles(), excluded, model, "granted").cache();
-    long n = eligible.count();
-    assertEquals(0, eligible.where(col("is_seed")).count(), "no seed member");
-    assertEquals(0, eligible.where(col("page_views_30d").equalTo(8)).count(), "no member of an excluded segment");
-    assertEquals(0, eligible.where(col("consent_ad_targeting").notEqual("granted")).count(), "only with consent");
-    assertEquals(profiles().where(col("is_seed").unary_$bang().and(col("page_views_30d").notEqual(8))
-        .and(col("consent_ad_targeting").equalTo("granted"))).count(), n);
-
-    Trained trained = LookalikeTraining.fit(assigned(model), model, 42);
-    Dataset<Row> ranked = LookalikeRanking.rank(LookalikeTraining.score(trained.model(),
-        LookalikeFeatures.prepare(eligible, FEATURES, DATE, "person_id"), "person_id"), "score", "person_id", "rank");
-    Dataset<Row> members = LookalikeAudience.members(ranked, model, n);
-    assertEquals(Math.round(n * 0.10), members.count(), "the reach is 10% of the eligible people");
-    double lowestMember = members.agg(org.apache.spark.sql.functions.min("score")).first().getDouble(0);
-    assertTrue(ranked.where(col("rank").gt(members.count())).where(col("score").gt(lowestMember)).isEmpty(),
-        "nobody outside the reach scores above a member");
-
-    LookalikeModel byScore = new LookalikeModel("m", "M", "o", "", "seed", "m_segment", FEATURES, null, 0.5,
-        List.of(), null, null, Algorithm.LOGISTIC_REGRESSION, 3.0, 0.2, Map.of(), null, Set.of());
-    assertEquals(ranked.where(col("score").geq(0.5)).count(), LookalikeAudience.members(ranked, byScore, n).count());
-  }
-
-  @Test
-  void ranksAreExactWithTiesBrokenByPersonId() {
-    SparkSession spark = TestLake.spark();
-    Dataset<Row> scored = spark.range(0, 50).select(
-        concat(lit("p"), lpad(col("id").cast("string"), 2, "0")).as("person_id"),
-        col("id").mod(3).cast("double").as("score")).repartition(4);
-    List<Row> ranked = LookalikeRanking.rank(scored, "score", "person_id", "rank").orderBy("rank").collectAsList();
-    assertEquals(50, ranked.size());
-    for (int i = 0; i < ranked.size(); i++) {
-      assertEquals(i + 1L, ranked.get(i).getLong(2));
+    private static Dataset<Row> seed() {
+        return profiles().where(col("is_seed")).select("person_id");
     }
-    assertEquals("p02", ranked.get(0).getString(0), "highest score 2.0, lowest id first");
-    assertEquals("p05", ranked.get(1).getString(0));
-    assertFalse(ranked.get(49).getDouble(1) > 0, "lowest score last");
-    assertEquals("p48", ranked.get(49).getString(0));
-  }
+
+    private static LookalikeModel model(Algorithm algorithm, Map<String, Double> params, Tuning tuning) {
+        return new LookalikeModel(
+                "m",
+                "M",
+                "o",
+                "",
+                "seed",
+                "m_segment",
+                FEATURES,
+                0.10,
+                null,
+                List.of("other"),
+                "ad_targeting",
+                "consent_ad_targeting",
+                algorithm,
+                3.0,
+                0.2,
+                params,
+                tuning,
+                Set.of());
+    }
+
+    private static Dataset<Row> assigned(LookalikeModel model) {
+        Split split = LookalikeTraining.split(200, 800, model, 1_000_000);
+        return LookalikeTraining.assign(
+                        LookalikeFeatures.prepare(profiles(), FEATURES, DATE, "person_id"), seed(), model, split)
+                .cache();
+    }
+
+    private static Metrics evaluate(Trained trained, Dataset<Row> assigned, LookalikeModel model) {
+        return LookalikeEvaluation.evaluate(
+                LookalikeTraining.score(
+                        trained.model(), assigned.where(col("role").notEqual("train")), "person_id", "label"),
+                model);
+    }
+
+    private static Map<String, Long> roles(Dataset<Row> assigned) {
+        Map<String, Long> out = new HashMap<>();
+        assigned.groupBy("role", "label")
+                .count()
+                .collectAsList()
+                .forEach(r -> out.put(r.getString(0) + "/" + (int) r.getDouble(1), r.getLong(2)));
+        return out;
+    }
+
+    @Test
+    void separableSeedIsFoundWithAucNearOneAndHonestSplits() {
+        LookalikeModel model = model(
+                Algorithm.LOGISTIC_REGRESSION,
+                Map.of("max_iter", 50.0),
+                new Tuning(2, Map.of("reg_param", List.of(0.001, 0.5))));
+        Dataset<Row> assigned = assigned(model);
+        Map<String, Long> roles = roles(assigned);
+        long holdout = roles.get("holdout/1");
+        long trainPositives = roles.get("train/1");
+        long trainNegatives = roles.get("train/0");
+        assertEquals(200, holdout + trainPositives, "every seed member is either trained on or held out");
+        assertTrue(holdout >= 25 && holdout <= 60, "about 20% of 200 held out: " + holdout);
+        assertTrue(
+                trainNegatives >= 0.7 * 3 * trainPositives && trainNegatives <= 1.3 * 3 * trainPositives,
+                "about 3 negatives per positive: " + roles);
+        assertEquals(800 - trainNegatives, roles.get("evaluation/0"), "every other unlabelled person is evaluated");
+
+        Trained trained = LookalikeTraining.fit(assigned, model, 42);
+        assertTrue(
+                Set.of(0.001, 0.5).contains(trained.params().get("reg_param")),
+                "chosen from the grid: " + trained.params());
+        Metrics m = evaluate(trained, assigned, model);
+        assertTrue(m.auc() > 0.99, "AUC " + m.auc());
+        assertEquals(holdout, m.positives());
+        // 10% reach of the evaluated people holds ~ (holdout + evaluation) / 10 people: more than the held-out seed.
+        assertEquals(1.0, m.recallAtReach(), 1e-9);
+        assertTrue(m.lift()[0] > 3, "lift at 1%: " + m.lift()[0]);
+        // The curve holds the three lifts of model_runs' own columns, and at 100% every held-out member is reached.
+        double[] curve = m.liftCurve();
+        assertEquals(LookalikeEvaluation.CURVE_DEPTHS.length, curve.length);
+        assertEquals(m.lift()[0], curve[0], 1e-12);
+        assertEquals(m.lift()[1], curve[3], 1e-12);
+        assertEquals(m.lift()[2], curve[5], 1e-12);
+        assertEquals(1.0, curve[curve.length - 1], 1e-12);
+        assertTrue(curve[curve.length - 2] > 1.0 && curve[curve.length - 2] < curve[0], Arrays.toString(curve));
+        String top = trained.importances().entrySet().stream()
+                .max(Map.Entry.comparingByValue())
+                .orElseThrow()
+                .getKey();
+        assertEquals("page_views_30d", top, trained.importances().toString());
+        assertEquals(
+                1.0,
+                trained.importances().values().stream()
+                        .mapToDouble(Double::doubleValue)
+                        .sum(),
+                1e-9);
+        assertEquals(
+                Set.of("page_views_30d", "last_device_type", "birth_date", "tp_travel_affinity"),
+                trained.importances().keySet());
+    }
+
+    @Test
+    void treeModelsTrainOnTheSamePipeline() {
+        for (Algorithm a : List.of(Algorithm.GRADIENT_BOOSTED_TREES, Algorithm.RANDOM_FOREST)) {
+            Map<String, Double> params = a == Algorithm.RANDOM_FOREST
+                    ? Map.of("num_trees", 10.0, "max_depth", 3.0)
+                    : Map.of("max_iter", 5.0, "max_depth", 3.0);
+            LookalikeModel model = model(a, params, null);
+            Dataset<Row> assigned = assigned(model);
+            Trained trained = LookalikeTraining.fit(assigned, model, 42);
+            Metrics m = evaluate(trained, assigned, model);
+            assertTrue(m.auc() > 0.95, a + " AUC " + m.auc());
+            assertEquals(3.0, trained.params().get("max_depth"), a.toString());
+        }
+    }
+
+    @Test
+    void aSavedModelScoresExactlyAsTheTrainedOne() throws Exception {
+        LookalikeModel model = model(Algorithm.LOGISTIC_REGRESSION, Map.of(), null);
+        Trained trained = LookalikeTraining.fit(assigned(model), model, 42);
+        String path = dir.resolve("m/v1").toString();
+        trained.model().write().overwrite().save(path);
+        PipelineModel loaded = PipelineModel.load(path);
+        Dataset<Row> prepared = LookalikeFeatures.prepare(profiles(), FEATURES, DATE, "person_id");
+        Map<String, Double> before = scores(LookalikeTraining.score(trained.model(), prepared, "person_id"));
+        Map<String, Double> after = scores(LookalikeTraining.score(loaded, prepared, "person_id"));
+        assertEquals(1000, before.size());
+        assertEquals(before, after);
+    }
+
+    private static Map<String, Double> scores(Dataset<Row> scored) {
+        Map<String, Double> out = new HashMap<>();
+        scored.collectAsList().forEach(r -> out.put(r.getString(0), r.getDouble(1)));
+        return out;
+    }
+
+    @Test
+    void featuresWithoutVarianceAreNamed() {
+        List<Feature> features = List.of(
+                new Feature("page_views_30d", FeatureKind.NUMERIC),
+                new Feature("purchases_1d", FeatureKind.NUMERIC),
+                new Feature("last_device_type", FeatureKind.CATEGORICAL),
+                new Feature("consent_ad_targeting", FeatureKind.CATEGORICAL));
+        Dataset<Row> desktop = profiles()
+                .where(col("last_device_type").equalTo("desktop"))
+                .where(col("consent_ad_targeting").equalTo("granted"));
+        assertEquals(
+                List.of("purchases_1d", "last_device_type", "consent_ad_targeting"),
+                LookalikeFeatures.withoutVariance(LookalikeFeatures.prepare(desktop, features, DATE), features));
+        // A value that is 0 for some and missing for others still varies: the missing flag tells them apart.
+        List<Feature> affinity = List.of(new Feature("tp_travel_affinity", FeatureKind.NUMERIC));
+        Dataset<Row> zeroOrMissing = profiles()
+                .where(col("tp_travel_affinity")
+                        .isNull()
+                        .or(col("tp_travel_affinity").equalTo(0.0)));
+        assertEquals(
+                List.of(),
+                LookalikeFeatures.withoutVariance(LookalikeFeatures.prepare(zeroOrMissing, affinity, DATE), affinity));
+    }
+
+    @Test
+    void audienceLeavesOutSeedExcludedAndUnconsentedAndTakesTheReach() {
+        LookalikeModel model = model(Algorithm.LOGISTIC_REGRESSION, Map.of(), null);
+        Dataset<Row> excluded =
+                seed().union(profiles().where(col("page_views_30d").equalTo(8)).select("person_id"));
+        Dataset<Row> eligible = LookalikeAudience.eligible(profiles(), excluded, model, "granted")
+                .cache();
+        long n = eligible.count();
+        assertEquals(0, eligible.where(col("is_seed")).count(), "no seed member");
+        assertEquals(0, eligible.where(col("page_views_30d").equalTo(8)).count(), "no member of an excluded segment");
+        assertEquals(
+                0,
+                eligible.where(col("consent_ad_targeting").notEqual("granted")).count(),
+                "only with consent");
+        assertEquals(
+                profiles()
+                        .where(col("is_seed")
+                                .unary_$bang()
+                                .and(col("page_views_30d").notEqual(8))
+                                .and(col("consent_ad_targeting").equalTo("granted")))
+                        .count(),
+                n);
+
+        Trained trained = LookalikeTraining.fit(assigned(model), model, 42);
+        Dataset<Row> ranked = LookalikeRanking.rank(
+                LookalikeTraining.score(
+                        trained.model(), LookalikeFeatures.prepare(eligible, FEATURES, DATE, "person_id"), "person_id"),
+                "score",
+                "person_id",
+                "rank");
+        Dataset<Row> members = LookalikeAudience.members(ranked, model, n);
+        assertEquals(Math.round(n * 0.10), members.count(), "the reach is 10% of the eligible people");
+        double lowestMember =
+                members.agg(org.apache.spark.sql.functions.min("score")).first().getDouble(0);
+        assertTrue(
+                ranked.where(col("rank").gt(members.count()))
+                        .where(col("score").gt(lowestMember))
+                        .isEmpty(),
+                "nobody outside the reach scores above a member");
+
+        LookalikeModel byScore = new LookalikeModel(
+                "m",
+                "M",
+                "o",
+                "",
+                "seed",
+                "m_segment",
+                FEATURES,
+                null,
+                0.5,
+                List.of(),
+                null,
+                null,
+                Algorithm.LOGISTIC_REGRESSION,
+                3.0,
+                0.2,
+                Map.of(),
+                null,
+                Set.of());
+        assertEquals(
+                ranked.where(col("score").geq(0.5)).count(),
+                LookalikeAudience.members(ranked, byScore, n).count());
+    }
+
+    @Test
+    void ranksAreExactWithTiesBrokenByPersonId() {
+        SparkSession spark = TestLake.spark();
+        Dataset<Row> scored = spark.range(0, 50)
+                .select(
+                        concat(lit("p"), lpad(col("id").cast("string"), 2, "0")).as("person_id"),
+                        col("id").mod(3).cast("double").as("score"))
+                .repartition(4);
+        List<Row> ranked = LookalikeRanking.rank(scored, "score", "person_id", "rank")
+                .orderBy("rank")
+                .collectAsList();
+        assertEquals(50, ranked.size());
+        for (int i = 0; i < ranked.size(); i++) {
+            assertEquals(i + 1L, ranked.get(i).getLong(2));
+        }
+        assertEquals("p02", ranked.get(0).getString(0), "highest score 2.0, lowest id first");
+        assertEquals("p05", ranked.get(1).getString(0));
+        assertFalse(ranked.get(49).getDouble(1) > 0, "lowest score last");
+        assertEquals("p48", ranked.get(49).getString(0));
+    }
 }

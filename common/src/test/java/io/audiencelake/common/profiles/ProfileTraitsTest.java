@@ -6,7 +6,6 @@ import static io.audiencelake.common.profiles.ProfileFrames.member;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
-import io.audiencelake.common.feeds.ColumnType;
 import io.audiencelake.common.spark.TestLake;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -30,9 +29,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Every trait kind on a hand-made event log whose answers are worked out in the comments. */
 class ProfileTraitsTest {
-  private static final LocalDate DATE = LocalDate.parse("2025-05-10");
-  private static final EventColumns COLUMNS = EventColumns.of(ProfileRulesLoaderTest.CONTRACTS);
-  private static final String TRAITS = """
+    private static final LocalDate DATE = LocalDate.parse("2025-05-10");
+    private static final EventColumns COLUMNS = EventColumns.of(ProfileRulesLoaderTest.CONTRACTS);
+    private static final String TRAITS = """
       traits:
         - {name: purchases_1d, description: d, kind: count, where: {event_type: purchase}, window: 1d}
         - {name: purchases_7d, description: d, kind: count, where: {event_type: purchase}, window: 7d}
@@ -55,164 +54,196 @@ class ProfileTraitsTest {
         - {name: avg_session_seconds_7d, description: d, kind: avg, source: sessions, of: duration_seconds, window: 7d}
         - {name: converted_sessions_7d, description: d, kind: count, source: sessions, where: {converted: "true"}, window: 7d}
       """;
-  @TempDir static Path dir;
-  private static ProfileRules rules;
-  private static Map<String, Row> byPerson;
 
-  private static final ProfileFrames.Event[] EVENTS = {
-      // P1, cookie c1, on the run date: one session 09:00-09:10 ending in a purchase of shoes
-      event("2025-05-10T09:00:00Z", "page_view", "c1").with("page_category", "shoes"),
-      event("2025-05-10T09:05:00Z", "product_view", "c1").with("page_category", "shoes").with("product_id", "p1"),
-      event("2025-05-10T09:06:00Z", "product_view", "c1").with("page_category", "shoes").with("product_id", "p2"),
-      event("2025-05-10T09:10:00Z", "purchase", "c1").with("page_category", "shoes").revenue(100.0),
-      // P1, cookie c2, five days earlier: p1 again (two distinct products in all), an electronics purchase
-      event("2025-05-05T20:00:00Z", "product_view", "c2").with("page_category", "electronics").with("product_id", "p1"),
-      event("2025-05-05T20:10:00Z", "purchase", "c2").with("page_category", "electronics").revenue(50.5),
-      // P1, cookie c2, 39 days earlier: only lifetime traits see it
-      event("2025-04-01T12:00:00Z", "purchase", "c2").revenue(10.0),
-      // P2, cookie c3, the day before: a visit, no purchase
-      event("2025-05-09T12:00:00Z", "page_view", "c3").with("page_category", "travel")};
+    @TempDir
+    static Path dir;
 
-  @BeforeAll
-  static void build() throws IOException {
-    Path file = dir.resolve("traits.yaml");
-    Files.writeString(file, TRAITS);
-    rules = ProfileRulesLoader.load(file, ProfileRulesLoaderTest.CONTRACTS);
-    Dataset<Row> events = ProfileFrames.events(EVENTS);
-    Dataset<Row> attributes = ProfileFrames.attributes(
-        attribute("email", "e1", "city", "Paris", "2025-05-01T00:00:00Z"),
-        attribute("email", "e1", "city", "Lyon", "2025-05-08T00:00:00Z"),
-        attribute("partner_id", "x1", "spend_12m", "12.5", "2025-05-02T00:00:00Z"),
-        attribute("email", "e3", "city", "Nice", "2025-05-03T00:00:00Z"));
-    Dataset<Row> graph = ProfileFrames.graph(DATE.toString(),
-        member("P1", "cookie", "c1"), member("P1", "cookie", "c2"), member("P1", "email", "e1"),
-        member("P1", "partner_id", "x1"), member("P2", "cookie", "c3"), member("P3", "email", "e3"));
-    byPerson = new HashMap<>();
-    for (Row r : profiles(rules, events, attributes, graph).collectAsList()) {
-      byPerson.put(r.getAs(ProfileTraits.PERSON_ID), r);
+    private static ProfileRules rules;
+    private static Map<String, Row> byPerson;
+
+    private static final ProfileFrames.Event[] EVENTS = {
+        // P1, cookie c1, on the run date: one session 09:00-09:10 ending in a purchase of shoes
+        event("2025-05-10T09:00:00Z", "page_view", "c1").with("page_category", "shoes"),
+        event("2025-05-10T09:05:00Z", "product_view", "c1")
+                .with("page_category", "shoes")
+                .with("product_id", "p1"),
+        event("2025-05-10T09:06:00Z", "product_view", "c1")
+                .with("page_category", "shoes")
+                .with("product_id", "p2"),
+        event("2025-05-10T09:10:00Z", "purchase", "c1")
+                .with("page_category", "shoes")
+                .revenue(100.0),
+        // P1, cookie c2, five days earlier: p1 again (two distinct products in all), an electronics purchase
+        event("2025-05-05T20:00:00Z", "product_view", "c2")
+                .with("page_category", "electronics")
+                .with("product_id", "p1"),
+        event("2025-05-05T20:10:00Z", "purchase", "c2")
+                .with("page_category", "electronics")
+                .revenue(50.5),
+        // P1, cookie c2, 39 days earlier: only lifetime traits see it
+        event("2025-04-01T12:00:00Z", "purchase", "c2").revenue(10.0),
+        // P2, cookie c3, the day before: a visit, no purchase
+        event("2025-05-09T12:00:00Z", "page_view", "c3").with("page_category", "travel")
+    };
+
+    @BeforeAll
+    static void build() throws IOException {
+        Path file = dir.resolve("traits.yaml");
+        Files.writeString(file, TRAITS);
+        rules = ProfileRulesLoader.load(file, ProfileRulesLoaderTest.CONTRACTS);
+        Dataset<Row> events = ProfileFrames.events(EVENTS);
+        Dataset<Row> attributes = ProfileFrames.attributes(
+                attribute("email", "e1", "city", "Paris", "2025-05-01T00:00:00Z"),
+                attribute("email", "e1", "city", "Lyon", "2025-05-08T00:00:00Z"),
+                attribute("partner_id", "x1", "spend_12m", "12.5", "2025-05-02T00:00:00Z"),
+                attribute("email", "e3", "city", "Nice", "2025-05-03T00:00:00Z"));
+        Dataset<Row> graph = ProfileFrames.graph(
+                DATE.toString(),
+                member("P1", "cookie", "c1"),
+                member("P1", "cookie", "c2"),
+                member("P1", "email", "e1"),
+                member("P1", "partner_id", "x1"),
+                member("P2", "cookie", "c3"),
+                member("P3", "email", "e3"));
+        byPerson = new HashMap<>();
+        for (Row r : profiles(rules, events, attributes, graph).collectAsList()) {
+            byPerson.put(r.getAs(ProfileTraits.PERSON_ID), r);
+        }
     }
-  }
 
-  /** The job's transformations without its tables: partials, lifetime fold, windows, sessions, roll-up. */
-  static Dataset<Row> profiles(ProfileRules rules, Dataset<Row> events, Dataset<Row> attributes, Dataset<Row> graph) {
-    List<Measure> measures = ProfileTraits.measures(rules.traits());
-    Dataset<Row> partials = ProfileActivity.of(events, attributes, measures, COLUMNS, rules.sketchPrecision());
-    Dataset<Row> lifetime = ProfileLifetime.fold(null, partials, ProfileTraits.lifetimeMeasures(rules.traits()), DATE);
-    Dataset<Row> sessions = Sessionisation.sessions(events, rules.sessions(), COLUMNS);
-    return ProfileTraits.of(graph, lifetime, ProfileTraits.windowed(partials, rules.traits(), DATE),
-        ProfileTraits.SessionTraits.of(sessions, graph, rules.traits(), DATE), rules, DATE);
-  }
-
-  private static <T> T value(String person, String trait) {
-    return byPerson.get(person).getAs(trait);
-  }
-
-  @Test
-  void everyPersonOfTheGraphGetsOneRowWithBuiltInColumns() {
-    assertEquals(3, byPerson.size());
-    assertEquals(4L, (long) value("P1", ProfileTraits.IDENTIFIERS));
-    assertEquals(2L, (long) value("P1", ProfileTraits.DEVICES));
-    assertEquals(0L, (long) value("P3", ProfileTraits.DEVICES));
-    assertEquals(Date.valueOf(DATE), value("P3", ProfileTraits.DT));
-  }
-
-  @Test
-  void countsFollowTheirWindowAndFilterAcrossThePersonsDevices() {
-    assertEquals(1L, (long) value("P1", "purchases_1d"));
-    assertEquals(2L, (long) value("P1", "purchases_7d"));
-    assertEquals(3L, (long) value("P1", "purchases"));
-    assertEquals(1L, (long) value("P1", "shoe_purchases_30d"));
-    assertEquals(0L, (long) value("P2", "purchases"));
-    assertEquals(0L, (long) value("P3", "purchases_7d"));
-  }
-
-  @Test
-  void sumsAveragesMinimaAndMaximaOfOrderValues() {
-    assertEquals(150.5, value("P1", "revenue_30d"), 1e-9);
-    assertEquals(160.5, value("P1", "revenue"), 1e-9);
-    assertEquals(53.5, value("P1", "aov"), 1e-9);
-    assertEquals(10.0, value("P1", "min_order"), 1e-9);
-    assertEquals(100.0, value("P1", "max_order"), 1e-9);
-    assertEquals(0.0, value("P2", "revenue"), 1e-9);
-    assertNull(value("P2", "aov"));
-    assertNull(value("P2", "max_order"));
-  }
-
-  @Test
-  void lastDistinctRecencyAndFirstAndLastSeen() {
-    assertEquals("shoes", value("P1", "last_category"));
-    assertEquals("travel", value("P2", "last_category"));
-    assertEquals(2L, (long) value("P1", "products_30d"));
-    assertEquals(0L, (long) value("P2", "products_30d"));
-    assertEquals(0L, (long) value("P1", "days_since_purchase"));
-    assertNull(value("P2", "days_since_purchase"));
-    assertEquals(1L, (long) value("P2", "days_since_visit"));
-    assertEquals(Timestamp.from(Instant.parse("2025-04-01T12:00:00Z")), value("P1", "first_purchase"));
-    assertEquals(Timestamp.from(Instant.parse("2025-05-10T09:10:00Z")), value("P1", "last_visit"));
-    assertNull(value("P3", "last_visit"));
-  }
-
-  @Test
-  void declaredAttributesTakeTheLatestColumnTyped() {
-    assertEquals("Lyon", value("P1", "city"));
-    assertEquals(12.5, value("P1", "partner_spend"), 1e-9);
-    assertEquals("Nice", value("P3", "city"));
-    assertNull(value("P2", "city"));
-  }
-
-  @Test
-  void sessionTraitsCountTheSessionsOfAllThePersonsDevicesInTheWindow() {
-    assertEquals(2L, (long) value("P1", "sessions_7d"));
-    assertEquals(600.0, value("P1", "avg_session_seconds_7d"), 1e-9);
-    assertEquals(2L, (long) value("P1", "converted_sessions_7d"));
-    assertEquals(1L, (long) value("P2", "sessions_7d"));
-    assertEquals(0L, (long) value("P2", "converted_sessions_7d"));
-    assertEquals(0L, (long) value("P3", "sessions_7d"));
-  }
-
-  @Test
-  void foldingRunByRunEqualsOneFoldOfEverythingAndEventsAheadOfTheirDayWait() {
-    List<Measure> measures = ProfileTraits.lifetimeMeasures(rules.traits());
-    List<ProfileFrames.Event> all = new ArrayList<>(List.of(EVENTS));
-    // Landed on 05-09 but stamped 05-11 (a clock ahead): no run up to 05-10 may count it.
-    all.add(event("2025-05-11T01:00:00Z", "purchase", "c3").revenue(7.0).landed("2025-05-09"));
-    // Landed on 05-10 for 05-09 (late): the 05-10 run counts it.
-    all.add(event("2025-05-09T23:00:00Z", "purchase", "c3").revenue(3.0).landed("2025-05-10"));
-    Dataset<Row> partials = ProfileActivity.of(ProfileFrames.events(all.toArray(ProfileFrames.Event[]::new)),
-        ProfileFrames.attributes(), measures, COLUMNS, rules.sketchPrecision()).localCheckpoint();
-    Dataset<Row> state = null;
-    LocalDate previous = null;
-    for (String run : List.of("2025-04-01", "2025-05-05", "2025-05-09", "2025-05-10")) {
-      LocalDate date = LocalDate.parse(run);
-      state = ProfileLifetime.fold(state, partials.where(ProfileLifetime.due(previous, date)), measures, date)
-          .localCheckpoint();
-      previous = date;
+    /** The job's transformations without its tables: partials, lifetime fold, windows, sessions, roll-up. */
+    static Dataset<Row> profiles(ProfileRules rules, Dataset<Row> events, Dataset<Row> attributes, Dataset<Row> graph) {
+        List<Measure> measures = ProfileTraits.measures(rules.traits());
+        Dataset<Row> partials = ProfileActivity.of(events, attributes, measures, COLUMNS, rules.sketchPrecision());
+        Dataset<Row> lifetime =
+                ProfileLifetime.fold(null, partials, ProfileTraits.lifetimeMeasures(rules.traits()), DATE);
+        Dataset<Row> sessions = Sessionisation.sessions(events, rules.sessions(), COLUMNS);
+        return ProfileTraits.of(
+                graph,
+                lifetime,
+                ProfileTraits.windowed(partials, rules.traits(), DATE),
+                ProfileTraits.SessionTraits.of(sessions, graph, rules.traits(), DATE),
+                rules,
+                DATE);
     }
-    Dataset<Row> once = ProfileLifetime.fold(null, partials.where(ProfileLifetime.due(null, DATE)), measures, DATE);
-    assertEquals(3, once.count());
-    assertEquals(0, once.exceptAll(state).count());
-    assertEquals(0, state.exceptAll(once).count());
-    Dataset<Row> graph = ProfileFrames.graph(DATE.toString(), member("P2", "cookie", "c3"));
-    Row p2 = ProfileTraits.of(graph, state, null, null, rules, DATE).first();
-    assertEquals(1L, p2.<Long>getAs("purchases"), "the late purchase counts, the one ahead of its day waits");
-    assertEquals(3.0, p2.<Double>getAs("revenue"), 1e-9);
-  }
 
-  @Test
-  void rfmScoresAreQuintilesAmongBuyersWithFiveBest() {
-    Dataset<Row> people = TestLake.spark().createDataFrame(IntStream.rangeClosed(1, 10)
-            .mapToObj(i -> RowFactory.create("p" + i, i <= 9 ? (long) i : null, (long) i, i * 10.0))
-            .toList(),
-        StructType.fromDDL("person_id string, r bigint, f bigint, m double"));
-    ProfileRules.Rfm rfm = new ProfileRules.Rfm("r", "f", "m");
-    double[][] cuts = RfmScores.cuts(people, rfm);
-    Map<String, Row> scored = new HashMap<>();
-    RfmScores.scored(people, rfm, cuts).collectAsList().forEach(r -> scored.put(r.getString(0), r));
-    // Buyers p1..p9: p1 bought most recently but least often and least; p9 the other way round.
-    assertEquals(5, (int) scored.get("p1").<Integer>getAs(RfmScores.RECENCY));
-    assertEquals(1, (int) scored.get("p1").<Integer>getAs(RfmScores.FREQUENCY));
-    assertEquals("511", scored.get("p1").getAs(RfmScores.SCORE));
-    assertEquals("155", scored.get("p9").getAs(RfmScores.SCORE));
-    assertNull(scored.get("p10").getAs(RfmScores.SCORE));
-  }
+    private static <T> T value(String person, String trait) {
+        return byPerson.get(person).getAs(trait);
+    }
+
+    @Test
+    void everyPersonOfTheGraphGetsOneRowWithBuiltInColumns() {
+        assertEquals(3, byPerson.size());
+        assertEquals(4L, (long) value("P1", ProfileTraits.IDENTIFIERS));
+        assertEquals(2L, (long) value("P1", ProfileTraits.DEVICES));
+        assertEquals(0L, (long) value("P3", ProfileTraits.DEVICES));
+        assertEquals(Date.valueOf(DATE), value("P3", ProfileTraits.DT));
+    }
+
+    @Test
+    void countsFollowTheirWindowAndFilterAcrossThePersonsDevices() {
+        assertEquals(1L, (long) value("P1", "purchases_1d"));
+        assertEquals(2L, (long) value("P1", "purchases_7d"));
+        assertEquals(3L, (long) value("P1", "purchases"));
+        assertEquals(1L, (long) value("P1", "shoe_purchases_30d"));
+        assertEquals(0L, (long) value("P2", "purchases"));
+        assertEquals(0L, (long) value("P3", "purchases_7d"));
+    }
+
+    @Test
+    void sumsAveragesMinimaAndMaximaOfOrderValues() {
+        assertEquals(150.5, value("P1", "revenue_30d"), 1e-9);
+        assertEquals(160.5, value("P1", "revenue"), 1e-9);
+        assertEquals(53.5, value("P1", "aov"), 1e-9);
+        assertEquals(10.0, value("P1", "min_order"), 1e-9);
+        assertEquals(100.0, value("P1", "max_order"), 1e-9);
+        assertEquals(0.0, value("P2", "revenue"), 1e-9);
+        assertNull(value("P2", "aov"));
+        assertNull(value("P2", "max_order"));
+    }
+
+    @Test
+    void lastDistinctRecencyAndFirstAndLastSeen() {
+        assertEquals("shoes", value("P1", "last_category"));
+        assertEquals("travel", value("P2", "last_category"));
+        assertEquals(2L, (long) value("P1", "products_30d"));
+        assertEquals(0L, (long) value("P2", "products_30d"));
+        assertEquals(0L, (long) value("P1", "days_since_purchase"));
+        assertNull(value("P2", "days_since_purchase"));
+        assertEquals(1L, (long) value("P2", "days_since_visit"));
+        assertEquals(Timestamp.from(Instant.parse("2025-04-01T12:00:00Z")), value("P1", "first_purchase"));
+        assertEquals(Timestamp.from(Instant.parse("2025-05-10T09:10:00Z")), value("P1", "last_visit"));
+        assertNull(value("P3", "last_visit"));
+    }
+
+    @Test
+    void declaredAttributesTakeTheLatestColumnTyped() {
+        assertEquals("Lyon", value("P1", "city"));
+        assertEquals(12.5, value("P1", "partner_spend"), 1e-9);
+        assertEquals("Nice", value("P3", "city"));
+        assertNull(value("P2", "city"));
+    }
+
+    @Test
+    void sessionTraitsCountTheSessionsOfAllThePersonsDevicesInTheWindow() {
+        assertEquals(2L, (long) value("P1", "sessions_7d"));
+        assertEquals(600.0, value("P1", "avg_session_seconds_7d"), 1e-9);
+        assertEquals(2L, (long) value("P1", "converted_sessions_7d"));
+        assertEquals(1L, (long) value("P2", "sessions_7d"));
+        assertEquals(0L, (long) value("P2", "converted_sessions_7d"));
+        assertEquals(0L, (long) value("P3", "sessions_7d"));
+    }
+
+    @Test
+    void foldingRunByRunEqualsOneFoldOfEverythingAndEventsAheadOfTheirDayWait() {
+        List<Measure> measures = ProfileTraits.lifetimeMeasures(rules.traits());
+        List<ProfileFrames.Event> all = new ArrayList<>(List.of(EVENTS));
+        // Landed on 05-09 but stamped 05-11 (a clock ahead): no run up to 05-10 may count it.
+        all.add(event("2025-05-11T01:00:00Z", "purchase", "c3").revenue(7.0).landed("2025-05-09"));
+        // Landed on 05-10 for 05-09 (late): the 05-10 run counts it.
+        all.add(event("2025-05-09T23:00:00Z", "purchase", "c3").revenue(3.0).landed("2025-05-10"));
+        Dataset<Row> partials = ProfileActivity.of(
+                        ProfileFrames.events(all.toArray(ProfileFrames.Event[]::new)),
+                        ProfileFrames.attributes(),
+                        measures,
+                        COLUMNS,
+                        rules.sketchPrecision())
+                .localCheckpoint();
+        Dataset<Row> state = null;
+        LocalDate previous = null;
+        for (String run : List.of("2025-04-01", "2025-05-05", "2025-05-09", "2025-05-10")) {
+            LocalDate date = LocalDate.parse(run);
+            state = ProfileLifetime.fold(state, partials.where(ProfileLifetime.due(previous, date)), measures, date)
+                    .localCheckpoint();
+            previous = date;
+        }
+        Dataset<Row> once = ProfileLifetime.fold(null, partials.where(ProfileLifetime.due(null, DATE)), measures, DATE);
+        assertEquals(3, once.count());
+        assertEquals(0, once.exceptAll(state).count());
+        assertEquals(0, state.exceptAll(once).count());
+        Dataset<Row> graph = ProfileFrames.graph(DATE.toString(), member("P2", "cookie", "c3"));
+        Row p2 = ProfileTraits.of(graph, state, null, null, rules, DATE).first();
+        assertEquals(1L, p2.<Long>getAs("purchases"), "the late purchase counts, the one ahead of its day waits");
+        assertEquals(3.0, p2.<Double>getAs("revenue"), 1e-9);
+    }
+
+    @Test
+    void rfmScoresAreQuintilesAmongBuyersWithFiveBest() {
+        Dataset<Row> people = TestLake.spark()
+                .createDataFrame(
+                        IntStream.rangeClosed(1, 10)
+                                .mapToObj(i -> RowFactory.create("p" + i, i <= 9 ? (long) i : null, (long) i, i * 10.0))
+                                .toList(),
+                        StructType.fromDDL("person_id string, r bigint, f bigint, m double"));
+        ProfileRules.Rfm rfm = new ProfileRules.Rfm("r", "f", "m");
+        double[][] cuts = RfmScores.cuts(people, rfm);
+        Map<String, Row> scored = new HashMap<>();
+        RfmScores.scored(people, rfm, cuts).collectAsList().forEach(r -> scored.put(r.getString(0), r));
+        // Buyers p1..p9: p1 bought most recently but least often and least; p9 the other way round.
+        assertEquals(5, (int) scored.get("p1").<Integer>getAs(RfmScores.RECENCY));
+        assertEquals(1, (int) scored.get("p1").<Integer>getAs(RfmScores.FREQUENCY));
+        assertEquals("511", scored.get("p1").getAs(RfmScores.SCORE));
+        assertEquals("155", scored.get("p9").getAs(RfmScores.SCORE));
+        assertNull(scored.get("p10").getAs(RfmScores.SCORE));
+    }
 }

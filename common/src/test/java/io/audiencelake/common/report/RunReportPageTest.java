@@ -28,114 +28,196 @@ import org.junit.jupiter.api.Test;
 
 /** The page rendered from hand-made report data, without Spark: what each chart draws and says. */
 class RunReportPageTest {
-  private static final LocalDate D1 = LocalDate.of(2025, 8, 1);
-  private static final LocalDate D2 = LocalDate.of(2025, 8, 2);
-  private static final LocalDate D3 = LocalDate.of(2025, 8, 3);
-  private static final Instant AT = Instant.parse("2025-08-04T03:00:00Z");
-  private static final Pattern NUMBER_ATTRIBUTE = Pattern.compile(
-      " (?:x|y|x1|x2|y1|y2|cx|cy|r|width|height)=\"([^\"]*)\"");
+    private static final LocalDate D1 = LocalDate.of(2025, 8, 1);
+    private static final LocalDate D2 = LocalDate.of(2025, 8, 2);
+    private static final LocalDate D3 = LocalDate.of(2025, 8, 3);
+    private static final Instant AT = Instant.parse("2025-08-04T03:00:00Z");
+    private static final Pattern NUMBER_ATTRIBUTE =
+            Pattern.compile(" (?:x|y|x1|x2|y1|y2|cx|cy|r|width|height)=\"([^\"]*)\"");
 
-  private static RunReport report(List<SegmentDay> segments, List<SegmentOverlap> overlaps,
-      List<IdentityMetric> identity, List<ModelVersion> models, List<JobRunEntry> runs, List<QualityEntry> quality,
-      List<String> limits) {
-    return new RunReport(new ReportWindow(D3, 3), "test", "delta", AT,
-        List.of(new FeedDay(D3, "crm", 1, 0, 0, 0, 0, 0)), List.of(), identity, segments, overlaps, models,
-        List.of(new ExportDay(D3, "ads", "full", 0, 0, 0, 1)), runs, quality, limits);
-  }
-
-  private static SegmentDay segment(LocalDate dt, String id, long size) {
-    return new SegmentDay(dt, id, id, "rule", size, 0, 0);
-  }
-
-  private static Document page(RunReport report) {
-    return Jsoup.parse(RunReportPage.html(report));
-  }
-
-  @Test
-  void everyChartDeclaresTheMarksItDrawsAndNoCoordinateIsNotANumber() {
-    ModelVersion noAuc = new ModelVersion("m", 1, D1, "logistic_regression", "buyers", 10, null, "5%", null,
-        List.of(new LiftPoint(0.01, Double.NaN), new LiftPoint(0.05, 2.0)), Map.of());
-    String html = RunReportPage.html(report(List.of(segment(D3, "a", 0), segment(D3, "b", 0)), List.of(),
-        List.of(new IdentityMetric(D3, "persons", "", 0)), List.of(noAuc),
-        List.of(new JobRunEntry(D3, "ingest", "succeeded", AT, 0, 0, 0, 0, null)), List.of(), List.of()));
-    Document page = Jsoup.parse(html);
-    for (Element chart : page.select("figure.chart")) {
-      assertEquals(chart.select(".mark").size(), Integer.parseInt(chart.attr("data-points")), chart.id());
+    private static RunReport report(
+            List<SegmentDay> segments,
+            List<SegmentOverlap> overlaps,
+            List<IdentityMetric> identity,
+            List<ModelVersion> models,
+            List<JobRunEntry> runs,
+            List<QualityEntry> quality,
+            List<String> limits) {
+        return new RunReport(
+                new ReportWindow(D3, 3),
+                "test",
+                "delta",
+                AT,
+                List.of(new FeedDay(D3, "crm", 1, 0, 0, 0, 0, 0)),
+                List.of(),
+                identity,
+                segments,
+                overlaps,
+                models,
+                List.of(new ExportDay(D3, "ads", "full", 0, 0, 0, 1)),
+                runs,
+                quality,
+                limits);
     }
-    Matcher m = NUMBER_ATTRIBUTE.matcher(html);
-    int coordinates = 0;
-    while (m.find()) {
-      Double.parseDouble(m.group(1));
-      coordinates++;
+
+    private static SegmentDay segment(LocalDate dt, String id, long size) {
+        return new SegmentDay(dt, id, id, "rule", size, 0, 0);
     }
-    assertTrue(coordinates > 50, "coordinates checked: " + coordinates);
-    assertFalse(html.contains("NaN") || html.contains("Infinity"), "a coordinate that is not a number");
-    // All zeros still give an axis with a top above zero, and the NaN lift point is left out, not drawn at 0.
-    assertEquals(List.of("0", "0"), page.select("#feed-rows .mark, #export-rows .mark").eachAttr("data-value"));
-    assertEquals(List.of("2"), page.select("#lift-curves .mark").eachAttr("data-value"));
-    assertEquals(List.of("–"), page.select("#model-versions tbody tr td:eq(6)").eachText(), "no AUC shown as a dash");
-  }
 
-  @Test
-  void aSegmentMissingADayBreaksItsLineAndTheHeatMapShowsEveryPairOfTheOverlapList() {
-    List<SegmentDay> days = List.of(segment(D1, "a", 10), segment(D3, "a", 30), segment(D1, "b", 5),
-        segment(D2, "b", 6), segment(D3, "b", 8), segment(D3, "c", 4), segment(D3, "d", 50));
-    List<SegmentOverlap> overlaps = List.of(new SegmentOverlap("a", "a", 30), new SegmentOverlap("a", "b", 2),
-        new SegmentOverlap("b", "b", 8), new SegmentOverlap("c", "c", 4));
-    Document page = page(report(days, overlaps, List.of(), List.of(), List.of(), List.of(), List.of()));
-    List<String> lines = page.select("#segment-sizes path.line").eachAttr("d");
-    assertEquals(1, lines.get(0).chars().filter(c -> c == 'M').count(), "d, largest, one point: " + lines.get(0));
-    assertEquals(2, lines.get(1).chars().filter(c -> c == 'M').count(), "a's line has a gap on " + D2 + ": " + lines.get(1));
-    assertEquals(1, lines.get(2).chars().filter(c -> c == 'M').count(), "b's line is whole: " + lines.get(2));
-    // The listed segments (a row of their own size each), largest first; d is not listed, c overlaps nobody.
-    assertEquals(List.of("a|a|1", "a|b|0.067", "a|c|0", "b|a|0.250", "b|b|1", "b|c|0", "c|a|0", "c|b|0", "c|c|1"),
-        page.select("#segment-overlaps .mark").stream()
-            .map(e -> e.attr("data-series") + "|" + e.attr("data-x") + "|" + e.attr("data-value")).toList());
-    assertEquals("a ∩ b: 2 persons, 6.7% of a's 30 members",
-        page.select("#segment-overlaps .mark[data-series=a][data-x=b] title").text());
-    assertEquals(List.of("a", "a", "rule", "30", "+20 (+200.0%)", "0", "0"),
-        page.select("#segments-on-date tbody tr").get(1).children().eachText(),
-        "a's change is against its latest earlier day, " + D1);
-    assertEquals("new", page.select("#segments-on-date tbody tr").get(0).child(4).text());
-  }
+    private static Document page(RunReport report) {
+        return Jsoup.parse(RunReportPage.html(report));
+    }
 
-  @Test
-  void theHeaderSaysWhatWentWrongAndTheLimitsAreListed() {
-    Document failed = page(report(List.of(), List.of(), List.of(), List.of(), List.of(
-            new JobRunEntry(D3, "ingest", "succeeded", AT, 1000, 0, 0, 0, null),
-            new JobRunEntry(D3, "identity", "failed", AT.plusSeconds(5), 1000, 0, 0, 0, "out of memory")),
-        List.of(new QualityEntry(D3, "ingest", "raw_events", "not_null(event_id)", false, false, "2 nulls", AT)),
-        List.of("segments: the 200 largest of 250 are shown")));
-    assertEquals("1 of 2 jobs for " + D3 + " failed. See Operations.", failed.select("p.status.bad").text());
-    assertEquals(List.of("segments: the 200 largest of 250 are shown"), failed.select("#limits li").eachText());
-    assertEquals("No identity run in this window (id_match_metrics has no rows for these dates).",
-        failed.select("#identity p.empty").text());
+    @Test
+    void everyChartDeclaresTheMarksItDrawsAndNoCoordinateIsNotANumber() {
+        ModelVersion noAuc = new ModelVersion(
+                "m",
+                1,
+                D1,
+                "logistic_regression",
+                "buyers",
+                10,
+                null,
+                "5%",
+                null,
+                List.of(new LiftPoint(0.01, Double.NaN), new LiftPoint(0.05, 2.0)),
+                Map.of());
+        String html = RunReportPage.html(report(
+                List.of(segment(D3, "a", 0), segment(D3, "b", 0)),
+                List.of(),
+                List.of(new IdentityMetric(D3, "persons", "", 0)),
+                List.of(noAuc),
+                List.of(new JobRunEntry(D3, "ingest", "succeeded", AT, 0, 0, 0, 0, null)),
+                List.of(),
+                List.of()));
+        Document page = Jsoup.parse(html);
+        for (Element chart : page.select("figure.chart")) {
+            assertEquals(chart.select(".mark").size(), Integer.parseInt(chart.attr("data-points")), chart.id());
+        }
+        Matcher m = NUMBER_ATTRIBUTE.matcher(html);
+        int coordinates = 0;
+        while (m.find()) {
+            Double.parseDouble(m.group(1));
+            coordinates++;
+        }
+        assertTrue(coordinates > 50, "coordinates checked: " + coordinates);
+        assertFalse(html.contains("NaN") || html.contains("Infinity"), "a coordinate that is not a number");
+        // All zeros still give an axis with a top above zero, and the NaN lift point is left out, not drawn at 0.
+        assertEquals(
+                List.of("0", "0"),
+                page.select("#feed-rows .mark, #export-rows .mark").eachAttr("data-value"));
+        assertEquals(List.of("2"), page.select("#lift-curves .mark").eachAttr("data-value"));
+        assertEquals(
+                List.of("–"), page.select("#model-versions tbody tr td:eq(6)").eachText(), "no AUC shown as a dash");
+    }
 
-    Document ok = page(report(List.of(), List.of(), List.of(new IdentityMetric(D2, "persons", "", 7)), List.of(),
-        List.of(new JobRunEntry(D3, "ingest", "failed", AT, 1000, 0, 0, 0, "disk full"),
-            new JobRunEntry(D3, "ingest", "succeeded", AT.plusSeconds(30), 1000, 0, 0, 0, null)),
-        List.of(new QualityEntry(D3, "ingest", "raw_events", "not_null(event_id)", false, false, "2 nulls", AT),
-            new QualityEntry(D3, "ingest", "raw_events", "not_null(event_id)", false, true, "0 nulls",
-                AT.plusSeconds(60))), List.of()));
-    assertEquals("The job for " + D3 + " succeeded (1 failed run rerun).", ok.select("p.status.ok").text(),
-        "a rerun mends a failed run, and its passing check replaces the earlier warning");
-    assertTrue(ok.select("#identity p.note").text().contains("its latest run in the window, " + D2), ok.text());
-    assertTrue(ok.select("#limits").isEmpty());
-  }
+    @Test
+    void aSegmentMissingADayBreaksItsLineAndTheHeatMapShowsEveryPairOfTheOverlapList() {
+        List<SegmentDay> days = List.of(
+                segment(D1, "a", 10),
+                segment(D3, "a", 30),
+                segment(D1, "b", 5),
+                segment(D2, "b", 6),
+                segment(D3, "b", 8),
+                segment(D3, "c", 4),
+                segment(D3, "d", 50));
+        List<SegmentOverlap> overlaps = List.of(
+                new SegmentOverlap("a", "a", 30),
+                new SegmentOverlap("a", "b", 2),
+                new SegmentOverlap("b", "b", 8),
+                new SegmentOverlap("c", "c", 4));
+        Document page = page(report(days, overlaps, List.of(), List.of(), List.of(), List.of(), List.of()));
+        List<String> lines = page.select("#segment-sizes path.line").eachAttr("d");
+        assertEquals(1, lines.get(0).chars().filter(c -> c == 'M').count(), "d, largest, one point: " + lines.get(0));
+        assertEquals(
+                2,
+                lines.get(1).chars().filter(c -> c == 'M').count(),
+                "a's line has a gap on " + D2 + ": " + lines.get(1));
+        assertEquals(1, lines.get(2).chars().filter(c -> c == 'M').count(), "b's line is whole: " + lines.get(2));
+        // The listed segments (a row of their own size each), largest first; d is not listed, c overlaps nobody.
+        assertEquals(
+                List.of("a|a|1", "a|b|0.067", "a|c|0", "b|a|0.250", "b|b|1", "b|c|0", "c|a|0", "c|b|0", "c|c|1"),
+                page.select("#segment-overlaps .mark").stream()
+                        .map(e -> e.attr("data-series") + "|" + e.attr("data-x") + "|" + e.attr("data-value"))
+                        .toList());
+        assertEquals(
+                "a ∩ b: 2 persons, 6.7% of a's 30 members",
+                page.select("#segment-overlaps .mark[data-series=a][data-x=b] title")
+                        .text());
+        assertEquals(
+                List.of("a", "a", "rule", "30", "+20 (+200.0%)", "0", "0"),
+                page.select("#segments-on-date tbody tr").get(1).children().eachText(),
+                "a's change is against its latest earlier day, " + D1);
+        assertEquals(
+                "new", page.select("#segments-on-date tbody tr").get(0).child(4).text());
+    }
 
-  @Test
-  void axisStepsAreRoundAndTheWindowIsBounded() {
-    assertEquals(50, Svg.step(180, 4, true), 1e-9);
-    assertEquals(200, Svg.axisTop(180, 50), 1e-9);
-    assertEquals(0.25, Svg.step(0.93, 4, false), 1e-9);
-    assertEquals(5, Svg.step(9, 4, true), 1e-9);
-    assertEquals(25, Svg.step(90, 4, true), 1e-9);
-    assertEquals(1, Svg.step(0, 4, true), 1e-9);
-    assertEquals("1.2k", Svg.compact(1200));
-    assertEquals("3M", Svg.compact(3_000_000));
-    assertEquals("&lt;b a=&quot;1&quot;&gt;&amp;&#39;", Svg.esc("<b a=\"1\">&'"));
-    assertEquals(List.of(LocalDate.of(2025, 7, 31), LocalDate.of(2025, 8, 1)), new ReportWindow(D1, 2).dates());
-    assertEquals("--days: must be from 1 to 92, cannot be: 93",
-        assertThrows(ConfigException.class, () -> new ReportWindow(D1, 93)).getMessage());
-  }
+    @Test
+    void theHeaderSaysWhatWentWrongAndTheLimitsAreListed() {
+        Document failed = page(report(
+                List.of(),
+                List.of(),
+                List.of(),
+                List.of(),
+                List.of(
+                        new JobRunEntry(D3, "ingest", "succeeded", AT, 1000, 0, 0, 0, null),
+                        new JobRunEntry(D3, "identity", "failed", AT.plusSeconds(5), 1000, 0, 0, 0, "out of memory")),
+                List.of(new QualityEntry(
+                        D3, "ingest", "raw_events", "not_null(event_id)", false, false, "2 nulls", AT)),
+                List.of("segments: the 200 largest of 250 are shown")));
+        assertEquals(
+                "1 of 2 jobs for " + D3 + " failed. See Operations.",
+                failed.select("p.status.bad").text());
+        assertEquals(
+                List.of("segments: the 200 largest of 250 are shown"),
+                failed.select("#limits li").eachText());
+        assertEquals(
+                "No identity run in this window (id_match_metrics has no rows for these dates).",
+                failed.select("#identity p.empty").text());
+
+        Document ok = page(report(
+                List.of(),
+                List.of(),
+                List.of(new IdentityMetric(D2, "persons", "", 7)),
+                List.of(),
+                List.of(
+                        new JobRunEntry(D3, "ingest", "failed", AT, 1000, 0, 0, 0, "disk full"),
+                        new JobRunEntry(D3, "ingest", "succeeded", AT.plusSeconds(30), 1000, 0, 0, 0, null)),
+                List.of(
+                        new QualityEntry(D3, "ingest", "raw_events", "not_null(event_id)", false, false, "2 nulls", AT),
+                        new QualityEntry(
+                                D3,
+                                "ingest",
+                                "raw_events",
+                                "not_null(event_id)",
+                                false,
+                                true,
+                                "0 nulls",
+                                AT.plusSeconds(60))),
+                List.of()));
+        assertEquals(
+                "The job for " + D3 + " succeeded (1 failed run rerun).",
+                ok.select("p.status.ok").text(),
+                "a rerun mends a failed run, and its passing check replaces the earlier warning");
+        assertTrue(ok.select("#identity p.note").text().contains("its latest run in the window, " + D2), ok.text());
+        assertTrue(ok.select("#limits").isEmpty());
+    }
+
+    @Test
+    void axisStepsAreRoundAndTheWindowIsBounded() {
+        assertEquals(50, Svg.step(180, 4, true), 1e-9);
+        assertEquals(200, Svg.axisTop(180, 50), 1e-9);
+        assertEquals(0.25, Svg.step(0.93, 4, false), 1e-9);
+        assertEquals(5, Svg.step(9, 4, true), 1e-9);
+        assertEquals(25, Svg.step(90, 4, true), 1e-9);
+        assertEquals(1, Svg.step(0, 4, true), 1e-9);
+        assertEquals("1.2k", Svg.compact(1200));
+        assertEquals("3M", Svg.compact(3_000_000));
+        assertEquals("&lt;b a=&quot;1&quot;&gt;&amp;&#39;", Svg.esc("<b a=\"1\">&'"));
+        assertEquals(List.of(LocalDate.of(2025, 7, 31), LocalDate.of(2025, 8, 1)), new ReportWindow(D1, 2).dates());
+        assertEquals(
+                "--days: must be from 1 to 92, cannot be: 93",
+                assertThrows(ConfigException.class, () -> new ReportWindow(D1, 93))
+                        .getMessage());
+    }
 }

@@ -29,126 +29,181 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class SampleGeneratorTest {
-  private static final SparkSession SPARK = TestLake.spark();
-  private static final List<LocalDate> DATES = List.of(LocalDate.of(2025, 3, 1), LocalDate.of(2025, 3, 2));
-  private static final LocalDate DAY2 = DATES.get(1);
-  @TempDir static Path dir;
-  private static List<GeneratedFile> written;
+    private static final SparkSession SPARK = TestLake.spark();
+    private static final List<LocalDate> DATES = List.of(LocalDate.of(2025, 3, 1), LocalDate.of(2025, 3, 2));
+    private static final LocalDate DAY2 = DATES.get(1);
 
-  @BeforeAll
-  static void generate() {
-    written = new SampleGenerator(7, 0.25).generate(SPARK, dir.resolve("a/landing").toString(),
-        dir.resolve("a/truth").toString(), DATES);
-  }
+    @TempDir
+    static Path dir;
 
-  private static Map<String, byte[]> files(Path root) throws IOException {
-    Map<String, byte[]> out = new TreeMap<>();
-    try (Stream<Path> walk = Files.walk(root)) {
-      for (Path p : walk.filter(Files::isRegularFile).filter(p -> !p.getFileName().toString().startsWith("."))
-          .collect(Collectors.toList())) {
-        out.put(root.relativize(p).toString(), Files.readAllBytes(p));
-      }
+    private static List<GeneratedFile> written;
+
+    @BeforeAll
+    static void generate() {
+        written = new SampleGenerator(7, 0.25)
+                .generate(
+                        SPARK,
+                        dir.resolve("a/landing").toString(),
+                        dir.resolve("a/truth").toString(),
+                        DATES);
     }
-    return out;
-  }
 
-  @Test
-  void sameSeedWritesTheSameBytesAndAnotherSeedDoesNot() throws IOException {
-    new SampleGenerator(7, 0.25).generate(SPARK, dir.resolve("b/landing").toString(),
-        dir.resolve("b/truth").toString(), DATES);
-    Map<String, byte[]> a = files(dir.resolve("a"));
-    Map<String, byte[]> b = files(dir.resolve("b"));
-    assertEquals(a.keySet(), b.keySet());
-    // 5 feeds x 2 dates + identifiers x 2 dates + persons, one slice each.
-    assertEquals(13, a.size(), a.keySet()::toString);
-    for (String name : a.keySet()) {
-      assertArrayEquals(a.get(name), b.get(name), name);
+    private static Map<String, byte[]> files(Path root) throws IOException {
+        Map<String, byte[]> out = new TreeMap<>();
+        try (Stream<Path> walk = Files.walk(root)) {
+            for (Path p : walk.filter(Files::isRegularFile)
+                    .filter(p -> !p.getFileName().toString().startsWith("."))
+                    .collect(Collectors.toList())) {
+                out.put(root.relativize(p).toString(), Files.readAllBytes(p));
+            }
+        }
+        return out;
     }
-    new SampleGenerator(8, 0.25).generate(SPARK, dir.resolve("c/landing").toString(),
-        dir.resolve("c/truth").toString(), DATES.subList(0, 1));
-    String crm = "landing/crm/dt=2025-03-01/crm-00000.csv";
-    assertFalse(Arrays.equals(a.get(crm), files(dir.resolve("c")).get(crm)));
-  }
 
-  @Test
-  void reportsEveryFileWithItsLineCount() throws IOException {
-    assertEquals(13, written.size());
-    for (GeneratedFile f : written) {
-      assertTrue(f.lines() > 1, f.path());
-      assertEquals(Files.size(Path.of(f.path())), f.bytes(), f.path());
+    @Test
+    void sameSeedWritesTheSameBytesAndAnotherSeedDoesNot() throws IOException {
+        new SampleGenerator(7, 0.25)
+                .generate(
+                        SPARK,
+                        dir.resolve("b/landing").toString(),
+                        dir.resolve("b/truth").toString(),
+                        DATES);
+        Map<String, byte[]> a = files(dir.resolve("a"));
+        Map<String, byte[]> b = files(dir.resolve("b"));
+        assertEquals(a.keySet(), b.keySet());
+        // 5 feeds x 2 dates + identifiers x 2 dates + persons, one slice each.
+        assertEquals(13, a.size(), a.keySet()::toString);
+        for (String name : a.keySet()) {
+            assertArrayEquals(a.get(name), b.get(name), name);
+        }
+        new SampleGenerator(8, 0.25)
+                .generate(
+                        SPARK,
+                        dir.resolve("c/landing").toString(),
+                        dir.resolve("c/truth").toString(),
+                        DATES.subList(0, 1));
+        String crm = "landing/crm/dt=2025-03-01/crm-00000.csv";
+        assertFalse(Arrays.equals(a.get(crm), files(dir.resolve("c")).get(crm)));
     }
-    GeneratedFile crm = written.stream().filter(f -> f.feed().equals("crm") && f.date().equals("2025-03-01"))
-        .findFirst().orElseThrow();
-    assertEquals(crm.lines(), Files.readAllLines(Path.of(crm.path())).size());
-  }
 
-  private static Dataset<Row> truth() {
-    return SPARK.read().option("header", "true").csv(dir.resolve("a/truth/identifiers").toString());
-  }
+    @Test
+    void reportsEveryFileWithItsLineCount() throws IOException {
+        assertEquals(13, written.size());
+        for (GeneratedFile f : written) {
+            assertTrue(f.lines() > 1, f.path());
+            assertEquals(Files.size(Path.of(f.path())), f.bytes(), f.path());
+        }
+        GeneratedFile crm = written.stream()
+                .filter(f -> f.feed().equals("crm") && f.date().equals("2025-03-01"))
+                .findFirst()
+                .orElseThrow();
+        assertEquals(crm.lines(), Files.readAllLines(Path.of(crm.path())).size());
+    }
 
-  private static Dataset<Row> landing(String feed, String delimiter) {
-    return SPARK.read().option("header", "true").option("sep", delimiter)
-        .csv(dir.resolve("a/landing/" + feed + "/dt=" + DAY2).toString());
-  }
+    private static Dataset<Row> truth() {
+        return SPARK.read()
+                .option("header", "true")
+                .csv(dir.resolve("a/truth/identifiers").toString());
+    }
 
-  @Test
-  void everyIdentifierBelongsToExactlyOnePersonOrIsMarkedNoise() {
-    Dataset<Row> truth = truth().select("id_type", "id_value", "person_key").distinct();
-    assertEquals(0, truth.groupBy("id_type", "id_value").agg(countDistinct("person_key").as("n"))
-        .where("n > 1").count());
-    Dataset<Row> persons = SPARK.read().option("header", "true").csv(dir.resolve("a/truth/persons").toString());
-    assertEquals(500, persons.count());
-    assertEquals(500, truth.where("id_type = 'email' and person_key is not null").count());
-  }
+    private static Dataset<Row> landing(String feed, String delimiter) {
+        return SPARK.read()
+                .option("header", "true")
+                .option("sep", delimiter)
+                .csv(dir.resolve("a/landing/" + feed + "/dt=" + DAY2).toString());
+    }
 
-  @Test
-  void clickstreamDevicesAndLoginsAreAllInTheTruth() {
-    Dataset<Row> events = SPARK.read().json(dir.resolve("a/landing/clickstream/dt=" + DAY2).toString()).cache();
-    Dataset<Row> truth = truth();
-    Dataset<Row> cookies = events.where("cookie_id is not null").select(col("cookie_id").as("id_value")).distinct();
-    Dataset<Row> knownCookies = truth.where("id_type = 'cookie'").select("id_value");
-    assertTrue(cookies.count() > 100);
-    assertEquals(0, cookies.join(knownCookies, "id_value", "left_anti").count());
-    Dataset<Row> maids = events.where("maid is not null and maid != '00000000-0000-0000-0000-000000000000'")
-        .select(upper(col("maid")).as("id_value")).distinct();
-    assertTrue(maids.count() > 10);
-    assertEquals(0, maids.join(truth.where("id_type = 'maid'").select("id_value"), "id_value", "left_anti").count());
-    Dataset<Row> logins = events.where("login_email is not null")
-        .select(lower(trim(col("login_email"))).as("id_value")).distinct();
-    assertTrue(logins.count() > 10);
-    assertEquals(0, logins.join(truth.where("id_type = 'email'").select("id_value"), "id_value", "left_anti").count());
-    // Late events: day 2's file holds some of day 1's events, and not many.
-    long all = events.where("_corrupt_record is null").count();
-    long late = events.where("event_time like '" + DATES.get(0) + "%'").count();
-    assertTrue(late > 0 && late < all * 0.1, late + " late of " + all);
-    assertTrue(events.where("_corrupt_record is not null").count() > 0, "no malformed line in the sample");
-    events.unpersist();
-  }
+    @Test
+    void everyIdentifierBelongsToExactlyOnePersonOrIsMarkedNoise() {
+        Dataset<Row> truth = truth().select("id_type", "id_value", "person_key").distinct();
+        assertEquals(
+                0,
+                truth.groupBy("id_type", "id_value")
+                        .agg(countDistinct("person_key").as("n"))
+                        .where("n > 1")
+                        .count());
+        Dataset<Row> persons = SPARK.read()
+                .option("header", "true")
+                .csv(dir.resolve("a/truth/persons").toString());
+        assertEquals(500, persons.count());
+        assertEquals(
+                500, truth.where("id_type = 'email' and person_key is not null").count());
+    }
 
-  @Test
-  void crmEmailAndCustomerIdOfOneRowBelongToTheSamePerson() {
-    Dataset<Row> crm = landing("crm", ",");
-    Dataset<Row> truth = truth();
-    Dataset<Row> byEmail = truth.where("id_type = 'email'").select(col("id_value").as("e"), col("person_key").as("pe"));
-    Dataset<Row> byCustomer = truth.where("id_type = 'customer_id'")
-        .select(col("id_value").as("c"), col("person_key").as("pc"));
-    Dataset<Row> joined = crm.select(lower(trim(col("email"))).as("e"), col("customer_id").as("c"))
-        .join(byEmail, "e").join(byCustomer, "c");
-    assertTrue(joined.count() > 200);
-    assertEquals(0, joined.where("pe != '' and pe != pc").count());
-    assertTrue(crm.count() > crm.distinct().count(), "no duplicated CRM row in the sample");
-    assertTrue(crm.where("email != lower(trim(email))").count() > 0, "no messy email in the sample");
-  }
+    @Test
+    void clickstreamDevicesAndLoginsAreAllInTheTruth() {
+        Dataset<Row> events = SPARK.read()
+                .json(dir.resolve("a/landing/clickstream/dt=" + DAY2).toString())
+                .cache();
+        Dataset<Row> truth = truth();
+        Dataset<Row> cookies = events.where("cookie_id is not null")
+                .select(col("cookie_id").as("id_value"))
+                .distinct();
+        Dataset<Row> knownCookies = truth.where("id_type = 'cookie'").select("id_value");
+        assertTrue(cookies.count() > 100);
+        assertEquals(0, cookies.join(knownCookies, "id_value", "left_anti").count());
+        Dataset<Row> maids = events.where("maid is not null and maid != '00000000-0000-0000-0000-000000000000'")
+                .select(upper(col("maid")).as("id_value"))
+                .distinct();
+        assertTrue(maids.count() > 10);
+        assertEquals(
+                0,
+                maids.join(truth.where("id_type = 'maid'").select("id_value"), "id_value", "left_anti")
+                        .count());
+        Dataset<Row> logins = events.where("login_email is not null")
+                .select(lower(trim(col("login_email"))).as("id_value"))
+                .distinct();
+        assertTrue(logins.count() > 10);
+        assertEquals(
+                0,
+                logins.join(truth.where("id_type = 'email'").select("id_value"), "id_value", "left_anti")
+                        .count());
+        // Late events: day 2's file holds some of day 1's events, and not many.
+        long all = events.where("_corrupt_record is null").count();
+        long late = events.where("event_time like '" + DATES.get(0) + "%'").count();
+        assertTrue(late > 0 && late < all * 0.1, late + " late of " + all);
+        assertTrue(events.where("_corrupt_record is not null").count() > 0, "no malformed line in the sample");
+        events.unpersist();
+    }
 
-  @Test
-  void partnerAndThirdPartyIdsAreInTheTruth() {
-    Dataset<Row> truth = truth();
-    Dataset<Row> partner = landing("partner", "\t").select(col("partner_user_id").as("id_value")).distinct();
-    assertTrue(partner.count() > 50);
-    assertEquals(0, partner.join(truth.where("id_type = 'partner_id'").select("id_value"), "id_value", "left_anti").count());
-    Dataset<Row> thirdParty = landing("thirdparty", "|").where("id_type = 'cookie'")
-        .select(col("id_value")).distinct();
-    assertTrue(thirdParty.count() > 20);
-    assertEquals(0, thirdParty.join(truth.where("id_type = 'cookie'").select("id_value"), "id_value", "left_anti").count());
-  }
+    @Test
+    void crmEmailAndCustomerIdOfOneRowBelongToTheSamePerson() {
+        Dataset<Row> crm = landing("crm", ",");
+        Dataset<Row> truth = truth();
+        Dataset<Row> byEmail = truth.where("id_type = 'email'")
+                .select(col("id_value").as("e"), col("person_key").as("pe"));
+        Dataset<Row> byCustomer = truth.where("id_type = 'customer_id'")
+                .select(col("id_value").as("c"), col("person_key").as("pc"));
+        Dataset<Row> joined = crm.select(
+                        lower(trim(col("email"))).as("e"), col("customer_id").as("c"))
+                .join(byEmail, "e")
+                .join(byCustomer, "c");
+        assertTrue(joined.count() > 200);
+        assertEquals(0, joined.where("pe != '' and pe != pc").count());
+        assertTrue(crm.count() > crm.distinct().count(), "no duplicated CRM row in the sample");
+        assertTrue(crm.where("email != lower(trim(email))").count() > 0, "no messy email in the sample");
+    }
+
+    @Test
+    void partnerAndThirdPartyIdsAreInTheTruth() {
+        Dataset<Row> truth = truth();
+        Dataset<Row> partner = landing("partner", "\t")
+                .select(col("partner_user_id").as("id_value"))
+                .distinct();
+        assertTrue(partner.count() > 50);
+        assertEquals(
+                0,
+                partner.join(truth.where("id_type = 'partner_id'").select("id_value"), "id_value", "left_anti")
+                        .count());
+        Dataset<Row> thirdParty = landing("thirdparty", "|")
+                .where("id_type = 'cookie'")
+                .select(col("id_value"))
+                .distinct();
+        assertTrue(thirdParty.count() > 20);
+        assertEquals(
+                0,
+                thirdParty
+                        .join(truth.where("id_type = 'cookie'").select("id_value"), "id_value", "left_anti")
+                        .count());
+    }
 }

@@ -21,117 +21,131 @@ import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
 
 class SegmentEvaluationTest {
-  private static final StructType SCHEMA = StructType.fromDDL("person_id string, purchases_30d bigint, "
-      + "revenue_90d double, city string, campaign string, birth_date date, consent string, vip boolean");
-  private static final SegmentCompiler COMPILER = new SegmentCompiler(columns());
+    private static final StructType SCHEMA = StructType.fromDDL("person_id string, purchases_30d bigint, "
+            + "revenue_90d double, city string, campaign string, birth_date date, consent string, vip boolean");
+    private static final SegmentCompiler COMPILER = new SegmentCompiler(columns());
 
-  private static Map<String, DataType> columns() {
-    Map<String, DataType> out = new HashMap<>();
-    for (StructField f : SCHEMA.fields()) {
-      out.put(f.name(), f.dataType());
+    private static Map<String, DataType> columns() {
+        Map<String, DataType> out = new HashMap<>();
+        for (StructField f : SCHEMA.fields()) {
+            out.put(f.name(), f.dataType());
+        }
+        return out;
     }
-    return out;
-  }
 
-  private static Dataset<Row> profiles(Object[]... rows) {
-    List<Row> out = new ArrayList<>();
-    for (Object[] r : rows) {
-      out.add(RowFactory.create(r));
+    private static Dataset<Row> profiles(Object[]... rows) {
+        List<Row> out = new ArrayList<>();
+        for (Object[] r : rows) {
+            out.add(RowFactory.create(r));
+        }
+        return TestLake.spark().createDataFrame(out, SCHEMA);
     }
-    return TestLake.spark().createDataFrame(out, SCHEMA);
-  }
 
-  private static final Dataset<Row> PEOPLE = profiles(
-      new Object[] {"p1", 3L, 300.0, "Paris", "cmp_shoes_5", Date.valueOf("1996-02-01"), "granted", true},
-      new Object[] {"p2", 1L, 50.0, "Lyon", "cmp_travel_5", Date.valueOf("1980-07-15"), "denied", false},
-      new Object[] {"p3", 0L, 0.0, null, null, null, null, null},
-      new Object[] {"p4", 5L, 120.5, "Paris", "spring", Date.valueOf("2001-12-31"), "granted", false});
+    private static final Dataset<Row> PEOPLE = profiles(
+            new Object[] {"p1", 3L, 300.0, "Paris", "cmp_shoes_5", Date.valueOf("1996-02-01"), "granted", true},
+            new Object[] {"p2", 1L, 50.0, "Lyon", "cmp_travel_5", Date.valueOf("1980-07-15"), "denied", false},
+            new Object[] {"p3", 0L, 0.0, null, null, null, null, null},
+            new Object[] {"p4", 5L, 120.5, "Paris", "spring", Date.valueOf("2001-12-31"), "granted", false});
 
-  private static Set<String> who(String rule) {
-    Segment s = new Segment("s", "n", "o", "", RuleParser.parse(rule), rule, null, null, Set.of());
-    Set<String> out = new TreeSet<>();
-    SegmentEvaluation.members(PEOPLE, new SegmentDefinitions(List.of(s), List.of(), "granted"), COMPILER)
-        .collectAsList().forEach(r -> out.add(r.getString(1)));
-    return out;
-  }
-
-  @Test
-  void eachOperatorSelectsTheRightPeople() {
-    assertEquals(Set.of("p1", "p4"), who("city = 'Paris'"));
-    assertEquals(Set.of("p2", "p3"), who("not city = 'Paris'"), "a missing city is not Paris");
-    assertEquals(Set.of("p2"), who("city != 'Paris'"));
-    assertEquals(Set.of("p3"), who("purchases_30d < 1"));
-    assertEquals(Set.of("p2", "p3"), who("purchases_30d <= 1"));
-    assertEquals(Set.of("p1"), who("revenue_90d > 120.5"));
-    assertEquals(Set.of("p1", "p4"), who("revenue_90d >= 120.5"));
-    assertEquals(Set.of("p1", "p2"), who("city in ('Lyon', 'Marseille') or vip = true"));
-    assertEquals(Set.of("p4"), who("city not in ('Lyon') and campaign is not null and vip = false"));
-    assertEquals(Set.of("p1", "p4"), who("purchases_30d between 3 and 5"));
-    assertEquals(Set.of("p3"), who("city is null"));
-    assertEquals(Set.of("p2"), who("campaign contains 'travel'"));
-    assertEquals(Set.of("p1", "p2"), who("campaign starts with 'cmp_'"));
-    assertEquals(Set.of("p1", "p4"), who("birth_date >= '1995-01-01'"));
-    assertEquals(Set.of("p1"), who("(city = 'Paris' and revenue_90d > 200) or (city = 'Lyon' and purchases_30d > 3)"));
-  }
-
-  @Test
-  void segmentsReferenceEachOtherAndConsentIsRequired() {
-    Segment paris = new Segment("paris", "n", "o", "", RuleParser.parse("city = 'Paris'"), "", null, null, Set.of());
-    Segment notParis = new Segment("not_paris", "n", "o", "", RuleParser.parse("not segment('paris')"), "", null, null,
-        Set.of());
-    Segment targetable = new Segment("targetable", "n", "o", "", RuleParser.parse("segment('paris')"), "", "ads",
-        "consent", Set.of());
-    Map<String, Set<String>> bySegment = new HashMap<>();
-    SegmentEvaluation.members(PEOPLE, new SegmentDefinitions(List.of(paris, notParis, targetable), List.of(), "granted"),
-        COMPILER).collectAsList().forEach(r -> bySegment.computeIfAbsent(r.getString(0), k -> new TreeSet<>())
-        .add(r.getString(1)));
-    assertEquals(Set.of("p1", "p4"), bySegment.get("paris"));
-    assertEquals(Set.of("p2", "p3"), bySegment.get("not_paris"));
-    assertEquals(Set.of("p1", "p4"), bySegment.get("targetable"));
-  }
-
-  private static Dataset<Row> members(String... segmentAndPerson) {
-    List<Row> rows = new ArrayList<>();
-    for (String sp : segmentAndPerson) {
-      String[] p = sp.split(":");
-      rows.add(RowFactory.create(p[0], p[1]));
+    private static Set<String> who(String rule) {
+        Segment s = new Segment("s", "n", "o", "", RuleParser.parse(rule), rule, null, null, Set.of());
+        Set<String> out = new TreeSet<>();
+        SegmentEvaluation.members(PEOPLE, new SegmentDefinitions(List.of(s), List.of(), "granted"), COMPILER)
+                .collectAsList()
+                .forEach(r -> out.add(r.getString(1)));
+        return out;
     }
-    return TestLake.spark().createDataFrame(rows, StructType.fromDDL("segment_id string, person_id string"));
-  }
 
-  private static List<String> changes(Dataset<Row> now, Dataset<Row> before) {
-    List<String> out = new ArrayList<>();
-    SegmentEvaluation.changes(now, before, List.of("a", "b"), LocalDate.of(2025, 6, 2)).collectAsList()
-        .forEach(r -> out.add(r.getAs("segment_id") + ":" + r.getAs("person_id") + ":" + r.getAs("change")));
-    out.sort(null);
-    return out;
-  }
+    @Test
+    void eachOperatorSelectsTheRightPeople() {
+        assertEquals(Set.of("p1", "p4"), who("city = 'Paris'"));
+        assertEquals(Set.of("p2", "p3"), who("not city = 'Paris'"), "a missing city is not Paris");
+        assertEquals(Set.of("p2"), who("city != 'Paris'"));
+        assertEquals(Set.of("p3"), who("purchases_30d < 1"));
+        assertEquals(Set.of("p2", "p3"), who("purchases_30d <= 1"));
+        assertEquals(Set.of("p1"), who("revenue_90d > 120.5"));
+        assertEquals(Set.of("p1", "p4"), who("revenue_90d >= 120.5"));
+        assertEquals(Set.of("p1", "p2"), who("city in ('Lyon', 'Marseille') or vip = true"));
+        assertEquals(Set.of("p4"), who("city not in ('Lyon') and campaign is not null and vip = false"));
+        assertEquals(Set.of("p1", "p4"), who("purchases_30d between 3 and 5"));
+        assertEquals(Set.of("p3"), who("city is null"));
+        assertEquals(Set.of("p2"), who("campaign contains 'travel'"));
+        assertEquals(Set.of("p1", "p2"), who("campaign starts with 'cmp_'"));
+        assertEquals(Set.of("p1", "p4"), who("birth_date >= '1995-01-01'"));
+        assertEquals(
+                Set.of("p1"), who("(city = 'Paris' and revenue_90d > 200) or (city = 'Lyon' and purchases_30d > 3)"));
+    }
 
-  @Test
-  void addsAndRemovesAcrossThreeRuns() {
-    Dataset<Row> run1 = members("a:p1", "a:p2", "b:p1");
-    Dataset<Row> run2 = members("a:p2", "a:p3", "b:p1");
-    Dataset<Row> run3 = members("a:p3", "b:p1", "b:p2", "z:p9");
-    assertEquals(List.of("a:p1:add", "a:p2:add", "b:p1:add"), changes(run1, members()));
-    assertEquals(List.of("a:p1:remove", "a:p3:add"), changes(run2, run1));
-    assertEquals(List.of("a:p2:remove", "b:p2:add", "z:p9:add"), changes(run3, run2));
-    // A segment that emptied loses every member; one no longer defined (c) is left alone.
-    assertEquals(List.of("a:p3:remove", "b:p1:remove", "b:p2:remove"), changes(members("c:p1"), run3).stream()
-        .filter(c -> !c.startsWith("c:") && !c.startsWith("z:")).toList());
-    Map<String, long[]> counts = new HashMap<>();
-    SegmentEvaluation.counts(run3, SegmentEvaluation.changes(run3, run2, List.of("a", "b"), LocalDate.of(2025, 6, 3)))
-        .collectAsList()
-        .forEach(r -> counts.put(r.getString(0), new long[] {r.getLong(1), r.getLong(2), r.getLong(3)}));
-    assertEquals(List.of(1L, 0L, 1L), List.of(counts.get("a")[0], counts.get("a")[1], counts.get("a")[2]));
-    assertEquals(List.of(2L, 1L, 0L), List.of(counts.get("b")[0], counts.get("b")[1], counts.get("b")[2]));
-  }
+    @Test
+    void segmentsReferenceEachOtherAndConsentIsRequired() {
+        Segment paris =
+                new Segment("paris", "n", "o", "", RuleParser.parse("city = 'Paris'"), "", null, null, Set.of());
+        Segment notParis = new Segment(
+                "not_paris", "n", "o", "", RuleParser.parse("not segment('paris')"), "", null, null, Set.of());
+        Segment targetable = new Segment(
+                "targetable", "n", "o", "", RuleParser.parse("segment('paris')"), "", "ads", "consent", Set.of());
+        Map<String, Set<String>> bySegment = new HashMap<>();
+        SegmentEvaluation.members(
+                        PEOPLE,
+                        new SegmentDefinitions(List.of(paris, notParis, targetable), List.of(), "granted"),
+                        COMPILER)
+                .collectAsList()
+                .forEach(r -> bySegment
+                        .computeIfAbsent(r.getString(0), k -> new TreeSet<>())
+                        .add(r.getString(1)));
+        assertEquals(Set.of("p1", "p4"), bySegment.get("paris"));
+        assertEquals(Set.of("p2", "p3"), bySegment.get("not_paris"));
+        assertEquals(Set.of("p1", "p4"), bySegment.get("targetable"));
+    }
 
-  @Test
-  void overlapsOfTheChosenSegmentsInOneJoin() {
-    Dataset<Row> current = members("a:p1", "a:p2", "a:p3", "b:p2", "b:p3", "c:p3", "d:p1");
-    Map<String, Long> pairs = new HashMap<>();
-    SegmentEvaluation.overlaps(current, List.of("a", "b", "c"), LocalDate.of(2025, 6, 1)).collectAsList()
-        .forEach(r -> pairs.put(r.getString(0) + "&" + r.getString(1), r.getLong(2)));
-    assertEquals(Map.of("a&a", 3L, "b&b", 2L, "c&c", 1L, "a&b", 2L, "a&c", 1L, "b&c", 1L), pairs);
-  }
+    private static Dataset<Row> members(String... segmentAndPerson) {
+        List<Row> rows = new ArrayList<>();
+        for (String sp : segmentAndPerson) {
+            String[] p = sp.split(":");
+            rows.add(RowFactory.create(p[0], p[1]));
+        }
+        return TestLake.spark().createDataFrame(rows, StructType.fromDDL("segment_id string, person_id string"));
+    }
+
+    private static List<String> changes(Dataset<Row> now, Dataset<Row> before) {
+        List<String> out = new ArrayList<>();
+        SegmentEvaluation.changes(now, before, List.of("a", "b"), LocalDate.of(2025, 6, 2))
+                .collectAsList()
+                .forEach(r -> out.add(r.getAs("segment_id") + ":" + r.getAs("person_id") + ":" + r.getAs("change")));
+        out.sort(null);
+        return out;
+    }
+
+    @Test
+    void addsAndRemovesAcrossThreeRuns() {
+        Dataset<Row> run1 = members("a:p1", "a:p2", "b:p1");
+        Dataset<Row> run2 = members("a:p2", "a:p3", "b:p1");
+        Dataset<Row> run3 = members("a:p3", "b:p1", "b:p2", "z:p9");
+        assertEquals(List.of("a:p1:add", "a:p2:add", "b:p1:add"), changes(run1, members()));
+        assertEquals(List.of("a:p1:remove", "a:p3:add"), changes(run2, run1));
+        assertEquals(List.of("a:p2:remove", "b:p2:add", "z:p9:add"), changes(run3, run2));
+        // A segment that emptied loses every member; one no longer defined (c) is left alone.
+        assertEquals(
+                List.of("a:p3:remove", "b:p1:remove", "b:p2:remove"),
+                changes(members("c:p1"), run3).stream()
+                        .filter(c -> !c.startsWith("c:") && !c.startsWith("z:"))
+                        .toList());
+        Map<String, long[]> counts = new HashMap<>();
+        SegmentEvaluation.counts(
+                        run3, SegmentEvaluation.changes(run3, run2, List.of("a", "b"), LocalDate.of(2025, 6, 3)))
+                .collectAsList()
+                .forEach(r -> counts.put(r.getString(0), new long[] {r.getLong(1), r.getLong(2), r.getLong(3)}));
+        assertEquals(List.of(1L, 0L, 1L), List.of(counts.get("a")[0], counts.get("a")[1], counts.get("a")[2]));
+        assertEquals(List.of(2L, 1L, 0L), List.of(counts.get("b")[0], counts.get("b")[1], counts.get("b")[2]));
+    }
+
+    @Test
+    void overlapsOfTheChosenSegmentsInOneJoin() {
+        Dataset<Row> current = members("a:p1", "a:p2", "a:p3", "b:p2", "b:p3", "c:p3", "d:p1");
+        Map<String, Long> pairs = new HashMap<>();
+        SegmentEvaluation.overlaps(current, List.of("a", "b", "c"), LocalDate.of(2025, 6, 1))
+                .collectAsList()
+                .forEach(r -> pairs.put(r.getString(0) + "&" + r.getString(1), r.getLong(2)));
+        assertEquals(Map.of("a&a", 3L, "b&b", 2L, "c&c", 1L, "a&b", 2L, "a&c", 1L, "b&c", 1L), pairs);
+    }
 }
