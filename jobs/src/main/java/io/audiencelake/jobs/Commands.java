@@ -23,8 +23,8 @@ final class Commands {
         }
 
         /** A new instance of a nightly job, for the pipeline to fill with a job's own options. */
-        Job newJob() {
-            return (Job) factory.get();
+        Job<?> newJob() {
+            return (Job<?>) factory.get();
         }
     }
 

@@ -66,7 +66,7 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         description = "Apply erasure requests (a CSV of request_id,id_type,id_value[,received_at]) to every table "
                 + "and its history; record them in erasure_requests.")
-public final class EraseJob implements Job, Callable<Integer> {
+public final class EraseJob implements Job<TableSpec>, Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(EraseJob.class);
     /** Opaque identifiers shorter than this are not searched for in quarantined text (too many false hits). */
     private static final int MIN_TEXT_MATCH = 6;
@@ -85,8 +85,6 @@ public final class EraseJob implements Job, Callable<Integer> {
                     + "(hashed here, never stored) or as SHA-256.")
     String requests;
 
-    private TableSpec profiles;
-
     /** No: an erasure must reach rows a killed run committed and nobody published yet. */
     @Override
     public boolean readsPublishedVersions() {
@@ -98,9 +96,10 @@ public final class EraseJob implements Job, Callable<Integer> {
         return "erase";
     }
 
+    /** The profiles table as the traits define it (erase deletes from it like from every person table). */
     @Override
-    public void validate(AppConfig config) {
-        profiles = Profiles.spec(ProfileRulesLoader.load(
+    public TableSpec load(AppConfig config) {
+        return Profiles.spec(ProfileRulesLoader.load(
                 config.traits(), FeedContracts.load(config.feedContracts()).values()));
     }
 
@@ -108,10 +107,7 @@ public final class EraseJob implements Job, Callable<Integer> {
     private record Target(TableSpec table, Dataset<Row> keys) {}
 
     @Override
-    public JobResult run(JobContext context) {
-        if (profiles == null) {
-            validate(context.config());
-        }
+    public JobResult run(JobContext context, TableSpec profiles) {
         LakeTables lake = context.lake();
         context.step(name(), "read requests " + requests);
         Dataset<Row> read = ErasureRequests.read(context.spark(), requests).localCheckpoint();

@@ -54,7 +54,7 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         description = "Write segments to destinations (destinations.yaml) as file drops with a manifest, obeying "
                 + "consent and data-usage labels; records export_audience and export_log.")
-public final class ExportJob implements Job, Callable<Integer> {
+public final class ExportJob implements Job<ExportJob.Definitions>, Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(ExportJob.class);
 
     @Mixin
@@ -75,8 +75,8 @@ public final class ExportJob implements Job, Callable<Integer> {
                     "Check destinations.yaml (with segments and lookalike models) and exit; " + "starts no Spark.")
     boolean validateOnly;
 
-    private Destinations destinations;
-    private SegmentDefinitions segments;
+    /** Every destination, those this run exports to, and the segments they were checked against. */
+    record Definitions(Destinations destinations, List<Destination> selected, SegmentDefinitions segments) {}
 
     @Override
     public String name() {
@@ -84,10 +84,10 @@ public final class ExportJob implements Job, Callable<Integer> {
     }
 
     @Override
-    public void validate(AppConfig config) {
+    public Definitions load(AppConfig config) {
         AudienceDefinitions loaded = AudienceDefinitions.load(config);
-        segments = loaded.segments();
-        destinations = DestinationsLoader.load(
+        SegmentDefinitions segments = loaded.segments();
+        Destinations destinations = DestinationsLoader.load(
                 config.destinations(),
                 segments,
                 loaded.lookalikeIfAny(config),
@@ -100,21 +100,18 @@ public final class ExportJob implements Job, Callable<Integer> {
                                 .toList());
             }
         }
-    }
-
-    private List<Destination> selected() {
-        return destinationIds.isEmpty()
+        List<Destination> selected = destinationIds.isEmpty()
                 ? destinations.destinations()
                 : destinationIds.stream()
                         .map(id -> destinations.byId(id).orElseThrow())
                         .toList();
+        return new Definitions(destinations, selected, segments);
     }
 
     @Override
-    public JobResult run(JobContext context) {
-        if (destinations == null) {
-            validate(context.config());
-        }
+    public JobResult run(JobContext context, Definitions definitions) {
+        SegmentDefinitions segments = definitions.segments();
+        List<Destination> selected = definitions.selected;
         LakeTables lake = context.lake();
         Date dt = Date.valueOf(context.date());
         for (var required : List.of(SegmentTables.STATS, IdGraph.SPEC)) {
@@ -139,7 +136,7 @@ public final class ExportJob implements Job, Callable<Integer> {
         // First every destination's audience, its changes and its quality checks; then, only if all pass, the drops
         // and the tables: a gate that stops the run stops it before anything is sent or committed.
         List<Prepared> prepared = new ArrayList<>();
-        for (Destination d : selected()) {
+        for (Destination d : selected) {
             checkLabels(d, labels, context);
             context.step(name(), "audience of " + d.id());
             Dataset<Row> granted = ConsentStatus.latest(
@@ -288,7 +285,7 @@ public final class ExportJob implements Job, Callable<Integer> {
             audience += size;
         }
         context.spark().catalog().clearCache();
-        result.put("destinations", (long) selected().size());
+        result.put("destinations", (long) selected.size());
         return new JobResult(audience, written, 0, result);
     }
 
@@ -339,7 +336,8 @@ public final class ExportJob implements Job, Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (validateOnly) {
-            return JobRunner.validateOnly(this, options, spec, (config, out) -> {
+            return JobRunner.validateOnly(this, options, spec, (config, definitions, out) -> {
+                Destinations destinations = definitions.destinations();
                 out.printf(
                         "%s: %d destinations valid%n",
                         config.destinations(), destinations.destinations().size());

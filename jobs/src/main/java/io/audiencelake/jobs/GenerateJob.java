@@ -25,7 +25,7 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         description = "Write sample first-, second- and third-party feeds and consent for the dates ending at "
                 + "--date to the landing area, and the ground truth beside them. Same seed, same bytes.")
-public final class GenerateJob implements Job, Callable<Integer> {
+public final class GenerateJob implements Job<GeneratorSettings>, Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(GenerateJob.class);
 
     @Mixin
@@ -58,7 +58,7 @@ public final class GenerateJob implements Job, Callable<Integer> {
     }
 
     @Override
-    public void validate(AppConfig config) {
+    public GeneratorSettings load(AppConfig config) {
         GeneratorSettings s = settings(config);
         if (s.scale() < 0.01 || s.scale() > 100_000) {
             throw new ConfigException("--scale: must be between 0.01 and 100000, cannot be: " + s.scale());
@@ -66,11 +66,11 @@ public final class GenerateJob implements Job, Callable<Integer> {
         if (s.days() < 1 || s.days() > 366) {
             throw new ConfigException("--days: must be between 1 and 366, cannot be: " + s.days());
         }
+        return s;
     }
 
     @Override
-    public JobResult run(JobContext context) {
-        GeneratorSettings s = settings(context.config());
+    public JobResult run(JobContext context, GeneratorSettings s) {
         List<LocalDate> dates = new ArrayList<>();
         for (int d = s.days() - 1; d >= 0; d--) {
             dates.add(context.date().minusDays(d));

@@ -58,7 +58,7 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         description = "Stitch identifiers into persons: deterministic links, Fellegi-Sunter matching, connected "
                 + "components and stable person ids (id_edges, id_graph, id_match_metrics).")
-public final class IdentityJob implements Job, Callable<Integer> {
+public final class IdentityJob implements Job<IdentityRules>, Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(IdentityJob.class);
 
     @Mixin
@@ -74,23 +74,18 @@ public final class IdentityJob implements Job, Callable<Integer> {
                     + "e.g. local-data/ground-truth/identifiers. Results go to id_match_metrics and the log.")
     String evaluate;
 
-    private IdentityRules rules;
-
     @Override
     public String name() {
         return "identity";
     }
 
     @Override
-    public void validate(AppConfig config) {
-        rules = IdentityRulesLoader.load(config.identityRules());
+    public IdentityRules load(AppConfig config) {
+        return IdentityRulesLoader.load(config.identityRules());
     }
 
     @Override
-    public JobResult run(JobContext context) {
-        if (rules == null) {
-            validate(context.config());
-        }
+    public JobResult run(JobContext context, IdentityRules rules) {
         List<Metric> metrics = new ArrayList<>();
         Map<String, Long> counts = new LinkedHashMap<>();
         var lake = context.lake();
@@ -138,7 +133,8 @@ public final class IdentityJob implements Job, Callable<Integer> {
                 : anchored(
                         ConnectedComponents.of(nodes, deterministic, rules.maxIterations())
                                 .components(),
-                        identifiers);
+                        identifiers,
+                        rules);
         for (MatchModel model : rules.models()) {
             context.step(name(), "match " + model.id());
             Dataset<Row> profiles = (model.source() == IdentityRules.Source.DEVICES
@@ -290,7 +286,7 @@ public final class IdentityJob implements Job, Callable<Integer> {
     }
 
     /** Deterministic components with the smallest node of the conflict type each holds (the anchor), or null. */
-    private Dataset<Row> anchored(Dataset<Row> components, Dataset<Row> identifiers) {
+    private static Dataset<Row> anchored(Dataset<Row> components, Dataset<Row> identifiers, IdentityRules rules) {
         Dataset<Row> anchors = components
                 .join(
                         identifiers

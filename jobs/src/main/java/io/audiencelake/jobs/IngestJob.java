@@ -71,7 +71,7 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         description = "Clean the date's landing files into raw_events, raw_identifiers, raw_attributes and "
                 + "quarantine, per the feed contracts; each file once (feed_files).")
-public final class IngestJob implements Job, Callable<Integer> {
+public final class IngestJob implements Job<Map<String, FeedContract>>, Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(IngestJob.class);
 
     @Mixin
@@ -83,18 +83,14 @@ public final class IngestJob implements Job, Callable<Integer> {
     @Option(names = "--feed", description = "Only this feed (default: every feed folder of the date).")
     String feed;
 
-    private Map<String, FeedContract> contracts;
-    /** (id_type, id_value) of erased persons, or null when nobody was erased. */
-    private Dataset<Row> suppressed;
-
     @Override
     public String name() {
         return "ingest";
     }
 
     @Override
-    public void validate(AppConfig config) {
-        contracts = FeedContracts.load(config.feedContracts());
+    public Map<String, FeedContract> load(AppConfig config) {
+        Map<String, FeedContract> contracts = FeedContracts.load(config.feedContracts());
         if (feed != null && !contracts.containsKey(feed)) {
             throw new ConfigException("--feed " + feed + ": no contract "
                     + config.feedContracts().resolve(feed + ".yaml") + "; expected one of " + contracts.keySet());
@@ -117,6 +113,7 @@ public final class IngestJob implements Job, Callable<Integer> {
                             + "a local master (this one is " + master
                             + "); expected a secret of your own, e.g. ${AUDIENCELAKE_LINKAGE_KEY}");
         }
+        return contracts;
     }
 
     @Option(
@@ -128,18 +125,15 @@ public final class IngestJob implements Job, Callable<Integer> {
     LocalDate since;
 
     @Override
-    public JobResult run(JobContext context) {
-        if (contracts == null) {
-            validate(context.config());
-        }
+    public JobResult run(JobContext context, Map<String, FeedContract> contracts) {
         if (since == null || !since.isBefore(context.date())) {
-            return ingestDay(context).result();
+            return ingestDay(context, contracts).result();
         }
         // Each landing date is ingested as its own run would ingest it: its own partitions, its own manifest rows.
         Tally all = new Tally();
         for (LocalDate day = since; !day.isAfter(context.date()); day = day.plusDays(1)) {
-            Tally t =
-                    ingestDay(new JobContext(context.config(), context.spark(), context.lake(), day, context.runId()));
+            Tally t = ingestDay(
+                    new JobContext(context.config(), context.spark(), context.lake(), day, context.runId()), contracts);
             all.read += t.read;
             all.kept += t.kept;
             all.duplicates += t.duplicates;
@@ -152,7 +146,7 @@ public final class IngestJob implements Job, Callable<Integer> {
     }
 
     /** Ingests the new files of one landing date ({@code context.date()}). */
-    private Tally ingestDay(JobContext context) {
+    private Tally ingestDay(JobContext context, Map<String, FeedContract> contracts) {
         context.step(name(), "list landing files");
         List<LandingFile> files = new LandingArea(
                         context.config().paths().landing(),
@@ -167,7 +161,7 @@ public final class IngestJob implements Job, Callable<Integer> {
         // Identifiers of erased persons: rows carrying one are dropped and counted, so no feed brings them back.
         Dataset<Row> erased =
                 ErasedIdentifiers.suppressed(context.spark(), context.lake()).localCheckpoint();
-        suppressed = erased.isEmpty() ? null : erased;
+        Dataset<Row> suppressed = erased.isEmpty() ? null : erased;
         Map<String, FilePlan.Seen> seen = new LinkedHashMap<>();
         known.forEach((path, r) -> seen.put(
                 path,
@@ -204,7 +198,7 @@ public final class IngestJob implements Job, Callable<Integer> {
                 entry.getValue().forEach(f -> manifestRows.add(failed(context, f, error, tally)));
                 continue;
             }
-            ingestFeed(context, contract, entry.getValue(), tally, manifestRows, outputs);
+            ingestFeed(context, contract, entry.getValue(), suppressed, tally, manifestRows, outputs);
         }
         if (!outputs.feeds.isEmpty()) {
             // Every table's quality checks pass before the first commit: a gate that stops the run leaves all
@@ -293,12 +287,13 @@ public final class IngestJob implements Job, Callable<Integer> {
             JobContext context,
             FeedContract contract,
             List<LandingFile> files,
+            Dataset<Row> suppressed,
             Tally tally,
             List<Row> manifestRows,
             Outputs outputs) {
         context.step(name(), "read " + contract.id() + " (" + files.size() + " files)");
         try {
-            record(context, contract, read(context, contract, files), tally, manifestRows, outputs);
+            record(context, contract, read(context, contract, files, suppressed), tally, manifestRows, outputs);
         } catch (ConfigException e) {
             throw e;
         } catch (Exception e) {
@@ -314,7 +309,13 @@ public final class IngestJob implements Job, Callable<Integer> {
                     cause(e));
             for (LandingFile f : files) {
                 try {
-                    record(context, contract, read(context, contract, List.of(f)), tally, manifestRows, outputs);
+                    record(
+                            context,
+                            contract,
+                            read(context, contract, List.of(f), suppressed),
+                            tally,
+                            manifestRows,
+                            outputs);
                 } catch (ConfigException e2) {
                     throw e2;
                 } catch (Exception e2) {
@@ -348,7 +349,9 @@ public final class IngestJob implements Job, Callable<Integer> {
     }
 
     /** Reads, parses, cleans and classifies the files, and counts each file's rows; records nothing. */
-    private FeedBatch read(JobContext context, FeedContract contract, List<LandingFile> files) {
+    /** {@code suppressed}: (id_type, id_value) of erased persons, or null when nobody was erased. */
+    private FeedBatch read(
+            JobContext context, FeedContract contract, List<LandingFile> files, Dataset<Row> suppressed) {
         FeedBatch batch = new FeedBatch();
         files.forEach(f -> batch.byPath.put(f.path(), f));
         Map<String, List<String>> headers = new LinkedHashMap<>();

@@ -2,6 +2,7 @@ package io.audiencelake.jobs;
 
 import static org.apache.spark.sql.functions.input_file_name;
 
+import io.audiencelake.common.config.AppConfig;
 import io.audiencelake.common.storage.LandingArea;
 import io.audiencelake.common.storage.LandingFile;
 import io.audiencelake.common.storage.LandingFiles;
@@ -27,7 +28,7 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         description = "List the date's landing files per feed, count their lines and write them to the "
                 + "landing_files table (replacing that date's rows).")
-public final class InventoryJob implements Job, Callable<Integer> {
+public final class InventoryJob implements Job<Void>, Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(InventoryJob.class);
 
     @Mixin
@@ -45,7 +46,12 @@ public final class InventoryJob implements Job, Callable<Integer> {
     }
 
     @Override
-    public JobResult run(JobContext context) {
+    public Void load(AppConfig config) {
+        return null;
+    }
+
+    @Override
+    public JobResult run(JobContext context, Void none) {
         context.step(name(), "list landing files");
         List<LandingFile> files = new LandingArea(
                         context.config().paths().landing(),

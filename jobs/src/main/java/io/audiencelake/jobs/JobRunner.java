@@ -33,7 +33,6 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BiConsumer;
 import java.util.function.Supplier;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
@@ -56,7 +55,7 @@ public final class JobRunner {
      * The command line's way in: runs the job and returns its exit code, {@link Main#FAILED} when
      * part of it failed (the failures are printed), {@link Main#OK} otherwise.
      */
-    public static int exitCode(Job job, JobOptions options, CommandSpec spec) throws Exception {
+    public static int exitCode(Job<?> job, JobOptions options, CommandSpec spec) throws Exception {
         JobResult result = execute(job, options, Main.commandLine(spec));
         if (result.failed()) {
             PrintWriter err = spec.commandLine().getErr();
@@ -72,27 +71,32 @@ public final class JobRunner {
      * The {@code --validate} way in: loads the config, runs the job's own checks (no Spark starts), prints
      * {@code report} of what was checked, and returns {@link Main#OK}; a mistake throws ConfigException (exit 2).
      */
-    public static int validateOnly(
-            Job job, JobOptions options, CommandSpec spec, BiConsumer<AppConfig, PrintWriter> report) {
+    public static <D> int validateOnly(Job<D> job, JobOptions options, CommandSpec spec, ValidationReport<D> report) {
         AppConfig config = new AppConfigLoader().load(options.config(), options.overrides());
-        job.validate(config);
+        D definitions = job.load(config);
         PrintWriter out = spec.commandLine().getOut();
-        report.accept(config, out);
+        report.print(config, definitions, out);
         out.flush();
         return Main.OK;
     }
 
+    /** What {@code --validate} prints after loading a job's definitions. */
+    @FunctionalInterface
+    public interface ValidationReport<D> {
+        void print(AppConfig config, D definitions, PrintWriter out);
+    }
+
     /** Runs the job; returns its result or throws its error (after recording the failed run). */
-    public static JobResult execute(Job job, JobOptions options, String commandLine) throws Exception {
+    public static JobResult execute(Job<?> job, JobOptions options, String commandLine) throws Exception {
         AppConfig config = new AppConfigLoader().load(options.config(), options.overrides());
-        job.validate(config);
+        Job.Loaded<?> loaded = job.loaded(config);
         QualityChecks checks = qualityChecks(config);
         long startingAt = System.nanoTime();
         SparkSession spark = LakeSession.start(config);
         Duration startup = Duration.ofNanos(System.nanoTime() - startingAt);
         try {
             return runRecorded(
-                    job,
+                    loaded,
                     new JobContext(
                             config,
                             spark,
@@ -124,17 +128,19 @@ public final class JobRunner {
      * its writes, and records the run in {@code job_runs} with the versions it published (which is also where
      * a table's freshness is read from: {@link JobRuns#freshness}).
      */
-    static JobResult runRecorded(Job job, JobContext plain, QualityChecks checks, String commandLine) throws Exception {
+    static JobResult runRecorded(Job.Loaded<?> job, JobContext plain, QualityChecks checks, String commandLine)
+            throws Exception {
         return runRecorded(job, plain, checks, commandLine, Duration.ZERO);
     }
 
     /**
-     * As {@link #runRecorded(Job, JobContext, QualityChecks, String)}, with the time it took to start the
+     * As {@link #runRecorded(Job.Loaded, JobContext, QualityChecks, String)}, with the time it took to start the
      * Spark session this run is the first of ({@code startup}), recorded and logged beside the time in the
      * job's own work ({@code spark}) and in the runner's bookkeeping (lock, published versions,
      * the run's record).
      */
-    static JobResult runRecorded(Job job, JobContext plain, QualityChecks checks, String commandLine, Duration startup)
+    static JobResult runRecorded(
+            Job.Loaded<?> job, JobContext plain, QualityChecks checks, String commandLine, Duration startup)
             throws Exception {
         Instant started = Instant.now();
         Timing timing = new Timing(startup);
@@ -288,7 +294,8 @@ public final class JobRunner {
      * Renews the run's lock in the background while the job runs, so that a run that dies (SIGKILL, a fatal
      * error that ends the JVM) leaves a lock that lapses within minutes instead of blocking every retry.
      */
-    private static ScheduledExecutorService heartbeat(JobLocks locks, Job job, JobContext context, String holder) {
+    private static ScheduledExecutorService heartbeat(
+            JobLocks locks, Job.Loaded<?> job, JobContext context, String holder) {
         ScheduledExecutorService beat = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "audiencelake-lock-heartbeat");
             t.setDaemon(true);
@@ -416,7 +423,7 @@ public final class JobRunner {
 
     private static void record(
             JobContext c,
-            Job job,
+            Job.Loaded<?> job,
             Instant started,
             Timing timing,
             JobResult r,

@@ -70,7 +70,7 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         description = "Train (--train) and score lookalike models of lookalike.yaml into lookalike_scores, "
                 + "model_runs and segment_membership (source lookalike).")
-public final class LookalikeJob implements Job, Callable<Integer> {
+public final class LookalikeJob implements Job<LookalikeJob.Definitions>, Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(LookalikeJob.class);
     private static final long TRAINING_SEED = 42;
 
@@ -108,9 +108,9 @@ public final class LookalikeJob implements Job, Callable<Integer> {
             description = "Check lookalike.yaml (with traits and segments) and exit; starts no Spark.")
     boolean validateOnly;
 
-    private LookalikeModels models;
-    private ProfileRules traits;
-    private SegmentDefinitions segments;
+    /** The models (and the traits and segments they were checked against), and those this run trains or scores. */
+    record Definitions(
+            LookalikeModels models, ProfileRules traits, SegmentDefinitions segments, List<LookalikeModel> selected) {}
 
     @Override
     public String name() {
@@ -118,11 +118,9 @@ public final class LookalikeJob implements Job, Callable<Integer> {
     }
 
     @Override
-    public void validate(AppConfig config) {
+    public Definitions load(AppConfig config) {
         AudienceDefinitions loaded = AudienceDefinitions.load(config);
-        traits = loaded.traits();
-        segments = loaded.segments();
-        models = loaded.lookalike(config);
+        LookalikeModels models = loaded.lookalike(config);
         for (String id : modelIds) {
             if (models.byId(id).isEmpty()) {
                 throw new ConfigException("--model: unknown model '" + id + "'; expected one of "
@@ -132,20 +130,19 @@ public final class LookalikeJob implements Job, Callable<Integer> {
         if (version != null && (modelIds.size() != 1 || train)) {
             throw new ConfigException("--model-version: give exactly one --model, and not --train");
         }
-    }
-
-    private List<LookalikeModel> selected() {
-        return modelIds.isEmpty()
+        List<LookalikeModel> selected = modelIds.isEmpty()
                 ? models.models()
                 : modelIds.stream().map(id -> models.byId(id).orElseThrow()).toList();
+        return new Definitions(models, loaded.traits(), loaded.segments(), selected);
     }
 
     @Override
-    public JobResult run(JobContext context) {
-        if (models == null) {
-            validate(context.config());
-        }
-        if (selected().isEmpty()) {
+    public JobResult run(JobContext context, Definitions definitions) {
+        LookalikeModels models = definitions.models();
+        ProfileRules traits = definitions.traits();
+        SegmentDefinitions segments = definitions.segments();
+        List<LookalikeModel> selected = definitions.selected;
+        if (selected.isEmpty()) {
             // An environment without lookalike models still runs the nightly pipeline through this step.
             LOG.info(
                     "lookalike {}: no models in {}; nothing to train or score",
@@ -182,14 +179,14 @@ public final class LookalikeJob implements Job, Callable<Integer> {
         Dataset<Row> truth = null;
         Set<String> evaluated = evaluatedRuleSegments(lake, dt);
         Map<String, Integer> versions = new HashMap<>();
-        for (LookalikeModel model : selected()) {
+        for (LookalikeModel model : selected) {
             requireEvaluated(evaluated, model.seed(), dt);
             model.exclude().forEach(s -> requireEvaluated(evaluated, s, dt));
             Dataset<Row> seed = membership
                     .where(col(SegmentTables.SEGMENT_ID).equalTo(model.seed()))
                     .select(SegmentTables.PERSON_ID);
             Row run = train || latestRun(lake, model.id()) == null
-                    ? train(context, model, profiles, seed, population, out)
+                    ? train(context, models, model, profiles, seed, population, out)
                     : chosenRun(lake, model.id());
             int v = run.getInt(run.fieldIndex(LookalikeTables.VERSION));
             versions.put(model.id(), v);
@@ -275,7 +272,7 @@ public final class LookalikeJob implements Job, Callable<Integer> {
         Dataset<Row> current =
                 members.stream().reduce(Dataset::unionByName).orElseThrow().localCheckpoint();
         List<String> segmentIds =
-                selected().stream().map(LookalikeModel::segmentId).toList();
+                selected.stream().map(LookalikeModel::segmentId).toList();
         Dataset<Row> previous = context.spark().createDataFrame(List.of(), SegmentTables.MEMBERSHIP.schema());
         Dataset<Row> others = previous;
         if (lake.exists(SegmentTables.MEMBERSHIP)) {
@@ -301,7 +298,7 @@ public final class LookalikeJob implements Job, Callable<Integer> {
             counts.put(r.getString(0), new long[] {r.getLong(1), r.getLong(2), r.getLong(3)});
         }
         out.printf("%-28s %-28s %8s %8s %8s%n", "model", "segment", "size", "adds", "removes");
-        for (LookalikeModel model : selected()) {
+        for (LookalikeModel model : selected) {
             long[] c = counts.getOrDefault(model.segmentId(), new long[3]);
             int v = versions.get(model.id());
             stats.add(RowFactory.create(
@@ -364,7 +361,7 @@ public final class LookalikeJob implements Job, Callable<Integer> {
                         .unionByName(otherStats),
                 partition);
         context.spark().catalog().clearCache();
-        result.put("models", (long) selected().size());
+        result.put("models", (long) selected.size());
         result.put("scored", scored);
         return new JobResult(population, scored, 0, result);
     }
@@ -382,6 +379,7 @@ public final class LookalikeJob implements Job, Callable<Integer> {
     /** Trains, evaluates and saves a new version; returns its model_runs row. */
     private Row train(
             JobContext context,
+            LookalikeModels models,
             LookalikeModel model,
             Dataset<Row> profiles,
             Dataset<Row> seedMembers,
@@ -581,7 +579,8 @@ public final class LookalikeJob implements Job, Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (validateOnly) {
-            return JobRunner.validateOnly(this, options, spec, (config, out) -> {
+            return JobRunner.validateOnly(this, options, spec, (config, definitions, out) -> {
+                LookalikeModels models = definitions.models();
                 out.printf(
                         "%s: %d lookalike models valid%n",
                         config.lookalike(), models.models().size());

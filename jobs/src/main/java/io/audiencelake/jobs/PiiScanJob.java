@@ -41,7 +41,7 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         description = "Search every lake table, export file and run report for clear emails (and, with --truth, the "
                 + "generator's phones); exit 1 on any finding.")
-public final class PiiScanJob implements Job, Callable<Integer> {
+public final class PiiScanJob implements Job<ProfileRules>, Callable<Integer> {
     @Mixin
     JobOptions options;
 
@@ -55,8 +55,6 @@ public final class PiiScanJob implements Job, Callable<Integer> {
                     + "(id_type,id_value,person_key CSVs): its clear phone numbers are searched for too.")
     String truth;
 
-    private ProfileRules traits;
-
     /** No: the scan looks at everything committed, published or not. */
     @Override
     public boolean readsPublishedVersions() {
@@ -69,16 +67,13 @@ public final class PiiScanJob implements Job, Callable<Integer> {
     }
 
     @Override
-    public void validate(AppConfig config) {
-        traits = ProfileRulesLoader.load(
+    public ProfileRules load(AppConfig config) {
+        return ProfileRulesLoader.load(
                 config.traits(), FeedContracts.load(config.feedContracts()).values());
     }
 
     @Override
-    public JobResult run(JobContext context) {
-        if (traits == null) {
-            validate(context.config());
-        }
+    public JobResult run(JobContext context, ProfileRules traits) {
         LakeTables lake = context.lake();
         List<Dataset<Row>> texts = new ArrayList<>();
         List<String> scanned = new ArrayList<>();

@@ -99,7 +99,7 @@ public final class PipelineJob implements Callable<Integer> {
         AppConfig appConfig = environment.load();
         // Every job's configuration is checked before anything runs, so a mistake costs nothing.
         for (String name : PipelinePlan.JOBS) {
-            job(name, first).validate(appConfig);
+            job(name, first).load(appConfig);
         }
         QualityChecks checks = JobRunner.qualityChecks(appConfig);
         PrintWriter out = spec.commandLine().getOut();
@@ -144,10 +144,9 @@ public final class PipelineJob implements Callable<Integer> {
             LakeTables lake,
             QualityChecks checks,
             Duration startup) {
-        Job job = job(step.job(), step.date());
         try {
             JobResult result = JobRunner.runRecorded(
-                    job,
+                    job(step.job(), step.date()).loaded(appConfig),
                     new JobContext(
                             appConfig,
                             spark,
@@ -196,8 +195,8 @@ public final class PipelineJob implements Callable<Integer> {
     }
 
     /** A job as its own command line would make it, so its options take their documented defaults. */
-    private Job job(String name, LocalDate day) {
-        Job job = Commands.named(name).newJob();
+    private Job<?> job(String name, LocalDate day) {
+        Job<?> job = Commands.named(name).newJob();
         CommandLine cli = new CommandLine(job);
         cli.setOut(spec.commandLine().getOut());
         cli.setErr(spec.commandLine().getErr());

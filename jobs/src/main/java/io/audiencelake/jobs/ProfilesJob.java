@@ -31,6 +31,7 @@ import io.audiencelake.common.profiles.Sessionisation;
 import io.audiencelake.common.profiles.Sessions;
 import io.audiencelake.common.profiles.TraitSource;
 import io.audiencelake.common.runs.JobRuns;
+import java.nio.file.Path;
 import java.sql.Date;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -65,7 +66,7 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         description = "Sessionise events and compute each person's traits (sessions, profiles), folding the "
                 + "date's new data into running state.")
-public final class ProfilesJob implements Job, Callable<Integer> {
+public final class ProfilesJob implements Job<ProfilesJob.Definitions>, Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(ProfilesJob.class);
 
     @Mixin
@@ -80,9 +81,8 @@ public final class ProfilesJob implements Job, Callable<Integer> {
                     + "new data (needed once after trait definitions change; gives the same profiles).")
     boolean rebuild;
 
-    private ProfileRules rules;
-    private EventColumns columns;
-    private AppConfig config;
+    /** The traits to compute, the events' columns they may read, and the file the traits came from. */
+    record Definitions(ProfileRules rules, EventColumns columns, Path traitsFile) {}
 
     @Override
     public String name() {
@@ -90,18 +90,16 @@ public final class ProfilesJob implements Job, Callable<Integer> {
     }
 
     @Override
-    public void validate(AppConfig config) {
+    public Definitions load(AppConfig config) {
         var contracts = FeedContracts.load(config.feedContracts()).values();
-        this.rules = ProfileRulesLoader.load(config.traits(), contracts);
-        this.columns = EventColumns.of(contracts);
-        this.config = config;
+        return new Definitions(
+                ProfileRulesLoader.load(config.traits(), contracts), EventColumns.of(contracts), config.traits());
     }
 
     @Override
-    public JobResult run(JobContext context) {
-        if (rules == null) {
-            validate(context.config());
-        }
+    public JobResult run(JobContext context, Definitions definitions) {
+        ProfileRules rules = definitions.rules();
+        EventColumns columns = definitions.columns();
         LakeTables lake = context.lake();
         LocalDate date = context.date();
         Date dt = Date.valueOf(date);
@@ -125,7 +123,8 @@ public final class ProfilesJob implements Job, Callable<Integer> {
                     "id_graph has no snapshot for " + date + ": run identity --date " + date + " first");
         }
 
-        LocalDate previous = rebuild ? null : previousState(lake, activitySpec, lifetimeSpec, date);
+        LocalDate previous =
+                rebuild ? null : previousState(lake, activitySpec, lifetimeSpec, date, definitions.traitsFile());
         List<LateFiles> late = previous == null ? List.of() : lateFiles(lake, previous);
         if (late.stream().anyMatch(LateFiles::replaced)) {
             LOG.warn(
@@ -170,7 +169,7 @@ public final class ProfilesJob implements Job, Callable<Integer> {
         long eventsRead = seen.getLong(0);
         long robots = rules.sessions().includeRobots() ? 0 : seen.getLong(1);
         long noDevice = seen.getLong(2);
-        Dataset<Row> usable = usable(events);
+        Dataset<Row> usable = usable(rules, events);
         LOG.info(
                 "{} events landed{}: {} from robots and {} without a device left out",
                 eventsRead,
@@ -226,13 +225,15 @@ public final class ProfilesJob implements Job, Callable<Integer> {
         Dataset<Row> sessions = null;
         if (!days.isEmpty()) {
             // Sessions end at midnight, so a day's sessions need only that day's events, wherever they landed.
-            Dataset<Row> dayEvents = usable(lake.read(RawEvents.SPEC)
-                    .where(col(RawTables.DT)
-                            .leq(lit(dt))
-                            .and(col(RawTables.DT)
-                                    .geq(lit(Date.valueOf(
-                                            days.get(0).toLocalDate().minusDays(1)))))
-                            .and(to_date(col(RawEvents.EVENT_TIME)).isin(days.toArray()))));
+            Dataset<Row> dayEvents = usable(
+                    rules,
+                    lake.read(RawEvents.SPEC)
+                            .where(col(RawTables.DT)
+                                    .leq(lit(dt))
+                                    .and(col(RawTables.DT)
+                                            .geq(lit(Date.valueOf(
+                                                    days.get(0).toLocalDate().minusDays(1)))))
+                                    .and(to_date(col(RawEvents.EVENT_TIME)).isin(days.toArray()))));
             sessions = Sessionisation.sessions(dayEvents, rules.sessions(), columns)
                     .join(
                             graph.select(
@@ -318,7 +319,7 @@ public final class ProfilesJob implements Job, Callable<Integer> {
             } else {
                 lake.overwritePartition(activitySpec, partials, Map.of(ProfileActivity.DT, datesAfter(previous, date)));
                 lake.overwritePartition(lifetimeSpec, newLifetime, Map.of(ProfileLifetime.DT, dt));
-                expireSnapshots(lake, lifetimeSpec, date);
+                expireSnapshots(lake, lifetimeSpec, date, rules);
             }
         }
         if (sessions != null) {
@@ -351,7 +352,7 @@ public final class ProfilesJob implements Job, Callable<Integer> {
     }
 
     /** Events that count: with a device, and not from a crawler unless configured. */
-    private Dataset<Row> usable(Dataset<Row> events) {
+    private static Dataset<Row> usable(ProfileRules rules, Dataset<Row> events) {
         Dataset<Row> out = events.where(col(RawEvents.DEVICE_ID).isNotNull());
         return rules.sessions().includeRobots()
                 ? out
@@ -362,7 +363,8 @@ public final class ProfilesJob implements Job, Callable<Integer> {
      * The date of the lifetime snapshot to fold into, or null when the state must be built from scratch.
      * State built for other trait definitions is refused: folding into it would mix definitions.
      */
-    private LocalDate previousState(LakeTables lake, TableSpec activitySpec, TableSpec lifetimeSpec, LocalDate date) {
+    private LocalDate previousState(
+            LakeTables lake, TableSpec activitySpec, TableSpec lifetimeSpec, LocalDate date, Path traitsFile) {
         if (!lake.exists(activitySpec) || !lake.exists(lifetimeSpec)) {
             LOG.info("no running state yet");
             return null;
@@ -371,10 +373,9 @@ public final class ProfilesJob implements Job, Callable<Integer> {
             List<String> have = Arrays.asList(lake.read(table).schema().fieldNames());
             List<String> want = Arrays.asList(table.schema().fieldNames());
             if (!have.equals(want)) {
-                throw new ConfigException(
-                        config.traits() + ": the trait definitions changed since the running state in "
-                                + table.name() + " was built (its columns: " + have + "; now needed: " + want
-                                + "): run `audiencelake profiles --date " + date + " --rebuild` once");
+                throw new ConfigException(traitsFile + ": the trait definitions changed since the running state in "
+                        + table.name() + " was built (its columns: " + have + "; now needed: " + want
+                        + "): run `audiencelake profiles --date " + date + " --rebuild` once");
             }
         }
         Row latest = lake.read(lifetimeSpec)
@@ -400,7 +401,7 @@ public final class ProfilesJob implements Job, Callable<Integer> {
     }
 
     /** Deletes lifetime snapshots older than state_retention_days before the run date (never later ones). */
-    private void expireSnapshots(LakeTables lake, TableSpec lifetimeSpec, LocalDate date) {
+    private static void expireSnapshots(LakeTables lake, TableSpec lifetimeSpec, LocalDate date, ProfileRules rules) {
         Date oldest = Date.valueOf(date.minusDays(rules.stateRetentionDays() - 1L));
         // One row per run date: small enough to list on the driver.
         List<Date> expired = lake

@@ -30,7 +30,7 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         description = "Write the HTML run report of a date (feeds and quarantine, identity, segments and overlaps, "
                 + "lookalike lift and AUC, exports, job run times, quality gates) under the reports root.")
-public final class ReportJob implements Job, Callable<Integer> {
+public final class ReportJob implements Job<ReportWindow>, Callable<Integer> {
     /** The page's name in its date's folder of the reports root. */
     public static final String FILE_NAME = "report.html";
 
@@ -57,16 +57,14 @@ public final class ReportJob implements Job, Callable<Integer> {
                     + " (a local path or an s3a:// URI).")
     String output;
 
-    private ReportWindow window;
-
     @Override
     public String name() {
         return "report";
     }
 
     @Override
-    public void validate(AppConfig config) {
-        window = new ReportWindow(options.date(), days);
+    public ReportWindow load(AppConfig config) {
+        return new ReportWindow(options.date(), days);
     }
 
     /** Where the report of {@code date} goes by default. */
@@ -75,10 +73,7 @@ public final class ReportJob implements Job, Callable<Integer> {
     }
 
     @Override
-    public JobResult run(JobContext context) {
-        if (window == null) {
-            validate(context.config());
-        }
+    public JobResult run(JobContext context, ReportWindow window) {
         context.step(name(), "read the lake tables of " + window.first() + " to " + window.date());
         RunReport report = new RunReportSource(context.lake())
                 .read(

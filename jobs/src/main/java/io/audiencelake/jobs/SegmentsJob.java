@@ -44,7 +44,7 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         description = "Evaluate segment rules into segment_membership, segment_changes, segment_stats and "
                 + "segment_overlaps.")
-public final class SegmentsJob implements Job, Callable<Integer> {
+public final class SegmentsJob implements Job<AudienceDefinitions>, Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(SegmentsJob.class);
 
     @Mixin
@@ -69,29 +69,24 @@ public final class SegmentsJob implements Job, Callable<Integer> {
             description = "Share of profiles a dry run evaluates (default ${DEFAULT-VALUE}).")
     double sample;
 
-    private SegmentDefinitions definitions;
-    private ProfileRules traits;
-
     @Override
     public String name() {
         return "segments";
     }
 
     @Override
-    public void validate(AppConfig config) {
+    public AudienceDefinitions load(AppConfig config) {
         AudienceDefinitions loaded = AudienceDefinitions.load(config);
-        traits = loaded.traits();
-        definitions = loaded.segments();
         if (sample <= 0 || sample > 1) {
             throw new ConfigException("--sample: must be in (0, 1], cannot be: " + sample);
         }
+        return loaded;
     }
 
     @Override
-    public JobResult run(JobContext context) {
-        if (definitions == null) {
-            validate(context.config());
-        }
+    public JobResult run(JobContext context, AudienceDefinitions audience) {
+        SegmentDefinitions definitions = audience.segments();
+        ProfileRules traits = audience.traits();
         LakeTables lake = context.lake();
         Date dt = Date.valueOf(context.date());
         var profilesSpec = Profiles.spec(traits);
@@ -233,7 +228,8 @@ public final class SegmentsJob implements Job, Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (validateOnly) {
-            return JobRunner.validateOnly(this, options, spec, (config, out) -> {
+            return JobRunner.validateOnly(this, options, spec, (config, audience, out) -> {
+                SegmentDefinitions definitions = audience.segments();
                 out.printf(
                         "%s: %d segments valid%n",
                         config.segments(), definitions.segments().size());

@@ -27,6 +27,7 @@ import java.nio.file.Path;
 import java.sql.Date;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -266,7 +267,7 @@ class EraseJobTest {
                 "--requests",
                 requests.toString(),
                 "--set",
-                "lake.table_format=" + format.name().toLowerCase());
+                "lake.table_format=" + format.name().toLowerCase(Locale.ROOT));
         assertEquals(0, erase.exitCode(), erase.err());
         assertTrue(erase.out().contains("1 erasure requests reached 1 persons and 2 identifiers"), erase.out());
         // A rerun (as after a kill) finds the same scope although id_graph no longer knows p1.
@@ -279,7 +280,7 @@ class EraseJobTest {
                 "--requests",
                 requests.toString(),
                 "--set",
-                "lake.table_format=" + format.name().toLowerCase());
+                "lake.table_format=" + format.name().toLowerCase(Locale.ROOT));
         assertEquals(0, again.exitCode(), again.err());
         assertTrue(again.out().contains("1 erasure requests reached 1 persons and 2 identifiers"), again.out());
 
@@ -343,7 +344,7 @@ class EraseJobTest {
                 "--feed",
                 "crm",
                 "--set",
-                "lake.table_format=" + format.name().toLowerCase());
+                "lake.table_format=" + format.name().toLowerCase(Locale.ROOT));
         assertEquals(0, ingest.exitCode(), ingest.err());
         LakeCheck.inSession(Path.of(conf), format, lake -> {
             Row f = lake.read(FeedFiles.SPEC).first();

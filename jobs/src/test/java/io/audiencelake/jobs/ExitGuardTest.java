@@ -50,14 +50,19 @@ class ExitGuardTest {
                 .load(env, List.of())
                 .withLake(new AppConfigLoader().load(env, List.of()).lake().withTableFormat(TableFormat.DELTA));
         SparkSession spark = LakeSession.start(config);
-        Job job = new Job() {
+        Job<Void> job = new Job<>() {
             @Override
             public String name() {
                 return JOB;
             }
 
             @Override
-            public JobResult run(JobContext context) throws Exception {
+            public Void load(AppConfig config) {
+                return null;
+            }
+
+            @Override
+            public JobResult run(JobContext context, Void none) throws Exception {
                 Files.writeString(started, "started");
                 if (mode.equals("fatal")) {
                     context.spark()
@@ -71,7 +76,7 @@ class ExitGuardTest {
             }
         };
         JobRunner.runRecorded(
-                job,
+                job.loaded(config),
                 new JobContext(
                         config,
                         spark,

@@ -27,6 +27,7 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.zip.GZIPOutputStream;
@@ -364,7 +365,7 @@ class HostileFeedsTest {
                         "-d",
                         DATE,
                         "--set",
-                        "lake.table_format=" + format.name().toLowerCase());
+                        "lake.table_format=" + format.name().toLowerCase(Locale.ROOT));
             }
             assertTrue(
                     logs.toString().contains("events.jsonl: read 14 = kept 5 + duplicates 1 + quarantined 8"),

@@ -48,14 +48,19 @@ class PublishedVersionsTest {
     Path dir;
 
     /** Replaces both tables with one row holding {@code run}; dies between the two commits when told to. */
-    private record Writer(int run, boolean dieBetweenCommits) implements Job {
+    private record Writer(int run, boolean dieBetweenCommits) implements Job<Void> {
         @Override
         public String name() {
             return "writer";
         }
 
         @Override
-        public JobResult run(JobContext context) {
+        public Void load(AppConfig config) {
+            return null;
+        }
+
+        @Override
+        public JobResult run(JobContext context, Void none) {
             SparkSession spark = context.spark();
             var rows = spark.createDataFrame(List.of(RowFactory.create(run)), SCHEMA);
             context.lake().replace(FIRST, rows);
@@ -68,7 +73,7 @@ class PublishedVersionsTest {
     }
 
     /** Reads both tables and reports what it saw as "first/second". */
-    private static final class Reader implements Job {
+    private static final class Reader implements Job<Void> {
         private final boolean published;
         private String seen;
 
@@ -87,7 +92,12 @@ class PublishedVersionsTest {
         }
 
         @Override
-        public JobResult run(JobContext context) {
+        public Void load(AppConfig config) {
+            return null;
+        }
+
+        @Override
+        public JobResult run(JobContext context, Void none) {
             seen = value(context.lake(), FIRST) + "/" + value(context.lake(), SECOND);
             return new JobResult(2, 0, 0, Map.of());
         }
@@ -99,9 +109,9 @@ class PublishedVersionsTest {
         return rows.get(0).getInt(0);
     }
 
-    private static JobResult run(AppConfig config, SparkSession spark, Job job) throws Exception {
+    private static JobResult run(AppConfig config, SparkSession spark, Job<Void> job) throws Exception {
         return JobRunner.runRecorded(
-                job,
+                job.loaded(config),
                 new JobContext(
                         config,
                         spark,
@@ -176,7 +186,7 @@ class PublishedVersionsTest {
             assertThrows(
                     Exception.class,
                     () -> JobRunner.runRecorded(
-                            writer,
+                            writer.loaded(config),
                             new JobContext(
                                     config,
                                     spark,

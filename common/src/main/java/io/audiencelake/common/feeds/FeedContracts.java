@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -120,7 +121,7 @@ public final class FeedContracts {
                 root.problem(
                         "timestamp",
                         "column '" + timestamp + "' must be of type timestamp or date, is "
-                                + t.name().toLowerCase());
+                                + t.name().toLowerCase(Locale.ROOT));
             }
         }
         List<String> dedupe = new ArrayList<>();
@@ -302,7 +303,7 @@ public final class FeedContracts {
                 n.problem(
                         "pii",
                         "only string columns can be personal data here, '" + name + "' is "
-                                + type.name().toLowerCase());
+                                + type.name().toLowerCase(Locale.ROOT));
             }
             String format = n.parsed(
                     "format", FeedColumn.ISO8601, "iso8601 or a date-time pattern such as yyyy-MM-dd HH:mm:ss", t -> {
@@ -326,7 +327,7 @@ public final class FeedContracts {
                 n.problem(
                         "similarity",
                         "only string columns have a q-gram encoding, '" + name + "' is "
-                                + type.name().toLowerCase());
+                                + type.name().toLowerCase(Locale.ROOT));
             }
             n.rejectUnknownKeys();
             out.add(new FeedColumn(name, type, required, pii, format, zone, similarity));

@@ -333,7 +333,7 @@ public final class FeedOutputs {
             case TIMESTAMP -> date_format(v, "yyyy-MM-dd'T'HH:mm:ss.SSS'Z'");
             // A page URL or referrer may carry ?email=... from a sign-up form.
             case STRING -> PiiText.stripUrl(v);
-            default -> v.cast(DataTypes.StringType);
+            case INT, LONG, DOUBLE, BOOLEAN -> v.cast(DataTypes.StringType);
         };
     }
 

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
@@ -164,7 +165,7 @@ public final class IdentityRulesLoader {
                 } else if (list != (kind == Kind.OVERLAP || kind == Kind.HISTOGRAM)) {
                     c.problem(
                             "kind",
-                            kind.name().toLowerCase() + " does not fit field '" + field + "'"
+                            kind.name().toLowerCase(Locale.ROOT) + " does not fit field '" + field + "'"
                                     + (list
                                             ? "; a list field takes overlap or histogram"
                                             : "; a single value takes exact, text or qgrams"));

@@ -6,6 +6,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.spark.sql.types.DataType;
@@ -58,8 +59,9 @@ public record Measure(
 
     /** Readable definition, stored as the state column's comment. */
     public String definition() {
-        return partial.name().toLowerCase() + " of " + source.name().toLowerCase() + " " + (of == null ? "time" : of)
-                + " (" + type.name().toLowerCase() + ")" + (where.isEmpty() ? "" : " where " + where);
+        return partial.name().toLowerCase(Locale.ROOT) + " of " + source.name().toLowerCase(Locale.ROOT) + " "
+                + (of == null ? "time" : of) + " (" + type.name().toLowerCase(Locale.ROOT) + ")"
+                + (where.isEmpty() ? "" : " where " + where);
     }
 
     /** The type of the partial column. */

@@ -17,6 +17,7 @@ import java.util.Collection;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -174,13 +175,13 @@ public final class ProfileRulesLoader {
             if (type == null) {
                 t.problem(
                         "of",
-                        "unknown " + source.name().toLowerCase() + " column '" + of + "'; expected one of "
+                        "unknown " + source.name().toLowerCase(Locale.ROOT) + " column '" + of + "'; expected one of "
                                 + new TreeSet<>(columns.keySet()));
             } else if (kind.needsNumber() && !type.isNumber()) {
                 t.problem(
                         "of",
                         "kind " + kind.yamlName() + " needs a number column, '" + of + "' is "
-                                + type.name().toLowerCase());
+                                + type.name().toLowerCase(Locale.ROOT));
             }
         }
         if (kind == TraitKind.ATTRIBUTE && source != TraitSource.ATTRIBUTES) {
@@ -222,7 +223,7 @@ public final class ProfileRulesLoader {
             } else if (!columns.containsKey(column)) {
                 w.problem(
                         column,
-                        "unknown " + source.name().toLowerCase() + " column; expected one of "
+                        "unknown " + source.name().toLowerCase(Locale.ROOT) + " column; expected one of "
                                 + new TreeSet<>(columns.keySet()));
             }
             where.put(column, values);
@@ -236,7 +237,7 @@ public final class ProfileRulesLoader {
                 case COUNT, DISTINCT -> ColumnType.LONG;
                 case RECENCY -> ColumnType.LONG;
                 case FIRST_SEEN, LAST_SEEN -> ColumnType.TIMESTAMP;
-                default -> ColumnType.STRING;
+                case SUM, AVG, MIN, MAX, LAST, ATTRIBUTE -> ColumnType.STRING;
             };
         }
         return new Trait(name, description, kind, source, of, type, where, window);

@@ -214,7 +214,7 @@ public final class ProfileTraits {
                     case AVG -> avg(when(cond, v.cast(Measure.SUM_TYPE)));
                     case MIN -> min(when(cond, v));
                     case MAX -> max(when(cond, v));
-                    default ->
+                    case LAST, DISTINCT, RECENCY, FIRST_SEEN, LAST_SEEN, ATTRIBUTE ->
                         throw new IllegalArgumentException("session trait " + t.name() + " cannot be " + t.kind());
                 };
                 aggs.add(agg.as("s_" + t.name()));
@@ -238,7 +238,8 @@ public final class ProfileTraits {
                 case COUNT -> coalesce(c, lit(0L));
                 case SUM -> coalesce(c, lit(0)).cast(DataTypes.DoubleType);
                 case AVG -> c.cast(DataTypes.DoubleType);
-                default -> c.cast(outputType(t).sparkType());
+                case MIN, MAX, LAST, DISTINCT, RECENCY, FIRST_SEEN, LAST_SEEN, ATTRIBUTE ->
+                    c.cast(outputType(t).sparkType());
             };
         }
     }

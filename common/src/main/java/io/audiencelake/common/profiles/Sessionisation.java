@@ -24,6 +24,7 @@ import io.audiencelake.common.feeds.RawEvents;
 import io.audiencelake.common.feeds.RawTables;
 import io.audiencelake.common.profiles.ProfileRules.Channel;
 import io.audiencelake.common.profiles.ProfileRules.SessionRules;
+import java.util.Locale;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -142,8 +143,9 @@ public final class Sessionisation {
         for (Channel c : rules.channels()) {
             Column match = lit(true);
             if (!c.referrerHosts().isEmpty()) {
-                match = match.and(host.isin(
-                        c.referrerHosts().stream().map(h -> h.toLowerCase()).toArray()));
+                match = match.and(host.isin(c.referrerHosts().stream()
+                        .map(h -> h.toLowerCase(Locale.ROOT))
+                        .toArray()));
             }
             if (c.withCampaign() != null) {
                 match = match.and(c.withCampaign() ? campaign.isNotNull() : campaign.isNull());

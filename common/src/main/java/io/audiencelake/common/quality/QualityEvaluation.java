@@ -61,7 +61,8 @@ public final class QualityEvaluation {
                     scan.add(min(c).as("_c" + i + "_min"));
                     scan.add(max(c).as("_c" + i + "_max"));
                 }
-                default -> {}
+                // Grouping checks (and the row count, which _rows answers) add nothing to the shared scan.
+                case ROW_COUNT, UNIQUE, SIZE_CHANGE -> {}
             }
         }
         // A table whose checks only group needs no scan at all (one Spark job fewer per gated write).

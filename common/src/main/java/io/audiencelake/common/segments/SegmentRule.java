@@ -2,6 +2,7 @@ package io.audiencelake.common.segments;
 
 import java.math.BigDecimal;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * A segment rule as parsed: comparisons on profile columns combined with all / any / not, and
@@ -88,7 +89,7 @@ public sealed interface SegmentRule {
 
         public static Operator ofText(String text) {
             for (Operator o : values()) {
-                if (o.text.equals(text) || o.name().toLowerCase().equals(text)) {
+                if (o.text.equals(text) || o.name().toLowerCase(Locale.ROOT).equals(text)) {
                     return o;
                 }
             }

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.audiencelake.common.feeds.QGramEncoding;
+import java.util.Locale;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Assertions;
@@ -32,7 +33,7 @@ class QGramEncodingTest {
         Row other = encoded("k1", "michaela", "courtney");
         assertTrue(typo.getDouble(2) >= 0.6, "typo dice " + typo.getDouble(2));
         assertTrue(other.getDouble(2) < 0.2, "other dice " + other.getDouble(2));
-        assertFalse(typo.getString(0).toLowerCase().contains("mi"), typo.getString(0));
+        assertFalse(typo.getString(0).toLowerCase(Locale.ROOT).contains("mi"), typo.getString(0));
         assertTrue(typo.getString(0).matches("[0-9a-f]{4}( [0-9a-f]{4})*"), typo.getString(0));
     }
 

@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.apache.spark.sql.Dataset;
@@ -57,7 +58,7 @@ class LakeTablesTest {
     @EnumSource(TableFormat.class)
     void createCarriesCommentAndOwnerAndIsIdempotent(TableFormat format) {
         LakeTables lake = TestLake.tables(format);
-        TableSpec table = spec("created_" + format.name().toLowerCase());
+        TableSpec table = spec("created_" + format.name().toLowerCase(Locale.ROOT));
         lake.create(table);
         lake.create(table);
         assertTrue(lake.exists(table));
@@ -75,7 +76,7 @@ class LakeTablesTest {
     @EnumSource(TableFormat.class)
     void overwritePartitionReplacesOnlyThatDateAndIsIdempotent(TableFormat format) {
         LakeTables lake = TestLake.tables(format);
-        TableSpec table = spec("partitioned_" + format.name().toLowerCase());
+        TableSpec table = spec("partitioned_" + format.name().toLowerCase(Locale.ROOT));
         Map<String, Object> day1 = Map.of("dt", D1);
         lake.overwritePartition(table, rows(D1, "a", 1, "b", 2), day1);
         lake.overwritePartition(table, rows(D2, "c", 3), Map.of("dt", D2));
@@ -91,7 +92,7 @@ class LakeTablesTest {
     @EnumSource(TableFormat.class)
     void overwriteOfSeveralPartitionsAtOnceLeavesTheOthers(TableFormat format) {
         LakeTables lake = TestLake.tables(format);
-        TableSpec table = spec("several_" + format.name().toLowerCase());
+        TableSpec table = spec("several_" + format.name().toLowerCase(Locale.ROOT));
         LocalDate d3 = LocalDate.of(2024, 6, 3);
         lake.overwritePartition(table, rows(D1, "a", 1), Map.of("dt", D1));
         lake.overwritePartition(table, rows(D2, "b", 2), Map.of("dt", D2));
@@ -104,7 +105,7 @@ class LakeTablesTest {
     @EnumSource(TableFormat.class)
     void overwriteRefusesRowsOfAnotherPartitionAndKeepsTheTable(TableFormat format) {
         LakeTables lake = TestLake.tables(format);
-        TableSpec table = spec("guarded_" + format.name().toLowerCase());
+        TableSpec table = spec("guarded_" + format.name().toLowerCase(Locale.ROOT));
         lake.overwritePartition(table, rows(D1, "a", 1), Map.of("dt", D1));
         assertThrows(Exception.class, () -> lake.overwritePartition(table, rows(D2, "x", 9), Map.of("dt", D1)));
         assertEquals(List.of("a=1@2024-06-01"), contents(lake.read(table)));
@@ -114,7 +115,7 @@ class LakeTablesTest {
     @EnumSource(TableFormat.class)
     void mergeUpdatesMatchingKeysAndInsertsTheRest(TableFormat format) {
         LakeTables lake = TestLake.tables(format);
-        TableSpec table = spec("merged_" + format.name().toLowerCase());
+        TableSpec table = spec("merged_" + format.name().toLowerCase(Locale.ROOT));
         lake.merge(table, rows(D1, "a", 1, "b", 2));
         lake.merge(table, rows(D1, "b", 20, "c", 3));
         lake.merge(table, rows(D1, "b", 20, "c", 3));
@@ -125,7 +126,7 @@ class LakeTablesTest {
     @EnumSource(TableFormat.class)
     void readsEarlierVersionsByVersionAndByTime(TableFormat format) throws InterruptedException {
         LakeTables lake = TestLake.tables(format);
-        TableSpec table = spec("travel_" + format.name().toLowerCase());
+        TableSpec table = spec("travel_" + format.name().toLowerCase(Locale.ROOT));
         lake.append(table, rows(D1, "a", 1));
         List<TableVersion> afterFirst = lake.history(table);
         Instant between = afterFirst.get(afterFirst.size() - 1).committedAt().plusMillis(1);
@@ -146,7 +147,7 @@ class LakeTablesTest {
     @EnumSource(TableFormat.class)
     void replaceSwapsSchemaAndRowsAtOnce(TableFormat format) {
         LakeTables lake = TestLake.tables(format);
-        TableSpec table = spec("replaced_" + format.name().toLowerCase());
+        TableSpec table = spec("replaced_" + format.name().toLowerCase(Locale.ROOT));
         lake.overwritePartition(table, rows(D1, "a", 1, "b", 2), Map.of("dt", D1));
         StructType wider = SCHEMA.add(TableSpec.column("label", DataTypes.StringType, true, "a new column"));
         TableSpec next = new TableSpec(
@@ -175,7 +176,7 @@ class LakeTablesTest {
     @EnumSource(TableFormat.class)
     void addMissingColumnsKeepsOlderRowsAndRefusesATypeChange(TableFormat format) {
         LakeTables lake = TestLake.tables(format);
-        TableSpec table = spec("evolved_" + format.name().toLowerCase());
+        TableSpec table = spec("evolved_" + format.name().toLowerCase(Locale.ROOT));
         lake.overwritePartition(table, rows(D1, "a", 1), Map.of("dt", D1));
         StructType wider = SCHEMA.add(TableSpec.column("label", DataTypes.StringType, true, "it's a 'quoted' comment"));
         TableSpec next = new TableSpec(

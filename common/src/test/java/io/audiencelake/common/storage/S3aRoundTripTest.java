@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.sql.Date;
 import java.time.LocalDate;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
@@ -90,7 +91,12 @@ class S3aRoundTripTest {
             TableSpec.column("dt", DataTypes.DateType, false, "date")
         });
         TableSpec table = new TableSpec(
-                "on_s3_" + format.name().toLowerCase(), "On S3", "testing", schema, List.of("dt"), List.of("k"));
+                "on_s3_" + format.name().toLowerCase(Locale.ROOT),
+                "On S3",
+                "testing",
+                schema,
+                List.of("dt"),
+                List.of("k"));
         Date dt = Date.valueOf(LocalDate.of(2024, 6, 1));
         lake.overwritePartition(
                 table,
