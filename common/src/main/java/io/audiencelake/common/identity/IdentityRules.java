@@ -105,20 +105,6 @@ public record IdentityRules(
         }
     }
 
-    /** How two values of a field are compared; each kind has levels far (0), close (1) and exact (2). */
-    public enum Kind {
-        /** equal or not (no close level) */
-        EXACT,
-        /** clear text: equal, or edit similarity at least {@code close} */
-        TEXT,
-        /** q-gram encodings: identical, or Dice coefficient at least {@code close} */
-        QGRAMS,
-        /** lists: two or more shared values (exact), one (close), none (far) */
-        OVERLAP,
-        /** count vectors: cosine at least {@code exact}, at least {@code close}, or less */
-        HISTOGRAM
-    }
-
     /**
      * One comparison of a model.
      *
@@ -126,5 +112,6 @@ public record IdentityRules(
      * @param exact for histograms, the cosine from which they count as exact
      * @param termFrequency adjust the weight of an agreement by how common the agreed value is
      */
-    public record Comparison(String name, String field, Kind kind, double close, double exact, boolean termFrequency) {}
+    public record Comparison(
+            String name, String field, ComparisonKind kind, double close, double exact, boolean termFrequency) {}
 }

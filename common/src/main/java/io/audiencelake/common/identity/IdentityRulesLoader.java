@@ -5,7 +5,6 @@ import io.audiencelake.common.config.ConfigProblems;
 import io.audiencelake.common.config.YamlDocument;
 import io.audiencelake.common.identity.IdentityRules.BlockingRule;
 import io.audiencelake.common.identity.IdentityRules.Comparison;
-import io.audiencelake.common.identity.IdentityRules.Kind;
 import io.audiencelake.common.identity.IdentityRules.MatchModel;
 import io.audiencelake.common.identity.IdentityRules.ProfileField;
 import io.audiencelake.common.identity.IdentityRules.Source;
@@ -14,7 +13,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
@@ -154,26 +152,28 @@ public final class IdentityRulesLoader {
         for (ConfigNode c : m.objects("comparisons")) {
             String field = c.requiredString("field");
             String name = c.string("name", field);
-            Kind kind = c.enumValue("kind", Kind.class, Kind.EXACT);
-            double close = c.doubleValue("close", kind == Kind.HISTOGRAM ? 0.6 : 0.75, 0.0, 1.0);
+            ComparisonKind kind = c.enumValue("kind", ComparisonKind.class, ComparisonKind.EXACT);
+            double close = c.doubleValue("close", kind.defaultClose(), 0.0, 1.0);
             double exact = c.doubleValue("exact", 0.9, 0.0, 1.0);
             boolean tf = c.bool("term_frequency", false);
             if (field != null && source != null) {
                 Boolean list = available.get(field);
                 if (list == null) {
                     c.problem("field", "unknown field '" + field + "'; expected one of " + available.keySet());
-                } else if (list != (kind == Kind.OVERLAP || kind == Kind.HISTOGRAM)) {
+                } else if (list != (kind.shape() == ComparisonKind.Shape.LIST)) {
                     c.problem(
                             "kind",
-                            kind.name().toLowerCase(Locale.ROOT) + " does not fit field '" + field + "'"
+                            kind.yamlName() + " does not fit field '" + field + "'"
                                     + (list
-                                            ? "; a list field takes overlap or histogram"
-                                            : "; a single value takes exact, text or qgrams"));
-                } else if (kind == Kind.HISTOGRAM && !field.equals(DeviceProfiles.HOURS)) {
-                    c.problem("kind", "histogram compares the hours field only");
+                                            ? "; a list field takes "
+                                                    + ComparisonKind.namesOf(ComparisonKind.Shape.LIST)
+                                            : "; a single value takes "
+                                                    + ComparisonKind.namesOf(ComparisonKind.Shape.VALUE)));
+                } else if (kind.fieldProblem(field) != null) {
+                    c.problem("kind", kind.fieldProblem(field));
                 }
             }
-            if (tf && kind != Kind.EXACT && kind != Kind.OVERLAP) {
+            if (tf && !kind.takesTermFrequency()) {
                 c.problem("term_frequency", "only exact and overlap comparisons take a term-frequency adjustment");
             }
             c.rejectUnknownKeys();

@@ -1,6 +1,5 @@
 package io.audiencelake.common.identity;
 
-import static org.apache.spark.sql.functions.aggregate;
 import static org.apache.spark.sql.functions.array_intersect;
 import static org.apache.spark.sql.functions.array_min;
 import static org.apache.spark.sql.functions.col;
@@ -8,21 +7,13 @@ import static org.apache.spark.sql.functions.collect_list;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.element_at;
 import static org.apache.spark.sql.functions.explode;
-import static org.apache.spark.sql.functions.greatest;
-import static org.apache.spark.sql.functions.length;
-import static org.apache.spark.sql.functions.levenshtein;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.map_from_entries;
-import static org.apache.spark.sql.functions.size;
-import static org.apache.spark.sql.functions.sqrt;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.transform;
 import static org.apache.spark.sql.functions.when;
-import static org.apache.spark.sql.functions.zip_with;
 
-import io.audiencelake.common.feeds.QGramEncoding;
 import io.audiencelake.common.identity.IdentityRules.Comparison;
-import io.audiencelake.common.identity.IdentityRules.Kind;
 import io.audiencelake.common.identity.IdentityRules.MatchModel;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -94,7 +85,7 @@ public final class PairComparisons {
             out = out.withColumn(level(c), levelOf(c, l, r));
             if (c.termFrequency()) {
                 Column lt = col(CandidatePairs.LEFT + c.field() + TF_SUFFIX);
-                Column tf = c.kind() == Kind.OVERLAP
+                Column tf = c.kind() == ComparisonKind.OVERLAP
                         ? array_min(transform(array_intersect(l, r), v -> element_at(lt, v)))
                         : lt;
                 out = out.withColumn(termFrequency(c), when(col(level(c)).equalTo(EXACT), tf));
@@ -104,39 +95,6 @@ public final class PairComparisons {
     }
 
     static Column levelOf(Comparison c, Column l, Column r) {
-        Column missing = l.isNull().or(r.isNull());
-        return switch (c.kind()) {
-            case EXACT -> when(missing, MISSING).when(l.equalTo(r), EXACT).otherwise(FAR);
-            case TEXT -> {
-                Column similarity = lit(1.0).minus(levenshtein(l, r).divide(greatest(length(l), length(r))));
-                yield when(missing, MISSING)
-                        .when(l.equalTo(r), EXACT)
-                        .when(similarity.geq(c.close()), CLOSE)
-                        .otherwise(FAR);
-            }
-            case QGRAMS ->
-                when(missing, MISSING)
-                        .when(l.equalTo(r), EXACT)
-                        .when(QGramEncoding.dice(l, r).geq(c.close()), CLOSE)
-                        .otherwise(FAR);
-            case OVERLAP -> {
-                Column shared = size(array_intersect(l, r));
-                yield when(missing.or(size(l).equalTo(0)).or(size(r).equalTo(0)), MISSING)
-                        .when(shared.geq(2), EXACT)
-                        .when(shared.equalTo(1), CLOSE)
-                        .otherwise(FAR);
-            }
-            case HISTOGRAM -> {
-                Column cosine = dot(l, r).divide(sqrt(dot(l, l)).multiply(sqrt(dot(r, r))));
-                yield when(missing.or(dot(l, l).equalTo(0)).or(dot(r, r).equalTo(0)), MISSING)
-                        .when(cosine.geq(c.exact()), EXACT)
-                        .when(cosine.geq(c.close()), CLOSE)
-                        .otherwise(FAR);
-            }
-        };
-    }
-
-    private static Column dot(Column a, Column b) {
-        return aggregate(zip_with(a, b, Column::multiply), lit(0.0), Column::plus);
+        return c.kind().levels(c, l, r);
     }
 }

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.audiencelake.common.identity.IdentityRules.BlockingRule;
 import io.audiencelake.common.identity.IdentityRules.Comparison;
-import io.audiencelake.common.identity.IdentityRules.Kind;
 import io.audiencelake.common.identity.IdentityRules.MatchModel;
 import io.audiencelake.common.identity.IdentityRules.Source;
 import java.util.List;
@@ -30,7 +29,7 @@ class CandidatePairsTest {
                 30,
                 Map.of(),
                 List.of(rules),
-                List.of(new Comparison("postcode", "postcode", Kind.EXACT, 0.75, 0.9, false)));
+                List.of(new Comparison("postcode", "postcode", ComparisonKind.EXACT, 0.75, 0.9, false)));
     }
 
     private static Dataset<Row> profiles() {

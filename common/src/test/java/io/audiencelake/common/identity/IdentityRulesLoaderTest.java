@@ -57,7 +57,7 @@ class IdentityRulesLoaderTest {
         IdentityRules rules = IdentityRulesLoader.load(file);
         IdentityRules.MatchModel m = rules.models().get(0);
         assertEquals(4, m.fields().get("year").prefix());
-        assertEquals(IdentityRules.Kind.QGRAMS, m.comparisons().get(0).kind());
+        assertEquals(ComparisonKind.QGRAMS, m.comparisons().get(0).kind());
         assertEquals(50, rules.maxDegreeOf("cookie"));
     }
 

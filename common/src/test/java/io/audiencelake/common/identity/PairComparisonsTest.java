@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.audiencelake.common.feeds.QGramEncoding;
 import io.audiencelake.common.identity.IdentityRules.Comparison;
-import io.audiencelake.common.identity.IdentityRules.Kind;
 import io.audiencelake.common.identity.IdentityRules.MatchModel;
 import io.audiencelake.common.identity.IdentityRules.Source;
 import java.util.List;
@@ -22,7 +21,7 @@ class PairComparisonsTest {
     private static List<Integer> levels(Comparison c, Object[]... rows) {
         MatchModel model = new MatchModel("m", Source.RECORDS, List.of("a"), false, 1, Map.of(), List.of(), List.of(c));
         Dataset<Row> pairs = Frames.of(PAIRS, rows);
-        if (c.kind() == Kind.QGRAMS) {
+        if (c.kind() == ComparisonKind.QGRAMS) {
             pairs = pairs.withColumn("l_name", QGramEncoding.encode(functions.col("l_name"), "k"))
                     .withColumn("r_name", QGramEncoding.encode(functions.col("r_name"), "k"));
         }
@@ -53,7 +52,7 @@ class PairComparisonsTest {
         assertEquals(
                 List.of(2, 0, -1),
                 levels(
-                        new Comparison("n", "name", Kind.EXACT, 0.75, 0.9, false),
+                        new Comparison("n", "name", ComparisonKind.EXACT, 0.75, 0.9, false),
                         names(1, "ann", "ann"),
                         names(2, "ann", "anne"),
                         names(3, "ann", null)));
@@ -61,7 +60,7 @@ class PairComparisonsTest {
 
     @Test
     void textIsCloseWithinTheEditSimilarity() {
-        Comparison c = new Comparison("d", "dob", Kind.TEXT, 0.75, 0.9, false);
+        Comparison c = new Comparison("d", "dob", ComparisonKind.TEXT, 0.75, 0.9, false);
         assertEquals(
                 List.of(2, 1, 0),
                 levels(
@@ -72,11 +71,30 @@ class PairComparisonsTest {
     }
 
     @Test
+    void jaroWinklerForgivesTranspositionsAndSharedBeginningsMoreThanEditSimilarity() {
+        // MARTHA / MARHTA: Jaro-Winkler 0.961, edit similarity 0.67; DIXON / DICKSONX: 0.813 and 0.50.
+        Comparison jw = new Comparison("n", "name", ComparisonKind.JARO_WINKLER, 0.9, 0.9, false);
+        Object[][] pairs = {
+            names(1, "martha", "martha"),
+            names(2, "martha", "marhta"),
+            names(3, "dixon", "dicksonx"),
+            names(4, null, "x")
+        };
+        assertEquals(List.of(2, 1, 0, -1), levels(jw, pairs));
+        assertEquals(
+                List.of(2, 0, 0, -1),
+                levels(new Comparison("n", "name", ComparisonKind.TEXT, 0.9, 0.9, false), pairs),
+                "edit similarity calls the transposition far at the same threshold");
+        assertEquals(0.9, ComparisonKind.JARO_WINKLER.defaultClose());
+        assertEquals("exact, text, jaro_winkler or qgrams", ComparisonKind.namesOf(ComparisonKind.Shape.VALUE));
+    }
+
+    @Test
     void qgramEncodingsAreCloseForTyposAndFarForOtherNames() {
         assertEquals(
                 List.of(2, 1, 0),
                 levels(
-                        new Comparison("n", "name", Kind.QGRAMS, 0.6, 0.9, false),
+                        new Comparison("n", "name", ComparisonKind.QGRAMS, 0.6, 0.9, false),
                         names(1, "Michaela", "michaela"),
                         names(2, "michaela", "michafla"),
                         names(3, "michaela", "courtney")));
@@ -84,7 +102,7 @@ class PairComparisonsTest {
 
     @Test
     void overlapCountsSharedValues() {
-        Comparison c = new Comparison("ip", "ips", Kind.OVERLAP, 0.75, 0.9, false);
+        Comparison c = new Comparison("ip", "ips", ComparisonKind.OVERLAP, 0.75, 0.9, false);
         assertEquals(
                 List.of(2, 1, 0, -1),
                 levels(
@@ -97,7 +115,7 @@ class PairComparisonsTest {
 
     @Test
     void histogramsCompareByCosine() {
-        Comparison c = new Comparison("h", "hours", Kind.HISTOGRAM, 0.5, 0.9, false);
+        Comparison c = new Comparison("h", "hours", ComparisonKind.HISTOGRAM, 0.5, 0.9, false);
         assertEquals(
                 List.of(2, 1, 0),
                 levels(

@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.audiencelake.common.feeds.QGramEncoding;
 import io.audiencelake.common.identity.IdentityRules.BlockingRule;
 import io.audiencelake.common.identity.IdentityRules.Comparison;
-import io.audiencelake.common.identity.IdentityRules.Kind;
 import io.audiencelake.common.identity.IdentityRules.MatchModel;
 import io.audiencelake.common.identity.IdentityRules.Source;
 import java.util.ArrayList;
@@ -60,10 +59,10 @@ class ProbabilisticMatchingTest {
                         new BlockingRule("postcode", List.of("postcode"), 50),
                         new BlockingRule("year", List.of("year"), 50)),
                 List.of(
-                        new Comparison("first", "first", Kind.QGRAMS, 0.6, 0.9, false),
-                        new Comparison("last", "last", Kind.QGRAMS, 0.6, 0.9, false),
-                        new Comparison("postcode", "postcode", Kind.EXACT, 0.75, 0.9, true),
-                        new Comparison("year", "year", Kind.EXACT, 0.75, 0.9, false)));
+                        new Comparison("first", "first", ComparisonKind.QGRAMS, 0.6, 0.9, false),
+                        new Comparison("last", "last", ComparisonKind.QGRAMS, 0.6, 0.9, false),
+                        new Comparison("postcode", "postcode", ComparisonKind.EXACT, 0.75, 0.9, true),
+                        new Comparison("year", "year", ComparisonKind.EXACT, 0.75, 0.9, false)));
     }
 
     /** 48 people in source a; source b has each again, some with a typo or a moved postcode, plus households. */

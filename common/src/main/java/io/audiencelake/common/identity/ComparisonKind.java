@@ -1,0 +1,173 @@
+package io.audiencelake.common.identity;
+
+import static org.apache.spark.sql.functions.aggregate;
+import static org.apache.spark.sql.functions.array_intersect;
+import static org.apache.spark.sql.functions.greatest;
+import static org.apache.spark.sql.functions.length;
+import static org.apache.spark.sql.functions.levenshtein;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.size;
+import static org.apache.spark.sql.functions.sqrt;
+import static org.apache.spark.sql.functions.udf;
+import static org.apache.spark.sql.functions.when;
+import static org.apache.spark.sql.functions.zip_with;
+
+import io.audiencelake.common.feeds.QGramEncoding;
+import io.audiencelake.common.identity.IdentityRules.Comparison;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import org.apache.commons.text.similarity.JaroWinklerSimilarity;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.api.java.UDF2;
+import org.apache.spark.sql.expressions.UserDefinedFunction;
+import org.apache.spark.sql.types.DataTypes;
+
+/**
+ * How two values of a field are compared: each kind gives a pair its level (exact, close, far, or missing when
+ * either side has no value) as one Spark expression, and says which fields it fits, its default threshold and
+ * whether it takes a term-frequency adjustment. Adding a kind is a constant here (with its test in
+ * {@code PairComparisonsTest}); the loader and the matcher ask the constant.
+ */
+public enum ComparisonKind {
+    /** equal or not (no close level) */
+    EXACT(Shape.VALUE, 0.75, true) {
+        @Override
+        Column levels(Comparison c, Column l, Column r) {
+            return when(missing(l, r), PairComparisons.MISSING)
+                    .when(l.equalTo(r), PairComparisons.EXACT)
+                    .otherwise(PairComparisons.FAR);
+        }
+    },
+    /** clear text: equal, or edit similarity (1 - Levenshtein distance / longer length) at least {@code close} */
+    TEXT(Shape.VALUE, 0.75, false) {
+        @Override
+        Column levels(Comparison c, Column l, Column r) {
+            return similar(l, r, lit(1.0).minus(levenshtein(l, r).divide(greatest(length(l), length(r)))), c);
+        }
+    },
+    /**
+     * clear text: equal, or Jaro-Winkler similarity at least {@code close}; kinder than edit similarity to
+     * transposed letters and to names that agree at the start (e.g. "Mitchel" and "Mitchell").
+     */
+    JARO_WINKLER(Shape.VALUE, 0.9, false) {
+        @Override
+        Column levels(Comparison c, Column l, Column r) {
+            return similar(l, r, JaroWinkler.SIMILARITY.apply(l, r), c);
+        }
+    },
+    /** q-gram encodings: identical, or Dice coefficient at least {@code close} */
+    QGRAMS(Shape.VALUE, 0.75, false) {
+        @Override
+        Column levels(Comparison c, Column l, Column r) {
+            return similar(l, r, QGramEncoding.dice(l, r), c);
+        }
+    },
+    /** lists: two or more shared values (exact), one (close), none (far) */
+    OVERLAP(Shape.LIST, 0.75, true) {
+        @Override
+        Column levels(Comparison c, Column l, Column r) {
+            Column shared = size(array_intersect(l, r));
+            return when(missing(l, r).or(size(l).equalTo(0)).or(size(r).equalTo(0)), PairComparisons.MISSING)
+                    .when(shared.geq(2), PairComparisons.EXACT)
+                    .when(shared.equalTo(1), PairComparisons.CLOSE)
+                    .otherwise(PairComparisons.FAR);
+        }
+    },
+    /** count vectors: cosine at least {@code exact}, at least {@code close}, or less */
+    HISTOGRAM(Shape.LIST, 0.6, false) {
+        @Override
+        Column levels(Comparison c, Column l, Column r) {
+            Column cosine = dot(l, r).divide(sqrt(dot(l, l)).multiply(sqrt(dot(r, r))));
+            return when(missing(l, r).or(dot(l, l).equalTo(0)).or(dot(r, r).equalTo(0)), PairComparisons.MISSING)
+                    .when(cosine.geq(c.exact()), PairComparisons.EXACT)
+                    .when(cosine.geq(c.close()), PairComparisons.CLOSE)
+                    .otherwise(PairComparisons.FAR);
+        }
+
+        @Override
+        String fieldProblem(String field) {
+            return field.equals(DeviceProfiles.HOURS) ? null : "histogram compares the hours field only";
+        }
+    };
+
+    /** What a field holds: one value, or a list (of values, or of counts for a histogram). */
+    public enum Shape {
+        VALUE,
+        LIST
+    }
+
+    private final Shape shape;
+    private final double defaultClose;
+    private final boolean takesTermFrequency;
+
+    ComparisonKind(Shape shape, double defaultClose, boolean takesTermFrequency) {
+        this.shape = shape;
+        this.defaultClose = defaultClose;
+        this.takesTermFrequency = takesTermFrequency;
+    }
+
+    /** The pair's level: {@link PairComparisons#MISSING}, {@code FAR}, {@code CLOSE} or {@code EXACT}. */
+    abstract Column levels(Comparison c, Column l, Column r);
+
+    /** Why the kind cannot compare {@code field} beyond its shape, or null when it can. */
+    String fieldProblem(String field) {
+        return null;
+    }
+
+    public Shape shape() {
+        return shape;
+    }
+
+    /** The threshold of the close level when the rules give none. */
+    public double defaultClose() {
+        return defaultClose;
+    }
+
+    public boolean takesTermFrequency() {
+        return takesTermFrequency;
+    }
+
+    public String yamlName() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    /** The kinds of a shape as a message lists them: "exact, text or qgrams". */
+    static String namesOf(Shape shape) {
+        List<String> names = Arrays.stream(values())
+                .filter(k -> k.shape == shape)
+                .map(ComparisonKind::yamlName)
+                .toList();
+        return names.size() == 1
+                ? names.get(0)
+                : String.join(", ", names.subList(0, names.size() - 1)) + " or " + names.get(names.size() - 1);
+    }
+
+    private static Column missing(Column l, Column r) {
+        return l.isNull().or(r.isNull());
+    }
+
+    /** Equal values are exact, a similarity at least the comparison's {@code close} is close, the rest far. */
+    private static Column similar(Column l, Column r, Column similarity, Comparison c) {
+        return when(missing(l, r), PairComparisons.MISSING)
+                .when(l.equalTo(r), PairComparisons.EXACT)
+                .when(similarity.geq(c.close()), PairComparisons.CLOSE)
+                .otherwise(PairComparisons.FAR);
+    }
+
+    private static Column dot(Column a, Column b) {
+        return aggregate(zip_with(a, b, Column::multiply), lit(0.0), Column::plus);
+    }
+
+    /**
+     * Spark has no Jaro-Winkler function; Apache Commons Text's (a Spark dependency) runs as a UDF, only on
+     * candidate pairs, whose number blocking bounds.
+     */
+    private static final class JaroWinkler {
+        static final UserDefinedFunction SIMILARITY = udf(
+                        (UDF2<String, String, Double>)
+                                (a, b) -> a == null || b == null ? null : new JaroWinklerSimilarity().apply(a, b),
+                        DataTypes.DoubleType)
+                .withName("jaro_winkler");
+    }
+}
