@@ -3,8 +3,10 @@ package io.audiencelake.common.spark;
 import io.audiencelake.common.config.AppConfig;
 import java.util.Map;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.catalog.ExternalCatalog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import scala.jdk.javaapi.CollectionConverters;
 
 /**
  * Builds the SparkSession a job runs in, with Delta, Iceberg and S3A set up from config.
@@ -49,12 +51,28 @@ public final class LakeSession {
             // start with neither. A persistent catalog (Hive) is left alone: its tables outlive any application.
             spark.catalog().clearCache();
             if ("in-memory".equals(spark.conf().get("spark.sql.catalogImplementation", "in-memory"))) {
-                spark.sessionState().catalog().reset();
+                forgetTables(spark.sharedState().externalCatalog());
             }
             SparkSession.clearActiveSession();
             return;
         }
         spark.stop();
+    }
+
+    /**
+     * Drops every table registration of the application's in-memory catalog, and only those. The databases stay:
+     * dropping one (as {@code SessionCatalog.reset} does) deletes its folder under {@code spark.sql.warehouse.dir},
+     * which is shared by every JVM started in the same working directory, so one JVM's finish could delete the
+     * folder another was creating ("Unable to create database ... chmod: cannot access"). Jobs register only
+     * external tables (their files live in the lake, not in the catalog), so dropping a registration never
+     * deletes data.
+     */
+    private static void forgetTables(ExternalCatalog catalog) {
+        for (String database : CollectionConverters.asJava(catalog.listDatabases())) {
+            for (String table : CollectionConverters.asJava(catalog.listTables(database))) {
+                catalog.dropTable(database, table, true, false);
+            }
+        }
     }
 
     static boolean keepRunning() {
