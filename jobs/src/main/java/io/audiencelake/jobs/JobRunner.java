@@ -162,16 +162,7 @@ public final class JobRunner {
             timing.phase("lock", () -> locks.acquire(job.name(), plain.date(), plain.runId(), holder(plain)));
         } catch (Exception | Error e) {
             pinsRead.exceptionally(ignored -> Map.of()).join(); // no read outlives its run
-            record(
-                    plain,
-                    job,
-                    started,
-                    timing,
-                    new JobResult(0, 0, 0, Map.of()),
-                    JobRuns.FAILED,
-                    describe(e),
-                    commandLine,
-                    Map.of());
+            recordFailed(plain, job, started, timing, describe(e), commandLine);
             throw e;
         }
         Map<String, Long> pins;
@@ -179,16 +170,7 @@ public final class JobRunner {
             pins = settled(pinsRead);
         } catch (Exception | Error e) {
             try {
-                record(
-                        plain,
-                        job,
-                        started,
-                        timing,
-                        new JobResult(0, 0, 0, Map.of()),
-                        JobRuns.FAILED,
-                        describe(e),
-                        commandLine,
-                        Map.of());
+                recordFailed(plain, job, started, timing, describe(e), commandLine);
             } finally {
                 locks.release(job.name(), plain.date(), plain.runId());
             }
@@ -206,16 +188,7 @@ public final class JobRunner {
                     job.name(),
                     context.date(),
                     context.runId());
-            record(
-                    context,
-                    job,
-                    started,
-                    timing,
-                    new JobResult(0, 0, 0, Map.of()),
-                    JobRuns.FAILED,
-                    ExitGuard.ERROR,
-                    commandLine,
-                    Map.of());
+            recordFailed(context, job, started, timing, ExitGuard.ERROR, commandLine);
             locks.release(job.name(), context.date(), context.runId());
         });
         try {
@@ -235,16 +208,7 @@ public final class JobRunner {
                 versions = timing.phase("versions", () -> versionsToPublish(plain.lake(), published.touched()));
             } catch (Exception | Error e) {
                 if (guard.claim()) {
-                    record(
-                            context,
-                            job,
-                            started,
-                            timing,
-                            new JobResult(0, 0, 0, Map.of()),
-                            JobRuns.FAILED,
-                            describe(e),
-                            commandLine,
-                            Map.of());
+                    recordFailed(context, job, started, timing, describe(e), commandLine);
                 }
                 throw e;
             }
@@ -419,6 +383,12 @@ public final class JobRunner {
                     spark.toMillis() / 1000.0 - inJobs,
                     parts);
         }
+    }
+
+    /** Records a run that failed before or while the job ran: nothing read, written or published. */
+    private static void recordFailed(
+            JobContext c, Job.Loaded<?> job, Instant started, Timing timing, String error, String commandLine) {
+        record(c, job, started, timing, new JobResult(0, 0, 0, Map.of()), JobRuns.FAILED, error, commandLine, Map.of());
     }
 
     private static void record(
