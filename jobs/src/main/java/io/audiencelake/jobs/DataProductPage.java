@@ -72,6 +72,16 @@ final class DataProductPage {
                     .append("- **Key:** ")
                     .append(spec.keyColumns().isEmpty() ? "none" : String.join(", ", spec.keyColumns()))
                     .append('\n')
+                    .append("- **Person data:** ")
+                    .append(
+                            e.product().holdsPersonData()
+                                    ? String.join(
+                                            "; ",
+                                            e.product().personRows().stream()
+                                                    .map(PersonRows::describe)
+                                                    .toList())
+                                    : "none")
+                    .append('\n')
                     .append("- **Sources:** ")
                     .append(String.join(", ", e.product().sources()))
                     .append('\n')

@@ -1,45 +1,36 @@
 package io.audiencelake.jobs;
 
-import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.length;
 
 import io.audiencelake.common.config.AppConfig;
 import io.audiencelake.common.config.ConfigException;
 import io.audiencelake.common.export.ExportTables;
 import io.audiencelake.common.export.ExportTombstones;
 import io.audiencelake.common.feeds.FeedContracts;
-import io.audiencelake.common.feeds.IdType;
-import io.audiencelake.common.feeds.Quarantine;
-import io.audiencelake.common.feeds.RawAttributes;
-import io.audiencelake.common.feeds.RawEvents;
 import io.audiencelake.common.feeds.RawIdentifiers;
 import io.audiencelake.common.feeds.RawTables;
-import io.audiencelake.common.identity.IdEdges;
 import io.audiencelake.common.identity.IdGraph;
 import io.audiencelake.common.lake.LakeTables;
 import io.audiencelake.common.lake.TableSpec;
-import io.audiencelake.common.lookalike.LookalikeTables;
 import io.audiencelake.common.privacy.ErasedIdentifiers;
 import io.audiencelake.common.privacy.ErasureRequests;
 import io.audiencelake.common.privacy.ErasureScope;
-import io.audiencelake.common.profiles.ProfileActivity;
-import io.audiencelake.common.profiles.ProfileLifetime;
+import io.audiencelake.common.profiles.ProfileRules;
 import io.audiencelake.common.profiles.ProfileRulesLoader;
-import io.audiencelake.common.profiles.Profiles;
-import io.audiencelake.common.profiles.Sessions;
-import io.audiencelake.common.segments.SegmentTables;
 import java.io.PrintWriter;
 import java.sql.Date;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
@@ -66,10 +57,8 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         description = "Apply erasure requests (a CSV of request_id,id_type,id_value[,received_at]) to every table "
                 + "and its history; record them in erasure_requests.")
-public final class EraseJob implements Job<TableSpec>, Callable<Integer> {
+public final class EraseJob implements Job<List<LakeCatalog.DataProduct>>, Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(EraseJob.class);
-    /** Opaque identifiers shorter than this are not searched for in quarantined text (too many false hits). */
-    private static final int MIN_TEXT_MATCH = 6;
 
     @Mixin
     JobOptions options;
@@ -96,19 +85,76 @@ public final class EraseJob implements Job<TableSpec>, Callable<Integer> {
         return "erase";
     }
 
-    /** The profiles table as the traits define it (erase deletes from it like from every person table). */
+    /** The catalog's tables that hold person data, each with how erase finds a person's rows in it. */
     @Override
-    public TableSpec load(AppConfig config) {
-        return Profiles.spec(ProfileRulesLoader.load(
-                config.traits(), FeedContracts.load(config.feedContracts()).values()));
+    public List<LakeCatalog.DataProduct> load(AppConfig config) {
+        ProfileRules traits = ProfileRulesLoader.load(
+                config.traits(), FeedContracts.load(config.feedContracts()).values());
+        return LakeCatalog.products(traits).stream()
+                .filter(LakeCatalog.DataProduct::holdsPersonData)
+                .toList();
     }
 
-    /** A table and the rows of it to delete, as key values. */
-    private record Target(TableSpec table, Dataset<Row> keys) {}
+    /** What the requests reach: each request's persons, and every identifier in scope with its request. */
+    private record Reach(Dataset<Row> requestPersons, Dataset<Row> scope) {
+        Dataset<Row> persons() {
+            return requestPersons.select(IdGraph.PERSON_ID).distinct();
+        }
+
+        Dataset<Row> identifiers() {
+            return scope.select(IdGraph.ID_TYPE, IdGraph.ID_VALUE).distinct();
+        }
+    }
 
     @Override
-    public JobResult run(JobContext context, TableSpec profiles) {
+    public JobResult run(JobContext context, List<LakeCatalog.DataProduct> personTables) {
         LakeTables lake = context.lake();
+        Dataset<Row> asked = readRequests(context);
+        long requestCount = asked.count();
+        Reach reach = reach(context, asked);
+        PersonRows.Scope scope = new PersonRows.Scope(
+                reach.persons().localCheckpoint(), reach.identifiers().localCheckpoint(), null);
+        long personCount = scope.persons().count();
+        long idCount = scope.identifiers().count();
+        LOG.info("{} requests reach {} persons with {} identifiers", requestCount, personCount, idCount);
+        Timestamp now = Timestamp.from(Instant.now());
+
+        // 1. The scope is committed before anything is deleted: a killed erase resumes with it, and ingest drops every
+        // later row that carries one of these identifiers.
+        context.step(name(), "record the scope in " + ErasedIdentifiers.SPEC.name());
+        lake.create(ErasedIdentifiers.SPEC);
+        lake.merge(ErasedIdentifiers.SPEC, ErasedIdentifiers.rows(reach.scope(), now));
+        // 2. What destinations were sent of these persons becomes tombstones, before export_audience loses it.
+        keepTombstones(context, scope.persons(), now);
+        // 3. Every table with person data, as the catalog says how to find a person's rows in it.
+        scope = new PersonRows.Scope(scope.persons(), scope.identifiers(), sourceLines(lake, scope.identifiers()));
+        Map<String, Long> deleted = new TreeMap<>();
+        Set<TableSpec> touched = deleteRows(context, personTables, scope, deleted);
+        int retentionHours = context.config().privacy().erasureHistoryHours();
+        for (TableSpec t : touched) {
+            context.step(name(), "purge history of " + t.name());
+            lake.purgeHistory(t, Duration.ofHours(retentionHours));
+        }
+        recordRequests(context, asked, reach.requestPersons(), deleted, now);
+
+        PrintWriter out = spec.commandLine().getOut();
+        out.printf(
+                "%d erasure requests reached %d persons and %d identifiers; history kept: %d h%n",
+                requestCount, personCount, idCount, retentionHours);
+        deleted.forEach((table, n) -> out.printf("  %-22s %8d rows deleted%n", table, n));
+        out.flush();
+        Map<String, Long> result = new LinkedHashMap<>();
+        result.put("requests", requestCount);
+        result.put("persons", personCount);
+        result.put("identifiers", idCount);
+        deleted.forEach((table, n) -> result.put(table + ".deleted", n));
+        long total = deleted.values().stream().mapToLong(Long::longValue).sum();
+        context.spark().catalog().clearCache();
+        return new JobResult(requestCount, total, 0, result);
+    }
+
+    /** The request file's rows, refused whole (before anything is written) if any is malformed. */
+    private Dataset<Row> readRequests(JobContext context) {
         context.step(name(), "read requests " + requests);
         Dataset<Row> read = ErasureRequests.read(context.spark(), requests).localCheckpoint();
         List<Row> bad =
@@ -118,10 +164,13 @@ public final class EraseJob implements Job<TableSpec>, Callable<Integer> {
             bad.forEach(r -> problems.add(requests + ": request " + r.getString(0) + ": " + r.getString(4)));
             throw new ConfigException(problems);
         }
-        Dataset<Row> asked = read.drop(ErasureRequests.PROBLEM);
-        long requestCount = asked.count();
+        return read.drop(ErasureRequests.PROBLEM);
+    }
 
+    /** The persons the requests reach through every id_graph snapshot, and all their identifiers. */
+    private Reach reach(JobContext context, Dataset<Row> asked) {
         context.step(name(), "find persons and identifiers");
+        LakeTables lake = context.lake();
         Dataset<Row> graphs = lake.exists(IdGraph.SPEC)
                 ? lake.read(IdGraph.SPEC)
                 : context.spark().createDataFrame(List.of(), IdGraph.SPEC.schema());
@@ -134,25 +183,15 @@ public final class EraseJob implements Job<TableSpec>, Callable<Integer> {
                         .select(ErasureRequests.REQUEST_ID, IdGraph.PERSON_ID))
                 .distinct()
                 .localCheckpoint();
-        Dataset<Row> persons = reached.select(IdGraph.PERSON_ID).distinct().localCheckpoint();
         Dataset<Row> scope = ErasureScope.scope(asked, reached, graphs)
                 .unionByName(recorded)
                 .dropDuplicates(ErasureRequests.REQUEST_ID, IdGraph.ID_TYPE, IdGraph.ID_VALUE)
                 .localCheckpoint();
-        Dataset<Row> ids =
-                scope.select(IdGraph.ID_TYPE, IdGraph.ID_VALUE).distinct().localCheckpoint();
-        long personCount = persons.count();
-        long idCount = ids.count();
-        LOG.info("{} requests reach {} persons with {} identifiers", requestCount, personCount, idCount);
-        Timestamp now = Timestamp.from(Instant.now());
+        return new Reach(reached, scope);
+    }
 
-        // 1. The scope is committed before anything is deleted: a killed erase resumes with it, and ingest drops every
-        // later row that carries one of these identifiers.
-        context.step(name(), "record the scope in " + ErasedIdentifiers.SPEC.name());
-        lake.create(ErasedIdentifiers.SPEC);
-        lake.merge(ErasedIdentifiers.SPEC, ErasedIdentifiers.rows(scope, now));
-
-        // 2. What destinations were sent of these persons becomes tombstones, before export_audience loses it.
+    private void keepTombstones(JobContext context, Dataset<Row> persons, Timestamp now) {
+        LakeTables lake = context.lake();
         if (lake.exists(ExportTables.AUDIENCE)) {
             context.step(name(), "keep tombstones for destinations");
             lake.create(ExportTombstones.SPEC);
@@ -164,90 +203,88 @@ public final class EraseJob implements Job<TableSpec>, Callable<Integer> {
                                     .localCheckpoint(),
                             now));
         }
+    }
 
-        // Source rows that carried one of the identifiers: an event with a login email but no device of the
-        // person's, a record whose subject is another identifier.
-        Dataset<Row> sourceRows = lake.exists(RawIdentifiers.SPEC)
-                ? lake.read(RawIdentifiers.SPEC)
-                        .join(
-                                ids.toDF(RawIdentifiers.ID_TYPE, RawIdentifiers.ID_VALUE),
-                                new String[] {RawIdentifiers.ID_TYPE, RawIdentifiers.ID_VALUE},
-                                "left_semi")
-                        .select(RawTables.SOURCE_FILE, RawTables.LINE_NUMBER)
-                        .distinct()
-                        .localCheckpoint()
-                : null;
-
-        Dataset<Row> personKeys = persons.toDF(IdGraph.PERSON_ID);
-        List<Target> targets = new ArrayList<>();
-        // 3. Person-keyed tables first and id_graph last, so that a kill in between leaves a graph that still finds
-        // them.
-        targets.add(new Target(ExportTables.AUDIENCE, personKeys));
-        targets.add(new Target(LookalikeTables.SCORES, personKeys));
-        targets.add(new Target(SegmentTables.CHANGES, personKeys));
-        targets.add(new Target(SegmentTables.MEMBERSHIP, personKeys));
-        targets.add(new Target(profiles, personKeys));
-        targets.add(new Target(Sessions.SPEC, personKeys));
-        // A session written before its device had a person has none: found by the device.
-        targets.add(new Target(Sessions.SPEC, ids.toDF(Sessions.DEVICE_ID_TYPE, Sessions.DEVICE_ID)));
-        targets.add(new Target(
-                ProfileLifetime.spec(List.of()), ids.toDF(ProfileLifetime.ID_TYPE, ProfileLifetime.ID_VALUE)));
-        targets.add(new Target(
-                ProfileActivity.spec(List.of()), ids.toDF(ProfileActivity.ID_TYPE, ProfileActivity.ID_VALUE)));
-        if (sourceRows != null) {
-            for (TableSpec raw : List.of(RawEvents.SPEC, RawAttributes.SPEC, RawIdentifiers.SPEC)) {
-                targets.add(new Target(raw, sourceRows));
-            }
+    /** The source lines (file, line) that carried one of the identifiers, read before any raw row is deleted. */
+    private static Dataset<Row> sourceLines(LakeTables lake, Dataset<Row> ids) {
+        if (!lake.exists(RawIdentifiers.SPEC)) {
+            return null;
         }
-        targets.add(new Target(RawIdentifiers.SPEC, ids.toDF(RawIdentifiers.ID_TYPE, RawIdentifiers.ID_VALUE)));
-        targets.add(new Target(RawAttributes.SPEC, ids.toDF(RawAttributes.SUBJECT_TYPE, RawAttributes.SUBJECT_ID)));
-        targets.add(new Target(RawEvents.SPEC, ids.toDF(RawEvents.DEVICE_ID_TYPE, RawEvents.DEVICE_ID)));
-        if (lake.exists(Quarantine.SPEC)) {
-            // Quarantined lines keep their text (emails, phones and IPs masked): find them by the opaque identifiers.
-            Dataset<Row> opaque = ids.where(col(IdGraph.ID_TYPE)
-                    .isin(IdType.COOKIE.key(), IdType.MAID.key(), IdType.CUSTOMER_ID.key(), IdType.PARTNER_ID.key())
-                    .and(length(col(IdGraph.ID_VALUE)).geq(MIN_TEXT_MATCH)));
-            targets.add(new Target(
-                    Quarantine.SPEC,
-                    lake.read(Quarantine.SPEC)
-                            .join(broadcast(opaque), col(Quarantine.RAW).contains(col(IdGraph.ID_VALUE)))
-                            .select(RawTables.SOURCE_FILE, RawTables.LINE_NUMBER)
-                            .distinct()
-                            .localCheckpoint()));
-        }
-        targets.add(new Target(IdEdges.SPEC, ids.toDF(IdEdges.SRC_TYPE, IdEdges.SRC_VALUE)));
-        targets.add(new Target(IdEdges.SPEC, ids.toDF(IdEdges.DST_TYPE, IdEdges.DST_VALUE)));
-        targets.add(new Target(IdGraph.SPEC, personKeys));
+        return lake.read(RawIdentifiers.SPEC)
+                .join(
+                        ids.toDF(RawIdentifiers.ID_TYPE, RawIdentifiers.ID_VALUE),
+                        new String[] {RawIdentifiers.ID_TYPE, RawIdentifiers.ID_VALUE},
+                        "left_semi")
+                .select(RawTables.SOURCE_FILE, RawTables.LINE_NUMBER)
+                .distinct()
+                .localCheckpoint();
+    }
 
-        Map<String, Long> deleted = new TreeMap<>();
+    /**
+     * The tables with person data in the order erase deletes from them: downstream tables first (the catalog's
+     * order, reversed) and id_graph last, so that a kill in between leaves a graph that still finds the persons
+     * (besides the scope already recorded).
+     */
+    static List<LakeCatalog.DataProduct> deletionOrder(List<LakeCatalog.DataProduct> catalog) {
+        List<LakeCatalog.DataProduct> order = new ArrayList<>(catalog.stream()
+                .filter(p -> p.personRows().stream().anyMatch(how -> !(how instanceof PersonRows.Kept)))
+                .toList());
+        Collections.reverse(order);
+        order.sort(Comparator.comparing(p -> p.spec().name().equals(IdGraph.SPEC.name())));
+        return order;
+    }
+
+    /**
+     * Deletes the scope's rows from every table with person data, in {@link #deletionOrder}. Adds each table's
+     * deleted count to {@code deleted}; returns the tables touched.
+     */
+    private Set<TableSpec> deleteRows(
+            JobContext context,
+            List<LakeCatalog.DataProduct> personTables,
+            PersonRows.Scope scope,
+            Map<String, Long> deleted) {
+        LakeTables lake = context.lake();
         Set<TableSpec> touched = new LinkedHashSet<>();
-        for (Target t : targets) {
-            if (!lake.exists(t.table())) {
+        for (LakeCatalog.DataProduct product : deletionOrder(personTables)) {
+            TableSpec table = product.spec();
+            if (!lake.exists(table)) {
                 continue;
             }
-            touched.add(t.table());
-            context.step(name(), "delete from " + t.table().name());
-            long n = lake.read(t.table())
-                    .join(t.keys(), t.keys().columns(), "left_semi")
-                    .count();
-            if (n > 0) {
-                lake.deleteMatching(t.table(), t.keys());
+            for (PersonRows how : product.personRows()) {
+                Optional<Dataset<Row>> keys = how.keys(scope, lake, table);
+                if (keys.isEmpty()) {
+                    continue;
+                }
+                touched.add(table);
+                context.step(name(), "delete from " + table.name());
+                long n = lake.read(table)
+                        .join(keys.get(), keys.get().columns(), "left_semi")
+                        .count();
+                if (n > 0) {
+                    lake.deleteMatching(table, keys.get());
+                }
+                deleted.merge(table.name(), n, Long::sum);
             }
-            deleted.merge(t.table().name(), n, Long::sum);
         }
-        int retentionHours = context.config().privacy().erasureHistoryHours();
-        for (TableSpec t : touched) {
-            context.step(name(), "purge history of " + t.name());
-            lake.purgeHistory(t, Duration.ofHours(retentionHours));
-        }
+        return touched;
+    }
 
+    /** One erasure_requests row per request: the persons it reached and what was deleted. */
+    private void recordRequests(
+            JobContext context,
+            Dataset<Row> asked,
+            Dataset<Row> requestPersons,
+            Map<String, Long> deleted,
+            Timestamp now) {
         context.step(name(), "record requests");
         Map<String, List<String>> personsOf = new HashMap<>();
-        reached.collectAsList()
+        requestPersons
+                .collectAsList()
                 .forEach(r -> personsOf
                         .computeIfAbsent(r.getString(0), k -> new ArrayList<>())
                         .add(r.getString(1)));
         Date dt = Date.valueOf(context.date());
+        int retentionHours = context.config().privacy().erasureHistoryHours();
         List<Row> records = new ArrayList<>();
         for (Row r : asked.dropDuplicates(ErasureRequests.REQUEST_ID, ErasureRequests.ID_TYPE, ErasureRequests.ID_VALUE)
                 .collectAsList()) {
@@ -266,22 +303,8 @@ public final class EraseJob implements Job<TableSpec>, Callable<Integer> {
                     now,
                     dt));
         }
-        lake.merge(ErasureRequests.SPEC, context.spark().createDataFrame(records, ErasureRequests.SPEC.schema()));
-
-        PrintWriter out = spec.commandLine().getOut();
-        out.printf(
-                "%d erasure requests reached %d persons and %d identifiers; history kept: %d h%n",
-                requestCount, personCount, idCount, retentionHours);
-        deleted.forEach((table, n) -> out.printf("  %-22s %8d rows deleted%n", table, n));
-        out.flush();
-        Map<String, Long> result = new LinkedHashMap<>();
-        result.put("requests", requestCount);
-        result.put("persons", personCount);
-        result.put("identifiers", idCount);
-        deleted.forEach((table, n) -> result.put(table + ".deleted", n));
-        long total = deleted.values().stream().mapToLong(Long::longValue).sum();
-        context.spark().catalog().clearCache();
-        return new JobResult(requestCount, total, 0, result);
+        context.lake()
+                .merge(ErasureRequests.SPEC, context.spark().createDataFrame(records, ErasureRequests.SPEC.schema()));
     }
 
     @Override

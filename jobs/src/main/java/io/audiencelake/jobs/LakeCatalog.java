@@ -17,6 +17,7 @@ import io.audiencelake.common.privacy.ErasureRequests;
 import io.audiencelake.common.profiles.ProfileActivity;
 import io.audiencelake.common.profiles.ProfileLifetime;
 import io.audiencelake.common.profiles.ProfileRules;
+import io.audiencelake.common.profiles.ProfileTraits;
 import io.audiencelake.common.profiles.Profiles;
 import io.audiencelake.common.profiles.Sessions;
 import io.audiencelake.common.quality.QualityResults;
@@ -39,8 +40,19 @@ final class LakeCatalog {
     /** Where the feeds' files come from, as a source name. */
     static final String LANDING = "landing area (feed files)";
 
-    /** A table with what it is made from and a first query. */
-    record DataProduct(TableSpec spec, List<String> sources, String sampleQuery) {
+    /**
+     * A table with what it is made from, a first query, and how {@code erase} finds a person's rows in it (empty:
+     * the table holds no person data).
+     */
+    record DataProduct(TableSpec spec, List<String> sources, String sampleQuery, List<PersonRows> personRows) {
+        DataProduct(TableSpec spec, List<String> sources, String sampleQuery, PersonRows... personRows) {
+            this(spec, sources, sampleQuery, List.of(personRows));
+        }
+
+        boolean holdsPersonData() {
+            return !personRows.isEmpty();
+        }
+
         String query(String qualifiedName) {
             return sampleQuery.replace("{table}", qualifiedName);
         }
@@ -77,49 +89,77 @@ final class LakeCatalog {
                         RawEvents.SPEC,
                         List.of(LANDING),
                         "SELECT event_type, count(*) AS events FROM {table} WHERE dt = (SELECT max(dt) FROM {table}) "
-                                + "GROUP BY event_type"),
+                                + "GROUP BY event_type",
+                        new PersonRows.BySourceLine(),
+                        new PersonRows.ByIdentifier(RawEvents.DEVICE_ID_TYPE, RawEvents.DEVICE_ID)),
                 new DataProduct(
                         RawIdentifiers.SPEC,
                         List.of(LANDING),
-                        "SELECT id_type, count(DISTINCT id_value) AS ids FROM {table} GROUP BY id_type"),
+                        "SELECT id_type, count(DISTINCT id_value) AS ids FROM {table} GROUP BY id_type",
+                        new PersonRows.BySourceLine(),
+                        new PersonRows.ByIdentifier(RawIdentifiers.ID_TYPE, RawIdentifiers.ID_VALUE)),
                 new DataProduct(
                         RawAttributes.SPEC,
                         List.of(LANDING),
-                        "SELECT name, count(*) AS observations FROM {table} GROUP BY name ORDER BY observations DESC"),
+                        "SELECT name, count(*) AS observations FROM {table} GROUP BY name ORDER BY observations DESC",
+                        new PersonRows.BySourceLine(),
+                        new PersonRows.ByIdentifier(RawAttributes.SUBJECT_TYPE, RawAttributes.SUBJECT_ID)),
                 new DataProduct(
                         Quarantine.SPEC,
                         List.of(LANDING),
                         "SELECT feed, reason, count(*) AS rows FROM {table} WHERE dt = (SELECT max(dt) FROM {table}) "
-                                + "GROUP BY feed, reason ORDER BY rows DESC"),
-                new DataProduct(IdEdges.SPEC, List.of("raw_identifiers", "raw_events", "raw_attributes"), latestDt),
+                                + "GROUP BY feed, reason ORDER BY rows DESC",
+                        new PersonRows.ByQuarantinedText()),
+                new DataProduct(
+                        IdEdges.SPEC,
+                        List.of("raw_identifiers", "raw_events", "raw_attributes"),
+                        latestDt,
+                        new PersonRows.ByIdentifier(IdEdges.SRC_TYPE, IdEdges.SRC_VALUE),
+                        new PersonRows.ByIdentifier(IdEdges.DST_TYPE, IdEdges.DST_VALUE)),
                 new DataProduct(
                         IdGraph.SPEC,
                         List.of("id_edges", "raw_identifiers"),
                         "SELECT person_size, count(DISTINCT person_id) AS persons FROM {table} "
-                                + "WHERE dt = (SELECT max(dt) FROM {table}) GROUP BY person_size ORDER BY person_size"),
+                                + "WHERE dt = (SELECT max(dt) FROM {table}) GROUP BY person_size ORDER BY person_size",
+                        new PersonRows.ByPerson(IdGraph.PERSON_ID)),
                 new DataProduct(
                         IdMatchMetrics.SPEC,
                         List.of("id_graph", "ground truth (evaluation runs)"),
                         "SELECT * FROM {table} ORDER BY dt DESC"),
-                new DataProduct(Sessions.SPEC, List.of("raw_events", "id_graph"), latestDt),
                 new DataProduct(
-                        ProfileActivity.spec(List.of()), List.of("raw_events", "sessions", "id_graph"), latestDt),
+                        Sessions.SPEC,
+                        List.of("raw_events", "id_graph"),
+                        latestDt,
+                        new PersonRows.ByPerson(Sessions.PERSON_ID),
+                        // A session written before its device had a person has none: found by the device.
+                        new PersonRows.ByIdentifier(Sessions.DEVICE_ID_TYPE, Sessions.DEVICE_ID)),
                 new DataProduct(
-                        ProfileLifetime.spec(List.of()), List.of("profile_activity"), "SELECT * FROM {table} LIMIT 20"),
+                        ProfileActivity.spec(List.of()),
+                        List.of("raw_events", "sessions", "id_graph"),
+                        latestDt,
+                        new PersonRows.ByIdentifier(ProfileActivity.ID_TYPE, ProfileActivity.ID_VALUE)),
+                new DataProduct(
+                        ProfileLifetime.spec(List.of()),
+                        List.of("profile_activity"),
+                        "SELECT * FROM {table} LIMIT 20",
+                        new PersonRows.ByIdentifier(ProfileLifetime.ID_TYPE, ProfileLifetime.ID_VALUE)),
                 new DataProduct(
                         Profiles.spec(traits),
                         List.of("profile_activity", "profile_lifetime", "raw_attributes", "id_graph"),
-                        latestDt),
+                        latestDt,
+                        new PersonRows.ByPerson(ProfileTraits.PERSON_ID)),
                 new DataProduct(
                         SegmentTables.MEMBERSHIP,
                         List.of("profiles", "lookalike_scores"),
                         "SELECT segment_id, source, count(*) AS persons FROM {table} WHERE dt = (SELECT max(dt) FROM {table}) "
-                                + "GROUP BY segment_id, source ORDER BY persons DESC"),
+                                + "GROUP BY segment_id, source ORDER BY persons DESC",
+                        new PersonRows.ByPerson(SegmentTables.PERSON_ID)),
                 new DataProduct(
                         SegmentTables.CHANGES,
                         List.of("segment_membership"),
                         "SELECT dt, segment_id, change, count(*) AS persons FROM {table} GROUP BY dt, segment_id, change "
-                                + "ORDER BY dt DESC, segment_id"),
+                                + "ORDER BY dt DESC, segment_id",
+                        new PersonRows.ByPerson(SegmentTables.PERSON_ID)),
                 new DataProduct(
                         SegmentTables.STATS,
                         List.of("segment_membership", "segment_changes"),
@@ -134,23 +174,31 @@ final class LakeCatalog {
                         LookalikeTables.SCORES,
                         List.of("profiles", "model_runs", "segment_membership"),
                         "SELECT model_id, person_id, score, rank FROM {table} WHERE dt = (SELECT max(dt) FROM {table}) "
-                                + "AND rank <= 10 ORDER BY model_id, rank"),
+                                + "AND rank <= 10 ORDER BY model_id, rank",
+                        new PersonRows.ByPerson(LookalikeTables.PERSON_ID)),
                 new DataProduct(
                         ExportTables.AUDIENCE,
                         List.of("segment_membership", "id_graph", "raw_attributes"),
                         "SELECT destination_id, segment_id, id_type, count(*) AS ids FROM {table} "
-                                + "WHERE dt = (SELECT max(dt) FROM {table}) GROUP BY destination_id, segment_id, id_type"),
+                                + "WHERE dt = (SELECT max(dt) FROM {table}) GROUP BY destination_id, segment_id, id_type",
+                        new PersonRows.ByPerson(ExportTables.PERSON_ID)),
                 new DataProduct(ExportTables.LOG, List.of("export_audience"), "SELECT * FROM {table} ORDER BY dt DESC"),
                 new DataProduct(
                         ExportTombstones.SPEC,
                         List.of("export_audience", "erasure request files"),
-                        "SELECT destination_id, count(*) AS pending_removes FROM {table} GROUP BY destination_id"),
+                        "SELECT destination_id, count(*) AS pending_removes FROM {table} GROUP BY destination_id",
+                        new PersonRows.Kept("what destinations were sent, until each is told to remove it")),
                 new DataProduct(
-                        ErasureRequests.SPEC, List.of("erasure request files"), "SELECT * FROM {table} LIMIT 20"),
+                        ErasureRequests.SPEC,
+                        List.of("erasure request files"),
+                        "SELECT * FROM {table} LIMIT 20",
+                        new PersonRows.Kept("the record that each request was carried out (identifiers hashed)")),
                 new DataProduct(
                         ErasedIdentifiers.SPEC,
                         List.of("erasure request files", "id_graph"),
-                        "SELECT request_id, id_type, count(*) AS identifiers FROM {table} GROUP BY request_id, id_type"),
+                        "SELECT request_id, id_type, count(*) AS identifiers FROM {table} GROUP BY request_id, id_type",
+                        new PersonRows.Kept(
+                                "the suppression list: ingest drops every later row carrying one of these")),
                 new DataProduct(
                         JobRuns.SPEC,
                         List.of("every job"),
