@@ -60,6 +60,7 @@ public class DuckDbProfilesReference {
             + "avg(revenue) FILTER (WHERE event_type = 'purchase') AS avg_order_value, "
             + "max(revenue) FILTER (WHERE event_type = 'purchase') AS max_order_value, "
             + "min(revenue) FILTER (WHERE event_type = 'purchase') AS min_order_value, "
+            + "quantile_disc(revenue, 0.5) FILTER (WHERE event_type = 'purchase') AS median_order_value, "
             + d + " - max(ts) FILTER (WHERE event_type = 'purchase')::DATE AS days_since_last_purchase, "
             + "min(ts) FILTER (WHERE event_type = 'purchase') AS first_purchase_at, "
             + "max(ts) FILTER (WHERE event_type = 'purchase') AS last_purchase_at FROM e GROUP BY person_id), "

@@ -1,5 +1,16 @@
 package io.audiencelake.common.profiles;
 
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.hll_sketch_agg;
+import static org.apache.spark.sql.functions.hll_union_agg;
+import static org.apache.spark.sql.functions.kll_sketch_agg_double;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.min;
+import static org.apache.spark.sql.functions.struct;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.when;
+
 import io.audiencelake.common.feeds.ColumnType;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -9,6 +20,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.Metadata;
@@ -26,24 +38,153 @@ import org.apache.spark.sql.types.StructType;
 public record Measure(
         TraitSource source, Partial partial, String of, ColumnType type, Map<String, List<String>> where) {
 
-    /** How a measure's partials are built and merged; every merge is associative and exact. */
+    /** How a measure's partials are built and merged; every merge is associative (and exact but for sketches). */
     public enum Partial {
         /** a row count: sum to merge */
-        COUNT,
+        COUNT {
+            @Override
+            Column build(Measure m, Column v, Column time, Column recordId, Column filter, int precision) {
+                return count(when(filter, m.of() == null ? lit(1) : v));
+            }
+
+            @Override
+            Column merge(Column partial) {
+                return sum(partial);
+            }
+
+            @Override
+            DataType type(ColumnType of) {
+                return DataTypes.LongType;
+            }
+        },
         /** an exact decimal sum, so the order of merging cannot change a digit */
-        SUM,
-        MIN,
-        MAX,
+        SUM {
+            @Override
+            Column build(Measure m, Column v, Column time, Column recordId, Column filter, int precision) {
+                return sum(when(filter, v.cast(SUM_TYPE)));
+            }
+
+            @Override
+            Column merge(Column partial) {
+                return sum(partial);
+            }
+
+            @Override
+            DataType type(ColumnType of) {
+                return SUM_TYPE;
+            }
+        },
+        MIN {
+            @Override
+            Column build(Measure m, Column v, Column time, Column recordId, Column filter, int precision) {
+                return min(when(filter, v));
+            }
+
+            @Override
+            Column merge(Column partial) {
+                return min(partial);
+            }
+        },
+        MAX {
+            @Override
+            Column build(Measure m, Column v, Column time, Column recordId, Column filter, int precision) {
+                return max(when(filter, v));
+            }
+
+            @Override
+            Column merge(Column partial) {
+                return max(partial);
+            }
+        },
         /** the latest (time, record id, value): max to merge */
-        LAST,
+        LAST {
+            @Override
+            Column build(Measure m, Column v, Column time, Column recordId, Column filter, int precision) {
+                return max(when(filter.and(v.isNotNull()), struct(time.as("t"), recordId.as("r"), v.as("v"))));
+            }
+
+            @Override
+            Column merge(Column partial) {
+                return max(partial);
+            }
+
+            @Override
+            DataType type(ColumnType of) {
+                return new StructType(new StructField[] {
+                    new StructField("t", DataTypes.TimestampType, true, Metadata.empty()),
+                    new StructField("r", DataTypes.StringType, true, Metadata.empty()),
+                    new StructField("v", of.sparkType(), true, Metadata.empty())
+                });
+            }
+        },
         /** a HyperLogLog sketch of the values: union to merge */
-        SKETCH
+        SKETCH {
+            // Sketches take strings and integers; other types are hashed as their text.
+            @Override
+            Column build(Measure m, Column v, Column time, Column recordId, Column filter, int precision) {
+                Column typed =
+                        m.type() == ColumnType.LONG || m.type() == ColumnType.STRING ? v : v.cast(DataTypes.StringType);
+                return hll_sketch_agg(when(filter, typed), precision);
+            }
+
+            @Override
+            Column merge(Column partial) {
+                return hll_union_agg(partial, false);
+            }
+
+            @Override
+            DataType type(ColumnType of) {
+                return DataTypes.BinaryType;
+            }
+        },
+        /** a KLL quantile sketch of the values (Spark's own), unioned by {@link KllUnion} to merge */
+        QUANTILES {
+            @Override
+            Column build(Measure m, Column v, Column time, Column recordId, Column filter, int precision) {
+                return kll_sketch_agg_double(when(filter, v.cast(DataTypes.DoubleType)));
+            }
+
+            @Override
+            Column merge(Column partial) {
+                return KllUnion.of(partial);
+            }
+
+            @Override
+            DataType type(ColumnType of) {
+                return DataTypes.BinaryType;
+            }
+        };
+
+        /**
+         * The partial over source rows: {@code v} is the measured column (already typed, the row's time when the
+         * measure has no column), {@code time} and {@code recordId} order rows for LAST, {@code filter} selects
+         * the rows that count.
+         */
+        abstract Column build(Measure m, Column v, Column time, Column recordId, Column filter, int precision);
+
+        /** Merges partials (of any grouping of the same rows) into the partial of their union. */
+        abstract Column merge(Column partial);
+
+        /** The type of the partial column for values of type {@code of}. */
+        DataType type(ColumnType of) {
+            return of.sparkType();
+        }
     }
 
     public static final DataType SUM_TYPE = DataTypes.createDecimalType(38, 6);
 
     public Measure {
         where = new TreeMap<>(where);
+    }
+
+    /** The partial over source rows (see {@link Partial#build}). */
+    Column build(Column value, Column time, Column recordId, Column filter, int precision) {
+        return partial.build(this, of == null ? time : value, time, recordId, filter, precision);
+    }
+
+    /** Merges partials of this measure. */
+    Column merge(Column partials) {
+        return partial.merge(partials);
     }
 
     /** The state column's name: a digest of the definition, so a changed definition is a new column. */
@@ -66,17 +207,6 @@ public record Measure(
 
     /** The type of the partial column. */
     public DataType partialType() {
-        return switch (partial) {
-            case COUNT -> DataTypes.LongType;
-            case SUM -> SUM_TYPE;
-            case MIN, MAX -> type.sparkType();
-            case LAST ->
-                new StructType(new StructField[] {
-                    new StructField("t", DataTypes.TimestampType, true, Metadata.empty()),
-                    new StructField("r", DataTypes.StringType, true, Metadata.empty()),
-                    new StructField("v", type.sparkType(), true, Metadata.empty())
-                });
-            case SKETCH -> DataTypes.BinaryType;
-        };
+        return partial.type(type);
     }
 }

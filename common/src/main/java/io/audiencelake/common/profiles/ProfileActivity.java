@@ -60,8 +60,7 @@ public final class ProfileActivity {
         for (Measure m : measures) {
             if (m.source() == TraitSource.EVENTS) {
                 Column value = m.of() == null ? lit(null) : columns.column(m.of());
-                eventAggs.add(Measures.partial(
-                                m,
+                eventAggs.add(m.build(
                                 value,
                                 col(RawEvents.EVENT_TIME),
                                 col(RawTables.RECORD_ID),
@@ -72,9 +71,9 @@ public final class ProfileActivity {
                 Column value = col(RawAttributes.VALUE).try_cast(m.type().sparkType());
                 Column named =
                         m.of() == null ? lit(true) : col(RawAttributes.NAME).equalTo(lit(m.of()));
-                attributeAggs.add(Measures.partial(
-                                m, value, col(RawAttributes.OBSERVED_AT), col(RawTables.RECORD_ID), named, precision)
-                        .as(m.column()));
+                attributeAggs.add(
+                        m.build(value, col(RawAttributes.OBSERVED_AT), col(RawTables.RECORD_ID), named, precision)
+                                .as(m.column()));
             }
         }
         Dataset<Row> fromEvents = eventAggs.isEmpty()
@@ -118,7 +117,7 @@ public final class ProfileActivity {
     static Dataset<Row> merged(Dataset<Row> rows, List<Measure> measures, List<Column> keys) {
         List<Column> aggs = new ArrayList<>();
         for (Measure m : measures) {
-            aggs.add(Measures.merge(m, col(m.column())).as(m.column()));
+            aggs.add(m.merge(col(m.column())).as(m.column()));
         }
         if (aggs.isEmpty()) {
             return rows.select(keys.toArray(Column[]::new)).distinct();

@@ -79,6 +79,7 @@ public record ProfileRules(
      * @param of the column aggregated (events or sessions), or the attribute name (attributes)
      * @param type the value's type: the column's type, or the declared type of an attribute
      * @param where column = any of the values, all must hold (the row counts only then)
+     * @param percentile the fraction (0 to 1) a percentile trait reports, null for other kinds
      */
     public record Trait(
             String name,
@@ -88,7 +89,8 @@ public record ProfileRules(
             String of,
             ColumnType type,
             Map<String, List<String>> where,
-            Window window) {
+            Window window,
+            Double percentile) {
         public Trait {
             where = Map.copyOf(where);
         }

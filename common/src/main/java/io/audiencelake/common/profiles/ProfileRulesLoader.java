@@ -139,6 +139,39 @@ public final class ProfileRulesLoader {
         }
         TraitSource source = t.enumValue(
                 "source", TraitSource.class, kind == TraitKind.ATTRIBUTE ? TraitSource.ATTRIBUTES : TraitSource.EVENTS);
+        if (kind != null && !kind.reads(source)) {
+            t.problem(
+                    "kind",
+                    source.singular() + " traits are " + TraitKind.readersOf(source) + ", got " + kind.yamlName());
+        }
+        Window window = window(t, source);
+        Map<String, ColumnType> columns = switch (source) {
+            case EVENTS -> events.types();
+            case SESSIONS -> Sessions.TRAIT_COLUMNS;
+            case ATTRIBUTES -> Map.of();
+        };
+        String of = t.string("of", null);
+        ColumnType type = kind == null ? null : ofType(t, kind, source, of, columns, attributes);
+        Double percentile = percentile(t, kind);
+        Map<String, List<String>> where = where(t.object("where"), source, columns);
+        t.rejectUnknownKeys();
+        if (name == null || kind == null || window == null || description == null) {
+            return null;
+        }
+        return new Trait(
+                name,
+                description,
+                kind,
+                source,
+                of,
+                type != null ? type : kind.typeWithoutColumn(),
+                where,
+                window,
+                percentile);
+    }
+
+    /** The trait's window: required for session traits, lifetime (and only lifetime) for attribute traits. */
+    private static Window window(ConfigNode t, TraitSource source) {
         Window window = t.parsed(
                 "window",
                 null,
@@ -150,69 +183,76 @@ public final class ProfileRulesLoader {
                 t.problem("window", "is required for session traits, e.g. 30d");
             }
         }
-        Map<String, ColumnType> columns = switch (source) {
-            case EVENTS -> events.types();
-            case SESSIONS -> Sessions.TRAIT_COLUMNS;
-            case ATTRIBUTES -> Map.of();
-        };
-        String of = t.string("of", null);
-        ColumnType type = null;
-        if (kind != null && kind.needsColumn() && of == null) {
-            t.problem(
-                    "of",
-                    "is required for kind " + kind.yamlName() + ": the "
-                            + (source == TraitSource.ATTRIBUTES ? "attribute name" : "column") + " to aggregate");
-        } else if (kind != null && !kind.needsColumn() && of != null && kind != TraitKind.COUNT) {
-            t.problem("of", "kind " + kind.yamlName() + " takes no column");
-        }
-        if (of != null && source == TraitSource.ATTRIBUTES) {
-            if (!attributes.known(of)) {
-                t.problem("of", "unknown attribute '" + of + "'; expected one of " + attributes.describe());
-            }
-            type = t.enumValue("type", ColumnType.class, ColumnType.STRING).widened();
-        } else if (of != null && kind != null) {
-            type = columns.get(of);
-            if (type == null) {
-                t.problem(
-                        "of",
-                        "unknown " + source.name().toLowerCase(Locale.ROOT) + " column '" + of + "'; expected one of "
-                                + new TreeSet<>(columns.keySet()));
-            } else if (kind.needsNumber() && !type.isNumber()) {
-                t.problem(
-                        "of",
-                        "kind " + kind.yamlName() + " needs a number column, '" + of + "' is "
-                                + type.name().toLowerCase(Locale.ROOT));
-            }
-        }
-        if (kind == TraitKind.ATTRIBUTE && source != TraitSource.ATTRIBUTES) {
-            t.problem("source", "kind attribute reads attributes");
-        }
-        if (source == TraitSource.ATTRIBUTES
-                && kind != null
-                && kind != TraitKind.ATTRIBUTE
-                && kind != TraitKind.FIRST_SEEN
-                && kind != TraitKind.LAST_SEEN
-                && kind != TraitKind.COUNT) {
-            t.problem("kind", "attribute traits are attribute, count, first_seen or last_seen, got " + kind.yamlName());
-        }
         if (source == TraitSource.ATTRIBUTES && window != null && !window.isLifetime()) {
             t.problem("window", "attribute traits hold the latest value: leave window out (lifetime)");
         }
         if (source == TraitSource.SESSIONS && window != null && window.isLifetime()) {
             t.problem("window", "session traits need a window of days (sessions are read back for it), e.g. 90d");
         }
-        if (source == TraitSource.SESSIONS
-                && kind != null
-                && (kind == TraitKind.DISTINCT
-                        || kind == TraitKind.LAST
-                        || kind == TraitKind.ATTRIBUTE
-                        || kind == TraitKind.FIRST_SEEN
-                        || kind == TraitKind.LAST_SEEN
-                        || kind == TraitKind.RECENCY)) {
-            t.problem("kind", "session traits are count, sum, avg, min or max");
+        return window;
+    }
+
+    /** The type of the column (or attribute) in {@code of}, checked against what the kind takes; null if none. */
+    private static ColumnType ofType(
+            ConfigNode t,
+            TraitKind kind,
+            TraitSource source,
+            String of,
+            Map<String, ColumnType> columns,
+            AttributeNames attributes) {
+        TraitKind.Input input = kind.input();
+        if (of == null) {
+            if (input == TraitKind.Input.COLUMN || input == TraitKind.Input.NUMBER) {
+                t.problem(
+                        "of",
+                        "is required for kind " + kind.yamlName() + ": the "
+                                + (source == TraitSource.ATTRIBUTES ? "attribute name" : "column") + " to aggregate");
+            }
+            return null;
         }
+        if (input == TraitKind.Input.NONE) {
+            t.problem("of", "kind " + kind.yamlName() + " takes no column");
+            return null;
+        }
+        if (source == TraitSource.ATTRIBUTES) {
+            if (!attributes.known(of)) {
+                t.problem("of", "unknown attribute '" + of + "'; expected one of " + attributes.describe());
+            }
+            return t.enumValue("type", ColumnType.class, ColumnType.STRING).widened();
+        }
+        ColumnType type = columns.get(of);
+        if (type == null) {
+            t.problem(
+                    "of",
+                    "unknown " + source.name().toLowerCase(Locale.ROOT) + " column '" + of + "'; expected one of "
+                            + new TreeSet<>(columns.keySet()));
+        } else if (input == TraitKind.Input.NUMBER && !type.isNumber()) {
+            t.problem(
+                    "of",
+                    "kind " + kind.yamlName() + " needs a number column, '" + of + "' is "
+                            + type.name().toLowerCase(Locale.ROOT));
+        }
+        return type;
+    }
+
+    /** {@code percentile} (0 to 1): required by kind percentile, refused by every other kind. */
+    private static Double percentile(ConfigNode t, TraitKind kind) {
+        if (kind == TraitKind.PERCENTILE) {
+            if (!t.has("percentile")) {
+                t.problem("percentile", "is required for kind percentile: a fraction from 0 to 1, e.g. 0.5");
+                return null;
+            }
+            return t.doubleValue("percentile", 0.5, 0, 1);
+        }
+        if (t.has("percentile")) {
+            t.problem("percentile", "only kind percentile takes a percentile");
+        }
+        return null;
+    }
+
+    /** The trait's filter: column = one of the values, for event and session columns only. */
+    private static Map<String, List<String>> where(ConfigNode w, TraitSource source, Map<String, ColumnType> columns) {
         Map<String, List<String>> where = new LinkedHashMap<>();
-        ConfigNode w = t.object("where");
         for (String column : w.keys()) {
             List<String> values = w.strings(column);
             if (values.isEmpty()) {
@@ -228,19 +268,7 @@ public final class ProfileRulesLoader {
             }
             where.put(column, values);
         }
-        t.rejectUnknownKeys();
-        if (name == null || kind == null || window == null || description == null) {
-            return null;
-        }
-        if (type == null) {
-            type = switch (kind) {
-                case COUNT, DISTINCT -> ColumnType.LONG;
-                case RECENCY -> ColumnType.LONG;
-                case FIRST_SEEN, LAST_SEEN -> ColumnType.TIMESTAMP;
-                case SUM, AVG, MIN, MAX, LAST, ATTRIBUTE -> ColumnType.STRING;
-            };
-        }
-        return new Trait(name, description, kind, source, of, type, where, window);
+        return where;
     }
 
     private static String numericTrait(ConfigNode r, String key, List<Trait> traits) {

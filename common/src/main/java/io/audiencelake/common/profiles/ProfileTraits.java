@@ -1,14 +1,11 @@
 package io.audiencelake.common.profiles;
 
-import static org.apache.spark.sql.functions.avg;
-import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.date_sub;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.min;
-import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
 import io.audiencelake.common.feeds.ColumnType;
@@ -50,12 +47,7 @@ public final class ProfileTraits {
 
     /** The type a trait has in profiles. */
     public static ColumnType outputType(Trait t) {
-        return switch (t.kind()) {
-            case COUNT, DISTINCT, RECENCY -> ColumnType.LONG;
-            case SUM, AVG -> ColumnType.DOUBLE;
-            case FIRST_SEEN, LAST_SEEN -> ColumnType.TIMESTAMP;
-            case MIN, MAX, LAST, ATTRIBUTE -> t.type();
-        };
+        return t.kind().outputType(t.type());
     }
 
     /** Distinct measures of the traits of events and attributes, in trait order. */
@@ -63,7 +55,7 @@ public final class ProfileTraits {
         Set<Measure> out = new LinkedHashSet<>();
         for (Trait t : traits) {
             if (t.source() != TraitSource.SESSIONS) {
-                out.addAll(Measures.of(t));
+                out.addAll(t.kind().measures(t));
             }
         }
         return List.copyOf(out);
@@ -84,10 +76,10 @@ public final class ProfileTraits {
             Column inWindow = col(ProfileActivity.EVENT_DAY)
                     .geq(date_sub(lit(Date.valueOf(date)), t.window().days() - 1))
                     .and(col(ProfileActivity.EVENT_DAY).leq(lit(Date.valueOf(date))));
-            for (Measure m : Measures.of(t)) {
+            for (Measure m : t.kind().measures(t)) {
                 aggs.putIfAbsent(
                         name(m, t.window()),
-                        Measures.merge(m, when(inWindow, col(m.column()))).as(name(m, t.window())));
+                        m.merge(when(inWindow, col(m.column()))).as(name(m, t.window())));
             }
         }
         if (aggs.isEmpty()) {
@@ -137,10 +129,10 @@ public final class ProfileTraits {
             }
             Map<String, Column> merges = new LinkedHashMap<>();
             for (Trait t : eventTraits) {
-                for (Measure m : Measures.of(t)) {
+                for (Measure m : t.kind().measures(t)) {
                     String n = name(m, t.window());
                     if (List.of(state.columns()).contains(n)) {
-                        merges.putIfAbsent(n, Measures.merge(m, col(n)).as(n));
+                        merges.putIfAbsent(n, m.merge(col(n)).as(n));
                     }
                 }
             }
@@ -165,7 +157,7 @@ public final class ProfileTraits {
                 }
                 continue;
             }
-            for (Measure m : Measures.of(t)) {
+            for (Measure m : t.kind().measures(t)) {
                 if (have.add(name(m, t.window()))) {
                     people = people.withColumn(name(m, t.window()), lit(null).cast(m.partialType()));
                 }
@@ -177,7 +169,10 @@ public final class ProfileTraits {
             if (t.source() == TraitSource.SESSIONS) {
                 out.add(SessionTraits.finish(t).as(t.name()));
             } else {
-                out.add(Measures.output(t, m -> col(name(m, t.window())), date));
+                out.add(t.kind()
+                        .finish(t, m -> col(name(m, t.window())), date)
+                        .cast(outputType(t).sparkType())
+                        .as(t.name()));
             }
         }
         out.add(lit(Date.valueOf(date)).as(DT));
@@ -208,15 +203,7 @@ public final class ProfileTraits {
                             .isin(e.getValue().toArray()));
                 }
                 Column v = t.of() == null ? lit(1) : col(t.of());
-                Column agg = switch (t.kind()) {
-                    case COUNT -> count(when(cond, v));
-                    case SUM -> sum(when(cond, v.cast(Measure.SUM_TYPE)));
-                    case AVG -> avg(when(cond, v.cast(Measure.SUM_TYPE)));
-                    case MIN -> min(when(cond, v));
-                    case MAX -> max(when(cond, v));
-                    case LAST, DISTINCT, RECENCY, FIRST_SEEN, LAST_SEEN, ATTRIBUTE ->
-                        throw new IllegalArgumentException("session trait " + t.name() + " cannot be " + t.kind());
-                };
+                Column agg = t.kind().sessionAggregate(cond, v);
                 aggs.add(agg.as("s_" + t.name()));
             }
             if (aggs.isEmpty()) {
@@ -233,14 +220,7 @@ public final class ProfileTraits {
         }
 
         static Column finish(Trait t) {
-            Column c = col("s_" + t.name());
-            return switch (t.kind()) {
-                case COUNT -> coalesce(c, lit(0L));
-                case SUM -> coalesce(c, lit(0)).cast(DataTypes.DoubleType);
-                case AVG -> c.cast(DataTypes.DoubleType);
-                case MIN, MAX, LAST, DISTINCT, RECENCY, FIRST_SEEN, LAST_SEEN, ATTRIBUTE ->
-                    c.cast(outputType(t).sparkType());
-            };
+            return t.kind().sessionFinish(col("s_" + t.name()), t);
         }
     }
 }

@@ -102,6 +102,25 @@ class ProfileRulesLoaderTest {
     }
 
     @Test
+    void aPercentileNeedsItsFractionAndANumberAndOnlyItTakesOne() throws IOException {
+        ProfileRules ok = load(trait("kind: percentile, percentile: 0.9, of: revenue, where: {event_type: purchase}"));
+        assertEquals(0.9, ok.traits().get(0).percentile(), 1e-12);
+        assertEquals(ColumnType.DOUBLE, ProfileTraits.outputType(ok.traits().get(0)));
+        assertTrue(refused(trait("kind: percentile, of: revenue"))
+                .contains("traits[0].percentile: is required for kind percentile"));
+        assertTrue(
+                refused(trait("kind: percentile, percentile: 1.5, of: revenue")).contains("traits[0].percentile"));
+        assertTrue(refused(trait("kind: percentile, percentile: 0.5, of: page_category"))
+                .contains("traits[0].of: kind percentile needs a number column"));
+        assertTrue(refused(trait("kind: max, percentile: 0.5, of: revenue"))
+                .contains("traits[0].percentile: only kind percentile takes a percentile"));
+        String sessions = refused(trait("kind: percentile, percentile: 0.5, source: sessions, of: pages, window: 7d"));
+        assertTrue(
+                sessions.contains("traits[0].kind: session traits are count, sum, avg, min or max, got percentile"),
+                sessions);
+    }
+
+    @Test
     void attributesMustBeKnownToARecordFeed() {
         assertTrue(refused(trait("kind: attribute, of: shoe_size"))
                 .contains("traits[0].of: unknown attribute 'shoe_size'"));
