@@ -1,9 +1,11 @@
 package io.audiencelake.jobs;
 
+import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
 import io.audiencelake.common.config.AppConfig;
@@ -84,18 +86,53 @@ public final class IdentityJob implements Job<IdentityRules>, Callable<Integer> 
         return IdentityRulesLoader.load(config.identityRules());
     }
 
+    /** The date's identifiers (noise cut) and the deterministic links between them. */
+    private record Deterministic(Dataset<Row> identifiers, Dataset<Row> edges, long identifierCount, long edgeCount) {
+        Dataset<Row> nodes() {
+            return identifiers.select(IdentifierNodes.NODE);
+        }
+    }
+
+    /** The date's graph with its stable ids, and how many persons merged and split since the previous one. */
+    private record Graph(Dataset<Row> rows, long merges, long splits) {}
+
     @Override
     public JobResult run(JobContext context, IdentityRules rules) {
         List<Metric> metrics = new ArrayList<>();
         Map<String, Long> counts = new LinkedHashMap<>();
-        var lake = context.lake();
+        Deterministic deterministic = deterministic(context, rules, metrics);
+        Dataset<Row> edges = matched(context, rules, deterministic, metrics, counts);
+        Graph graph = graph(context, rules, deterministic.identifiers(), edges, metrics);
+        write(context, deterministic.identifiers(), edges, graph.rows());
+        long persons = summarize(graph.rows(), rules, metrics);
+        LOG.info(
+                "{} identifiers in {} persons ({} merged, {} split since the previous run)",
+                deterministic.identifierCount(),
+                persons,
+                graph.merges(),
+                graph.splits());
+        if (evaluate != null) {
+            evaluate(context, graph.rows(), metrics);
+        }
+        writeMetrics(context, metrics);
+        context.spark().catalog().clearCache();
+        counts.put("identifiers", deterministic.identifierCount());
+        counts.put("edges.deterministic", deterministic.edgeCount());
+        counts.put("persons", persons);
+        counts.put("persons.merged", graph.merges());
+        counts.put("persons.split", graph.splits());
+        return new JobResult(deterministic.identifierCount(), deterministic.identifierCount(), 0, counts);
+    }
 
+    /** Identifiers and deterministic links up to the date, identifiers with too many co-identifiers cut as noise. */
+    private Deterministic deterministic(JobContext context, IdentityRules rules, List<Metric> metrics) {
         context.step(name(), "deterministic links");
-        Dataset<Row> rawIds = lake.read(RawIdentifiers.SPEC);
+        Dataset<Row> rawIds = context.lake().read(RawIdentifiers.SPEC);
         Dataset<Row> observations =
                 DeterministicLinks.observations(rawIds, context.date(), rules).persist(StorageLevel.MEMORY_AND_DISK());
         Dataset<Row> noise = DeterministicLinks.noise(DeterministicLinks.degrees(observations, rules), rules)
                 .localCheckpoint();
+        // One row per identifier type: small enough to list on the driver.
         for (Row r : noise.groupBy(IdentifierNodes.ID_TYPE).agg(count(lit(1))).collectAsList()) {
             LOG.warn(
                     "cut {} {} identifiers seen with more identifiers than their cap (noise)",
@@ -105,47 +142,51 @@ public final class IdentityJob implements Job<IdentityRules>, Callable<Integer> 
         }
         Dataset<Row> identifiers =
                 DeterministicLinks.identifiers(rawIds, context.date(), noise).localCheckpoint();
-        long identifierCount = identifiers.count();
-        Dataset<Row> deterministic = DeterministicLinks.edges(observations, noise)
+        Dataset<Row> edges = DeterministicLinks.edges(observations, noise)
                 .withColumn(IdEdges.KIND, lit(IdEdges.DETERMINISTIC))
                 .withColumn(IdEdges.SCORE, lit(1.0))
                 .withColumn(
                         IdEdges.EVIDENCE,
-                        org.apache
-                                .spark
-                                .sql
-                                .functions
-                                .array()
-                                .cast(IdEdges.SPEC
-                                        .schema()
-                                        .apply(IdEdges.EVIDENCE)
-                                        .dataType()))
+                        array().cast(IdEdges.SPEC
+                                .schema()
+                                .apply(IdEdges.EVIDENCE)
+                                .dataType()))
                 .localCheckpoint();
-        long deterministicCount = deterministic.count();
-        LOG.info("{} identifiers, {} deterministic links", identifierCount, deterministicCount);
-        metrics.add(new Metric(MetricName.IDENTIFIERS, "", identifierCount));
-        metrics.add(new Metric(MetricName.EDGES, IdEdges.DETERMINISTIC, deterministicCount));
+        Deterministic out = new Deterministic(identifiers, edges, identifiers.count(), edges.count());
+        LOG.info("{} identifiers, {} deterministic links", out.identifierCount(), out.edgeCount());
+        metrics.add(new Metric(MetricName.IDENTIFIERS, "", out.identifierCount()));
+        metrics.add(new Metric(MetricName.EDGES, IdEdges.DETERMINISTIC, out.edgeCount()));
+        return out;
+    }
 
-        Dataset<Row> edges = deterministic;
-        Dataset<Row> nodes = identifiers.select(IdentifierNodes.NODE);
+    /** The deterministic links plus each model's accepted probabilistic links that are not already deterministic. */
+    private Dataset<Row> matched(
+            JobContext context,
+            IdentityRules rules,
+            Deterministic deterministic,
+            List<Metric> metrics,
+            Map<String, Long> counts) {
+        Dataset<Row> edges = deterministic.edges();
+        Dataset<Row> nodes = deterministic.nodes();
         Dataset<Row> linked = rules.models().isEmpty()
                 ? null
                 : anchored(
-                        ConnectedComponents.of(nodes, deterministic, rules.maxIterations())
+                        ConnectedComponents.of(nodes, deterministic.edges(), rules.maxIterations())
                                 .components(),
-                        identifiers,
+                        deterministic.identifiers(),
                         rules);
         for (MatchModel model : rules.models()) {
             context.step(name(), "match " + model.id());
             Dataset<Row> profiles = (model.source() == IdentityRules.Source.DEVICES
-                            ? DeviceProfiles.of(lake.read(RawEvents.SPEC), context.date(), model.lookbackDays())
-                            : RecordProfiles.of(lake.read(RawAttributes.SPEC), context.date(), model))
+                            ? DeviceProfiles.of(
+                                    context.lake().read(RawEvents.SPEC), context.date(), model.lookbackDays())
+                            : RecordProfiles.of(context.lake().read(RawAttributes.SPEC), context.date(), model))
                     .join(nodes, new String[] {IdentifierNodes.NODE}, "left_semi");
             ProbabilisticMatching.Result result = ProbabilisticMatching.run(profiles, model, rules, linked);
             metrics.addAll(result.metrics());
             Dataset<Row> accepted = result.edges()
                     .join(
-                            deterministic.select(DeterministicLinks.SRC, DeterministicLinks.DST),
+                            deterministic.edges().select(DeterministicLinks.SRC, DeterministicLinks.DST),
                             new String[] {DeterministicLinks.SRC, DeterministicLinks.DST},
                             "left_anti")
                     .withColumn(IdEdges.KIND, lit(IdEdges.PROBABILISTIC))
@@ -156,23 +197,31 @@ public final class IdentityJob implements Job<IdentityRules>, Callable<Integer> 
             counts.put("edges." + model.id(), n);
             edges = edges.unionByName(accepted);
         }
+        return edges;
+    }
 
+    /** Connected components of all links, with stable person ids carried over from the previous graph. */
+    private Graph graph(
+            JobContext context,
+            IdentityRules rules,
+            Dataset<Row> identifiers,
+            Dataset<Row> edges,
+            List<Metric> metrics) {
         context.step(name(), "connected components");
-        ConnectedComponents.Result cc = ConnectedComponents.of(nodes, edges, rules.maxIterations());
+        ConnectedComponents.Result cc =
+                ConnectedComponents.of(identifiers.select(IdentifierNodes.NODE), edges, rules.maxIterations());
         metrics.add(new Metric(MetricName.PROPAGATION_ROUNDS, "", cc.rounds()));
         Dataset<Row> members =
                 identifiers.join(cc.components(), IdentifierNodes.NODE).localCheckpoint();
 
         context.step(name(), "stable person ids");
-        Dataset<Row> previous = previousGraph(context);
-        PersonIds.Result ids = PersonIds.assign(members, previous, context.date());
+        PersonIds.Result ids = PersonIds.assign(members, previousGraph(context), context.date());
         long merges = PersonIds.merges(ids.overlaps());
         long splits = PersonIds.splits(ids.overlaps());
         metrics.add(new Metric(MetricName.PERSONS_MERGED, "", merges));
         metrics.add(new Metric(MetricName.PERSONS_SPLIT, "", splits));
         Dataset<Row> sizes =
                 members.groupBy(ConnectedComponents.COMPONENT).agg(count(lit(1)).as(IdGraph.PERSON_SIZE));
-        Date dt = Date.valueOf(context.date());
         Dataset<Row> graph = members.join(sizes, ConnectedComponents.COMPONENT)
                 .join(ids.assignment(), ConnectedComponents.COMPONENT)
                 .select(
@@ -184,10 +233,18 @@ public final class IdentityJob implements Job<IdentityRules>, Callable<Integer> 
                         col(IdGraph.LAST_SEEN),
                         col(IdGraph.PERSON_SIZE),
                         col(IdGraph.PERSON_SIZE).gt(rules.maxClusterSize()).as(IdGraph.OVERSIZED),
-                        lit(dt).as(IdGraph.DT))
+                        lit(Date.valueOf(context.date())).as(IdGraph.DT))
                 .localCheckpoint();
+        return new Graph(graph, merges, splits);
+    }
 
+    /**
+     * Writes the date's id_edges (with both ends' identifiers) and id_graph. The graph's quality checks pass
+     * before the first commit (id_edges): a stopped run writes nothing.
+     */
+    private void write(JobContext context, Dataset<Row> identifiers, Dataset<Row> edges, Dataset<Row> graph) {
         context.step(name(), "write id_edges");
+        Date dt = Date.valueOf(context.date());
         Dataset<Row> ends = identifiers.select(IdentifierNodes.NODE, IdentifierNodes.ID_TYPE, IdentifierNodes.ID_VALUE);
         Dataset<Row> edgeRows = edges.join(
                         ends.toDF("src", IdEdges.SRC_TYPE, IdEdges.SRC_VALUE), DeterministicLinks.SRC)
@@ -203,82 +260,75 @@ public final class IdentityJob implements Job<IdentityRules>, Callable<Integer> 
                         col(IdEdges.EVIDENCE),
                         lit(dt).as(IdEdges.DT));
         Map<String, Object> partition = Map.of(IdGraph.DT, dt);
-        // The graph's quality checks pass before the first commit (id_edges): a stopped run writes nothing.
-        Dataset<Row> checkedGraph = lake.checkBeforeWriting(IdGraph.SPEC, graph, partition);
-        lake.overwritePartition(IdEdges.SPEC, edgeRows, partition);
-
+        Dataset<Row> checkedGraph = context.lake().checkBeforeWriting(IdGraph.SPEC, graph, partition);
+        context.lake().overwritePartition(IdEdges.SPEC, edgeRows, partition);
         context.step(name(), "write id_graph");
-        lake.overwritePartition(IdGraph.SPEC, checkedGraph, partition);
+        context.lake().overwritePartition(IdGraph.SPEC, checkedGraph, partition);
+    }
+
+    /** Persons, the largest, the oversized and persons per size band, as metrics; returns the person count. */
+    private static long summarize(Dataset<Row> graph, IdentityRules rules, List<Metric> metrics) {
         Row summary = graph.groupBy(IdGraph.PERSON_ID)
                 .agg(max(IdGraph.PERSON_SIZE).as("n"))
                 .agg(
                         count(lit(1)),
                         max("n"),
-                        org.apache.spark.sql.functions.sum(
-                                when(col("n").gt(rules.maxClusterSize()), 1).otherwise(0)))
+                        sum(when(col("n").gt(rules.maxClusterSize()), 1).otherwise(0)))
                 .first();
         long persons = summary.getLong(0);
         metrics.add(new Metric(MetricName.PERSONS, "", persons));
         metrics.add(new Metric(MetricName.LARGEST_PERSON, "", summary.isNullAt(1) ? 0 : summary.getLong(1)));
         metrics.add(new Metric(MetricName.OVERSIZED_PERSONS, "", summary.isNullAt(2) ? 0 : summary.getLong(2)));
+        // Eight size bands: small enough to list on the driver.
         for (Row r : sizeDistribution(graph).collectAsList()) {
             metrics.add(new Metric(MetricName.PERSON_SIZE, r.getString(0), r.getLong(1)));
         }
+        return persons;
+    }
+
+    /** Pairwise precision, recall and F1 and the share of exactly found persons against ground truth. */
+    private void evaluate(JobContext context, Dataset<Row> graph, List<Metric> metrics) {
+        context.step(name(), "evaluate against " + evaluate);
+        MatchEvaluation.Scores s = MatchEvaluation.score(graph, GroundTruthIdentifiers.read(context.spark(), evaluate));
         LOG.info(
-                "{} identifiers in {} persons ({} merged, {} split since the previous run)",
-                identifierCount,
-                persons,
-                merges,
-                splits);
+                "against ground truth ({} identifiers): pairwise precision {} recall {} F1 {}; exact persons {}",
+                s.identifiers(),
+                f(s.precision()),
+                f(s.recall()),
+                f(s.f1()),
+                f(s.exactPersonShare()));
+        metrics.add(new Metric(MetricName.EVALUATED_IDENTIFIERS, "", s.identifiers()));
+        metrics.add(new Metric(MetricName.PRECISION, "pairwise", s.precision()));
+        metrics.add(new Metric(MetricName.RECALL, "pairwise", s.recall()));
+        metrics.add(new Metric(MetricName.F1, "pairwise", s.f1()));
+        metrics.add(new Metric(MetricName.EXACT_PERSON_SHARE, "", s.exactPersonShare()));
+        metrics.add(new Metric(MetricName.TRUE_PAIRS, "", s.truePairs()));
+        metrics.add(new Metric(MetricName.PREDICTED_PAIRS, "", s.predictedPairs()));
+        PrintWriter out = spec.commandLine().getOut();
+        out.printf(
+                "identity %s: precision %s, recall %s, F1 %s over %d identifiers (%d true pairs); "
+                        + "%s of true persons exactly found%n",
+                context.date(),
+                f(s.precision()),
+                f(s.recall()),
+                f(s.f1()),
+                s.identifiers(),
+                s.truePairs(),
+                f(s.exactPersonShare()));
+        out.flush();
+    }
 
-        if (evaluate != null) {
-            context.step(name(), "evaluate against " + evaluate);
-            MatchEvaluation.Scores s =
-                    MatchEvaluation.score(graph, GroundTruthIdentifiers.read(context.spark(), evaluate));
-            LOG.info(
-                    "against ground truth ({} identifiers): pairwise precision {} recall {} F1 {}; exact persons {}",
-                    s.identifiers(),
-                    f(s.precision()),
-                    f(s.recall()),
-                    f(s.f1()),
-                    f(s.exactPersonShare()));
-            metrics.add(new Metric(MetricName.EVALUATED_IDENTIFIERS, "", s.identifiers()));
-            metrics.add(new Metric(MetricName.PRECISION, "pairwise", s.precision()));
-            metrics.add(new Metric(MetricName.RECALL, "pairwise", s.recall()));
-            metrics.add(new Metric(MetricName.F1, "pairwise", s.f1()));
-            metrics.add(new Metric(MetricName.EXACT_PERSON_SHARE, "", s.exactPersonShare()));
-            metrics.add(new Metric(MetricName.TRUE_PAIRS, "", s.truePairs()));
-            metrics.add(new Metric(MetricName.PREDICTED_PAIRS, "", s.predictedPairs()));
-            PrintWriter out = spec.commandLine().getOut();
-            out.printf(
-                    "identity %s: precision %s, recall %s, F1 %s over %d identifiers (%d true pairs); "
-                            + "%s of true persons exactly found%n",
-                    context.date(),
-                    f(s.precision()),
-                    f(s.recall()),
-                    f(s.f1()),
-                    s.identifiers(),
-                    s.truePairs(),
-                    f(s.exactPersonShare()));
-            out.flush();
-        }
-
+    private void writeMetrics(JobContext context, List<Metric> metrics) {
         context.step(name(), "write id_match_metrics");
-        List<Row> metricRows = metrics.stream()
+        Date dt = Date.valueOf(context.date());
+        List<Row> rows = metrics.stream()
                 .map(m -> RowFactory.create(m.metric(), m.dimension(), m.value(), dt))
                 .toList();
-        lake.overwritePartition(
-                IdMatchMetrics.SPEC,
-                context.spark().createDataFrame(metricRows, IdMatchMetrics.SPEC.schema()),
-                partition);
-        context.spark().catalog().clearCache();
-
-        counts.put("identifiers", identifierCount);
-        counts.put("edges.deterministic", deterministicCount);
-        counts.put("persons", persons);
-        counts.put("persons.merged", merges);
-        counts.put("persons.split", splits);
-        return new JobResult(identifierCount, identifierCount, 0, counts);
+        context.lake()
+                .overwritePartition(
+                        IdMatchMetrics.SPEC,
+                        context.spark().createDataFrame(rows, IdMatchMetrics.SPEC.schema()),
+                        Map.of(IdGraph.DT, dt));
     }
 
     private static String f(double v) {

@@ -3,6 +3,7 @@ package io.audiencelake.jobs;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.not;
 
 import io.audiencelake.common.config.AppConfig;
 import io.audiencelake.common.config.ConfigException;
@@ -136,13 +137,35 @@ public final class LookalikeJob implements Job<LookalikeJob.Definitions>, Callab
         return new Definitions(models, loaded.traits(), loaded.segments(), selected);
     }
 
+    /** What every model of the run reads: the date's profiles and rule segments, and the truth when evaluating. */
+    private record Inputs(
+            Dataset<Row> profiles,
+            Dataset<Row> membership,
+            Map<String, DataType> columns,
+            long population,
+            Set<String> evaluated,
+            Dataset<Row> truth) {
+        Dataset<Row> segment(String id) {
+            return membership.where(col(SegmentTables.SEGMENT_ID).equalTo(id)).select(SegmentTables.PERSON_ID);
+        }
+    }
+
+    /** A model scored: its version, its lookalike segment's members, its checked score rows, how many were eligible. */
+    private record Scored(
+            LookalikeModel model,
+            int version,
+            Dataset<Row> members,
+            Map<String, Object> scorePartition,
+            Dataset<Row> scoreRows,
+            long eligible) {}
+
+    /** The lookalike segments of this run: members now, adds and removes against the previous date, and sizes. */
+    private record Segments(
+            List<String> ids, Dataset<Row> current, Dataset<Row> others, Dataset<Row> changes, List<Row> stats) {}
+
     @Override
     public JobResult run(JobContext context, Definitions definitions) {
-        LookalikeModels models = definitions.models();
-        ProfileRules traits = definitions.traits();
-        SegmentDefinitions segments = definitions.segments();
-        List<LookalikeModel> selected = definitions.selected;
-        if (selected.isEmpty()) {
+        if (definitions.selected().isEmpty()) {
             // An environment without lookalike models still runs the nightly pipeline through this step.
             LOG.info(
                     "lookalike {}: no models in {}; nothing to train or score",
@@ -150,9 +173,27 @@ public final class LookalikeJob implements Job<LookalikeJob.Definitions>, Callab
                     context.config().lookalike());
             return new JobResult(0, 0, 0, Map.of("models", 0L));
         }
+        Inputs in = inputs(context, definitions);
+        Map<String, Long> result = new LinkedHashMap<>();
+        List<Scored> scored = new ArrayList<>();
+        for (LookalikeModel model : definitions.selected()) {
+            Scored s = score(context, definitions, in, model);
+            scored.add(s);
+            result.put(model.id() + ".eligible", s.eligible());
+        }
+        Segments segments = segments(context, scored, result);
+        write(context, scored, segments);
+        context.spark().catalog().clearCache();
+        long eligible = scored.stream().mapToLong(Scored::eligible).sum();
+        result.put("models", (long) scored.size());
+        result.put("scored", eligible);
+        return new JobResult(in.population(), eligible, 0, result);
+    }
+
+    private Inputs inputs(JobContext context, Definitions definitions) {
         LakeTables lake = context.lake();
         Date dt = Date.valueOf(context.date());
-        var profilesSpec = Profiles.spec(traits);
+        var profilesSpec = Profiles.spec(definitions.traits());
         if (!lake.exists(profilesSpec)) {
             throw new IllegalStateException("no profiles table: run profiles --date " + context.date() + " first");
         }
@@ -169,110 +210,126 @@ public final class LookalikeJob implements Job<LookalikeJob.Definitions>, Callab
         for (StructField f : profiles.schema().fields()) {
             columns.put(f.name(), f.dataType());
         }
-        PrintWriter out = spec.commandLine().getOut();
-        List<Dataset<Row>> members = new ArrayList<>();
-        Map<Map<String, Object>, Dataset<Row>> scoreWrites = new LinkedHashMap<>();
-        List<Row> stats = new ArrayList<>();
-        Map<String, Long> result = new LinkedHashMap<>();
-        long scored = 0;
-        long population = profiles.count();
-        Dataset<Row> truth = null;
-        Set<String> evaluated = evaluatedRuleSegments(lake, dt);
-        Map<String, Integer> versions = new HashMap<>();
-        for (LookalikeModel model : selected) {
-            requireEvaluated(evaluated, model.seed(), dt);
-            model.exclude().forEach(s -> requireEvaluated(evaluated, s, dt));
-            Dataset<Row> seed = membership
-                    .where(col(SegmentTables.SEGMENT_ID).equalTo(model.seed()))
-                    .select(SegmentTables.PERSON_ID);
-            Row run = train || latestRun(lake, model.id()) == null
-                    ? train(context, models, model, profiles, seed, population, out)
-                    : chosenRun(lake, model.id());
-            int v = run.getInt(run.fieldIndex(LookalikeTables.VERSION));
-            versions.put(model.id(), v);
-            List<Feature> features = featuresOf(model, run, columns);
-            PipelineModel pipeline = PipelineModel.load(run.getString(run.fieldIndex(LookalikeTables.MODEL_PATH)));
+        Dataset<Row> truth = evaluate == null
+                ? null
+                : LatentInterestTruth.persons(
+                                context.spark(),
+                                evaluate,
+                                GroundTruthIdentifiers.read(context.spark(), evaluate + "/identifiers"),
+                                lake.read(IdGraph.SPEC).where(col(IdGraph.DT).equalTo(lit(dt))))
+                        .localCheckpoint();
+        return new Inputs(profiles, membership, columns, profiles.count(), evaluatedRuleSegments(lake, dt), truth);
+    }
 
-            context.step(name(), "score " + model.id() + " v" + v);
-            List<String> excludedSegments = new ArrayList<>(model.exclude());
-            excludedSegments.add(model.seed());
-            Dataset<Row> excluded =
-                    membership.where(col(SegmentTables.SEGMENT_ID).isin(excludedSegments.toArray()));
-            Dataset<Row> eligible = LookalikeAudience.eligible(profiles, excluded, model, segments.grantedValue());
-            Dataset<Row> scores = LookalikeTraining.score(
-                            pipeline,
-                            LookalikeFeatures.prepare(eligible, features, context.date(), LookalikeTraining.PERSON_ID),
-                            LookalikeTraining.PERSON_ID)
-                    .persist();
-            long eligibleCount = scores.count();
-            Dataset<Row> ranked = LookalikeRanking.rank(
-                            scores, LookalikeTables.SCORE, LookalikeTables.PERSON_ID, LookalikeTables.RANK)
-                    .localCheckpoint();
-            scores.unpersist();
-            // Checked now, written with the segments: every quality check passes before the first commit.
-            Map<String, Object> scorePartition = Map.of(LookalikeTables.DT, dt, LookalikeTables.MODEL_ID, model.id());
-            scoreWrites.put(
-                    scorePartition,
-                    lake.checkBeforeWriting(
-                            LookalikeTables.SCORES,
-                            ranked.withColumn(LookalikeTables.MODEL_ID, lit(model.id()))
-                                    .withColumn(LookalikeTables.VERSION, lit(v))
-                                    .withColumn(LookalikeTables.DT, lit(dt))
-                                    .select(
-                                            LookalikeTables.MODEL_ID,
-                                            LookalikeTables.VERSION,
-                                            LookalikeTables.PERSON_ID,
-                                            LookalikeTables.SCORE,
-                                            LookalikeTables.RANK,
-                                            LookalikeTables.DT),
-                            scorePartition));
-            Dataset<Row> chosen = LookalikeAudience.members(ranked, model, eligibleCount)
-                    .select(
-                            lit(model.segmentId()).as(SegmentTables.SEGMENT_ID),
-                            col(LookalikeTables.PERSON_ID),
-                            col(LookalikeTables.SCORE));
-            members.add(chosen);
-            if (evaluate != null) {
-                context.step(name(), "evaluate " + model.id() + " against " + evaluate);
-                if (truth == null) {
-                    truth = LatentInterestTruth.persons(
-                                    context.spark(),
-                                    evaluate,
-                                    GroundTruthIdentifiers.read(context.spark(), evaluate + "/identifiers"),
-                                    lake.read(IdGraph.SPEC)
-                                            .where(col(IdGraph.DT).equalTo(lit(dt))))
-                            .localCheckpoint();
-                }
-                LatentInterestTruth.Result r = LatentInterestTruth.evaluate(truth, seed, ranked, chosen.count());
-                out.printf(
-                        Locale.ROOT,
-                        "%s v%d against latent interests: the seed is about '%s'; AUC %.3f; %.1f%% of "
-                                + "lookalike members share it vs %.1f%% of eligible people (lift %.2f)%n",
-                        model.id(),
-                        v,
-                        r.interest(),
-                        r.auc(),
-                        100 * r.memberRate(),
-                        100 * r.baseRate(),
-                        r.lift());
-                out.flush();
-            }
-            scored += eligibleCount;
-            result.put(model.id() + ".eligible", eligibleCount);
-            LOG.info(
-                    "{} v{}: {} of {} people eligible, reach {}",
-                    model.id(),
-                    v,
-                    eligibleCount,
-                    population,
-                    model.reachText());
+    /**
+     * Scores the model's eligible people with its chosen version (training one first when asked or when it has
+     * none) and picks its lookalike segment at the model's reach; the score rows are checked now and written with
+     * the segments, so every quality check passes before the first commit.
+     */
+    private Scored score(JobContext context, Definitions definitions, Inputs in, LookalikeModel model) {
+        Date dt = Date.valueOf(context.date());
+        requireEvaluated(in.evaluated(), model.seed(), dt);
+        model.exclude().forEach(s -> requireEvaluated(in.evaluated(), s, dt));
+        Dataset<Row> seed = in.segment(model.seed());
+        Row run = train || latestRun(context.lake(), model.id()) == null
+                ? train(context, definitions.models(), model, in.profiles(), seed, in.population())
+                : chosenRun(context.lake(), model.id());
+        int v = run.getInt(run.fieldIndex(LookalikeTables.VERSION));
+        List<Feature> features = featuresOf(model, run, in.columns());
+        PipelineModel pipeline = PipelineModel.load(run.getString(run.fieldIndex(LookalikeTables.MODEL_PATH)));
+
+        context.step(name(), "score " + model.id() + " v" + v);
+        List<String> excludedSegments = new ArrayList<>(model.exclude());
+        excludedSegments.add(model.seed());
+        Dataset<Row> excluded =
+                in.membership().where(col(SegmentTables.SEGMENT_ID).isin(excludedSegments.toArray()));
+        Dataset<Row> eligible = LookalikeAudience.eligible(
+                in.profiles(), excluded, model, definitions.segments().grantedValue());
+        Dataset<Row> scores = LookalikeTraining.score(
+                        pipeline,
+                        LookalikeFeatures.prepare(eligible, features, context.date(), LookalikeTraining.PERSON_ID),
+                        LookalikeTraining.PERSON_ID)
+                .persist();
+        long eligibleCount = scores.count();
+        Dataset<Row> ranked = LookalikeRanking.rank(
+                        scores, LookalikeTables.SCORE, LookalikeTables.PERSON_ID, LookalikeTables.RANK)
+                .localCheckpoint();
+        scores.unpersist();
+        Map<String, Object> scorePartition = Map.of(LookalikeTables.DT, dt, LookalikeTables.MODEL_ID, model.id());
+        Dataset<Row> scoreRows = context.lake()
+                .checkBeforeWriting(LookalikeTables.SCORES, scoreRows(ranked, model, v, dt), scorePartition);
+        Dataset<Row> chosen = LookalikeAudience.members(ranked, model, eligibleCount)
+                .select(
+                        lit(model.segmentId()).as(SegmentTables.SEGMENT_ID),
+                        col(LookalikeTables.PERSON_ID),
+                        col(LookalikeTables.SCORE));
+        if (in.truth() != null) {
+            evaluate(context, model, v, in.truth(), seed, ranked, chosen.count());
         }
+        LOG.info(
+                "{} v{}: {} of {} people eligible, reach {}",
+                model.id(),
+                v,
+                eligibleCount,
+                in.population(),
+                model.reachText());
+        return new Scored(model, v, chosen, scorePartition, scoreRows, eligibleCount);
+    }
 
+    /** The lookalike_scores rows of a model's ranked scores. */
+    private static Dataset<Row> scoreRows(Dataset<Row> ranked, LookalikeModel model, int v, Date dt) {
+        return ranked.withColumn(LookalikeTables.MODEL_ID, lit(model.id()))
+                .withColumn(LookalikeTables.VERSION, lit(v))
+                .withColumn(LookalikeTables.DT, lit(dt))
+                .select(
+                        LookalikeTables.MODEL_ID,
+                        LookalikeTables.VERSION,
+                        LookalikeTables.PERSON_ID,
+                        LookalikeTables.SCORE,
+                        LookalikeTables.RANK,
+                        LookalikeTables.DT);
+    }
+
+    /** How well the scores find eligible people who share the seed's most over-represented latent interest. */
+    private void evaluate(
+            JobContext context,
+            LookalikeModel model,
+            int v,
+            Dataset<Row> truth,
+            Dataset<Row> seed,
+            Dataset<Row> ranked,
+            long members) {
+        context.step(name(), "evaluate " + model.id() + " against " + evaluate);
+        LatentInterestTruth.Result r = LatentInterestTruth.evaluate(truth, seed, ranked, members);
+        PrintWriter out = spec.commandLine().getOut();
+        out.printf(
+                Locale.ROOT,
+                "%s v%d against latent interests: the seed is about '%s'; AUC %.3f; %.1f%% of "
+                        + "lookalike members share it vs %.1f%% of eligible people (lift %.2f)%n",
+                model.id(),
+                v,
+                r.interest(),
+                r.auc(),
+                100 * r.memberRate(),
+                100 * r.baseRate(),
+                r.lift());
+        out.flush();
+    }
+
+    /**
+     * The lookalike segments' members, their adds and removes against each segment's previous date, and one
+     * segment_stats row each (printed as a table); segments of models not run now keep their rows.
+     */
+    private Segments segments(JobContext context, List<Scored> scored, Map<String, Long> result) {
         context.step(name(), "lookalike segments and their changes");
-        Dataset<Row> current =
-                members.stream().reduce(Dataset::unionByName).orElseThrow().localCheckpoint();
-        List<String> segmentIds =
-                selected.stream().map(LookalikeModel::segmentId).toList();
+        LakeTables lake = context.lake();
+        Date dt = Date.valueOf(context.date());
+        Dataset<Row> current = scored.stream()
+                .map(Scored::members)
+                .reduce(Dataset::unionByName)
+                .orElseThrow()
+                .localCheckpoint();
+        List<String> ids = scored.stream().map(s -> s.model().segmentId()).toList();
         Dataset<Row> previous = context.spark().createDataFrame(List.of(), SegmentTables.MEMBERSHIP.schema());
         Dataset<Row> others = previous;
         if (lake.exists(SegmentTables.MEMBERSHIP)) {
@@ -282,49 +339,59 @@ public final class LookalikeJob implements Job<LookalikeJob.Definitions>, Callab
             Dataset<Row> latest = earlier.groupBy(SegmentTables.SEGMENT_ID)
                     .agg(max(SegmentTables.DT).as(SegmentTables.DT));
             previous = earlier.join(latest, new String[] {SegmentTables.SEGMENT_ID, SegmentTables.DT}, "left_semi");
-            // The partition is rewritten whole: segments of models not run now keep their rows.
-            others = lookalike
-                    .where(col(SegmentTables.DT)
-                            .equalTo(lit(dt))
-                            .and(col(SegmentTables.SEGMENT_ID)
-                                    .isin(segmentIds.toArray())
-                                    .unary_$bang()))
-                    .localCheckpoint();
+            others = keepOthers(lookalike, dt, ids);
         }
-        Dataset<Row> changes = SegmentEvaluation.changes(current, previous, segmentIds, context.date())
+        Dataset<Row> changes = SegmentEvaluation.changes(current, previous, ids, context.date())
                 .localCheckpoint();
         Map<String, long[]> counts = new HashMap<>();
+        // One row per segment of this run: small enough to list on the driver.
         for (Row r : SegmentEvaluation.counts(current, changes).collectAsList()) {
             counts.put(r.getString(0), new long[] {r.getLong(1), r.getLong(2), r.getLong(3)});
         }
+        PrintWriter out = spec.commandLine().getOut();
         out.printf("%-28s %-28s %8s %8s %8s%n", "model", "segment", "size", "adds", "removes");
-        for (LookalikeModel model : selected) {
+        List<Row> stats = new ArrayList<>();
+        for (Scored s : scored) {
+            LookalikeModel model = s.model();
             long[] c = counts.getOrDefault(model.segmentId(), new long[3]);
-            int v = versions.get(model.id());
-            stats.add(RowFactory.create(
-                    model.segmentId(),
-                    model.name(),
-                    model.owner(),
-                    "lookalike of segment('" + model.seed() + "'), model " + model.id() + " v" + v + ", reach "
-                            + model.reachText(),
-                    model.consentPurpose(),
-                    model.labels().stream().sorted().toList(),
-                    c[0],
-                    c[1],
-                    c[2],
-                    SegmentTables.LOOKALIKE_SOURCE,
-                    dt));
-            out.printf("%-28s %-28s %8d %8d %8d%n", model.id() + " v" + v, model.segmentId(), c[0], c[1], c[2]);
+            stats.add(statsRow(s, c, dt));
+            out.printf(
+                    "%-28s %-28s %8d %8d %8d%n", model.id() + " v" + s.version(), model.segmentId(), c[0], c[1], c[2]);
             result.put(model.id() + ".members", c[0]);
         }
         out.flush();
+        return new Segments(ids, current, others, changes, stats);
+    }
 
+    /** The segment_stats row of a lookalike segment: size, adds and removes. */
+    private static Row statsRow(Scored s, long[] sizeAddsRemoves, Date dt) {
+        LookalikeModel model = s.model();
+        return RowFactory.create(
+                model.segmentId(),
+                model.name(),
+                model.owner(),
+                "lookalike of segment('" + model.seed() + "'), model " + model.id() + " v" + s.version() + ", reach "
+                        + model.reachText(),
+                model.consentPurpose(),
+                model.labels().stream().sorted().toList(),
+                sizeAddsRemoves[0],
+                sizeAddsRemoves[1],
+                sizeAddsRemoves[2],
+                SegmentTables.LOOKALIKE_SOURCE,
+                dt);
+    }
+
+    /** Checks the lookalike segments, then writes the scores, the segments, their changes and their stats. */
+    private void write(JobContext context, List<Scored> scored, Segments segments) {
         context.step(name(), "write lookalike scores and segments");
+        LakeTables lake = context.lake();
+        Date dt = Date.valueOf(context.date());
         Map<String, Object> partition =
                 Map.of(SegmentTables.DT, dt, SegmentTables.SOURCE, SegmentTables.LOOKALIKE_SOURCE);
         Dataset<Row> memberRows = lake.checkBeforeWriting(
                 SegmentTables.MEMBERSHIP,
-                current.withColumn(SegmentTables.SOURCE, lit(SegmentTables.LOOKALIKE_SOURCE))
+                segments.current()
+                        .withColumn(SegmentTables.SOURCE, lit(SegmentTables.LOOKALIKE_SOURCE))
                         .withColumn(SegmentTables.DT, lit(dt))
                         .select(
                                 SegmentTables.SEGMENT_ID,
@@ -332,20 +399,20 @@ public final class LookalikeJob implements Job<LookalikeJob.Definitions>, Callab
                                 SegmentTables.SCORE,
                                 SegmentTables.SOURCE,
                                 SegmentTables.DT)
-                        .unionByName(others),
+                        .unionByName(segments.others()),
                 partition);
-        scoreWrites.forEach(
-                (scorePartition, rows) -> lake.overwritePartition(LookalikeTables.SCORES, rows, scorePartition));
+        scored.forEach(s -> lake.overwritePartition(LookalikeTables.SCORES, s.scoreRows(), s.scorePartition()));
         lake.overwritePartition(SegmentTables.MEMBERSHIP, memberRows, partition);
         Dataset<Row> otherChanges = context.spark().createDataFrame(List.of(), SegmentTables.CHANGES.schema());
         Dataset<Row> otherStats = context.spark().createDataFrame(List.of(), SegmentTables.STATS.schema());
         if (lake.exists(SegmentTables.CHANGES)) {
-            otherChanges = keepOthers(lake.read(SegmentTables.CHANGES), dt, segmentIds);
-            otherStats = keepOthers(lake.read(SegmentTables.STATS), dt, segmentIds);
+            otherChanges = keepOthers(lake.read(SegmentTables.CHANGES), dt, segments.ids());
+            otherStats = keepOthers(lake.read(SegmentTables.STATS), dt, segments.ids());
         }
         lake.overwritePartition(
                 SegmentTables.CHANGES,
-                changes.withColumn(SegmentTables.SOURCE, lit(SegmentTables.LOOKALIKE_SOURCE))
+                segments.changes()
+                        .withColumn(SegmentTables.SOURCE, lit(SegmentTables.LOOKALIKE_SOURCE))
                         .select(
                                 SegmentTables.SEGMENT_ID,
                                 SegmentTables.PERSON_ID,
@@ -357,23 +424,25 @@ public final class LookalikeJob implements Job<LookalikeJob.Definitions>, Callab
         lake.overwritePartition(
                 SegmentTables.STATS,
                 context.spark()
-                        .createDataFrame(stats, SegmentTables.STATS.schema())
+                        .createDataFrame(segments.stats(), SegmentTables.STATS.schema())
                         .unionByName(otherStats),
                 partition);
-        context.spark().catalog().clearCache();
-        result.put("models", (long) selected.size());
-        result.put("scored", scored);
-        return new JobResult(population, scored, 0, result);
     }
 
+    /** The date's rows of lookalike segments other than this run's: the partition is rewritten whole. */
     private static Dataset<Row> keepOthers(Dataset<Row> table, Date dt, List<String> segmentIds) {
         return table.where(col(SegmentTables.DT)
                         .equalTo(lit(dt))
                         .and(col(SegmentTables.SOURCE).equalTo(SegmentTables.LOOKALIKE_SOURCE))
-                        .and(col(SegmentTables.SEGMENT_ID)
-                                .isin(segmentIds.toArray())
-                                .unary_$bang()))
+                        .and(not(col(SegmentTables.SEGMENT_ID).isin(segmentIds.toArray()))))
                 .localCheckpoint();
+    }
+
+    /** A model's training and held-out rows, and how many of each role and label. */
+    private record TrainingSet(long seedSize, Dataset<Row> assigned, Map<String, Long> roles) {
+        long count(String role, double label) {
+            return roles.getOrDefault(role + "/" + label, 0L);
+        }
     }
 
     /** Trains, evaluates and saves a new version; returns its model_runs row. */
@@ -383,9 +452,54 @@ public final class LookalikeJob implements Job<LookalikeJob.Definitions>, Callab
             LookalikeModel model,
             Dataset<Row> profiles,
             Dataset<Row> seedMembers,
-            long population,
-            PrintWriter out) {
+            long population) {
         context.step(name(), "train " + model.id() + " on seed " + model.seed());
+        TrainingSet set = trainingSet(context, models, model, profiles, seedMembers, population);
+        Trained trained = LookalikeTraining.fit(set.assigned(), model, TRAINING_SEED);
+
+        context.step(name(), "evaluate " + model.id());
+        Metrics metrics = LookalikeEvaluation.evaluate(
+                LookalikeTraining.score(
+                        trained.model(),
+                        set.assigned().where(col(LookalikeTraining.ROLE).notEqual(LookalikeTraining.TRAIN)),
+                        LookalikeTraining.PERSON_ID,
+                        LookalikeTraining.LABEL),
+                model);
+
+        Row previous = latestRun(context.lake(), model.id());
+        int v = previous == null ? 1 : previous.getInt(1) + 1;
+        String path = DataPaths.join(context.config().paths().warehouse(), "models/" + model.id() + "/v" + v);
+        try {
+            // A version is only real once model_runs names it: a killed run's files are overwritten by the next.
+            trained.model().write().overwrite().save(path);
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not save model to " + path, e);
+        }
+        // model_runs tables made before lift_curve existed get the column (older versions keep it empty).
+        context.lake().addMissingColumns(LookalikeTables.MODEL_RUNS);
+        context.lake()
+                .merge(
+                        LookalikeTables.MODEL_RUNS,
+                        context.spark()
+                                .createDataFrame(
+                                        List.of(modelRun(context, model, v, set, trained, metrics, path)),
+                                        LookalikeTables.MODEL_RUNS.schema()));
+        report(model, v, set, trained, metrics);
+        LOG.info("{} v{} saved to {}", model.id(), v, path);
+        return latestRun(context.lake(), model.id());
+    }
+
+    /**
+     * The seed members with a profile (refused below min_seed), split into training and held-out rows with
+     * negatives from everyone else; refused when a feature has one value for every training row.
+     */
+    private static TrainingSet trainingSet(
+            JobContext context,
+            LookalikeModels models,
+            LookalikeModel model,
+            Dataset<Row> profiles,
+            Dataset<Row> seedMembers,
+            long population) {
         Dataset<Row> seed = seedMembers
                 .join(profiles.select(LookalikeTraining.PERSON_ID), LookalikeTraining.PERSON_ID)
                 .distinct()
@@ -413,40 +527,33 @@ public final class LookalikeJob implements Job<LookalikeJob.Definitions>, Callab
                     + context.config().lookalike());
         }
         Map<String, Long> roles = new HashMap<>();
+        // At most four (role, label) rows.
         assigned.groupBy(LookalikeTraining.ROLE, LookalikeTraining.LABEL)
                 .count()
                 .collectAsList()
                 .forEach(r -> roles.put(r.getString(0) + "/" + r.getDouble(1), r.getLong(2)));
-        Trained trained = LookalikeTraining.fit(assigned, model, TRAINING_SEED);
+        return new TrainingSet(seedSize, assigned, roles);
+    }
 
-        context.step(name(), "evaluate " + model.id());
-        Metrics metrics = LookalikeEvaluation.evaluate(
-                LookalikeTraining.score(
-                        trained.model(),
-                        assigned.where(col(LookalikeTraining.ROLE).notEqual(LookalikeTraining.TRAIN)),
-                        LookalikeTraining.PERSON_ID,
-                        LookalikeTraining.LABEL),
-                model);
-
-        Row previous = latestRun(context.lake(), model.id());
-        int v = previous == null ? 1 : previous.getInt(1) + 1;
-        String path = DataPaths.join(context.config().paths().warehouse(), "models/" + model.id() + "/v" + v);
-        try {
-            // A version is only real once model_runs names it: a killed run's files are overwritten by the next.
-            trained.model().write().overwrite().save(path);
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not save model to " + path, e);
-        }
-        Row row = RowFactory.create(
+    /** The model_runs row of a trained version. */
+    private static Row modelRun(
+            JobContext context,
+            LookalikeModel model,
+            int v,
+            TrainingSet set,
+            Trained trained,
+            Metrics metrics,
+            String path) {
+        return RowFactory.create(
                 model.id(),
                 v,
                 Timestamp.from(Instant.now()),
                 Date.valueOf(context.date()),
                 model.seed(),
-                seedSize,
-                roles.getOrDefault(LookalikeTraining.TRAIN + "/1.0", 0L),
-                roles.getOrDefault(LookalikeTraining.TRAIN + "/0.0", 0L),
-                roles.getOrDefault(LookalikeTraining.HOLDOUT + "/1.0", 0L),
+                set.seedSize(),
+                set.count(LookalikeTraining.TRAIN, 1.0),
+                set.count(LookalikeTraining.TRAIN, 0.0),
+                set.count(LookalikeTraining.HOLDOUT, 1.0),
                 metrics.evaluated(),
                 model.algorithm().yamlName(),
                 model.features().stream().map(Feature::column).toList(),
@@ -460,21 +567,19 @@ public final class LookalikeJob implements Job<LookalikeJob.Definitions>, Callab
                 trained.importances(),
                 path,
                 liftCurve(metrics));
-        // model_runs tables made before lift_curve existed get the column (older versions keep it empty).
-        context.lake().addMissingColumns(LookalikeTables.MODEL_RUNS);
-        context.lake()
-                .merge(
-                        LookalikeTables.MODEL_RUNS,
-                        context.spark().createDataFrame(List.of(row), LookalikeTables.MODEL_RUNS.schema()));
+    }
+
+    private void report(LookalikeModel model, int v, TrainingSet set, Trained trained, Metrics metrics) {
+        PrintWriter out = spec.commandLine().getOut();
         out.printf(
                 Locale.ROOT,
                 "%s v%d trained on %d seed members (%d held out) and %d negatives: AUC %.3f, "
                         + "recall at reach %s %.3f, lift at 1%%/5%%/10%% %.2f/%.2f/%.2f%n",
                 model.id(),
                 v,
-                seedSize,
+                set.seedSize(),
                 metrics.positives(),
-                roles.getOrDefault(LookalikeTraining.TRAIN + "/0.0", 0L),
+                set.count(LookalikeTraining.TRAIN, 0.0),
                 metrics.auc(),
                 model.reachText(),
                 metrics.recallAtReach(),
@@ -483,8 +588,6 @@ public final class LookalikeJob implements Job<LookalikeJob.Definitions>, Callab
                 metrics.lift()[2]);
         out.printf("  top features: %s%n", top(trained.importances()));
         out.flush();
-        LOG.info("{} v{} saved to {}", model.id(), v, path);
-        return latestRun(context.lake(), model.id());
     }
 
     private static List<Row> liftCurve(Metrics metrics) {

@@ -96,122 +96,189 @@ public final class ProfilesJob implements Job<ProfilesJob.Definitions>, Callable
                 ProfileRulesLoader.load(config.traits(), contracts), EventColumns.of(contracts), config.traits());
     }
 
+    /** The state tables' shapes for the traits: the measures kept per identifier and day, and for lifetime. */
+    private record Plan(
+            List<Measure> measures, List<Measure> lifetimeMeasures, TableSpec activitySpec, TableSpec lifetimeSpec) {
+        static Plan of(ProfileRules rules) {
+            List<Measure> measures = ProfileTraits.measures(rules.traits());
+            List<Measure> lifetime = ProfileTraits.lifetimeMeasures(rules.traits());
+            return new Plan(measures, lifetime, ProfileActivity.spec(measures), ProfileLifetime.spec(lifetime));
+        }
+    }
+
+    /**
+     * What this run folds: the data landed after {@code previous} (null: everything, the state is rebuilt) and
+     * the files that landed late on earlier dates.
+     */
+    private record Fold(LocalDate previous, List<LateFiles> late, LocalDate date) {
+        boolean full() {
+            return previous == null;
+        }
+
+        /** The landing partitions this run reads. */
+        Column landed() {
+            Column upTo = col(RawTables.DT).leq(lit(Date.valueOf(date)));
+            return full() ? upTo : upTo.and(col(RawTables.DT).gt(lit(Date.valueOf(previous))));
+        }
+
+        /** The rows of a raw table this run folds: its landed partitions and the late files' rows. */
+        Dataset<Row> rows(LakeTables lake, TableSpec raw) {
+            if (!lake.exists(raw)) {
+                return SparkSession.active().createDataFrame(List.of(), raw.schema());
+            }
+            Dataset<Row> rows = lake.read(raw).where(landed());
+            return late.isEmpty() ? rows : rows.unionByName(LateFiles.rows(lake.read(raw), late, date));
+        }
+    }
+
+    /** The running state as it will be written: the new partials, activity with them, the folded lifetime. */
+    private record State(Dataset<Row> partials, Dataset<Row> activity, Dataset<Row> lifetime) {
+        static final State NONE = new State(null, null, null);
+    }
+
+    /** The sessions of the event days the new events touch. */
+    private record DaySessions(List<Date> days, Dataset<Row> sessions) {}
+
     @Override
     public JobResult run(JobContext context, Definitions definitions) {
         ProfileRules rules = definitions.rules();
-        EventColumns columns = definitions.columns();
-        LakeTables lake = context.lake();
-        LocalDate date = context.date();
-        Date dt = Date.valueOf(date);
+        Plan plan = Plan.of(rules);
         Map<String, Long> counts = new LinkedHashMap<>();
-        List<Measure> measures = ProfileTraits.measures(rules.traits());
-        List<Measure> lifetimeMeasures = ProfileTraits.lifetimeMeasures(rules.traits());
-        TableSpec activitySpec = ProfileActivity.spec(measures);
-        TableSpec lifetimeSpec = ProfileLifetime.spec(lifetimeMeasures);
+        Dataset<Row> graph = readGraph(context);
+        long identifiers = graph.count();
+        Fold fold = fold(context, plan, definitions.traitsFile());
+        counts.put("files.late", (long) fold.late().size());
+        Dataset<Row> usable = readEvents(context, rules, fold, counts);
+        State state = plan.measures().isEmpty() ? State.NONE : state(context, definitions, plan, fold, usable);
+        DaySessions sessions = sessions(context, definitions, graph, usable);
+        counts.put("sessions.days", (long) sessions.days().size());
+        counts.put(
+                "sessions",
+                sessions.sessions() == null ? 0L : sessions.sessions().count());
+        Dataset<Row> profiles = profiles(context, rules, graph, state, sessions);
+        long persons = profiles.count();
+        write(context, rules, plan, fold, state, sessions, profiles);
+        LOG.info("{} profiles ({} identifiers) for {}", persons, identifiers, context.date());
+        context.spark().catalog().clearCache();
+        counts.put("identifiers", identifiers);
+        counts.put("persons", persons);
+        counts.put("rebuilt", fold.full() ? 1L : 0L);
+        return new JobResult(counts.get("events.read"), persons, 0, counts);
+    }
 
+    /** The date's id_graph snapshot (identifier to person), which must exist. */
+    private Dataset<Row> readGraph(JobContext context) {
         context.step(name(), "read id_graph");
-        if (!lake.exists(IdGraph.SPEC)) {
+        LocalDate date = context.date();
+        if (!context.lake().exists(IdGraph.SPEC)) {
             throw new IllegalStateException("no id_graph table: run identity --date " + date + " first");
         }
-        Dataset<Row> graph = lake.read(IdGraph.SPEC)
-                .where(col(IdGraph.DT).equalTo(lit(dt)))
+        Dataset<Row> graph = context.lake()
+                .read(IdGraph.SPEC)
+                .where(col(IdGraph.DT).equalTo(lit(Date.valueOf(date))))
                 .select(IdGraph.ID_TYPE, IdGraph.ID_VALUE, IdGraph.PERSON_ID, IdGraph.FIRST_SEEN, IdGraph.LAST_SEEN)
                 .localCheckpoint();
-        long identifiers = graph.count();
-        if (identifiers == 0) {
+        if (graph.isEmpty()) {
             throw new IllegalStateException(
                     "id_graph has no snapshot for " + date + ": run identity --date " + date + " first");
         }
+        return graph;
+    }
 
+    /** Which data this run folds into which state; a replaced file that landed late forces a rebuild. */
+    private Fold fold(JobContext context, Plan plan, Path traitsFile) {
+        LakeTables lake = context.lake();
+        LocalDate date = context.date();
         LocalDate previous =
-                rebuild ? null : previousState(lake, activitySpec, lifetimeSpec, date, definitions.traitsFile());
+                rebuild ? null : previousState(lake, plan.activitySpec(), plan.lifetimeSpec(), date, traitsFile);
         List<LateFiles> late = previous == null ? List.of() : lateFiles(lake, previous);
-        if (late.stream().anyMatch(LateFiles::replaced)) {
+        Optional<LateFiles> replaced = late.stream().filter(LateFiles::replaced).findFirst();
+        if (replaced.isPresent()) {
             LOG.warn(
                     "{} replaced file(s) were ingested again since profiles folded {}, e.g. {}: rebuilding the running "
                             + "state, which holds their old rows",
                     late.stream().filter(LateFiles::replaced).count(),
                     previous,
-                    late.stream()
-                            .filter(LateFiles::replaced)
-                            .findFirst()
-                            .orElseThrow()
-                            .path());
-            previous = null;
-            late = List.of();
+                    replaced.get().path());
+            return new Fold(null, List.of(), date);
         }
-        boolean full = previous == null;
-        Column landed = col(RawTables.DT).leq(lit(dt));
-        if (!full) {
-            landed = landed.and(col(RawTables.DT).gt(lit(Date.valueOf(previous))));
+        if (previous != null) {
             LOG.info("folding data landed after {} into the running state", previous);
         } else {
             LOG.info("rebuilding the running state from all data landed up to {}", date);
         }
-
-        context.step(name(), "read new events");
-        Dataset<Row> events = lake.exists(RawEvents.SPEC)
-                ? lake.read(RawEvents.SPEC).where(landed)
-                : context.spark().createDataFrame(List.of(), RawEvents.SPEC.schema());
-        if (!late.isEmpty() && lake.exists(RawEvents.SPEC)) {
+        if (!late.isEmpty()) {
             LOG.info(
                     "{} file(s) landed late on dates up to {}: folding their rows in with this date's",
                     late.size(),
                     previous);
-            events = events.unionByName(LateFiles.rows(lake.read(RawEvents.SPEC), late, date));
         }
-        counts.put("files.late", (long) late.size());
+        return new Fold(previous, late, date);
+    }
+
+    /** The events this run folds that count (with a device, robots left out unless configured), counted. */
+    private Dataset<Row> readEvents(JobContext context, ProfileRules rules, Fold fold, Map<String, Long> counts) {
+        context.step(name(), "read new events");
+        Dataset<Row> events = fold.rows(context.lake(), RawEvents.SPEC);
         Row seen = events.agg(
                         count(lit(1)),
                         count_if(col(RawEvents.IS_ROBOT).eqNullSafe(lit(true))),
                         count_if(col(RawEvents.DEVICE_ID).isNull()))
                 .first();
-        long eventsRead = seen.getLong(0);
         long robots = rules.sessions().includeRobots() ? 0 : seen.getLong(1);
-        long noDevice = seen.getLong(2);
-        Dataset<Row> usable = usable(rules, events);
         LOG.info(
                 "{} events landed{}: {} from robots and {} without a device left out",
-                eventsRead,
-                full ? " up to " + date : " since " + previous,
+                seen.getLong(0),
+                fold.full() ? " up to " + context.date() : " since " + fold.previous(),
                 robots,
-                noDevice);
-        counts.put("events.read", eventsRead);
+                seen.getLong(2));
+        counts.put("events.read", seen.getLong(0));
         counts.put("events.robots", robots);
-        counts.put("events.without_device", noDevice);
+        counts.put("events.without_device", seen.getLong(2));
+        return usable(rules, events);
+    }
 
-        Dataset<Row> partials = null;
-        Dataset<Row> activity = null;
-        Dataset<Row> newLifetime = null;
-        if (!measures.isEmpty()) {
-            context.step(name(), "activity partials");
-            Dataset<Row> attributes = lake.exists(RawAttributes.SPEC)
-                    ? lake.read(RawAttributes.SPEC).where(landed)
-                    : context.spark().createDataFrame(List.of(), RawAttributes.SPEC.schema());
-            if (!late.isEmpty() && lake.exists(RawAttributes.SPEC)) {
-                attributes = attributes.unionByName(LateFiles.rows(lake.read(RawAttributes.SPEC), late, date));
-            }
-            // Nothing is written until the profiles pass their quality checks: the state tables as they will be are
-            // the table's untouched partitions plus the new rows.
-            partials = ProfileActivity.of(usable, attributes, measures, columns, rules.sketchPrecision())
-                    .localCheckpoint();
-            activity = full || !lake.exists(activitySpec)
-                    ? partials
-                    : lake.read(activitySpec)
-                            .where(not(col(ProfileActivity.DT)
-                                    .isin(datesAfter(previous, date).toArray())))
-                            .unionByName(partials);
+    /**
+     * The running state as it will be written. Nothing is written until the profiles pass their quality checks:
+     * the state tables as they will be are the tables' untouched partitions plus the new rows.
+     */
+    private State state(JobContext context, Definitions definitions, Plan plan, Fold fold, Dataset<Row> usable) {
+        LakeTables lake = context.lake();
+        context.step(name(), "activity partials");
+        Dataset<Row> partials = ProfileActivity.of(
+                        usable,
+                        fold.rows(lake, RawAttributes.SPEC),
+                        plan.measures(),
+                        definitions.columns(),
+                        definitions.rules().sketchPrecision())
+                .localCheckpoint();
+        Dataset<Row> activity = fold.full() || !lake.exists(plan.activitySpec())
+                ? partials
+                : lake.read(plan.activitySpec())
+                        .where(not(col(ProfileActivity.DT)
+                                .isin(datesAfter(fold.previous(), context.date())
+                                        .toArray())))
+                        .unionByName(partials);
 
-            context.step(name(), "lifetime state");
-            Dataset<Row> fresh = partials.where(ProfileLifetime.due(previous, date));
-            Dataset<Row> before = full
-                    ? null
-                    : lake.read(lifetimeSpec).where(col(ProfileLifetime.DT).equalTo(lit(Date.valueOf(previous))));
-            newLifetime =
-                    ProfileLifetime.fold(before, fresh, lifetimeMeasures, date).localCheckpoint();
-        }
+        context.step(name(), "lifetime state");
+        Dataset<Row> fresh = partials.where(ProfileLifetime.due(fold.previous(), context.date()));
+        Dataset<Row> before = fold.full()
+                ? null
+                : lake.read(plan.lifetimeSpec())
+                        .where(col(ProfileLifetime.DT).equalTo(lit(Date.valueOf(fold.previous()))));
+        Dataset<Row> lifetime = ProfileLifetime.fold(before, fresh, plan.lifetimeMeasures(), context.date())
+                .localCheckpoint();
+        return new State(partials, activity, lifetime);
+    }
 
+    /**
+     * The sessions of every event day the new events touch, rebuilt whole from that day's events wherever they
+     * landed (sessions end at midnight, so a day needs only its own events), with the person of each device.
+     */
+    private DaySessions sessions(JobContext context, Definitions definitions, Dataset<Row> graph, Dataset<Row> usable) {
         context.step(name(), "sessions");
+        Date dt = Date.valueOf(context.date());
+        // One row per event day: small enough to list on the driver.
         List<Date> days = usable
                 .select(to_date(col(RawEvents.EVENT_TIME)).as("day"))
                 .where(col("day").leq(lit(dt)))
@@ -221,88 +288,116 @@ public final class ProfilesJob implements Job<ProfilesJob.Definitions>, Callable
                 .stream()
                 .map(r -> r.getDate(0))
                 .toList();
-        long sessionsWritten = 0;
-        Dataset<Row> sessions = null;
-        if (!days.isEmpty()) {
-            // Sessions end at midnight, so a day's sessions need only that day's events, wherever they landed.
-            Dataset<Row> dayEvents = usable(
-                    rules,
-                    lake.read(RawEvents.SPEC)
-                            .where(col(RawTables.DT)
-                                    .leq(lit(dt))
-                                    .and(col(RawTables.DT)
-                                            .geq(lit(Date.valueOf(
-                                                    days.get(0).toLocalDate().minusDays(1)))))
-                                    .and(to_date(col(RawEvents.EVENT_TIME)).isin(days.toArray()))));
-            sessions = Sessionisation.sessions(dayEvents, rules.sessions(), columns)
-                    .join(
-                            graph.select(
-                                    col(IdGraph.ID_TYPE).as(Sessions.DEVICE_ID_TYPE),
-                                    col(IdGraph.ID_VALUE).as(Sessions.DEVICE_ID),
-                                    col(IdGraph.PERSON_ID)),
-                            new String[] {Sessions.DEVICE_ID_TYPE, Sessions.DEVICE_ID},
-                            "left");
-            sessions = LakeTables.withSpecSchema(Sessions.SPEC, sessions).localCheckpoint();
-            sessionsWritten = sessions.count();
-            LOG.info(
-                    "{} sessions on {} day(s) from {} to {}",
-                    sessionsWritten,
-                    days.size(),
-                    days.get(0),
-                    days.get(days.size() - 1));
+        if (days.isEmpty()) {
+            return new DaySessions(days, null);
         }
-        counts.put("sessions.days", (long) days.size());
-        counts.put("sessions", sessionsWritten);
+        Dataset<Row> dayEvents = usable(
+                definitions.rules(),
+                context.lake()
+                        .read(RawEvents.SPEC)
+                        .where(col(RawTables.DT)
+                                .leq(lit(dt))
+                                .and(col(RawTables.DT)
+                                        .geq(lit(Date.valueOf(
+                                                days.get(0).toLocalDate().minusDays(1)))))
+                                .and(to_date(col(RawEvents.EVENT_TIME)).isin(days.toArray()))));
+        Dataset<Row> sessions = Sessionisation.sessions(
+                        dayEvents, definitions.rules().sessions(), definitions.columns())
+                .join(
+                        graph.select(
+                                col(IdGraph.ID_TYPE).as(Sessions.DEVICE_ID_TYPE),
+                                col(IdGraph.ID_VALUE).as(Sessions.DEVICE_ID),
+                                col(IdGraph.PERSON_ID)),
+                        new String[] {Sessions.DEVICE_ID_TYPE, Sessions.DEVICE_ID},
+                        "left");
+        sessions = LakeTables.withSpecSchema(Sessions.SPEC, sessions).localCheckpoint();
+        LOG.info("sessions on {} day(s) from {} to {}", days.size(), days.get(0), days.get(days.size() - 1));
+        return new DaySessions(days, sessions);
+    }
 
+    /** One row per person of the graph with every trait (and RFM scores when configured). */
+    private Dataset<Row> profiles(
+            JobContext context, ProfileRules rules, Dataset<Row> graph, State state, DaySessions sessions) {
         context.step(name(), "traits per person");
-        Dataset<Row> lifetime = newLifetime;
-        Dataset<Row> windowed = null;
-        int widest = rules.maxWindowDays(TraitSource.EVENTS);
-        if (widest > 0 && activity != null) {
-            windowed = ProfileTraits.windowed(
-                    activity.where(col(ProfileActivity.DT)
-                            .leq(lit(dt))
-                            .and(col(ProfileActivity.DT).geq(lit(Date.valueOf(date.minusDays(widest + 1)))))
-                            .and(col(ProfileActivity.EVENT_DAY).gt(lit(Date.valueOf(date.minusDays(widest)))))),
-                    rules.traits(),
-                    date);
+        LocalDate date = context.date();
+        Dataset<Row> lifetime = state.lifetime() != null
+                ? state.lifetime()
+                : context.spark()
+                        .createDataFrame(
+                                List.of(), ProfileLifetime.spec(List.of()).schema());
+        Dataset<Row> profiles = ProfileTraits.of(
+                        graph,
+                        lifetime,
+                        windowed(rules, state.activity(), date),
+                        sessionTraits(context.lake(), rules, graph, sessions, date),
+                        rules,
+                        date)
+                .localCheckpoint();
+        if (rules.rfm() == null) {
+            return profiles;
         }
-        Dataset<Row> sessionTraits = null;
-        int sessionWindow = rules.maxWindowDays(TraitSource.SESSIONS);
-        Dataset<Row> allSessions = !lake.exists(Sessions.SPEC)
-                ? sessions
-                : sessions == null
+        double[][] cuts = RfmScores.cuts(profiles, rules.rfm());
+        LOG.info(
+                "RFM quintile cuts: recency {} frequency {} monetary {}",
+                Arrays.toString(cuts[0]),
+                Arrays.toString(cuts[1]),
+                Arrays.toString(cuts[2]));
+        return RfmScores.scored(profiles, rules.rfm(), cuts);
+    }
+
+    /** Windowed measures per identifier from the activity of the widest window's days, or null when none. */
+    private static Dataset<Row> windowed(ProfileRules rules, Dataset<Row> activity, LocalDate date) {
+        int widest = rules.maxWindowDays(TraitSource.EVENTS);
+        if (widest == 0 || activity == null) {
+            return null;
+        }
+        return ProfileTraits.windowed(
+                activity.where(col(ProfileActivity.DT)
+                        .leq(lit(Date.valueOf(date)))
+                        .and(col(ProfileActivity.DT).geq(lit(Date.valueOf(date.minusDays(widest + 1)))))
+                        .and(col(ProfileActivity.EVENT_DAY).gt(lit(Date.valueOf(date.minusDays(widest)))))),
+                rules.traits(),
+                date);
+    }
+
+    /** Session traits per person over the sessions table as it will be (the rebuilt days replaced), or null. */
+    private static Dataset<Row> sessionTraits(
+            LakeTables lake, ProfileRules rules, Dataset<Row> graph, DaySessions rebuilt, LocalDate date) {
+        int window = rules.maxWindowDays(TraitSource.SESSIONS);
+        Dataset<Row> all = !lake.exists(Sessions.SPEC)
+                ? rebuilt.sessions()
+                : rebuilt.sessions() == null
                         ? lake.read(Sessions.SPEC)
                         : lake.read(Sessions.SPEC)
-                                .where(not(col(Sessions.DT).isin(days.toArray())))
-                                .unionByName(sessions);
-        if (sessionWindow > 0 && allSessions != null) {
-            sessionTraits = ProfileTraits.SessionTraits.of(
-                    allSessions.where(col(Sessions.DT)
-                            .leq(lit(dt))
-                            .and(col(Sessions.DT).gt(lit(Date.valueOf(date.minusDays(sessionWindow)))))),
-                    graph,
-                    rules.traits(),
-                    date);
+                                .where(not(col(Sessions.DT).isin(rebuilt.days().toArray())))
+                                .unionByName(rebuilt.sessions());
+        if (window == 0 || all == null) {
+            return null;
         }
-        if (lifetime == null) {
-            lifetime = context.spark()
-                    .createDataFrame(List.of(), ProfileLifetime.spec(List.of()).schema());
-        }
-        Dataset<Row> profiles = ProfileTraits.of(graph, lifetime, windowed, sessionTraits, rules, date)
-                .localCheckpoint();
-        long persons = profiles.count();
-        if (rules.rfm() != null) {
-            double[][] cuts = RfmScores.cuts(profiles, rules.rfm());
-            LOG.info(
-                    "RFM quintile cuts: recency {} frequency {} monetary {}",
-                    Arrays.toString(cuts[0]),
-                    Arrays.toString(cuts[1]),
-                    Arrays.toString(cuts[2]));
-            profiles = RfmScores.scored(profiles, rules.rfm(), cuts);
-        }
+        return ProfileTraits.SessionTraits.of(
+                all.where(col(Sessions.DT)
+                        .leq(lit(Date.valueOf(date)))
+                        .and(col(Sessions.DT).gt(lit(Date.valueOf(date.minusDays(window)))))),
+                graph,
+                rules.traits(),
+                date);
+    }
 
+    /**
+     * Checks the profiles, then writes the state tables, the sessions and the profiles, in that order (a kill in
+     * between leaves state a rerun of the date folds from again).
+     */
+    private void write(
+            JobContext context,
+            ProfileRules rules,
+            Plan plan,
+            Fold fold,
+            State state,
+            DaySessions sessions,
+            Dataset<Row> profiles) {
         context.step(name(), "write profiles");
+        LakeTables lake = context.lake();
+        Date dt = Date.valueOf(context.date());
         TableSpec profilesSpec = Profiles.spec(rules);
         lake.addMissingColumns(profilesSpec);
         Dataset<Row> rows = lake.checkBeforeWriting(
@@ -311,28 +406,21 @@ public final class ProfilesJob implements Job<ProfilesJob.Definitions>, Callable
                         LakeTables.withSpecSchema(profilesSpec, profiles),
                         lake.read(profilesSpec).schema()),
                 Map.of(ProfileTraits.DT, dt));
-        // The checks passed: the state tables, the sessions and the profiles are written, in that order.
-        if (partials != null) {
-            if (full) {
-                lake.replace(activitySpec, partials);
-                lake.replace(lifetimeSpec, newLifetime);
-            } else {
-                lake.overwritePartition(activitySpec, partials, Map.of(ProfileActivity.DT, datesAfter(previous, date)));
-                lake.overwritePartition(lifetimeSpec, newLifetime, Map.of(ProfileLifetime.DT, dt));
-                expireSnapshots(lake, lifetimeSpec, date, rules);
-            }
+        if (state.partials() != null && fold.full()) {
+            lake.replace(plan.activitySpec(), state.partials());
+            lake.replace(plan.lifetimeSpec(), state.lifetime());
+        } else if (state.partials() != null) {
+            lake.overwritePartition(
+                    plan.activitySpec(),
+                    state.partials(),
+                    Map.of(ProfileActivity.DT, datesAfter(fold.previous(), context.date())));
+            lake.overwritePartition(plan.lifetimeSpec(), state.lifetime(), Map.of(ProfileLifetime.DT, dt));
+            expireSnapshots(lake, plan.lifetimeSpec(), context.date(), rules);
         }
-        if (sessions != null) {
-            lake.overwritePartition(Sessions.SPEC, sessions, Map.of(Sessions.DT, days));
+        if (sessions.sessions() != null) {
+            lake.overwritePartition(Sessions.SPEC, sessions.sessions(), Map.of(Sessions.DT, sessions.days()));
         }
         lake.overwritePartition(profilesSpec, rows, Map.of(ProfileTraits.DT, dt));
-        LOG.info("{} profiles ({} identifiers) for {}", persons, identifiers, date);
-        context.spark().catalog().clearCache();
-
-        counts.put("identifiers", identifiers);
-        counts.put("persons", persons);
-        counts.put("rebuilt", full ? 1L : 0L);
-        return new JobResult(eventsRead, persons, 0, counts);
     }
 
     /**
