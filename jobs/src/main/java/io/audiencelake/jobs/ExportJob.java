@@ -19,7 +19,6 @@ import io.audiencelake.common.identity.IdGraph;
 import io.audiencelake.common.lake.LakeTables;
 import io.audiencelake.common.segments.SegmentDefinitions;
 import io.audiencelake.common.segments.SegmentTables;
-import java.io.PrintWriter;
 import java.sql.Date;
 import java.sql.Timestamp;
 import java.time.Instant;
@@ -108,10 +107,40 @@ public final class ExportJob implements Job<ExportJob.Definitions>, Callable<Int
         return new Definitions(destinations, selected, segments);
     }
 
+    /** What every destination's audience is computed from: the date's segments, graph and declared attributes. */
+    private record Inputs(
+            Dataset<Row> membership,
+            Dataset<Row> idGraph,
+            Dataset<Row> attributes,
+            Timestamp endOfDay,
+            Map<String, Set<String>> labels) {}
+
     @Override
     public JobResult run(JobContext context, Definitions definitions) {
-        SegmentDefinitions segments = definitions.segments();
-        List<Destination> selected = definitions.selected;
+        Inputs in = inputs(context);
+        // First every destination's audience, its changes and its quality checks; then, only if all pass, the drops
+        // and the tables: a gate that stops the run stops it before anything is sent or committed.
+        List<Prepared> prepared = new ArrayList<>();
+        for (Destination d : definitions.selected()) {
+            checkLabels(d, in.labels(), context);
+            prepared.add(prepare(context, definitions.segments(), in, d));
+        }
+        Map<String, Long> result = new LinkedHashMap<>();
+        long written = 0;
+        long audience = 0;
+        for (Prepared p : prepared) {
+            DestinationWriter.Delivered drop = deliver(context, p);
+            result.put(p.destination().id() + ".rows", drop.rows());
+            result.put(p.destination().id() + ".audience", p.size());
+            written += drop.rows();
+            audience += p.size();
+        }
+        context.spark().catalog().clearCache();
+        result.put("destinations", (long) definitions.selected().size());
+        return new JobResult(audience, written, 0, result);
+    }
+
+    private static Inputs inputs(JobContext context) {
         LakeTables lake = context.lake();
         Date dt = Date.valueOf(context.date());
         for (var required : List.of(SegmentTables.STATS, IdGraph.SPEC)) {
@@ -120,173 +149,186 @@ public final class ExportJob implements Job<ExportJob.Definitions>, Callable<Int
                         "no " + required.name() + " table: run identity and segments for " + context.date() + " first");
             }
         }
-        Dataset<Row> membership =
-                lake.read(SegmentTables.MEMBERSHIP).where(col(SegmentTables.DT).equalTo(lit(dt)));
-        Dataset<Row> idGraph = lake.read(IdGraph.SPEC).where(col(IdGraph.DT).equalTo(lit(dt)));
-        Dataset<Row> attributes = lake.exists(RawAttributes.SPEC)
-                ? lake.read(RawAttributes.SPEC)
-                : context.spark().createDataFrame(List.of(), RawAttributes.SPEC.schema());
-        Timestamp endOfDay =
-                Timestamp.from(context.date().plusDays(1).atStartOfDay().toInstant(ZoneOffset.UTC));
-        Map<String, Set<String>> labels = evaluatedLabels(lake, dt);
-        PrintWriter out = spec.commandLine().getOut();
-        Map<String, Long> result = new LinkedHashMap<>();
-        long written = 0;
-        long audience = 0;
-        // First every destination's audience, its changes and its quality checks; then, only if all pass, the drops
-        // and the tables: a gate that stops the run stops it before anything is sent or committed.
-        List<Prepared> prepared = new ArrayList<>();
-        for (Destination d : selected) {
-            checkLabels(d, labels, context);
-            context.step(name(), "audience of " + d.id());
-            Dataset<Row> granted = ConsentStatus.latest(
-                            attributes, idGraph, d.consentPurpose(), segments.grantedValue(), endOfDay)
-                    .where(col(ConsentStatus.STATUS).equalTo(lit(segments.grantedValue())));
-            Dataset<Row> current =
-                    ExportAudience.current(membership, idGraph, granted, d).localCheckpoint();
-            Date previousDt = previousExport(lake, d.id(), dt);
-            Dataset<Row> previous = previousDt == null
-                    ? context.spark().createDataFrame(List.of(), ExportTables.AUDIENCE.schema())
-                    : lake.read(ExportTables.AUDIENCE)
-                            .where(col(ExportTables.DESTINATION_ID)
-                                    .equalTo(d.id())
-                                    .and(col(ExportTables.DT).equalTo(lit(previousDt))));
-            // Erased persons are no longer in export_audience, so the comparison cannot see them leave: their
-            // tombstones are this destination's removes (unless an identifier is in the audience again).
-            Dataset<Row> due = lake.exists(ExportTombstones.SPEC)
-                    ? ExportTombstones.due(lake.read(ExportTombstones.SPEC), d.id(), dt)
-                            .localCheckpoint()
-                    : null;
-            Dataset<Row> tombstones = due == null
-                    ? null
-                    : ExportTombstones.removes(due)
-                            .join(
-                                    current.select(
-                                            ExportTables.SEGMENT_ID, ExportTables.ID_TYPE, ExportTables.ID_VALUE),
-                                    new String[] {ExportTables.SEGMENT_ID, ExportTables.ID_TYPE, ExportTables.ID_VALUE},
-                                    "left_anti");
-            Dataset<Row> changes = ExportAudience.changes(current, previous);
-            if (tombstones != null) {
-                changes = changes.unionByName(tombstones)
-                        .dropDuplicates(
+        return new Inputs(
+                lake.read(SegmentTables.MEMBERSHIP).where(col(SegmentTables.DT).equalTo(lit(dt))),
+                lake.read(IdGraph.SPEC).where(col(IdGraph.DT).equalTo(lit(dt))),
+                lake.exists(RawAttributes.SPEC)
+                        ? lake.read(RawAttributes.SPEC)
+                        : context.spark().createDataFrame(List.of(), RawAttributes.SPEC.schema()),
+                Timestamp.from(context.date().plusDays(1).atStartOfDay().toInstant(ZoneOffset.UTC)),
+                evaluatedLabels(lake, dt));
+    }
+
+    /**
+     * A destination's audience of consenting identifiers, its adds and removes against the previous export (with
+     * erased persons' tombstones as removes), and its export_audience rows, checked.
+     */
+    private Prepared prepare(JobContext context, SegmentDefinitions segments, Inputs in, Destination d) {
+        context.step(name(), "audience of " + d.id());
+        LakeTables lake = context.lake();
+        Date dt = Date.valueOf(context.date());
+        Dataset<Row> granted = ConsentStatus.latest(
+                        in.attributes(), in.idGraph(), d.consentPurpose(), segments.grantedValue(), in.endOfDay())
+                .where(col(ConsentStatus.STATUS).equalTo(lit(segments.grantedValue())));
+        Dataset<Row> current = ExportAudience.current(in.membership(), in.idGraph(), granted, d)
+                .localCheckpoint();
+        Date previousDt = previousExport(lake, d.id(), dt);
+        Dataset<Row> previous = previousDt == null
+                ? context.spark().createDataFrame(List.of(), ExportTables.AUDIENCE.schema())
+                : lake.read(ExportTables.AUDIENCE)
+                        .where(col(ExportTables.DESTINATION_ID)
+                                .equalTo(d.id())
+                                .and(col(ExportTables.DT).equalTo(lit(previousDt))));
+        // Erased persons are no longer in export_audience, so the comparison cannot see them leave: their
+        // tombstones are this destination's removes (unless an identifier is in the audience again).
+        Dataset<Row> due = lake.exists(ExportTombstones.SPEC)
+                ? ExportTombstones.due(lake.read(ExportTombstones.SPEC), d.id(), dt)
+                        .localCheckpoint()
+                : null;
+        Dataset<Row> changes = withTombstones(ExportAudience.changes(current, previous), due, current)
+                .localCheckpoint();
+        Map<String, Long> moves = new HashMap<>();
+        // At most two rows (add, remove).
+        changes.groupBy(ExportTables.ACTION)
+                .count()
+                .collectAsList()
+                .forEach(r -> moves.put(r.getString(0), r.getLong(1)));
+        Map<String, Object> audiencePartition = Map.of(ExportTables.DT, dt, ExportTables.DESTINATION_ID, d.id());
+        Dataset<Row> audienceRows = lake.checkBeforeWriting(
+                ExportTables.AUDIENCE,
+                current.withColumn(ExportTables.DESTINATION_ID, lit(d.id()))
+                        .withColumn(ExportTables.DT, lit(dt))
+                        .select(
+                                ExportTables.DESTINATION_ID,
+                                ExportTables.SEGMENT_ID,
+                                ExportTables.PERSON_ID,
+                                ExportTables.ID_TYPE,
+                                ExportTables.ID_VALUE,
+                                ExportTables.DT),
+                audiencePartition);
+        return new Prepared(
+                d, current, changes, due, moves, current.count(), previousDt, audienceRows, audiencePartition);
+    }
+
+    /** The changes plus the due tombstones' removes of identifiers not in the audience again, once each. */
+    private static Dataset<Row> withTombstones(Dataset<Row> changes, Dataset<Row> due, Dataset<Row> current) {
+        if (due == null) {
+            return changes;
+        }
+        String[] key = {ExportTables.SEGMENT_ID, ExportTables.ID_TYPE, ExportTables.ID_VALUE};
+        Dataset<Row> removes = ExportTombstones.removes(due)
+                .join(
+                        current.select(ExportTables.SEGMENT_ID, ExportTables.ID_TYPE, ExportTables.ID_VALUE),
+                        key,
+                        "left_anti");
+        return changes.unionByName(removes)
+                .dropDuplicates(
+                        ExportTables.SEGMENT_ID, ExportTables.ID_TYPE, ExportTables.ID_VALUE, ExportTables.ACTION);
+    }
+
+    /**
+     * Sends the destination its drop, then records it: the drop is committed before the tables record it, so a
+     * run killed between the two makes the next incremental drop repeat some adds, which a destination applies
+     * twice harmlessly, rather than lose them.
+     */
+    private DestinationWriter.Delivered deliver(JobContext context, Prepared p) {
+        Destination d = p.destination();
+        context.step(name(), "drop for " + d.id());
+        Dataset<Row> rows = d.mode() == ExportMode.FULL
+                ? p.current()
+                        .select(ExportTables.SEGMENT_ID, ExportTables.ID_TYPE, ExportTables.ID_VALUE)
+                        .orderBy(ExportTables.SEGMENT_ID, ExportTables.ID_VALUE)
+                : p.changes()
+                        .select(
                                 ExportTables.SEGMENT_ID,
                                 ExportTables.ID_TYPE,
                                 ExportTables.ID_VALUE,
-                                ExportTables.ACTION);
-            }
-            changes = changes.localCheckpoint();
-            Map<String, Long> moves = new HashMap<>();
-            changes.groupBy(ExportTables.ACTION)
-                    .count()
-                    .collectAsList()
-                    .forEach(r -> moves.put(r.getString(0), r.getLong(1)));
-            long size = current.count();
-            Map<String, Object> audiencePartition = Map.of(ExportTables.DT, dt, ExportTables.DESTINATION_ID, d.id());
-            Dataset<Row> audienceRows = lake.checkBeforeWriting(
-                    ExportTables.AUDIENCE,
-                    current.withColumn(ExportTables.DESTINATION_ID, lit(d.id()))
-                            .withColumn(ExportTables.DT, lit(dt))
-                            .select(
-                                    ExportTables.DESTINATION_ID,
-                                    ExportTables.SEGMENT_ID,
-                                    ExportTables.PERSON_ID,
-                                    ExportTables.ID_TYPE,
-                                    ExportTables.ID_VALUE,
-                                    ExportTables.DT),
-                    audiencePartition);
-            prepared.add(
-                    new Prepared(d, current, changes, due, moves, size, previousDt, audienceRows, audiencePartition));
+                                ExportTables.ACTION)
+                        .orderBy(ExportTables.SEGMENT_ID, ExportTables.ACTION, ExportTables.ID_VALUE);
+        DestinationWriter.Delivered drop =
+                d.writer().write(context.spark(), rows, context.date(), context.runId(), manifest(context, p));
+        context.lake().overwritePartition(ExportTables.AUDIENCE, p.audienceRows(), p.audiencePartition());
+        record(context, p, drop);
+        if (p.due() != null) {
+            settleTombstones(context.lake(), d, p.due(), Date.valueOf(context.date()));
         }
-        for (Prepared p : prepared) {
-            Destination d = p.destination();
-            Dataset<Row> current = p.current();
-            Dataset<Row> changes = p.changes();
-            Dataset<Row> due = p.due();
-            Map<String, Long> moves = p.moves();
-            long size = p.size();
-            Date previousDt = p.previousDt();
-            context.step(name(), "drop for " + d.id());
-            Dataset<Row> rows = d.mode() == ExportMode.FULL
-                    ? current.select(ExportTables.SEGMENT_ID, ExportTables.ID_TYPE, ExportTables.ID_VALUE)
-                            .orderBy(ExportTables.SEGMENT_ID, ExportTables.ID_VALUE)
-                    : changes.select(
-                                    ExportTables.SEGMENT_ID,
-                                    ExportTables.ID_TYPE,
-                                    ExportTables.ID_VALUE,
-                                    ExportTables.ACTION)
-                            .orderBy(ExportTables.SEGMENT_ID, ExportTables.ACTION, ExportTables.ID_VALUE);
-            Map<String, Object> manifest = new LinkedHashMap<>();
-            manifest.put("destination", d.id());
-            manifest.put("date", context.date().toString());
-            manifest.put("run_id", context.runId());
-            manifest.put("mode", d.mode().name().toLowerCase(Locale.ROOT));
-            manifest.put("identifier", d.identifier().key() + (d.identifier().hashed() ? " (SHA-256)" : ""));
-            manifest.put("segments", d.segments());
-            manifest.put("consent", d.consentPurpose());
-            manifest.put("audience", size);
-            manifest.put("adds", moves.getOrDefault(ExportTables.ADD, 0L));
-            manifest.put("removes", moves.getOrDefault(ExportTables.REMOVE, 0L));
-            manifest.put("previous_export", previousDt == null ? null : previousDt.toString());
-            DestinationWriter.Delivered drop =
-                    d.writer().write(context.spark(), rows, context.date(), context.runId(), manifest);
+        spec.commandLine()
+                .getOut()
+                .printf(
+                        "%-16s %-11s %9d in audience %8d adds %8d removes  %d rows in %d files -> %s%n",
+                        d.id(),
+                        d.mode().name().toLowerCase(Locale.ROOT),
+                        p.size(),
+                        p.adds(),
+                        p.removes(),
+                        drop.rows(),
+                        drop.files(),
+                        drop.target())
+                .flush();
+        LOG.info("{}: {} rows in {} files at {}", d.id(), drop.rows(), drop.files(), drop.target());
+        return drop;
+    }
 
-            // The drop is committed before the tables record it: a run killed between the two makes the next
-            // incremental drop repeat some adds, which a destination applies twice harmlessly, rather than lose them.
-            lake.overwritePartition(ExportTables.AUDIENCE, p.audienceRows(), p.audiencePartition());
-            Row log = RowFactory.create(
-                    d.id(),
-                    dt,
-                    context.runId(),
-                    d.mode().name().toLowerCase(Locale.ROOT),
-                    ExportTables.SUCCEEDED,
-                    d.segments(),
-                    drop.files(),
-                    drop.rows(),
-                    moves.getOrDefault(ExportTables.ADD, 0L),
-                    moves.getOrDefault(ExportTables.REMOVE, 0L),
-                    previousDt,
-                    drop.target(),
-                    Timestamp.from(Instant.now()));
-            lake.merge(ExportTables.LOG, context.spark().createDataFrame(List.of(log), ExportTables.LOG.schema()));
-            if (due != null) {
-                // Delivered by this date's drop (an incremental drop's removes; a full drop replaces the audience):
-                // stamped,
-                // so a rerun of the date sends them again; those a drop of an earlier date delivered are deleted.
-                lake.merge(ExportTombstones.SPEC, due.withColumn(ExportTombstones.DELIVERED_DT, lit(dt)));
-                Dataset<Row> delivered = lake.read(ExportTombstones.SPEC)
-                        .where(col(ExportTombstones.DESTINATION_ID)
-                                .equalTo(lit(d.id()))
-                                .and(col(ExportTombstones.DELIVERED_DT).lt(lit(dt))))
-                        .select(
-                                ExportTombstones.DESTINATION_ID,
-                                ExportTombstones.SEGMENT_ID,
-                                ExportTombstones.ID_TYPE,
-                                ExportTombstones.ID_VALUE)
-                        .localCheckpoint();
-                if (!delivered.isEmpty()) {
-                    lake.deleteMatching(ExportTombstones.SPEC, delivered);
-                }
-            }
-            out.printf(
-                    "%-16s %-11s %9d in audience %8d adds %8d removes  %d rows in %d files -> %s%n",
-                    d.id(),
-                    d.mode().name().toLowerCase(Locale.ROOT),
-                    size,
-                    moves.getOrDefault(ExportTables.ADD, 0L),
-                    moves.getOrDefault(ExportTables.REMOVE, 0L),
-                    drop.rows(),
-                    drop.files(),
-                    drop.target());
-            out.flush();
-            LOG.info("{}: {} rows in {} files at {}", d.id(), drop.rows(), drop.files(), drop.target());
-            result.put(d.id() + ".rows", drop.rows());
-            result.put(d.id() + ".audience", size);
-            written += drop.rows();
-            audience += size;
+    /** What the drop holds, for the destination (written beside it). */
+    private static Map<String, Object> manifest(JobContext context, Prepared p) {
+        Destination d = p.destination();
+        Map<String, Object> manifest = new LinkedHashMap<>();
+        manifest.put("destination", d.id());
+        manifest.put("date", context.date().toString());
+        manifest.put("run_id", context.runId());
+        manifest.put("mode", d.mode().name().toLowerCase(Locale.ROOT));
+        manifest.put("identifier", d.identifier().key() + (d.identifier().hashed() ? " (SHA-256)" : ""));
+        manifest.put("segments", d.segments());
+        manifest.put("consent", d.consentPurpose());
+        manifest.put("audience", p.size());
+        manifest.put("adds", p.adds());
+        manifest.put("removes", p.removes());
+        manifest.put(
+                "previous_export",
+                p.previousDt() == null ? null : p.previousDt().toString());
+        return manifest;
+    }
+
+    /** The export_log row of a delivered drop. */
+    private static void record(JobContext context, Prepared p, DestinationWriter.Delivered drop) {
+        Destination d = p.destination();
+        Row log = RowFactory.create(
+                d.id(),
+                Date.valueOf(context.date()),
+                context.runId(),
+                d.mode().name().toLowerCase(Locale.ROOT),
+                ExportTables.SUCCEEDED,
+                d.segments(),
+                drop.files(),
+                drop.rows(),
+                p.adds(),
+                p.removes(),
+                p.previousDt(),
+                drop.target(),
+                Timestamp.from(Instant.now()));
+        context.lake()
+                .merge(ExportTables.LOG, context.spark().createDataFrame(List.of(log), ExportTables.LOG.schema()));
+    }
+
+    /**
+     * Tombstones delivered by this date's drop (an incremental drop's removes; a full drop replaces the audience)
+     * are stamped, so a rerun of the date sends them again; those a drop of an earlier date delivered are deleted.
+     */
+    private static void settleTombstones(LakeTables lake, Destination d, Dataset<Row> due, Date dt) {
+        lake.merge(ExportTombstones.SPEC, due.withColumn(ExportTombstones.DELIVERED_DT, lit(dt)));
+        Dataset<Row> delivered = lake.read(ExportTombstones.SPEC)
+                .where(col(ExportTombstones.DESTINATION_ID)
+                        .equalTo(lit(d.id()))
+                        .and(col(ExportTombstones.DELIVERED_DT).lt(lit(dt))))
+                .select(
+                        ExportTombstones.DESTINATION_ID,
+                        ExportTombstones.SEGMENT_ID,
+                        ExportTombstones.ID_TYPE,
+                        ExportTombstones.ID_VALUE)
+                .localCheckpoint();
+        if (!delivered.isEmpty()) {
+            lake.deleteMatching(ExportTombstones.SPEC, delivered);
         }
-        context.spark().catalog().clearCache();
-        result.put("destinations", (long) selected.size());
-        return new JobResult(audience, written, 0, result);
     }
 
     /** Labels each segment carried when it was evaluated for the date (segment_stats). */
@@ -366,5 +408,13 @@ public final class ExportJob implements Job<ExportJob.Definitions>, Callable<Int
             long size,
             Date previousDt,
             Dataset<Row> audienceRows,
-            Map<String, Object> audiencePartition) {}
+            Map<String, Object> audiencePartition) {
+        long adds() {
+            return moves.getOrDefault(ExportTables.ADD, 0L);
+        }
+
+        long removes() {
+            return moves.getOrDefault(ExportTables.REMOVE, 0L);
+        }
+    }
 }

@@ -158,10 +158,42 @@ public final class IngestJob implements Job<Map<String, FeedContract>>, Callable
             }
         }
         Map<String, Row> known = manifest(context, files);
-        // Identifiers of erased persons: rows carrying one are dropped and counted, so no feed brings them back.
-        Dataset<Row> erased =
-                ErasedIdentifiers.suppressed(context.spark(), context.lake()).localCheckpoint();
-        Dataset<Row> suppressed = erased.isEmpty() ? null : erased;
+        FilePlan plan = plan(context, contracts, files, known);
+        Tally tally = new Tally();
+        // A changed file is an error, not a warning: its new content is in no table, and a night that exits 0
+        // would let that go unnoticed. Its contract can say on_change: reingest instead.
+        plan.changed()
+                .forEach(f -> tally.failures.add(f.path() + ": changed after it was ingested (now " + f.bytes()
+                        + " bytes, modified " + f.modifiedAt()
+                        + "); not processed again (the feed contract's on_change: reingest "
+                        + "would replace its rows)"));
+        List<Row> manifestRows = new ArrayList<>();
+        Outputs outputs = ingestFeeds(context, contracts, plan, tally, manifestRows);
+        if (!outputs.feeds.isEmpty()) {
+            writeTables(context, outputs, tally);
+        }
+        context.spark().catalog().clearCache();
+        for (LandingFile f : plan.changed()) {
+            manifestRows.add(changed(known.get(f.path())));
+        }
+        recordManifest(context, known, manifestRows);
+        tally.add("files.processed", plan.process().size());
+        tally.add("files.already_ingested", plan.alreadyIngested().size());
+        tally.add("files.changed_after_ingest", plan.changed().size());
+        LOG.info(
+                "{}: rows read {} = kept {} + duplicates {} + quarantined {} + suppressed {}",
+                context.date(),
+                tally.read,
+                tally.kept,
+                tally.duplicates,
+                tally.quarantined,
+                tally.suppressed);
+        return tally;
+    }
+
+    /** Which landing files to process, which were already ingested, which changed since. */
+    private static FilePlan plan(
+            JobContext context, Map<String, FeedContract> contracts, List<LandingFile> files, Map<String, Row> known) {
         Map<String, FilePlan.Seen> seen = new LinkedHashMap<>();
         known.forEach((path, r) -> seen.put(
                 path,
@@ -178,15 +210,20 @@ public final class IngestJob implements Job<Map<String, FeedContract>>, Callable
                 plan.process().size(),
                 plan.alreadyIngested().size(),
                 plan.changed().size());
-        Tally tally = new Tally();
-        // A changed file is an error, not a warning: its new content is in no table, and a night that exits 0
-        // would let that go unnoticed. Its contract can say on_change: reingest instead.
-        plan.changed()
-                .forEach(f -> tally.failures.add(f.path() + ": changed after it was ingested (now " + f.bytes()
-                        + " bytes, modified " + f.modifiedAt()
-                        + "); not processed again (the feed contract's on_change: reingest "
-                        + "would replace its rows)"));
-        List<Row> manifestRows = new ArrayList<>();
+        return plan;
+    }
+
+    /** Reads every feed's files to process into the run's outputs; a file without a contract fails alone. */
+    private Outputs ingestFeeds(
+            JobContext context,
+            Map<String, FeedContract> contracts,
+            FilePlan plan,
+            Tally tally,
+            List<Row> manifestRows) {
+        // Identifiers of erased persons: rows carrying one are dropped and counted, so no feed brings them back.
+        Dataset<Row> erased =
+                ErasedIdentifiers.suppressed(context.spark(), context.lake()).localCheckpoint();
+        Dataset<Row> suppressed = erased.isEmpty() ? null : erased;
         Outputs outputs = new Outputs();
         Map<String, List<LandingFile>> byFeed = plan.process().stream()
                 .collect(Collectors.groupingBy(LandingFile::feed, TreeMap::new, Collectors.toList()));
@@ -200,24 +237,29 @@ public final class IngestJob implements Job<Map<String, FeedContract>>, Callable
             }
             ingestFeed(context, contract, entry.getValue(), suppressed, tally, manifestRows, outputs);
         }
-        if (!outputs.feeds.isEmpty()) {
-            // Every table's quality checks pass before the first commit: a gate that stops the run leaves all
-            // four tables as they were.
-            Map<TableSpec, Dataset<Row>> ready = new LinkedHashMap<>();
-            for (TableSpec table : List.of(RawEvents.SPEC, RawAttributes.SPEC, RawIdentifiers.SPEC, Quarantine.SPEC)) {
-                Dataset<Row> rows = partitionRows(context, table, outputs);
-                if (rows != null) {
-                    ready.put(table, context.lake().checkBeforeWriting(table, rows, partition(context, outputs)));
-                }
+        return outputs;
+    }
+
+    /**
+     * Every table's quality checks pass before the first commit: a gate that stops the run leaves all four tables
+     * as they were.
+     */
+    private void writeTables(JobContext context, Outputs outputs, Tally tally) {
+        Map<TableSpec, Dataset<Row>> ready = new LinkedHashMap<>();
+        for (TableSpec table : List.of(RawEvents.SPEC, RawAttributes.SPEC, RawIdentifiers.SPEC, Quarantine.SPEC)) {
+            Dataset<Row> rows = partitionRows(context, table, outputs);
+            if (rows != null) {
+                ready.put(table, context.lake().checkBeforeWriting(table, rows, partition(context, outputs)));
             }
-            ready.forEach((table, rows) -> write(context, table, rows, outputs, tally));
         }
-        context.spark().catalog().clearCache();
-        for (LandingFile f : plan.changed()) {
-            manifestRows.add(changed(known.get(f.path())));
-        }
-        // A file ingested again (on_change: reingest) keeps the mark of its change: profiles folded its old rows
-        // and must rebuild rather than add the new ones to them.
+        ready.forEach((table, rows) -> write(context, table, rows, outputs, tally));
+    }
+
+    /**
+     * Records the run's files in feed_files. A file ingested again (on_change: reingest) keeps the mark of its
+     * change: profiles folded its old rows and must rebuild rather than add the new ones to them.
+     */
+    private void recordManifest(JobContext context, Map<String, Row> known, List<Row> manifestRows) {
         StructType manifest = FeedFiles.SPEC.schema();
         for (int i = 0; i < manifestRows.size(); i++) {
             Row r = manifestRows.get(i);
@@ -233,18 +275,6 @@ public final class IngestJob implements Job<Map<String, FeedContract>>, Callable
             context.lake()
                     .merge(FeedFiles.SPEC, context.spark().createDataFrame(manifestRows, FeedFiles.SPEC.schema()));
         }
-        tally.add("files.processed", plan.process().size());
-        tally.add("files.already_ingested", plan.alreadyIngested().size());
-        tally.add("files.changed_after_ingest", plan.changed().size());
-        LOG.info(
-                "{}: rows read {} = kept {} + duplicates {} + quarantined {} + suppressed {}",
-                context.date(),
-                tally.read,
-                tally.kept,
-                tally.duplicates,
-                tally.quarantined,
-                tally.suppressed);
-        return tally;
     }
 
     /** What the feeds of this run produced, per table, written together at the end. */
@@ -271,6 +301,21 @@ public final class IngestJob implements Job<Map<String, FeedContract>>, Callable
 
         void add(String key, long n) {
             counts.merge(key, n, Long::sum);
+        }
+
+        /** One file's kept, duplicate, quarantined and suppressed rows of a feed. */
+        void add(String feed, long[] n) {
+            long rows = n[0] + n[1] + n[2] + n[3];
+            read += rows;
+            kept += n[0];
+            duplicates += n[1];
+            quarantined += n[2];
+            suppressed += n[3];
+            add(feed + ".read", rows);
+            add(feed + ".kept", n[0]);
+            add(feed + ".duplicates", n[1]);
+            add(feed + ".quarantined", n[2]);
+            add(feed + ".suppressed", n[3]);
         }
 
         JobResult result() {
@@ -348,82 +393,98 @@ public final class IngestJob implements Job<Map<String, FeedContract>>, Callable
         final Map<String, String> refused = new LinkedHashMap<>();
     }
 
-    /** Reads, parses, cleans and classifies the files, and counts each file's rows; records nothing. */
-    /** {@code suppressed}: (id_type, id_value) of erased persons, or null when nobody was erased. */
+    /**
+     * Reads, parses, cleans and classifies the files, and counts each file's rows; records nothing.
+     * {@code suppressed}: (id_type, id_value) of erased persons, or null when nobody was erased.
+     */
     private FeedBatch read(
             JobContext context, FeedContract contract, List<LandingFile> files, Dataset<Row> suppressed) {
         FeedBatch batch = new FeedBatch();
         files.forEach(f -> batch.byPath.put(f.path(), f));
-        Map<String, List<String>> headers = new LinkedHashMap<>();
-        Dataset<Row> parsed = null;
-        if (contract.format() == FeedFormat.PARQUET) {
-            // Files are grouped by schema (names and types), like delimited files by header; reading a schema reads a
-            // footer. A file whose footer cannot be read, or whose types Spark cannot read, fails here alone.
-            Map<String, List<String>> bySchema = new LinkedHashMap<>();
-            Map<String, List<String>> names = new LinkedHashMap<>();
-            for (String path : batch.byPath.keySet()) {
-                StructType schema;
-                try {
-                    schema = context.spark()
-                            .read()
-                            .parquet(FeedLines.literal(path))
-                            .schema();
-                } catch (Exception e) {
-                    batch.refused.put(path, cause(e));
-                    continue;
-                }
-                bySchema.computeIfAbsent(schema.simpleString(), f -> new ArrayList<>())
-                        .add(path);
-                names.put(schema.simpleString(), List.of(schema.fieldNames()));
-            }
-            for (Map.Entry<String, List<String>> group : bySchema.entrySet()) {
-                if (!admit(contract, names.get(group.getKey()), group.getValue(), batch)) {
-                    continue;
-                }
-                Dataset<Row> part =
-                        FeedParser.parse(contract, FeedLines.readParquet(context.spark(), group.getValue()), Map.of());
-                parsed = parsed == null ? part : parsed.unionByName(part);
-                batch.good.addAll(group.getValue());
-            }
-        } else {
-            Dataset<Row> lines =
-                    FeedLines.read(context.spark(), List.copyOf(batch.byPath.keySet()), contract.maxLineBytes());
-            if (contract.format().delimited()) {
-                lines = FeedLines.joinQuotedNewlines(lines, contract.delimiter(), contract.maxLineBytes());
-            }
-            if (contract.format().delimited() && contract.header()) {
-                // One line per file comes back to the driver.
-                for (Row r : lines.where(col(FeedLines.LINE).equalTo(1))
-                        .select(FeedLines.FILE, FeedLines.TEXT)
-                        .collectAsList()) {
-                    List<String> repeated = FeedParser.repeatedContractColumns(contract, r.getString(1));
-                    if (!repeated.isEmpty()) {
-                        batch.refused.put(r.getString(0), "the header names column(s) " + repeated + " more than once");
-                        continue;
-                    }
-                    List<String> header = FeedParser.headerFields(contract, r.getString(1));
-                    if (admit(contract, header, List.of(r.getString(0)), batch)) {
-                        headers.put(r.getString(0), header);
-                    }
-                }
-                for (String path : batch.byPath.keySet()) {
-                    if (!headers.containsKey(path) && !batch.refused.containsKey(path)) {
-                        batch.refused.put(path, "empty file: no header line");
-                    }
-                }
-                lines = lines.where(col(FeedLines.FILE).isin(headers.keySet().toArray()));
-                batch.good.addAll(headers.keySet());
-            } else {
-                batch.good.addAll(batch.byPath.keySet());
-            }
-            if (!batch.good.isEmpty()) {
-                parsed = FeedParser.parse(contract, lines, headers);
-            }
-        }
+        Dataset<Row> parsed = contract.format() == FeedFormat.PARQUET
+                ? parseParquet(context, contract, batch)
+                : parseText(context, contract, batch);
         if (batch.good.isEmpty()) {
             return batch;
         }
         context.step(name(), "clean " + contract.id());
+        batch.classified =
+                classify(context, contract, batch, parsed, suppressed).persist(StorageLevel.MEMORY_AND_DISK());
+        countRows(contract, batch);
+        return batch;
+    }
+
+    /**
+     * Parquet files grouped by schema (names and types), like delimited files by header; reading a schema reads a
+     * footer. A file whose footer cannot be read, or whose types Spark cannot read, fails here alone.
+     */
+    private static Dataset<Row> parseParquet(JobContext context, FeedContract contract, FeedBatch batch) {
+        Map<String, List<String>> bySchema = new LinkedHashMap<>();
+        Map<String, List<String>> names = new LinkedHashMap<>();
+        for (String path : batch.byPath.keySet()) {
+            StructType schema;
+            try {
+                schema = context.spark().read().parquet(FeedLines.literal(path)).schema();
+            } catch (Exception e) {
+                batch.refused.put(path, cause(e));
+                continue;
+            }
+            bySchema.computeIfAbsent(schema.simpleString(), f -> new ArrayList<>())
+                    .add(path);
+            names.put(schema.simpleString(), List.of(schema.fieldNames()));
+        }
+        Dataset<Row> parsed = null;
+        for (Map.Entry<String, List<String>> group : bySchema.entrySet()) {
+            if (!admit(contract, names.get(group.getKey()), group.getValue(), batch)) {
+                continue;
+            }
+            Dataset<Row> part =
+                    FeedParser.parse(contract, FeedLines.readParquet(context.spark(), group.getValue()), Map.of());
+            parsed = parsed == null ? part : parsed.unionByName(part);
+            batch.good.addAll(group.getValue());
+        }
+        return parsed;
+    }
+
+    /** Text files as lines (quoted newlines joined), each delimited file admitted by its own header. */
+    private static Dataset<Row> parseText(JobContext context, FeedContract contract, FeedBatch batch) {
+        Dataset<Row> lines =
+                FeedLines.read(context.spark(), List.copyOf(batch.byPath.keySet()), contract.maxLineBytes());
+        if (contract.format().delimited()) {
+            lines = FeedLines.joinQuotedNewlines(lines, contract.delimiter(), contract.maxLineBytes());
+        }
+        Map<String, List<String>> headers = new LinkedHashMap<>();
+        if (contract.format().delimited() && contract.header()) {
+            // One line per file comes back to the driver.
+            for (Row r : lines.where(col(FeedLines.LINE).equalTo(1))
+                    .select(FeedLines.FILE, FeedLines.TEXT)
+                    .collectAsList()) {
+                List<String> repeated = FeedParser.repeatedContractColumns(contract, r.getString(1));
+                if (!repeated.isEmpty()) {
+                    batch.refused.put(r.getString(0), "the header names column(s) " + repeated + " more than once");
+                    continue;
+                }
+                List<String> header = FeedParser.headerFields(contract, r.getString(1));
+                if (admit(contract, header, List.of(r.getString(0)), batch)) {
+                    headers.put(r.getString(0), header);
+                }
+            }
+            for (String path : batch.byPath.keySet()) {
+                if (!headers.containsKey(path) && !batch.refused.containsKey(path)) {
+                    batch.refused.put(path, "empty file: no header line");
+                }
+            }
+            lines = lines.where(col(FeedLines.FILE).isin(headers.keySet().toArray()));
+            batch.good.addAll(headers.keySet());
+        } else {
+            batch.good.addAll(batch.byPath.keySet());
+        }
+        return batch.good.isEmpty() ? null : FeedParser.parse(contract, lines, headers);
+    }
+
+    /** Cleaned rows classified kept, duplicate (within the files or of earlier deliveries), quarantined, suppressed. */
+    private static Dataset<Row> classify(
+            JobContext context, FeedContract contract, FeedBatch batch, Dataset<Row> parsed, Dataset<Row> suppressed) {
         Dataset<Row> classified = FeedOutputs.classify(contract, FeedCleaner.clean(contract, parsed, context.date()));
         if (contract.dedupeDays() > 0 && context.lake().exists(RawEvents.SPEC)) {
             // Earlier deliveries: the window's landing dates, other files than these (a rerun of these files is no
@@ -442,12 +503,13 @@ public final class IngestJob implements Job<Map<String, FeedContract>>, Callable
                     .select(RawEvents.DEDUPE_KEY);
             classified = FeedOutputs.seenBefore(contract, classified, earlier);
         }
-        if (suppressed != null) {
-            classified = FeedOutputs.suppress(contract, classified, suppressed);
-        }
-        batch.classified = classified.persist(StorageLevel.MEMORY_AND_DISK());
+        return suppressed == null ? classified : FeedOutputs.suppress(contract, classified, suppressed);
+    }
+
+    /** Each file's kept, duplicate, quarantined and suppressed rows and the quarantine reasons, in one aggregation. */
+    private static void countRows(FeedContract contract, FeedBatch batch) {
         batch.good.forEach(p -> batch.perFile.put(p, new long[4]));
-        // One aggregation gives both the per-file balance and the quarantine reasons (bounded: files x reasons).
+        // Bounded: files x statuses x reasons.
         Column reasonKind = regexp_extract(element_at(col(FeedCleaner.PROBLEMS), 1), "^[a-z_]+", 0);
         for (Row r : batch.classified
                 .groupBy(
@@ -468,7 +530,6 @@ public final class IngestJob implements Job<Map<String, FeedContract>>, Callable
                 batch.reasons.merge(contract.id() + ".quarantined." + r.getString(2), r.getLong(3), Long::sum);
             }
         }
-        return batch;
     }
 
     /** Adds a read batch to the run: its counts, its outputs, its manifest rows. */
@@ -484,6 +545,32 @@ public final class IngestJob implements Job<Map<String, FeedContract>>, Callable
             return;
         }
         batch.reasons.forEach(tally::add);
+        addOutputs(context, contract, batch, outputs);
+        for (Map.Entry<String, long[]> e : batch.perFile.entrySet()) {
+            long[] n = e.getValue();
+            long read = n[0] + n[1] + n[2] + n[3];
+            tally.add(contract.id(), n);
+            LOG.info(
+                    "{}: read {} = kept {} + duplicates {} + quarantined {} + suppressed {}",
+                    e.getKey(),
+                    read,
+                    n[0],
+                    n[1],
+                    n[2],
+                    n[3]);
+            manifestRows.add(manifestRow(
+                    context,
+                    batch.byPath.get(e.getKey()),
+                    FeedFiles.INGESTED,
+                    read,
+                    n,
+                    batch.extras.get(e.getKey()),
+                    null));
+        }
+    }
+
+    /** The batch's rows for raw_events or raw_attributes, raw_identifiers and quarantine, with their counts. */
+    private static void addOutputs(JobContext context, FeedContract contract, FeedBatch batch, Outputs outputs) {
         if (!outputs.feeds.contains(contract.id())) {
             outputs.feeds.add(contract.id());
         }
@@ -516,37 +603,6 @@ public final class IngestJob implements Job<Map<String, FeedContract>>, Callable
                 Quarantine.SPEC.name(),
                 batch.perFile.values().stream().mapToLong(n -> n[2]).sum(),
                 Long::sum);
-
-        for (Map.Entry<String, long[]> e : batch.perFile.entrySet()) {
-            long[] n = e.getValue();
-            long read = n[0] + n[1] + n[2] + n[3];
-            tally.read += read;
-            tally.kept += n[0];
-            tally.duplicates += n[1];
-            tally.quarantined += n[2];
-            tally.suppressed += n[3];
-            tally.add(contract.id() + ".read", read);
-            tally.add(contract.id() + ".kept", n[0]);
-            tally.add(contract.id() + ".duplicates", n[1]);
-            tally.add(contract.id() + ".quarantined", n[2]);
-            tally.add(contract.id() + ".suppressed", n[3]);
-            LOG.info(
-                    "{}: read {} = kept {} + duplicates {} + quarantined {} + suppressed {}",
-                    e.getKey(),
-                    read,
-                    n[0],
-                    n[1],
-                    n[2],
-                    n[3]);
-            manifestRows.add(manifestRow(
-                    context,
-                    batch.byPath.get(e.getKey()),
-                    FeedFiles.INGESTED,
-                    read,
-                    n,
-                    batch.extras.get(e.getKey()),
-                    null));
-        }
     }
 
     /**

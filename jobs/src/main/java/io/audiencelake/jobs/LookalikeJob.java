@@ -2,7 +2,6 @@ package io.audiencelake.jobs;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.not;
 
 import io.audiencelake.common.config.AppConfig;
@@ -333,13 +332,9 @@ public final class LookalikeJob implements Job<LookalikeJob.Definitions>, Callab
         Dataset<Row> previous = context.spark().createDataFrame(List.of(), SegmentTables.MEMBERSHIP.schema());
         Dataset<Row> others = previous;
         if (lake.exists(SegmentTables.MEMBERSHIP)) {
-            Dataset<Row> lookalike = lake.read(SegmentTables.MEMBERSHIP)
-                    .where(col(SegmentTables.SOURCE).equalTo(SegmentTables.LOOKALIKE_SOURCE));
-            Dataset<Row> earlier = lookalike.where(col(SegmentTables.DT).lt(lit(dt)));
-            Dataset<Row> latest = earlier.groupBy(SegmentTables.SEGMENT_ID)
-                    .agg(max(SegmentTables.DT).as(SegmentTables.DT));
-            previous = earlier.join(latest, new String[] {SegmentTables.SEGMENT_ID, SegmentTables.DT}, "left_semi");
-            others = keepOthers(lookalike, dt, ids);
+            Dataset<Row> membership = lake.read(SegmentTables.MEMBERSHIP);
+            previous = SegmentEvaluation.previousMembers(membership, SegmentTables.LOOKALIKE_SOURCE, context.date());
+            others = keepOthers(membership, dt, ids);
         }
         Dataset<Row> changes = SegmentEvaluation.changes(current, previous, ids, context.date())
                 .localCheckpoint();

@@ -2,7 +2,6 @@ package io.audiencelake.jobs;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.max;
 
 import io.audiencelake.common.config.AppConfig;
 import io.audiencelake.common.config.ConfigException;
@@ -86,94 +85,122 @@ public final class SegmentsJob implements Job<AudienceDefinitions>, Callable<Int
     @Override
     public JobResult run(JobContext context, AudienceDefinitions audience) {
         SegmentDefinitions definitions = audience.segments();
-        ProfileRules traits = audience.traits();
-        LakeTables lake = context.lake();
-        Date dt = Date.valueOf(context.date());
-        var profilesSpec = Profiles.spec(traits);
-        if (!lake.exists(profilesSpec)) {
-            throw new IllegalStateException("no profiles table: run profiles --date " + context.date() + " first");
-        }
-        Dataset<Row> profiles =
-                lake.read(profilesSpec).where(col(SegmentTables.DT).equalTo(lit(dt)));
+        Dataset<Row> profiles = profiles(context, audience.traits());
         Map<String, DataType> columns = new HashMap<>();
         for (StructField f : profiles.schema().fields()) {
             columns.put(f.name(), f.dataType());
         }
         SegmentCompiler compiler = new SegmentCompiler(columns);
-        PrintWriter out = spec.commandLine().getOut();
-
         if (dryRun) {
-            context.step(name(), "dry run on a " + sample + " sample");
-            Dataset<Row> sampled = profiles.sample(sample, 42);
-            Map<String, Long> sizes = new HashMap<>();
-            SegmentEvaluation.members(sampled, definitions, compiler)
-                    .groupBy(SegmentTables.SEGMENT_ID)
-                    .count()
-                    .collectAsList()
-                    .forEach(r -> sizes.put(r.getString(0), r.getLong(1)));
-            out.printf("%-32s %12s%n", "segment", "estimated size");
-            for (Segment s : definitions.segments()) {
-                out.printf("%-32s %12d%n", s.id(), Math.round(sizes.getOrDefault(s.id(), 0L) / sample));
-            }
-            out.flush();
-            return new JobResult(
-                    0, 0, 0, Map.of("segments", (long) definitions.segments().size()));
+            return dryRun(context, definitions, compiler, profiles);
         }
-
         context.step(name(), "evaluate " + definitions.segments().size() + " segments");
         Dataset<Row> members =
                 SegmentEvaluation.members(profiles, definitions, compiler).localCheckpoint();
         long memberships = members.count();
 
         context.step(name(), "changes since each segment's previous run");
-        Dataset<Row> previous = context.spark().createDataFrame(List.of(), SegmentTables.MEMBERSHIP.schema());
-        if (lake.exists(SegmentTables.MEMBERSHIP)) {
-            Dataset<Row> earlier = lake.read(SegmentTables.MEMBERSHIP)
-                    .where(col(SegmentTables.DT)
-                            .lt(lit(dt))
-                            .and(col(SegmentTables.SOURCE).equalTo(SegmentTables.RULE_SOURCE)));
-            Dataset<Row> latest = earlier.groupBy(SegmentTables.SEGMENT_ID)
-                    .agg(max(SegmentTables.DT).as(SegmentTables.DT));
-            previous = earlier.join(latest, new String[] {SegmentTables.SEGMENT_ID, SegmentTables.DT}, "left_semi");
-        }
+        Dataset<Row> previous = context.lake().exists(SegmentTables.MEMBERSHIP)
+                ? SegmentEvaluation.previousMembers(
+                        context.lake().read(SegmentTables.MEMBERSHIP), SegmentTables.RULE_SOURCE, context.date())
+                : context.spark().createDataFrame(List.of(), SegmentTables.MEMBERSHIP.schema());
         Dataset<Row> changes = SegmentEvaluation.changes(
                         members,
                         previous,
                         definitions.segments().stream().map(Segment::id).toList(),
                         context.date())
                 .localCheckpoint();
-
         Map<String, long[]> counts = new HashMap<>();
+        // One row per segment: small enough to list on the driver.
         for (Row r : SegmentEvaluation.counts(members, changes).collectAsList()) {
             counts.put(r.getString(0), new long[] {r.getLong(1), r.getLong(2), r.getLong(3)});
         }
+        List<Row> stats = stats(context, definitions, counts);
+        write(context, definitions, members, changes, stats);
+        context.spark().catalog().clearCache();
+        long adds = counts.values().stream().mapToLong(c -> c[1]).sum();
+        long removes = counts.values().stream().mapToLong(c -> c[2]).sum();
+        LOG.info(
+                "{} segments: {} memberships, {} adds, {} removes",
+                definitions.segments().size(),
+                memberships,
+                adds,
+                removes);
+        Map<String, Long> result = new LinkedHashMap<>();
+        result.put("segments", (long) definitions.segments().size());
+        result.put("memberships", memberships);
+        result.put("adds", adds);
+        result.put("removes", removes);
+        return new JobResult(memberships, memberships, 0, result);
+    }
+
+    /** The date's profiles, which must exist. */
+    private static Dataset<Row> profiles(JobContext context, ProfileRules traits) {
+        var profilesSpec = Profiles.spec(traits);
+        if (!context.lake().exists(profilesSpec)) {
+            throw new IllegalStateException("no profiles table: run profiles --date " + context.date() + " first");
+        }
+        return context.lake()
+                .read(profilesSpec)
+                .where(col(SegmentTables.DT).equalTo(lit(Date.valueOf(context.date()))));
+    }
+
+    /** Each segment's size estimated from a sample of the profiles, printed; nothing is written. */
+    private JobResult dryRun(
+            JobContext context, SegmentDefinitions definitions, SegmentCompiler compiler, Dataset<Row> profiles) {
+        context.step(name(), "dry run on a " + sample + " sample");
+        Map<String, Long> sizes = new HashMap<>();
+        SegmentEvaluation.members(profiles.sample(sample, 42), definitions, compiler)
+                .groupBy(SegmentTables.SEGMENT_ID)
+                .count()
+                .collectAsList()
+                .forEach(r -> sizes.put(r.getString(0), r.getLong(1)));
+        PrintWriter out = spec.commandLine().getOut();
+        out.printf("%-32s %12s%n", "segment", "estimated size");
+        for (Segment s : definitions.segments()) {
+            out.printf("%-32s %12d%n", s.id(), Math.round(sizes.getOrDefault(s.id(), 0L) / sample));
+        }
+        out.flush();
+        return new JobResult(
+                0, 0, 0, Map.of("segments", (long) definitions.segments().size()));
+    }
+
+    /** One segment_stats row per segment (size, adds, removes), printed as a table. */
+    private List<Row> stats(JobContext context, SegmentDefinitions definitions, Map<String, long[]> counts) {
+        PrintWriter out = spec.commandLine().getOut();
         List<Row> stats = new ArrayList<>();
         out.printf("%-32s %10s %8s %8s  %s%n", "segment", "size", "adds", "removes", "labels");
         for (Segment s : definitions.segments()) {
             long[] c = counts.getOrDefault(s.id(), new long[3]);
+            List<String> labels = s.labels().stream().sorted().toList();
             stats.add(RowFactory.create(
                     s.id(),
                     s.name(),
                     s.owner(),
                     s.ruleText(),
                     s.consentPurpose(),
-                    s.labels().stream().sorted().toList(),
+                    labels,
                     c[0],
                     c[1],
                     c[2],
                     SegmentTables.RULE_SOURCE,
-                    dt));
-            out.printf(
-                    "%-32s %10d %8d %8d  %s%n",
-                    s.id(),
-                    c[0],
-                    c[1],
-                    c[2],
-                    String.join(",", s.labels().stream().sorted().toList()));
+                    Date.valueOf(context.date())));
+            out.printf("%-32s %10d %8d %8d  %s%n", s.id(), c[0], c[1], c[2], String.join(",", labels));
         }
         out.flush();
+        return stats;
+    }
 
+    /** The date's rule partitions of membership, changes and stats, and the overlaps when configured. */
+    private void write(
+            JobContext context,
+            SegmentDefinitions definitions,
+            Dataset<Row> members,
+            Dataset<Row> changes,
+            List<Row> stats) {
         context.step(name(), "write segment tables");
+        LakeTables lake = context.lake();
+        Date dt = Date.valueOf(context.date());
         Map<String, Object> rulePartition =
                 Map.of(SegmentTables.DT, dt, SegmentTables.SOURCE, SegmentTables.RULE_SOURCE);
         lake.overwritePartition(
@@ -208,21 +235,6 @@ public final class SegmentsJob implements Job<AudienceDefinitions>, Callable<Int
                     SegmentEvaluation.overlaps(members, definitions.overlap(), context.date()),
                     Map.of(SegmentTables.DT, dt));
         }
-        context.spark().catalog().clearCache();
-        long adds = counts.values().stream().mapToLong(c -> c[1]).sum();
-        long removes = counts.values().stream().mapToLong(c -> c[2]).sum();
-        LOG.info(
-                "{} segments: {} memberships, {} adds, {} removes",
-                definitions.segments().size(),
-                memberships,
-                adds,
-                removes);
-        Map<String, Long> result = new LinkedHashMap<>();
-        result.put("segments", (long) definitions.segments().size());
-        result.put("memberships", memberships);
-        result.put("adds", adds);
-        result.put("removes", removes);
-        return new JobResult(memberships, memberships, 0, result);
     }
 
     @Override

@@ -13,6 +13,7 @@ import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.filter;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.when;
 
 import io.audiencelake.common.segments.SegmentDefinitions.Segment;
@@ -74,6 +75,17 @@ public final class SegmentEvaluation {
                 .withColumn(CHANGE, lit(ADD))
                 .unionByName(before.join(now, key, "left_anti").withColumn(CHANGE, lit(REMOVE)))
                 .withColumn(DT, lit(Date.valueOf(date)));
+    }
+
+    /**
+     * Each segment's members on that segment's latest date before {@code date}, from the membership rows of one
+     * source (rule or lookalike): what this run's members are compared with for adds and removes.
+     */
+    public static Dataset<Row> previousMembers(Dataset<Row> membership, String source, LocalDate date) {
+        Dataset<Row> earlier = membership.where(col(DT).lt(lit(Date.valueOf(date)))
+                .and(col(SegmentTables.SOURCE).equalTo(source)));
+        Dataset<Row> latest = earlier.groupBy(SEGMENT_ID).agg(max(DT).as(DT));
+        return earlier.join(latest, new String[] {SEGMENT_ID, DT}, "left_semi");
     }
 
     /**

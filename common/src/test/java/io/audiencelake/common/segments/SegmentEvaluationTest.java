@@ -140,6 +140,30 @@ class SegmentEvaluationTest {
     }
 
     @Test
+    void eachSegmentIsComparedWithItsOwnLatestEarlierDateOfItsOwnSource() {
+        StructType schema = StructType.fromDDL("segment_id string, person_id string, source string, dt date");
+        List<Row> rows = new ArrayList<>();
+        for (String r : List.of(
+                "a:p1:rule:2025-06-01",
+                "a:p2:rule:2025-06-03", // a's latest before 06-05
+                "a:p9:rule:2025-06-05", // the run date itself: not previous
+                "b:p3:rule:2025-06-02", // b was not evaluated since 06-02
+                "a:p7:lookalike:2025-06-04")) { // another source
+            String[] f = r.split(":");
+            rows.add(RowFactory.create(f[0], f[1], f[2], Date.valueOf(f[3])));
+        }
+        List<String> previous = new ArrayList<>();
+        SegmentEvaluation.previousMembers(
+                        TestLake.spark().createDataFrame(rows, schema),
+                        SegmentTables.RULE_SOURCE,
+                        LocalDate.of(2025, 6, 5))
+                .collectAsList()
+                .forEach(r -> previous.add(r.getAs("segment_id") + ":" + r.getAs("person_id")));
+        previous.sort(null);
+        assertEquals(List.of("a:p2", "b:p3"), previous);
+    }
+
+    @Test
     void overlapsOfTheChosenSegmentsInOneJoin() {
         Dataset<Row> current = members("a:p1", "a:p2", "a:p3", "b:p2", "b:p3", "c:p3", "d:p1");
         Map<String, Long> pairs = new HashMap<>();
