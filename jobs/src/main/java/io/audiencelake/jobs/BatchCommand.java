@@ -41,14 +41,9 @@ public final class BatchCommand implements Callable<Integer> {
     @Option(names = "--echo", description = "Print comment lines (without the '#') as they are reached, to narrate.")
     boolean echo;
 
-    @Override
-    public Integer call() throws IOException {
+    /** Each line's command words (none for comments and blank lines); every bad line is refused at once. */
+    private List<List<String>> commands(List<String> lines) {
         List<List<String>> commands = new ArrayList<>();
-        List<String> lines = file.equals("-")
-                ? new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))
-                        .lines()
-                        .toList()
-                : Files.readAllLines(Path.of(file), StandardCharsets.UTF_8);
         List<String> problems = new ArrayList<>();
         for (int i = 0; i < lines.size(); i++) {
             String line = lines.get(i).strip();
@@ -65,6 +60,17 @@ public final class BatchCommand implements Callable<Integer> {
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
+        return commands;
+    }
+
+    @Override
+    public Integer call() throws IOException {
+        List<String> lines = file.equals("-")
+                ? new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))
+                        .lines()
+                        .toList()
+                : Files.readAllLines(Path.of(file), StandardCharsets.UTF_8);
+        List<List<String>> commands = commands(lines);
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         boolean keptBefore = Boolean.getBoolean(LakeSession.KEEP_RUNNING);

@@ -49,63 +49,73 @@ final class DataProductPage {
                     .append(" |\n");
         }
         for (Entry e : entries) {
-            TableSpec spec = e.product().spec();
-            md.append("\n## ")
-                    .append(spec.name())
-                    .append("\n\n")
-                    .append(spec.description())
-                    .append("\n\n")
-                    .append("- **Query as:** `")
-                    .append(e.qualifiedName())
-                    .append("`\n")
-                    .append("- **Owner domain:** ")
-                    .append(spec.domain())
-                    .append(" (team `")
-                    .append(owner)
-                    .append("`)\n")
-                    .append("- **Partitioned by:** ")
-                    .append(
-                            spec.partitionColumns().isEmpty()
-                                    ? "not partitioned"
-                                    : String.join(", ", spec.partitionColumns()))
-                    .append('\n')
-                    .append("- **Key:** ")
-                    .append(spec.keyColumns().isEmpty() ? "none" : String.join(", ", spec.keyColumns()))
-                    .append('\n')
-                    .append("- **Person data:** ")
-                    .append(
-                            e.product().holdsPersonData()
-                                    ? String.join(
-                                            "; ",
-                                            e.product().personRows().stream()
-                                                    .map(PersonRows::describe)
-                                                    .toList())
-                                    : "none")
-                    .append('\n')
-                    .append("- **Sources:** ")
-                    .append(String.join(", ", e.product().sources()))
-                    .append('\n')
-                    .append("- **Freshness:** ")
-                    .append(freshness(e));
-            if (e.lastCommit() != null) {
-                md.append(" (last commit ").append(e.lastCommit()).append(')');
-            }
-            md.append("\n\n| column | type | comment |\n|---|---|---|\n");
-            for (StructField f : spec.schema().fields()) {
-                md.append("| `")
-                        .append(f.name())
-                        .append("` | ")
-                        .append(f.dataType().simpleString())
-                        .append(" | ")
-                        .append(cell(f.getComment().isDefined() ? f.getComment().get() : ""))
-                        .append(" |\n");
-            }
-            if (spec.name().startsWith("profile")) {
-                md.append("| ... | | trait columns as defined in traits.yaml |\n");
-            }
-            md.append("\n```sql\n").append(e.product().query(e.qualifiedName())).append(";\n```\n");
+            section(md, e, owner);
         }
         return md.toString();
+    }
+
+    /** One table's section: description, where to query it, owner, partitioning, person data, schema, a query. */
+    private static void section(StringBuilder md, Entry e, String owner) {
+        TableSpec spec = e.product().spec();
+        md.append("\n## ")
+                .append(spec.name())
+                .append("\n\n")
+                .append(spec.description())
+                .append("\n\n")
+                .append("- **Query as:** `")
+                .append(e.qualifiedName())
+                .append("`\n")
+                .append("- **Owner domain:** ")
+                .append(spec.domain())
+                .append(" (team `")
+                .append(owner)
+                .append("`)\n")
+                .append("- **Partitioned by:** ")
+                .append(
+                        spec.partitionColumns().isEmpty()
+                                ? "not partitioned"
+                                : String.join(", ", spec.partitionColumns()))
+                .append('\n')
+                .append("- **Key:** ")
+                .append(spec.keyColumns().isEmpty() ? "none" : String.join(", ", spec.keyColumns()))
+                .append('\n')
+                .append("- **Person data:** ")
+                .append(
+                        e.product().holdsPersonData()
+                                ? String.join(
+                                        "; ",
+                                        e.product().personRows().stream()
+                                                .map(PersonRows::describe)
+                                                .toList())
+                                : "none")
+                .append('\n')
+                .append("- **Sources:** ")
+                .append(String.join(", ", e.product().sources()))
+                .append('\n')
+                .append("- **Freshness:** ")
+                .append(freshness(e));
+        if (e.lastCommit() != null) {
+            md.append(" (last commit ").append(e.lastCommit()).append(')');
+        }
+        schema(md, spec);
+        md.append("\n```sql\n").append(e.product().query(e.qualifiedName())).append(";\n```\n");
+    }
+
+    /** The table's columns with their types and comments. */
+    private static void schema(StringBuilder md, TableSpec spec) {
+        md.append("\n\n| column | type | comment |\n|---|---|---|\n");
+        for (StructField f : spec.schema().fields()) {
+            md.append("| `")
+                    .append(f.name())
+                    .append("` | ")
+                    .append(f.dataType().simpleString())
+                    .append(" | ")
+                    .append(cell(f.getComment().isDefined() ? f.getComment().get() : ""))
+                    .append(" |\n");
+        }
+        if (spec.name().startsWith("profile")) {
+            md.append("| ... | | trait columns as defined in traits.yaml |\n");
+        }
     }
 
     private static String freshness(Entry e) {

@@ -149,33 +149,7 @@ public final class JobRunner {
                 plain.spark(),
                 plain.lake(),
                 Duration.ofMinutes(plain.config().operations().lockStaleMinutes()));
-        // The published versions (job_runs) are read while the lock (job_locks) is claimed: two small tables, each a
-        // few latency-bound Spark jobs, so overlapping them saves most of the shorter one.
-        CompletableFuture<Map<String, Long>> pinsRead = CompletableFuture.supplyAsync(
-                () -> timing.phase("published", () -> JobRuns.published(plain.lake())), work -> {
-                    Thread t = new Thread(work, "audiencelake-published-versions");
-                    t.setDaemon(true);
-                    t.start();
-                });
-        try {
-            plain.step(job.name(), "take the job lock");
-            timing.phase("lock", () -> locks.acquire(job.name(), plain.date(), plain.runId(), holder(plain)));
-        } catch (Exception | Error e) {
-            pinsRead.exceptionally(ignored -> Map.of()).join(); // no read outlives its run
-            recordFailed(plain, job, started, timing, describe(e), commandLine);
-            throw e;
-        }
-        Map<String, Long> pins;
-        try {
-            pins = settled(pinsRead);
-        } catch (Exception | Error e) {
-            try {
-                recordFailed(plain, job, started, timing, describe(e), commandLine);
-            } finally {
-                locks.release(job.name(), plain.date(), plain.runId());
-            }
-            throw e;
-        }
+        Map<String, Long> pins = lockAndReadPins(job, plain, locks, started, timing, commandLine);
         PublishedReads published = new PublishedReads(plain.lake(), job.readsPublishedVersions() ? pins : Map.of());
         QualityGatedTables gated =
                 new QualityGatedTables(published, plain.spark(), checks, plain.runId(), job.name(), plain.date());
@@ -192,52 +166,11 @@ public final class JobRunner {
             locks.release(job.name(), context.date(), context.runId());
         });
         try {
-            Map<String, TableVersion> versions = Map.of();
-            try {
-                SparkJobMeter meter = SparkJobMeter.of(plain.spark().sparkContext());
-                SparkJobMeter.Reading jobsBefore = meter.read(SETTLE_MILLIS);
-                long runningAt = System.nanoTime();
-                try {
-                    result = job.run(context);
-                } finally {
-                    timing.spark = Duration.ofNanos(System.nanoTime() - runningAt);
-                    timing.sparkJobs = meter.read(SETTLE_MILLIS).since(jobsBefore);
-                }
-                // A run that returned is whole, also with failed parts (a failed file is recorded as failed, the rest
-                // committed complete): it publishes. A run that threw publishes nothing.
-                versions = timing.phase("versions", () -> versionsToPublish(plain.lake(), published.touched()));
-            } catch (Exception | Error e) {
-                if (guard.claim()) {
-                    recordFailed(context, job, started, timing, describe(e), commandLine);
-                }
-                throw e;
-            }
-            if (guard.claim()) {
-                record(
-                        context,
-                        job,
-                        started,
-                        timing,
-                        result,
-                        result.failed() ? JobRuns.FAILED : JobRuns.SUCCEEDED,
-                        result.failed() ? String.join("; ", result.failures()) : null,
-                        commandLine,
-                        versions);
-            }
+            result = runGuarded(job, plain.lake(), context, published, guard, started, timing, commandLine);
         } finally {
             guard.remove();
             stop(heartbeat);
-            try {
-                timing.phase("release", () -> locks.release(job.name(), context.date(), context.runId()));
-            } catch (Exception e) { // Spark's AnalysisException is checked: it must not replace the run's own outcome
-                LOG.error(
-                        "could not release the lock of {} {} (run {}); it lapses {} min after its last heartbeat",
-                        job.name(),
-                        context.date(),
-                        context.runId(),
-                        plain.config().operations().lockStaleMinutes(),
-                        e);
-            }
+            release(locks, job, context, timing);
         }
         result.failures().forEach(f -> LOG.error("{} {}: {}", job.name(), context.date(), f));
         LOG.info(
@@ -252,6 +185,104 @@ public final class JobRunner {
                 result.rowsQuarantined(),
                 result.counts());
         return result;
+    }
+
+    /**
+     * Claims the job lock while reading the published versions (job_runs): two small tables, each a few
+     * latency-bound Spark jobs, so overlapping them saves most of the shorter one. A failure of either is recorded
+     * as the run's and releases what was claimed.
+     */
+    private static Map<String, Long> lockAndReadPins(
+            Job.Loaded<?> job, JobContext plain, JobLocks locks, Instant started, Timing timing, String commandLine)
+            throws Exception {
+        CompletableFuture<Map<String, Long>> pinsRead = CompletableFuture.supplyAsync(
+                () -> timing.phase("published", () -> JobRuns.published(plain.lake())), work -> {
+                    Thread t = new Thread(work, "audiencelake-published-versions");
+                    t.setDaemon(true);
+                    t.start();
+                });
+        try {
+            plain.step(job.name(), "take the job lock");
+            timing.phase("lock", () -> locks.acquire(job.name(), plain.date(), plain.runId(), holder(plain)));
+        } catch (Exception | Error e) {
+            pinsRead.exceptionally(ignored -> Map.of()).join(); // no read outlives its run
+            recordFailed(plain, job, started, timing, describe(e), commandLine);
+            throw e;
+        }
+        try {
+            return settled(pinsRead);
+        } catch (Exception | Error e) {
+            try {
+                recordFailed(plain, job, started, timing, describe(e), commandLine);
+            } finally {
+                locks.release(job.name(), plain.date(), plain.runId());
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * Runs the job, metered, and records its outcome unless the exit guard already did (the JVM is exiting). A run
+     * that returned is whole, also with failed parts (a failed file is recorded as failed, the rest committed
+     * complete): it publishes. A run that threw publishes nothing.
+     */
+    private static JobResult runGuarded(
+            Job.Loaded<?> job,
+            LakeTables lake,
+            JobContext context,
+            PublishedReads published,
+            ExitGuard guard,
+            Instant started,
+            Timing timing,
+            String commandLine)
+            throws Exception {
+        JobResult result;
+        Map<String, TableVersion> versions;
+        try {
+            SparkJobMeter meter = SparkJobMeter.of(context.spark().sparkContext());
+            SparkJobMeter.Reading jobsBefore = meter.read(SETTLE_MILLIS);
+            long runningAt = System.nanoTime();
+            try {
+                result = job.run(context);
+            } finally {
+                timing.spark = Duration.ofNanos(System.nanoTime() - runningAt);
+                timing.sparkJobs = meter.read(SETTLE_MILLIS).since(jobsBefore);
+            }
+            versions = timing.phase("versions", () -> versionsToPublish(lake, published.touched()));
+        } catch (Exception | Error e) {
+            if (guard.claim()) {
+                recordFailed(context, job, started, timing, describe(e), commandLine);
+            }
+            throw e;
+        }
+        if (guard.claim()) {
+            record(
+                    context,
+                    job,
+                    started,
+                    timing,
+                    result,
+                    result.failed() ? JobRuns.FAILED : JobRuns.SUCCEEDED,
+                    result.failed() ? String.join("; ", result.failures()) : null,
+                    commandLine,
+                    versions);
+        }
+        return result;
+    }
+
+    /** Releases the run's lock; a failure to is logged, never replacing the run's own outcome. */
+    private static void release(JobLocks locks, Job.Loaded<?> job, JobContext context, Timing timing) {
+        try {
+            timing.phase("release", () -> locks.release(job.name(), context.date(), context.runId()));
+        } catch (Exception e) { // Spark's AnalysisException is checked: it must not replace the run's own outcome
+            LOG.error(
+                    "could not release the lock of {} {} (run {}); it lapses {} min after its last heartbeat",
+                    job.name(),
+                    context.date(),
+                    context.runId(),
+                    context.config().operations().lockStaleMinutes(),
+                    e);
+        }
     }
 
     /**

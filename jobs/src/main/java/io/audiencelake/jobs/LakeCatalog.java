@@ -25,6 +25,7 @@ import io.audiencelake.common.runs.JobLocks;
 import io.audiencelake.common.runs.JobRuns;
 import io.audiencelake.common.segments.SegmentTables;
 import io.audiencelake.common.storage.LandingFiles;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -61,6 +62,9 @@ final class LakeCatalog {
     /** Tables about runs rather than audiences: always read at their latest version, never published. */
     static final Set<String> OPERATIONS = Set.of(JobRuns.SPEC.name(), JobLocks.SPEC.name(), QualityResults.SPEC.name());
 
+    /** The first query of a table partitioned by run date: its latest date's rows. */
+    private static final String LATEST_DT = "SELECT * FROM {table} WHERE dt = (SELECT max(dt) FROM {table}) LIMIT 20";
+
     private LakeCatalog() {}
 
     static List<TableSpec> all(ProfileRules traits) {
@@ -75,7 +79,18 @@ final class LakeCatalog {
     }
 
     static List<DataProduct> products(ProfileRules traits) {
-        String latestDt = "SELECT * FROM {table} WHERE dt = (SELECT max(dt) FROM {table}) LIMIT 20";
+        List<DataProduct> all = new ArrayList<>();
+        all.addAll(feedsProducts());
+        all.addAll(identityProducts());
+        all.addAll(profilesProducts(traits));
+        all.addAll(audiencesProducts());
+        all.addAll(privacyProducts());
+        all.addAll(operationsProducts());
+        return List.copyOf(all);
+    }
+
+    /** The landing area and what ingest made of it. */
+    private static List<DataProduct> feedsProducts() {
         return List.of(
                 new DataProduct(
                         LandingFiles.SPEC,
@@ -109,11 +124,16 @@ final class LakeCatalog {
                         List.of(LANDING),
                         "SELECT feed, reason, count(*) AS rows FROM {table} WHERE dt = (SELECT max(dt) FROM {table}) "
                                 + "GROUP BY feed, reason ORDER BY rows DESC",
-                        new PersonRows.ByQuarantinedText()),
+                        new PersonRows.ByQuarantinedText()));
+    }
+
+    /** The identity graph, its links and its quality. */
+    private static List<DataProduct> identityProducts() {
+        return List.of(
                 new DataProduct(
                         IdEdges.SPEC,
                         List.of("raw_identifiers", "raw_events", "raw_attributes"),
-                        latestDt,
+                        LATEST_DT,
                         new PersonRows.ByIdentifier(IdEdges.SRC_TYPE, IdEdges.SRC_VALUE),
                         new PersonRows.ByIdentifier(IdEdges.DST_TYPE, IdEdges.DST_VALUE)),
                 new DataProduct(
@@ -125,18 +145,23 @@ final class LakeCatalog {
                 new DataProduct(
                         IdMatchMetrics.SPEC,
                         List.of("id_graph", "ground truth (evaluation runs)"),
-                        "SELECT * FROM {table} ORDER BY dt DESC"),
+                        "SELECT * FROM {table} ORDER BY dt DESC"));
+    }
+
+    /** Sessions, the profiles and their running state; the profiles' columns follow traits.yaml. */
+    private static List<DataProduct> profilesProducts(ProfileRules traits) {
+        return List.of(
                 new DataProduct(
                         Sessions.SPEC,
                         List.of("raw_events", "id_graph"),
-                        latestDt,
+                        LATEST_DT,
                         new PersonRows.ByPerson(Sessions.PERSON_ID),
                         // A session written before its device had a person has none: found by the device.
                         new PersonRows.ByIdentifier(Sessions.DEVICE_ID_TYPE, Sessions.DEVICE_ID)),
                 new DataProduct(
                         ProfileActivity.spec(List.of()),
                         List.of("raw_events", "sessions", "id_graph"),
-                        latestDt,
+                        LATEST_DT,
                         new PersonRows.ByIdentifier(ProfileActivity.ID_TYPE, ProfileActivity.ID_VALUE)),
                 new DataProduct(
                         ProfileLifetime.spec(List.of()),
@@ -146,8 +171,13 @@ final class LakeCatalog {
                 new DataProduct(
                         Profiles.spec(traits),
                         List.of("profile_activity", "profile_lifetime", "raw_attributes", "id_graph"),
-                        latestDt,
-                        new PersonRows.ByPerson(ProfileTraits.PERSON_ID)),
+                        LATEST_DT,
+                        new PersonRows.ByPerson(ProfileTraits.PERSON_ID)));
+    }
+
+    /** Segments, lookalike models and what was exported. */
+    private static List<DataProduct> audiencesProducts() {
+        return List.of(
                 new DataProduct(
                         SegmentTables.MEMBERSHIP,
                         List.of("profiles", "lookalike_scores"),
@@ -164,7 +194,7 @@ final class LakeCatalog {
                         SegmentTables.STATS,
                         List.of("segment_membership", "segment_changes"),
                         "SELECT dt, segment_id, size, adds, removes FROM {table} ORDER BY dt DESC, segment_id"),
-                new DataProduct(SegmentTables.OVERLAPS, List.of("segment_membership"), latestDt),
+                new DataProduct(SegmentTables.OVERLAPS, List.of("segment_membership"), LATEST_DT),
                 new DataProduct(
                         LookalikeTables.MODEL_RUNS,
                         List.of("profiles", "segment_membership"),
@@ -187,7 +217,12 @@ final class LakeCatalog {
                         ExportTombstones.SPEC,
                         List.of("export_audience", "erasure request files"),
                         "SELECT destination_id, count(*) AS pending_removes FROM {table} GROUP BY destination_id",
-                        new PersonRows.Kept("what destinations were sent, until each is told to remove it")),
+                        new PersonRows.Kept("what destinations were sent, until each is told to remove it")));
+    }
+
+    /** Erasure requests and what they reached. */
+    private static List<DataProduct> privacyProducts() {
+        return List.of(
                 new DataProduct(
                         ErasureRequests.SPEC,
                         List.of("erasure request files"),
@@ -198,7 +233,12 @@ final class LakeCatalog {
                         List.of("erasure request files", "id_graph"),
                         "SELECT request_id, id_type, count(*) AS identifiers FROM {table} GROUP BY request_id, id_type",
                         new PersonRows.Kept(
-                                "the suppression list: ingest drops every later row carrying one of these")),
+                                "the suppression list: ingest drops every later row carrying one of these")));
+    }
+
+    /** Runs, locks and quality results. */
+    private static List<DataProduct> operationsProducts() {
+        return List.of(
                 new DataProduct(
                         JobRuns.SPEC,
                         List.of("every job"),

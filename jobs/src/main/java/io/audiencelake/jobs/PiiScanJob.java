@@ -74,32 +74,8 @@ public final class PiiScanJob implements Job<ProfileRules>, Callable<Integer> {
 
     @Override
     public JobResult run(JobContext context, ProfileRules traits) {
-        LakeTables lake = context.lake();
-        List<Dataset<Row>> texts = new ArrayList<>();
         List<String> scanned = new ArrayList<>();
-        for (TableSpec t : LakeCatalog.all(traits)) {
-            if (lake.exists(t)) {
-                Dataset<Row> rows = lake.read(t);
-                texts.add(rows.select(
-                        lit(t.name()).as(ClearPii.SOURCE),
-                        to_json(struct(col("*"))).as(ClearPii.TEXT)));
-                scanned.add(t.name());
-            }
-        }
-        // Export drops, and the run reports (aggregates only, but they quote segment names and job errors).
-        for (String folder : List.of(
-                context.config().paths().exports(), context.config().paths().reports())) {
-            if (exists(context, folder)) {
-                texts.add(context.spark()
-                        .read()
-                        .option("recursiveFileLookup", true)
-                        .text(folder)
-                        .select(
-                                input_file_name().as(ClearPii.SOURCE),
-                                col("value").as(ClearPii.TEXT)));
-                scanned.add(folder);
-            }
-        }
+        Dataset<Row> all = texts(context, traits, scanned);
         Dataset<Row> phones = truth == null
                 ? null
                 : context.spark()
@@ -111,13 +87,8 @@ public final class PiiScanJob implements Job<ProfileRules>, Callable<Integer> {
                         .where(col("id_type").equalTo("phone"))
                         .select(col("id_value").as(ClearPii.TOKEN));
         context.step(name(), "search " + scanned.size() + " tables and drops");
-        Dataset<Row> all = texts.stream()
-                .reduce(Dataset::unionByName)
-                .orElse(context.spark()
-                        .createDataFrame(
-                                List.of(),
-                                new StructType().add(ClearPii.SOURCE, "string").add(ClearPii.TEXT, "string")));
         long rows = all.count();
+        // One row per (table or file, kind of finding).
         List<Row> found = ClearPii.findings(all, phones)
                 .groupBy(ClearPii.SOURCE, ClearPii.KIND)
                 .count()
@@ -137,6 +108,44 @@ public final class PiiScanJob implements Job<ProfileRules>, Callable<Integer> {
         counts.put("tables", (long) scanned.size());
         counts.put("findings", found.stream().mapToLong(r -> r.getLong(2)).sum());
         return new JobResult(rows, 0, 0, counts, failures);
+    }
+
+    /**
+     * Every row of every table as JSON text, and every line of the export drops and run reports (aggregates
+     * only, but they quote segment names and job errors), with where it came from; adds what was read to
+     * {@code scanned}.
+     */
+    private static Dataset<Row> texts(JobContext context, ProfileRules traits, List<String> scanned) {
+        LakeTables lake = context.lake();
+        List<Dataset<Row>> texts = new ArrayList<>();
+        for (TableSpec t : LakeCatalog.all(traits)) {
+            if (lake.exists(t)) {
+                texts.add(lake.read(t)
+                        .select(
+                                lit(t.name()).as(ClearPii.SOURCE),
+                                to_json(struct(col("*"))).as(ClearPii.TEXT)));
+                scanned.add(t.name());
+            }
+        }
+        for (String folder : List.of(
+                context.config().paths().exports(), context.config().paths().reports())) {
+            if (exists(context, folder)) {
+                texts.add(context.spark()
+                        .read()
+                        .option("recursiveFileLookup", true)
+                        .text(folder)
+                        .select(
+                                input_file_name().as(ClearPii.SOURCE),
+                                col("value").as(ClearPii.TEXT)));
+                scanned.add(folder);
+            }
+        }
+        return texts.stream()
+                .reduce(Dataset::unionByName)
+                .orElse(context.spark()
+                        .createDataFrame(
+                                List.of(),
+                                new StructType().add(ClearPii.SOURCE, "string").add(ClearPii.TEXT, "string")));
     }
 
     private static boolean exists(JobContext context, String location) {

@@ -75,26 +75,9 @@ public final class PipelineJob implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        LocalDate first;
-        LocalDate last;
-        if ((date == null) == (dates == null)) {
-            throw new ConfigException("give either --date YYYY-MM-DD or --dates YYYY-MM-DD..YYYY-MM-DD");
-        }
-        if (date != null) {
-            first = date;
-            last = date;
-        } else {
-            String[] range = dates.split("\\.\\.", -1);
-            try {
-                if (range.length != 2) {
-                    throw new DateTimeParseException("no ..", dates, 0);
-                }
-                first = LocalDate.parse(range[0].trim());
-                last = LocalDate.parse(range[1].trim());
-            } catch (DateTimeParseException e) {
-                throw new ConfigException("--dates: expected YYYY-MM-DD..YYYY-MM-DD, cannot be: '" + dates + "'");
-            }
-        }
+        LocalDate[] range = dateRange();
+        LocalDate first = range[0];
+        LocalDate last = range[1];
         PipelinePlan plan = PipelinePlan.of(first, last, from, to);
         AppConfig appConfig = environment.load();
         // Every job's configuration is checked before anything runs, so a mistake costs nothing.
@@ -134,6 +117,25 @@ public final class PipelineJob implements Callable<Integer> {
         out.printf("pipeline: done (%d step(s))%n", plan.steps().size());
         out.flush();
         return Main.OK;
+    }
+
+    /** The first and last date of {@code --date} or {@code --dates}, exactly one of which is given. */
+    private LocalDate[] dateRange() {
+        if ((date == null) == (dates == null)) {
+            throw new ConfigException("give either --date YYYY-MM-DD or --dates YYYY-MM-DD..YYYY-MM-DD");
+        }
+        if (date != null) {
+            return new LocalDate[] {date, date};
+        }
+        String[] range = dates.split("\\.\\.", -1);
+        try {
+            if (range.length != 2) {
+                throw new DateTimeParseException("no ..", dates, 0);
+            }
+            return new LocalDate[] {LocalDate.parse(range[0].trim()), LocalDate.parse(range[1].trim())};
+        } catch (DateTimeParseException e) {
+            throw new ConfigException("--dates: expected YYYY-MM-DD..YYYY-MM-DD, cannot be: '" + dates + "'");
+        }
     }
 
     /** Runs one step as its own recorded job run; returns why it failed, or null. */

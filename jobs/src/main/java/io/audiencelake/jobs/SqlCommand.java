@@ -6,6 +6,7 @@ import io.audiencelake.common.lake.LakeTables;
 import io.audiencelake.common.lake.TableSpec;
 import io.audiencelake.common.spark.LakeSession;
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -70,20 +71,7 @@ public final class SqlCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         SparkSession spark = LakeSession.start(appConfig);
         try {
-            LakeTables lake = LakeTables.forConfig(spark, appConfig);
-            int registered = 0;
-            for (TableSpec table :
-                    LakeCatalog.all(AudienceDefinitions.load(appConfig).traits())) {
-                if (lake.exists(table)) {
-                    lake.create(table); // registers a table an earlier session wrote; creates nothing new
-                    registered++;
-                }
-            }
-            spark.sql("USE "
-                    + (appConfig.lake().tableFormat() == TableFormat.ICEBERG
-                            ? appConfig.lake().icebergCatalog() + "."
-                                    + appConfig.lake().namespace()
-                            : "spark_catalog." + appConfig.lake().namespace()));
+            int registered = register(spark, appConfig);
             List<String> toRun = new ArrayList<>();
             statements.forEach(s -> toRun.addAll(SqlStatements.split(s)));
             if (file != null) {
@@ -101,27 +89,50 @@ public final class SqlCommand implements Callable<Integer> {
                     appConfig.lake().tableFormat().name().toLowerCase(Locale.ROOT),
                     appConfig.lake().namespace());
             err.flush();
-            BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-            StringBuilder pending = new StringBuilder();
-            prompt(err, pending);
-            for (String line = in.readLine(); line != null; line = in.readLine()) {
-                pending.append(line).append('\n');
-                List<String> complete = SqlStatements.complete(pending);
-                for (String statement : complete) {
-                    if (statement.equalsIgnoreCase("exit") || statement.equalsIgnoreCase("quit")) {
-                        return Main.OK;
-                    }
-                    try {
-                        run(spark, statement, out);
-                    } catch (Exception e) {
-                        err.println("error: " + e.getMessage());
-                    }
-                }
-                prompt(err, pending);
-            }
+            interactive(spark, out, err);
             return Main.OK;
         } finally {
             LakeSession.finish(spark);
+        }
+    }
+
+    /** Registers every table an earlier session wrote (creating nothing new) and uses the lake's namespace. */
+    private static int register(SparkSession spark, AppConfig appConfig) {
+        LakeTables lake = LakeTables.forConfig(spark, appConfig);
+        int registered = 0;
+        for (TableSpec table :
+                LakeCatalog.all(AudienceDefinitions.load(appConfig).traits())) {
+            if (lake.exists(table)) {
+                lake.create(table);
+                registered++;
+            }
+        }
+        spark.sql("USE "
+                + (appConfig.lake().tableFormat() == TableFormat.ICEBERG
+                        ? appConfig.lake().icebergCatalog() + "."
+                                + appConfig.lake().namespace()
+                        : "spark_catalog." + appConfig.lake().namespace()));
+        return registered;
+    }
+
+    /** Reads statements from standard input until exit, quit or its end; an error is printed, not fatal. */
+    private void interactive(SparkSession spark, PrintWriter out, PrintWriter err) throws IOException {
+        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        StringBuilder pending = new StringBuilder();
+        prompt(err, pending);
+        for (String line = in.readLine(); line != null; line = in.readLine()) {
+            pending.append(line).append('\n');
+            for (String statement : SqlStatements.complete(pending)) {
+                if (statement.equalsIgnoreCase("exit") || statement.equalsIgnoreCase("quit")) {
+                    return;
+                }
+                try {
+                    run(spark, statement, out);
+                } catch (Exception e) {
+                    err.println("error: " + e.getMessage());
+                }
+            }
+            prompt(err, pending);
         }
     }
 
