@@ -66,36 +66,142 @@ public final class FeedContracts {
     public static FeedContract loadFile(Path file) {
         ConfigProblems problems = new ConfigProblems(file.toString());
         ConfigNode root = new ConfigNode(YamlDocument.read(file, YamlDocument.NO_VARIABLES), "", problems);
+        String id = feedId(root, file);
+        String description = root.string("description", "");
+        Party party = required(root, "party", Party.class);
+        FeedFormat format = required(root, "format", FeedFormat.class);
+        boolean header = root.bool("header", format == null || format.delimited());
+        char delimiter = delimiter(root, format);
+        FeedKind kind = required(root, "kind", FeedKind.class);
+        List<FeedColumn> columns = columns(root);
+        Map<String, FeedColumn> byName = byName(columns);
+        List<IdentifierColumn> identifiers = identifiers(root, byName);
+        String timestamp = timestamp(root, byName, kind);
+        List<String> dedupe = dedupeKey(root, byName);
+        String defaultCountry = defaultCountry(root, identifiers);
+        String countryColumn = existing(root, "country_column", byName, false);
+        EventFields event = event(root.object("event"), byName, kind);
+        AttributeFields attributes = attributes(root.object("attributes"), byName, kind, identifiers);
+        List<String> labels = root.strings("labels");
+        Handling handling = handling(root, kind, timestamp, dedupe);
+        LinePattern pattern = pattern(root, format, columns, header);
+        root.rejectUnknownKeys();
+        problems.throwIfAny();
+        return new FeedContract(
+                id,
+                file.toString(),
+                description,
+                party,
+                format,
+                format != FeedFormat.REGEX && header, // a regex feed has no header line
+                delimiter,
+                kind,
+                columns,
+                identifiers,
+                timestamp,
+                dedupe,
+                defaultCountry,
+                countryColumn,
+                event,
+                attributes,
+                labels,
+                handling.keep(),
+                handling.unknown(),
+                handling.maxLineBytes(),
+                handling.reingest(),
+                handling.dedupeDays(),
+                pattern);
+    }
+
+    /** The contract's columns by name (the first of a duplicated name; unnamed ones left out). */
+    private static Map<String, FeedColumn> byName(List<FeedColumn> columns) {
+        Map<String, FeedColumn> byName = new LinkedHashMap<>();
+        columns.stream().filter(c -> c.name() != null).forEach(c -> byName.putIfAbsent(c.name(), c));
+        return byName;
+    }
+
+    /** How the feed's rows and files are handled: duplicates, unknown columns, long lines, changed files. */
+    private record Handling(
+            DuplicateKeep keep, UnknownColumns unknown, int maxLineBytes, boolean reingest, int dedupeDays) {}
+
+    private static Handling handling(ConfigNode root, FeedKind kind, String timestamp, List<String> dedupe) {
+        DuplicateKeep keep = keep(root, kind, timestamp);
+        UnknownColumns unknown = root.enumValue("unknown_columns", UnknownColumns.class, UnknownColumns.HASH_PII);
+        int maxLineBytes = maxLineBytes(root);
+        int dedupeDays = dedupeDays(root, kind, dedupe);
+        String onChange = root.parsed(
+                "on_change", "error", "error or reingest", t -> t.equals("error") || t.equals("reingest") ? t : null);
+        return new Handling(keep, unknown, maxLineBytes, onChange.equals("reingest"), dedupeDays);
+    }
+
+    /** The feed id, which must be the file's base name (the landing folder it reads). */
+    private static String feedId(ConfigNode root, Path file) {
         String base = file.getFileName().toString().replaceFirst("\\.ya?ml$", "");
         String id = root.requiredString("feed");
         if (id != null && !id.equals(base)) {
             root.problem(
                     "feed", "must be the file's name '" + base + "' (the landing folder it reads), got '" + id + "'");
         }
-        String description = root.string("description", "");
-        Party party = root.enumValue("party", Party.class, null);
-        if (party == null && !root.has("party")) {
-            root.problem("party", "is required: one of " + ConfigNode.enumNames(Party.class));
-        }
-        FeedFormat format = root.enumValue("format", FeedFormat.class, null);
-        if (format == null && !root.has("format")) {
-            root.problem("format", "is required: one of " + ConfigNode.enumNames(FeedFormat.class));
-        }
-        boolean header = root.bool("header", format == null || format.delimited());
-        String delimiterText = root.string("delimiter", format == FeedFormat.TSV ? "\t" : ",");
-        if (delimiterText.length() != 1) {
-            root.problem("delimiter", "expected one character, got '" + delimiterText + "'");
-            delimiterText = ",";
-        }
-        FeedKind kind = root.enumValue("kind", FeedKind.class, null);
-        if (kind == null && !root.has("kind")) {
-            root.problem("kind", "is required: one of " + ConfigNode.enumNames(FeedKind.class));
-        }
+        return id;
+    }
 
-        List<FeedColumn> columns = columns(root);
-        Map<String, FeedColumn> byName = new LinkedHashMap<>();
-        columns.stream().filter(c -> c.name() != null).forEach(c -> byName.putIfAbsent(c.name(), c));
+    /** The longest line (or record) a file of the feed may have before it is quarantined unread. */
+    private static int maxLineBytes(ConfigNode root) {
+        return root.parsed(
+                "max_line_bytes",
+                FeedContract.DEFAULT_MAX_LINE_BYTES,
+                "a whole number of bytes from 1024 to 268435456",
+                t -> {
+                    int n = Integer.parseInt(t);
+                    return n >= 1024 && n <= (1 << 28) ? n : null;
+                });
+    }
 
+    /** The one-character delimiter of a delimited feed: tab for TSV, a comma otherwise by default. */
+    private static char delimiter(ConfigNode root, FeedFormat format) {
+        String text = root.string("delimiter", format == FeedFormat.TSV ? "\t" : ",");
+        if (text.length() != 1) {
+            root.problem("delimiter", "expected one character, got '" + text + "'");
+            return ',';
+        }
+        return text.charAt(0);
+    }
+
+    /**
+     * Which of duplicate rows is kept. Records change over time, so by default their latest version wins; events
+     * are redelivered facts.
+     */
+    private static DuplicateKeep keep(ConfigNode root, FeedKind kind, String timestamp) {
+        DuplicateKeep keep = root.enumValue(
+                "keep",
+                DuplicateKeep.class,
+                kind == FeedKind.RECORDS && timestamp != null ? DuplicateKeep.LATEST : DuplicateKeep.FIRST);
+        if (keep == DuplicateKeep.LATEST && timestamp == null && root.has("keep")) {
+            root.problem("keep", "latest needs the contract's timestamp column to tell which row is the latest");
+        }
+        return keep;
+    }
+
+    /** Days of earlier deliveries an events feed with a dedupe key is deduplicated against (0 for others). */
+    private static int dedupeDays(ConfigNode root, FeedKind kind, List<String> dedupe) {
+        int days = root.intValue("dedupe_days", 7, 0, 366);
+        if (root.has("dedupe_days") && (kind != FeedKind.EVENTS || dedupe.isEmpty())) {
+            root.problem("dedupe_days", "only an events feed with a dedupe_key looks for duplicates across days");
+        }
+        return kind == FeedKind.EVENTS && !dedupe.isEmpty() ? days : 0;
+    }
+
+    /** A required enum field: null (and a problem naming the choices) when missing or not one of them. */
+    private static <E extends Enum<E>> E required(ConfigNode root, String key, Class<E> type) {
+        E value = root.enumValue(key, type, null);
+        if (value == null && !root.has(key)) {
+            root.problem(key, "is required: one of " + ConfigNode.enumNames(type));
+        }
+        return value;
+    }
+
+    /** The identifier columns, each with a fixed type or a column giving each row's type; at least one. */
+    private static List<IdentifierColumn> identifiers(ConfigNode root, Map<String, FeedColumn> byName) {
         List<IdentifierColumn> identifiers = new ArrayList<>();
         List<ConfigNode> idNodes = root.objects("identifiers");
         for (ConfigNode n : idNodes) {
@@ -113,7 +219,11 @@ public final class FeedContracts {
         if (idNodes.isEmpty()) {
             root.problem("identifiers", "at least one identifier column is required");
         }
+        return identifiers;
+    }
 
+    /** The time column (required for events), of type timestamp or date. */
+    private static String timestamp(ConfigNode root, Map<String, FeedColumn> byName, FeedKind kind) {
         String timestamp = existing(root, "timestamp", byName, kind == FeedKind.EVENTS);
         if (timestamp != null && byName.containsKey(timestamp)) {
             ColumnType t = byName.get(timestamp).type();
@@ -124,6 +234,11 @@ public final class FeedContracts {
                                 + t.name().toLowerCase(Locale.ROOT));
             }
         }
+        return timestamp;
+    }
+
+    /** The columns that make a row's identity for deduplication: known and required. */
+    private static List<String> dedupeKey(ConfigNode root, Map<String, FeedColumn> byName) {
         List<String> dedupe = new ArrayList<>();
         for (String k : root.strings("dedupe_key")) {
             if (!byName.containsKey(k)) {
@@ -133,20 +248,26 @@ public final class FeedContracts {
             }
             dedupe.add(k);
         }
+        return dedupe;
+    }
+
+    /** The country phone numbers without a prefix belong to: required when a phone column is an identifier. */
+    private static String defaultCountry(ConfigNode root, List<IdentifierColumn> identifiers) {
         String defaultCountry = root.string("default_country", null);
         if (defaultCountry != null
                 && !PhoneNumberUtil.getInstance().getSupportedRegions().contains(defaultCountry)) {
             root.problem(
                     "default_country", "expected an ISO 3166 country code such as GB, got '" + defaultCountry + "'");
         }
-        String countryColumn = existing(root, "country_column", byName, false);
-        boolean hasPhones = identifiers.stream().anyMatch(i -> i.type() == IdType.PHONE || i.typeColumn() != null);
-        if (hasPhones && defaultCountry == null && identifiers.stream().anyMatch(i -> i.type() == IdType.PHONE)) {
+        if (defaultCountry == null && identifiers.stream().anyMatch(i -> i.type() == IdType.PHONE)) {
             root.problem("default_country", "is required when a phone column is an identifier");
         }
+        return defaultCountry;
+    }
 
+    /** An events feed's event section (type, user agent, IP, revenue, currency columns); null for records. */
+    private static EventFields event(ConfigNode eventNode, Map<String, FeedColumn> byName, FeedKind kind) {
         EventFields event = null;
-        ConfigNode eventNode = root.object("event");
         if (kind == FeedKind.EVENTS) {
             event = new EventFields(
                     existing(eventNode, "type", byName, true),
@@ -163,122 +284,80 @@ public final class FeedContracts {
             eventNode.problem(null, "only an events feed has an event section");
         }
         eventNode.rejectUnknownKeys();
+        return event;
+    }
 
-        AttributeFields attributes = null;
-        ConfigNode attrNode = root.object("attributes");
-        if (kind == FeedKind.RECORDS) {
-            String subject = existing(attrNode, "subject", byName, true);
-            if (subject != null
-                    && identifiers.stream().noneMatch(i -> i.column().equals(subject))) {
-                attrNode.problem("subject", "must be one of the identifier columns, got '" + subject + "'");
-            } else if (subject != null
-                    && byName.containsKey(subject)
-                    && !byName.get(subject).required()) {
-                attrNode.problem(
-                        "subject", "column '" + subject + "' must be required: every attribute needs its subject");
+    /** A records feed's attributes section: its subject identifier and wide or long (name, value) columns. */
+    private static AttributeFields attributes(
+            ConfigNode attrNode, Map<String, FeedColumn> byName, FeedKind kind, List<IdentifierColumn> identifiers) {
+        if (kind != FeedKind.RECORDS) {
+            if (!attrNode.isMissing()) {
+                attrNode.problem(null, "only a records feed has an attributes section");
             }
-            List<String> attrColumns = new ArrayList<>();
-            for (String c : attrNode.strings("columns")) {
-                if (!byName.containsKey(c)) {
-                    attrNode.problem("columns", "unknown column '" + c + "'; expected one of " + byName.keySet());
-                }
-                attrColumns.add(c);
+            attrNode.rejectUnknownKeys();
+            return null;
+        }
+        String subject = existing(attrNode, "subject", byName, true);
+        if (subject != null && identifiers.stream().noneMatch(i -> i.column().equals(subject))) {
+            attrNode.problem("subject", "must be one of the identifier columns, got '" + subject + "'");
+        } else if (subject != null
+                && byName.containsKey(subject)
+                && !byName.get(subject).required()) {
+            attrNode.problem("subject", "column '" + subject + "' must be required: every attribute needs its subject");
+        }
+        List<String> attrColumns = new ArrayList<>();
+        for (String c : attrNode.strings("columns")) {
+            if (!byName.containsKey(c)) {
+                attrNode.problem("columns", "unknown column '" + c + "'; expected one of " + byName.keySet());
             }
-            String nameColumn = existing(attrNode, "name_column", byName, false);
-            String valueColumn = existing(attrNode, "value_column", byName, false);
-            String prefix = attrNode.string("name_prefix", "");
-            if (attrColumns.isEmpty() == (nameColumn == null) || (nameColumn == null) != (valueColumn == null)) {
-                attrNode.problem(null, "expected either columns, or name_column with value_column");
-            }
-            attributes = new AttributeFields(subject, attrColumns, nameColumn, valueColumn, prefix);
-        } else if (!attrNode.isMissing()) {
-            attrNode.problem(null, "only a records feed has an attributes section");
+            attrColumns.add(c);
+        }
+        String nameColumn = existing(attrNode, "name_column", byName, false);
+        String valueColumn = existing(attrNode, "value_column", byName, false);
+        String prefix = attrNode.string("name_prefix", "");
+        if (attrColumns.isEmpty() == (nameColumn == null) || (nameColumn == null) != (valueColumn == null)) {
+            attrNode.problem(null, "expected either columns, or name_column with value_column");
         }
         attrNode.rejectUnknownKeys();
-        List<String> labels = root.strings("labels");
-        // Records change over time, so by default their latest version wins; events are redelivered facts.
-        DuplicateKeep keep = root.enumValue(
-                "keep",
-                DuplicateKeep.class,
-                kind == FeedKind.RECORDS && timestamp != null ? DuplicateKeep.LATEST : DuplicateKeep.FIRST);
-        if (keep == DuplicateKeep.LATEST && timestamp == null && root.has("keep")) {
-            root.problem("keep", "latest needs the contract's timestamp column to tell which row is the latest");
-        }
-        UnknownColumns unknown = root.enumValue("unknown_columns", UnknownColumns.class, UnknownColumns.HASH_PII);
-        int maxLineBytes = root.parsed(
-                "max_line_bytes",
-                FeedContract.DEFAULT_MAX_LINE_BYTES,
-                "a whole number of bytes from 1024 to 268435456",
-                t -> {
-                    int n = Integer.parseInt(t);
-                    return n >= 1024 && n <= (1 << 28) ? n : null;
-                });
-        int dedupeDays = root.intValue("dedupe_days", 7, 0, 366);
-        if (root.has("dedupe_days") && (kind != FeedKind.EVENTS || dedupe.isEmpty())) {
-            root.problem("dedupe_days", "only an events feed with a dedupe_key looks for duplicates across days");
-        }
-        String onChange = root.parsed(
-                "on_change", "error", "error or reingest", t -> t.equals("error") || t.equals("reingest") ? t : null);
-        LinePattern pattern = null;
-        if (format == FeedFormat.REGEX) {
-            String text = root.string("pattern", null);
-            try {
-                pattern = text == null
-                        ? null
-                        : LinePattern.compile(
-                                text,
-                                columns.stream()
-                                        .map(FeedColumn::name)
-                                        .filter(Objects::nonNull)
-                                        .toList());
-            } catch (IllegalArgumentException e) {
-                root.problem("pattern", e.getMessage());
+        return new AttributeFields(subject, attrColumns, nameColumn, valueColumn, prefix);
+    }
+
+    /** A regex feed's line pattern, with a named group per required column; only regex feeds take one. */
+    private static LinePattern pattern(ConfigNode root, FeedFormat format, List<FeedColumn> columns, boolean header) {
+        if (format != FeedFormat.REGEX) {
+            if (root.has("pattern")) {
+                root.problem("pattern", "only a feed of format regex takes a pattern");
             }
-            if (text == null) {
-                root.problem(
-                        "pattern", "is required for format regex: a regular expression with a named group per column");
-            } else if (pattern != null) {
-                List<String> unmatched = pattern.missing(columns.stream()
-                        .filter(FeedColumn::required)
-                        .map(FeedColumn::name)
-                        .toList());
-                if (!unmatched.isEmpty()) {
-                    root.problem("pattern", "has no named group for the required column(s) " + unmatched);
-                }
-            }
-            if (root.has("header") && header) {
-                root.problem("header", "a regex feed has no header line");
-            }
-            header = false;
-        } else if (root.has("pattern")) {
-            root.problem("pattern", "only a feed of format regex takes a pattern");
+            return null;
         }
-        root.rejectUnknownKeys();
-        problems.throwIfAny();
-        return new FeedContract(
-                id,
-                file.toString(),
-                description,
-                party,
-                format,
-                header,
-                delimiterText.charAt(0),
-                kind,
-                columns,
-                identifiers,
-                timestamp,
-                dedupe,
-                defaultCountry,
-                countryColumn,
-                event,
-                attributes,
-                labels,
-                keep,
-                unknown,
-                maxLineBytes,
-                onChange.equals("reingest"),
-                kind == FeedKind.EVENTS && !dedupe.isEmpty() ? dedupeDays : 0,
-                pattern);
+        if (root.has("header") && header) {
+            root.problem("header", "a regex feed has no header line");
+        }
+        String text = root.string("pattern", null);
+        if (text == null) {
+            root.problem("pattern", "is required for format regex: a regular expression with a named group per column");
+            return null;
+        }
+        LinePattern pattern;
+        try {
+            pattern = LinePattern.compile(
+                    text,
+                    columns.stream()
+                            .map(FeedColumn::name)
+                            .filter(Objects::nonNull)
+                            .toList());
+        } catch (IllegalArgumentException e) {
+            root.problem("pattern", e.getMessage());
+            return null;
+        }
+        List<String> unmatched = pattern.missing(columns.stream()
+                .filter(FeedColumn::required)
+                .map(FeedColumn::name)
+                .toList());
+        if (!unmatched.isEmpty()) {
+            root.problem("pattern", "has no named group for the required column(s) " + unmatched);
+        }
+        return pattern;
     }
 
     private static List<FeedColumn> columns(ConfigNode root) {
