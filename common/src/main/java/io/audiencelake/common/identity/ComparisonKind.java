@@ -164,9 +164,11 @@ public enum ComparisonKind {
      * candidate pairs, whose number blocking bounds.
      */
     private static final class JaroWinkler {
+        /** Stateless and thread-safe: one per JVM (a static, so the function captures nothing to serialize). */
+        private static final JaroWinklerSimilarity MEASURE = new JaroWinklerSimilarity();
+
         static final UserDefinedFunction SIMILARITY = udf(
-                        (UDF2<String, String, Double>)
-                                (a, b) -> a == null || b == null ? null : new JaroWinklerSimilarity().apply(a, b),
+                        (UDF2<String, String, Double>) (a, b) -> a == null || b == null ? null : MEASURE.apply(a, b),
                         DataTypes.DoubleType)
                 .withName("jaro_winkler");
     }
