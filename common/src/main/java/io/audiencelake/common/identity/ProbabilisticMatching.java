@@ -3,9 +3,12 @@ package io.audiencelake.common.identity;
 import static org.apache.spark.sql.functions.array_join;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat;
+import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.floor;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.rand;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.when;
 
 import io.audiencelake.common.identity.IdMatchMetrics.Metric;
 import io.audiencelake.common.identity.IdMatchMetrics.MetricName;
@@ -58,59 +61,22 @@ public final class ProbabilisticMatching {
                 PairComparisons.withTermFrequencies(profiles, model).localCheckpoint();
         long profileCount = withTf.count();
         metrics.add(new Metric(MetricName.PROFILES, model.id(), profileCount));
-        List<Dataset<Row>> perRule = new ArrayList<>();
-        for (BlockingRule rule : model.blocking()) {
-            // Keys and block sizes once per rule: the skipped-block count and the pairs both read them.
-            Dataset<Row> keyed = CandidatePairs.keyed(withTf, rule).localCheckpoint();
-            Dataset<Row> blocks = CandidatePairs.blocks(keyed).localCheckpoint();
-            Row skipped = blocks.where(col("size").gt(rule.maxBlockSize()))
-                    .agg(org.apache.spark.sql.functions.count(lit(1)), org.apache.spark.sql.functions.sum("size"))
-                    .first();
-            Dataset<Row> pairs =
-                    CandidatePairs.ofBlocks(keyed, blocks, model, rule).localCheckpoint();
-            long n = pairs.count();
-            long skippedBlocks = skipped.getLong(0);
-            long skippedProfiles = skipped.isNullAt(1) ? 0 : skipped.getLong(1);
-            LOG.info(
-                    "model {} blocking rule {}: {} candidate pairs; {} blocks over {} skipped ({} memberships)",
-                    model.id(),
-                    rule.name(),
-                    n,
-                    skippedBlocks,
-                    rule.maxBlockSize(),
-                    skippedProfiles);
-            metrics.add(new Metric(MetricName.CANDIDATE_PAIRS, model.id() + "/" + rule.name(), n));
-            metrics.add(new Metric(MetricName.BLOCKS_SKIPPED, model.id() + "/" + rule.name(), skippedBlocks));
-            perRule.add(pairs);
-        }
-        Dataset<Row> candidates = CandidatePairs.union(perRule);
-        Dataset<Row> leveled = PairComparisons.levels(CandidatePairs.withProfiles(candidates, withTf), model)
+        Dataset<Row> leveled = PairComparisons.levels(
+                        CandidatePairs.withProfiles(candidates(withTf, model, metrics), withTf), model)
                 .localCheckpoint();
-        long total = leveled.count();
-        metrics.add(new Metric(MetricName.CANDIDATE_PAIRS, model.id(), total));
+        metrics.add(new Metric(MetricName.CANDIDATE_PAIRS, model.id(), leveled.count()));
         List<String> levelColumns =
                 model.comparisons().stream().map(PairComparisons::level).toList();
-        int k = levelColumns.size();
-
         long[] population = populationPairs(withTf, model, profileCount);
         metrics.add(new Metric(MetricName.POSSIBLE_PAIRS, model.id(), population[0]));
         double[][] uRandom = FellegiSunter.levelShares(
                 FellegiSunter.patterns(
                         PairComparisons.levels(randomPairs(withTf, model, rules.randomPairs(), population), model),
                         levelColumns),
-                k);
+                levelColumns.size());
         FellegiSunter.Parameters parameters =
                 estimate(leveled, model, rules, components, uRandom, population[0], metrics);
-        metrics.add(new Metric(MetricName.PRIOR_MATCH_SHARE, model.id(), parameters.lambda()));
-        for (int i = 0; i < k; i++) {
-            Comparison c = model.comparisons().get(i);
-            for (int l = PairComparisons.FAR; l <= PairComparisons.EXACT; l++) {
-                String dim = model.id() + "/" + c.name() + "=" + PairComparisons.LEVEL_NAMES[l];
-                metrics.add(new Metric(MetricName.M_PROBABILITY, dim, parameters.m()[i][l]));
-                metrics.add(new Metric(MetricName.U_PROBABILITY, dim, parameters.u()[i][l]));
-                metrics.add(new Metric(MetricName.WEIGHT, dim, parameters.weight(i, l)));
-            }
-        }
+        metrics.addAll(parameterMetrics(model, parameters));
         Dataset<Row> scored = FellegiSunter.score(leveled, model.comparisons(), parameters, uRandom);
         Dataset<Row> accepted = scored.where(col(FellegiSunter.PROBABILITY).geq(rules.threshold()));
         if (components != null && !guardPasses(accepted, components, model, rules, metrics)) {
@@ -124,6 +90,54 @@ public final class ProbabilisticMatching {
                 col(FellegiSunter.PROBABILITY).as(IdEdges.SCORE),
                 col(FellegiSunter.EVIDENCE).as(IdEdges.EVIDENCE));
         return new Result(edges, scored, parameters, metrics);
+    }
+
+    /**
+     * The candidate pairs of every blocking rule, united (a pair found by several rules names them all); each
+     * rule's pair count and the blocks it skipped as too large go to the metrics.
+     */
+    private static Dataset<Row> candidates(Dataset<Row> withTf, MatchModel model, List<Metric> metrics) {
+        List<Dataset<Row>> perRule = new ArrayList<>();
+        for (BlockingRule rule : model.blocking()) {
+            // Keys and block sizes once per rule: the skipped-block count and the pairs both read them.
+            Dataset<Row> keyed = CandidatePairs.keyed(withTf, rule).localCheckpoint();
+            Dataset<Row> blocks = CandidatePairs.blocks(keyed).localCheckpoint();
+            Row skipped = blocks.where(col("size").gt(rule.maxBlockSize()))
+                    .agg(count(lit(1)), sum("size"))
+                    .first();
+            Dataset<Row> pairs =
+                    CandidatePairs.ofBlocks(keyed, blocks, model, rule).localCheckpoint();
+            long n = pairs.count();
+            long skippedBlocks = skipped.getLong(0);
+            LOG.info(
+                    "model {} blocking rule {}: {} candidate pairs; {} blocks over {} skipped ({} memberships)",
+                    model.id(),
+                    rule.name(),
+                    n,
+                    skippedBlocks,
+                    rule.maxBlockSize(),
+                    skipped.isNullAt(1) ? 0 : skipped.getLong(1));
+            metrics.add(new Metric(MetricName.CANDIDATE_PAIRS, model.id() + "/" + rule.name(), n));
+            metrics.add(new Metric(MetricName.BLOCKS_SKIPPED, model.id() + "/" + rule.name(), skippedBlocks));
+            perRule.add(pairs);
+        }
+        return CandidatePairs.union(perRule);
+    }
+
+    /** The prior match share and every comparison level's m, u and weight, for id_match_metrics. */
+    private static List<Metric> parameterMetrics(MatchModel model, FellegiSunter.Parameters parameters) {
+        List<Metric> metrics = new ArrayList<>();
+        metrics.add(new Metric(MetricName.PRIOR_MATCH_SHARE, model.id(), parameters.lambda()));
+        for (int i = 0; i < model.comparisons().size(); i++) {
+            Comparison c = model.comparisons().get(i);
+            for (int l = PairComparisons.FAR; l <= PairComparisons.EXACT; l++) {
+                String dim = model.id() + "/" + c.name() + "=" + PairComparisons.LEVEL_NAMES[l];
+                metrics.add(new Metric(MetricName.M_PROBABILITY, dim, parameters.m()[i][l]));
+                metrics.add(new Metric(MetricName.U_PROBABILITY, dim, parameters.u()[i][l]));
+                metrics.add(new Metric(MetricName.WEIGHT, dim, parameters.weight(i, l)));
+            }
+        }
+        return metrics;
     }
 
     /**
@@ -152,18 +166,9 @@ public final class ProbabilisticMatching {
                 .join(l, CandidatePairs.LEFT + IdentifierNodes.NODE)
                 .join(r, CandidatePairs.RIGHT + IdentifierNodes.NODE)
                 .agg(
-                        org.apache.spark.sql.functions.count(lit(1)),
-                        org.apache.spark.sql.functions.sum(org.apache
-                                .spark
-                                .sql
-                                .functions
-                                .when(col("_lc").equalTo(col("_rc")), 1)
-                                .otherwise(0)),
-                        org.apache.spark.sql.functions.sum(org.apache
-                                .spark
-                                .sql
-                                .functions
-                                .when(
+                        count(lit(1)),
+                        sum(when(col("_lc").equalTo(col("_rc")), 1).otherwise(0)),
+                        sum(when(
                                         col("_lc")
                                                 .notEqual(col("_rc"))
                                                 .and(col("_la").isNotNull())
@@ -182,6 +187,12 @@ public final class ProbabilisticMatching {
         metrics.add(new Metric(MetricName.ACCEPTED_CONTRADICTED, model.id(), contradicted));
         boolean passes = share <= rules.maxConflictShare();
         metrics.add(new Metric(MetricName.GUARD_PASSED, model.id(), passes ? 1 : 0));
+        logGuard(model, rules, passes, total, confirmed, contradicted);
+        return passes;
+    }
+
+    private static void logGuard(
+            MatchModel model, IdentityRules rules, boolean passes, long total, long confirmed, long contradicted) {
         if (passes) {
             LOG.info(
                     "model {}: {} pairs accepted; of those the deterministic graph can check, {} confirmed, {} contradicted",
@@ -195,12 +206,11 @@ public final class ProbabilisticMatching {
                             + "the model cannot tell persons apart on this data; its {} links are dropped",
                     model.id(),
                     contradicted,
-                    checkable,
+                    confirmed + contradicted,
                     rules.conflictType(),
                     rules.maxConflictShare(),
                     total);
         }
-        return passes;
     }
 
     /**

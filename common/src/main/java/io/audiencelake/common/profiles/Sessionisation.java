@@ -47,15 +47,12 @@ public final class Sessionisation {
 
     /** Sessions (columns of {@link Sessions}, without person_id) from raw_events rows that have a device. */
     public static Dataset<Row> sessions(Dataset<Row> events, SessionRules rules, EventColumns columns) {
-        Column page =
-                rules.pageColumn() == null ? lit(null).cast(DataTypes.StringType) : columns.column(rules.pageColumn());
-        Column referrer = rules.referrerColumn() == null
-                ? lit(null).cast(DataTypes.StringType)
-                : columns.column(rules.referrerColumn());
-        Column campaign = rules.campaignColumn() == null
-                ? lit(null).cast(DataTypes.StringType)
-                : columns.column(rules.campaignColumn());
-        Dataset<Row> rows = events.where(col(RawEvents.DEVICE_ID).isNotNull())
+        return shaped(aggregated(numbered(rows(events, rules, columns), rules), rules), rules);
+    }
+
+    /** The columns sessions are made of, page, referrer and campaign read through the rules' event columns. */
+    private static Dataset<Row> rows(Dataset<Row> events, SessionRules rules, EventColumns columns) {
+        return events.where(col(RawEvents.DEVICE_ID).isNotNull())
                 .select(
                         col(RawEvents.DEVICE_ID_TYPE),
                         col(RawEvents.DEVICE_ID),
@@ -64,10 +61,21 @@ public final class Sessionisation {
                         col(RawEvents.EVENT_TYPE),
                         col(RawEvents.DEVICE_TYPE),
                         to_date(col(RawEvents.EVENT_TIME)).as(DAY),
-                        page.as("_page"),
-                        referrer.as("_referrer"),
-                        campaign.as("_campaign"),
+                        column(columns, rules.pageColumn()).as("_page"),
+                        column(columns, rules.referrerColumn()).as("_referrer"),
+                        column(columns, rules.campaignColumn()).as("_campaign"),
                         col(RawEvents.REVENUE));
+    }
+
+    private static Column column(EventColumns columns, String name) {
+        return name == null ? lit(null).cast(DataTypes.StringType) : columns.column(name);
+    }
+
+    /**
+     * Each row with its session's number within the device's day: a new session starts after a gap longer than
+     * the rules allow, or (when configured) with a new campaign.
+     */
+    private static Dataset<Row> numbered(Dataset<Row> rows, SessionRules rules) {
         WindowSpec byDevice = Window.partitionBy(RawEvents.DEVICE_ID_TYPE, RawEvents.DEVICE_ID, DAY)
                 .orderBy(RawEvents.EVENT_TIME, RawTables.RECORD_ID);
         Column previousTime = lag(col(RawEvents.EVENT_TIME), 1).over(byDevice);
@@ -81,13 +89,16 @@ public final class Sessionisation {
             starts = starts.or(
                     col("_campaign").isNotNull().and(not(col("_campaign").eqNullSafe(previousCampaign))));
         }
-        Dataset<Row> numbered = rows.withColumn("_start", when(starts, 1).otherwise(0))
+        return rows.withColumn("_start", when(starts, 1).otherwise(0))
                 .withColumn(
                         SEQ,
                         sum(col("_start")).over(byDevice.rowsBetween(Window.unboundedPreceding(), Window.currentRow())))
                 .withColumn(ORDER, struct(col(RawEvents.EVENT_TIME), col(RawTables.RECORD_ID)));
-        Dataset<Row> grouped = numbered.groupBy(
-                        col(RawEvents.DEVICE_ID_TYPE), col(RawEvents.DEVICE_ID), col(DAY), col(SEQ))
+    }
+
+    /** One row per session: its span, events, pages, entry and exit, campaign, conversion and revenue. */
+    private static Dataset<Row> aggregated(Dataset<Row> numbered, SessionRules rules) {
+        return numbered.groupBy(col(RawEvents.DEVICE_ID_TYPE), col(RawEvents.DEVICE_ID), col(DAY), col(SEQ))
                 .agg(
                         min(RawEvents.EVENT_TIME).as(Sessions.SESSION_START),
                         max(RawEvents.EVENT_TIME).as(Sessions.SESSION_END),
@@ -104,19 +115,20 @@ public final class Sessionisation {
                                 .as(Sessions.CONVERTED),
                         // Exact decimal sum: the same session gives the same revenue however its rows were split.
                         sum(col(RawEvents.REVENUE).cast(Measure.SUM_TYPE)).as("_revenue"));
+    }
+
+    /** The sessions table's columns: a stable session id, duration, channel and the entry referrer's host. */
+    private static Dataset<Row> shaped(Dataset<Row> grouped, SessionRules rules) {
         Column host = lower(try_parse_url(col("_entry_referrer"), lit("HOST")));
+        Column id = sha2(
+                concat_ws(
+                        "|",
+                        col(RawEvents.DEVICE_ID_TYPE),
+                        col(RawEvents.DEVICE_ID),
+                        col(Sessions.SESSION_START).cast(DataTypes.StringType)),
+                256);
         return grouped.select(
-                substring(
-                                sha2(
-                                        concat_ws(
-                                                "|",
-                                                col(RawEvents.DEVICE_ID_TYPE),
-                                                col(RawEvents.DEVICE_ID),
-                                                col(Sessions.SESSION_START).cast(DataTypes.StringType)),
-                                        256),
-                                1,
-                                32)
-                        .as(Sessions.SESSION_ID),
+                substring(id, 1, 32).as(Sessions.SESSION_ID),
                 col(RawEvents.DEVICE_ID_TYPE).as(Sessions.DEVICE_ID_TYPE),
                 col(RawEvents.DEVICE_ID).as(Sessions.DEVICE_ID),
                 col(Sessions.SESSION_START),
