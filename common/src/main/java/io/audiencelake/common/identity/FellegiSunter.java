@@ -140,13 +140,36 @@ public final class FellegiSunter {
      * more than 1e-7 or after {@code start.maxIterations()}.
      */
     public static Parameters estimate(List<Pattern> patterns, int comparisons, EmStart start) {
-        double[][] mStart = start.m();
-        double[][] uStart = start.u();
-        boolean fixM = start.fixM();
-        boolean fixU = start.fixU();
-        boolean[] ignored = start.ignored();
-        int maxIterations = start.maxIterations();
-        double lambdaStart = start.lambda();
+        List<Pattern> used = withoutIgnored(patterns, comparisons, start.ignored());
+        double[][] m = new double[comparisons][];
+        double[][] u = new double[comparisons][];
+        for (int k = 0; k < comparisons; k++) {
+            m[k] = start.m() == null ? new double[] {0.1, 0.2, 0.7} : start.m()[k].clone();
+            u[k] = start.u() == null ? new double[] {0.8, 0.15, 0.05} : start.u()[k].clone();
+            // A level that never occurs keeps probability 0 on both sides.
+            boolean[] seen = seenLevels(used, k);
+            for (int l = 0; l < LEVELS; l++) {
+                if (!seen[l]) {
+                    m[k][l] = 0;
+                }
+                if (!start.fixU()) {
+                    u[k][l] = seen[l] ? Math.max(u[k][l], SMOOTHING) : 0;
+                }
+            }
+            normalise(m[k]);
+            normalise(u[k]);
+        }
+        Step state = new Step(clamp(start.lambda()), m, u, Double.POSITIVE_INFINITY);
+        int iteration = 0;
+        while (iteration < start.maxIterations() && state.change() >= TOLERANCE) {
+            iteration++;
+            state = step(used, comparisons, state, start);
+        }
+        return new Parameters(state.lambda(), state.m(), state.u(), iteration, state.change() < TOLERANCE);
+    }
+
+    /** The patterns with the ignored comparisons counted as missing. */
+    private static List<Pattern> withoutIgnored(List<Pattern> patterns, int comparisons, boolean[] ignored) {
         List<Pattern> used = new ArrayList<>();
         for (Pattern p : patterns) {
             int[] levels = p.levels().clone();
@@ -157,69 +180,50 @@ public final class FellegiSunter {
             }
             used.add(new Pattern(levels, p.count()));
         }
-        double[][] m = new double[comparisons][];
-        double[][] u = new double[comparisons][];
-        for (int k = 0; k < comparisons; k++) {
-            m[k] = mStart == null ? new double[] {0.1, 0.2, 0.7} : mStart[k].clone();
-            u[k] = uStart == null ? new double[] {0.8, 0.15, 0.05} : uStart[k].clone();
-            // A level that never occurs keeps probability 0 on both sides.
-            boolean[] seen = seenLevels(used, k);
-            for (int l = 0; l < LEVELS; l++) {
-                if (!seen[l]) {
-                    m[k][l] = 0;
-                }
-                if (!fixU) {
-                    u[k][l] = seen[l] ? Math.max(u[k][l], SMOOTHING) : 0;
-                }
-            }
-            normalise(m[k]);
-            normalise(u[k]);
-        }
-        double lambda = clamp(lambdaStart);
-        int iteration = 0;
-        boolean converged = false;
-        while (iteration < maxIterations && !converged) {
-            iteration++;
-            double[][] mNext = new double[comparisons][LEVELS];
-            double[][] uNext = new double[comparisons][LEVELS];
-            double matches = 0;
-            double total = 0;
-            for (Pattern p : used) {
-                double g = posterior(p.levels(), lambda, m, u);
-                matches += g * p.count();
-                total += p.count();
-                for (int k = 0; k < comparisons; k++) {
-                    int l = p.levels()[k];
-                    if (l >= 0) {
-                        mNext[k][l] += g * p.count();
-                        uNext[k][l] += (1 - g) * p.count();
-                    }
-                }
-            }
-            double lambdaNext = clamp(matches / Math.max(1, total));
-            double change = Math.abs(lambdaNext - lambda);
+        return used;
+    }
+
+    /** EM's state after an iteration, and the largest change of any parameter in it. */
+    private record Step(double lambda, double[][] m, double[][] u, double change) {}
+
+    /** One EM iteration: each pattern's match posterior re-weights the level counts; fixed sides stay. */
+    private static Step step(List<Pattern> used, int comparisons, Step before, EmStart start) {
+        double[][] m = before.m();
+        double[][] u = before.u();
+        double[][] mNext = new double[comparisons][LEVELS];
+        double[][] uNext = new double[comparisons][LEVELS];
+        double matches = 0;
+        double total = 0;
+        for (Pattern p : used) {
+            double g = posterior(p.levels(), before.lambda(), m, u);
+            matches += g * p.count();
+            total += p.count();
             for (int k = 0; k < comparisons; k++) {
-                if (fixM) {
-                    mNext[k] = m[k];
-                } else {
-                    smoothSeen(mNext[k], m[k]);
-                }
-                if (fixU) {
-                    uNext[k] = u[k];
-                } else {
-                    smoothSeen(uNext[k], u[k]);
-                }
-                for (int l = 0; l < LEVELS; l++) {
-                    change = Math.max(
-                            change, Math.max(Math.abs(mNext[k][l] - m[k][l]), Math.abs(uNext[k][l] - u[k][l])));
+                int l = p.levels()[k];
+                if (l >= 0) {
+                    mNext[k][l] += g * p.count();
+                    uNext[k][l] += (1 - g) * p.count();
                 }
             }
-            m = mNext;
-            u = uNext;
-            lambda = lambdaNext;
-            converged = change < TOLERANCE;
         }
-        return new Parameters(lambda, m, u, iteration, converged);
+        double lambdaNext = clamp(matches / Math.max(1, total));
+        double change = Math.abs(lambdaNext - before.lambda());
+        for (int k = 0; k < comparisons; k++) {
+            if (start.fixM()) {
+                mNext[k] = m[k];
+            } else {
+                smoothSeen(mNext[k], m[k]);
+            }
+            if (start.fixU()) {
+                uNext[k] = u[k];
+            } else {
+                smoothSeen(uNext[k], u[k]);
+            }
+            for (int l = 0; l < LEVELS; l++) {
+                change = Math.max(change, Math.max(Math.abs(mNext[k][l] - m[k][l]), Math.abs(uNext[k][l] - u[k][l])));
+            }
+        }
+        return new Step(lambdaNext, mNext, uNext, change);
     }
 
     /** Probability that a pair with these levels is a match. */
