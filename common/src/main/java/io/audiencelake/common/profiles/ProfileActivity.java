@@ -76,27 +76,18 @@ public final class ProfileActivity {
                                 .as(m.column()));
             }
         }
-        Dataset<Row> fromEvents = eventAggs.isEmpty()
-                ? null
-                : events.groupBy(
-                                col(RawEvents.DEVICE_ID_TYPE).as(ID_TYPE),
-                                col(RawEvents.DEVICE_ID).as(ID_VALUE),
-                                to_date(col(RawEvents.EVENT_TIME)).as(EVENT_DAY),
-                                col(RawTables.DT))
-                        .agg(
-                                eventAggs.get(0),
-                                eventAggs.subList(1, eventAggs.size()).toArray(Column[]::new));
-        Dataset<Row> fromAttributes = attributeAggs.isEmpty()
-                ? null
-                : attributes
-                        .groupBy(
-                                col(RawAttributes.SUBJECT_TYPE).as(ID_TYPE),
-                                col(RawAttributes.SUBJECT_ID).as(ID_VALUE),
-                                to_date(col(RawAttributes.OBSERVED_AT)).as(EVENT_DAY),
-                                col(RawTables.DT))
-                        .agg(
-                                attributeAggs.get(0),
-                                attributeAggs.subList(1, attributeAggs.size()).toArray(Column[]::new));
+        Dataset<Row> fromEvents = grouped(
+                events,
+                eventAggs,
+                col(RawEvents.DEVICE_ID_TYPE),
+                col(RawEvents.DEVICE_ID),
+                to_date(col(RawEvents.EVENT_TIME)));
+        Dataset<Row> fromAttributes = grouped(
+                attributes,
+                attributeAggs,
+                col(RawAttributes.SUBJECT_TYPE),
+                col(RawAttributes.SUBJECT_ID),
+                to_date(col(RawAttributes.OBSERVED_AT)));
         Dataset<Row> rows;
         if (fromEvents != null && fromAttributes != null) {
             // The same identifier can have events and attributes on one day: merge the two rows into one.
@@ -111,6 +102,15 @@ public final class ProfileActivity {
             throw new IllegalArgumentException("no measure of events or attributes to build");
         }
         return conform(rows, spec(measures));
+    }
+
+    /** The partials per identifier, event day and landing date, or null without any. */
+    private static Dataset<Row> grouped(Dataset<Row> rows, List<Column> aggs, Column type, Column value, Column day) {
+        if (aggs.isEmpty()) {
+            return null;
+        }
+        return rows.groupBy(type.as(ID_TYPE), value.as(ID_VALUE), day.as(EVENT_DAY), col(RawTables.DT))
+                .agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(Column[]::new));
     }
 
     /** Rows with their measures merged per key. */

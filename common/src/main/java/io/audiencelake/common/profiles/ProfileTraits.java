@@ -107,42 +107,16 @@ public final class ProfileTraits {
         List<Trait> eventTraits = rules.traits().stream()
                 .filter(t -> t.source() != TraitSource.SESSIONS)
                 .toList();
-        Dataset<Row> ids = graph.select(IdGraph.ID_TYPE, IdGraph.ID_VALUE, IdGraph.PERSON_ID);
-        Dataset<Row> base = graph.groupBy(PERSON_ID)
+        Dataset<Row> people = graph.groupBy(PERSON_ID)
                 .agg(
                         count(lit(1)).as(IDENTIFIERS),
                         count(when(col(IdGraph.ID_TYPE).isin(DEVICE_TYPES.toArray()), 1))
                                 .as(DEVICES),
                         min(IdGraph.FIRST_SEEN).as(FIRST_SEEN),
                         max(IdGraph.LAST_SEEN).as(LAST_SEEN));
-
-        Dataset<Row> people = base;
-        if (!eventTraits.isEmpty()) {
-            List<Column> perId = new ArrayList<>(List.of(col(ProfileActivity.ID_TYPE), col(ProfileActivity.ID_VALUE)));
-            List<Measure> lifetimeMeasures = lifetimeMeasures(eventTraits);
-            for (Measure m : lifetimeMeasures) {
-                perId.add(col(m.column()).as(name(m, Window.LIFETIME)));
-            }
-            Dataset<Row> state = lifetime.select(perId.toArray(Column[]::new));
-            if (windowed != null) {
-                state = state.unionByName(windowed, true);
-            }
-            Map<String, Column> merges = new LinkedHashMap<>();
-            for (Trait t : eventTraits) {
-                for (Measure m : t.kind().measures(t)) {
-                    String n = name(m, t.window());
-                    if (List.of(state.columns()).contains(n)) {
-                        merges.putIfAbsent(n, m.merge(col(n)).as(n));
-                    }
-                }
-            }
-            List<Column> aggs = new ArrayList<>(merges.values());
-            if (!aggs.isEmpty()) {
-                Dataset<Row> merged = state.join(ids, new String[] {ProfileActivity.ID_TYPE, ProfileActivity.ID_VALUE})
-                        .groupBy(PERSON_ID)
-                        .agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(Column[]::new));
-                people = people.join(merged, new String[] {PERSON_ID}, "left");
-            }
+        Dataset<Row> merged = eventTraits.isEmpty() ? null : mergedPerPerson(graph, lifetime, windowed, eventTraits);
+        if (merged != null) {
+            people = people.join(merged, new String[] {PERSON_ID}, "left");
         }
         if (sessionTraits != null) {
             people = people.join(sessionTraits, new String[] {PERSON_ID}, "left");
@@ -177,6 +151,39 @@ public final class ProfileTraits {
         }
         out.add(lit(Date.valueOf(date)).as(DT));
         return people.select(out.toArray(Column[]::new));
+    }
+
+    /**
+     * The event and attribute traits' measures merged over each person's identifiers: lifetime state and
+     * windowed activity, one column per (measure, window); null when there is nothing to merge.
+     */
+    private static Dataset<Row> mergedPerPerson(
+            Dataset<Row> graph, Dataset<Row> lifetime, Dataset<Row> windowed, List<Trait> eventTraits) {
+        List<Column> perId = new ArrayList<>(List.of(col(ProfileActivity.ID_TYPE), col(ProfileActivity.ID_VALUE)));
+        for (Measure m : lifetimeMeasures(eventTraits)) {
+            perId.add(col(m.column()).as(name(m, Window.LIFETIME)));
+        }
+        Dataset<Row> state = lifetime.select(perId.toArray(Column[]::new));
+        if (windowed != null) {
+            state = state.unionByName(windowed, true);
+        }
+        Map<String, Column> merges = new LinkedHashMap<>();
+        for (Trait t : eventTraits) {
+            for (Measure m : t.kind().measures(t)) {
+                String n = name(m, t.window());
+                if (List.of(state.columns()).contains(n)) {
+                    merges.putIfAbsent(n, m.merge(col(n)).as(n));
+                }
+            }
+        }
+        List<Column> aggs = new ArrayList<>(merges.values());
+        if (aggs.isEmpty()) {
+            return null;
+        }
+        Dataset<Row> ids = graph.select(IdGraph.ID_TYPE, IdGraph.ID_VALUE, IdGraph.PERSON_ID);
+        return state.join(ids, new String[] {ProfileActivity.ID_TYPE, ProfileActivity.ID_VALUE})
+                .groupBy(PERSON_ID)
+                .agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(Column[]::new));
     }
 
     private static String name(Measure m, Window w) {
