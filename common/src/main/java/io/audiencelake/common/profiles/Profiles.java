@@ -37,23 +37,7 @@ public final class Profiles {
                     t.description() + " [" + t.kind().yamlName() + ", " + t.window() + "]"));
         }
         if (rules.rfm() != null) {
-            fields.add(column(
-                    RfmScores.RECENCY,
-                    DataTypes.IntegerType,
-                    true,
-                    "RFM recency quintile of " + rules.rfm().recency() + " among buyers, 5 = most recent"));
-            fields.add(column(
-                    RfmScores.FREQUENCY,
-                    DataTypes.IntegerType,
-                    true,
-                    "RFM frequency quintile of " + rules.rfm().frequency() + " among buyers, 5 = most frequent"));
-            fields.add(column(
-                    RfmScores.MONETARY,
-                    DataTypes.IntegerType,
-                    true,
-                    "RFM monetary quintile of " + rules.rfm().monetary() + " among buyers, 5 = highest"));
-            fields.add(column(
-                    RfmScores.SCORE, DataTypes.StringType, true, "recency, frequency and monetary scores, e.g. 545"));
+            fields.addAll(rfmColumns(rules.rfm()));
         }
         fields.add(column(ProfileTraits.DT, DataTypes.DateType, false, "run date (partition)"));
         return new TableSpec(
@@ -64,5 +48,28 @@ public final class Profiles {
                 new StructType(fields.toArray(StructField[]::new)),
                 List.of(ProfileTraits.DT),
                 List.of(ProfileTraits.PERSON_ID, ProfileTraits.DT));
+    }
+
+    /** The RFM score columns: a quintile per dimension among buyers, and the three as one code. */
+    private static List<StructField> rfmColumns(ProfileRules.Rfm rfm) {
+        List<StructField> out = new ArrayList<>();
+        out.add(column(
+                RfmScores.RECENCY,
+                DataTypes.IntegerType,
+                true,
+                "RFM recency quintile of " + rfm.recency() + " among buyers, 5 = most recent"));
+        out.add(column(
+                RfmScores.FREQUENCY,
+                DataTypes.IntegerType,
+                true,
+                "RFM frequency quintile of " + rfm.frequency() + " among buyers, 5 = most frequent"));
+        out.add(column(
+                RfmScores.MONETARY,
+                DataTypes.IntegerType,
+                true,
+                "RFM monetary quintile of " + rfm.monetary() + " among buyers, 5 = highest"));
+        out.add(column(
+                RfmScores.SCORE, DataTypes.StringType, true, "recency, frequency and monetary scores, e.g. 545"));
+        return out;
     }
 }
