@@ -385,14 +385,10 @@ public final class FeedContracts {
                                 + type.name().toLowerCase(Locale.ROOT));
             }
             String format = n.parsed(
-                    "format", FeedColumn.ISO8601, "iso8601 or a date-time pattern such as yyyy-MM-dd HH:mm:ss", t -> {
-                        if (t.equals(FeedColumn.ISO8601)) {
-                            return t;
-                        }
-                        // Parsing the pattern is the check: a bad one throws, and the loader reports it.
-                        DateTimeFormatter unused = DateTimeFormatter.ofPattern(t);
-                        return t;
-                    });
+                    "format",
+                    FeedColumn.ISO8601,
+                    "iso8601 or a date-time pattern such as yyyy-MM-dd HH:mm:ss",
+                    FeedContracts::timeFormat);
             String zone = n.parsed(
                     "zone",
                     "UTC",
@@ -412,6 +408,11 @@ public final class FeedContracts {
             out.add(new FeedColumn(name, type, required, pii, format, zone, similarity));
         }
         return out;
+    }
+
+    /** A column's time format: iso8601, or a pattern (parsing it is the check: a bad one throws, reported). */
+    private static String timeFormat(String text) {
+        return text.equals(FeedColumn.ISO8601) || DateTimeFormatter.ofPattern(text) != null ? text : null;
     }
 
     /** Reads a column reference and checks that the column exists. */
