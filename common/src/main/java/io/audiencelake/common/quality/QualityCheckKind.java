@@ -10,6 +10,8 @@ import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
+import io.audiencelake.common.config.ConfigNode;
+import io.audiencelake.common.lake.TableSpec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -20,12 +22,22 @@ import org.apache.spark.sql.functions;
 
 /**
  * What a quality check looks at, as written in quality.yaml, with how it is measured: the aggregates it adds to
- * the table's one shared scan (if any), and its outcome from that scan or from a grouping of its own. Adding a
- * check is a constant here and its reading in {@link QualityChecksLoader}.
+ * the table's one shared scan (if any), and its outcome from that scan or from a grouping of its own, and which
+ * of quality.yaml's fields it takes. Adding a check is a constant here.
  */
 public enum QualityCheckKind {
     /** Rows written: within [min, max], and within max_change of the previous run's partition. */
     ROW_COUNT {
+        @Override
+        void checkFields(Fields f, TableSpec spec, ConfigNode c) {
+            if (!f.columns().isEmpty()) {
+                c.problem("columns", "row_count counts rows: it takes min, max and max_change, not columns");
+            }
+            if (f.min() == null && f.max() == null && f.maxChange() == null) {
+                c.problem("check", "row_count needs min, max or max_change");
+            }
+        }
+
         @Override
         boolean scans() {
             return true; // the scan's row count
@@ -41,6 +53,11 @@ public enum QualityCheckKind {
     },
     /** No nulls in the columns (default: the table's key columns). */
     NOT_NULL {
+        @Override
+        void checkFields(Fields f, TableSpec spec, ConfigNode c) {
+            keyColumnsByDefault(f, spec, c);
+        }
+
         @Override
         boolean scans() {
             return true;
@@ -67,12 +84,27 @@ public enum QualityCheckKind {
     /** No two rows share the columns' values (default: the table's key columns). */
     UNIQUE {
         @Override
+        void checkFields(Fields f, TableSpec spec, ConfigNode c) {
+            keyColumnsByDefault(f, spec, c);
+        }
+
+        @Override
         QualityOutcome outcome(QualityCheck check, int index, QualityEvaluation.Inputs in) {
             return unique(check, in.rows());
         }
     },
     /** Every non-null value of the column within [min, max]. */
     RANGE {
+        @Override
+        void checkFields(Fields f, TableSpec spec, ConfigNode c) {
+            if (f.columns().size() != 1) {
+                c.problem("column", "is required: the one numeric column whose values must lie in [min, max]");
+            }
+            if (f.min() == null && f.max() == null) {
+                c.problem("check", "range needs min or max");
+            }
+        }
+
         @Override
         boolean scans() {
             return true;
@@ -102,12 +134,38 @@ public enum QualityCheckKind {
     /** Rows per value of the group column (e.g. a segment's size) within max_change of the previous run. */
     SIZE_CHANGE {
         @Override
+        void checkFields(Fields f, TableSpec spec, ConfigNode c) {
+            if (f.columns().size() != 1) {
+                c.problem("group", "is required: the column whose values' row counts are compared, e.g. segment_id");
+            }
+            if (f.maxChange() == null) {
+                c.problem("max_change", "is required for size_change: the largest allowed relative change, e.g. 0.5");
+            }
+        }
+
+        @Override
         QualityOutcome outcome(QualityCheck check, int index, QualityEvaluation.Inputs in) {
             return sizeChange(check, in.rows(), in.previous());
         }
     };
 
     private static final int SHOWN_GROUPS = 5;
+
+    /** What quality.yaml gave a check: the kind says which of these it takes and needs. */
+    record Fields(List<String> columns, Double min, Double max, Double maxChange) {}
+
+    /** Reports what the kind needs and was not given (or was given and does not take); may default the columns. */
+    abstract void checkFields(Fields fields, TableSpec spec, ConfigNode c);
+
+    /** The columns a null or uniqueness check looks at: those given, else the table's key columns. */
+    private static void keyColumnsByDefault(Fields f, TableSpec spec, ConfigNode c) {
+        if (f.columns().isEmpty()) {
+            f.columns().addAll(spec.keyColumns());
+        }
+        if (f.columns().isEmpty()) {
+            c.problem("columns", "is required: " + spec.name() + " has no key columns to default to");
+        }
+    }
 
     public String yamlName() {
         return name().toLowerCase(Locale.ROOT);

@@ -75,42 +75,7 @@ public final class QualityChecksLoader {
         if (c.has("group")) {
             columns.add(c.string("group", null));
         }
-        switch (kind) {
-            case ROW_COUNT -> {
-                if (!columns.isEmpty()) {
-                    c.problem("columns", "row_count counts rows: it takes min, max and max_change, not columns");
-                }
-                if (min == null && max == null && maxChange == null) {
-                    c.problem("check", "row_count needs min, max or max_change");
-                }
-            }
-            case NOT_NULL, UNIQUE -> {
-                if (columns.isEmpty()) {
-                    columns.addAll(spec.keyColumns());
-                }
-                if (columns.isEmpty()) {
-                    c.problem("columns", "is required: " + spec.name() + " has no key columns to default to");
-                }
-            }
-            case RANGE -> {
-                if (columns.size() != 1) {
-                    c.problem("column", "is required: the one numeric column whose values must lie in [min, max]");
-                }
-                if (min == null && max == null) {
-                    c.problem("check", "range needs min or max");
-                }
-            }
-            case SIZE_CHANGE -> {
-                if (columns.size() != 1) {
-                    c.problem(
-                            "group", "is required: the column whose values' row counts are compared, e.g. segment_id");
-                }
-                if (maxChange == null) {
-                    c.problem(
-                            "max_change", "is required for size_change: the largest allowed relative change, e.g. 0.5");
-                }
-            }
-        }
+        kind.checkFields(new QualityCheckKind.Fields(columns, min, max, maxChange), spec, c);
         List<String> known = List.of(spec.schema().fieldNames());
         for (String column : columns) {
             if (!known.contains(column)) {
