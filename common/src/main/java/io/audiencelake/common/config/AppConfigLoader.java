@@ -39,10 +39,7 @@ public final class AppConfigLoader {
         Map<String, String> hadoop = root.stringMap("hadoop");
         GeneratorSettings generate = generate(root.object("generate"));
         Path contracts = base.resolve(root.string("feed_contracts", "feeds")).normalize();
-        ConfigNode privacyNode = root.object("privacy");
-        PrivacySettings privacy = new PrivacySettings(
-                privacyNode.string("linkage_key", ""), privacyNode.intValue("erasure_history_hours", 0, 0, 24 * 366));
-        privacyNode.rejectUnknownKeys();
+        PrivacySettings privacy = privacy(root.object("privacy"));
         Path identity =
                 base.resolve(root.string("identity_rules", "identity.yaml")).normalize();
         Path traits = base.resolve(root.string("traits", "traits.yaml")).normalize();
@@ -51,17 +48,7 @@ public final class AppConfigLoader {
                 base.resolve(root.string("lookalike", "lookalike.yaml")).normalize();
         Path destinations =
                 base.resolve(root.string("destinations", "destinations.yaml")).normalize();
-        ConfigNode operationsNode = root.object("operations");
-        OperationsSettings operations = new OperationsSettings(
-                base.resolve(operationsNode.string("quality", "quality.yaml")).normalize(),
-                operationsNode.intValue("lock_stale_minutes", 5, 1, 24 * 60));
-        if (operationsNode.has("lock_timeout_hours")) {
-            operationsNode.problem(
-                    "lock_timeout_hours",
-                    "is replaced by lock_stale_minutes (default 5): a running job renews "
-                            + "its lock, so a dead run's lock lapses in minutes");
-        }
-        operationsNode.rejectUnknownKeys();
+        OperationsSettings operations = operations(root.object("operations"), base);
         root.rejectUnknownKeys();
         problems.throwIfAny();
         return new AppConfig(
@@ -81,6 +68,27 @@ public final class AppConfigLoader {
                 lookalike,
                 destinations,
                 operations);
+    }
+
+    private static PrivacySettings privacy(ConfigNode node) {
+        PrivacySettings privacy = new PrivacySettings(
+                node.string("linkage_key", ""), node.intValue("erasure_history_hours", 0, 0, 24 * 366));
+        node.rejectUnknownKeys();
+        return privacy;
+    }
+
+    private static OperationsSettings operations(ConfigNode node, Path base) {
+        OperationsSettings operations = new OperationsSettings(
+                base.resolve(node.string("quality", "quality.yaml")).normalize(),
+                node.intValue("lock_stale_minutes", 5, 1, 24 * 60));
+        if (node.has("lock_timeout_hours")) {
+            node.problem(
+                    "lock_timeout_hours",
+                    "is replaced by lock_stale_minutes (default 5): a running job renews "
+                            + "its lock, so a dead run's lock lapses in minutes");
+        }
+        node.rejectUnknownKeys();
+        return operations;
     }
 
     private static SparkSettings spark(ConfigNode node) {
