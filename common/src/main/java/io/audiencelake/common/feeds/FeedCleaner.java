@@ -1,5 +1,6 @@
 package io.audiencelake.common.feeds;
 
+import static org.apache.spark.sql.functions.abs;
 import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
@@ -54,62 +55,17 @@ public final class FeedCleaner {
         out.add(col(FeedLines.LINE));
         out.add(col(FeedLines.TEXT));
         out.add(col(FeedParser.EXTRA));
-
         for (FeedColumn c : contract.columns()) {
-            Column raw = Normalise.blankToNull(Normalise.column(c.name()));
-            Column typed = typed(c, raw);
-            if (contract.event() != null && c.name().equals(contract.event().revenue())) {
-                // Profiles sum revenue exactly as decimal(38, 6): a value that could overflow it is not money.
-                typed = when(org.apache.spark.sql.functions.abs(typed).leq(lit(MAX_REVENUE)), typed);
-            }
-            out.add(typed.as(c.name()));
-            if (c.required()) {
-                problems.add(when(raw.isNull(), lit("missing_required:" + c.name())));
-            }
-            if (c.type() != ColumnType.STRING) {
-                String kind = c.type() == ColumnType.TIMESTAMP
-                        ? "bad_timestamp"
-                        : c.type() == ColumnType.DATE ? "bad_date" : "bad_type";
-                problems.add(when(raw.isNotNull().and(typed.isNull()), lit(kind + ":" + c.name())));
-            }
+            out.add(typedColumn(contract, c, problems).as(c.name()));
         }
-
         Column country = contract.countryColumn() == null
                 ? lit(contract.defaultCountry())
                 : coalesce(upper(trim(Normalise.column(contract.countryColumn()))), lit(contract.defaultCountry()));
         for (IdentifierColumn id : contract.identifiers()) {
-            Column raw = Normalise.blankToNull(Normalise.column(id.column()));
-            Column type;
-            Column stored;
-            if (id.type() != null) {
-                type = lit(id.type().key());
-                Column normal = Normalise.of(id.type(), raw, country);
-                stored = Normalise.stored(id.type(), normal);
-                problems.add(when(
-                        raw.isNotNull().and(normal.isNull()),
-                        lit("invalid_" + id.type().key() + ":" + id.column())));
-            } else {
-                Column declared = lower(trim(Normalise.column(id.typeColumn())));
-                type = null;
-                stored = null;
-                for (IdType t : IdType.values()) {
-                    Column normal = Normalise.of(t, raw, country);
-                    type = (type == null
-                            ? when(declared.equalTo(t.key()), lit(t.key()))
-                            : type.when(declared.equalTo(t.key()), lit(t.key())));
-                    stored = (stored == null
-                            ? when(declared.equalTo(t.key()), Normalise.stored(t, normal))
-                            : stored.when(declared.equalTo(t.key()), Normalise.stored(t, normal)));
-                    problems.add(when(
-                            declared.equalTo(t.key()).and(raw.isNotNull()).and(normal.isNull()),
-                            lit("invalid_" + t.key() + ":" + id.column())));
-                }
-                problems.add(when(declared.isNotNull().and(type.isNull()), lit("unknown_id_type:" + id.typeColumn())));
-            }
-            out.add(type.as(ID_TYPE_PREFIX + id.column()));
-            out.add(stored.as(ID_PREFIX + id.column()));
+            Column[] typeAndValue = identifier(id, country, problems);
+            out.add(typeAndValue[0].as(ID_TYPE_PREFIX + id.column()));
+            out.add(typeAndValue[1].as(ID_PREFIX + id.column()));
         }
-
         Column observed = contract.timestamp() == null
                 ? lit(null)
                 : typed(
@@ -131,6 +87,58 @@ public final class FeedCleaner {
         out.add(filter(array(problems.toArray(Column[]::new)), Column::isNotNull)
                 .as(PROBLEMS));
         return parsed.select(out.toArray(Column[]::new));
+    }
+
+    /** A contract column typed, with the problems of a missing required value or one of the wrong type. */
+    private static Column typedColumn(FeedContract contract, FeedColumn c, List<Column> problems) {
+        Column raw = Normalise.blankToNull(Normalise.column(c.name()));
+        Column typed = typed(c, raw);
+        if (contract.event() != null && c.name().equals(contract.event().revenue())) {
+            // Profiles sum revenue exactly as decimal(38, 6): a value that could overflow it is not money.
+            typed = when(abs(typed).leq(lit(MAX_REVENUE)), typed);
+        }
+        if (c.required()) {
+            problems.add(when(raw.isNull(), lit("missing_required:" + c.name())));
+        }
+        if (c.type() != ColumnType.STRING) {
+            String kind = c.type() == ColumnType.TIMESTAMP
+                    ? "bad_timestamp"
+                    : c.type() == ColumnType.DATE ? "bad_date" : "bad_type";
+            problems.add(when(raw.isNotNull().and(typed.isNull()), lit(kind + ":" + c.name())));
+        }
+        return typed;
+    }
+
+    /**
+     * An identifier column's type and stored (normalised, hashed where personal) value: of its fixed type, or of
+     * the type its type column names per row; an invalid value or an unknown type is a problem.
+     */
+    private static Column[] identifier(IdentifierColumn id, Column country, List<Column> problems) {
+        Column raw = Normalise.blankToNull(Normalise.column(id.column()));
+        if (id.type() != null) {
+            Column normal = Normalise.of(id.type(), raw, country);
+            problems.add(when(
+                    raw.isNotNull().and(normal.isNull()),
+                    lit("invalid_" + id.type().key() + ":" + id.column())));
+            return new Column[] {lit(id.type().key()), Normalise.stored(id.type(), normal)};
+        }
+        Column declared = lower(trim(Normalise.column(id.typeColumn())));
+        Column type = null;
+        Column stored = null;
+        for (IdType t : IdType.values()) {
+            Column normal = Normalise.of(t, raw, country);
+            type = (type == null
+                    ? when(declared.equalTo(t.key()), lit(t.key()))
+                    : type.when(declared.equalTo(t.key()), lit(t.key())));
+            stored = (stored == null
+                    ? when(declared.equalTo(t.key()), Normalise.stored(t, normal))
+                    : stored.when(declared.equalTo(t.key()), Normalise.stored(t, normal)));
+            problems.add(when(
+                    declared.equalTo(t.key()).and(raw.isNotNull()).and(normal.isNull()),
+                    lit("invalid_" + t.key() + ":" + id.column())));
+        }
+        problems.add(when(declared.isNotNull().and(type.isNull()), lit("unknown_id_type:" + id.typeColumn())));
+        return new Column[] {type, stored};
     }
 
     /** A column's text as its contract type; null where it does not parse (ANSI-safe: never throws). */
