@@ -177,31 +177,10 @@ public final class FeedOutputs {
             Dataset<Row> ua = userAgents.withColumnRenamed(UserAgentParser.USER_AGENT, "_ua");
             rows = rows.join(broadcast(ua), rows.col(e.userAgent()).equalTo(ua.col("_ua")), "left");
         }
-        List<IdentifierColumn> devices = contract.identifiers().stream()
-                .filter(i -> i.type() == IdType.COOKIE || i.type() == IdType.MAID)
-                .toList();
-        Column deviceId = lit(null).cast(DataTypes.StringType);
-        Column deviceType = lit(null).cast(DataTypes.StringType);
-        for (int i = devices.size() - 1; i >= 0; i--) {
-            Column id = col(FeedCleaner.ID_PREFIX + devices.get(i).column());
-            deviceId = when(id.isNotNull(), id).otherwise(deviceId);
-            deviceType = when(id.isNotNull(), lit(devices.get(i).type().key())).otherwise(deviceType);
-        }
-        Set<String> special = new HashSet<>();
-        special.add(contract.timestamp());
-        for (String s : new String[] {e.type(), e.userAgent(), e.ip(), e.revenue(), e.currency()}) {
-            special.add(s);
-        }
-        List<Column> pairs = new ArrayList<>();
-        for (FeedColumn c : contract.columns()) {
-            if (!special.contains(c.name()) && !c.pii() && !contract.isIdentifier(c.name())) {
-                pairs.add(lit(c.name()));
-                pairs.add(text(c));
-            }
-        }
-        Column declared = pairs.isEmpty() ? map().cast(TEXT_MAP) : map(pairs.toArray(Column[]::new));
-        Column attributes = map_filter(
-                map_concat(declared, coalesce(col(FeedParser.EXTRA), map().cast(TEXT_MAP))), (k, v) -> v.isNotNull());
+        Column[] device = device(contract);
+        Column deviceType = device[0];
+        Column deviceId = device[1];
+        Column attributes = eventAttributes(contract);
         List<Column> out = new ArrayList<>(List.of(
                 recordId().as(RawTables.RECORD_ID),
                 party(contract),
@@ -229,6 +208,44 @@ public final class FeedOutputs {
         out.addAll(lineage(contract, dt));
         out.add(dedupeKey(contract).as(RawEvents.DEDUPE_KEY));
         return rows.select(out.toArray(Column[]::new));
+    }
+
+    /** The event's device: (type, id) of the first of the feed's cookie and ad-id columns that has a value. */
+    private static Column[] device(FeedContract contract) {
+        List<IdentifierColumn> devices = contract.identifiers().stream()
+                .filter(i -> i.type() == IdType.COOKIE || i.type() == IdType.MAID)
+                .toList();
+        Column deviceId = lit(null).cast(DataTypes.StringType);
+        Column deviceType = lit(null).cast(DataTypes.StringType);
+        for (int i = devices.size() - 1; i >= 0; i--) {
+            Column id = col(FeedCleaner.ID_PREFIX + devices.get(i).column());
+            deviceId = when(id.isNotNull(), id).otherwise(deviceId);
+            deviceType = when(id.isNotNull(), lit(devices.get(i).type().key())).otherwise(deviceType);
+        }
+        return new Column[] {deviceType, deviceId};
+    }
+
+    /**
+     * The event's other columns as text (not the event fields, personal data or identifiers), with the columns the
+     * contract does not name; empty values left out.
+     */
+    private static Column eventAttributes(FeedContract contract) {
+        EventFields e = contract.event();
+        Set<String> special = new HashSet<>();
+        special.add(contract.timestamp());
+        for (String s : new String[] {e.type(), e.userAgent(), e.ip(), e.revenue(), e.currency()}) {
+            special.add(s);
+        }
+        List<Column> pairs = new ArrayList<>();
+        for (FeedColumn c : contract.columns()) {
+            if (!special.contains(c.name()) && !c.pii() && !contract.isIdentifier(c.name())) {
+                pairs.add(lit(c.name()));
+                pairs.add(text(c));
+            }
+        }
+        Column declared = pairs.isEmpty() ? map().cast(TEXT_MAP) : map(pairs.toArray(Column[]::new));
+        return map_filter(
+                map_concat(declared, coalesce(col(FeedParser.EXTRA), map().cast(TEXT_MAP))), (k, v) -> v.isNotNull());
     }
 
     private static Column optional(boolean present, String column, DataType type) {
@@ -271,26 +288,7 @@ public final class FeedOutputs {
     public static Dataset<Row> attributes(
             FeedContract contract, Dataset<Row> classified, LocalDate dt, String linkageKey) {
         AttributeFields a = contract.attributes();
-        List<Column> values = new ArrayList<>();
-        if (a.longFormat()) {
-            FeedColumn value = contract.column(a.valueColumn()).orElseThrow();
-            values.add(struct(
-                    concat(lit(a.namePrefix()), lower(trim(Normalise.column(a.nameColumn()))))
-                            .as("n"),
-                    text(value).as("v")));
-        } else {
-            for (String name : a.columns()) {
-                FeedColumn c = contract.column(name).orElseThrow();
-                values.add(struct(lit(a.namePrefix() + name).as("n"), text(c).as("v")));
-                if (c.similarity()) {
-                    values.add(struct(
-                            lit(a.namePrefix() + name + FeedColumn.QGRAMS_SUFFIX)
-                                    .as("n"),
-                            QGramEncoding.encode(Normalise.column(name), linkageKey)
-                                    .as("v")));
-                }
-            }
-        }
+        List<Column> values = attributeValues(contract, linkageKey);
         // Columns the contract does not know (schema drift) are attributes too, under their own names.
         Column extras = transform(
                 map_entries(coalesce(col(FeedParser.EXTRA), map().cast(TEXT_MAP))),
@@ -320,6 +318,33 @@ public final class FeedOutputs {
                         col(RawTables.LINE_NUMBER),
                         col(RawTables.FEED),
                         col(RawTables.DT));
+    }
+
+    /**
+     * A record's declared attributes as (name, value) structs: from the name and value columns of a long feed, or
+     * one per attribute column of a wide feed (with its keyed q-gram encoding when the column asks for one).
+     */
+    private static List<Column> attributeValues(FeedContract contract, String linkageKey) {
+        AttributeFields a = contract.attributes();
+        List<Column> values = new ArrayList<>();
+        if (a.longFormat()) {
+            FeedColumn value = contract.column(a.valueColumn()).orElseThrow();
+            values.add(struct(
+                    concat(lit(a.namePrefix()), lower(trim(Normalise.column(a.nameColumn()))))
+                            .as("n"),
+                    text(value).as("v")));
+            return values;
+        }
+        for (String name : a.columns()) {
+            FeedColumn c = contract.column(name).orElseThrow();
+            values.add(struct(lit(a.namePrefix() + name).as("n"), text(c).as("v")));
+            if (c.similarity()) {
+                values.add(struct(
+                        lit(a.namePrefix() + name + FeedColumn.QGRAMS_SUFFIX).as("n"),
+                        QGramEncoding.encode(Normalise.column(name), linkageKey).as("v")));
+            }
+        }
+        return values;
     }
 
     /** A typed column as text: ISO dates and times, and personal data as SHA-256 of its trimmed lower case. */
