@@ -150,24 +150,10 @@ public final class RuleParser {
             return new Comparison(field.text, Operator.NOT_IN, list(), field.position);
         }
         if (t.is("between")) {
-            Literal low = literal();
-            Token and = take();
-            if (!and.is("and")) {
-                throw expected("'and' between the two bounds", and);
-            }
-            return new Comparison(field.text, Operator.BETWEEN, List.of(low, literal()), field.position);
+            return between(field);
         }
         if (t.is("is")) {
-            boolean negated = peek().is("not");
-            if (negated) {
-                next++;
-            }
-            Token nul = take();
-            if (!nul.is("null")) {
-                throw expected("'null'", nul);
-            }
-            return new Comparison(
-                    field.text, negated ? Operator.IS_NOT_NULL : Operator.IS_NULL, List.of(), field.position);
+            return isNull(field);
         }
         if (t.is("contains")) {
             return new Comparison(field.text, Operator.CONTAINS, List.of(text()), field.position);
@@ -183,6 +169,29 @@ public final class RuleParser {
                 "an operator after '" + field.text + "' (=, !=, <, <=, >, >=, in, not in, between, is null, "
                         + "contains, starts with)",
                 t);
+    }
+
+    /** {@code field between low and high}, after "between". */
+    private SegmentRule between(Token field) {
+        Literal low = literal();
+        Token and = take();
+        if (!and.is("and")) {
+            throw expected("'and' between the two bounds", and);
+        }
+        return new Comparison(field.text, Operator.BETWEEN, List.of(low, literal()), field.position);
+    }
+
+    /** {@code field is [not] null}, after "is". */
+    private SegmentRule isNull(Token field) {
+        boolean negated = peek().is("not");
+        if (negated) {
+            next++;
+        }
+        Token nul = take();
+        if (!nul.is("null")) {
+            throw expected("'null'", nul);
+        }
+        return new Comparison(field.text, negated ? Operator.IS_NOT_NULL : Operator.IS_NULL, List.of(), field.position);
     }
 
     private List<Literal> list() {
@@ -243,6 +252,47 @@ public final class RuleParser {
                 got.position, "at position " + got.position + ": expected " + what + ", got " + got.describe());
     }
 
+    /** The number starting at {@code i} (digits, an optional sign and decimals); returns the index after it. */
+    private static int number(String s, int i, List<Token> out) {
+        int at = i + 1;
+        int j = i + 1;
+        while (j < s.length() && (Character.isDigit(s.charAt(j)) || s.charAt(j) == '.')) {
+            j++;
+        }
+        String number = s.substring(i, j);
+        if (!number.matches("-?[0-9]+(\\.[0-9]+)?")) {
+            throw new SegmentRuleException(at, "at position " + at + ": '" + number + "' is not a number");
+        }
+        out.add(new Token(Kind.NUMBER, number, at));
+        return j;
+    }
+
+    /** The quoted text starting at {@code i} ('' is a quote inside it); returns the index after its end. */
+    private static int quoted(String s, int i, List<Token> out) {
+        int at = i + 1;
+        StringBuilder text = new StringBuilder();
+        int j = i + 1;
+        while (true) {
+            if (j >= s.length()) {
+                throw new SegmentRuleException(at, "at position " + at + ": text opened with ' is not closed");
+            }
+            char d = s.charAt(j);
+            if (d == '\'' && j + 1 < s.length() && s.charAt(j + 1) == '\'') {
+                text.append('\'');
+                j += 2;
+            } else if (d == '\'') {
+                break;
+            } else if (Character.isISOControl(d)) {
+                throw new SegmentRuleException(j + 1, "at position " + (j + 1) + ": control character in text");
+            } else {
+                text.append(d);
+                j++;
+            }
+        }
+        out.add(new Token(Kind.STRING, text.toString(), at));
+        return j + 1;
+    }
+
     private static List<Token> tokenize(String s) {
         List<Token> out = new ArrayList<>();
         int i = 0;
@@ -259,38 +309,9 @@ public final class RuleParser {
                 out.add(new Token(Kind.IDENT, s.substring(i, j), at));
                 i = j;
             } else if (Character.isDigit(c) || (c == '-' && i + 1 < s.length() && Character.isDigit(s.charAt(i + 1)))) {
-                int j = i + 1;
-                while (j < s.length() && (Character.isDigit(s.charAt(j)) || s.charAt(j) == '.')) {
-                    j++;
-                }
-                String number = s.substring(i, j);
-                if (!number.matches("-?[0-9]+(\\.[0-9]+)?")) {
-                    throw new SegmentRuleException(at, "at position " + at + ": '" + number + "' is not a number");
-                }
-                out.add(new Token(Kind.NUMBER, number, at));
-                i = j;
+                i = number(s, i, out);
             } else if (c == '\'') {
-                StringBuilder text = new StringBuilder();
-                int j = i + 1;
-                while (true) {
-                    if (j >= s.length()) {
-                        throw new SegmentRuleException(at, "at position " + at + ": text opened with ' is not closed");
-                    }
-                    char d = s.charAt(j);
-                    if (d == '\'' && j + 1 < s.length() && s.charAt(j + 1) == '\'') {
-                        text.append('\'');
-                        j += 2;
-                    } else if (d == '\'') {
-                        break;
-                    } else if (Character.isISOControl(d)) {
-                        throw new SegmentRuleException(j + 1, "at position " + (j + 1) + ": control character in text");
-                    } else {
-                        text.append(d);
-                        j++;
-                    }
-                }
-                out.add(new Token(Kind.STRING, text.toString(), at));
-                i = j + 1;
+                i = quoted(s, i, out);
             } else if (c == '(' || c == ')' || c == ',') {
                 out.add(new Token(c == '(' ? Kind.LPAREN : c == ')' ? Kind.RPAREN : Kind.COMMA, String.valueOf(c), at));
                 i++;
