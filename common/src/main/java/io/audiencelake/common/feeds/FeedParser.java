@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.from_csv;
 import static org.apache.spark.sql.functions.from_json;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.map;
 import static org.apache.spark.sql.functions.map_filter;
 import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.regexp_replace;
@@ -289,45 +290,47 @@ public final class FeedParser {
         Dataset<Row> body = contract.header() ? lines.where(col(FeedLines.LINE).gt(1)) : lines;
         Dataset<Row> result = null;
         for (Map.Entry<List<String>, List<String>> group : filesByHeader.entrySet()) {
-            List<String> header = group.getKey();
-            List<StructField> fields = new ArrayList<>();
-            for (String h : header) {
-                fields.add(DataTypes.createStructField(h, DataTypes.StringType, true));
-            }
-            Column parsed = from_csv(
-                    col(FeedLines.TEXT), lit(new StructType(fields.toArray(StructField[]::new)).toDDL()), options);
-            List<Column> out = base();
-            for (String c : contract.columnNames()) {
-                out.add(
-                        header.contains(c)
-                                ? parsed.getField(c).as(c)
-                                : lit(null).cast(DataTypes.StringType).as(c));
-            }
-            out.add(wrongShape(col(FeedLines.TEXT), contract.delimiter(), header.size())
-                    .as(MALFORMED));
-            List<Column> extras = new ArrayList<>();
-            for (String extra : extraColumns(contract, header)) {
-                extras.add(lit(extra));
-                extras.add(parsed.getField(extra));
-            }
-            out.add(
-                    extras.isEmpty()
-                            ? lit(null).cast(TEXT_MAP).as(EXTRA)
-                            : PiiText.unknownColumns(
-                                            contract.unknownColumns(),
-                                            org.apache.spark.sql.functions.map(extras.toArray(Column[]::new)))
-                                    .as(EXTRA));
-            Dataset<Row> part = (group.getValue() == null
-                            ? body
-                            : body.where(
-                                    col(FeedLines.FILE).isin(group.getValue().toArray())))
-                    .select(out.toArray(Column[]::new));
+            Dataset<Row> files = group.getValue() == null
+                    ? body
+                    : body.where(col(FeedLines.FILE).isin(group.getValue().toArray()));
+            Dataset<Row> part =
+                    files.select(withHeader(contract, group.getKey(), options).toArray(Column[]::new));
             result = result == null ? part : result.unionByName(part);
         }
         if (result == null) {
             throw new IllegalArgumentException(contract.id() + ": no file header given for a delimited feed");
         }
         return result;
+    }
+
+    /** The columns of lines of files sharing one header: by name, the unknown ones as extras. */
+    private static List<Column> withHeader(FeedContract contract, List<String> header, Map<String, String> options) {
+        List<StructField> fields = new ArrayList<>();
+        for (String h : header) {
+            fields.add(DataTypes.createStructField(h, DataTypes.StringType, true));
+        }
+        Column parsed =
+                from_csv(col(FeedLines.TEXT), lit(new StructType(fields.toArray(StructField[]::new)).toDDL()), options);
+        List<Column> out = base();
+        for (String c : contract.columnNames()) {
+            out.add(
+                    header.contains(c)
+                            ? parsed.getField(c).as(c)
+                            : lit(null).cast(DataTypes.StringType).as(c));
+        }
+        out.add(wrongShape(col(FeedLines.TEXT), contract.delimiter(), header.size())
+                .as(MALFORMED));
+        List<Column> extras = new ArrayList<>();
+        for (String extra : extraColumns(contract, header)) {
+            extras.add(lit(extra));
+            extras.add(parsed.getField(extra));
+        }
+        out.add(
+                extras.isEmpty()
+                        ? lit(null).cast(TEXT_MAP).as(EXTRA)
+                        : PiiText.unknownColumns(contract.unknownColumns(), map(extras.toArray(Column[]::new)))
+                                .as(EXTRA));
+        return out;
     }
 
     /**
