@@ -1,16 +1,20 @@
 package io.audiencelake.common.feeds;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.element_at;
 import static org.apache.spark.sql.functions.from_csv;
 import static org.apache.spark.sql.functions.from_json;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.map;
 import static org.apache.spark.sql.functions.map_filter;
 import static org.apache.spark.sql.functions.not;
+import static org.apache.spark.sql.functions.regexp_extract;
 import static org.apache.spark.sql.functions.regexp_replace;
 import static org.apache.spark.sql.functions.size;
 import static org.apache.spark.sql.functions.split;
+import static org.apache.spark.sql.functions.substring;
 import static org.apache.spark.sql.functions.trim;
+import static org.apache.spark.sql.functions.when;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -171,48 +175,38 @@ public final class FeedParser {
         Column rewritten = col("_rewritten");
         Dataset<Row> matched = lines.withColumn("_plain", plain)
                 .withColumn(
-                        "_rewritten",
-                        org.apache.spark.sql.functions.when(
-                                col("_plain"), regexp_replace(text, lit(whole), lit(template.toString()))))
+                        "_rewritten", when(col("_plain"), regexp_replace(text, lit(whole), lit(template.toString()))))
                 .withColumn(
                         "_groups",
-                        org.apache.spark.sql.functions.when(
+                        when(
                                 rewritten.startsWith(REGEX_MARK),
-                                split(
-                                        org.apache.spark.sql.functions.substring(rewritten, 2, Integer.MAX_VALUE),
-                                        REGEX_SEPARATOR,
-                                        -1)));
+                                split(substring(rewritten, 2, Integer.MAX_VALUE), REGEX_SEPARATOR, -1)));
+        return matched.select(regexColumns(contract, slots).toArray(Column[]::new));
+    }
+
+    /**
+     * Each contract column from its group: split out of a plain line's rewrite, extracted again from a line that
+     * holds the marker; empty groups as nulls; a line the pattern does not match is malformed.
+     */
+    private static List<Column> regexColumns(FeedContract contract, List<Integer> slots) {
+        String whole = contract.pattern().wholeLine();
+        Column text = col(FeedLines.TEXT);
         List<Column> out = base();
-        for (String c : columns) {
+        for (String c : contract.columnNames()) {
             int group = contract.pattern().group(c);
             if (group == 0) {
                 out.add(lit(null).cast(DataTypes.StringType).as(c));
                 continue;
             }
-            Column value = org.apache
-                    .spark
-                    .sql
-                    .functions
-                    .when(
-                            col("_plain"),
-                            org.apache.spark.sql.functions.element_at(col("_groups"), slots.indexOf(group) + 1))
-                    .otherwise(org.apache.spark.sql.functions.regexp_extract(text, whole, group));
-            out.add(org.apache
-                    .spark
-                    .sql
-                    .functions
-                    .when(value.notEqual(lit("")), value)
-                    .as(c));
+            Column value = when(col("_plain"), element_at(col("_groups"), slots.indexOf(group) + 1))
+                    .otherwise(regexp_extract(text, whole, group));
+            out.add(when(value.notEqual(lit("")), value).as(c));
         }
-        out.add(org.apache
-                .spark
-                .sql
-                .functions
-                .when(col("_plain"), col("_groups").isNull())
+        out.add(when(col("_plain"), col("_groups").isNull())
                 .otherwise(not(text.rlike(whole)))
                 .as(MALFORMED));
         out.add(lit(null).cast(TEXT_MAP).as(EXTRA));
-        return matched.select(out.toArray(Column[]::new));
+        return out;
     }
 
     /** Marks a line the pattern matched, once rewritten to its groups; {@link #REGEX_SEPARATOR} parts them. */
