@@ -28,15 +28,8 @@ public final class RunReportPage {
     public static String html(RunReport report) {
         LocalDate date = report.window().date();
         StringBuilder out = new StringBuilder(64 * 1024);
-        out.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
-                .append(
-                        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; ")
-                .append("img-src data:\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
-                .append("<title>audiencelake run report ")
-                .append(date)
-                .append("</title>\n<style>\n")
-                .append(CSS)
-                .append("</style>\n</head>\n<body>\n<header>\n<h1>Run report · ")
+        out.append(head(date))
+                .append("<body>\n<header>\n<h1>Run report · ")
                 .append(date)
                 .append("</h1>\n<p class=\"meta\">")
                 .append("environment <b>")
@@ -75,6 +68,14 @@ public final class RunReportPage {
                 .append("segment_overlaps, model_runs, export_log, job_runs and quality_results; query them with ")
                 .append("scripts/sql for more.</footer>\n</body>\n</html>\n");
         return out.toString();
+    }
+
+    /** The document head: a content policy that allows nothing but inline styles and data images, and the CSS. */
+    private static String head(LocalDate date) {
+        return "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+                + "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; "
+                + "img-src data:\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+                + "<title>audiencelake run report " + date + "</title>\n<style>\n" + CSS + "</style>\n</head>\n";
     }
 
     /**
