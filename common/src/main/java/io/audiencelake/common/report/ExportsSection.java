@@ -48,7 +48,12 @@ final class ExportsSection {
                         "rows",
                         Svg::compact)
                 .html());
-        LocalDate date = report.window().date();
+        body.append(dropsOfTheDate(exports, report.window().date()));
+        return RunReportPage.section("exports", "Exports", body.toString());
+    }
+
+    /** Each destination's drop of the report's date: mode, files, rows, adds and removes. */
+    private static String dropsOfTheDate(List<ExportDay> exports, LocalDate date) {
         HtmlTable table =
                 new HtmlTable("exports-on-date", "destination", "mode", "files#", "rows#", "adds#", "removes#");
         exports.stream()
@@ -60,10 +65,7 @@ final class ExportsSection {
                         Svg.count(e.rows()),
                         Svg.count(e.adds()),
                         Svg.count(e.removes())));
-        body.append("<h3>Drops of ")
-                .append(date)
-                .append("</h3>\n")
-                .append(table.isEmpty() ? RunReportPage.empty("No export ran for " + date + ".") : table.html());
-        return RunReportPage.section("exports", "Exports", body.toString());
+        return "<h3>Drops of " + date + "</h3>\n"
+                + (table.isEmpty() ? RunReportPage.empty("No export ran for " + date + ".") : table.html());
     }
 }
