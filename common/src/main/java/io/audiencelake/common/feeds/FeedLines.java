@@ -129,15 +129,7 @@ public final class FeedLines {
         if (openers == 0) {
             return lines;
         }
-        // Only the odd lines are ordered per file: few, even in a huge file.
-        WindowSpec inFile = Window.partitionBy(col(FILE)).orderBy(col(LINE));
-        Dataset<Row> pairs = odd.withColumn("_rank", row_number().over(inFile))
-                .withColumn("_close", lead(col(LINE), 1).over(inFile))
-                .where(pmod(col("_rank"), lit(2))
-                        .equalTo(1)
-                        .and(col("_close").isNotNull())
-                        .and(col("_close").minus(col(LINE)).lt(lit(MAX_RECORD_LINES))))
-                .select(col(FILE), col(LINE).as("_start"), col("_close"));
+        Dataset<Row> pairs = openersAndClosers(odd);
         boolean few = openers < 100_000;
         if (few) {
             // Kept on the driver: the plan below reads the lines three times, and would find the pairs again each time.
@@ -154,12 +146,7 @@ public final class FeedLines {
                 .agg(array_sort(collect_list(struct(col(LINE), col(TEXT), col(LINE_PROBLEM))))
                         .as("_parts"))
                 .withColumn(TEXT, concat_ws("\n", transform(col("_parts"), p -> p.getField(TEXT))));
-        String d = Pattern.quote(String.valueOf(delimiter));
-        Column wellQuoted = not(regexp_replace(col(TEXT), "(?<=^|" + d + ")\"(?:[^\"]++|\"\")*+\"(?=" + d + "|$)", "")
-                .contains("\""));
-        Column joinable = wellQuoted
-                .and(octet_length(col(TEXT)).leq(lit(maxLineBytes)))
-                .and(forall(col("_parts"), p -> p.getField(LINE_PROBLEM).isNull()));
+        Column joinable = joinable(delimiter, maxLineBytes);
         Dataset<Row> joined = grouped.where(joinable)
                 .select(
                         col(FILE),
@@ -177,6 +164,34 @@ public final class FeedLines {
                 .drop("_start")
                 .unionByName(joined)
                 .unionByName(apart);
+    }
+
+    /**
+     * Lines with an odd number of quotes paired in file order, each opener with the next closer when it is
+     * within {@code MAX_RECORD_LINES}. Only the odd lines are ordered per file: few, even in a huge file.
+     */
+    private static Dataset<Row> openersAndClosers(Dataset<Row> odd) {
+        WindowSpec inFile = Window.partitionBy(col(FILE)).orderBy(col(LINE));
+        return odd.withColumn("_rank", row_number().over(inFile))
+                .withColumn("_close", lead(col(LINE), 1).over(inFile))
+                .where(pmod(col("_rank"), lit(2))
+                        .equalTo(1)
+                        .and(col("_close").isNotNull())
+                        .and(col("_close").minus(col(LINE)).lt(lit(MAX_RECORD_LINES))))
+                .select(col(FILE), col(LINE).as("_start"), col("_close"));
+    }
+
+    /**
+     * Whether the joined lines form one record: every field properly quoted, not over the line limit, and no
+     * part with a problem of its own.
+     */
+    private static Column joinable(char delimiter, int maxLineBytes) {
+        String d = Pattern.quote(String.valueOf(delimiter));
+        Column wellQuoted = not(regexp_replace(col(TEXT), "(?<=^|" + d + ")\"(?:[^\"]++|\"\")*+\"(?=" + d + "|$)", "")
+                .contains("\""));
+        return wellQuoted
+                .and(octet_length(col(TEXT)).leq(lit(maxLineBytes)))
+                .and(forall(col("_parts"), p -> p.getField(LINE_PROBLEM).isNull()));
     }
 
     /** The most lines one record with quoted line breaks may span; a longer "record" is a stray quote. */

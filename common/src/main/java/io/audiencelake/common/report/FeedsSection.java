@@ -25,6 +25,16 @@ final class FeedsSection {
         List<String> dates = RunReportPage.dates(report.window());
         List<String> feeds =
                 new ArrayList<>(new TreeSet<>(days.stream().map(FeedDay::feed).toList()));
+        LocalDate date = report.window().date();
+        String body = trends(days, dates, feeds)
+                + "<h3>Files landed on " + date + "</h3>\n"
+                + filesOfTheDate(days, date)
+                + reasons(report.quarantineReasons(), feeds, date);
+        return RunReportPage.section("feeds", "Feeds", body);
+    }
+
+    /** Rows read per feed and date (stacked bars) and each feed's quarantine rate (lines). */
+    private static String trends(List<FeedDay> days, List<String> dates, List<String> feeds) {
         List<Series> read = new ArrayList<>();
         List<Series> rates = new ArrayList<>();
         for (String feed : feeds) {
@@ -44,34 +54,36 @@ final class FeedsSection {
                                     byDate.containsKey(d) ? 100 * byDate.get(d).quarantineRate() : null)
                             .toList()));
         }
-        StringBuilder body = new StringBuilder("<div class=\"grid\">\n");
-        body.append(BarChart.render(
-                        "feed-rows",
-                        "Rows read per landing date",
-                        "Data lines read from each feed's files "
-                                + "per landing date (feed_files.rows_read), stacked by feed.",
-                        dates,
-                        RunReportPage::shortDate,
-                        read,
-                        true,
-                        "rows",
-                        Svg::compact)
-                .html());
-        body.append(LineChart.render(
-                        "quarantine-rate",
-                        "Quarantine rate",
-                        "Share of the rows read that were set aside "
-                                + "in quarantine, per feed and landing date (feed_files.rows_quarantined / rows_read).",
-                        LineChart.lines(rates),
-                        LineChart.categories(dates, RunReportPage::shortDate),
-                        null,
-                        null,
-                        "%",
-                        v -> Svg.compact(v) + "%")
-                .html());
-        body.append("</div>\n");
+        return "<div class=\"grid\">\n"
+                + BarChart.render(
+                                "feed-rows",
+                                "Rows read per landing date",
+                                "Data lines read from each feed's files "
+                                        + "per landing date (feed_files.rows_read), stacked by feed.",
+                                dates,
+                                RunReportPage::shortDate,
+                                read,
+                                true,
+                                "rows",
+                                Svg::compact)
+                        .html()
+                + LineChart.render(
+                                "quarantine-rate",
+                                "Quarantine rate",
+                                "Share of the rows read that were set aside "
+                                        + "in quarantine, per feed and landing date (feed_files.rows_quarantined / rows_read).",
+                                LineChart.lines(rates),
+                                LineChart.categories(dates, RunReportPage::shortDate),
+                                null,
+                                null,
+                                "%",
+                                v -> Svg.compact(v) + "%")
+                        .html()
+                + "</div>\n";
+    }
 
-        LocalDate date = report.window().date();
+    /** Each feed's files of the date with their balance: read = kept + duplicates + quarantined, or not. */
+    private static String filesOfTheDate(List<FeedDay> days, LocalDate date) {
         HtmlTable table = new HtmlTable(
                 "feeds-on-date",
                 "feed",
@@ -101,34 +113,33 @@ final class FeedsSection {
                                 : "rows missing: read ≠ kept + duplicates + quarantined");
             }
         }
-        body.append("<h3>Files landed on ").append(date).append("</h3>\n");
-        body.append(table.isEmpty() ? RunReportPage.empty("No files landed on " + date + ".") : table.html());
+        return table.isEmpty() ? RunReportPage.empty("No files landed on " + date + ".") : table.html();
+    }
 
-        List<QuarantineReason> reasons = report.quarantineReasons();
+    /** The date's quarantined rows per feed and first reason, as bars. */
+    private static String reasons(List<QuarantineReason> reasons, List<String> feeds, LocalDate date) {
         if (reasons.isEmpty()) {
-            body.append(RunReportPage.empty("Nothing was quarantined on " + date + "."));
-        } else {
-            List<BarList.Bar> bars = new ArrayList<>();
-            for (QuarantineReason r : reasons) {
-                bars.add(new BarList.Bar(
-                        r.feed() + " · " + r.reason(),
-                        r.rows(),
-                        null,
-                        Svg.colour(Math.max(0, feeds.indexOf(r.feed()))),
-                        r.feed() + " · " + r.reason() + ": " + Svg.count(r.rows()) + " rows"));
-            }
-            body.append(BarList.render(
-                            "quarantine-reasons",
-                            "Quarantine reasons on " + date,
-                            "Quarantined rows of the "
-                                    + "date per feed and first reason (quarantine.reason); the rows themselves, masked, are in the quarantine "
-                                    + "table.",
-                            bars,
-                            "rows",
-                            "",
-                            List.of())
-                    .html());
+            return RunReportPage.empty("Nothing was quarantined on " + date + ".");
         }
-        return RunReportPage.section("feeds", "Feeds", body.toString());
+        List<BarList.Bar> bars = new ArrayList<>();
+        for (QuarantineReason r : reasons) {
+            bars.add(new BarList.Bar(
+                    r.feed() + " · " + r.reason(),
+                    r.rows(),
+                    null,
+                    Svg.colour(Math.max(0, feeds.indexOf(r.feed()))),
+                    r.feed() + " · " + r.reason() + ": " + Svg.count(r.rows()) + " rows"));
+        }
+        return BarList.render(
+                        "quarantine-reasons",
+                        "Quarantine reasons on " + date,
+                        "Quarantined rows of the "
+                                + "date per feed and first reason (quarantine.reason); the rows themselves, masked, are in the quarantine "
+                                + "table.",
+                        bars,
+                        "rows",
+                        "",
+                        List.of())
+                .html();
     }
 }

@@ -49,7 +49,16 @@ final class IdentitySection {
             body.append(RunReportPage.note("Identity did not run on "
                     + report.window().date() + "; its latest run in the " + "window, " + date + ", is shown."));
         }
-        body.append("<div class=\"tiles\">\n");
+        body.append(tiles(metrics, date)).append("<div class=\"grid\">\n").append(sizes(metrics, date));
+        List<String> dates = RunReportPage.dates(report.window());
+        body.append(growth(metrics, dates));
+        body.append(quality(metrics, dates));
+        return RunReportPage.section("identity", "Identity", body.toString());
+    }
+
+    /** The latest run's headline numbers as tiles. */
+    private static String tiles(List<IdentityMetric> metrics, LocalDate date) {
+        StringBuilder body = new StringBuilder("<div class=\"tiles\">\n");
         Map<MetricName, String> tiles = new LinkedHashMap<>();
         tiles.put(MetricName.PERSONS, "persons");
         tiles.put(MetricName.IDENTIFIERS, "identifiers");
@@ -59,12 +68,16 @@ final class IdentitySection {
         tiles.put(MetricName.PERSONS_SPLIT, "persons split");
         tiles.forEach((metric, label) ->
                 value(metrics, date, metric, "").ifPresent(v -> body.append(RunReportPage.tile(Svg.number(v), label))));
-        body.append("</div>\n<div class=\"grid\">\n");
+        return body.append("</div>\n").toString();
+    }
+
+    /** Persons per size band of the latest run. */
+    private static String sizes(List<IdentityMetric> metrics, LocalDate date) {
         List<Double> sizes = new ArrayList<>();
         for (String band : SIZE_BANDS) {
             sizes.add(value(metrics, date, MetricName.PERSON_SIZE, band).orElse(0.0));
         }
-        body.append(BarChart.render(
+        return BarChart.render(
                         "person-sizes",
                         "Persons by number of identifiers on " + date,
                         "How many identifiers "
@@ -76,9 +89,11 @@ final class IdentitySection {
                         false,
                         "persons",
                         Svg::compact)
-                .html());
+                .html();
+    }
 
-        List<String> dates = RunReportPage.dates(report.window());
+    /** Persons and identifiers per run date over the window. */
+    private static String growth(List<IdentityMetric> metrics, List<String> dates) {
         List<Series> growth = new ArrayList<>();
         for (MetricName metric : List.of(MetricName.PERSONS, MetricName.IDENTIFIERS)) {
             growth.add(new Series(
@@ -88,7 +103,7 @@ final class IdentitySection {
                                     .orElse(null))
                             .toList()));
         }
-        body.append(LineChart.render(
+        return LineChart.render(
                         "identity-growth",
                         "Persons and identifiers",
                         "Size of the identity graph per run " + "date (id_match_metrics).",
@@ -98,41 +113,42 @@ final class IdentitySection {
                         null,
                         "",
                         Svg::compact)
-                .html());
+                .html();
+    }
 
+    /** Pairwise precision, recall and F1 of the runs scored against ground truth; closes the grid. */
+    private static String quality(List<IdentityMetric> metrics, List<String> dates) {
         List<String> evaluated = dates.stream()
                 .filter(d -> value(metrics, LocalDate.parse(d), MetricName.F1, "pairwise")
                         .isPresent())
                 .toList();
         if (evaluated.isEmpty()) {
-            body.append("</div>\n")
-                    .append(RunReportPage.empty("No identity run in this window was scored against ground "
-                            + "truth: precision, recall and F1 appear here for runs of identity --evaluate PATH."));
-        } else {
-            List<Series> quality = new ArrayList<>();
-            for (MetricName metric : List.of(MetricName.PRECISION, MetricName.RECALL, MetricName.F1)) {
-                quality.add(new Series(
-                        metric == MetricName.F1 ? "F1" : metric.key(),
-                        evaluated.stream()
-                                .map(d -> value(metrics, LocalDate.parse(d), metric, "pairwise")
-                                        .orElse(null))
-                                .toList()));
-            }
-            body.append(BarChart.render(
-                            "match-quality",
-                            "Match quality against ground truth",
-                            "Pairwise precision, recall "
-                                    + "and F1 of the identity graph against the ground truth given to identity --evaluate "
-                                    + "(id_match_metrics).",
-                            evaluated,
-                            RunReportPage::shortDate,
-                            quality,
-                            false,
-                            "",
-                            Svg::compact)
-                    .html());
-            body.append("</div>\n");
+            return "</div>\n"
+                    + RunReportPage.empty("No identity run in this window was scored against ground "
+                            + "truth: precision, recall and F1 appear here for runs of identity --evaluate PATH.");
         }
-        return RunReportPage.section("identity", "Identity", body.toString());
+        List<Series> quality = new ArrayList<>();
+        for (MetricName metric : List.of(MetricName.PRECISION, MetricName.RECALL, MetricName.F1)) {
+            quality.add(new Series(
+                    metric == MetricName.F1 ? "F1" : metric.key(),
+                    evaluated.stream()
+                            .map(d -> value(metrics, LocalDate.parse(d), metric, "pairwise")
+                                    .orElse(null))
+                            .toList()));
+        }
+        return BarChart.render(
+                                "match-quality",
+                                "Match quality against ground truth",
+                                "Pairwise precision, recall "
+                                        + "and F1 of the identity graph against the ground truth given to identity --evaluate "
+                                        + "(id_match_metrics).",
+                                evaluated,
+                                RunReportPage::shortDate,
+                                quality,
+                                false,
+                                "",
+                                Svg::compact)
+                        .html()
+                + "</div>\n";
     }
 }

@@ -47,96 +47,107 @@ final class OperationsSection {
         if (report.jobRuns().isEmpty()) {
             body.append(RunReportPage.empty("No job ran for a date of this window (job_runs has no rows for them)."));
         } else {
-            body.append("<div class=\"grid\">\n");
-            if (today.isEmpty()) {
-                body.append(RunReportPage.empty("No job ran for " + date + "."));
-            } else {
-                List<BarList.Bar> bars = new ArrayList<>();
-                for (JobRunEntry r : today) {
-                    boolean ok = r.status().equals(JobRuns.SUCCEEDED);
-                    bars.add(new BarList.Bar(
-                            r.job() + " · " + TIME.format(r.startedAt()).substring(6),
-                            r.durationMs() / 1000.0,
-                            null,
-                            ok ? Svg.PALETTE.get(0) : Svg.BAD,
-                            r.job() + " " + r.status() + " in "
-                                    + seconds(r.durationMs()) + ": rows in " + Svg.count(r.rowsIn()) + ", out "
-                                    + Svg.count(r.rowsOut())
-                                    + ", quarantined " + Svg.count(r.rowsQuarantined())));
-                }
-                body.append(BarList.render(
-                                "job-durations",
-                                "Job runs for " + date,
-                                "Run time in seconds of every job run "
-                                        + "for the date, in the order they started (job_runs.duration_ms); failed runs in red.",
-                                bars,
-                                "seconds",
-                                "",
-                                List.of(
-                                        new Figure.LegendEntry(Svg.PALETTE.get(0), "succeeded"),
-                                        new Figure.LegendEntry(Svg.BAD, "failed")))
-                        .html());
-            }
-            List<String> dates = RunReportPage.dates(report.window());
-            List<String> jobs = new ArrayList<>(new TreeSet<>(
-                    report.jobRuns().stream().map(JobRunEntry::job).toList()));
-            List<Series> minutes = new ArrayList<>();
-            for (String job : jobs) {
-                minutes.add(new Series(
-                        job,
-                        dates.stream()
-                                .map(d -> {
-                                    double ms = report.jobRuns().stream()
-                                            .filter(r -> r.job().equals(job)
-                                                    && r.runDate().toString().equals(d))
-                                            .mapToLong(JobRunEntry::durationMs)
-                                            .sum();
-                                    return ms == 0 ? null : ms / 60000.0;
-                                })
-                                .toList()));
-            }
-            body.append(BarChart.render(
-                            "job-time",
-                            "Run time per date",
-                            "Minutes spent by each job on each data date, "
-                                    + "reruns and failed runs included (job_runs.duration_ms), stacked by job.",
-                            dates,
-                            RunReportPage::shortDate,
-                            minutes,
-                            true,
-                            "min",
-                            Svg::compact)
-                    .html());
-            body.append("</div>\n");
-
-            HtmlTable runs = new HtmlTable(
-                    "job-runs-on-date",
-                    "job",
-                    "status",
-                    "started (UTC)",
-                    "duration#",
-                    "rows in#",
-                    "rows out#",
-                    "quarantined#",
-                    "error");
-            for (JobRunEntry r : today) {
-                runs.markedRow(
-                        r.status().equals(JobRuns.SUCCEEDED) ? null : "failed",
-                        r.job(),
-                        r.status(),
-                        TIME.format(r.startedAt()),
-                        seconds(r.durationMs()),
-                        Svg.count(r.rowsIn()),
-                        Svg.count(r.rowsOut()),
-                        Svg.count(r.rowsQuarantined()),
-                        r.error() == null ? "" : Svg.shorten(r.error(), ERROR_CHARS));
-            }
-            if (!runs.isEmpty()) {
-                body.append("<h3>Runs for ").append(date).append("</h3>\n").append(runs.html());
-            }
+            body.append("<div class=\"grid\">\n")
+                    .append(
+                            today.isEmpty()
+                                    ? RunReportPage.empty("No job ran for " + date + ".")
+                                    : durations(today, date))
+                    .append(timePerDate(report))
+                    .append("</div>\n")
+                    .append(runs(today, date));
         }
         body.append(quality(report, date));
         return RunReportPage.section("operations", "Operations", body.toString());
+    }
+
+    /** Every run for the date as a bar of its seconds, in the order they started; failed ones in red. */
+    private static String durations(List<JobRunEntry> today, LocalDate date) {
+        List<BarList.Bar> bars = new ArrayList<>();
+        for (JobRunEntry r : today) {
+            boolean ok = r.status().equals(JobRuns.SUCCEEDED);
+            bars.add(new BarList.Bar(
+                    r.job() + " · " + TIME.format(r.startedAt()).substring(6),
+                    r.durationMs() / 1000.0,
+                    null,
+                    ok ? Svg.PALETTE.get(0) : Svg.BAD,
+                    r.job() + " " + r.status() + " in "
+                            + seconds(r.durationMs()) + ": rows in " + Svg.count(r.rowsIn()) + ", out "
+                            + Svg.count(r.rowsOut())
+                            + ", quarantined " + Svg.count(r.rowsQuarantined())));
+        }
+        return BarList.render(
+                        "job-durations",
+                        "Job runs for " + date,
+                        "Run time in seconds of every job run "
+                                + "for the date, in the order they started (job_runs.duration_ms); failed runs in red.",
+                        bars,
+                        "seconds",
+                        "",
+                        List.of(
+                                new Figure.LegendEntry(Svg.PALETTE.get(0), "succeeded"),
+                                new Figure.LegendEntry(Svg.BAD, "failed")))
+                .html();
+    }
+
+    /** Minutes per job and data date over the window, reruns and failed runs included, stacked by job. */
+    private static String timePerDate(RunReport report) {
+        List<String> dates = RunReportPage.dates(report.window());
+        List<String> jobs = new ArrayList<>(
+                new TreeSet<>(report.jobRuns().stream().map(JobRunEntry::job).toList()));
+        List<Series> minutes = new ArrayList<>();
+        for (String job : jobs) {
+            minutes.add(new Series(
+                    job,
+                    dates.stream()
+                            .map(d -> {
+                                double ms = report.jobRuns().stream()
+                                        .filter(r -> r.job().equals(job)
+                                                && r.runDate().toString().equals(d))
+                                        .mapToLong(JobRunEntry::durationMs)
+                                        .sum();
+                                return ms == 0 ? null : ms / 60000.0;
+                            })
+                            .toList()));
+        }
+        return BarChart.render(
+                        "job-time",
+                        "Run time per date",
+                        "Minutes spent by each job on each data date, "
+                                + "reruns and failed runs included (job_runs.duration_ms), stacked by job.",
+                        dates,
+                        RunReportPage::shortDate,
+                        minutes,
+                        true,
+                        "min",
+                        Svg::compact)
+                .html();
+    }
+
+    /** The date's runs as a table with status, start, duration, rows and the error of a failed one. */
+    private static String runs(List<JobRunEntry> today, LocalDate date) {
+        HtmlTable runs = new HtmlTable(
+                "job-runs-on-date",
+                "job",
+                "status",
+                "started (UTC)",
+                "duration#",
+                "rows in#",
+                "rows out#",
+                "quarantined#",
+                "error");
+        for (JobRunEntry r : today) {
+            runs.markedRow(
+                    r.status().equals(JobRuns.SUCCEEDED) ? null : "failed",
+                    r.job(),
+                    r.status(),
+                    TIME.format(r.startedAt()),
+                    seconds(r.durationMs()),
+                    Svg.count(r.rowsIn()),
+                    Svg.count(r.rowsOut()),
+                    Svg.count(r.rowsQuarantined()),
+                    r.error() == null ? "" : Svg.shorten(r.error(), ERROR_CHARS));
+        }
+        return runs.isEmpty() ? "" : "<h3>Runs for " + date + "</h3>\n" + runs.html();
     }
 
     private static String quality(RunReport report, LocalDate date) {

@@ -49,7 +49,19 @@ final class SegmentsSection {
                         Svg.count(today.stream().mapToLong(SegmentDay::removes).sum()), "removes"))
                 .append("</div>\n<div class=\"grid\">\n");
 
-        List<String> dates = RunReportPage.dates(report.window());
+        body.append(sizes(days, today, RunReportPage.dates(report.window()), date))
+                .append(changes(today, date))
+                .append("</div>\n")
+                .append(overlaps(report, date))
+                .append("<h3>Segments on ")
+                .append(date)
+                .append("</h3>\n")
+                .append(table(days, today, date));
+        return RunReportPage.section("segments", "Segments", body.toString());
+    }
+
+    /** Members per run date of the date's largest segments (or each one's latest run if none ran that day). */
+    private static String sizes(List<SegmentDay> days, List<SegmentDay> today, List<String> dates, LocalDate date) {
         List<SegmentDay> charted = today.isEmpty() ? latestOfEach(days) : today;
         List<Series> sizes = new ArrayList<>();
         for (SegmentDay s : charted.subList(0, Math.min(SIZE_LINES, charted.size()))) {
@@ -60,7 +72,7 @@ final class SegmentsSection {
                     .forEach(d -> byDate.put(d.dt().toString(), (double) d.size()));
             sizes.add(new Series(label(s), dates.stream().map(byDate::get).toList()));
         }
-        body.append(LineChart.render(
+        return LineChart.render(
                         "segment-sizes",
                         "Segment sizes",
                         "Members per run date of the " + sizes.size() + " largest segments on " + date
@@ -71,8 +83,11 @@ final class SegmentsSection {
                         null,
                         "members",
                         Svg::compact)
-                .html());
+                .html();
+    }
 
+    /** The date's adds and removes of the segments that moved most. */
+    private static String changes(List<SegmentDay> today, LocalDate date) {
         List<SegmentDay> moved = today.stream()
                 .filter(d -> d.adds() + d.removes() > 0)
                 .sorted(Comparator.comparingLong((SegmentDay d) -> d.adds() + d.removes())
@@ -81,29 +96,27 @@ final class SegmentsSection {
                 .limit(CHANGE_ROWS)
                 .toList();
         if (moved.isEmpty()) {
-            body.append(RunReportPage.empty("No segment gained or lost members on " + date + "."));
-        } else {
-            List<BarList.Bar> bars = new ArrayList<>();
-            for (SegmentDay d : moved) {
-                bars.add(new BarList.Bar(label(d), d.adds(), (double) d.removes(), Svg.GOOD, null));
-            }
-            body.append(BarList.render(
-                            "segment-changes",
-                            "Adds and removes on " + date,
-                            "Members who joined (right) and "
-                                    + "left (left) each segment since its previous run (segment_stats.adds, removes); the people are in "
-                                    + "segment_changes.",
-                            bars,
-                            "adds",
-                            "removes",
-                            List.of(
-                                    new Figure.LegendEntry(Svg.GOOD, "adds"),
-                                    new Figure.LegendEntry(Svg.BAD, "removes")))
-                    .html());
+            return RunReportPage.empty("No segment gained or lost members on " + date + ".");
         }
-        body.append("</div>\n");
-        body.append(overlaps(report, date));
+        List<BarList.Bar> bars = new ArrayList<>();
+        for (SegmentDay d : moved) {
+            bars.add(new BarList.Bar(label(d), d.adds(), (double) d.removes(), Svg.GOOD, null));
+        }
+        return BarList.render(
+                        "segment-changes",
+                        "Adds and removes on " + date,
+                        "Members who joined (right) and "
+                                + "left (left) each segment since its previous run (segment_stats.adds, removes); the people are in "
+                                + "segment_changes.",
+                        bars,
+                        "adds",
+                        "removes",
+                        List.of(new Figure.LegendEntry(Svg.GOOD, "adds"), new Figure.LegendEntry(Svg.BAD, "removes")))
+                .html();
+    }
 
+    /** Every segment of the date with its size and its change since its previous run. */
+    private static String table(List<SegmentDay> days, List<SegmentDay> today, LocalDate date) {
         HtmlTable table = new HtmlTable(
                 "segments-on-date", "segment", "name", "source", "members#", "change#", "adds#", "removes#");
         for (SegmentDay d : today) {
@@ -126,14 +139,7 @@ final class SegmentsSection {
                     Svg.count(d.adds()),
                     Svg.count(d.removes()));
         }
-        body.append("<h3>Segments on ")
-                .append(date)
-                .append("</h3>\n")
-                .append(
-                        table.isEmpty()
-                                ? RunReportPage.empty("No segment was evaluated on " + date + ".")
-                                : table.html());
-        return RunReportPage.section("segments", "Segments", body.toString());
+        return table.isEmpty() ? RunReportPage.empty("No segment was evaluated on " + date + ".") : table.html();
     }
 
     private static List<SegmentDay> latestOfEach(List<SegmentDay> days) {
