@@ -211,7 +211,7 @@ public final class ExportJob implements Job<ExportJob.Definitions>, Callable<Int
     }
 
     /** The changes plus the due tombstones' removes of identifiers not in the audience again, once each. */
-    private static Dataset<Row> withTombstones(Dataset<Row> changes, Dataset<Row> due, Dataset<Row> current) {
+    static Dataset<Row> withTombstones(Dataset<Row> changes, Dataset<Row> due, Dataset<Row> current) {
         if (due == null) {
             return changes;
         }

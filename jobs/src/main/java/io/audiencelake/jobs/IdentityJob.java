@@ -267,7 +267,7 @@ public final class IdentityJob implements Job<IdentityRules>, Callable<Integer> 
     }
 
     /** Persons, the largest, the oversized and persons per size band, as metrics; returns the person count. */
-    private static long summarize(Dataset<Row> graph, IdentityRules rules, List<Metric> metrics) {
+    static long summarize(Dataset<Row> graph, IdentityRules rules, List<Metric> metrics) {
         Row summary = graph.groupBy(IdGraph.PERSON_ID)
                 .agg(max(IdGraph.PERSON_SIZE).as("n"))
                 .agg(
@@ -336,7 +336,7 @@ public final class IdentityJob implements Job<IdentityRules>, Callable<Integer> 
     }
 
     /** Deterministic components with the smallest node of the conflict type each holds (the anchor), or null. */
-    private static Dataset<Row> anchored(Dataset<Row> components, Dataset<Row> identifiers, IdentityRules rules) {
+    static Dataset<Row> anchored(Dataset<Row> components, Dataset<Row> identifiers, IdentityRules rules) {
         Dataset<Row> anchors = components
                 .join(
                         identifiers

@@ -425,7 +425,7 @@ public final class LookalikeJob implements Job<LookalikeJob.Definitions>, Callab
     }
 
     /** The date's rows of lookalike segments other than this run's: the partition is rewritten whole. */
-    private static Dataset<Row> keepOthers(Dataset<Row> table, Date dt, List<String> segmentIds) {
+    static Dataset<Row> keepOthers(Dataset<Row> table, Date dt, List<String> segmentIds) {
         return table.where(col(SegmentTables.DT)
                         .equalTo(lit(dt))
                         .and(col(SegmentTables.SOURCE).equalTo(SegmentTables.LOOKALIKE_SOURCE))

@@ -440,7 +440,7 @@ public final class ProfilesJob implements Job<ProfilesJob.Definitions>, Callable
     }
 
     /** Events that count: with a device, and not from a crawler unless configured. */
-    private static Dataset<Row> usable(ProfileRules rules, Dataset<Row> events) {
+    static Dataset<Row> usable(ProfileRules rules, Dataset<Row> events) {
         Dataset<Row> out = events.where(col(RawEvents.DEVICE_ID).isNotNull());
         return rules.sessions().includeRobots()
                 ? out
@@ -520,7 +520,7 @@ public final class ProfilesJob implements Job<ProfilesJob.Definitions>, Callable
     }
 
     /** The rows with the table's columns (a trait dropped from traits.yaml stays as a null column). */
-    private static Dataset<Row> conform(Dataset<Row> rows, StructType table) {
+    static Dataset<Row> conform(Dataset<Row> rows, StructType table) {
         List<String> have = Arrays.asList(rows.columns());
         List<Column> out = new ArrayList<>();
         for (var f : table.fields()) {

@@ -48,62 +48,9 @@ public final class DestinationsLoader {
         List<Destination> out = new ArrayList<>();
         Set<String> ids = new HashSet<>();
         for (ConfigNode d : root.objects("destinations")) {
-            String id = d.requiredString("id");
-            if (id != null && !id.matches(ID)) {
-                d.problem("id", "expected lower_snake_case letters, digits and _, got '" + id + "'");
-            }
-            if (id != null && !ids.add(id)) {
-                d.problem("id", "duplicate destination id '" + id + "'");
-            }
-            String name = d.string("name", id);
-            String owner = d.requiredString("owner");
-            DestinationKind kind = d.enumValue("kind", DestinationKind.class, DestinationKind.S3_FILE_DROP);
-            DestinationWriter writer = kind.writer(d, id, exportsRoot);
-            IdType identifier = d.enumValue("identifier", IdType.class, null);
-            if (identifier == null && !d.has("identifier")) {
-                d.problem(
-                        "identifier",
-                        "is required: one of email (SHA-256), phone (SHA-256), maid, cookie, customer_id, "
-                                + "partner_id");
-            }
-            ExportMode mode = d.enumValue("mode", ExportMode.class, ExportMode.FULL);
-            Set<String> allowed = new TreeSet<>(d.strings("allowed_labels"));
-            if (!d.has("allowed_labels")) {
-                d.problem("allowed_labels", "is required: the data-usage labels this destination may receive");
-            }
-            List<String> chosen = d.strings("segments");
-            if (chosen.isEmpty()) {
-                d.problem("segments", "expected a list of segment ids (rule or lookalike segments)");
-            }
-            for (int i = 0; i < chosen.size(); i++) {
-                Set<String> segmentLabels = labels.get(chosen.get(i));
-                if (segmentLabels == null) {
-                    d.problem(
-                            "segments[" + i + "]",
-                            "unknown segment '" + chosen.get(i) + "'; expected a segment of "
-                                    + "segments.yaml or a lookalike segment of lookalike.yaml");
-                    continue;
-                }
-                Set<String> refused = new TreeSet<>(segmentLabels);
-                refused.removeAll(allowed);
-                if (!refused.isEmpty()) {
-                    d.problem(
-                            "segments[" + i + "]",
-                            "segment '" + chosen.get(i) + "' carries data-usage labels " + refused
-                                    + " that this destination may not receive (allowed_labels: " + allowed + ")");
-                }
-            }
-            String consent = d.requiredString("consent");
-            if (consent != null && !segments.consentColumns().containsKey(consent)) {
-                d.problem(
-                        "consent",
-                        "unknown purpose '" + consent + "'; expected one of "
-                                + new TreeSet<>(segments.consentColumns().keySet())
-                                + " (segments.yaml consent.purposes)");
-            }
-            d.rejectUnknownKeys();
-            if (id != null && identifier != null) {
-                out.add(new Destination(id, name, owner, kind, writer, identifier, chosen, mode, consent, allowed));
+            Destination destination = destination(d, segments, labels, exportsRoot, ids);
+            if (destination != null) {
+                out.add(destination);
             }
         }
         if (!root.has("destinations")) {
@@ -112,6 +59,76 @@ public final class DestinationsLoader {
         root.rejectUnknownKeys();
         problems.throwIfAny();
         return new Destinations(out);
+    }
+
+    private static Destination destination(
+            ConfigNode d,
+            SegmentDefinitions segments,
+            Map<String, Set<String>> labels,
+            String exportsRoot,
+            Set<String> ids) {
+        String id = d.requiredString("id");
+        if (id != null && !id.matches(ID)) {
+            d.problem("id", "expected lower_snake_case letters, digits and _, got '" + id + "'");
+        }
+        if (id != null && !ids.add(id)) {
+            d.problem("id", "duplicate destination id '" + id + "'");
+        }
+        String name = d.string("name", id);
+        String owner = d.requiredString("owner");
+        DestinationKind kind = d.enumValue("kind", DestinationKind.class, DestinationKind.S3_FILE_DROP);
+        DestinationWriter writer = kind.writer(d, id, exportsRoot);
+        IdType identifier = d.enumValue("identifier", IdType.class, null);
+        if (identifier == null && !d.has("identifier")) {
+            d.problem(
+                    "identifier",
+                    "is required: one of email (SHA-256), phone (SHA-256), maid, cookie, customer_id, partner_id");
+        }
+        ExportMode mode = d.enumValue("mode", ExportMode.class, ExportMode.FULL);
+        Set<String> allowed = new TreeSet<>(d.strings("allowed_labels"));
+        if (!d.has("allowed_labels")) {
+            d.problem("allowed_labels", "is required: the data-usage labels this destination may receive");
+        }
+        List<String> chosen = d.strings("segments");
+        checkSegments(d, chosen, labels, allowed);
+        String consent = d.requiredString("consent");
+        if (consent != null && !segments.consentColumns().containsKey(consent)) {
+            d.problem(
+                    "consent",
+                    "unknown purpose '" + consent + "'; expected one of "
+                            + new TreeSet<>(segments.consentColumns().keySet())
+                            + " (segments.yaml consent.purposes)");
+        }
+        d.rejectUnknownKeys();
+        return id == null || identifier == null
+                ? null
+                : new Destination(id, name, owner, kind, writer, identifier, chosen, mode, consent, allowed);
+    }
+
+    /** Each chosen segment must exist and carry no data-usage label the destination may not receive. */
+    private static void checkSegments(
+            ConfigNode d, List<String> chosen, Map<String, Set<String>> labels, Set<String> allowed) {
+        if (chosen.isEmpty()) {
+            d.problem("segments", "expected a list of segment ids (rule or lookalike segments)");
+        }
+        for (int i = 0; i < chosen.size(); i++) {
+            Set<String> segmentLabels = labels.get(chosen.get(i));
+            if (segmentLabels == null) {
+                d.problem(
+                        "segments[" + i + "]",
+                        "unknown segment '" + chosen.get(i) + "'; expected a segment of "
+                                + "segments.yaml or a lookalike segment of lookalike.yaml");
+                continue;
+            }
+            Set<String> refused = new TreeSet<>(segmentLabels);
+            refused.removeAll(allowed);
+            if (!refused.isEmpty()) {
+                d.problem(
+                        "segments[" + i + "]",
+                        "segment '" + chosen.get(i) + "' carries data-usage labels " + refused
+                                + " that this destination may not receive (allowed_labels: " + allowed + ")");
+            }
+        }
     }
 
     /** Every exportable segment id with its data-usage labels: rule segments and lookalike segments. */

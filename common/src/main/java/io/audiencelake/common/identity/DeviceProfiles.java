@@ -57,7 +57,25 @@ public final class DeviceProfiles {
 
     /** Profiles from {@code raw_events} of the {@code lookbackDays} days up to {@code date}. */
     public static Dataset<Row> of(Dataset<Row> events, LocalDate date, int lookbackDays) {
-        Dataset<Row> recent = events.where(col(RawTables.DT).between(date_sub(lit(date), lookbackDays - 1), lit(date)))
+        Dataset<Row> recent = recent(events, date, lookbackDays);
+        return addresses(recent)
+                .join(hours(recent), new String[] {IdentifierNodes.ID_TYPE, IdentifierNodes.ID_VALUE})
+                .select(
+                        IdentifierNodes.node().as(IdentifierNodes.NODE),
+                        col(IdentifierNodes.ID_TYPE),
+                        col(IdentifierNodes.ID_VALUE),
+                        lit("events").as(IdentifierNodes.SOURCE),
+                        col(IPS),
+                        col(NETWORKS),
+                        col(HOURS),
+                        col(OS),
+                        col(BROWSER),
+                        col(DEVICE_TYPE));
+    }
+
+    /** The window's events of identified devices, crawlers left out. */
+    static Dataset<Row> recent(Dataset<Row> events, LocalDate date, int lookbackDays) {
+        return events.where(col(RawTables.DT).between(date_sub(lit(date), lookbackDays - 1), lit(date)))
                 .where(col(RawEvents.DEVICE_ID)
                         .isNotNull()
                         .and(col(RawEvents.DEVICE_ID_TYPE).isNotNull()))
@@ -71,7 +89,11 @@ public final class DeviceProfiles {
                         col(RawEvents.OS),
                         col(RawEvents.BROWSER),
                         col(RawEvents.DEVICE_TYPE));
-        Dataset<Row> hours = recent.groupBy(
+    }
+
+    /** Events per hour of the day, as 24 numbers (hour 0 first). */
+    static Dataset<Row> hours(Dataset<Row> recent) {
+        return recent.groupBy(
                         col(IdentifierNodes.ID_TYPE),
                         col(IdentifierNodes.ID_VALUE),
                         hour(col(RawEvents.EVENT_TIME)).as("h"))
@@ -86,7 +108,11 @@ public final class DeviceProfiles {
                                         h -> coalesce(element_at(col("hm"), h), lit(0L))
                                                 .cast("double"))
                                 .as(HOURS));
-        Dataset<Row> rest = recent.groupBy(IdentifierNodes.ID_TYPE, IdentifierNodes.ID_VALUE)
+    }
+
+    /** The addresses and networks a device used (bounded) and what it ran last. */
+    static Dataset<Row> addresses(Dataset<Row> recent) {
+        return recent.groupBy(IdentifierNodes.ID_TYPE, IdentifierNodes.ID_VALUE)
                 .agg(
                         slice(array_sort(collect_set(col(RawEvents.IP_HASH))), 1, MAX_ADDRESSES)
                                 .as(IPS),
@@ -97,17 +123,5 @@ public final class DeviceProfiles {
                                 .as(BROWSER),
                         max_by(col(RawEvents.DEVICE_TYPE), col(RawEvents.EVENT_TIME))
                                 .as(DEVICE_TYPE));
-        return rest.join(hours, new String[] {IdentifierNodes.ID_TYPE, IdentifierNodes.ID_VALUE})
-                .select(
-                        IdentifierNodes.node().as(IdentifierNodes.NODE),
-                        col(IdentifierNodes.ID_TYPE),
-                        col(IdentifierNodes.ID_VALUE),
-                        lit("events").as(IdentifierNodes.SOURCE),
-                        col(IPS),
-                        col(NETWORKS),
-                        col(HOURS),
-                        col(OS),
-                        col(BROWSER),
-                        col(DEVICE_TYPE));
     }
 }

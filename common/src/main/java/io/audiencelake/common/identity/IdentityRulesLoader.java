@@ -30,21 +30,7 @@ public final class IdentityRulesLoader {
     public static IdentityRules load(Path file, Function<String, String> environment) {
         ConfigProblems problems = new ConfigProblems(file.toString());
         ConfigNode root = new ConfigNode(YamlDocument.read(file, environment), "", problems);
-
-        ConfigNode det = root.object("deterministic");
-        Set<String> strong = new HashSet<>(det.strings("strong_types"));
-        if (strong.isEmpty()) {
-            det.problem("strong_types", "expected at least one id type, e.g. [email, customer_id]");
-        }
-        Map<String, Integer> maxDegree = new LinkedHashMap<>();
-        ConfigNode degrees = det.object("max_degree");
-        for (String type : degreeKeys(degrees)) {
-            maxDegree.put(type, degrees.intValue(type, 1, 1, 1_000_000));
-        }
-        maxDegree.putIfAbsent(IdentityRules.DEFAULT, 50);
-        int maxCoOwners = det.intValue("max_co_owners", 2, 0, 1_000_000);
-        det.rejectUnknownKeys();
-
+        Deterministic det = deterministic(root.object("deterministic"));
         ConfigNode clustering = root.object("clustering");
         int maxClusterSize = clustering.intValue("max_cluster_size", 100, 2, 1_000_000);
         int maxIterations = clustering.intValue("max_iterations", 40, 1, 1000);
@@ -56,6 +42,44 @@ public final class IdentityRulesLoader {
         String conflictType = matching.string("conflict_type", "email");
         double maxConflictShare = matching.doubleValue("max_conflict_share", 0.1, 0.0, 1.0);
         long randomPairs = matching.longValue("random_pairs", 20_000, 100, 100_000_000);
+        List<MatchModel> models = models(matching);
+        matching.rejectUnknownKeys();
+        root.rejectUnknownKeys();
+        problems.throwIfAny();
+        return new IdentityRules(
+                det.strong(),
+                det.maxDegree(),
+                det.maxCoOwners(),
+                threshold,
+                conflictType,
+                maxConflictShare,
+                emIterations,
+                randomPairs,
+                maxClusterSize,
+                maxIterations,
+                models);
+    }
+
+    /** The {@code deterministic:} section: which id types link on their own and the over-merge caps. */
+    private record Deterministic(Set<String> strong, Map<String, Integer> maxDegree, int maxCoOwners) {}
+
+    private static Deterministic deterministic(ConfigNode det) {
+        Set<String> strong = new HashSet<>(det.strings("strong_types"));
+        if (strong.isEmpty()) {
+            det.problem("strong_types", "expected at least one id type, e.g. [email, customer_id]");
+        }
+        Map<String, Integer> maxDegree = new LinkedHashMap<>();
+        ConfigNode degrees = det.object("max_degree");
+        for (String type : degrees.keys()) {
+            maxDegree.put(type, degrees.intValue(type, 1, 1, 1_000_000));
+        }
+        maxDegree.putIfAbsent(IdentityRules.DEFAULT, 50);
+        int maxCoOwners = det.intValue("max_co_owners", 2, 0, 1_000_000);
+        det.rejectUnknownKeys();
+        return new Deterministic(strong, maxDegree, maxCoOwners);
+    }
+
+    private static List<MatchModel> models(ConfigNode matching) {
         List<MatchModel> models = new ArrayList<>();
         Set<String> ids = new HashSet<>();
         for (ConfigNode m : matching.objects("models")) {
@@ -67,25 +91,7 @@ public final class IdentityRulesLoader {
                 models.add(model);
             }
         }
-        matching.rejectUnknownKeys();
-        root.rejectUnknownKeys();
-        problems.throwIfAny();
-        return new IdentityRules(
-                strong,
-                maxDegree,
-                maxCoOwners,
-                threshold,
-                conflictType,
-                maxConflictShare,
-                emIterations,
-                randomPairs,
-                maxClusterSize,
-                maxIterations,
-                models);
-    }
-
-    private static Set<String> degreeKeys(ConfigNode degrees) {
-        return degrees.keys();
+        return models;
     }
 
     private static MatchModel model(ConfigNode m) {
@@ -101,6 +107,7 @@ public final class IdentityRulesLoader {
         boolean across = m.bool("across_feeds_only", false);
         int lookback = m.intValue("lookback_days", 30, 1, 3660);
         Map<String, ProfileField> fields = new LinkedHashMap<>();
+        // field name -> whether it holds a list (device fields) or one value
         Map<String, Boolean> available = new LinkedHashMap<>();
         if (source == Source.DEVICES) {
             DeviceProfiles.FIELDS.forEach((name, list) -> available.put(name, list));
@@ -110,25 +117,39 @@ public final class IdentityRulesLoader {
                         "device models take their fields from events: " + DeviceProfiles.FIELDS.keySet());
             }
         } else if (source == Source.RECORDS) {
-            if (feeds.isEmpty()) {
-                m.problem("feeds", "expected the record feeds to compare, e.g. [crm, partner]");
-            }
-            ConfigNode f = m.object("fields");
-            for (String name : f.keys()) {
-                ConfigNode field = f.object(name);
-                List<String> attributes = field.strings("attributes");
-                if (attributes.isEmpty()) {
-                    field.problem("attributes", "expected the attribute names that fill the field");
-                }
-                int prefix = field.intValue("prefix", 0, 0, 1000);
-                field.rejectUnknownKeys();
-                fields.put(name, new ProfileField(attributes, prefix));
-                available.put(name, false);
-            }
-            if (fields.isEmpty()) {
-                m.problem("fields", "expected at least one field made of attributes");
-            }
+            recordFields(m, feeds, fields, available);
         }
+        List<BlockingRule> blocking = blocking(m, source, available);
+        List<Comparison> comparisons = comparisons(m, source, available);
+        m.rejectUnknownKeys();
+        return id == null || source == null
+                ? null
+                : new MatchModel(id, source, feeds, across, lookback, fields, blocking, comparisons);
+    }
+
+    private static void recordFields(
+            ConfigNode m, List<String> feeds, Map<String, ProfileField> fields, Map<String, Boolean> available) {
+        if (feeds.isEmpty()) {
+            m.problem("feeds", "expected the record feeds to compare, e.g. [crm, partner]");
+        }
+        ConfigNode f = m.object("fields");
+        for (String name : f.keys()) {
+            ConfigNode field = f.object(name);
+            List<String> attributes = field.strings("attributes");
+            if (attributes.isEmpty()) {
+                field.problem("attributes", "expected the attribute names that fill the field");
+            }
+            int prefix = field.intValue("prefix", 0, 0, 1000);
+            field.rejectUnknownKeys();
+            fields.put(name, new ProfileField(attributes, prefix));
+            available.put(name, false);
+        }
+        if (fields.isEmpty()) {
+            m.problem("fields", "expected at least one field made of attributes");
+        }
+    }
+
+    private static List<BlockingRule> blocking(ConfigNode m, Source source, Map<String, Boolean> available) {
         List<BlockingRule> blocking = new ArrayList<>();
         for (ConfigNode b : m.objects("blocking")) {
             String name = b.requiredString("name");
@@ -148,6 +169,10 @@ public final class IdentityRulesLoader {
         if (blocking.isEmpty()) {
             m.problem("blocking", "expected at least one blocking rule (pairs are never made from all against all)");
         }
+        return blocking;
+    }
+
+    private static List<Comparison> comparisons(ConfigNode m, Source source, Map<String, Boolean> available) {
         List<Comparison> comparisons = new ArrayList<>();
         for (ConfigNode c : m.objects("comparisons")) {
             String field = c.requiredString("field");
@@ -157,21 +182,7 @@ public final class IdentityRulesLoader {
             double exact = c.doubleValue("exact", 0.9, 0.0, 1.0);
             boolean tf = c.bool("term_frequency", false);
             if (field != null && source != null) {
-                Boolean list = available.get(field);
-                if (list == null) {
-                    c.problem("field", "unknown field '" + field + "'; expected one of " + available.keySet());
-                } else if (list != (kind.shape() == ComparisonKind.Shape.LIST)) {
-                    c.problem(
-                            "kind",
-                            kind.yamlName() + " does not fit field '" + field + "'"
-                                    + (list
-                                            ? "; a list field takes "
-                                                    + ComparisonKind.namesOf(ComparisonKind.Shape.LIST)
-                                            : "; a single value takes "
-                                                    + ComparisonKind.namesOf(ComparisonKind.Shape.VALUE)));
-                } else if (kind.fieldProblem(field) != null) {
-                    c.problem("kind", kind.fieldProblem(field));
-                }
+                checkFieldFits(c, field, kind, available);
             }
             if (tf && !kind.takesTermFrequency()) {
                 c.problem("term_frequency", "only exact and overlap comparisons take a term-frequency adjustment");
@@ -182,9 +193,23 @@ public final class IdentityRulesLoader {
         if (comparisons.isEmpty()) {
             m.problem("comparisons", "expected at least one comparison");
         }
-        m.rejectUnknownKeys();
-        return id == null || source == null
-                ? null
-                : new MatchModel(id, source, feeds, across, lookback, fields, blocking, comparisons);
+        return comparisons;
+    }
+
+    private static void checkFieldFits(
+            ConfigNode c, String field, ComparisonKind kind, Map<String, Boolean> available) {
+        Boolean list = available.get(field);
+        if (list == null) {
+            c.problem("field", "unknown field '" + field + "'; expected one of " + available.keySet());
+        } else if (list != (kind.shape() == ComparisonKind.Shape.LIST)) {
+            c.problem(
+                    "kind",
+                    kind.yamlName() + " does not fit field '" + field + "'"
+                            + (list
+                                    ? "; a list field takes " + ComparisonKind.namesOf(ComparisonKind.Shape.LIST)
+                                    : "; a single value takes " + ComparisonKind.namesOf(ComparisonKind.Shape.VALUE)));
+        } else if (kind.fieldProblem(field) != null) {
+            c.problem("kind", kind.fieldProblem(field));
+        }
     }
 }

@@ -91,12 +91,23 @@ public final class LookalikeModelsLoader {
         return new LookalikeModels(minSeed, maxEvaluation, models);
     }
 
+    /** What every model of the file is checked against. */
+    private record Context(
+            Map<String, DataType> columns,
+            Map<String, Set<String>> labelsOf,
+            SegmentDefinitions segments,
+            Map<String, Segment> segmentsById) {}
+
+    /** Either a share of the eligible population or a minimum score, never both. */
+    private record Reach(Double share, Double minScore) {}
+
     private static LookalikeModel model(
             ConfigNode m,
             Map<String, DataType> columns,
             Map<String, Set<String>> labelsOf,
             SegmentDefinitions segments,
             Map<String, Segment> segmentsById) {
+        Context c = new Context(columns, labelsOf, segments, segmentsById);
         String id = m.requiredString("id");
         if (id != null && !id.matches(ID)) {
             m.problem("id", "expected lower_snake_case letters, digits and _, got '" + id + "'");
@@ -105,140 +116,20 @@ public final class LookalikeModelsLoader {
         String owner = m.requiredString("owner");
         String description = m.string("description", "");
         String seed = m.requiredString("seed");
+        // the model's labels are its seed's, its features' and its consent column's
         Set<String> labels = new TreeSet<>();
-        Set<String> ruleColumns = Set.of();
-        if (seed != null) {
-            Segment s = segmentsById.get(seed);
-            if (s == null) {
-                m.problem("seed", "unknown segment '" + seed + "'; expected one of " + segmentsById.keySet());
-            } else {
-                labels.addAll(s.labels());
-                ruleColumns = SegmentDefinitionsLoader.columnsRead(segments, seed);
-            }
-        }
-        String segmentId = m.string("segment", id);
-        if (segmentId != null && segmentsById.containsKey(segmentId)) {
-            m.problem(
-                    "segment",
-                    "'" + segmentId + "' is a rule segment of segments.yaml; a lookalike segment needs a "
-                            + "name of its own");
-        }
-
-        List<Feature> features = new ArrayList<>();
-        Set<String> seen = new HashSet<>();
-        List<String> featureNames = m.strings("features");
-        if (featureNames.isEmpty()) {
-            m.problem("features", "expected a list of profiles columns (traits)");
-        }
-        for (int i = 0; i < featureNames.size(); i++) {
-            String f = featureNames.get(i);
-            String at = "features[" + i + "]";
-            DataType type = columns.get(f);
-            if (type == null) {
-                m.problem(
-                        at,
-                        "unknown profiles column '" + f + "'; expected a trait of traits.yaml or one of "
-                                + ProfileTraits.BUILT_IN);
-                continue;
-            }
-            if (!seen.add(f)) {
-                m.problem(at, "'" + f + "' is listed twice");
-                continue;
-            }
-            if (ruleColumns.contains(f)) {
-                m.problem(
-                        at,
-                        "'" + f + "' is read by the rule of seed segment '" + seed + "': the model would relearn "
-                                + "the rule instead of finding people like its members; drop it");
-                continue;
-            }
-            FeatureKind kind = kindOf(type);
-            if (kind == null) {
-                m.problem(
-                        at,
-                        "'" + f + "' is " + type.simpleString() + "; expected a number, boolean, date or text column");
-                continue;
-            }
-            features.add(new Feature(f, kind));
-            labels.addAll(labelsOf.getOrDefault(f, Set.of()));
-        }
-
-        Double share = null;
-        Double minScore = null;
-        if (m.has("reach") == m.has("min_score")) {
-            m.problem("reach", "set either reach (a share of the eligible population, e.g. 5%) or min_score");
-        }
-        if (m.has("reach")) {
-            share = m.parsed("reach", null, "a share from 1% to 20%, e.g. 5%", LookalikeModelsLoader::share);
-        }
-        if (m.has("min_score")) {
-            minScore = m.doubleValue("min_score", 0.5, 0.0, 1.0);
-        }
-
-        List<String> exclude = m.strings("exclude");
-        for (int i = 0; i < exclude.size(); i++) {
-            if (!segmentsById.containsKey(exclude.get(i))) {
-                m.problem("exclude[" + i + "]", "unknown segment '" + exclude.get(i) + "'");
-            }
-        }
+        Set<String> ruleColumns = seedRuleColumns(m, seed, c, labels);
+        String segmentId = outputSegment(m, id, c);
+        List<Feature> features = features(m, seed, ruleColumns, c, labels);
+        Reach reach = reach(m);
+        List<String> exclude = exclusions(m, c);
         String consent = m.string("consent", null);
-        String consentColumn = null;
-        if (consent != null) {
-            consentColumn = segments.consentColumns().get(consent);
-            if (consentColumn == null) {
-                m.problem(
-                        "consent",
-                        "unknown purpose '" + consent + "'; expected one of "
-                                + new TreeSet<>(segments.consentColumns().keySet())
-                                + " (segments.yaml consent.purposes)");
-            } else {
-                labels.addAll(labelsOf.getOrDefault(consentColumn, Set.of()));
-            }
-        }
+        String consentColumn = consent == null ? null : consentColumn(m, consent, c, labels);
         Algorithm algorithm = m.enumValue("algorithm", Algorithm.class, Algorithm.LOGISTIC_REGRESSION);
         double ratio = m.doubleValue("negatives_ratio", 3.0, 0.1, 1000.0);
         double holdout = m.doubleValue("holdout", 0.2, 0.05, 0.5);
-        Map<String, Double> params = new LinkedHashMap<>();
-        ConfigNode p = m.object("params");
-        for (String key : p.keys()) {
-            if (!algorithm.params().contains(key)) {
-                p.problem(
-                        key, "not a parameter of " + algorithm.yamlName() + "; expected one of " + algorithm.params());
-                p.string(key, null);
-                continue;
-            }
-            params.put(key, p.doubleValue(key, 0, 0, 1e6));
-        }
-        Tuning tuning = null;
-        if (m.has("tuning")) {
-            ConfigNode t = m.object("tuning");
-            int folds = t.intValue("folds", 3, 2, 20);
-            Map<String, List<Double>> grid = new LinkedHashMap<>();
-            ConfigNode g = t.object("grid");
-            for (String key : g.keys()) {
-                List<String> values = g.strings(key);
-                if (!algorithm.params().contains(key)) {
-                    g.problem(
-                            key,
-                            "not a parameter of " + algorithm.yamlName() + "; expected one of " + algorithm.params());
-                    continue;
-                }
-                List<Double> numbers = new ArrayList<>();
-                for (String v : values) {
-                    try {
-                        numbers.add(Double.parseDouble(v));
-                    } catch (NumberFormatException e) {
-                        g.problem(key, "expected a list of numbers, got '" + v + "'");
-                    }
-                }
-                grid.put(key, numbers);
-            }
-            if (grid.isEmpty()) {
-                t.problem("grid", "expected at least one parameter with a list of values to try");
-            }
-            t.rejectUnknownKeys();
-            tuning = new Tuning(folds, grid);
-        }
+        Map<String, Double> params = params(m.object("params"), algorithm);
+        Tuning tuning = m.has("tuning") ? tuning(m.object("tuning"), algorithm) : null;
         m.rejectUnknownKeys();
         if (id == null || seed == null) {
             return null;
@@ -251,8 +142,8 @@ public final class LookalikeModelsLoader {
                 seed,
                 segmentId,
                 features,
-                share,
-                minScore,
+                reach.share(),
+                reach.minScore(),
                 exclude,
                 consent,
                 consentColumn,
@@ -262,6 +153,151 @@ public final class LookalikeModelsLoader {
                 params,
                 tuning,
                 labels);
+    }
+
+    /** The columns the seed segment's rule reads (directly or through segments it references). */
+    private static Set<String> seedRuleColumns(ConfigNode m, String seed, Context c, Set<String> labels) {
+        if (seed == null) {
+            return Set.of();
+        }
+        Segment s = c.segmentsById().get(seed);
+        if (s == null) {
+            m.problem(
+                    "seed",
+                    "unknown segment '" + seed + "'; expected one of "
+                            + c.segmentsById().keySet());
+            return Set.of();
+        }
+        labels.addAll(s.labels());
+        return SegmentDefinitionsLoader.columnsRead(c.segments(), seed);
+    }
+
+    private static String outputSegment(ConfigNode m, String id, Context c) {
+        String segmentId = m.string("segment", id);
+        if (segmentId != null && c.segmentsById().containsKey(segmentId)) {
+            m.problem(
+                    "segment",
+                    "'" + segmentId + "' is a rule segment of segments.yaml; a lookalike segment needs a "
+                            + "name of its own");
+        }
+        return segmentId;
+    }
+
+    private static List<Feature> features(
+            ConfigNode m, String seed, Set<String> ruleColumns, Context c, Set<String> labels) {
+        List<Feature> features = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        List<String> featureNames = m.strings("features");
+        if (featureNames.isEmpty()) {
+            m.problem("features", "expected a list of profiles columns (traits)");
+        }
+        for (int i = 0; i < featureNames.size(); i++) {
+            String f = featureNames.get(i);
+            String problem = featureProblem(f, seed, ruleColumns, c, seen);
+            if (problem != null) {
+                m.problem("features[" + i + "]", problem);
+                continue;
+            }
+            features.add(new Feature(f, kindOf(c.columns().get(f))));
+            labels.addAll(c.labelsOf().getOrDefault(f, Set.of()));
+        }
+        return features;
+    }
+
+    private static String featureProblem(String f, String seed, Set<String> ruleColumns, Context c, Set<String> seen) {
+        DataType type = c.columns().get(f);
+        if (type == null) {
+            return "unknown profiles column '" + f + "'; expected a trait of traits.yaml or one of "
+                    + ProfileTraits.BUILT_IN;
+        }
+        if (!seen.add(f)) {
+            return "'" + f + "' is listed twice";
+        }
+        if (ruleColumns.contains(f)) {
+            return "'" + f + "' is read by the rule of seed segment '" + seed + "': the model would relearn "
+                    + "the rule instead of finding people like its members; drop it";
+        }
+        if (kindOf(type) == null) {
+            return "'" + f + "' is " + type.simpleString() + "; expected a number, boolean, date or text column";
+        }
+        return null;
+    }
+
+    private static Reach reach(ConfigNode m) {
+        if (m.has("reach") == m.has("min_score")) {
+            m.problem("reach", "set either reach (a share of the eligible population, e.g. 5%) or min_score");
+        }
+        Double share = m.has("reach")
+                ? m.parsed("reach", null, "a share from 1% to 20%, e.g. 5%", LookalikeModelsLoader::share)
+                : null;
+        Double minScore = m.has("min_score") ? m.doubleValue("min_score", 0.5, 0.0, 1.0) : null;
+        return new Reach(share, minScore);
+    }
+
+    private static List<String> exclusions(ConfigNode m, Context c) {
+        List<String> exclude = m.strings("exclude");
+        for (int i = 0; i < exclude.size(); i++) {
+            if (!c.segmentsById().containsKey(exclude.get(i))) {
+                m.problem("exclude[" + i + "]", "unknown segment '" + exclude.get(i) + "'");
+            }
+        }
+        return exclude;
+    }
+
+    private static String consentColumn(ConfigNode m, String consent, Context c, Set<String> labels) {
+        String consentColumn = c.segments().consentColumns().get(consent);
+        if (consentColumn == null) {
+            m.problem(
+                    "consent",
+                    "unknown purpose '" + consent + "'; expected one of "
+                            + new TreeSet<>(c.segments().consentColumns().keySet())
+                            + " (segments.yaml consent.purposes)");
+        } else {
+            labels.addAll(c.labelsOf().getOrDefault(consentColumn, Set.of()));
+        }
+        return consentColumn;
+    }
+
+    private static Map<String, Double> params(ConfigNode p, Algorithm algorithm) {
+        Map<String, Double> params = new LinkedHashMap<>();
+        for (String key : p.keys()) {
+            if (!algorithm.params().contains(key)) {
+                p.problem(
+                        key, "not a parameter of " + algorithm.yamlName() + "; expected one of " + algorithm.params());
+                p.string(key, null);
+                continue;
+            }
+            params.put(key, p.doubleValue(key, 0, 0, 1e6));
+        }
+        return params;
+    }
+
+    private static Tuning tuning(ConfigNode t, Algorithm algorithm) {
+        int folds = t.intValue("folds", 3, 2, 20);
+        Map<String, List<Double>> grid = new LinkedHashMap<>();
+        ConfigNode g = t.object("grid");
+        for (String key : g.keys()) {
+            List<String> values = g.strings(key);
+            if (!algorithm.params().contains(key)) {
+                g.problem(
+                        key, "not a parameter of " + algorithm.yamlName() + "; expected one of " + algorithm.params());
+                continue;
+            }
+            List<Double> numbers = new ArrayList<>();
+            for (String v : values) {
+                try {
+                    numbers.add(Double.parseDouble(v));
+                } catch (NumberFormatException e) {
+                    g.problem(key, "expected a list of numbers, got '" + v + "'");
+                }
+            }
+            grid.put(key, numbers);
+        }
+        if (grid.isEmpty()) {
+            t.problem("grid", "expected at least one parameter with a list of values to try");
+        }
+        t.rejectUnknownKeys();
+        return new Tuning(folds, grid);
     }
 
     private static Double share(String text) {

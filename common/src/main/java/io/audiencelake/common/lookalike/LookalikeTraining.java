@@ -31,7 +31,6 @@ import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.param.DoubleParam;
 import org.apache.spark.ml.param.IntParam;
 import org.apache.spark.ml.param.Param;
-import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.param.Params;
 import org.apache.spark.ml.tuning.CrossValidator;
 import org.apache.spark.ml.tuning.CrossValidatorModel;
@@ -135,38 +134,9 @@ public final class LookalikeTraining {
         }
         stages.add(classifier);
         Pipeline pipeline = new Pipeline().setStages(stages.toArray(PipelineStage[]::new));
-        PipelineModel fitted;
-        Tuning tuning = model.tuning();
-        if (tuning == null) {
-            fitted = pipeline.fit(train);
-        } else {
-            ParamGridBuilder grid = new ParamGridBuilder();
-            for (Map.Entry<String, List<Double>> g : tuning.grid().entrySet()) {
-                Param<Object> param = classifier.getParam(camel(g.getKey()));
-                if (param instanceof IntParam ip) {
-                    grid.addGrid(
-                            ip, g.getValue().stream().mapToInt(Double::intValue).toArray());
-                } else {
-                    grid.addGrid(
-                            (DoubleParam) (Object) param,
-                            g.getValue().stream()
-                                    .mapToDouble(Double::doubleValue)
-                                    .toArray());
-                }
-            }
-            ParamMap[] maps = grid.build();
-            CrossValidatorModel cv = new CrossValidator()
-                    .setEstimator(pipeline)
-                    .setEstimatorParamMaps(maps)
-                    .setEvaluator(new BinaryClassificationEvaluator()
-                            .setLabelCol(LABEL)
-                            .setWeightCol(WEIGHT))
-                    .setNumFolds(tuning.folds())
-                    .setSeed(seed)
-                    .setParallelism(2)
-                    .fit(train);
-            fitted = (PipelineModel) cv.bestModel();
-        }
+        PipelineModel fitted = model.tuning() == null
+                ? pipeline.fit(train)
+                : crossValidated(pipeline, classifier, model.tuning(), train, seed);
         Transformer last = fitted.stages()[fitted.stages().length - 1];
         Map<String, Double> chosen = new LinkedHashMap<>();
         for (String name : model.algorithm().params()) {
@@ -174,6 +144,37 @@ public final class LookalikeTraining {
             chosen.put(name, ((Number) ((Params) last).getOrDefault(p)).doubleValue());
         }
         return new Trained(fitted, chosen, importances(fitted, train, last));
+    }
+
+    /** The best of the tuning grid by area under ROC over {@code folds} folds. */
+    private static PipelineModel crossValidated(
+            Pipeline pipeline,
+            ProbabilisticClassifier<?, ?, ?> classifier,
+            Tuning tuning,
+            Dataset<Row> train,
+            long seed) {
+        ParamGridBuilder grid = new ParamGridBuilder();
+        for (Map.Entry<String, List<Double>> g : tuning.grid().entrySet()) {
+            Param<Object> param = classifier.getParam(camel(g.getKey()));
+            if (param instanceof IntParam ip) {
+                grid.addGrid(
+                        ip, g.getValue().stream().mapToInt(Double::intValue).toArray());
+            } else {
+                grid.addGrid(
+                        (DoubleParam) (Object) param,
+                        g.getValue().stream().mapToDouble(Double::doubleValue).toArray());
+            }
+        }
+        CrossValidatorModel cv = new CrossValidator()
+                .setEstimator(pipeline)
+                .setEstimatorParamMaps(grid.build())
+                .setEvaluator(
+                        new BinaryClassificationEvaluator().setLabelCol(LABEL).setWeightCol(WEIGHT))
+                .setNumFolds(tuning.folds())
+                .setSeed(seed)
+                .setParallelism(2)
+                .fit(train);
+        return (PipelineModel) cv.bestModel();
     }
 
     private static ProbabilisticClassifier<?, ?, ?> classifier(Algorithm algorithm, String features, long seed) {

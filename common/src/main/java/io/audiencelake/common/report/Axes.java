@@ -29,22 +29,37 @@ final class Axes {
         for (int t = 0; t <= ticks; t++) {
             double v = t * step;
             double y = top + plotH - v / axisTop * plotH;
-            svg.append("<line class=\"grid\" x1=\"")
-                    .append(Svg.px(left))
-                    .append("\" x2=\"")
-                    .append(Svg.px(left + plotW))
-                    .append("\" y1=\"")
-                    .append(Svg.px(y))
-                    .append("\" y2=\"")
-                    .append(Svg.px(y))
-                    .append("\"/>\n")
-                    .append("<text class=\"tick\" x=\"")
-                    .append(Svg.px(left - 6))
-                    .append("\" y=\"")
-                    .append(Svg.px(y + 4))
-                    .append("\" text-anchor=\"end\">")
-                    .append(Svg.esc(label.apply(v)))
-                    .append("</text>\n");
+            Axes.line(svg, "grid", left, left + plotW, y, y);
+            text(svg, "tick", left - 6, y + 4, "end", Svg.esc(label.apply(v)));
         }
+    }
+
+    /** A text element; {@code content} is markup (escape text before). */
+    static void text(StringBuilder svg, String cssClass, double x, double y, String anchor, String content) {
+        svg.append("<text class=\"")
+                .append(cssClass)
+                .append("\" x=\"")
+                .append(Svg.px(x))
+                .append("\" y=\"")
+                .append(Svg.px(y))
+                .append("\" text-anchor=\"")
+                .append(anchor)
+                .append("\">")
+                .append(content)
+                .append("</text>\n");
+    }
+
+    static void line(StringBuilder svg, String cssClass, double x1, double x2, double y1, double y2) {
+        svg.append("<line class=\"")
+                .append(cssClass)
+                .append("\" x1=\"")
+                .append(Svg.px(x1))
+                .append("\" x2=\"")
+                .append(Svg.px(x2))
+                .append("\" y1=\"")
+                .append(Svg.px(y1))
+                .append("\" y2=\"")
+                .append(Svg.px(y2))
+                .append("\"/>\n");
     }
 }

@@ -14,6 +14,8 @@ final class BarChart {
     private static final double TOP = 12;
     private static final double BOTTOM = 44;
     private static final int MAX_LABELS = 14;
+    private static final double PLOT_W = WIDTH - LEFT - RIGHT;
+    private static final double PLOT_H = HEIGHT - TOP - BOTTOM;
 
     private BarChart() {}
 
@@ -34,6 +36,29 @@ final class BarChart {
             String unit,
             DoubleFunction<String> axis) {
         int n = categories.size();
+        boolean whole =
+                series.stream().allMatch(s -> s.values().stream().allMatch(v -> v == null || v == Math.rint(v)));
+        double max = tallest(n, series, stacked);
+        double step = Svg.step(max, 4, whole);
+        double top = Svg.axisTop(max, step);
+        StringBuilder svg = new StringBuilder(Axes.open(WIDTH, HEIGHT, title));
+        Axes.yAxis(svg, LEFT, TOP, PLOT_W, PLOT_H, top, step, axis);
+        double band = PLOT_W / Math.max(1, n);
+        int every = (int) Math.ceil(n / (double) MAX_LABELS);
+        int points = 0;
+        for (int c = 0; c < n; c++) {
+            points += bars(svg, new Column(c, categories.get(c), LEFT + c * band, band, top), series, stacked, unit);
+            if (c % every == 0) {
+                String label = Svg.shorten(tick.apply(categories.get(c)), (int) Math.max(4, band * every / 7));
+                Axes.text(svg, "tick", LEFT + c * band + band / 2, TOP + PLOT_H + 16, "middle", Svg.esc(label));
+            }
+        }
+        svg.append("</svg>\n");
+        return new Figure(id, title, caption, svg.toString(), points, legend(series));
+    }
+
+    /** The highest stack (or, side by side, the highest bar) over all categories. */
+    private static double tallest(int n, List<Series> series, boolean stacked) {
         double max = 0;
         for (int c = 0; c < n; c++) {
             double stack = 0;
@@ -45,65 +70,54 @@ final class BarChart {
             }
             max = Math.max(max, stack);
         }
-        boolean whole =
-                series.stream().allMatch(s -> s.values().stream().allMatch(v -> v == null || v == Math.rint(v)));
-        double step = Svg.step(max, 4, whole);
-        double top = Svg.axisTop(max, step);
-        double plotW = WIDTH - LEFT - RIGHT;
-        double plotH = HEIGHT - TOP - BOTTOM;
-        StringBuilder svg = new StringBuilder();
-        svg.append(open(title));
-        Axes.yAxis(svg, LEFT, TOP, plotW, plotH, top, step, axis);
-        double band = plotW / Math.max(1, n);
-        double groupW = band * 0.78;
+        return max;
+    }
+
+    /** One category: its index and name, where its band starts and how wide it is, and the axis top. */
+    private record Column(int index, String category, double x, double band, double top) {}
+
+    /** The category's bars, one per series with a value; returns how many. */
+    private static int bars(StringBuilder svg, Column column, List<Series> series, boolean stacked, String unit) {
+        double groupW = column.band() * 0.78;
+        double x0 = column.x() + (column.band() - groupW) / 2;
+        double base = 0;
         int points = 0;
-        int every = (int) Math.ceil(n / (double) MAX_LABELS);
-        for (int c = 0; c < n; c++) {
-            double x0 = LEFT + c * band + (band - groupW) / 2;
-            double base = 0;
-            for (int i = 0; i < series.size(); i++) {
-                Series s = series.get(i);
-                Double v = s.values().get(c);
-                if (v == null || !Double.isFinite(v)) {
-                    continue;
-                }
-                double value = Math.max(0, v);
-                double h = value / top * plotH;
-                double x = stacked ? x0 : x0 + i * groupW / series.size();
-                double w = stacked ? groupW : groupW / series.size();
-                double y = TOP + plotH - (stacked ? (base + value) / top * plotH : h);
-                Svg.mark(
-                        svg,
-                        "rect",
-                        s.name(),
-                        categories.get(c),
-                        v,
-                        s.colourAt(i),
-                        categories.get(c) + (series.size() > 1 ? " · " + s.name() : "") + ": " + Svg.number(v)
-                                + (unit.isEmpty() ? "" : " " + unit),
-                        "x",
-                        x,
-                        "y",
-                        y,
-                        "width",
-                        Math.max(1, w - 1),
-                        "height",
-                        h);
-                base += value;
-                points++;
+        for (int i = 0; i < series.size(); i++) {
+            Series s = series.get(i);
+            Double v = s.values().get(column.index());
+            if (v == null || !Double.isFinite(v)) {
+                continue;
             }
-            if (c % every == 0) {
-                svg.append("<text class=\"tick\" x=\"")
-                        .append(Svg.px(LEFT + c * band + band / 2))
-                        .append("\" y=\"")
-                        .append(Svg.px(TOP + plotH + 16))
-                        .append("\" text-anchor=\"middle\">")
-                        .append(Svg.esc(
-                                Svg.shorten(tick.apply(categories.get(c)), (int) Math.max(4, band * every / 7))))
-                        .append("</text>\n");
-            }
+            double value = Math.max(0, v);
+            double h = value / column.top() * PLOT_H;
+            double x = stacked ? x0 : x0 + i * groupW / series.size();
+            double w = stacked ? groupW : groupW / series.size();
+            double y = TOP + PLOT_H - (stacked ? (base + value) / column.top() * PLOT_H : h);
+            String tooltip = column.category() + (series.size() > 1 ? " · " + s.name() : "") + ": " + Svg.number(v)
+                    + (unit.isEmpty() ? "" : " " + unit);
+            Svg.mark(
+                    svg,
+                    "rect",
+                    s.name(),
+                    column.category(),
+                    v,
+                    s.colourAt(i),
+                    tooltip,
+                    "x",
+                    x,
+                    "y",
+                    y,
+                    "width",
+                    Math.max(1, w - 1),
+                    "height",
+                    h);
+            base += value;
+            points++;
         }
-        svg.append("</svg>\n");
+        return points;
+    }
+
+    private static List<Figure.LegendEntry> legend(List<Series> series) {
         List<Figure.LegendEntry> legend = new ArrayList<>();
         if (series.size() > 1) {
             for (int i = 0; i < series.size(); i++) {
@@ -111,10 +125,6 @@ final class BarChart {
                         series.get(i).colourAt(i), series.get(i).name()));
             }
         }
-        return new Figure(id, title, caption, svg.toString(), points, legend);
-    }
-
-    private static String open(String title) {
-        return Axes.open(WIDTH, HEIGHT, title);
+        return legend;
     }
 }

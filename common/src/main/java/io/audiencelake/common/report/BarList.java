@@ -40,78 +40,53 @@ final class BarList {
         double plotW = WIDTH - left - 16;
         double height = TOP + bars.size() * ROW + BOTTOM;
         double zero = diverging ? left + plotW / 2 : left;
-        double scale = (diverging ? plotW / 2 : plotW) / top;
+        Frame frame = new Frame(left, zero, (diverging ? plotW / 2 : plotW) / top, height - BOTTOM);
         StringBuilder svg = new StringBuilder(Axes.open(WIDTH, height, title));
         int ticks = (int) Math.round(top / step);
         for (int t = diverging ? -ticks : 0; t <= ticks; t++) {
-            double x = zero + t * step * scale;
-            svg.append("<line class=\"grid\" x1=\"")
-                    .append(Svg.px(x))
-                    .append("\" x2=\"")
-                    .append(Svg.px(x))
-                    .append("\" y1=\"")
-                    .append(Svg.px(TOP))
-                    .append("\" y2=\"")
-                    .append(Svg.px(height - BOTTOM))
-                    .append("\"/>\n")
-                    .append("<text class=\"tick\" x=\"")
-                    .append(Svg.px(x))
-                    .append("\" y=\"")
-                    .append(Svg.px(height - BOTTOM + 14))
-                    .append("\" text-anchor=\"middle\">")
-                    .append(Svg.compact(Math.abs(t * step)))
-                    .append("</text>\n");
+            double x = zero + t * step * frame.scale();
+            Axes.line(svg, "grid", x, x, TOP, frame.bottom());
+            Axes.text(svg, "tick", x, frame.bottom() + 14, "middle", Svg.compact(Math.abs(t * step)));
         }
         int points = 0;
         for (int i = 0; i < bars.size(); i++) {
-            Bar b = bars.get(i);
-            double y = TOP + i * ROW + 3;
-            svg.append("<text class=\"label\" x=\"")
-                    .append(Svg.px(left - 6))
-                    .append("\" y=\"")
-                    .append(Svg.px(y + 12))
-                    .append("\" text-anchor=\"end\">")
-                    .append(Svg.esc(Svg.shorten(b.label(), LABEL_CHARS)))
-                    .append("<title>")
-                    .append(Svg.esc(b.label()))
-                    .append("</title></text>\n");
-            bar(
-                    svg,
-                    b.label(),
-                    rightName,
-                    zero,
-                    y,
-                    Math.max(0, b.right()) * scale,
-                    b.colour(),
-                    b.right(),
-                    b.tooltip() != null ? b.tooltip() : tooltip(b.label(), rightName, b.right()));
-            points++;
-            if (b.left() != null) {
-                double w = Math.max(0, b.left()) * scale;
-                bar(
-                        svg,
-                        b.label(),
-                        leftName,
-                        zero - w,
-                        y,
-                        w,
-                        Svg.BAD,
-                        b.left(),
-                        tooltip(b.label(), leftName, b.left()));
-                points++;
-            }
+            points += row(svg, bars.get(i), TOP + i * ROW + 3, frame, rightName, leftName);
         }
-        svg.append("<line class=\"axis\" x1=\"")
-                .append(Svg.px(zero))
-                .append("\" x2=\"")
-                .append(Svg.px(zero))
-                .append("\" y1=\"")
-                .append(Svg.px(TOP))
-                .append("\" y2=\"")
-                .append(Svg.px(height - BOTTOM))
-                .append("\"/>\n");
+        Axes.line(svg, "axis", zero, zero, TOP, frame.bottom());
         svg.append("</svg>\n");
         return new Figure(id, title, caption, svg.toString(), points, legend);
+    }
+
+    /** Where labels end, where the bars start, pixels per unit of value, and the plot's bottom edge. */
+    private record Frame(double left, double zero, double scale, double bottom) {}
+
+    /** One row's label and bars; returns how many bars. */
+    private static int row(StringBuilder svg, Bar b, double y, Frame frame, String rightName, String leftName) {
+        Axes.text(
+                svg,
+                "label",
+                frame.left() - 6,
+                y + 12,
+                "end",
+                Svg.esc(Svg.shorten(b.label(), LABEL_CHARS)) + "<title>" + Svg.esc(b.label()) + "</title>");
+        String tooltip = b.tooltip() != null ? b.tooltip() : tooltip(b.label(), rightName, b.right());
+        double right = Math.max(0, b.right()) * frame.scale();
+        bar(svg, b.label(), rightName, frame.zero(), y, right, b.colour(), b.right(), tooltip);
+        if (b.left() == null) {
+            return 1;
+        }
+        double w = Math.max(0, b.left()) * frame.scale();
+        bar(
+                svg,
+                b.label(),
+                leftName,
+                frame.zero() - w,
+                y,
+                w,
+                Svg.BAD,
+                b.left(),
+                tooltip(b.label(), leftName, b.left()));
+        return 2;
     }
 
     private static String tooltip(String label, String series, double value) {

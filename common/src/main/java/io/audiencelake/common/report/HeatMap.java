@@ -38,13 +38,7 @@ final class HeatMap {
         StringBuilder svg = new StringBuilder(Axes.open(width, height, title));
         for (int i = 0; i < n; i++) {
             String label = Svg.esc(Svg.shorten(labels.get(i), LABEL_CHARS));
-            svg.append("<text class=\"label\" x=\"")
-                    .append(Svg.px(left - 6))
-                    .append("\" y=\"")
-                    .append(Svg.px(top + i * cell + cell / 2 + 4))
-                    .append("\" text-anchor=\"end\">")
-                    .append(label)
-                    .append("</text>\n");
+            Axes.text(svg, "label", left - 6, top + i * cell + cell / 2 + 4, "end", label);
             double cx = left + i * cell + cell / 2;
             svg.append("<text class=\"label\" transform=\"translate(")
                     .append(Svg.px(cx))
@@ -54,45 +48,38 @@ final class HeatMap {
                     .append(label)
                     .append("</text>\n");
         }
-        int points = 0;
         for (int r = 0; r < n; r++) {
             for (int c = 0; c < n; c++) {
-                double x = left + c * cell;
-                double y = top + r * cell;
-                double v = share[r][c];
-                double s = Math.max(0, Math.min(1, v));
-                Svg.mark(
+                cell(
                         svg,
-                        "rect",
+                        left + c * cell,
+                        top + r * cell,
+                        cell,
                         labels.get(r),
                         labels.get(c),
-                        v,
-                        shade(s),
-                        tooltip[r][c],
-                        "x",
-                        x,
-                        "y",
-                        y,
-                        "width",
-                        cell - 1,
-                        "height",
-                        cell - 1);
-                if (cell >= 26) {
-                    svg.append("<text class=\"")
-                            .append(s > 0.55 ? "cell dark" : "cell")
-                            .append("\" x=\"")
-                            .append(Svg.px(x + cell / 2 - 0.5))
-                            .append("\" y=\"")
-                            .append(Svg.px(y + cell / 2 + 3.5))
-                            .append("\" text-anchor=\"middle\">")
-                            .append(String.format(Locale.ROOT, "%.0f", 100 * s))
-                            .append("</text>\n");
-                }
-                points++;
+                        share[r][c],
+                        tooltip[r][c]);
             }
         }
         svg.append("</svg>\n");
-        return new Figure(id, title, caption, svg.toString(), points, List.of());
+        return new Figure(id, title, caption, svg.toString(), n * n, List.of());
+    }
+
+    /** A shaded cell, with its percentage written in when the cell is big enough to read it. */
+    private static void cell(
+            StringBuilder svg, double x, double y, double cell, String row, String column, double v, String tooltip) {
+        double s = Math.max(0, Math.min(1, v));
+        Svg.mark(svg, "rect", row, column, v, shade(s), tooltip, "x", x, "y", y, "width", cell - 1, "height", cell - 1);
+        if (cell >= 26) {
+            String css = s > 0.55 ? "cell dark" : "cell";
+            Axes.text(
+                    svg,
+                    css,
+                    x + cell / 2 - 0.5,
+                    y + cell / 2 + 3.5,
+                    "middle",
+                    String.format(Locale.ROOT, "%.0f", 100 * s));
+        }
     }
 
     /** White to the palette's blue. */

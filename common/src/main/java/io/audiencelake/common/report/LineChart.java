@@ -14,6 +14,8 @@ final class LineChart {
     private static final double RIGHT = 30;
     private static final double TOP = 12;
     private static final double BOTTOM = 44;
+    private static final double PLOT_W = WIDTH - LEFT - RIGHT;
+    private static final double PLOT_H = HEIGHT - TOP - BOTTOM;
 
     private LineChart() {}
 
@@ -90,77 +92,81 @@ final class LineChart {
         }
         boolean whole = lines.stream().allMatch(l -> l.points().stream().allMatch(p -> p[1] == Math.rint(p[1])));
         double step = Svg.step(yMax != null ? yMax : max, 4, whole && yMax == null);
-        double top = yMax != null ? yMax : Svg.axisTop(max, step);
-        double plotW = WIDTH - LEFT - RIGHT;
-        double plotH = HEIGHT - TOP - BOTTOM;
-        double span = x.max() - x.min();
-        DoubleFunction<Double> sx = v -> span == 0 ? LEFT + plotW / 2 : LEFT + (v - x.min()) / span * plotW;
-        DoubleFunction<Double> sy = v -> TOP + plotH - Math.min(v, top) / top * plotH;
+        Scale scale = new Scale(x, yMax != null ? yMax : Svg.axisTop(max, step));
         StringBuilder svg = new StringBuilder(Axes.open(WIDTH, HEIGHT, title));
-        Axes.yAxis(svg, LEFT, TOP, plotW, plotH, top, step, yLabel);
+        Axes.yAxis(svg, LEFT, TOP, PLOT_W, PLOT_H, scale.top(), step, yLabel);
         for (double t : x.ticks()) {
-            svg.append("<text class=\"tick\" x=\"")
-                    .append(Svg.px(sx.apply(t)))
-                    .append("\" y=\"")
-                    .append(Svg.px(TOP + plotH + 16))
-                    .append("\" text-anchor=\"middle\">")
-                    .append(Svg.esc(x.tick().apply(t)))
-                    .append("</text>\n");
+            Axes.text(
+                    svg,
+                    "tick",
+                    scale.x(t),
+                    TOP + PLOT_H + 16,
+                    "middle",
+                    Svg.esc(x.tick().apply(t)));
         }
         if (reference != null) {
-            svg.append("<line class=\"reference\" x1=\"")
-                    .append(Svg.px(LEFT))
-                    .append("\" x2=\"")
-                    .append(Svg.px(LEFT + plotW))
-                    .append("\" y1=\"")
-                    .append(Svg.px(sy.apply(reference)))
-                    .append("\" y2=\"")
-                    .append(Svg.px(sy.apply(reference)))
-                    .append("\"/>\n");
+            Axes.line(svg, "reference", LEFT, LEFT + PLOT_W, scale.y(reference), scale.y(reference));
         }
         int points = 0;
         List<Figure.LegendEntry> legend = new ArrayList<>();
         for (Line l : lines) {
-            if (l.points().isEmpty()) {
-                continue;
+            if (!l.points().isEmpty()) {
+                points += line(svg, l, scale, unit);
+                legend.add(new Figure.LegendEntry(l.colour(), l.name()));
             }
-            StringBuilder d = new StringBuilder();
-            double lastX = Double.NaN;
-            for (double[] p : l.points()) {
-                boolean gap = !Double.isNaN(lastX) && p[0] - lastX > l.maxStep() + 1e-9;
-                d.append(d.length() == 0 || gap ? "M" : "L")
-                        .append(Svg.px(sx.apply(p[0])))
-                        .append(",")
-                        .append(Svg.px(sy.apply(p[1])))
-                        .append(' ');
-                lastX = p[0];
-            }
-            svg.append("<path class=\"line\" fill=\"none\" stroke=\"")
-                    .append(l.colour())
-                    .append("\" d=\"")
-                    .append(d.toString().trim())
-                    .append("\"/>\n");
-            for (double[] p : l.points()) {
-                Svg.mark(
-                        svg,
-                        "circle",
-                        l.name(),
-                        x.label().apply(p[0]),
-                        p[1],
-                        l.colour(),
-                        l.name() + " · " + x.label().apply(p[0]) + ": " + Svg.number(p[1])
-                                + (unit.isEmpty() ? "" : " " + unit),
-                        "cx",
-                        sx.apply(p[0]),
-                        "cy",
-                        sy.apply(p[1]),
-                        "r",
-                        3.5);
-                points++;
-            }
-            legend.add(new Figure.LegendEntry(l.colour(), l.name()));
         }
         svg.append("</svg>\n");
         return new Figure(id, title, caption, svg.toString(), points, lines.size() > 1 ? legend : List.of());
+    }
+
+    /** Where an (x, y) value lands in the plot; y values above {@code top} are drawn at the top. */
+    private record Scale(XAxis axis, double top) {
+        double x(double v) {
+            double span = axis.max() - axis.min();
+            return span == 0 ? LEFT + PLOT_W / 2 : LEFT + (v - axis.min()) / span * PLOT_W;
+        }
+
+        double y(double v) {
+            return TOP + PLOT_H - Math.min(v, top) / top * PLOT_H;
+        }
+    }
+
+    /** The line's path, broken at gaps wider than its {@code maxStep}, and a marker per point; returns how many. */
+    private static int line(StringBuilder svg, Line l, Scale scale, String unit) {
+        StringBuilder d = new StringBuilder();
+        double lastX = Double.NaN;
+        for (double[] p : l.points()) {
+            boolean gap = !Double.isNaN(lastX) && p[0] - lastX > l.maxStep() + 1e-9;
+            d.append(d.length() == 0 || gap ? "M" : "L")
+                    .append(Svg.px(scale.x(p[0])))
+                    .append(",")
+                    .append(Svg.px(scale.y(p[1])))
+                    .append(' ');
+            lastX = p[0];
+        }
+        svg.append("<path class=\"line\" fill=\"none\" stroke=\"")
+                .append(l.colour())
+                .append("\" d=\"")
+                .append(d.toString().trim())
+                .append("\"/>\n");
+        for (double[] p : l.points()) {
+            String at = scale.axis().label().apply(p[0]);
+            String tooltip = l.name() + " · " + at + ": " + Svg.number(p[1]) + (unit.isEmpty() ? "" : " " + unit);
+            Svg.mark(
+                    svg,
+                    "circle",
+                    l.name(),
+                    at,
+                    p[1],
+                    l.colour(),
+                    tooltip,
+                    "cx",
+                    scale.x(p[0]),
+                    "cy",
+                    scale.y(p[1]),
+                    "r",
+                    3.5);
+        }
+        return l.points().size();
     }
 }

@@ -33,7 +33,13 @@ final class LookalikeSection {
                     RunReportPage.empty("No lookalike model was trained for "
                             + report.window().date() + " or before (model_runs is empty)."));
         }
-        StringBuilder body = new StringBuilder("<div class=\"grid\">\n");
+        String body = "<div class=\"grid\">\n" + liftCurves(latest) + qualityBars(latest) + "</div>\n"
+                + "<h3>Model versions</h3>\n" + versionTable(report.models());
+        return RunReportPage.section("lookalike", "Lookalike models", body);
+    }
+
+    /** The lift curve of each model's latest version. */
+    private static String liftCurves(List<ModelVersion> latest) {
         List<LineChart.Line> lines = new ArrayList<>();
         for (int i = 0; i < latest.size(); i++) {
             ModelVersion m = latest.get(i);
@@ -46,7 +52,7 @@ final class LookalikeSection {
             lines.add(new LineChart.Line(m.modelId() + " v" + m.version(), points, Svg.colour(i)));
         }
         List<Double> ticks = List.of(0.0, 0.2, 0.4, 0.6, 0.8, 1.0);
-        body.append(LineChart.render(
+        return LineChart.render(
                         "lift-curves",
                         "Lift curves",
                         "Lift over random at each depth of the ranking: the "
@@ -59,8 +65,11 @@ final class LookalikeSection {
                         1.0,
                         "× random",
                         Svg::compact)
-                .html());
+                .html();
+    }
 
+    /** AUC and recall at reach of each model's latest version. */
+    private static String qualityBars(List<ModelVersion> latest) {
         List<String> ids =
                 latest.stream().map(m -> m.modelId() + " v" + m.version()).toList();
         List<Series> quality = List.of(
@@ -68,7 +77,7 @@ final class LookalikeSection {
                 new Series(
                         "recall at reach",
                         latest.stream().map(m -> m.recallAtReach()).toList()));
-        body.append(BarChart.render(
+        return BarChart.render(
                         "model-auc",
                         "AUC and recall at reach",
                         "Area under the ROC curve and the share of "
@@ -80,9 +89,11 @@ final class LookalikeSection {
                         false,
                         "",
                         Svg::compact)
-                .html());
-        body.append("</div>\n");
+                .html();
+    }
 
+    /** Every version's numbers, newest first per model, at most {@link #VERSION_ROWS}. */
+    private static String versionTable(List<ModelVersion> versions) {
         HtmlTable table = new HtmlTable(
                 "model-versions",
                 "model",
@@ -97,7 +108,7 @@ final class LookalikeSection {
                 "lift at 1%#",
                 "lift at 10%#",
                 "top features");
-        report.models().stream()
+        versions.stream()
                 .sorted(Comparator.comparing(ModelVersion::modelId)
                         .thenComparing(
                                 Comparator.comparingInt(ModelVersion::version).reversed()))
@@ -115,8 +126,7 @@ final class LookalikeSection {
                         lift(m, 0.01),
                         lift(m, 0.10),
                         topFeatures(m)));
-        body.append("<h3>Model versions</h3>\n").append(table.html());
-        return RunReportPage.section("lookalike", "Lookalike models", body.toString());
+        return table.html();
     }
 
     private static String value(Double v) {

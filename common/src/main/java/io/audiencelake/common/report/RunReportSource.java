@@ -57,7 +57,34 @@ public final class RunReportSource {
     /** Every section's numbers for the window. */
     public RunReport read(ReportWindow window, String environment, String tableFormat) {
         limits.clear();
-        List<FeedDay> feeds = rows(
+        List<FeedDay> feeds = feeds(window);
+        List<QuarantineReason> reasons = quarantineReasons(window);
+        List<IdentityMetric> identity = identity(window);
+        List<SegmentDay> segments = segments(window);
+        List<SegmentOverlap> overlaps = overlaps(window);
+        List<ModelVersion> models = models(window);
+        List<ExportDay> exports = exports(window);
+        List<JobRunEntry> runs = runs(window);
+        List<QualityEntry> quality = quality(window);
+        return new RunReport(
+                window,
+                environment,
+                tableFormat,
+                Instant.now(),
+                feeds,
+                reasons,
+                identity,
+                segments,
+                overlaps,
+                models,
+                exports,
+                runs,
+                quality,
+                limits);
+    }
+
+    private List<FeedDay> feeds(ReportWindow window) {
+        return rows(
                 FeedFiles.SPEC,
                 t -> RunReportQueries.feedDays(t, window),
                 Integer.MAX_VALUE,
@@ -71,14 +98,20 @@ public final class RunReportSource {
                         r.<Long>getAs(FeedFiles.ROWS_KEPT),
                         r.<Long>getAs(FeedFiles.ROWS_DUPLICATE),
                         r.<Long>getAs(FeedFiles.ROWS_QUARANTINED)));
-        List<QuarantineReason> reasons = rows(
+    }
+
+    private List<QuarantineReason> quarantineReasons(ReportWindow window) {
+        return rows(
                 Quarantine.SPEC,
                 t -> RunReportQueries.quarantineReasons(t, window.date(), MAX_QUARANTINE_REASONS),
                 MAX_QUARANTINE_REASONS,
                 "quarantine reasons: the " + MAX_QUARANTINE_REASONS + " most frequent are shown",
                 r -> new QuarantineReason(
                         r.getAs(RawTables.FEED), r.getAs(Quarantine.REASON), r.<Long>getAs(RunReportQueries.ROWS)));
-        List<IdentityMetric> identity = rows(
+    }
+
+    private List<IdentityMetric> identity(ReportWindow window) {
+        return rows(
                 IdMatchMetrics.SPEC,
                 t -> RunReportQueries.identityMetrics(t, window),
                 Integer.MAX_VALUE,
@@ -88,6 +121,9 @@ public final class RunReportSource {
                         r.getAs(IdMatchMetrics.METRIC),
                         r.getAs(IdMatchMetrics.DIMENSION),
                         r.<Double>getAs(IdMatchMetrics.VALUE)));
+    }
+
+    private List<SegmentDay> segments(ReportWindow window) {
         List<SegmentDay> segments = rows(
                 SegmentTables.STATS,
                 t -> RunReportQueries.segmentDays(t, window, MAX_SEGMENTS),
@@ -109,33 +145,44 @@ public final class RunReportSource {
                 limits.add("segments: the " + MAX_SEGMENTS + " largest of " + all + " are shown");
             }
         }
-        List<SegmentOverlap> overlaps = List.of();
-        if (lake.exists(SegmentTables.OVERLAPS)) {
-            List<String> listed = RunReportQueries.overlapSegments(
-                            lake.read(SegmentTables.OVERLAPS), window.date(), MAX_OVERLAP_SEGMENTS)
-                    .collectAsList()
-                    .stream()
-                    .map(r -> r.getString(0))
-                    .toList();
-            overlaps = listed.isEmpty()
-                    ? List.of()
-                    : rows(
-                            SegmentTables.OVERLAPS,
-                            t -> RunReportQueries.overlaps(t, window.date(), listed),
-                            Integer.MAX_VALUE,
-                            null,
-                            r -> new SegmentOverlap(
-                                    r.getAs(SegmentTables.SEGMENT_A),
-                                    r.getAs(SegmentTables.SEGMENT_B),
-                                    r.<Long>getAs(SegmentTables.PERSONS)));
-        }
-        List<ModelVersion> models = rows(
+        return segments;
+    }
+
+    private List<ModelVersion> models(ReportWindow window) {
+        return rows(
                 LookalikeTables.MODEL_RUNS,
                 t -> RunReportQueries.modelVersions(t, window.date(), MAX_MODEL_VERSIONS),
                 MAX_MODEL_VERSIONS,
                 "model versions: the " + MAX_MODEL_VERSIONS + " latest are shown",
                 RunReportSource::modelVersion);
-        List<ExportDay> exports = rows(
+    }
+
+    /** The overlap heat map of the run date's largest listed segments. */
+    private List<SegmentOverlap> overlaps(ReportWindow window) {
+        if (!lake.exists(SegmentTables.OVERLAPS)) {
+            return List.of();
+        }
+        List<String> listed = RunReportQueries.overlapSegments(
+                        lake.read(SegmentTables.OVERLAPS), window.date(), MAX_OVERLAP_SEGMENTS)
+                .collectAsList()
+                .stream()
+                .map(r -> r.getString(0))
+                .toList();
+        return listed.isEmpty()
+                ? List.of()
+                : rows(
+                        SegmentTables.OVERLAPS,
+                        t -> RunReportQueries.overlaps(t, window.date(), listed),
+                        Integer.MAX_VALUE,
+                        null,
+                        r -> new SegmentOverlap(
+                                r.getAs(SegmentTables.SEGMENT_A),
+                                r.getAs(SegmentTables.SEGMENT_B),
+                                r.<Long>getAs(SegmentTables.PERSONS)));
+    }
+
+    private List<ExportDay> exports(ReportWindow window) {
+        return rows(
                 ExportTables.LOG,
                 t -> RunReportQueries.exports(t, window),
                 Integer.MAX_VALUE,
@@ -148,7 +195,10 @@ public final class RunReportSource {
                         r.<Long>getAs(ExportTables.ADDS),
                         r.<Long>getAs(ExportTables.REMOVES),
                         r.<Integer>getAs(ExportTables.FILES)));
-        List<JobRunEntry> runs = rows(
+    }
+
+    private List<JobRunEntry> runs(ReportWindow window) {
+        return rows(
                 JobRuns.SPEC,
                 t -> RunReportQueries.jobRuns(t, window, MAX_JOB_RUNS),
                 MAX_JOB_RUNS,
@@ -163,7 +213,10 @@ public final class RunReportSource {
                         r.<Long>getAs(JobRuns.ROWS_OUT),
                         r.<Long>getAs(JobRuns.ROWS_QUARANTINED),
                         r.getAs(JobRuns.ERROR)));
-        List<QualityEntry> quality = rows(
+    }
+
+    private List<QualityEntry> quality(ReportWindow window) {
+        return rows(
                 QualityResults.SPEC,
                 t -> RunReportQueries.quality(t, window, MAX_QUALITY_RESULTS),
                 MAX_QUALITY_RESULTS,
@@ -177,21 +230,6 @@ public final class RunReportSource {
                         r.<Boolean>getAs(QualityResults.PASSED),
                         r.getAs(QualityResults.OBSERVED),
                         instant(r.getAs(QualityResults.CHECKED_AT))));
-        return new RunReport(
-                window,
-                environment,
-                tableFormat,
-                Instant.now(),
-                feeds,
-                reasons,
-                identity,
-                segments,
-                overlaps,
-                models,
-                exports,
-                runs,
-                quality,
-                limits);
     }
 
     /**

@@ -164,50 +164,49 @@ final class FeedSlices {
             Person p = population.person(i);
             for (Device d : p.devices()) {
                 Rng coverage = Rng.of(seed, i, d.slot(), 0x3B);
-                if (!coverage.chance(d.kind().app ? 0.5 : 0.4)) {
-                    continue;
+                if (coverage.chance(d.kind().app ? 0.5 : 0.4)) {
+                    thirdPartyDevice(out, p, d, date, Rng.of(seed, i, d.slot(), date.toEpochDay(), 0xC4));
                 }
-                Rng rng = Rng.of(seed, i, d.slot(), date.toEpochDay(), 0xC4);
-                String type = d.kind().app ? "maid" : "cookie";
-                String id = d.kind().app && rng.chance(0.5) ? d.maid().toLowerCase(Locale.ROOT) : d.idOn(date);
-                for (int k = 0; k < p.interests().length; k++) {
-                    if (p.interests()[k] > 0.15 && rng.chance(0.8)) {
-                        segment(out, type, id, k, 0.6 + 0.35 * rng.uniform(), date, rng);
-                    }
-                }
-                if (rng.chance(0.3)) {
-                    segment(out, type, id, rng.below(Catalogue.INTERESTS.size()), 0.3 + 0.3 * rng.uniform(), date, rng);
-                }
-                int age = date.getYear() - p.birthDate().getYear();
-                int band = Math.min(5, Math.max(0, age < 25 ? 0 : (age - 15) / 10));
-                if (!rng.chance(0.8)) {
-                    band = rng.below(AGE_BANDS.length);
-                }
-                emit(
-                        out,
-                        Csv.line(
-                                '|',
-                                type,
-                                id,
-                                "DEMO-AGE-" + band,
-                                "Demographic>Age>" + AGE_BANDS[band],
-                                fmt(0.5 + 0.4 * rng.uniform()),
-                                date),
-                        rng);
-                String gender = rng.chance(0.85) ? p.gender() : (p.gender().equals("F") ? "M" : "F");
-                emit(
-                        out,
-                        Csv.line(
-                                '|',
-                                type,
-                                id,
-                                "DEMO-GENDER-" + gender,
-                                "Demographic>Gender>" + gender,
-                                fmt(0.5 + 0.4 * rng.uniform()),
-                                date),
-                        rng);
             }
         }
+    }
+
+    /** A covered device's interest segments (mostly true, some noise) and its age and gender guesses. */
+    private static void thirdPartyDevice(LineSink out, Person p, Device d, LocalDate date, Rng rng) throws IOException {
+        String type = d.kind().app ? "maid" : "cookie";
+        String id = d.kind().app && rng.chance(0.5) ? d.maid().toLowerCase(Locale.ROOT) : d.idOn(date);
+        for (int k = 0; k < p.interests().length; k++) {
+            if (p.interests()[k] > 0.15 && rng.chance(0.8)) {
+                segment(out, type, id, k, 0.6 + 0.35 * rng.uniform(), date, rng);
+            }
+        }
+        if (rng.chance(0.3)) {
+            segment(out, type, id, rng.below(Catalogue.INTERESTS.size()), 0.3 + 0.3 * rng.uniform(), date, rng);
+        }
+        int age = date.getYear() - p.birthDate().getYear();
+        int band = Math.min(5, Math.max(0, age < 25 ? 0 : (age - 15) / 10));
+        if (!rng.chance(0.8)) {
+            band = rng.below(AGE_BANDS.length);
+        }
+        String ageLine = Csv.line(
+                '|',
+                type,
+                id,
+                "DEMO-AGE-" + band,
+                "Demographic>Age>" + AGE_BANDS[band],
+                fmt(0.5 + 0.4 * rng.uniform()),
+                date);
+        emit(out, ageLine, rng);
+        String gender = rng.chance(0.85) ? p.gender() : (p.gender().equals("F") ? "M" : "F");
+        String genderLine = Csv.line(
+                '|',
+                type,
+                id,
+                "DEMO-GENDER-" + gender,
+                "Demographic>Gender>" + gender,
+                fmt(0.5 + 0.4 * rng.uniform()),
+                date);
+        emit(out, genderLine, rng);
     }
 
     private static void segment(
@@ -227,58 +226,63 @@ final class FeedSlices {
             Person p = population.person(i);
             Rng rng = Rng.of(seed, i, date.toEpochDay(), 0xC5);
             if (p.customerId() != null) {
-                List<String> purposes = Catalogue.PURPOSES;
-                for (int k = 0; k < purposes.size(); k++) {
-                    Rng choice = Rng.of(seed, i, k, 0xC0);
-                    boolean optsOut = choice.chance(0.1);
-                    LocalDate optOutDay = LocalDate.of(2024, 1, 1).plusDays(choice.below(1200));
-                    boolean denied = optsOut && !optOutDay.isAfter(date);
-                    LocalDate recorded = denied ? optOutDay : p.signupDate();
-                    emit(
-                            out,
-                            Csv.line(
-                                    ',',
-                                    "email",
-                                    Messy.email(p.email(), rng),
-                                    purposes.get(k),
-                                    denied ? "denied" : "granted",
-                                    recorded + "T12:00:00Z",
-                                    "preference_centre"),
-                            rng);
-                }
+                preferenceCentre(out, p, date, rng);
             }
             for (Device d : p.devices()) {
-                Rng choice = Rng.of(seed, i, d.slot(), 0xC6);
-                if (d.kind().app) {
-                    boolean granted = choice.chance(d.ios() ? 0.35 : 0.85);
-                    emit(
-                            out,
-                            Csv.line(
-                                    ',',
-                                    "maid",
-                                    d.maid(),
-                                    "ad_targeting",
-                                    granted ? "granted" : "denied",
-                                    p.signupDate() + "T12:00:00Z",
-                                    d.ios() ? "att_prompt" : "app_settings"),
-                            rng);
-                } else {
-                    boolean granted = choice.chance(0.7);
-                    for (String purpose : new String[] {"ad_targeting", "analytics"}) {
-                        emit(
-                                out,
-                                Csv.line(
-                                        ',',
-                                        "cookie",
-                                        d.cookieOn(date),
-                                        purpose,
-                                        granted ? "granted" : "denied",
-                                        date + "T00:00:00Z",
-                                        "cmp_banner"),
-                                rng);
-                    }
-                }
+                deviceConsent(out, p, d, date, rng);
             }
+        }
+    }
+
+    /** A customer's choice per purpose: about one in ten opts out on a day of its own, granted before. */
+    private void preferenceCentre(LineSink out, Person p, LocalDate date, Rng rng) throws IOException {
+        List<String> purposes = Catalogue.PURPOSES;
+        for (int k = 0; k < purposes.size(); k++) {
+            Rng choice = Rng.of(seed, p.index(), k, 0xC0);
+            boolean optsOut = choice.chance(0.1);
+            LocalDate optOutDay = LocalDate.of(2024, 1, 1).plusDays(choice.below(1200));
+            boolean denied = optsOut && !optOutDay.isAfter(date);
+            LocalDate recorded = denied ? optOutDay : p.signupDate();
+            String line = Csv.line(
+                    ',',
+                    "email",
+                    Messy.email(p.email(), rng),
+                    purposes.get(k),
+                    denied ? "denied" : "granted",
+                    recorded + "T12:00:00Z",
+                    "preference_centre");
+            emit(out, line, rng);
+        }
+    }
+
+    /** An app's tracking prompt (iOS ATT grants far less often) or a browser's consent banner. */
+    private void deviceConsent(LineSink out, Person p, Device d, LocalDate date, Rng rng) throws IOException {
+        Rng choice = Rng.of(seed, p.index(), d.slot(), 0xC6);
+        if (d.kind().app) {
+            boolean granted = choice.chance(d.ios() ? 0.35 : 0.85);
+            String source = d.ios() ? "att_prompt" : "app_settings";
+            String line = Csv.line(
+                    ',',
+                    "maid",
+                    d.maid(),
+                    "ad_targeting",
+                    granted ? "granted" : "denied",
+                    p.signupDate() + "T12:00:00Z",
+                    source);
+            emit(out, line, rng);
+            return;
+        }
+        boolean granted = choice.chance(0.7);
+        for (String purpose : new String[] {"ad_targeting", "analytics"}) {
+            String line = Csv.line(
+                    ',',
+                    "cookie",
+                    d.cookieOn(date),
+                    purpose,
+                    granted ? "granted" : "denied",
+                    date + "T00:00:00Z",
+                    "cmp_banner");
+            emit(out, line, rng);
         }
     }
 }

@@ -48,27 +48,33 @@ final class Population implements Serializable {
         return start;
     }
 
-    Person person(long index) {
-        long household = householdOf(index);
+    /** What a household's members share: country, family name, address and home network. */
+    private record Home(int country, String familyName, String street, String city, String postcode, String ip) {}
+
+    private Home home(long household) {
         Rng home = Rng.of(seed, household, HOUSEHOLD, 1);
         int country = home.weighted(Catalogue.COUNTRY_WEIGHTS);
         String familyName = home.pick(Catalogue.LAST_NAMES.get(country));
         String street = home.between(1, 240) + " " + home.pick(Catalogue.STREETS.get(country));
         String city = home.pick(Catalogue.CITIES.get(country));
         String postcode = postcode(country, home);
-        String homeIp = home.chance(0.1) ? ipv6(household) : ipv4(household);
+        String ip = home.chance(0.1) ? ipv6(household) : ipv4(household);
+        return new Home(country, familyName, street, city, postcode, ip);
+    }
 
+    Person person(long index) {
+        long household = householdOf(index);
+        Home home = home(household);
+        int country = home.country();
         Rng rng = Rng.of(seed, index, PERSON);
         String first = rng.pick(Catalogue.FIRST_NAMES.get(country));
-        String last = rng.chance(0.75) ? familyName : rng.pick(Catalogue.LAST_NAMES.get(country));
+        String last = rng.chance(0.75) ? home.familyName() : rng.pick(Catalogue.LAST_NAMES.get(country));
         LocalDate birth = LocalDate.of(1950, 1, 1).plusDays(rng.below(55 * 365));
         String gender = rng.chance(0.5) ? "F" : "M";
         String email = emailOf(index, first, last, rng);
-        String loginEmail = email;
-        if (household != index && rng.chance(0.25)) {
-            // A family account: this person logs in with the household head's email.
-            loginEmail = person(household).email();
-        }
+        // A family account: a quarter of household members log in with the household head's email.
+        String loginEmail =
+                household != index && rng.chance(0.25) ? person(household).email() : email;
         String phone = phone(country, index);
         String officeIp = rng.chance(0.25) ? officeIp(rng.below(Math.max(3, (int) (size / 400)))) : null;
         double[] interests = interests(rng);
@@ -93,10 +99,10 @@ final class Population implements Serializable {
                 email,
                 loginEmail,
                 phone,
-                street,
-                postcode,
-                city,
-                homeIp,
+                home.street(),
+                home.postcode(),
+                home.city(),
+                home.ip(),
                 officeIp,
                 devices(index, engagement),
                 interests,

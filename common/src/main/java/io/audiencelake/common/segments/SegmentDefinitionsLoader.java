@@ -54,42 +54,14 @@ public final class SegmentDefinitionsLoader {
             Path file, ProfileRules traits, Collection<FeedContract> contracts, Function<String, String> environment) {
         ConfigProblems problems = new ConfigProblems(file.toString());
         ConfigNode root = new ConfigNode(YamlDocument.read(file, environment), "", problems);
-        Map<String, DataType> columns = new LinkedHashMap<>();
-        for (StructField f : Profiles.spec(traits).schema().fields()) {
-            if (!f.name().equals(ProfileTraits.PERSON_ID) && !f.name().equals(ProfileTraits.DT)) {
-                columns.put(f.name(), f.dataType());
-            }
-        }
-        Map<String, Set<String>> labelsOf = columnLabels(traits, contracts);
-
+        Map<String, DataType> columns = profileColumns(traits);
         ConfigNode consent = root.object("consent");
         String granted = consent.string("granted_value", "granted");
-        Map<String, String> purposes = consent.stringMap("purposes");
-        purposes.forEach((purpose, column) -> {
-            if (!columns.containsKey(column)) {
-                consent.problem(
-                        "purposes." + purpose,
-                        "unknown profiles column '" + column + "'; add a trait of kind " + "attribute for consent."
-                                + purpose + " to traits.yaml");
-            }
-        });
-        consent.rejectUnknownKeys();
-
+        Map<String, String> purposes = purposes(consent, columns);
         List<Raw> raws = new ArrayList<>();
         readSegments(root, purposes, raws, problems);
         for (String include : root.strings("include")) {
-            Path other = file.resolveSibling(include).normalize();
-            ConfigProblems includedProblems = new ConfigProblems(other.toString());
-            ConfigNode included = new ConfigNode(YamlDocument.read(other, environment), "", includedProblems);
-            readSegments(included, purposes, raws, includedProblems);
-            included.rejectUnknownKeys();
-            if (!includedProblems.isEmpty()) {
-                try {
-                    includedProblems.throwIfAny();
-                } catch (ConfigException e) {
-                    e.problems().forEach(p -> problems.add("include", p));
-                }
-            }
+            readIncluded(file.resolveSibling(include).normalize(), environment, purposes, raws, problems);
         }
         List<String> overlap = root.strings("overlap");
         root.rejectUnknownKeys();
@@ -105,7 +77,60 @@ public final class SegmentDefinitionsLoader {
                 root.problem("overlap", "unknown segment '" + id + "'");
             }
         }
-        SegmentCompiler compiler = new SegmentCompiler(columns);
+        checkRules(raws, byId, new SegmentCompiler(columns));
+        List<String> order = order(byId, problems);
+        problems.throwIfAny();
+        List<Segment> ordered = labelled(order, byId, columnLabels(traits, contracts));
+        return new SegmentDefinitions(ordered, overlap, granted, purposes);
+    }
+
+    private static Map<String, DataType> profileColumns(ProfileRules traits) {
+        Map<String, DataType> columns = new LinkedHashMap<>();
+        for (StructField f : Profiles.spec(traits).schema().fields()) {
+            if (!f.name().equals(ProfileTraits.PERSON_ID) && !f.name().equals(ProfileTraits.DT)) {
+                columns.put(f.name(), f.dataType());
+            }
+        }
+        return columns;
+    }
+
+    /** Consent purpose -> the profiles column (an attribute trait) that holds it. */
+    private static Map<String, String> purposes(ConfigNode consent, Map<String, DataType> columns) {
+        Map<String, String> purposes = consent.stringMap("purposes");
+        purposes.forEach((purpose, column) -> {
+            if (!columns.containsKey(column)) {
+                consent.problem(
+                        "purposes." + purpose,
+                        "unknown profiles column '" + column + "'; add a trait of kind attribute for consent." + purpose
+                                + " to traits.yaml");
+            }
+        });
+        consent.rejectUnknownKeys();
+        return purposes;
+    }
+
+    /** An included file's problems are reported under {@code include}, each naming its own file. */
+    private static void readIncluded(
+            Path other,
+            Function<String, String> environment,
+            Map<String, String> purposes,
+            List<Raw> raws,
+            ConfigProblems problems) {
+        ConfigProblems includedProblems = new ConfigProblems(other.toString());
+        ConfigNode included = new ConfigNode(YamlDocument.read(other, environment), "", includedProblems);
+        readSegments(included, purposes, raws, includedProblems);
+        included.rejectUnknownKeys();
+        if (!includedProblems.isEmpty()) {
+            try {
+                includedProblems.throwIfAny();
+            } catch (ConfigException e) {
+                e.problems().forEach(p -> problems.add("include", p));
+            }
+        }
+    }
+
+    /** Type-checks every rule against the profiles columns and finds references to unknown segments. */
+    private static void checkRules(List<Raw> raws, Map<String, Raw> byId, SegmentCompiler compiler) {
         for (Raw r : raws) {
             if (r.rule == null) {
                 continue;
@@ -121,9 +146,14 @@ public final class SegmentDefinitionsLoader {
                 }
             }
         }
-        List<String> order = order(byId, problems);
-        problems.throwIfAny();
+    }
 
+    /**
+     * Segments in dependency order, each with its data-usage labels: those of the columns its rule reads, of
+     * the segments it references and of its consent column.
+     */
+    private static List<Segment> labelled(
+            List<String> order, Map<String, Raw> byId, Map<String, Set<String>> labelsOf) {
         Map<String, Segment> done = new LinkedHashMap<>();
         for (String id : order) {
             Raw r = byId.get(id);
@@ -139,7 +169,7 @@ public final class SegmentDefinitionsLoader {
                     new Segment(
                             id, r.name, r.owner, r.description, r.rule, r.text, r.consent, r.consentColumn, labels));
         }
-        return new SegmentDefinitions(List.copyOf(done.values()), overlap, granted, purposes);
+        return List.copyOf(done.values());
     }
 
     /** A segment as read, before ordering. */

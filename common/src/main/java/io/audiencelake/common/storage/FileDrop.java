@@ -89,21 +89,7 @@ public final class FileDrop {
             FileSystem fs = staging.getFileSystem(spark.sparkContext().hadoopConfiguration());
             // Local checksum side files (.crc) are no part of a drop.
             fs.setWriteChecksum(false);
-            List<Path> parts = new ArrayList<>();
-            FileStatus[] listed = fs.listStatus(staging);
-            Arrays.sort(listed, Comparator.comparing(s -> s.getPath().getName()));
-            for (FileStatus s : listed) {
-                String name = s.getPath().getName();
-                if (name.startsWith("part-")) {
-                    Path renamed = new Path(
-                            staging,
-                            String.format("part-%05d.%s%s", parts.size(), format.extension, gzip ? ".gz" : ""));
-                    rename(fs, s.getPath(), renamed);
-                    parts.add(renamed);
-                } else {
-                    fs.delete(s.getPath(), false);
-                }
-            }
+            List<Path> parts = numberParts(fs, staging, format, gzip);
             List<DropFile> files = describe(spark, parts, format == Format.CSV);
             long total = files.stream().mapToLong(DropFile::rows).sum();
             Map<String, Object> manifest = new LinkedHashMap<>(manifestFields);
@@ -121,23 +107,47 @@ public final class FileDrop {
                         .enable(SerializationFeature.INDENT_OUTPUT)
                         .writeValueAsBytes(manifest));
             }
-            for (FileStatus s : fs.listStatus(staging)) {
-                if (s.getPath().getName().startsWith(".")) {
-                    fs.delete(s.getPath(), false);
-                }
-            }
-            if (fs.exists(target)) {
-                fs.delete(new Path(target, SUCCESS), false);
-                fs.delete(target, true);
-            }
-            fs.mkdirs(target.getParent());
-            rename(fs, staging, target);
-            fs.create(new Path(target, SUCCESS), true).close();
-            deleteIfEmpty(fs, staging.getParent());
+            commit(fs, staging, target);
             return new Drop(target.toString(), files, total);
         } catch (IOException e) {
             throw new UncheckedIOException("could not write the drop " + folder, e);
         }
+    }
+
+    /** Spark's part files renamed {@code part-00000.<ext>[.gz]} in name order; its other files deleted. */
+    private static List<Path> numberParts(FileSystem fs, Path staging, Format format, boolean gzip) throws IOException {
+        List<Path> parts = new ArrayList<>();
+        FileStatus[] listed = fs.listStatus(staging);
+        Arrays.sort(listed, Comparator.comparing(s -> s.getPath().getName()));
+        for (FileStatus s : listed) {
+            String name = s.getPath().getName();
+            if (name.startsWith("part-")) {
+                Path renamed = new Path(
+                        staging, String.format("part-%05d.%s%s", parts.size(), format.extension, gzip ? ".gz" : ""));
+                rename(fs, s.getPath(), renamed);
+                parts.add(renamed);
+            } else {
+                fs.delete(s.getPath(), false);
+            }
+        }
+        return parts;
+    }
+
+    /** The old drop loses its {@code _SUCCESS} first, the staged one moves in, and its marker comes last. */
+    private static void commit(FileSystem fs, Path staging, Path target) throws IOException {
+        for (FileStatus s : fs.listStatus(staging)) {
+            if (s.getPath().getName().startsWith(".")) {
+                fs.delete(s.getPath(), false);
+            }
+        }
+        if (fs.exists(target)) {
+            fs.delete(new Path(target, SUCCESS), false);
+            fs.delete(target, true);
+        }
+        fs.mkdirs(target.getParent());
+        rename(fs, staging, target);
+        fs.create(new Path(target, SUCCESS), true).close();
+        deleteIfEmpty(fs, staging.getParent());
     }
 
     /** Other runs may be staging beside this one: the folder goes only when empty. */
