@@ -9,13 +9,15 @@ import java.sql.Statement;
  * cuts sessions with the same window functions and computes the shipped traits.yaml's event and session
  * traits per person over all history up to the date, like `profiles --rebuild`. It writes no table.
  *
- * Usage: java -cp duckdb_jdbc.jar DuckDbProfilesReference.java <delta tables folder> <date> <threads>
+ * Usage: java -cp duckdb_jdbc.jar DuckDbProfilesReference.java <delta tables folder> <date> <threads> [graph parquet folder]
  */
 public class DuckDbProfilesReference {
   public static void main(String[] args) throws Exception {
     String tables = args[0];
     String date = args[1];
     String threads = args.length > 2 ? args[2] : "2";
+    // id_graph keeps versions: the graph as of the date, written as plain Parquet by scripts/bench-profiles.
+    String graph = args.length > 3 ? args[3] : tables + "/../../../graph-asof";
     String d = "DATE '" + date + "'";
     String[] steps = {
         "SET threads=" + threads,
@@ -25,8 +27,8 @@ public class DuckDbProfilesReference {
             + "attributes['page_url'] AS page, attributes['referrer'] AS ref, attributes['campaign'] AS camp "
             + "FROM read_parquet('" + tables + "/raw_events/**/*.parquet', hive_partitioning=true) "
             + "WHERE dt <= " + d + " AND device_id IS NOT NULL AND NOT coalesce(is_robot, false)",
-        "CREATE TEMP TABLE g AS SELECT id_type AS t, id_value AS v, person_id FROM read_parquet('" + tables
-            + "/id_graph/dt=" + date + "/*.parquet')",
+        "CREATE TEMP TABLE g AS SELECT id_type AS t, id_value AS v, person_id FROM read_parquet('" + graph
+            + "/*.parquet')",
         "CREATE TEMP TABLE s AS WITH w AS (SELECT *, CASE WHEN lag(ts) OVER o IS NULL "
             + "OR epoch(ts) - epoch(lag(ts) OVER o) > 1800 OR (camp IS NOT NULL AND camp IS DISTINCT FROM lag(camp) OVER o) "
             + "THEN 1 ELSE 0 END AS starts FROM ev WINDOW o AS (PARTITION BY t, v, ts::DATE ORDER BY ts, record_id)), "

@@ -15,6 +15,7 @@ import io.audiencelake.common.export.ExportAudience;
 import io.audiencelake.common.export.ExportTables;
 import io.audiencelake.common.export.ExportTombstones;
 import io.audiencelake.common.feeds.RawAttributes;
+import io.audiencelake.common.identity.GraphVersions;
 import io.audiencelake.common.identity.IdGraph;
 import io.audiencelake.common.lake.LakeTables;
 import io.audiencelake.common.segments.SegmentDefinitions;
@@ -151,7 +152,7 @@ public final class ExportJob implements Job<ExportJob.Definitions>, Callable<Int
         }
         return new Inputs(
                 lake.read(SegmentTables.MEMBERSHIP).where(col(SegmentTables.DT).equalTo(lit(dt))),
-                lake.read(IdGraph.SPEC).where(col(IdGraph.DT).equalTo(lit(dt))),
+                GraphVersions.asOf(lake.read(IdGraph.SPEC), context.date()),
                 lake.exists(RawAttributes.SPEC)
                         ? lake.read(RawAttributes.SPEC)
                         : context.spark().createDataFrame(List.of(), RawAttributes.SPEC.schema()),

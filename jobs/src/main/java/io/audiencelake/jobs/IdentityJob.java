@@ -15,6 +15,7 @@ import io.audiencelake.common.feeds.RawIdentifiers;
 import io.audiencelake.common.identity.ConnectedComponents;
 import io.audiencelake.common.identity.DeterministicLinks;
 import io.audiencelake.common.identity.DeviceProfiles;
+import io.audiencelake.common.identity.GraphVersions;
 import io.audiencelake.common.identity.GroundTruthIdentifiers;
 import io.audiencelake.common.identity.IdEdges;
 import io.audiencelake.common.identity.IdGraph;
@@ -29,9 +30,12 @@ import io.audiencelake.common.identity.MatchEvaluation;
 import io.audiencelake.common.identity.PersonIds;
 import io.audiencelake.common.identity.ProbabilisticMatching;
 import io.audiencelake.common.identity.RecordProfiles;
+import io.audiencelake.common.lake.LakeTables;
 import java.io.PrintWriter;
 import java.sql.Date;
+import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -93,8 +97,11 @@ public final class IdentityJob implements Job<IdentityRules>, Callable<Integer> 
         }
     }
 
-    /** The date's graph with its stable ids, and how many persons merged and split since the previous one. */
-    private record Graph(Dataset<Row> rows, long merges, long splits) {}
+    /**
+     * The date's graph with its stable ids, id_graph's versions after it, and how many persons merged and split
+     * since the previous run.
+     */
+    private record Graph(Dataset<Row> rows, Dataset<Row> versions, long merges, long splits) {}
 
     @Override
     public JobResult run(JobContext context, IdentityRules rules) {
@@ -103,7 +110,11 @@ public final class IdentityJob implements Job<IdentityRules>, Callable<Integer> 
         Deterministic deterministic = deterministic(context, rules, metrics);
         Dataset<Row> edges = matched(context, rules, deterministic, metrics, counts);
         Graph graph = graph(context, rules, deterministic.identifiers(), edges, metrics);
-        write(context, deterministic.identifiers(), edges, graph.rows());
+        Map<String, Long> changes = write(context, deterministic.identifiers(), edges, graph.versions());
+        changes.forEach((change, n) -> {
+            metrics.add(new Metric(MetricName.GRAPH_CHANGES, change, n));
+            counts.put("identifiers." + change, n);
+        });
         long persons = summarize(graph.rows(), rules, metrics);
         LOG.info(
                 "{} identifiers in {} persons ({} merged, {} split since the previous run)",
@@ -128,8 +139,14 @@ public final class IdentityJob implements Job<IdentityRules>, Callable<Integer> 
     private Deterministic deterministic(JobContext context, IdentityRules rules, List<Metric> metrics) {
         context.step(name(), "deterministic links");
         Dataset<Row> rawIds = context.lake().read(RawIdentifiers.SPEC);
-        Dataset<Row> observations =
-                DeterministicLinks.observations(rawIds, context.date(), rules).persist(StorageLevel.MEMORY_AND_DISK());
+        Dataset<Row> seen = DeterministicLinks.seen(rawIds, context.date()).localCheckpoint();
+        // Identifiers not seen for their type's inactive_days leave before anything links them.
+        Dataset<Row> expired = DeterministicLinks.expired(seen, context.date(), rules.expiry())
+                .select(IdentifierNodes.NODE)
+                .localCheckpoint();
+        Dataset<Row> observations = DeterministicLinks.observations(rawIds, context.date(), rules)
+                .join(expired, new String[] {IdentifierNodes.NODE}, "left_anti")
+                .persist(StorageLevel.MEMORY_AND_DISK());
         Dataset<Row> noise = DeterministicLinks.noise(DeterministicLinks.degrees(observations, rules), rules)
                 .localCheckpoint();
         // One row per identifier type: small enough to list on the driver.
@@ -140,8 +157,11 @@ public final class IdentityJob implements Job<IdentityRules>, Callable<Integer> 
                     r.getString(0));
             metrics.add(new Metric(MetricName.NOISE_IDENTIFIERS, r.getString(0), r.getLong(1)));
         }
-        Dataset<Row> identifiers =
-                DeterministicLinks.identifiers(rawIds, context.date(), noise).localCheckpoint();
+        Dataset<Row> identifiers = seen.join(
+                        noise.select(IdentifierNodes.NODE).union(expired),
+                        new String[] {IdentifierNodes.NODE},
+                        "left_anti")
+                .localCheckpoint();
         Dataset<Row> edges = DeterministicLinks.edges(observations, noise)
                 .withColumn(IdEdges.KIND, lit(IdEdges.DETERMINISTIC))
                 .withColumn(IdEdges.SCORE, lit(1.0))
@@ -207,6 +227,7 @@ public final class IdentityJob implements Job<IdentityRules>, Callable<Integer> 
             Dataset<Row> identifiers,
             Dataset<Row> edges,
             List<Metric> metrics) {
+        Dataset<Row> versions = versions(context);
         context.step(name(), "connected components");
         ConnectedComponents.Result cc =
                 ConnectedComponents.of(identifiers.select(IdentifierNodes.NODE), edges, rules.maxIterations());
@@ -215,7 +236,8 @@ public final class IdentityJob implements Job<IdentityRules>, Callable<Integer> 
                 identifiers.join(cc.components(), IdentifierNodes.NODE).localCheckpoint();
 
         context.step(name(), "stable person ids");
-        PersonIds.Result ids = PersonIds.assign(members, previousGraph(context), context.date());
+        Dataset<Row> before = GraphVersions.before(versions, context.date()).localCheckpoint();
+        PersonIds.Result ids = PersonIds.assign(members, before.isEmpty() ? null : before, context.date());
         long merges = PersonIds.merges(ids.overlaps());
         long splits = PersonIds.splits(ids.overlaps());
         metrics.add(new Metric(MetricName.PERSONS_MERGED, "", merges));
@@ -232,17 +254,18 @@ public final class IdentityJob implements Job<IdentityRules>, Callable<Integer> 
                         col(IdGraph.FIRST_SEEN),
                         col(IdGraph.LAST_SEEN),
                         col(IdGraph.PERSON_SIZE),
-                        col(IdGraph.PERSON_SIZE).gt(rules.maxClusterSize()).as(IdGraph.OVERSIZED),
-                        lit(Date.valueOf(context.date())).as(IdGraph.DT))
+                        col(IdGraph.PERSON_SIZE).gt(rules.maxClusterSize()).as(IdGraph.OVERSIZED))
                 .localCheckpoint();
-        return new Graph(graph, merges, splits);
+        return new Graph(graph, GraphVersions.next(versions, graph, context.date(), rules.expiry()), merges, splits);
     }
 
     /**
-     * Writes the date's id_edges (with both ends' identifiers) and id_graph. The graph's quality checks pass
-     * before the first commit (id_edges): a stopped run writes nothing.
+     * Writes the date's id_edges (with both ends' identifiers) and id_graph's versions; returns the graph's
+     * changes by kind. The graph's quality checks pass before the first commit (id_edges): a stopped run writes
+     * nothing.
      */
-    private void write(JobContext context, Dataset<Row> identifiers, Dataset<Row> edges, Dataset<Row> graph) {
+    private Map<String, Long> write(
+            JobContext context, Dataset<Row> identifiers, Dataset<Row> edges, Dataset<Row> versions) {
         context.step(name(), "write id_edges");
         Date dt = Date.valueOf(context.date());
         Dataset<Row> ends = identifiers.select(IdentifierNodes.NODE, IdentifierNodes.ID_TYPE, IdentifierNodes.ID_VALUE);
@@ -259,11 +282,59 @@ public final class IdentityJob implements Job<IdentityRules>, Callable<Integer> 
                         col(IdEdges.SCORE),
                         col(IdEdges.EVIDENCE),
                         lit(dt).as(IdEdges.DT));
-        Map<String, Object> partition = Map.of(IdGraph.DT, dt);
-        Dataset<Row> checkedGraph = context.lake().checkBeforeWriting(IdGraph.SPEC, graph, partition);
-        context.lake().overwritePartition(IdEdges.SPEC, edgeRows, partition);
+        // The new versions are computed from the table they replace: materialise them before the write.
+        Dataset<Row> checkedGraph =
+                context.lake().checkBeforeWriting(IdGraph.SPEC, versions.localCheckpoint(), Map.of());
+        Map<String, Long> changes = changeCounts(checkedGraph, dt);
+        context.lake().overwritePartition(IdEdges.SPEC, edgeRows, Map.of(IdEdges.DT, dt));
         context.step(name(), "write id_graph");
-        context.lake().overwritePartition(IdGraph.SPEC, checkedGraph, partition);
+        context.lake().replace(IdGraph.SPEC, checkedGraph);
+        return changes;
+    }
+
+    /** Versions the run began (added, moved) and ended (expired, removed), by kind; four rows at most. */
+    private static Map<String, Long> changeCounts(Dataset<Row> versions, Date dt) {
+        Map<String, Long> out = new LinkedHashMap<>();
+        for (String kind : List.of(IdGraph.ADDED, IdGraph.MOVED, IdGraph.EXPIRED, IdGraph.REMOVED)) {
+            out.put(kind, 0L);
+        }
+        Column kind = when(
+                        col(IdGraph.VALID_TO)
+                                .equalTo(lit(dt))
+                                .and(col(IdGraph.ENDED).notEqual(IdGraph.MOVED)),
+                        col(IdGraph.ENDED))
+                .when(col(IdGraph.VALID_FROM).equalTo(lit(dt)), col(IdGraph.CHANGE));
+        for (Row r : versions.select(kind.as("kind"))
+                .where(col("kind").isNotNull())
+                .groupBy("kind")
+                .count()
+                .collectAsList()) {
+            out.put(r.getString(0), r.getLong(1));
+        }
+        return out;
+    }
+
+    /**
+     * id_graph's versions before this run, or none. A run for a date before the table's latest run is refused (the
+     * graph moves forward); a table of daily snapshots (before versions) becomes versions of its latest snapshot
+     * before the date.
+     */
+    private static Dataset<Row> versions(JobContext context) {
+        LakeTables lake = context.lake();
+        if (!lake.exists(IdGraph.SPEC)) {
+            return context.spark().createDataFrame(List.of(), IdGraph.SPEC.schema());
+        }
+        Dataset<Row> table = lake.read(IdGraph.SPEC);
+        if (!Arrays.asList(table.columns()).contains(IdGraph.VALID_FROM)) {
+            LOG.warn("id_graph holds daily snapshots: its latest before {} becomes the first versions", context.date());
+            return GraphVersions.fromSnapshots(table, context.date());
+        }
+        LocalDate latest = GraphVersions.latestRun(table);
+        if (latest != null && latest.isAfter(context.date())) {
+            throw new IllegalStateException("id_graph already holds the run of " + latest + ", after " + context.date()
+                    + ": identity runs forward in time; run it for " + latest + " or later");
+        }
+        return table;
     }
 
     /** Persons, the largest, the oversized and persons per size band, as metrics; returns the person count. */
@@ -348,21 +419,6 @@ public final class IdentityJob implements Job<IdentityRules>, Callable<Integer> 
         return components
                 .join(anchors, new String[] {ConnectedComponents.COMPONENT}, "left")
                 .localCheckpoint();
-    }
-
-    /** The latest id_graph snapshot before the run date, or null if there is none. */
-    private static Dataset<Row> previousGraph(JobContext context) {
-        if (!context.lake().exists(IdGraph.SPEC)) {
-            return null;
-        }
-        Dataset<Row> before =
-                context.lake().read(IdGraph.SPEC).where(col(IdGraph.DT).lt(lit(Date.valueOf(context.date()))));
-        Row latest = before.agg(max(IdGraph.DT)).first();
-        if (latest.isNullAt(0)) {
-            return null;
-        }
-        LOG.info("person ids carry over from the id_graph of {}", latest.getDate(0));
-        return before.where(col(IdGraph.DT).equalTo(lit(latest.getDate(0))));
     }
 
     /** Persons per size band: 1, 2, 3-5, 6-10, 11-20, 21-50, 51-100, over 100 identifiers. */

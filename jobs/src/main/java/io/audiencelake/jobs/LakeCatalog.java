@@ -139,8 +139,10 @@ final class LakeCatalog {
                 new DataProduct(
                         IdGraph.SPEC,
                         List.of("id_edges", "raw_identifiers"),
+                        // The current graph is the versions not ended; as of a date D: valid_from <= D and
+                        // (valid_to IS NULL OR valid_to > D).
                         "SELECT person_size, count(DISTINCT person_id) AS persons FROM {table} "
-                                + "WHERE dt = (SELECT max(dt) FROM {table}) GROUP BY person_size ORDER BY person_size",
+                                + "WHERE valid_to IS NULL GROUP BY person_size ORDER BY person_size",
                         new PersonRows.ByPerson(IdGraph.PERSON_ID)),
                 new DataProduct(
                         IdMatchMetrics.SPEC,

@@ -7,6 +7,7 @@ import static org.apache.spark.sql.functions.not;
 import io.audiencelake.common.config.AppConfig;
 import io.audiencelake.common.config.ConfigException;
 import io.audiencelake.common.config.DataPaths;
+import io.audiencelake.common.identity.GraphVersions;
 import io.audiencelake.common.identity.GroundTruthIdentifiers;
 import io.audiencelake.common.identity.IdGraph;
 import io.audiencelake.common.lake.LakeTables;
@@ -215,7 +216,7 @@ public final class LookalikeJob implements Job<LookalikeJob.Definitions>, Callab
                                 context.spark(),
                                 evaluate,
                                 GroundTruthIdentifiers.read(context.spark(), evaluate + "/identifiers"),
-                                lake.read(IdGraph.SPEC).where(col(IdGraph.DT).equalTo(lit(dt))))
+                                GraphVersions.asOf(lake.read(IdGraph.SPEC), dt.toLocalDate()))
                         .localCheckpoint();
         return new Inputs(profiles, membership, columns, profiles.count(), evaluatedRuleSegments(lake, dt), truth);
     }

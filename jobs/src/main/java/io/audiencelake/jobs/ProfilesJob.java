@@ -14,6 +14,7 @@ import io.audiencelake.common.feeds.FeedContracts;
 import io.audiencelake.common.feeds.RawAttributes;
 import io.audiencelake.common.feeds.RawEvents;
 import io.audiencelake.common.feeds.RawTables;
+import io.audiencelake.common.identity.GraphVersions;
 import io.audiencelake.common.identity.IdGraph;
 import io.audiencelake.common.lake.LakeTables;
 import io.audiencelake.common.lake.TableSpec;
@@ -166,21 +167,19 @@ public final class ProfilesJob implements Job<ProfilesJob.Definitions>, Callable
         return new JobResult(counts.get("events.read"), persons, 0, counts);
     }
 
-    /** The date's id_graph snapshot (identifier to person), which must exist. */
+    /** The id_graph as of the date (identifier to person), which must exist. */
     private Dataset<Row> readGraph(JobContext context) {
         context.step(name(), "read id_graph");
         LocalDate date = context.date();
         if (!context.lake().exists(IdGraph.SPEC)) {
             throw new IllegalStateException("no id_graph table: run identity --date " + date + " first");
         }
-        Dataset<Row> graph = context.lake()
-                .read(IdGraph.SPEC)
-                .where(col(IdGraph.DT).equalTo(lit(Date.valueOf(date))))
+        Dataset<Row> graph = GraphVersions.asOf(context.lake().read(IdGraph.SPEC), date)
                 .select(IdGraph.ID_TYPE, IdGraph.ID_VALUE, IdGraph.PERSON_ID, IdGraph.FIRST_SEEN, IdGraph.LAST_SEEN)
                 .localCheckpoint();
         if (graph.isEmpty()) {
             throw new IllegalStateException(
-                    "id_graph has no snapshot for " + date + ": run identity --date " + date + " first");
+                    "id_graph has no identifiers as of " + date + ": run identity --date " + date + " first");
         }
         return graph;
     }

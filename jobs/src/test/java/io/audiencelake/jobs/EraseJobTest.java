@@ -184,14 +184,14 @@ class EraseJobTest {
                                     2L + 10 * version,
                                     "feed",
                                     "app")));
-            lake.overwritePartition(
-                    IdGraph.SPEC,
+            GraphDays.write(
+                    lake,
                     SpecRows.of(
                             IdGraph.SPEC,
-                            Map.of("person_id", "p1", "id_type", "email", "id_value", e1, "dt", DAY),
-                            Map.of("person_id", "p1", "id_type", "maid", "id_value", "maid-ann-0001", "dt", DAY),
-                            Map.of("person_id", "p2", "id_type", "maid", "id_value", "maid-bob-0002", "dt", DAY)),
-                    dt);
+                            Map.of("person_id", "p1", "id_type", "email", "id_value", e1),
+                            Map.of("person_id", "p1", "id_type", "maid", "id_value", "maid-ann-0001"),
+                            Map.of("person_id", "p2", "id_type", "maid", "id_value", "maid-bob-0002")),
+                    DAY);
             lake.overwritePartition(
                     SegmentTables.MEMBERSHIP,
                     SpecRows.of(

@@ -130,8 +130,8 @@ class ExportJobTest {
     }
 
     private static void graph(LakeTables lake, String day) {
-        lake.overwritePartition(
-                IdGraph.SPEC,
+        GraphDays.write(
+                lake,
                 SpecRows.of(
                         IdGraph.SPEC,
                         id("p1", "maid", "m1", day),
@@ -143,7 +143,7 @@ class ExportJobTest {
                         id("p4", "maid", "m4b", day),
                         id("p4", "email", "e4", day),
                         id("p5", "maid", "m5", day)),
-                Map.of("dt", Date.valueOf(day)));
+                day);
     }
 
     private void lake() throws IOException {

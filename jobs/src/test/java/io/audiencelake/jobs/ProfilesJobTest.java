@@ -10,7 +10,6 @@ import io.audiencelake.common.feeds.FeedContracts;
 import io.audiencelake.common.feeds.FeedFiles;
 import io.audiencelake.common.feeds.RawAttributes;
 import io.audiencelake.common.feeds.RawEvents;
-import io.audiencelake.common.identity.IdGraph;
 import io.audiencelake.common.lake.LakeTables;
 import io.audiencelake.common.lake.TableSpec;
 import io.audiencelake.common.profiles.ProfileLifetime;
@@ -140,8 +139,7 @@ class ProfilesJobTest {
                 Timestamp.from(Instant.parse(D1 + "T00:00:00Z")),
                 Timestamp.from(Instant.parse(day + "T00:00:00Z")),
                 1L,
-                false,
-                Date.valueOf(day));
+                false);
     }
 
     private static void write(LakeTables lake, TableSpec spec, List<Row> rows, String day) {
@@ -178,17 +176,15 @@ class ProfilesJobTest {
                     D3);
             write(lake, RawAttributes.SPEC, List.of(city("e1", "Paris", D1)), D1);
             write(lake, RawAttributes.SPEC, List.of(city("e1", "Lyon", D3)), D3);
-            write(
+            GraphDays.write(
                     lake,
-                    IdGraph.SPEC,
                     List.of(
                             member(D1, "P1", "cookie", "c1"),
                             member(D1, "P1", "email", "e1"),
                             member(D1, "P2", "cookie", "c2")),
                     D1);
-            write(
+            GraphDays.write(
                     lake,
-                    IdGraph.SPEC,
                     List.of(
                             member(D2, "P1", "cookie", "c1"),
                             member(D2, "P1", "email", "e1"),
@@ -196,9 +192,8 @@ class ProfilesJobTest {
                             member(D2, "P3", "cookie", "c3")),
                     D2);
             // On day 3 identity merged c2 into P1.
-            write(
+            GraphDays.write(
                     lake,
-                    IdGraph.SPEC,
                     List.of(
                             member(D3, "P1", "cookie", "c1"),
                             member(D3, "P1", "email", "e1"),

@@ -7,16 +7,19 @@ import static org.apache.spark.sql.functions.collect_set;
 import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.countDistinct;
+import static org.apache.spark.sql.functions.datediff;
 import static org.apache.spark.sql.functions.greatest;
 import static org.apache.spark.sql.functions.least;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.not;
+import static org.apache.spark.sql.functions.to_date;
 import static org.apache.spark.sql.functions.when;
 
 import io.audiencelake.common.feeds.RawIdentifiers;
 import io.audiencelake.common.feeds.RawTables;
+import java.sql.Date;
 import java.time.LocalDate;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -140,6 +143,12 @@ public final class DeterministicLinks {
 
     /** Identifiers with first and last observation and whether they are hashed, noise left out. */
     public static Dataset<Row> identifiers(Dataset<Row> rawIdentifiers, LocalDate date, Dataset<Row> noise) {
+        return seen(rawIdentifiers, date)
+                .join(noise.select(IdentifierNodes.NODE), new String[] {IdentifierNodes.NODE}, "left_anti");
+    }
+
+    /** Every identifier observed up to {@code date}, with first and last observation and whether it is hashed. */
+    public static Dataset<Row> seen(Dataset<Row> rawIdentifiers, LocalDate date) {
         return rawIdentifiers
                 .where(col(RawTables.DT).leq(lit(date)))
                 .groupBy(
@@ -149,7 +158,12 @@ public final class DeterministicLinks {
                         max(col(RawIdentifiers.HASHED)).as(IdGraph.HASHED),
                         min(col(RawIdentifiers.OBSERVED_AT)).as(IdGraph.FIRST_SEEN),
                         max(col(RawIdentifiers.OBSERVED_AT)).as(IdGraph.LAST_SEEN))
-                .withColumn(IdentifierNodes.NODE, IdentifierNodes.node())
-                .join(noise.select(IdentifierNodes.NODE), new String[] {IdentifierNodes.NODE}, "left_anti");
+                .withColumn(IdentifierNodes.NODE, IdentifierNodes.node());
+    }
+
+    /** Of {@link #seen} identifiers, those not observed for their type's inactivity limit: they leave the graph. */
+    public static Dataset<Row> expired(Dataset<Row> seen, LocalDate date, IdentityRules.Expiry expiry) {
+        return seen.where(datediff(lit(Date.valueOf(date)), to_date(col(IdGraph.LAST_SEEN)))
+                .geq(GraphVersions.inactiveDays(col(IdentifierNodes.ID_TYPE), expiry)));
     }
 }

@@ -56,6 +56,7 @@ public final class IdMatchMetrics {
         EVALUATED_IDENTIFIERS,
         EXACT_PERSON_SHARE,
         F1,
+        GRAPH_CHANGES,
         GUARD_PASSED,
         IDENTIFIERS,
         LABELLED_PAIRS,

@@ -24,6 +24,7 @@ import java.util.Set;
  * @param maxClusterSize persons with more identifiers than this are flagged as oversized
  * @param maxIterations most rounds of label propagation before the job gives up
  * @param models the probabilistic matching models
+ * @param expiry when identifiers leave the graph for inactivity and how long id_graph keeps ended versions
  */
 public record IdentityRules(
         Set<String> strongTypes,
@@ -36,7 +37,8 @@ public record IdentityRules(
         long randomPairs,
         int maxClusterSize,
         int maxIterations,
-        List<MatchModel> models) {
+        List<MatchModel> models,
+        Expiry expiry) {
 
     public static final String DEFAULT = "default";
 
@@ -44,6 +46,23 @@ public record IdentityRules(
         strongTypes = Set.copyOf(strongTypes);
         maxDegree = Map.copyOf(maxDegree);
         models = List.copyOf(models);
+    }
+
+    /**
+     * Identifiers not seen for {@code inactiveDays} of their type (key {@code default} for the others) leave
+     * the graph, recorded as expired (Adobe Audience Manager's default for inactive ids is 120 days); id_graph
+     * versions that ended more than {@code historyDays} before a run are dropped by it.
+     */
+    public record Expiry(Map<String, Integer> inactiveDays, int historyDays) {
+        public static final Expiry DEFAULTS = new Expiry(Map.of(DEFAULT, 120), 400);
+
+        public Expiry {
+            inactiveDays = Map.copyOf(inactiveDays);
+        }
+
+        public int inactiveDaysOf(String idType) {
+            return inactiveDays.getOrDefault(idType, inactiveDays.get(DEFAULT));
+        }
     }
 
     /** The degree cap of an id type. */

@@ -44,6 +44,7 @@ public final class IdentityRulesLoader {
         long randomPairs = matching.longValue("random_pairs", 20_000, 100, 100_000_000);
         List<MatchModel> models = models(matching);
         matching.rejectUnknownKeys();
+        IdentityRules.Expiry expiry = expiry(root.object("expiry"));
         root.rejectUnknownKeys();
         problems.throwIfAny();
         return new IdentityRules(
@@ -57,7 +58,21 @@ public final class IdentityRulesLoader {
                 randomPairs,
                 maxClusterSize,
                 maxIterations,
-                models);
+                models,
+                expiry);
+    }
+
+    private static IdentityRules.Expiry expiry(ConfigNode node) {
+        Map<String, Integer> inactive = new LinkedHashMap<>();
+        ConfigNode days = node.object("inactive_days");
+        for (String type : days.keys()) {
+            inactive.put(type, days.intValue(type, 120, 1, 36_600));
+        }
+        inactive.putIfAbsent(
+                IdentityRules.DEFAULT, IdentityRules.Expiry.DEFAULTS.inactiveDaysOf(IdentityRules.DEFAULT));
+        int history = node.intValue("history_days", IdentityRules.Expiry.DEFAULTS.historyDays(), 0, 36_600);
+        node.rejectUnknownKeys();
+        return new IdentityRules.Expiry(inactive, history);
     }
 
     /** The {@code deterministic:} section: which id types link on their own and the over-merge caps. */

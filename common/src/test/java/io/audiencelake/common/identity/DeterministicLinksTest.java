@@ -35,7 +35,8 @@ class DeterministicLinksTest {
                 1000,
                 100,
                 20,
-                List.of());
+                List.of(),
+                IdentityRules.Expiry.DEFAULTS);
     }
 
     private static Object[] id(String record, String feed, String type, String value) {

@@ -59,6 +59,20 @@ class IdentityRulesLoaderTest {
         assertEquals(4, m.fields().get("year").prefix());
         assertEquals(ComparisonKind.QGRAMS, m.comparisons().get(0).kind());
         assertEquals(50, rules.maxDegreeOf("cookie"));
+        assertEquals(120, rules.expiry().inactiveDaysOf("cookie"), "identifiers expire after 120 days unless told");
+    }
+
+    @Test
+    void expiryIsPerIdTypeAndRefusesDaysBelowOne() throws IOException {
+        Path file = dir.resolve("identity.yaml");
+        Files.writeString(file, GOOD + "expiry:\n  inactive_days: {default: 90, cookie: 30}\n  history_days: 10\n");
+        IdentityRules.Expiry expiry = IdentityRulesLoader.load(file).expiry();
+        assertEquals(30, expiry.inactiveDaysOf("cookie"));
+        assertEquals(90, expiry.inactiveDaysOf("maid"));
+        assertEquals(10, expiry.historyDays());
+        String message = refused(GOOD + "expiry:\n  inactive_days: {cookie: 0}\n  keep_days: 3\n");
+        assertTrue(message.contains("expiry.inactive_days.cookie"), message);
+        assertTrue(message.contains("expiry.keep_days: unknown field"), message);
     }
 
     @Test

@@ -44,7 +44,18 @@ class ProbabilisticMatchingTest {
 
     private static IdentityRules rules(MatchModel model) {
         return new IdentityRules(
-                Set.of("email"), Map.of("default", 50), 2, 0.95, "email", 0.1, 200, 2000, 100, 20, List.of(model));
+                Set.of("email"),
+                Map.of("default", 50),
+                2,
+                0.95,
+                "email",
+                0.1,
+                200,
+                2000,
+                100,
+                20,
+                List.of(model),
+                IdentityRules.Expiry.DEFAULTS);
     }
 
     private static MatchModel model() {
