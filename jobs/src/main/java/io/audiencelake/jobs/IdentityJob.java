@@ -31,6 +31,8 @@ import io.audiencelake.common.identity.PersonIds;
 import io.audiencelake.common.identity.ProbabilisticMatching;
 import io.audiencelake.common.identity.RecordProfiles;
 import io.audiencelake.common.lake.LakeTables;
+import io.audiencelake.common.lake.TableSpec;
+import io.audiencelake.common.lake.Versions;
 import java.io.PrintWriter;
 import java.sql.Date;
 import java.time.LocalDate;
@@ -110,7 +112,7 @@ public final class IdentityJob implements Job<IdentityRules>, Callable<Integer> 
         Deterministic deterministic = deterministic(context, rules, metrics);
         Dataset<Row> edges = matched(context, rules, deterministic, metrics, counts);
         Graph graph = graph(context, rules, deterministic.identifiers(), edges, metrics);
-        Map<String, Long> changes = write(context, deterministic.identifiers(), edges, graph.versions());
+        Map<String, Long> changes = write(context, rules, deterministic.identifiers(), edges, graph.versions());
         changes.forEach((change, n) -> {
             metrics.add(new Metric(MetricName.GRAPH_CHANGES, change, n));
             counts.put("identifiers." + change, n);
@@ -227,7 +229,7 @@ public final class IdentityJob implements Job<IdentityRules>, Callable<Integer> 
             Dataset<Row> identifiers,
             Dataset<Row> edges,
             List<Metric> metrics) {
-        Dataset<Row> versions = versions(context);
+        Dataset<Row> versions = versions(context, IdGraph.SPEC, GraphVersions.VERSIONS, IdGraph.DT);
         context.step(name(), "connected components");
         ConnectedComponents.Result cc =
                 ConnectedComponents.of(identifiers.select(IdentifierNodes.NODE), edges, rules.maxIterations());
@@ -265,9 +267,12 @@ public final class IdentityJob implements Job<IdentityRules>, Callable<Integer> 
      * nothing.
      */
     private Map<String, Long> write(
-            JobContext context, Dataset<Row> identifiers, Dataset<Row> edges, Dataset<Row> versions) {
+            JobContext context,
+            IdentityRules rules,
+            Dataset<Row> identifiers,
+            Dataset<Row> edges,
+            Dataset<Row> versions) {
         context.step(name(), "write id_edges");
-        Date dt = Date.valueOf(context.date());
         Dataset<Row> ends = identifiers.select(IdentifierNodes.NODE, IdentifierNodes.ID_TYPE, IdentifierNodes.ID_VALUE);
         Dataset<Row> edgeRows = edges.join(
                         ends.toDF("src", IdEdges.SRC_TYPE, IdEdges.SRC_VALUE), DeterministicLinks.SRC)
@@ -280,13 +285,20 @@ public final class IdentityJob implements Job<IdentityRules>, Callable<Integer> 
                         col(IdEdges.KIND),
                         col(IdEdges.RULE),
                         col(IdEdges.SCORE),
-                        col(IdEdges.EVIDENCE),
-                        lit(dt).as(IdEdges.DT));
-        // The new versions are computed from the table they replace: materialise them before the write.
+                        col(IdEdges.EVIDENCE));
+        // The new versions are computed from the tables they replace: materialise them before the writes.
+        Dataset<Row> edgeVersions = IdEdges.VERSIONS
+                .next(
+                        versions(context, IdEdges.SPEC, IdEdges.VERSIONS, IdEdges.DT),
+                        edgeRows,
+                        context.date(),
+                        rules.expiry().historyDays(),
+                        null)
+                .localCheckpoint();
         Dataset<Row> checkedGraph =
                 context.lake().checkBeforeWriting(IdGraph.SPEC, versions.localCheckpoint(), Map.of());
-        Map<String, Long> changes = changeCounts(checkedGraph, dt);
-        context.lake().overwritePartition(IdEdges.SPEC, edgeRows, Map.of(IdEdges.DT, dt));
+        Map<String, Long> changes = changeCounts(checkedGraph, Date.valueOf(context.date()));
+        context.lake().replace(IdEdges.SPEC, edgeVersions);
         context.step(name(), "write id_graph");
         context.lake().replace(IdGraph.SPEC, checkedGraph);
         return changes;
@@ -315,24 +327,27 @@ public final class IdentityJob implements Job<IdentityRules>, Callable<Integer> 
     }
 
     /**
-     * id_graph's versions before this run, or none. A run for a date before the table's latest run is refused (the
-     * graph moves forward); a table of daily snapshots (before versions) becomes versions of its latest snapshot
-     * before the date.
+     * A versioned table's rows before this run, or none. A run for a date before the table's latest run is
+     * refused (identity moves forward); a table that still holds a copy per date (before it kept versions)
+     * becomes versions of its latest copy before the date.
      */
-    private static Dataset<Row> versions(JobContext context) {
+    private static Dataset<Row> versions(JobContext context, TableSpec spec, Versions versions, String dateColumn) {
         LakeTables lake = context.lake();
-        if (!lake.exists(IdGraph.SPEC)) {
-            return context.spark().createDataFrame(List.of(), IdGraph.SPEC.schema());
+        if (!lake.exists(spec)) {
+            return context.spark().createDataFrame(List.of(), spec.schema());
         }
-        Dataset<Row> table = lake.read(IdGraph.SPEC);
-        if (!Arrays.asList(table.columns()).contains(IdGraph.VALID_FROM)) {
-            LOG.warn("id_graph holds daily snapshots: its latest before {} becomes the first versions", context.date());
-            return GraphVersions.fromSnapshots(table, context.date());
+        Dataset<Row> table = lake.read(spec);
+        if (!Arrays.asList(table.columns()).contains(Versions.VALID_FROM)) {
+            LOG.warn(
+                    "{} holds a copy per date: its latest before {} becomes the first versions",
+                    spec.name(),
+                    context.date());
+            return versions.fromSnapshots(table, dateColumn, context.date());
         }
-        LocalDate latest = GraphVersions.latestRun(table);
+        LocalDate latest = Versions.latestRun(table);
         if (latest != null && latest.isAfter(context.date())) {
-            throw new IllegalStateException("id_graph already holds the run of " + latest + ", after " + context.date()
-                    + ": identity runs forward in time; run it for " + latest + " or later");
+            throw new IllegalStateException(spec.name() + " already holds the run of " + latest + ", after "
+                    + context.date() + ": identity runs forward in time; run it for " + latest + " or later");
         }
         return table;
     }

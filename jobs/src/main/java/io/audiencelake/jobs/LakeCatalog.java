@@ -133,7 +133,8 @@ final class LakeCatalog {
                 new DataProduct(
                         IdEdges.SPEC,
                         List.of("raw_identifiers", "raw_events", "raw_attributes"),
-                        LATEST_DT,
+                        "SELECT kind, rule, count(*) AS links, avg(score) AS score FROM {table} WHERE valid_to IS NULL "
+                                + "GROUP BY kind, rule ORDER BY links DESC",
                         new PersonRows.ByIdentifier(IdEdges.SRC_TYPE, IdEdges.SRC_VALUE),
                         new PersonRows.ByIdentifier(IdEdges.DST_TYPE, IdEdges.DST_VALUE)),
                 new DataProduct(

@@ -10,6 +10,7 @@ import io.audiencelake.common.identity.IdEdges;
 import io.audiencelake.common.identity.IdGraph;
 import io.audiencelake.common.identity.IdMatchMetrics;
 import io.audiencelake.common.lake.LakeTables;
+import io.audiencelake.common.lake.Versions;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -94,7 +95,7 @@ class IdentityJobTest {
             assertTrue(metric(lake, DAY1, "candidate_pairs", "records/postcode") > 0);
             assertTrue(metric(lake, DAY1, "edges", "deterministic") > 0);
 
-            Dataset<Row> edges = lake.read(IdEdges.SPEC).where(col(IdEdges.DT).equalTo(DAY2));
+            Dataset<Row> edges = lake.read(IdEdges.SPEC).where(Versions.validOn(LocalDate.parse(DAY2)));
             Row probabilistic = edges.where(col(IdEdges.KIND)
                             .equalTo(IdEdges.PROBABILISTIC)
                             .and(col(IdEdges.RULE).startsWith("records:")))
@@ -144,6 +145,30 @@ class IdentityJobTest {
             assertEquals(
                     after.size(), graph.where(col(IdGraph.VALID_TO).isNull()).count(), "one current version each");
             assertTrue(changed < after.size() / 2, changed + " of " + after.size() + " changed: not a full copy");
+            assertTrue(
+                    lake.read(IdEdges.SPEC)
+                                    .where(col(Versions.VALID_FROM).equalTo(DAY2))
+                                    .count()
+                            < edges.count(),
+                    "links made on both days keep their day-1 version");
+        });
+
+        // 130 days later with nothing new: every identifier is past the 120 days of inactivity, so every
+        // person disappears and the graph records why.
+        String later = LocalDate.parse(DAY2).plusDays(130).toString();
+        CliRun expiry = CliRun.of("identity", "-c", conf, "-d", later);
+        assertEquals(0, expiry.exitCode(), expiry.err());
+        LakeCheck.inSession(file, TableFormat.DELTA, lake -> {
+            assertEquals(Map.of(), personOf(lake, later), "no person left");
+            Dataset<Row> ended =
+                    lake.read(IdGraph.SPEC).where(col(IdGraph.VALID_TO).equalTo(later));
+            assertEquals(firstDay2[0].size(), ended.count(), "every identifier of day 2 ended");
+            assertEquals(
+                    ended.count(),
+                    ended.where(col(IdGraph.ENDED).equalTo(IdGraph.EXPIRED)).count(),
+                    "as expired");
+            assertEquals((double) ended.count(), metric(lake, later, "graph_changes", IdGraph.EXPIRED));
+            assertEquals(firstDay2[0], personOf(lake, DAY2), "the graph as of day 2 is still there to query");
         });
     }
 

@@ -5,10 +5,10 @@ import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.datediff;
 import static org.apache.spark.sql.functions.least;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.to_date;
 import static org.apache.spark.sql.functions.when;
 
+import io.audiencelake.common.lake.Versions;
 import java.sql.Date;
 import java.sql.Timestamp;
 import java.time.LocalDate;
@@ -21,7 +21,6 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.expressions.Window;
-import org.apache.spark.sql.types.DataTypes;
 
 /**
  * {@code id_graph} as versions instead of a full copy per run date. Each run compares the day's graph with the
@@ -45,6 +44,9 @@ public final class GraphVersions {
             IdGraph.LAST_SEEN,
             IdGraph.PERSON_SIZE,
             IdGraph.OVERSIZED);
+    /** An identifier's version lasts while it stays in one person. */
+    public static final Versions VERSIONS =
+            new Versions(List.of(IdGraph.ID_TYPE, IdGraph.ID_VALUE), List.of(IdGraph.PERSON_ID), DAY_COLUMNS);
 
     private GraphVersions() {}
 
@@ -54,104 +56,40 @@ public final class GraphVersions {
      * (a current version's is refreshed by later runs).
      */
     public static Dataset<Row> asOf(Dataset<Row> table, LocalDate date) {
-        Date d = Date.valueOf(date);
         Timestamp endOfDay = Timestamp.from(
                 date.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant().minusNanos(1000));
-        return table.where(validOn(d))
+        return table.where(Versions.validOn(date))
                 .withColumn(IdGraph.LAST_SEEN, least(col(IdGraph.LAST_SEEN), lit(endOfDay)))
                 .withColumn(IdGraph.PERSON_SIZE, count(lit(1)).over(Window.partitionBy(IdGraph.PERSON_ID)))
-                .withColumn(IdGraph.DT, lit(d))
+                .withColumn(IdGraph.DT, lit(Date.valueOf(date)))
                 .select(columns(DAY_COLUMNS, IdGraph.DT));
-    }
-
-    /** Versions that hold on {@code date}. */
-    private static Column validOn(Date date) {
-        return col(IdGraph.VALID_FROM)
-                .leq(lit(date))
-                .and(col(IdGraph.VALID_TO).isNull().or(col(IdGraph.VALID_TO).gt(lit(date))));
-    }
-
-    /**
-     * Versions from an id_graph of daily snapshots (the table before it kept versions): the latest snapshot
-     * before {@code date}, each identifier added on its date. Older snapshots are not carried over.
-     */
-    public static Dataset<Row> fromSnapshots(Dataset<Row> snapshots, LocalDate date) {
-        Row latest = snapshots
-                .where(col(IdGraph.DT).lt(lit(Date.valueOf(date))))
-                .agg(max(IdGraph.DT))
-                .first();
-        Dataset<Row> rows = latest.isNullAt(0)
-                ? snapshots.where(lit(false))
-                : snapshots.where(col(IdGraph.DT).equalTo(lit(latest.getDate(0))));
-        return rows.select(versionOf("", col(IdGraph.DT), lit(IdGraph.ADDED), null, null));
     }
 
     /** The latest run date the table holds (the latest version start or end), or null when it is empty. */
     public static LocalDate latestRun(Dataset<Row> table) {
-        Row r = table.agg(max(IdGraph.VALID_FROM), max(IdGraph.VALID_TO)).first();
-        LocalDate from = r.isNullAt(0) ? null : r.getDate(0).toLocalDate();
-        LocalDate to = r.isNullAt(1) ? null : r.getDate(1).toLocalDate();
-        return from == null || (to != null && to.isAfter(from)) ? to : from;
+        return Versions.latestRun(table);
     }
 
-    /**
-     * The versions as they stood before {@code date}'s run: those begun before it and not ended before it, the
-     * ones that run ended reopened (versions of the table's columns).
-     */
+    /** The versions as they stood before {@code date}'s run. */
     public static Dataset<Row> before(Dataset<Row> table, LocalDate date) {
-        Date d = Date.valueOf(date);
-        return table.where(col(IdGraph.VALID_FROM)
-                        .lt(lit(d))
-                        .and(col(IdGraph.VALID_TO)
-                                .isNull()
-                                .or(col(IdGraph.VALID_TO).geq(lit(d)))))
-                .withColumn(IdGraph.VALID_TO, lit(null).cast(DataTypes.DateType))
-                .withColumn(IdGraph.ENDED, lit(null).cast(DataTypes.StringType))
-                .select(tableColumns());
+        return VERSIONS.before(table, date);
     }
 
     /**
-     * The whole table after {@code date}'s run: the history still kept, the versions of {@code before} carried
-     * on or ended, and new versions for the identifiers of {@code day} (the day's graph, {@link #DAY_COLUMNS})
-     * that are new or changed person.
+     * The whole table after {@code date}'s run of {@code day} (the day's graph, {@link #DAY_COLUMNS}): an
+     * identifier that left ends as expired when unseen for its type's inactivity limit, else as removed.
      */
     public static Dataset<Row> next(Dataset<Row> table, Dataset<Row> day, LocalDate date, IdentityRules.Expiry expiry) {
-        Date d = Date.valueOf(date);
-        Dataset<Row> history = table.where(col(IdGraph.VALID_TO)
-                        .lt(lit(d))
-                        .and(col(IdGraph.VALID_TO).geq(lit(Date.valueOf(date.minusDays(expiry.historyDays()))))))
-                .select(tableColumns());
-        return history.unionByName(changes(before(table, date), day, date, expiry));
-    }
-
-    /** The versions of {@code before} carried on or ended, and the new versions of {@code day}. */
-    public static Dataset<Row> changes(
-            Dataset<Row> before, Dataset<Row> day, LocalDate date, IdentityRules.Expiry expiry) {
-        Date d = Date.valueOf(date);
-        Dataset<Row> b = before.select(prefixed("b_", IdGraph.SPEC.schema().fieldNames()));
-        Dataset<Row> g = day.select(prefixed("g_", DAY_COLUMNS.toArray(String[]::new)));
-        Dataset<Row> joined = b.join(
-                g,
-                b.col("b_" + IdGraph.ID_TYPE)
-                        .equalTo(g.col("g_" + IdGraph.ID_TYPE))
-                        .and(b.col("b_" + IdGraph.ID_VALUE).equalTo(g.col("g_" + IdGraph.ID_VALUE))),
-                "full_outer");
-        Column inBefore = col("b_" + IdGraph.ID_VALUE).isNotNull();
-        Column inDay = col("g_" + IdGraph.ID_VALUE).isNotNull();
-        Column samePerson =
-                inBefore.and(inDay).and(col("b_" + IdGraph.PERSON_ID).equalTo(col("g_" + IdGraph.PERSON_ID)));
-        Dataset<Row> carried = joined.where(samePerson)
-                .select(versionOf("g_", col("b_" + IdGraph.VALID_FROM), col("b_" + IdGraph.CHANGE), null, null));
-        Dataset<Row> started = joined.where(inDay.and(samePerson.unary_$bang()))
-                .select(versionOf(
-                        "g_", lit(d), when(inBefore, lit(IdGraph.MOVED)).otherwise(lit(IdGraph.ADDED)), null, null));
-        Column daysUnseen = datediff(lit(d), to_date(col("b_" + IdGraph.LAST_SEEN)));
-        Column ended = when(inDay, lit(IdGraph.MOVED))
-                .when(daysUnseen.geq(inactiveDays(col("b_" + IdGraph.ID_TYPE), expiry)), lit(IdGraph.EXPIRED))
-                .otherwise(lit(IdGraph.REMOVED));
-        Dataset<Row> closed = joined.where(inBefore.and(samePerson.unary_$bang()))
-                .select(versionOf("b_", col("b_" + IdGraph.VALID_FROM), col("b_" + IdGraph.CHANGE), lit(d), ended));
-        return carried.unionByName(started).unionByName(closed);
+        Column d = lit(Date.valueOf(date));
+        return VERSIONS.next(
+                table,
+                day,
+                date,
+                expiry.historyDays(),
+                before -> when(
+                        datediff(d, to_date(before.apply(IdGraph.LAST_SEEN)))
+                                .geq(inactiveDays(before.apply(IdGraph.ID_TYPE), expiry)),
+                        lit(IdGraph.EXPIRED)));
     }
 
     /** Each id type's inactivity limit in days, as a column over {@code idType}. */
@@ -161,26 +99,6 @@ public final class GraphVersions {
             days = when(idType.equalTo(e.getKey()), lit(e.getValue())).otherwise(days);
         }
         return days;
-    }
-
-    private static Column[] versionOf(String prefix, Column validFrom, Column change, Column validTo, Column ended) {
-        List<Column> out = new ArrayList<>();
-        for (String c : DAY_COLUMNS) {
-            out.add(col(prefix + c).as(c));
-        }
-        out.add(validFrom.as(IdGraph.VALID_FROM));
-        out.add((validTo == null ? lit(null).cast(DataTypes.DateType) : validTo).as(IdGraph.VALID_TO));
-        out.add(change.as(IdGraph.CHANGE));
-        out.add((ended == null ? lit(null).cast(DataTypes.StringType) : ended).as(IdGraph.ENDED));
-        return out.toArray(Column[]::new);
-    }
-
-    private static Column[] prefixed(String prefix, String... names) {
-        return Arrays.stream(names).map(n -> col(n).as(prefix + n)).toArray(Column[]::new);
-    }
-
-    private static Column[] tableColumns() {
-        return columns(List.of(IdGraph.SPEC.schema().fieldNames()));
     }
 
     private static Column[] columns(List<String> names, String... more) {

@@ -3,6 +3,7 @@ package io.audiencelake.common.identity;
 import static io.audiencelake.common.lake.TableSpec.column;
 
 import io.audiencelake.common.lake.TableSpec;
+import io.audiencelake.common.lake.Versions;
 import java.util.List;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
@@ -19,24 +20,24 @@ public final class IdGraph {
     public static final String PERSON_SIZE = "person_size";
     public static final String OVERSIZED = "oversized";
     /** The run date a version began on. */
-    public static final String VALID_FROM = "valid_from";
+    public static final String VALID_FROM = Versions.VALID_FROM;
     /** The run date a version ended on (it is not part of the graph of that date), null while current. */
-    public static final String VALID_TO = "valid_to";
+    public static final String VALID_TO = Versions.VALID_TO;
     /** How a version began: {@link #ADDED} or {@link #MOVED}. */
-    public static final String CHANGE = "change";
+    public static final String CHANGE = Versions.CHANGE;
     /** How a version ended: {@link #MOVED}, {@link #EXPIRED} or {@link #REMOVED}; null while current. */
-    public static final String ENDED = "ended";
+    public static final String ENDED = Versions.ENDED;
     /** Not a stored column: the date of a graph read as of a date ({@link GraphVersions#asOf}). */
     public static final String DT = "dt";
 
     /** A new identifier. */
-    public static final String ADDED = "added";
+    public static final String ADDED = Versions.ADDED;
     /** The identifier changed person (a merge or a split). */
-    public static final String MOVED = "moved";
+    public static final String MOVED = Versions.MOVED;
     /** Not seen for identity.yaml's {@code expiry.inactive_days} of its type. */
     public static final String EXPIRED = "expired";
     /** Left the graph for another reason: cut as noise, or its observations are gone. */
-    public static final String REMOVED = "removed";
+    public static final String REMOVED = Versions.REMOVED;
 
     public static final TableSpec SPEC = new TableSpec(
             "id_graph",
