@@ -93,7 +93,8 @@ public final class IdentityJob implements Job<IdentityRules>, Callable<Integer> 
     }
 
     /** The date's identifiers (noise cut) and the deterministic links between them. */
-    private record Deterministic(Dataset<Row> identifiers, Dataset<Row> edges, long identifierCount, long edgeCount) {
+    private record Deterministic(
+            Dataset<Row> identifiers, Dataset<Row> edges, Dataset<Row> expired, long identifierCount, long edgeCount) {
         Dataset<Row> nodes() {
             return identifiers.select(IdentifierNodes.NODE);
         }
@@ -111,7 +112,7 @@ public final class IdentityJob implements Job<IdentityRules>, Callable<Integer> 
         Map<String, Long> counts = new LinkedHashMap<>();
         Deterministic deterministic = deterministic(context, rules, metrics);
         Dataset<Row> edges = matched(context, rules, deterministic, metrics, counts);
-        Graph graph = graph(context, rules, deterministic.identifiers(), edges, metrics);
+        Graph graph = graph(context, rules, deterministic, edges, metrics);
         Map<String, Long> changes = write(context, rules, deterministic.identifiers(), edges, graph.versions());
         changes.forEach((change, n) -> {
             metrics.add(new Metric(MetricName.GRAPH_CHANGES, change, n));
@@ -144,10 +145,10 @@ public final class IdentityJob implements Job<IdentityRules>, Callable<Integer> 
         Dataset<Row> seen = DeterministicLinks.seen(rawIds, context.date()).localCheckpoint();
         // Identifiers not seen for their type's inactive_days leave before anything links them.
         Dataset<Row> expired = DeterministicLinks.expired(seen, context.date(), rules.expiry())
-                .select(IdentifierNodes.NODE)
+                .select(IdentifierNodes.NODE, IdentifierNodes.ID_TYPE, IdentifierNodes.ID_VALUE)
                 .localCheckpoint();
         Dataset<Row> observations = DeterministicLinks.observations(rawIds, context.date(), rules)
-                .join(expired, new String[] {IdentifierNodes.NODE}, "left_anti")
+                .join(expired.select(IdentifierNodes.NODE), new String[] {IdentifierNodes.NODE}, "left_anti")
                 .persist(StorageLevel.MEMORY_AND_DISK());
         Dataset<Row> noise = DeterministicLinks.noise(DeterministicLinks.degrees(observations, rules), rules)
                 .localCheckpoint();
@@ -159,8 +160,9 @@ public final class IdentityJob implements Job<IdentityRules>, Callable<Integer> 
                     r.getString(0));
             metrics.add(new Metric(MetricName.NOISE_IDENTIFIERS, r.getString(0), r.getLong(1)));
         }
-        Dataset<Row> identifiers = seen.join(
-                        noise.select(IdentifierNodes.NODE).union(expired),
+        Dataset<Row> identifiers = seen.drop(DeterministicLinks.LAST_DELIVERED)
+                .join(
+                        noise.select(IdentifierNodes.NODE).union(expired.select(IdentifierNodes.NODE)),
                         new String[] {IdentifierNodes.NODE},
                         "left_anti")
                 .localCheckpoint();
@@ -174,7 +176,7 @@ public final class IdentityJob implements Job<IdentityRules>, Callable<Integer> 
                                 .apply(IdEdges.EVIDENCE)
                                 .dataType()))
                 .localCheckpoint();
-        Deterministic out = new Deterministic(identifiers, edges, identifiers.count(), edges.count());
+        Deterministic out = new Deterministic(identifiers, edges, expired, identifiers.count(), edges.count());
         LOG.info("{} identifiers, {} deterministic links", out.identifierCount(), out.edgeCount());
         metrics.add(new Metric(MetricName.IDENTIFIERS, "", out.identifierCount()));
         metrics.add(new Metric(MetricName.EDGES, IdEdges.DETERMINISTIC, out.edgeCount()));
@@ -226,9 +228,10 @@ public final class IdentityJob implements Job<IdentityRules>, Callable<Integer> 
     private Graph graph(
             JobContext context,
             IdentityRules rules,
-            Dataset<Row> identifiers,
+            Deterministic deterministic,
             Dataset<Row> edges,
             List<Metric> metrics) {
+        Dataset<Row> identifiers = deterministic.identifiers();
         Dataset<Row> versions = versions(context, IdGraph.SPEC, GraphVersions.VERSIONS, IdGraph.DT);
         context.step(name(), "connected components");
         ConnectedComponents.Result cc =
@@ -258,7 +261,9 @@ public final class IdentityJob implements Job<IdentityRules>, Callable<Integer> 
                         col(IdGraph.PERSON_SIZE),
                         col(IdGraph.PERSON_SIZE).gt(rules.maxClusterSize()).as(IdGraph.OVERSIZED))
                 .localCheckpoint();
-        return new Graph(graph, GraphVersions.next(versions, graph, context.date(), rules.expiry()), merges, splits);
+        Dataset<Row> next = GraphVersions.next(
+                versions, graph, context.date(), rules.expiry().historyDays(), deterministic.expired());
+        return new Graph(graph, next, merges, splits);
     }
 
     /**

@@ -36,8 +36,13 @@ final class GraphDays {
                 : SparkSession.active().createDataFrame(List.of(), IdGraph.SPEC.schema());
         Column[] columns =
                 GraphVersions.DAY_COLUMNS.stream().map(functions::col).toArray(Column[]::new);
+        Dataset<Row> none = day.select(IdGraph.ID_TYPE, IdGraph.ID_VALUE).where(functions.lit(false));
         Dataset<Row> next = GraphVersions.next(
-                        table, day.select(columns), LocalDate.parse(date), IdentityRules.Expiry.DEFAULTS)
+                        table,
+                        day.select(columns),
+                        LocalDate.parse(date),
+                        IdentityRules.Expiry.DEFAULTS.historyDays(),
+                        none)
                 .localCheckpoint();
         lake.replace(IdGraph.SPEC, next);
     }

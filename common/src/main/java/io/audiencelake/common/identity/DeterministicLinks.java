@@ -14,7 +14,6 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.not;
-import static org.apache.spark.sql.functions.to_date;
 import static org.apache.spark.sql.functions.when;
 
 import io.audiencelake.common.feeds.RawIdentifiers;
@@ -41,6 +40,8 @@ public final class DeterministicLinks {
     static final String CAP = "cap";
     static final String STRONG = "strong";
     static final String RECORD = RawTables.RECORD_ID;
+    /** The latest date a feed delivered the identifier ({@link #seen}). */
+    public static final String LAST_DELIVERED = "last_delivered";
 
     private DeterministicLinks() {}
 
@@ -144,10 +145,14 @@ public final class DeterministicLinks {
     /** Identifiers with first and last observation and whether they are hashed, noise left out. */
     public static Dataset<Row> identifiers(Dataset<Row> rawIdentifiers, LocalDate date, Dataset<Row> noise) {
         return seen(rawIdentifiers, date)
+                .drop(LAST_DELIVERED)
                 .join(noise.select(IdentifierNodes.NODE), new String[] {IdentifierNodes.NODE}, "left_anti");
     }
 
-    /** Every identifier observed up to {@code date}, with first and last observation and whether it is hashed. */
+    /**
+     * Every identifier observed up to {@code date}, with first and last observation, whether it is hashed, and the
+     * latest date a feed delivered it ({@link #LAST_DELIVERED}).
+     */
     public static Dataset<Row> seen(Dataset<Row> rawIdentifiers, LocalDate date) {
         return rawIdentifiers
                 .where(col(RawTables.DT).leq(lit(date)))
@@ -157,13 +162,18 @@ public final class DeterministicLinks {
                 .agg(
                         max(col(RawIdentifiers.HASHED)).as(IdGraph.HASHED),
                         min(col(RawIdentifiers.OBSERVED_AT)).as(IdGraph.FIRST_SEEN),
-                        max(col(RawIdentifiers.OBSERVED_AT)).as(IdGraph.LAST_SEEN))
+                        max(col(RawIdentifiers.OBSERVED_AT)).as(IdGraph.LAST_SEEN),
+                        max(col(RawTables.DT)).as(LAST_DELIVERED))
                 .withColumn(IdentifierNodes.NODE, IdentifierNodes.node());
     }
 
-    /** Of {@link #seen} identifiers, those not observed for their type's inactivity limit: they leave the graph. */
+    /**
+     * Of {@link #seen} identifiers, those no feed delivered for their type's inactivity limit: they leave the
+     * graph. Delivery, not the record's own timestamp, counts as seen: a CRM row redelivered unchanged every day
+     * keeps its email however old its {@code updated_at}.
+     */
     public static Dataset<Row> expired(Dataset<Row> seen, LocalDate date, IdentityRules.Expiry expiry) {
-        return seen.where(datediff(lit(Date.valueOf(date)), to_date(col(IdGraph.LAST_SEEN)))
+        return seen.where(datediff(lit(Date.valueOf(date)), col(LAST_DELIVERED))
                 .geq(GraphVersions.inactiveDays(col(IdentifierNodes.ID_TYPE), expiry)));
     }
 }

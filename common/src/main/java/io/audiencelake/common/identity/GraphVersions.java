@@ -2,10 +2,8 @@ package io.audiencelake.common.identity;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.datediff;
 import static org.apache.spark.sql.functions.least;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.to_date;
 import static org.apache.spark.sql.functions.when;
 
 import io.audiencelake.common.lake.Versions;
@@ -77,19 +75,27 @@ public final class GraphVersions {
 
     /**
      * The whole table after {@code date}'s run of {@code day} (the day's graph, {@link #DAY_COLUMNS}): an
-     * identifier that left ends as expired when unseen for its type's inactivity limit, else as removed.
+     * identifier that left ends as expired when it is in {@code expired} (id_type, id_value: those no feed
+     * delivered for their type's inactivity limit), else as removed.
      */
-    public static Dataset<Row> next(Dataset<Row> table, Dataset<Row> day, LocalDate date, IdentityRules.Expiry expiry) {
-        Column d = lit(Date.valueOf(date));
-        return VERSIONS.next(
-                table,
-                day,
-                date,
-                expiry.historyDays(),
-                before -> when(
-                        datediff(d, to_date(before.apply(IdGraph.LAST_SEEN)))
-                                .geq(inactiveDays(before.apply(IdGraph.ID_TYPE), expiry)),
-                        lit(IdGraph.EXPIRED)));
+    public static Dataset<Row> next(
+            Dataset<Row> table, Dataset<Row> day, LocalDate date, int historyDays, Dataset<Row> expired) {
+        Dataset<Row> versions = VERSIONS.next(table, day, date, historyDays, null);
+        Dataset<Row> flags =
+                expired.select(IdGraph.ID_TYPE, IdGraph.ID_VALUE).distinct().withColumn("_expired", lit(true));
+        Column endedToday = col(IdGraph.VALID_TO).equalTo(lit(Date.valueOf(date)));
+        return versions.join(flags, new String[] {IdGraph.ID_TYPE, IdGraph.ID_VALUE}, "left")
+                .withColumn(
+                        IdGraph.ENDED,
+                        when(
+                                        endedToday
+                                                .and(col(IdGraph.ENDED).equalTo(IdGraph.REMOVED))
+                                                .and(col("_expired").isNotNull()),
+                                        lit(IdGraph.EXPIRED))
+                                .otherwise(col(IdGraph.ENDED)))
+                .select(Arrays.stream(IdGraph.SPEC.schema().fieldNames())
+                        .map(c -> col(c))
+                        .toArray(Column[]::new));
     }
 
     /** Each id type's inactivity limit in days, as a column over {@code idType}. */

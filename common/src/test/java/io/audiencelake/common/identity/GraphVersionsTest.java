@@ -53,8 +53,16 @@ class GraphVersionsTest {
         return TestLake.spark().createDataFrame(List.of(), IdGraph.SPEC.schema());
     }
 
-    private static Dataset<Row> run(Dataset<Row> table, Dataset<Row> day, LocalDate date) {
-        return GraphVersions.next(table, day, date, EXPIRY).localCheckpoint();
+    /** A run of {@code date}: {@code expired} are the identifiers the job found undelivered for too long. */
+    private static Dataset<Row> run(Dataset<Row> table, Dataset<Row> day, LocalDate date, String... expired) {
+        List<Row> keys = new ArrayList<>();
+        for (String value : expired) {
+            keys.add(RowFactory.create(value.startsWith("c") ? "cookie" : "maid", value));
+        }
+        Dataset<Row> expiredKeys =
+                TestLake.spark().createDataFrame(keys, StructType.fromDDL("id_type string, id_value string"));
+        return GraphVersions.next(table, day, date, EXPIRY.historyDays(), expiredKeys)
+                .localCheckpoint();
     }
 
     private static Map<String, String> personOf(Dataset<Row> table, LocalDate date) {
@@ -93,7 +101,8 @@ class GraphVersionsTest {
                         id("p1", "cookie", "c1", D2),
                         id("p1", "cookie", "c2", D2),
                         id("p4", "maid", "m1", D2)),
-                D2);
+                D2,
+                "c9");
     }
 
     @Test
@@ -143,28 +152,32 @@ class GraphVersionsTest {
                         id("p1", "cookie", "c1", D2),
                         id("p1", "cookie", "c2", D2),
                         id("p4", "maid", "m1", D2)),
-                D2);
+                D2,
+                "c9");
         assertEquals(versions(table), versions(again));
     }
 
     @Test
-    void anIdentifierExpiresByItsOwnTypesLimit() {
-        // 40 days unseen: past the cookie limit (30), within the default (120) that a maid has.
-        LocalDate old = D2.minusDays(40);
-        Dataset<Row> first = run(empty(), day(id("p1", "cookie", "c1", old), id("p1", "maid", "m1", old)), D1);
+    void anIdentifierExpiresByItsOwnTypesLimitCountedFromItsLastDelivery() {
+        // Both last delivered 40 days ago: past the cookie limit (30), within the default (120) that a maid has.
+        // The maid's own timestamp is a year old: delivery, not the record's date, counts as seen.
+        LocalDate delivered = D2.minusDays(40);
         Dataset<Row> seen = TestLake.spark()
                 .createDataFrame(
                         List.of(
-                                RowFactory.create("cookie", "c1", Timestamp.valueOf(old.atTime(9, 0))),
-                                RowFactory.create("maid", "m1", Timestamp.valueOf(old.atTime(9, 0)))),
-                        StructType.fromDDL("id_type string, id_value string, last_seen timestamp"));
+                                RowFactory.create("cookie", "c1", Date.valueOf(delivered)),
+                                RowFactory.create("maid", "m1", Date.valueOf(delivered))),
+                        StructType.fromDDL(
+                                "id_type string, id_value string, " + DeterministicLinks.LAST_DELIVERED + " date"));
         assertEquals(
                 List.of("c1"),
                 DeterministicLinks.expired(seen, D2, EXPIRY).collectAsList().stream()
                         .map(r -> r.<String>getAs(IdGraph.ID_VALUE))
                         .toList());
-        // The identity job leaves c1 out of day 2's graph; the version records why it ended.
-        Dataset<Row> second = run(first, day(id("p1", "maid", "m1", old)), D2);
+        // The identity job leaves c1 out of day 2's graph; its version records why it ended.
+        LocalDate old = D2.minusDays(365);
+        Dataset<Row> first = run(empty(), day(id("p1", "cookie", "c1", old), id("p1", "maid", "m1", old)), D1);
+        Dataset<Row> second = run(first, day(id("p1", "maid", "m1", old)), D2, "c1");
         assertEquals(
                 List.of("c1 p1: 2025-06-01..2025-06-02 added/expired", "m1 p1: 2025-06-01..null added/null"),
                 versions(second));
