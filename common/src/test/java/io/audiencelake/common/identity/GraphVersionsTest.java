@@ -83,6 +83,15 @@ class GraphVersionsTest {
         return new ArrayList<>(new TreeSet<>(out));
     }
 
+    /** The graph of day 2 (c2 moved to p1, m1 new), every identifier last seen on {@code seen}. */
+    private static Dataset<Row> secondDay(LocalDate seen) {
+        return day(
+                id("p1", "email", "e1", seen),
+                id("p1", "cookie", "c1", seen),
+                id("p1", "cookie", "c2", seen),
+                id("p4", "maid", "m1", seen));
+    }
+
     /** Day 1: p1 {e1, c1}, p2 {c2, c3}, p3 {c9}; day 2: c2 moved to p1, c3 gone but recent, c9 unseen for months. */
     private static Dataset<Row> twoDays() {
         Dataset<Row> first = run(
@@ -94,15 +103,7 @@ class GraphVersionsTest {
                         id("p2", "cookie", "c3", D1),
                         id("p3", "cookie", "c9", D1.minusDays(29))),
                 D1);
-        return run(
-                first,
-                day(
-                        id("p1", "email", "e1", D2),
-                        id("p1", "cookie", "c1", D2),
-                        id("p1", "cookie", "c2", D2),
-                        id("p4", "maid", "m1", D2)),
-                D2,
-                "c9");
+        return run(first, secondDay(D2), D2, "c9");
     }
 
     @Test
@@ -145,15 +146,7 @@ class GraphVersionsTest {
     @Test
     void aRerunOfADateGivesTheSameTable() {
         Dataset<Row> table = twoDays();
-        Dataset<Row> again = run(
-                table,
-                day(
-                        id("p1", "email", "e1", D2),
-                        id("p1", "cookie", "c1", D2),
-                        id("p1", "cookie", "c2", D2),
-                        id("p4", "maid", "m1", D2)),
-                D2,
-                "c9");
+        Dataset<Row> again = run(table, secondDay(D2), D2, "c9");
         assertEquals(versions(table), versions(again));
     }
 
@@ -187,14 +180,7 @@ class GraphVersionsTest {
     void endedVersionsOlderThanTheHistoryLimitAreDropped() {
         Dataset<Row> table = twoDays();
         LocalDate muchLater = D2.plusDays(401);
-        Dataset<Row> later = run(
-                table,
-                day(
-                        id("p1", "email", "e1", muchLater),
-                        id("p1", "cookie", "c1", muchLater),
-                        id("p1", "cookie", "c2", muchLater),
-                        id("p4", "maid", "m1", muchLater)),
-                muchLater);
+        Dataset<Row> later = run(table, secondDay(muchLater), muchLater);
         assertEquals(
                 List.of(
                         "c1 p1: 2025-06-01..null added/null",
