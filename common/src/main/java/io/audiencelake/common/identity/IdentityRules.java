@@ -22,7 +22,7 @@ import java.util.Set;
  * @param emIterations most rounds of expectation-maximisation per model
  * @param randomPairs about how many random pairs estimate the u probabilities
  * @param maxClusterSize persons with more identifiers than this are flagged as oversized
- * @param maxIterations most rounds of label propagation before the job gives up
+ * @param maxIterations most rounds of connected components (large-star / small-star) before the job gives up
  * @param models the probabilistic matching models
  * @param expiry when identifiers leave the graph for inactivity and how long id_graph keeps ended versions
  */
