@@ -23,6 +23,7 @@ import io.audiencelake.common.identity.IdMatchMetrics;
 import io.audiencelake.common.identity.IdMatchMetrics.Metric;
 import io.audiencelake.common.identity.IdMatchMetrics.MetricName;
 import io.audiencelake.common.identity.IdentifierNodes;
+import io.audiencelake.common.identity.IdentifierState;
 import io.audiencelake.common.identity.IdentityRules;
 import io.audiencelake.common.identity.IdentityRules.MatchModel;
 import io.audiencelake.common.identity.IdentityRulesLoader;
@@ -30,6 +31,7 @@ import io.audiencelake.common.identity.MatchEvaluation;
 import io.audiencelake.common.identity.PersonIds;
 import io.audiencelake.common.identity.ProbabilisticMatching;
 import io.audiencelake.common.identity.RecordProfiles;
+import io.audiencelake.common.identity.SeenTogether;
 import io.audiencelake.common.lake.LakeTables;
 import io.audiencelake.common.lake.TableSpec;
 import io.audiencelake.common.lake.Versions;
@@ -47,6 +49,8 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.functions;
 import org.apache.spark.storage.StorageLevel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -82,6 +86,13 @@ public final class IdentityJob implements Job<IdentityRules>, Callable<Integer> 
                     + "e.g. local-data/ground-truth/identifiers. Results go to id_match_metrics and the log.")
     String evaluate;
 
+    @Option(
+            names = "--rebuild",
+            description = "Recompute from all of raw_identifiers and score every candidate pair again, instead of "
+                    + "adding what landed since the previous run to id_identifiers and id_cooccurrence: after "
+                    + "changing identity.yaml, or after loading past raw partitions. Person ids stay stable.")
+    boolean rebuild;
+
     @Override
     public String name() {
         return "identity";
@@ -92,13 +103,42 @@ public final class IdentityJob implements Job<IdentityRules>, Callable<Integer> 
         return IdentityRulesLoader.load(config.identityRules());
     }
 
-    /** The date's identifiers (noise cut) and the deterministic links between them. */
+    /**
+     * What the run starts from: id_graph's and id_edges' versions, and identity's state (id_identifiers,
+     * id_cooccurrence) with the raw partitions after {@code since} still to add; without state (first run,
+     * --rebuild) {@code since} is null and every partition is read.
+     *
+     * @param seeded the state, id_graph and id_edges are all of one earlier run, so its components can seed this
+     *     run's and its probabilistic links between unchanged profiles stand
+     */
+    record Previous(
+            Dataset<Row> graph,
+            Dataset<Row> edges,
+            Dataset<Row> identifiers,
+            Dataset<Row> pairs,
+            LocalDate since,
+            boolean seeded) {}
+
+    /**
+     * The date's identifiers (noise cut) and the deterministic links between them, the state to keep (every
+     * identifier within the history, with its last delivery; every pair seen together) and the row count read.
+     */
     private record Deterministic(
-            Dataset<Row> identifiers, Dataset<Row> edges, Dataset<Row> expired, long identifierCount, long edgeCount) {
+            Dataset<Row> identifiers,
+            Dataset<Row> edges,
+            Dataset<Row> expired,
+            Dataset<Row> seen,
+            Dataset<Row> pairs,
+            long identifierCount,
+            long edgeCount,
+            long delivered) {
         Dataset<Row> nodes() {
             return identifiers.select(IdentifierNodes.NODE);
         }
     }
+
+    /** The links of the run and the deterministic components (for id_identifiers' linked). */
+    private record Links(Dataset<Row> edges, Dataset<Row> linked) {}
 
     /**
      * The date's graph with its stable ids, id_graph's versions after it, and how many persons merged and split
@@ -110,10 +150,14 @@ public final class IdentityJob implements Job<IdentityRules>, Callable<Integer> 
     public JobResult run(JobContext context, IdentityRules rules) {
         List<Metric> metrics = new ArrayList<>();
         Map<String, Long> counts = new LinkedHashMap<>();
-        Deterministic deterministic = deterministic(context, rules, metrics);
-        Dataset<Row> edges = matched(context, rules, deterministic, metrics, counts);
-        Graph graph = graph(context, rules, deterministic, edges, metrics);
-        Map<String, Long> changes = write(context, rules, deterministic.identifiers(), edges, graph.versions());
+        Previous previous = previous(context);
+        Deterministic deterministic = deterministic(context, rules, previous, metrics);
+        Links links = matched(context, rules, deterministic, previous, metrics, counts);
+        Dataset<Row> edges = links.edges();
+        Graph graph = graph(context, rules, deterministic, previous, edges, metrics);
+        Map<String, Long> changes =
+                write(context, rules, deterministic.identifiers(), edges, graph.versions(), previous.edges());
+        writeState(context, deterministic, links.linked());
         changes.forEach((change, n) -> {
             metrics.add(new Metric(MetricName.GRAPH_CHANGES, change, n));
             counts.put("identifiers." + change, n);
@@ -130,6 +174,7 @@ public final class IdentityJob implements Job<IdentityRules>, Callable<Integer> 
         }
         writeMetrics(context, metrics);
         context.spark().catalog().clearCache();
+        counts.put("raw_identifiers.read", deterministic.delivered());
         counts.put("identifiers", deterministic.identifierCount());
         counts.put("edges.deterministic", deterministic.edgeCount());
         counts.put("persons", persons);
@@ -138,35 +183,88 @@ public final class IdentityJob implements Job<IdentityRules>, Callable<Integer> 
         return new JobResult(deterministic.identifierCount(), deterministic.identifierCount(), 0, counts);
     }
 
-    /** Identifiers and deterministic links up to the date, identifiers with too many co-identifiers cut as noise. */
-    private Deterministic deterministic(JobContext context, IdentityRules rules, List<Metric> metrics) {
+    /**
+     * Identity's state before the run. A run for a date before the tables' latest run is refused; state of
+     * another run than the graph's (a run stopped between writes) is used but does not seed the components.
+     */
+    private Previous previous(JobContext context) {
+        LakeTables lake = context.lake();
+        LocalDate date = context.date();
+        Dataset<Row> graph = versions(context, IdGraph.SPEC, GraphVersions.VERSIONS, IdGraph.DT);
+        Dataset<Row> edges = versions(context, IdEdges.SPEC, IdEdges.VERSIONS, IdEdges.DT);
+        if (rebuild || !lake.exists(IdentifierState.SPEC) || !lake.exists(SeenTogether.SPEC)) {
+            return new Previous(graph, edges, null, null, null, false);
+        }
+        Dataset<Row> identifiers = lake.read(IdentifierState.SPEC);
+        Dataset<Row> pairs = lake.read(SeenTogether.SPEC);
+        LocalDate through = through(identifiers);
+        LocalDate pairsThrough = through(pairs);
+        if (through == null || (pairsThrough != null && !through.equals(pairsThrough))) {
+            LOG.warn(
+                    "identity's state is empty or of two runs ({}, {}): recomputing from all raw_identifiers",
+                    through,
+                    pairsThrough);
+            return new Previous(graph, edges, null, null, null, false);
+        }
+        if (through.isAfter(date)) {
+            throw new IllegalStateException(IdentifierState.SPEC.name() + " already holds the run of " + through
+                    + ", after " + date + ": identity runs forward in time; run it for " + through + " or later");
+        }
+        // A rerun of the state's date re-adds that date's partitions: folding them twice changes nothing.
+        LocalDate since = through.isBefore(date) ? through : date.minusDays(1);
+        boolean seeded = through.isBefore(date)
+                && through.equals(Versions.latestRun(graph))
+                && through.equals(Versions.latestRun(edges));
+        LOG.info(
+                "identity adds raw partitions after {} to its state of {}{}",
+                since,
+                through,
+                seeded ? "" : " (components recomputed: the graph is of another run)");
+        return new Previous(graph, edges, identifiers, pairs, since, seeded);
+    }
+
+    private static LocalDate through(Dataset<Row> state) {
+        Row r = state.agg(max(IdentifierState.THROUGH)).first();
+        return r.isNullAt(0) ? null : r.getDate(0).toLocalDate();
+    }
+
+    /**
+     * Identifiers and deterministic links up to the date: the raw partitions since the previous run folded into
+     * the state, identifiers not delivered for their inactivity limit expired, those with too many co-identifiers
+     * cut as noise.
+     */
+    private Deterministic deterministic(
+            JobContext context, IdentityRules rules, Previous previous, List<Metric> metrics) {
         context.step(name(), "deterministic links");
-        Dataset<Row> rawIds = context.lake().read(RawIdentifiers.SPEC);
-        Dataset<Row> seen = DeterministicLinks.seen(rawIds, context.date()).localCheckpoint();
+        LocalDate date = context.date();
+        Dataset<Row> delivered = DeterministicLinks.delivered(
+                        context.lake().read(RawIdentifiers.SPEC), previous.since(), date)
+                .persist(StorageLevel.MEMORY_AND_DISK());
+        long read = delivered.count();
+        Dataset<Row> all = DeterministicLinks.foldSeen(previous.identifiers(), DeterministicLinks.seen(delivered));
+        // Beyond the history nothing of an identifier is kept: it comes back, if ever, as a new one.
+        Column kept = col(DeterministicLinks.LAST_DELIVERED)
+                .geq(lit(Date.valueOf(date.minusDays(rules.expiry().historyDays()))));
+        Dataset<Row> seen = all.where(kept).localCheckpoint();
+        Dataset<Row> pairs = DeterministicLinks.without(
+                        DeterministicLinks.foldTogether(previous.pairs(), DeterministicLinks.together(delivered)),
+                        all.where(functions.not(kept)))
+                .localCheckpoint();
+        delivered.unpersist();
         // Identifiers not seen for their type's inactive_days leave before anything links them.
-        Dataset<Row> expired = DeterministicLinks.expired(seen, context.date(), rules.expiry())
+        Dataset<Row> expired = DeterministicLinks.expired(seen, date, rules.expiry())
                 .select(IdentifierNodes.NODE, IdentifierNodes.ID_TYPE, IdentifierNodes.ID_VALUE)
                 .localCheckpoint();
-        Dataset<Row> observations = DeterministicLinks.observations(rawIds, context.date(), rules)
-                .join(expired.select(IdentifierNodes.NODE), new String[] {IdentifierNodes.NODE}, "left_anti")
-                .persist(StorageLevel.MEMORY_AND_DISK());
-        Dataset<Row> noise = DeterministicLinks.noise(DeterministicLinks.degrees(observations, rules), rules)
+        Dataset<Row> active = DeterministicLinks.without(pairs, expired).persist(StorageLevel.MEMORY_AND_DISK());
+        Dataset<Row> current =
+                seen.join(expired.select(IdentifierNodes.NODE), new String[] {IdentifierNodes.NODE}, "left_anti");
+        Dataset<Row> noise = DeterministicLinks.noise(DeterministicLinks.degrees(active, current, rules), rules)
                 .localCheckpoint();
-        // One row per identifier type: small enough to list on the driver.
-        for (Row r : noise.groupBy(IdentifierNodes.ID_TYPE).agg(count(lit(1))).collectAsList()) {
-            LOG.warn(
-                    "cut {} {} identifiers seen with more identifiers than their cap (noise)",
-                    r.getLong(1),
-                    r.getString(0));
-            metrics.add(new Metric(MetricName.NOISE_IDENTIFIERS, r.getString(0), r.getLong(1)));
-        }
-        Dataset<Row> identifiers = seen.drop(DeterministicLinks.LAST_DELIVERED)
-                .join(
-                        noise.select(IdentifierNodes.NODE).union(expired.select(IdentifierNodes.NODE)),
-                        new String[] {IdentifierNodes.NODE},
-                        "left_anti")
+        reportNoise(noise, metrics);
+        Dataset<Row> identifiers = current.drop(DeterministicLinks.LAST_DELIVERED)
+                .join(noise.select(IdentifierNodes.NODE), new String[] {IdentifierNodes.NODE}, "left_anti")
                 .localCheckpoint();
-        Dataset<Row> edges = DeterministicLinks.edges(observations, noise)
+        Dataset<Row> edges = DeterministicLinks.edges(active, noise, rules)
                 .withColumn(IdEdges.KIND, lit(IdEdges.DETERMINISTIC))
                 .withColumn(IdEdges.SCORE, lit(1.0))
                 .withColumn(
@@ -176,52 +274,168 @@ public final class IdentityJob implements Job<IdentityRules>, Callable<Integer> 
                                 .apply(IdEdges.EVIDENCE)
                                 .dataType()))
                 .localCheckpoint();
-        Deterministic out = new Deterministic(identifiers, edges, expired, identifiers.count(), edges.count());
-        LOG.info("{} identifiers, {} deterministic links", out.identifierCount(), out.edgeCount());
+        active.unpersist();
+        Deterministic out =
+                new Deterministic(identifiers, edges, expired, seen, pairs, identifiers.count(), edges.count(), read);
+        LOG.info(
+                "{} raw_identifiers rows read; {} identifiers, {} deterministic links",
+                read,
+                out.identifierCount(),
+                out.edgeCount());
         metrics.add(new Metric(MetricName.IDENTIFIERS, "", out.identifierCount()));
         metrics.add(new Metric(MetricName.EDGES, IdEdges.DETERMINISTIC, out.edgeCount()));
         return out;
     }
 
-    /** The deterministic links plus each model's accepted probabilistic links that are not already deterministic. */
-    private Dataset<Row> matched(
+    private static void reportNoise(Dataset<Row> noise, List<Metric> metrics) {
+        // One row per identifier type: small enough to list on the driver.
+        for (Row r : noise.groupBy(IdentifierNodes.ID_TYPE).agg(count(lit(1))).collectAsList()) {
+            LOG.warn(
+                    "cut {} {} identifiers seen with more identifiers than their cap (noise)",
+                    r.getLong(1),
+                    r.getString(0));
+            metrics.add(new Metric(MetricName.NOISE_IDENTIFIERS, r.getString(0), r.getLong(1)));
+        }
+    }
+
+    /**
+     * The deterministic links plus each model's accepted probabilistic links that are not already deterministic,
+     * and the deterministic components. A daily run scores only pairs with a changed profile (new data since the
+     * previous run, or new to the graph); the previous run's links between unchanged profiles stand.
+     */
+    private Links matched(
             JobContext context,
             IdentityRules rules,
             Deterministic deterministic,
+            Previous previous,
             List<Metric> metrics,
             Map<String, Long> counts) {
         Dataset<Row> edges = deterministic.edges();
         Dataset<Row> nodes = deterministic.nodes();
-        Dataset<Row> linked = rules.models().isEmpty()
+        Dataset<Row> before =
+                previous.since() == null ? null : IdEdges.VERSIONS.before(previous.edges(), context.date());
+        Dataset<Row> components = ConnectedComponents.update(
+                        nodes,
+                        deterministic.edges(),
+                        previous.seeded()
+                                ? previous.identifiers()
+                                        .where(col(IdentifierState.LINKED).isNotNull())
+                                        .select(
+                                                IdentifierNodes.node().as(IdentifierNodes.NODE),
+                                                col(IdentifierState.LINKED).as(ConnectedComponents.COMPONENT))
+                                : null,
+                        previous.seeded()
+                                ? nodeEdges(before.where(col(IdEdges.KIND).equalTo(IdEdges.DETERMINISTIC)))
+                                : null,
+                        rules.maxIterations())
+                .components();
+        Dataset<Row> linked =
+                rules.models().isEmpty() ? null : anchored(components, deterministic.identifiers(), rules);
+        Dataset<Row> newToGraph = previous.since() == null
                 ? null
-                : anchored(
-                        ConnectedComponents.of(nodes, deterministic.edges(), rules.maxIterations())
-                                .components(),
-                        deterministic.identifiers(),
-                        rules);
+                : nodes.join(
+                                GraphVersions.before(previous.graph(), context.date())
+                                        .select(IdentifierNodes.node().as(IdentifierNodes.NODE)),
+                                new String[] {IdentifierNodes.NODE},
+                                "left_anti")
+                        .localCheckpoint();
         for (MatchModel model : rules.models()) {
             context.step(name(), "match " + model.id());
-            Dataset<Row> profiles = (model.source() == IdentityRules.Source.DEVICES
-                            ? DeviceProfiles.of(
-                                    context.lake().read(RawEvents.SPEC), context.date(), model.lookbackDays())
-                            : RecordProfiles.of(context.lake().read(RawAttributes.SPEC), context.date(), model))
-                    .join(nodes, new String[] {IdentifierNodes.NODE}, "left_semi");
-            ProbabilisticMatching.Result result = ProbabilisticMatching.run(profiles, model, rules, linked);
-            metrics.addAll(result.metrics());
-            Dataset<Row> accepted = result.edges()
-                    .join(
-                            deterministic.edges().select(DeterministicLinks.SRC, DeterministicLinks.DST),
-                            new String[] {DeterministicLinks.SRC, DeterministicLinks.DST},
-                            "left_anti")
-                    .withColumn(IdEdges.KIND, lit(IdEdges.PROBABILISTIC))
-                    .localCheckpoint();
+            Dataset<Row> touched = touched(context, model, previous, newToGraph);
+            Dataset<Row> accepted = model(context, rules, model, deterministic, linked, touched, metrics);
+            if (touched != null) {
+                accepted = accepted.unionByName(standing(model, before, deterministic, accepted, touched));
+            }
+            accepted = accepted.localCheckpoint();
             long n = accepted.count();
-            LOG.info("model {}: {} new links at match probability >= {}", model.id(), n, rules.threshold());
+            LOG.info("model {}: {} links at match probability >= {}", model.id(), n, rules.threshold());
             metrics.add(new Metric(MetricName.EDGES, IdEdges.PROBABILISTIC + "/" + model.id(), n));
             counts.put("edges." + model.id(), n);
             edges = edges.unionByName(accepted);
         }
-        return edges;
+        return new Links(edges, components);
+    }
+
+    /** One model's newly accepted links (src, dst, rule, score, evidence, kind), deterministic pairs left out. */
+    private Dataset<Row> model(
+            JobContext context,
+            IdentityRules rules,
+            MatchModel model,
+            Deterministic deterministic,
+            Dataset<Row> linked,
+            Dataset<Row> touched,
+            List<Metric> metrics) {
+        LocalDate date = context.date();
+        Dataset<Row> profiles = (model.source() == IdentityRules.Source.DEVICES
+                        ? DeviceProfiles.of(context.lake().read(RawEvents.SPEC), date, model.lookbackDays())
+                        : RecordProfiles.of(context.lake().read(RawAttributes.SPEC), date, model))
+                .join(deterministic.nodes(), new String[] {IdentifierNodes.NODE}, "left_semi");
+        ProbabilisticMatching.Result result = ProbabilisticMatching.run(profiles, model, rules, linked, touched);
+        metrics.addAll(result.metrics());
+        return result.edges()
+                .join(
+                        deterministic.edges().select(DeterministicLinks.SRC, DeterministicLinks.DST),
+                        new String[] {DeterministicLinks.SRC, DeterministicLinks.DST},
+                        "left_anti")
+                .withColumn(IdEdges.KIND, lit(IdEdges.PROBABILISTIC));
+    }
+
+    /**
+     * Nodes whose profile for the model changed since the previous run (new events or attributes) or that are new
+     * to the graph: every candidate pair with one of them is scored. Null on a run without state: all are.
+     */
+    private static Dataset<Row> touched(
+            JobContext context, MatchModel model, Previous previous, Dataset<Row> newToGraph) {
+        if (previous.since() == null) {
+            return null;
+        }
+        Dataset<Row> changed = model.source() == IdentityRules.Source.DEVICES
+                ? DeviceProfiles.active(context.lake().read(RawEvents.SPEC), previous.since(), context.date())
+                : RecordProfiles.changed(
+                        context.lake().read(RawAttributes.SPEC), previous.since(), context.date(), model);
+        return changed.unionByName(newToGraph).distinct().localCheckpoint();
+    }
+
+    /**
+     * The model's links of the previous run that stand: neither end's profile changed (so the pair was not scored
+     * again), both ends still in the graph, not deterministic now.
+     */
+    private static Dataset<Row> standing(
+            MatchModel model,
+            Dataset<Row> before,
+            Deterministic deterministic,
+            Dataset<Row> accepted,
+            Dataset<Row> touched) {
+        Dataset<Row> rows = before.where(col(IdEdges.KIND)
+                        .equalTo(IdEdges.PROBABILISTIC)
+                        .and(col(IdEdges.RULE).startsWith(model.id() + ":")))
+                .select(
+                        IdentifierNodes.node(col(IdEdges.SRC_TYPE), col(IdEdges.SRC_VALUE))
+                                .as(DeterministicLinks.SRC),
+                        IdentifierNodes.node(col(IdEdges.DST_TYPE), col(IdEdges.DST_VALUE))
+                                .as(DeterministicLinks.DST),
+                        col(IdEdges.RULE),
+                        col(IdEdges.SCORE),
+                        col(IdEdges.EVIDENCE),
+                        col(IdEdges.KIND));
+        Dataset<Row> nodes = deterministic.nodes();
+        Dataset<Row> scored = accepted.select(DeterministicLinks.SRC, DeterministicLinks.DST)
+                .unionByName(deterministic.edges().select(DeterministicLinks.SRC, DeterministicLinks.DST));
+        return rows.join(nodes.toDF(DeterministicLinks.SRC), new String[] {DeterministicLinks.SRC}, "left_semi")
+                .join(nodes.toDF(DeterministicLinks.DST), new String[] {DeterministicLinks.DST}, "left_semi")
+                .join(scored, new String[] {DeterministicLinks.SRC, DeterministicLinks.DST}, "left_anti")
+                .join(touched.toDF(DeterministicLinks.SRC), new String[] {DeterministicLinks.SRC}, "left_anti")
+                .join(touched.toDF(DeterministicLinks.DST), new String[] {DeterministicLinks.DST}, "left_anti")
+                .select(accepted.columns()[0], Arrays.copyOfRange(accepted.columns(), 1, accepted.columns().length));
+    }
+
+    /** (src, dst) node numbers of id_edges rows. */
+    private static Dataset<Row> nodeEdges(Dataset<Row> edges) {
+        return edges.select(
+                IdentifierNodes.node(col(IdEdges.SRC_TYPE), col(IdEdges.SRC_VALUE))
+                        .as(DeterministicLinks.SRC),
+                IdentifierNodes.node(col(IdEdges.DST_TYPE), col(IdEdges.DST_VALUE))
+                        .as(DeterministicLinks.DST));
     }
 
     /** Connected components of all links, with stable person ids carried over from the previous graph. */
@@ -229,13 +443,20 @@ public final class IdentityJob implements Job<IdentityRules>, Callable<Integer> 
             JobContext context,
             IdentityRules rules,
             Deterministic deterministic,
+            Previous previous,
             Dataset<Row> edges,
             List<Metric> metrics) {
         Dataset<Row> identifiers = deterministic.identifiers();
-        Dataset<Row> versions = versions(context, IdGraph.SPEC, GraphVersions.VERSIONS, IdGraph.DT);
+        Dataset<Row> versions = previous.graph();
         context.step(name(), "connected components");
-        ConnectedComponents.Result cc =
-                ConnectedComponents.of(identifiers.select(IdentifierNodes.NODE), edges, rules.maxIterations());
+        ConnectedComponents.Result cc = previous.seeded()
+                ? ConnectedComponents.update(
+                        identifiers.select(IdentifierNodes.NODE),
+                        edges,
+                        personComponents(GraphVersions.before(versions, context.date())),
+                        nodeEdges(IdEdges.VERSIONS.before(previous.edges(), context.date())),
+                        rules.maxIterations())
+                : ConnectedComponents.of(identifiers.select(IdentifierNodes.NODE), edges, rules.maxIterations());
         metrics.add(new Metric(MetricName.PROPAGATION_ROUNDS, "", cc.rounds()));
         Dataset<Row> members =
                 identifiers.join(cc.components(), IdentifierNodes.NODE).localCheckpoint();
@@ -276,7 +497,8 @@ public final class IdentityJob implements Job<IdentityRules>, Callable<Integer> 
             IdentityRules rules,
             Dataset<Row> identifiers,
             Dataset<Row> edges,
-            Dataset<Row> versions) {
+            Dataset<Row> versions,
+            Dataset<Row> edgeTable) {
         context.step(name(), "write id_edges");
         Dataset<Row> ends = identifiers.select(IdentifierNodes.NODE, IdentifierNodes.ID_TYPE, IdentifierNodes.ID_VALUE);
         Dataset<Row> edgeRows = edges.join(
@@ -293,12 +515,7 @@ public final class IdentityJob implements Job<IdentityRules>, Callable<Integer> 
                         col(IdEdges.EVIDENCE));
         // The new versions are computed from the tables they replace: materialise them before the writes.
         Dataset<Row> edgeVersions = IdEdges.VERSIONS
-                .next(
-                        versions(context, IdEdges.SPEC, IdEdges.VERSIONS, IdEdges.DT),
-                        edgeRows,
-                        context.date(),
-                        rules.expiry().historyDays(),
-                        null)
+                .next(edgeTable, edgeRows, context.date(), rules.expiry().historyDays(), null)
                 .localCheckpoint();
         Dataset<Row> checkedGraph =
                 context.lake().checkBeforeWriting(IdGraph.SPEC, versions.localCheckpoint(), Map.of());
@@ -307,6 +524,40 @@ public final class IdentityJob implements Job<IdentityRules>, Callable<Integer> 
         context.step(name(), "write id_graph");
         context.lake().replace(IdGraph.SPEC, checkedGraph);
         return changes;
+    }
+
+    /** (node, component) of a graph's persons, each labelled with its smallest node as components are. */
+    private static Dataset<Row> personComponents(Dataset<Row> graph) {
+        return graph.select(col(IdGraph.PERSON_ID), IdentifierNodes.node().as(IdentifierNodes.NODE))
+                .withColumn(
+                        ConnectedComponents.COMPONENT,
+                        functions.min(IdentifierNodes.NODE).over(Window.partitionBy(IdGraph.PERSON_ID)))
+                .select(IdentifierNodes.NODE, ConnectedComponents.COMPONENT);
+    }
+
+    /**
+     * Replaces identity's state with this run's, last: a run stopped before it leaves the state of the previous
+     * run, and the next run adds the same partitions again (folding is idempotent).
+     */
+    private void writeState(JobContext context, Deterministic deterministic, Dataset<Row> linked) {
+        context.step(name(), "write id_identifiers and id_cooccurrence");
+        Column through = lit(Date.valueOf(context.date()));
+        Dataset<Row> identifiers = deterministic
+                .seen()
+                .join(
+                        linked.withColumnRenamed(ConnectedComponents.COMPONENT, IdentifierState.LINKED),
+                        new String[] {IdentifierNodes.NODE},
+                        "left")
+                .withColumn(IdentifierState.THROUGH, through)
+                .select(stateColumns(IdentifierState.SPEC));
+        Dataset<Row> pairs =
+                deterministic.pairs().withColumn(SeenTogether.THROUGH, through).select(stateColumns(SeenTogether.SPEC));
+        context.lake().replace(IdentifierState.SPEC, identifiers);
+        context.lake().replace(SeenTogether.SPEC, pairs);
+    }
+
+    private static Column[] stateColumns(TableSpec spec) {
+        return Arrays.stream(spec.schema().fieldNames()).map(functions::col).toArray(Column[]::new);
     }
 
     /** Versions the run began (added, moved) and ended (expired, removed), by kind; four rows at most. */

@@ -10,6 +10,8 @@ import io.audiencelake.common.feeds.RawIdentifiers;
 import io.audiencelake.common.identity.IdEdges;
 import io.audiencelake.common.identity.IdGraph;
 import io.audiencelake.common.identity.IdMatchMetrics;
+import io.audiencelake.common.identity.IdentifierState;
+import io.audiencelake.common.identity.SeenTogether;
 import io.audiencelake.common.lake.TableSpec;
 import io.audiencelake.common.lookalike.LookalikeTables;
 import io.audiencelake.common.privacy.ErasedIdentifiers;
@@ -145,6 +147,19 @@ final class LakeCatalog {
                         "SELECT person_size, count(DISTINCT person_id) AS persons FROM {table} "
                                 + "WHERE valid_to IS NULL GROUP BY person_size ORDER BY person_size",
                         new PersonRows.ByPerson(IdGraph.PERSON_ID)),
+                new DataProduct(
+                        IdentifierState.SPEC,
+                        List.of("raw_identifiers"),
+                        "SELECT id_type, count(*) AS identifiers, count(linked) AS linked, max(through) AS through "
+                                + "FROM {table} GROUP BY id_type",
+                        new PersonRows.ByIdentifier(IdentifierState.ID_TYPE, IdentifierState.ID_VALUE)),
+                new DataProduct(
+                        SeenTogether.SPEC,
+                        List.of("raw_identifiers"),
+                        "SELECT a_type, b_type, count(*) AS pairs FROM {table} GROUP BY a_type, b_type "
+                                + "ORDER BY pairs DESC",
+                        new PersonRows.ByIdentifier(SeenTogether.A_TYPE, SeenTogether.A_VALUE),
+                        new PersonRows.ByIdentifier(SeenTogether.B_TYPE, SeenTogether.B_VALUE)),
                 new DataProduct(
                         IdMatchMetrics.SPEC,
                         List.of("id_graph", "ground truth (evaluation runs)"),

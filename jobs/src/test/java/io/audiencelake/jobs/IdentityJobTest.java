@@ -5,12 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.audiencelake.common.config.TableFormat;
+import io.audiencelake.common.feeds.RawIdentifiers;
+import io.audiencelake.common.feeds.RawTables;
 import io.audiencelake.common.identity.GraphVersions;
 import io.audiencelake.common.identity.IdEdges;
 import io.audiencelake.common.identity.IdGraph;
 import io.audiencelake.common.identity.IdMatchMetrics;
 import io.audiencelake.common.lake.LakeTables;
 import io.audiencelake.common.lake.Versions;
+import io.audiencelake.common.runs.JobRuns;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,6 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
 class IdentityJobTest {
     private static final String DAY1 = "2025-05-01";
     private static final String DAY2 = "2025-05-02";
+    private static final String DAY3 = "2025-05-03";
 
     @TempDir
     Path dir;
@@ -59,9 +63,10 @@ class IdentityJobTest {
         String conf = file.toString();
         String truth = dir.resolve("data/ground-truth/identifiers").toString();
         assertEquals(
-                0, CliRun.of("generate", "-c", conf, "-d", DAY2, "--days", "2").exitCode());
-        assertEquals(0, CliRun.of("ingest", "-c", conf, "-d", DAY1).exitCode());
-        assertEquals(0, CliRun.of("ingest", "-c", conf, "-d", DAY2).exitCode());
+                0, CliRun.of("generate", "-c", conf, "-d", DAY3, "--days", "3").exitCode());
+        for (String day : List.of(DAY1, DAY2, DAY3)) {
+            assertEquals(0, CliRun.of("ingest", "-c", conf, "-d", day).exitCode());
+        }
         CliRun first = CliRun.of("identity", "-c", conf, "-d", DAY1, "--evaluate", truth);
         assertEquals(0, first.exitCode(), first.err());
         assertTrue(first.out().contains("identity " + DAY1 + ": precision "), first.out());
@@ -153,16 +158,18 @@ class IdentityJobTest {
                     "links made on both days keep their day-1 version");
         });
 
+        Map<String, String> day3 = dailyRunEqualsARebuild(file);
+
         // 130 days later with nothing new: every identifier is past the 120 days of inactivity, so every
         // person disappears and the graph records why.
-        String later = LocalDate.parse(DAY2).plusDays(130).toString();
+        String later = LocalDate.parse(DAY3).plusDays(130).toString();
         CliRun expiry = CliRun.of("identity", "-c", conf, "-d", later);
         assertEquals(0, expiry.exitCode(), expiry.err());
         LakeCheck.inSession(file, TableFormat.DELTA, lake -> {
             assertEquals(Map.of(), personOf(lake, later), "no person left");
             Dataset<Row> ended =
                     lake.read(IdGraph.SPEC).where(col(IdGraph.VALID_TO).equalTo(later));
-            assertEquals(firstDay2[0].size(), ended.count(), "every identifier of day 2 ended");
+            assertEquals(day3.size(), ended.count(), "every identifier of day 3 ended");
             assertEquals(
                     ended.count(),
                     ended.where(col(IdGraph.ENDED).equalTo(IdGraph.EXPIRED)).count(),
@@ -170,6 +177,83 @@ class IdentityJobTest {
             assertEquals((double) ended.count(), metric(lake, later, "graph_changes", IdGraph.EXPIRED));
             assertEquals(firstDay2[0], personOf(lake, DAY2), "the graph as of day 2 is still there to query");
         });
+    }
+
+    /**
+     * Day 3 run from day 2's state (reading only day 3's raw_identifiers) against a rebuild of day 3 from all
+     * history: the same deterministic links exactly, and persons that agree pairwise (F1 >= 0.99; probabilistic
+     * links between profiles unchanged since day 2 stand without being scored again). Returns day 3's graph.
+     */
+    private static Map<String, String> dailyRunEqualsARebuild(Path file) {
+        String conf = file.toString();
+        CliRun daily = CliRun.of("identity", "-c", conf, "-d", DAY3);
+        assertEquals(0, daily.exitCode(), daily.err());
+        Map<String, String> incremental = new HashMap<>();
+        Set<String> dailyLinks = new HashSet<>();
+        LakeCheck.inSession(file, TableFormat.DELTA, lake -> {
+            incremental.putAll(personOf(lake, DAY3));
+            dailyLinks.addAll(deterministicLinks(lake, DAY3));
+            assertTrue(
+                    lake.read(IdEdges.SPEC)
+                                    .where(Versions.validOn(LocalDate.parse(DAY3))
+                                            .and(col(IdEdges.KIND).equalTo(IdEdges.PROBABILISTIC)))
+                                    .count()
+                            > 0,
+                    "probabilistic links on day 3, to compare");
+            long day3Rows = lake.read(RawIdentifiers.SPEC)
+                    .where(col(RawTables.DT).equalTo(DAY3))
+                    .count();
+            Row run = lake.read(JobRuns.SPEC)
+                    .where(col(JobRuns.JOB)
+                            .equalTo("identity")
+                            .and(col(JobRuns.RUN_DATE).equalTo(DAY3)))
+                    .orderBy(col(JobRuns.STARTED_AT).desc())
+                    .first();
+            assertEquals(
+                    day3Rows,
+                    run.<String, Long>getJavaMap(run.fieldIndex(JobRuns.COUNTS)).get("raw_identifiers.read"),
+                    "the daily run read day 3's raw_identifiers only");
+        });
+        CliRun rebuild = CliRun.of("identity", "-c", conf, "-d", DAY3, "--rebuild");
+        assertEquals(0, rebuild.exitCode(), rebuild.err());
+        LakeCheck.inSession(file, TableFormat.DELTA, lake -> {
+            assertEquals(dailyLinks, deterministicLinks(lake, DAY3), "deterministic links equal");
+            Map<String, String> rebuilt = personOf(lake, DAY3);
+            assertEquals(incremental.keySet(), rebuilt.keySet(), "the same identifiers");
+            double f1 = pairwiseF1(incremental, rebuilt);
+            assertTrue(f1 >= 0.99, "pairwise F1 of the daily run against the rebuild: " + f1);
+        });
+        return incremental;
+    }
+
+    private static Set<String> deterministicLinks(LakeTables lake, String date) {
+        Set<String> out = new HashSet<>();
+        lake.read(IdEdges.SPEC)
+                .where(Versions.validOn(LocalDate.parse(date))
+                        .and(col(IdEdges.KIND).equalTo(IdEdges.DETERMINISTIC)))
+                .collectAsList()
+                .forEach(r -> out.add(r.getAs(IdEdges.SRC_TYPE) + ":" + r.getAs(IdEdges.SRC_VALUE) + "-"
+                        + r.getAs(IdEdges.DST_TYPE) + ":" + r.getAs(IdEdges.DST_VALUE)));
+        return out;
+    }
+
+    /** Pairwise F1 of two groupings of the same identifiers: pairs in one person in both, over pairs in each. */
+    private static double pairwiseF1(Map<String, String> a, Map<String, String> b) {
+        Map<String, Long> inA = new HashMap<>();
+        Map<String, Long> inB = new HashMap<>();
+        Map<String, Long> inBoth = new HashMap<>();
+        a.forEach((id, person) -> {
+            inA.merge(person, 1L, Long::sum);
+            inB.merge(b.get(id), 1L, Long::sum);
+            inBoth.merge(person + "|" + b.get(id), 1L, Long::sum);
+        });
+        double both = pairs(inBoth);
+        double total = pairs(inA) + pairs(inB);
+        return total == 0 ? 1 : 2 * both / total;
+    }
+
+    private static double pairs(Map<String, Long> sizes) {
+        return sizes.values().stream().mapToDouble(n -> n * (n - 1) / 2.0).sum();
     }
 
     @Test

@@ -30,6 +30,7 @@ public final class CandidatePairs {
     public static final String RULES = "rules";
     public static final String RULE = "rule";
     static final String KEY = "_block";
+    private static final String TOUCHED = "_touched";
 
     private CandidatePairs() {}
 
@@ -72,23 +73,39 @@ public final class CandidatePairs {
     /** Distinct pairs (l_node < r_node) of one rule, from blocks within its cap. */
     public static Dataset<Row> ofRule(Dataset<Row> profiles, MatchModel model, BlockingRule rule) {
         Dataset<Row> keyed = keyed(profiles, rule);
-        return ofBlocks(keyed, blocks(keyed), model, rule);
+        return ofBlocks(keyed, blocks(keyed), model, rule, null);
     }
 
     /** As {@link #ofRule}, from a rule's keyed profiles and block sizes already computed. */
-    static Dataset<Row> ofBlocks(Dataset<Row> keyed, Dataset<Row> blocks, MatchModel model, BlockingRule rule) {
+    static Dataset<Row> ofBlocks(
+            Dataset<Row> keyed, Dataset<Row> blocks, MatchModel model, BlockingRule rule, Dataset<Row> touched) {
         Dataset<Row> allowed =
                 blocks.where(col("size").between(2, rule.maxBlockSize())).select(KEY);
         Dataset<Row> members = keyed.join(allowed, KEY);
+        if (touched == null) {
+            members = members.withColumn(TOUCHED, lit(true));
+        } else {
+            // Only blocks with a touched profile can hold a pair to score.
+            Dataset<Row> flagged =
+                    touched.select(IdentifierNodes.NODE).distinct().withColumn(TOUCHED, lit(true));
+            members = members.join(flagged, new String[] {IdentifierNodes.NODE}, "left")
+                    .na()
+                    .fill(false, new String[] {TOUCHED});
+            members = members.join(members.where(col(TOUCHED)).select(KEY).distinct(), new String[] {KEY}, "left_semi");
+        }
         Dataset<Row> l = members.select(
                 col(KEY),
                 col(IdentifierNodes.NODE).as(LEFT + IdentifierNodes.NODE),
-                col(IdentifierNodes.SOURCE).as(LEFT + IdentifierNodes.SOURCE));
+                col(IdentifierNodes.SOURCE).as(LEFT + IdentifierNodes.SOURCE),
+                col(TOUCHED).as(LEFT + TOUCHED));
         Dataset<Row> r = members.select(
                 col(KEY),
                 col(IdentifierNodes.NODE).as(RIGHT + IdentifierNodes.NODE),
-                col(IdentifierNodes.SOURCE).as(RIGHT + IdentifierNodes.SOURCE));
-        Column condition = col(LEFT + IdentifierNodes.NODE).lt(col(RIGHT + IdentifierNodes.NODE));
+                col(IdentifierNodes.SOURCE).as(RIGHT + IdentifierNodes.SOURCE),
+                col(TOUCHED).as(RIGHT + TOUCHED));
+        Column condition = col(LEFT + IdentifierNodes.NODE)
+                .lt(col(RIGHT + IdentifierNodes.NODE))
+                .and(col(LEFT + TOUCHED).or(col(RIGHT + TOUCHED)));
         if (model.acrossFeedsOnly()) {
             condition = condition.and(col(LEFT + IdentifierNodes.SOURCE).notEqual(col(RIGHT + IdentifierNodes.SOURCE)));
         }

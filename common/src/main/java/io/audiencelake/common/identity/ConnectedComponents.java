@@ -65,6 +65,59 @@ public final class ConnectedComponents {
                 + " rounds; raise clustering.max_iterations or look for a chain of weak links");
     }
 
+    /**
+     * As {@link #of}, seeded with the components of a previous run: a previous component none of whose nodes left
+     * and none of whose previous edges disappeared is still connected, so it enters the rounds as one node (its
+     * label, its smallest node) and only the edges between such components and the nodes of changed ones take
+     * part. The answer equals {@link #of} on the same nodes and edges; the rounds grow with the change, not the
+     * graph.
+     *
+     * @param previous (node, component) of the previous run, or null for none
+     * @param previousEdges (src, dst) the previous components were computed from
+     */
+    public static Result update(
+            Dataset<Row> nodes, Dataset<Row> edges, Dataset<Row> previous, Dataset<Row> previousEdges, int maxRounds) {
+        if (previous == null) {
+            return of(nodes, edges, maxRounds);
+        }
+        Dataset<Row> current = nodes.select(col(IdentifierNodes.NODE)).distinct();
+        // Previous edges that are gone: their ends' previous components may have split.
+        Dataset<Row> lost = ordered(previousEdges)
+                .join(ordered(edges), new String[] {DeterministicLinks.SRC, DeterministicLinks.DST}, "left_anti");
+        Dataset<Row> touched = lost.select(col(DeterministicLinks.SRC).as(IdentifierNodes.NODE))
+                .union(lost.select(col(DeterministicLinks.DST).as(IdentifierNodes.NODE)))
+                .union(previous.select(IdentifierNodes.NODE)
+                        .join(current, new String[] {IdentifierNodes.NODE}, "left_anti"));
+        Dataset<Row> changed =
+                previous.join(touched, IdentifierNodes.NODE).select(COMPONENT).distinct();
+        Dataset<Row> seed =
+                previous.select(IdentifierNodes.NODE, COMPONENT).join(changed, new String[] {COMPONENT}, "left_anti");
+        // Each current node stands for itself, or for its unchanged previous component.
+        Dataset<Row> proxy = current.join(seed, new String[] {IdentifierNodes.NODE}, "left")
+                .select(
+                        col(IdentifierNodes.NODE),
+                        coalesce(col(COMPONENT), col(IdentifierNodes.NODE)).as("proxy"))
+                .localCheckpoint();
+        Dataset<Row> contracted = edges.join(proxy.toDF(DeterministicLinks.SRC, "s"), DeterministicLinks.SRC)
+                .join(proxy.toDF(DeterministicLinks.DST, "d"), DeterministicLinks.DST)
+                .where(col("s").notEqual(col("d")))
+                .select(col("s").as(DeterministicLinks.SRC), col("d").as(DeterministicLinks.DST));
+        Result r = of(proxy.select(col("proxy").as(IdentifierNodes.NODE)), contracted, maxRounds);
+        Dataset<Row> components = proxy.join(r.components().toDF("proxy", COMPONENT), "proxy")
+                .select(IdentifierNodes.NODE, COMPONENT)
+                .localCheckpoint();
+        return new Result(components, r.rounds());
+    }
+
+    private static Dataset<Row> ordered(Dataset<Row> edges) {
+        return edges.select(
+                        least(col(DeterministicLinks.SRC), col(DeterministicLinks.DST))
+                                .as(DeterministicLinks.SRC),
+                        greatest(col(DeterministicLinks.SRC), col(DeterministicLinks.DST))
+                                .as(DeterministicLinks.DST))
+                .distinct();
+    }
+
     /** Every neighbour above a node is linked to the smallest node of that node's neighbourhood (itself included). */
     static Dataset<Row> largeStar(Dataset<Row> edges) {
         Dataset<Row> both =

@@ -73,6 +73,18 @@ public final class DeviceProfiles {
                         col(DEVICE_TYPE));
     }
 
+    /** Nodes of devices with events in partitions after {@code since} up to {@code date}: their profiles changed. */
+    public static Dataset<Row> active(Dataset<Row> events, LocalDate since, LocalDate date) {
+        return events.where(
+                        col(RawTables.DT).gt(lit(since)).and(col(RawTables.DT).leq(lit(date))))
+                .where(col(RawEvents.DEVICE_ID)
+                        .isNotNull()
+                        .and(col(RawEvents.DEVICE_ID_TYPE).isNotNull()))
+                .select(IdentifierNodes.node(col(RawEvents.DEVICE_ID_TYPE), col(RawEvents.DEVICE_ID))
+                        .as(IdentifierNodes.NODE))
+                .distinct();
+    }
+
     /** The window's events of identified devices, crawlers left out. */
     static Dataset<Row> recent(Dataset<Row> events, LocalDate date, int lookbackDays) {
         return events.where(col(RawTables.DT).between(date_sub(lit(date), lookbackDays - 1), lit(date)))

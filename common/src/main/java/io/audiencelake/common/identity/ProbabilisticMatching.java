@@ -55,6 +55,20 @@ public final class ProbabilisticMatching {
      *     (see {@link #guardPasses}); null for none
      */
     public static Result run(Dataset<Row> profiles, MatchModel model, IdentityRules rules, Dataset<Row> components) {
+        return run(profiles, model, rules, components, null);
+    }
+
+    /**
+     * As {@link #run(Dataset, MatchModel, IdentityRules, Dataset)}, scoring only candidate pairs with at least one
+     * profile in {@code touched} (column node; null: all): a daily run scores what changed against everything, and
+     * never two unchanged profiles again. Block sizes, random pairs and the prior still count every profile.
+     */
+    public static Result run(
+            Dataset<Row> profiles,
+            MatchModel model,
+            IdentityRules rules,
+            Dataset<Row> components,
+            Dataset<Row> touched) {
         List<Metric> metrics = new ArrayList<>();
         // Checkpoints keep the plans of later steps short: each of these is read several times.
         Dataset<Row> withTf =
@@ -62,7 +76,7 @@ public final class ProbabilisticMatching {
         long profileCount = withTf.count();
         metrics.add(new Metric(MetricName.PROFILES, model.id(), profileCount));
         Dataset<Row> leveled = PairComparisons.levels(
-                        CandidatePairs.withProfiles(candidates(withTf, model, metrics), withTf), model)
+                        CandidatePairs.withProfiles(candidates(withTf, model, touched, metrics), withTf), model)
                 .localCheckpoint();
         metrics.add(new Metric(MetricName.CANDIDATE_PAIRS, model.id(), leveled.count()));
         List<String> levelColumns =
@@ -96,7 +110,8 @@ public final class ProbabilisticMatching {
      * The candidate pairs of every blocking rule, united (a pair found by several rules names them all); each
      * rule's pair count and the blocks it skipped as too large go to the metrics.
      */
-    private static Dataset<Row> candidates(Dataset<Row> withTf, MatchModel model, List<Metric> metrics) {
+    private static Dataset<Row> candidates(
+            Dataset<Row> withTf, MatchModel model, Dataset<Row> touched, List<Metric> metrics) {
         List<Dataset<Row>> perRule = new ArrayList<>();
         for (BlockingRule rule : model.blocking()) {
             // Keys and block sizes once per rule: the skipped-block count and the pairs both read them.
@@ -106,7 +121,7 @@ public final class ProbabilisticMatching {
                     .agg(count(lit(1)), sum("size"))
                     .first();
             Dataset<Row> pairs =
-                    CandidatePairs.ofBlocks(keyed, blocks, model, rule).localCheckpoint();
+                    CandidatePairs.ofBlocks(keyed, blocks, model, rule, touched).localCheckpoint();
             long n = pairs.count();
             long skippedBlocks = skipped.getLong(0);
             LOG.info(

@@ -23,6 +23,16 @@ import org.apache.spark.sql.Row;
 public final class RecordProfiles {
     private RecordProfiles() {}
 
+    /** Nodes of subjects with attributes of the model's feeds after {@code since} up to {@code date}: changed. */
+    public static Dataset<Row> changed(Dataset<Row> attributes, LocalDate since, LocalDate date, MatchModel model) {
+        return attributes
+                .where(col(RawTables.DT).gt(lit(since)).and(col(RawTables.DT).leq(lit(date))))
+                .where(col(RawTables.FEED).isin(model.feeds().toArray()))
+                .select(IdentifierNodes.node(col(RawAttributes.SUBJECT_TYPE), col(RawAttributes.SUBJECT_ID))
+                        .as(IdentifierNodes.NODE))
+                .distinct();
+    }
+
     /** Profiles of the model's feeds from {@code raw_attributes} up to {@code date}, one column per model field. */
     public static Dataset<Row> of(Dataset<Row> attributes, LocalDate date, MatchModel model) {
         List<String> names = new ArrayList<>(new LinkedHashSet<>(model.fields().values().stream()

@@ -8,9 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.TreeMap;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -150,6 +152,42 @@ class ConnectedComponentsTest {
             pairs[i] = new long[] {ids[random.nextInt(ids.length)], ids[random.nextInt(ids.length)]};
         }
         assertSolved("random", ids, pairs);
+    }
+
+    @Test
+    void updatingThePreviousComponentsGivesTheAnswerOfAFullRunAfterLinksAndNodesComeAndGo() {
+        long[] before = shuffled(2000, 5);
+        Random random = new Random(13);
+        List<long[]> pairs = new ArrayList<>();
+        for (int i = 0; i < 1800; i++) {
+            pairs.add(new long[] {before[random.nextInt(before.length)], before[random.nextInt(before.length)]});
+        }
+        long[][] previousPairs = pairs.toArray(long[][]::new);
+        Dataset<Row> previous =
+                ConnectedComponents.of(nodes(before), edges(previousPairs), 40).components();
+        // The next day: 100 nodes leave with their links, 200 other links go, 300 new nodes and 400 links come.
+        List<Long> ids = new ArrayList<>();
+        for (int i = 100; i < before.length; i++) {
+            ids.add(before[i]);
+        }
+        for (long i = 2001; i <= 2300; i++) {
+            ids.add(i);
+        }
+        Set<Long> present = new HashSet<>(ids);
+        List<long[]> next = new ArrayList<>();
+        for (int i = 200; i < pairs.size(); i++) {
+            if (present.contains(pairs.get(i)[0]) && present.contains(pairs.get(i)[1])) {
+                next.add(pairs.get(i));
+            }
+        }
+        for (int i = 0; i < 400; i++) {
+            next.add(new long[] {ids.get(random.nextInt(ids.size())), ids.get(random.nextInt(ids.size()))});
+        }
+        long[] now = ids.stream().mapToLong(Long::longValue).toArray();
+        long[][] nextPairs = next.toArray(long[][]::new);
+        ConnectedComponents.Result updated =
+                ConnectedComponents.update(nodes(now), edges(nextPairs), previous, edges(previousPairs), 40);
+        assertEquals(unionFind(now, nextPairs), labels(updated));
     }
 
     @Test

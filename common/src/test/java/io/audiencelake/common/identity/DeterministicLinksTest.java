@@ -56,10 +56,12 @@ class DeterministicLinksTest {
     /** Groups of "type:value" that end up in one component. */
     private static Set<Set<String>> persons(List<Object[]> rows, IdentityRules rules) {
         Dataset<Row> raw = Frames.of(RAW, rows.toArray(Object[][]::new));
-        Dataset<Row> obs = DeterministicLinks.observations(raw, DAY, rules);
-        Dataset<Row> noise = DeterministicLinks.noise(DeterministicLinks.degrees(obs, rules), rules);
-        Dataset<Row> ids = DeterministicLinks.identifiers(raw, DAY, noise);
-        Dataset<Row> cc = ConnectedComponents.of(ids.select("node"), DeterministicLinks.edges(obs, noise), 20)
+        Dataset<Row> delivered = DeterministicLinks.delivered(raw, null, DAY);
+        Dataset<Row> pairs = DeterministicLinks.foldTogether(null, DeterministicLinks.together(delivered));
+        Dataset<Row> seen = DeterministicLinks.foldSeen(null, DeterministicLinks.seen(delivered));
+        Dataset<Row> noise = DeterministicLinks.noise(DeterministicLinks.degrees(pairs, seen, rules), rules);
+        Dataset<Row> ids = seen.join(noise.select("node"), new String[] {"node"}, "left_anti");
+        Dataset<Row> cc = ConnectedComponents.of(ids.select("node"), DeterministicLinks.edges(pairs, noise, rules), 20)
                 .components();
         Map<Long, Set<String>> groups = new TreeMap<>();
         for (Row r : ids.join(cc, "node").collectAsList()) {
