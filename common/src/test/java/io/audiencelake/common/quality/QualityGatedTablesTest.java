@@ -152,6 +152,38 @@ class QualityGatedTablesTest {
     }
 
     @Test
+    void aTableOfVersionsIsCheckedOnItsCurrentVersionsSoHistoryCannotHideALoss() {
+        LakeTables lake = TestLake.tables(TableFormat.DELTA);
+        TableSpec spec = new TableSpec(
+                "gated_versions",
+                "Gated versions",
+                "testing",
+                new StructType(new StructField[] {
+                    TableSpec.column("id", DataTypes.StringType, false, "identifier"),
+                    TableSpec.column("valid_from", DataTypes.DateType, false, "start"),
+                    TableSpec.column("valid_to", DataTypes.DateType, true, "end, null while current")
+                }),
+                List.of(),
+                List.of("id", "valid_from"));
+        QualityCheck rows = check(spec, QualityCheckKind.ROW_COUNT, List.of(), 1.0, null, 0.6, 100, true);
+        gated(lake, spec, D1, rows).replace(spec, versions(spec, 200, 0));
+        // Day 2 ends 180 of the 200 versions: 200 rows in all, but only 20 current.
+        QualityGateException e = assertThrows(
+                QualityGateException.class, () -> gated(lake, spec, D2, rows).replace(spec, versions(spec, 200, 180)));
+        assertTrue(e.getMessage().contains("20 rows, previous 200"), e.getMessage());
+        assertEquals(200, lake.read(spec).where("valid_to IS NULL").count(), "the table is as it was");
+    }
+
+    /** {@code n} versions begun on D1, the first {@code ended} of them ended on D2. */
+    private static Dataset<Row> versions(TableSpec spec, int n, int ended) {
+        List<Row> rows = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            rows.add(RowFactory.create("id" + i, Date.valueOf(D1), i < ended ? Date.valueOf(D2) : null));
+        }
+        return SPARK.createDataFrame(rows, spec.schema());
+    }
+
+    @Test
     void checkedAheadAFailingSecondTableStopsTheRunBeforeTheFirstIsWritten() {
         LakeTables lake = TestLake.tables(TableFormat.DELTA);
         TableSpec first = spec("ahead_first");
