@@ -177,6 +177,18 @@ class IdentityJobTest {
             assertEquals((double) ended.count(), metric(lake, later, "graph_changes", IdGraph.EXPIRED));
             assertEquals(firstDay2[0], personOf(lake, DAY2), "the graph as of day 2 is still there to query");
         });
+        // Identity moves forward: a date before the latest run is refused, and nothing is written.
+        long[] rows = new long[1];
+        LakeCheck.inSession(
+                file,
+                TableFormat.DELTA,
+                lake -> rows[0] = lake.read(IdGraph.SPEC).count());
+        CliRun backwards = CliRun.of("identity", "-c", conf, "-d", DAY2);
+        assertTrue(backwards.exitCode() != 0, "a run for an earlier date than the latest is refused");
+        LakeCheck.inSession(file, TableFormat.DELTA, lake -> {
+            assertEquals(rows[0], lake.read(IdGraph.SPEC).count());
+            assertEquals(Map.of(), personOf(lake, later), "the latest run stands");
+        });
     }
 
     /**
