@@ -9,12 +9,9 @@ import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
 import io.audiencelake.common.config.AppConfig;
-import io.audiencelake.common.feeds.RawAttributes;
-import io.audiencelake.common.feeds.RawEvents;
 import io.audiencelake.common.feeds.RawIdentifiers;
 import io.audiencelake.common.identity.ConnectedComponents;
 import io.audiencelake.common.identity.DeterministicLinks;
-import io.audiencelake.common.identity.DeviceProfiles;
 import io.audiencelake.common.identity.GraphVersions;
 import io.audiencelake.common.identity.GroundTruthIdentifiers;
 import io.audiencelake.common.identity.IdEdges;
@@ -28,9 +25,9 @@ import io.audiencelake.common.identity.IdentityRules;
 import io.audiencelake.common.identity.IdentityRules.MatchModel;
 import io.audiencelake.common.identity.IdentityRulesLoader;
 import io.audiencelake.common.identity.MatchEvaluation;
+import io.audiencelake.common.identity.MatchProfiles;
 import io.audiencelake.common.identity.PersonIds;
 import io.audiencelake.common.identity.ProbabilisticMatching;
-import io.audiencelake.common.identity.RecordProfiles;
 import io.audiencelake.common.identity.SeenTogether;
 import io.audiencelake.common.lake.LakeTables;
 import io.audiencelake.common.lake.TableSpec;
@@ -137,8 +134,11 @@ public final class IdentityJob implements Job<IdentityRules>, Callable<Integer> 
         }
     }
 
-    /** The links of the run and the deterministic components (for id_identifiers' linked). */
-    private record Links(Dataset<Row> edges, Dataset<Row> linked) {}
+    /**
+     * The links of the run, the deterministic components (for id_identifiers' linked) and the match models'
+     * profile state to keep (null without models).
+     */
+    private record Links(Dataset<Row> edges, Dataset<Row> linked, MatchProfiles profiles) {}
 
     /**
      * The date's graph with its stable ids, id_graph's versions after it, and how many persons merged and split
@@ -157,7 +157,7 @@ public final class IdentityJob implements Job<IdentityRules>, Callable<Integer> 
         Graph graph = graph(context, rules, deterministic, previous, edges, metrics);
         Map<String, Long> changes =
                 write(context, rules, deterministic.identifiers(), edges, graph.versions(), previous.edges());
-        writeState(context, deterministic, links.linked());
+        writeState(context, deterministic, links);
         changes.forEach((change, n) -> {
             metrics.add(new Metric(MetricName.GRAPH_CHANGES, change, n));
             counts.put("identifiers." + change, n);
@@ -339,10 +339,13 @@ public final class IdentityJob implements Job<IdentityRules>, Callable<Integer> 
                                 new String[] {IdentifierNodes.NODE},
                                 "left_anti")
                         .localCheckpoint();
+        MatchProfiles profiles = rules.models().isEmpty()
+                ? null
+                : MatchProfiles.load(context.lake(), rules, previous.since(), context.date());
         for (MatchModel model : rules.models()) {
             context.step(name(), "match " + model.id());
-            Dataset<Row> touched = touched(context, model, previous, newToGraph);
-            Dataset<Row> accepted = model(context, rules, model, deterministic, linked, touched, metrics);
+            Dataset<Row> touched = touched(model, profiles, newToGraph);
+            Dataset<Row> accepted = model(rules, model, profiles, deterministic, linked, touched, metrics);
             if (touched != null) {
                 accepted = accepted.unionByName(standing(model, before, deterministic, accepted, touched));
             }
@@ -353,23 +356,20 @@ public final class IdentityJob implements Job<IdentityRules>, Callable<Integer> 
             counts.put("edges." + model.id(), n);
             edges = edges.unionByName(accepted);
         }
-        return new Links(edges, components);
+        return new Links(edges, components, profiles);
     }
 
     /** One model's newly accepted links (src, dst, rule, score, evidence, kind), deterministic pairs left out. */
-    private Dataset<Row> model(
-            JobContext context,
+    private static Dataset<Row> model(
             IdentityRules rules,
             MatchModel model,
+            MatchProfiles state,
             Deterministic deterministic,
             Dataset<Row> linked,
             Dataset<Row> touched,
             List<Metric> metrics) {
-        LocalDate date = context.date();
-        Dataset<Row> profiles = (model.source() == IdentityRules.Source.DEVICES
-                        ? DeviceProfiles.of(context.lake().read(RawEvents.SPEC), date, model.lookbackDays())
-                        : RecordProfiles.of(context.lake().read(RawAttributes.SPEC), date, model))
-                .join(deterministic.nodes(), new String[] {IdentifierNodes.NODE}, "left_semi");
+        Dataset<Row> profiles =
+                state.profiles(model).join(deterministic.nodes(), new String[] {IdentifierNodes.NODE}, "left_semi");
         ProbabilisticMatching.Result result = ProbabilisticMatching.run(profiles, model, rules, linked, touched);
         metrics.addAll(result.metrics());
         return result.edges()
@@ -384,15 +384,11 @@ public final class IdentityJob implements Job<IdentityRules>, Callable<Integer> 
      * Nodes whose profile for the model changed since the previous run (new events or attributes) or that are new
      * to the graph: every candidate pair with one of them is scored. Null on a run without state: all are.
      */
-    private static Dataset<Row> touched(
-            JobContext context, MatchModel model, Previous previous, Dataset<Row> newToGraph) {
-        if (previous.since() == null) {
+    private static Dataset<Row> touched(MatchModel model, MatchProfiles profiles, Dataset<Row> newToGraph) {
+        Dataset<Row> changed = profiles.changed(model);
+        if (changed == null) {
             return null;
         }
-        Dataset<Row> changed = model.source() == IdentityRules.Source.DEVICES
-                ? DeviceProfiles.active(context.lake().read(RawEvents.SPEC), previous.since(), context.date())
-                : RecordProfiles.changed(
-                        context.lake().read(RawAttributes.SPEC), previous.since(), context.date(), model);
         return changed.unionByName(newToGraph).distinct().localCheckpoint();
     }
 
@@ -539,8 +535,14 @@ public final class IdentityJob implements Job<IdentityRules>, Callable<Integer> 
      * Replaces identity's state with this run's, last: a run stopped before it leaves the state of the previous
      * run, and the next run adds the same partitions again (folding is idempotent).
      */
-    private void writeState(JobContext context, Deterministic deterministic, Dataset<Row> linked) {
+    private void writeState(JobContext context, Deterministic deterministic, Links links) {
+        if (links.profiles() != null) {
+            context.step(name(), "write id_device_days and id_record_values");
+            links.profiles().write(context.lake(), deterministic.seen().select(IdentifierNodes.NODE));
+            links.profiles().release();
+        }
         context.step(name(), "write id_identifiers and id_cooccurrence");
+        Dataset<Row> linked = links.linked();
         Column through = lit(Date.valueOf(context.date()));
         Dataset<Row> identifiers = deterministic
                 .seen()

@@ -7,10 +7,12 @@ import io.audiencelake.common.feeds.Quarantine;
 import io.audiencelake.common.feeds.RawAttributes;
 import io.audiencelake.common.feeds.RawEvents;
 import io.audiencelake.common.feeds.RawIdentifiers;
+import io.audiencelake.common.identity.DeviceDays;
 import io.audiencelake.common.identity.IdEdges;
 import io.audiencelake.common.identity.IdGraph;
 import io.audiencelake.common.identity.IdMatchMetrics;
 import io.audiencelake.common.identity.IdentifierState;
+import io.audiencelake.common.identity.RecordValues;
 import io.audiencelake.common.identity.SeenTogether;
 import io.audiencelake.common.lake.TableSpec;
 import io.audiencelake.common.lookalike.LookalikeTables;
@@ -160,6 +162,17 @@ final class LakeCatalog {
                                 + "ORDER BY pairs DESC",
                         new PersonRows.ByIdentifier(SeenTogether.A_TYPE, SeenTogether.A_VALUE),
                         new PersonRows.ByIdentifier(SeenTogether.B_TYPE, SeenTogether.B_VALUE)),
+                new DataProduct(
+                        DeviceDays.SPEC,
+                        List.of("raw_events"),
+                        "SELECT dt, id_type, count(*) AS devices FROM {table} GROUP BY dt, id_type ORDER BY dt DESC",
+                        new PersonRows.ByIdentifier(DeviceDays.ID_TYPE, DeviceDays.ID_VALUE)),
+                new DataProduct(
+                        RecordValues.SPEC,
+                        List.of("raw_attributes"),
+                        "SELECT feed, name, count(*) AS subjects, max(through) AS through FROM {table} "
+                                + "GROUP BY feed, name ORDER BY feed, name",
+                        new PersonRows.ByIdentifier(RecordValues.SUBJECT_TYPE, RecordValues.SUBJECT_ID)),
                 new DataProduct(
                         IdMatchMetrics.SPEC,
                         List.of("id_graph", "ground truth (evaluation runs)"),

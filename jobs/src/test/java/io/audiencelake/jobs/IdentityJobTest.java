@@ -7,10 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.audiencelake.common.config.TableFormat;
 import io.audiencelake.common.feeds.RawIdentifiers;
 import io.audiencelake.common.feeds.RawTables;
+import io.audiencelake.common.identity.DeviceDays;
 import io.audiencelake.common.identity.GraphVersions;
 import io.audiencelake.common.identity.IdEdges;
 import io.audiencelake.common.identity.IdGraph;
 import io.audiencelake.common.identity.IdMatchMetrics;
+import io.audiencelake.common.identity.RecordValues;
 import io.audiencelake.common.lake.LakeTables;
 import io.audiencelake.common.lake.Versions;
 import io.audiencelake.common.runs.JobRuns;
@@ -202,9 +204,14 @@ class IdentityJobTest {
         assertEquals(0, daily.exitCode(), daily.err());
         Map<String, String> incremental = new HashMap<>();
         Set<String> dailyLinks = new HashSet<>();
+        Set<String> dailyProfiles = new HashSet<>();
         LakeCheck.inSession(file, TableFormat.DELTA, lake -> {
             incremental.putAll(personOf(lake, DAY3));
             dailyLinks.addAll(deterministicLinks(lake, DAY3));
+            dailyProfiles.addAll(profileState(lake));
+            assertTrue(
+                    lake.read(DeviceDays.SPEC).select(DeviceDays.DT).distinct().count() == 3,
+                    "device partials of the three days");
             assertTrue(
                     lake.read(IdEdges.SPEC)
                                     .where(Versions.validOn(LocalDate.parse(DAY3))
@@ -230,12 +237,23 @@ class IdentityJobTest {
         assertEquals(0, rebuild.exitCode(), rebuild.err());
         LakeCheck.inSession(file, TableFormat.DELTA, lake -> {
             assertEquals(dailyLinks, deterministicLinks(lake, DAY3), "deterministic links equal");
+            assertEquals(dailyProfiles, profileState(lake), "device partials and record values equal");
             Map<String, String> rebuilt = personOf(lake, DAY3);
             assertEquals(incremental.keySet(), rebuilt.keySet(), "the same identifiers");
             double f1 = pairwiseF1(incremental, rebuilt);
             assertTrue(f1 >= 0.99, "pairwise F1 of the daily run against the rebuild: " + f1);
         });
         return incremental;
+    }
+
+    /** Every row of the match models' profile state (device partials, record values but their run date). */
+    private static Set<String> profileState(LakeTables lake) {
+        Set<String> out = new HashSet<>();
+        lake.read(DeviceDays.SPEC).collectAsList().forEach(r -> out.add("device " + r));
+        lake.read(RecordValues.SPEC).drop(RecordValues.THROUGH).collectAsList().forEach(r -> out.add("record " + r));
+        assertTrue(out.stream().anyMatch(r -> r.startsWith("device ")), "device partials kept");
+        assertTrue(out.stream().anyMatch(r -> r.startsWith("record ")), "record values kept");
+        return out;
     }
 
     private static Set<String> deterministicLinks(LakeTables lake, String date) {

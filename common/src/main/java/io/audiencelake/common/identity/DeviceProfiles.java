@@ -1,28 +1,31 @@
 package io.audiencelake.common.identity;
 
+import static org.apache.spark.sql.functions.array;
+import static org.apache.spark.sql.functions.array_distinct;
 import static org.apache.spark.sql.functions.array_sort;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.collect_list;
 import static org.apache.spark.sql.functions.collect_set;
 import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.date_sub;
 import static org.apache.spark.sql.functions.element_at;
+import static org.apache.spark.sql.functions.flatten;
 import static org.apache.spark.sql.functions.hour;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.map_from_entries;
+import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.max_by;
-import static org.apache.spark.sql.functions.sequence;
 import static org.apache.spark.sql.functions.slice;
-import static org.apache.spark.sql.functions.struct;
-import static org.apache.spark.sql.functions.transform;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.when;
 
 import io.audiencelake.common.feeds.RawEvents;
 import io.audiencelake.common.feeds.RawTables;
+import java.sql.Date;
 import java.time.LocalDate;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
@@ -57,9 +60,29 @@ public final class DeviceProfiles {
 
     /** Profiles from {@code raw_events} of the {@code lookbackDays} days up to {@code date}. */
     public static Dataset<Row> of(Dataset<Row> events, LocalDate date, int lookbackDays) {
-        Dataset<Row> recent = recent(events, date, lookbackDays);
-        return addresses(recent)
-                .join(hours(recent), new String[] {IdentifierNodes.ID_TYPE, IdentifierNodes.ID_VALUE})
+        return fromDays(days(events, date.minusDays(lookbackDays - 1L), date), date, lookbackDays);
+    }
+
+    /**
+     * Profiles from {@link DeviceDays} partials: the {@code lookbackDays} partitions up to {@code date}. The same
+     * as from the events themselves: addresses are the smallest 64 of the union (each partial keeps its smallest
+     * 64, so none of the union's is lost), hour counts add up, and the latest partial holds the latest event.
+     */
+    public static Dataset<Row> fromDays(Dataset<Row> days, LocalDate date, int lookbackDays) {
+        Column[] hours = new Column[24];
+        for (int h = 0; h < 24; h++) {
+            hours[h] = sum(element_at(col(HOURS), h + 1)).cast("double");
+        }
+        return days.where(col(DeviceDays.DT)
+                        .between(lit(Date.valueOf(date.minusDays(lookbackDays - 1L))), lit(Date.valueOf(date))))
+                .groupBy(IdentifierNodes.ID_TYPE, IdentifierNodes.ID_VALUE)
+                .agg(
+                        smallest(IPS),
+                        smallest(NETWORKS),
+                        array(hours).as(HOURS),
+                        max_by(col(OS), col(DeviceDays.LAST_EVENT)).as(OS),
+                        max_by(col(BROWSER), col(DeviceDays.LAST_EVENT)).as(BROWSER),
+                        max_by(col(DEVICE_TYPE), col(DeviceDays.LAST_EVENT)).as(DEVICE_TYPE))
                 .select(
                         IdentifierNodes.node().as(IdentifierNodes.NODE),
                         col(IdentifierNodes.ID_TYPE),
@@ -73,67 +96,48 @@ public final class DeviceProfiles {
                         col(DEVICE_TYPE));
     }
 
-    /** Nodes of devices with events in partitions after {@code since} up to {@code date}: their profiles changed. */
-    public static Dataset<Row> active(Dataset<Row> events, LocalDate since, LocalDate date) {
-        return events.where(
-                        col(RawTables.DT).gt(lit(since)).and(col(RawTables.DT).leq(lit(date))))
-                .where(col(RawEvents.DEVICE_ID)
-                        .isNotNull()
-                        .and(col(RawEvents.DEVICE_ID_TYPE).isNotNull()))
-                .select(IdentifierNodes.node(col(RawEvents.DEVICE_ID_TYPE), col(RawEvents.DEVICE_ID))
-                        .as(IdentifierNodes.NODE))
-                .distinct();
-    }
-
-    /** The window's events of identified devices, crawlers left out. */
-    static Dataset<Row> recent(Dataset<Row> events, LocalDate date, int lookbackDays) {
-        return events.where(col(RawTables.DT).between(date_sub(lit(date), lookbackDays - 1), lit(date)))
+    /**
+     * One {@link DeviceDays} partial per device and {@code raw_events} partition from {@code from} to {@code to}
+     * (both included), crawlers left out: one pass over the events.
+     */
+    public static Dataset<Row> days(Dataset<Row> events, LocalDate from, LocalDate to) {
+        Column[] hours = new Column[24];
+        for (int h = 0; h < 24; h++) {
+            hours[h] = count(when(hour(col(RawEvents.EVENT_TIME)).equalTo(h), lit(1)));
+        }
+        return events.where(col(RawTables.DT).between(lit(Date.valueOf(from)), lit(Date.valueOf(to))))
                 .where(col(RawEvents.DEVICE_ID)
                         .isNotNull()
                         .and(col(RawEvents.DEVICE_ID_TYPE).isNotNull()))
                 .where(coalesce(col(RawEvents.IS_ROBOT), lit(false)).equalTo(false))
-                .select(
-                        col(RawEvents.DEVICE_ID_TYPE).as(IdentifierNodes.ID_TYPE),
-                        col(RawEvents.DEVICE_ID).as(IdentifierNodes.ID_VALUE),
-                        col(RawEvents.EVENT_TIME),
-                        col(RawEvents.IP_HASH),
-                        col(RawEvents.IP_PREFIX),
-                        col(RawEvents.OS),
-                        col(RawEvents.BROWSER),
-                        col(RawEvents.DEVICE_TYPE));
-    }
-
-    /** Events per hour of the day, as 24 numbers (hour 0 first). */
-    static Dataset<Row> hours(Dataset<Row> recent) {
-        return recent.groupBy(
-                        col(IdentifierNodes.ID_TYPE),
-                        col(IdentifierNodes.ID_VALUE),
-                        hour(col(RawEvents.EVENT_TIME)).as("h"))
-                .agg(count(lit(1)).as("n"))
-                .groupBy(IdentifierNodes.ID_TYPE, IdentifierNodes.ID_VALUE)
-                .agg(map_from_entries(collect_list(struct(col("h"), col("n")))).as("hm"))
-                .select(
-                        col(IdentifierNodes.ID_TYPE),
-                        col(IdentifierNodes.ID_VALUE),
-                        transform(
-                                        sequence(lit(0), lit(23)),
-                                        h -> coalesce(element_at(col("hm"), h), lit(0L))
-                                                .cast("double"))
-                                .as(HOURS));
-    }
-
-    /** The addresses and networks a device used (bounded) and what it ran last. */
-    static Dataset<Row> addresses(Dataset<Row> recent) {
-        return recent.groupBy(IdentifierNodes.ID_TYPE, IdentifierNodes.ID_VALUE)
+                .groupBy(
+                        col(RawEvents.DEVICE_ID_TYPE).as(DeviceDays.ID_TYPE),
+                        col(RawEvents.DEVICE_ID).as(DeviceDays.ID_VALUE),
+                        col(RawTables.DT).as(DeviceDays.DT))
                 .agg(
                         slice(array_sort(collect_set(col(RawEvents.IP_HASH))), 1, MAX_ADDRESSES)
                                 .as(IPS),
                         slice(array_sort(collect_set(col(RawEvents.IP_PREFIX))), 1, MAX_ADDRESSES)
                                 .as(NETWORKS),
+                        array(hours).as(HOURS),
                         max_by(col(RawEvents.OS), col(RawEvents.EVENT_TIME)).as(OS),
                         max_by(col(RawEvents.BROWSER), col(RawEvents.EVENT_TIME))
                                 .as(BROWSER),
                         max_by(col(RawEvents.DEVICE_TYPE), col(RawEvents.EVENT_TIME))
-                                .as(DEVICE_TYPE));
+                                .as(DEVICE_TYPE),
+                        max(col(RawEvents.EVENT_TIME)).as(DeviceDays.LAST_EVENT));
+    }
+
+    /** Nodes of devices with partials of partitions after {@code since}: their profiles changed. */
+    public static Dataset<Row> active(Dataset<Row> days, LocalDate since) {
+        return days.where(col(DeviceDays.DT).gt(lit(Date.valueOf(since))))
+                .select(IdentifierNodes.node().as(IdentifierNodes.NODE))
+                .distinct();
+    }
+
+    /** The partials' addresses (or networks) merged: the smallest {@link #MAX_ADDRESSES}, sorted. */
+    private static Column smallest(String field) {
+        return slice(array_sort(array_distinct(flatten(collect_list(col(field))))), 1, MAX_ADDRESSES)
+                .as(field);
     }
 }

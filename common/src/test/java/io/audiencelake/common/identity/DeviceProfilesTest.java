@@ -1,0 +1,97 @@
+package io.audiencelake.common.identity;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import java.sql.Date;
+import java.sql.Timestamp;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.Test;
+
+class DeviceProfilesTest {
+    private static final LocalDate DAY1 = LocalDate.of(2025, 3, 1);
+    private static final LocalDate DAY2 = DAY1.plusDays(1);
+    private static final LocalDate DAY3 = DAY1.plusDays(2);
+    private static final String EVENTS = "device_id_type string, device_id string, event_time timestamp, "
+            + "ip_hash string, ip_prefix string, os string, browser string, device_type string, is_robot boolean, "
+            + "dt date";
+
+    private static Object[] event(LocalDate day, String device, int hour, String ip, String os, boolean robot) {
+        return new Object[] {
+            device == null ? null : "cookie",
+            device,
+            Timestamp.valueOf(day.atTime(hour, 0)),
+            ip,
+            "net-" + ip.substring(0, Math.min(4, ip.length())),
+            os,
+            "Safari",
+            "mobile",
+            robot,
+            Date.valueOf(day)
+        };
+    }
+
+    /**
+     * A device with 100 addresses on day 1, 10 smaller ones on day 2 and, on day 3, its latest event (a new OS)
+     * and a crawler's event under its id; another device on day 2 only; an event without a device.
+     */
+    private static Dataset<Row> events() {
+        List<Object[]> rows = new ArrayList<>();
+        for (int i = 100; i < 200; i++) {
+            rows.add(event(DAY1, "c1", 10, String.format("ip%03d", i), "iOS 16", false));
+        }
+        for (int i = 0; i < 10; i++) {
+            rows.add(event(DAY2, "c1", 8, String.format("ip%03d", i), "iOS 16", false));
+        }
+        rows.add(event(DAY3, "c1", 23, "ip500", "iOS 17", false));
+        rows.add(event(DAY3, "c1", 23, "aaa", "Crawler", true));
+        rows.add(event(DAY2, "c2", 12, "ip900", "Android", false));
+        rows.add(event(DAY2, null, 12, "ip901", "Android", false));
+        return Frames.of(EVENTS, rows.toArray(Object[][]::new));
+    }
+
+    private static Set<String> rows(Dataset<Row> profiles) {
+        Set<String> out = new HashSet<>();
+        profiles.collectAsList().forEach(r -> out.add(r.toString()));
+        return out;
+    }
+
+    @Test
+    void profilesFromDailyPartialsEqualProfilesFromTheEvents() {
+        Dataset<Row> events = events();
+        Dataset<Row> partials =
+                DeviceProfiles.days(events, DAY1, DAY1).unionByName(DeviceProfiles.days(events, DAY2, DAY3));
+        assertEquals(4, partials.count(), "one partial per device and day with events, crawlers and no-id left out");
+        assertEquals(rows(DeviceProfiles.of(events, DAY3, 3)), rows(DeviceProfiles.fromDays(partials, DAY3, 3)));
+        assertEquals(rows(DeviceProfiles.of(events, DAY3, 2)), rows(DeviceProfiles.fromDays(partials, DAY3, 2)));
+    }
+
+    @Test
+    void aProfileKeepsTheSmallestAddressesCountsHoursAndTakesTheLatestEventsSystem() {
+        Row c1 = DeviceProfiles.fromDays(DeviceProfiles.days(events(), DAY1, DAY3), DAY3, 3)
+                .where("id_value = 'c1'")
+                .first();
+        List<String> ips = c1.getList(c1.fieldIndex(DeviceProfiles.IPS));
+        assertEquals(DeviceProfiles.MAX_ADDRESSES, ips.size());
+        assertEquals("ip000", ips.get(0));
+        assertEquals("ip153", ips.get(ips.size() - 1), "the smallest 64 of all days' addresses");
+        assertFalse(ips.contains("aaa"), "a crawler's address is not the device's");
+        List<Double> hours = c1.getList(c1.fieldIndex(DeviceProfiles.HOURS));
+        assertEquals(24, hours.size());
+        assertEquals(100.0, hours.get(10));
+        assertEquals(10.0, hours.get(8));
+        assertEquals(1.0, hours.get(23));
+        assertEquals("iOS 17", c1.getAs(DeviceProfiles.OS));
+
+        Row recent = DeviceProfiles.fromDays(DeviceProfiles.days(events(), DAY1, DAY3), DAY3, 2)
+                .where("id_value = 'c1'")
+                .first();
+        assertEquals(11, recent.getList(recent.fieldIndex(DeviceProfiles.IPS)).size(), "day 1 is outside 2 days");
+    }
+}
