@@ -190,15 +190,18 @@ public final class IdentityJob implements Job<IdentityRules>, Callable<Integer> 
     private Previous previous(JobContext context) {
         LakeTables lake = context.lake();
         LocalDate date = context.date();
-        Dataset<Row> graph = versions(context, IdGraph.SPEC, GraphVersions.VERSIONS, IdGraph.DT);
-        Dataset<Row> edges = versions(context, IdEdges.SPEC, IdEdges.VERSIONS, IdEdges.DT);
+        Versioned graphVersions = versions(context, IdGraph.SPEC, GraphVersions.VERSIONS, IdGraph.DT);
+        Versioned edgeVersions = versions(context, IdEdges.SPEC, IdEdges.VERSIONS, IdEdges.DT);
+        Dataset<Row> graph = graphVersions.table();
+        Dataset<Row> edges = edgeVersions.table();
         if (rebuild || !lake.exists(IdentifierState.SPEC) || !lake.exists(SeenTogether.SPEC)) {
             return new Previous(graph, edges, null, null, null, false);
         }
         Dataset<Row> identifiers = lake.read(IdentifierState.SPEC);
         Dataset<Row> pairs = lake.read(SeenTogether.SPEC);
-        LocalDate through = through(identifiers);
-        LocalDate pairsThrough = through(pairs);
+        LocalDate[] both = through(identifiers, pairs);
+        LocalDate through = both[0];
+        LocalDate pairsThrough = both[1];
         if (through == null || (pairsThrough != null && !through.equals(pairsThrough))) {
             LOG.warn(
                     "identity's state is empty or of two runs ({}, {}): recomputing from all raw_identifiers",
@@ -213,8 +216,8 @@ public final class IdentityJob implements Job<IdentityRules>, Callable<Integer> 
         // A rerun of the state's date re-adds that date's partitions: folding them twice changes nothing.
         LocalDate since = through.isBefore(date) ? through : date.minusDays(1);
         boolean seeded = through.isBefore(date)
-                && through.equals(Versions.latestRun(graph))
-                && through.equals(Versions.latestRun(edges));
+                && through.equals(graphVersions.latest())
+                && through.equals(edgeVersions.latest());
         LOG.info(
                 "identity adds raw partitions after {} to its state of {}{}",
                 since,
@@ -223,10 +226,23 @@ public final class IdentityJob implements Job<IdentityRules>, Callable<Integer> 
         return new Previous(graph, edges, identifiers, pairs, since, seeded);
     }
 
-    private static LocalDate through(Dataset<Row> state) {
-        Row r = state.agg(max(IdentifierState.THROUGH)).first();
-        return r.isNullAt(0) ? null : r.getDate(0).toLocalDate();
+    /** The run dates the two state tables are up to (null for an empty one), in one pass over both. */
+    private static LocalDate[] through(Dataset<Row> identifiers, Dataset<Row> pairs) {
+        LocalDate[] out = new LocalDate[2];
+        // Two rows at most: small enough to list on the driver.
+        for (Row r : identifiers
+                .select(lit(0).as("t"), col(IdentifierState.THROUGH))
+                .unionByName(pairs.select(lit(1).as("t"), col(SeenTogether.THROUGH)))
+                .groupBy("t")
+                .agg(max(IdentifierState.THROUGH))
+                .collectAsList()) {
+            out[r.getInt(0)] = r.isNullAt(1) ? null : r.getDate(1).toLocalDate();
+        }
+        return out;
     }
+
+    /** A versioned table's rows and the latest run that wrote them (null when none). */
+    private record Versioned(Dataset<Row> table, LocalDate latest) {}
 
     /**
      * Identifiers and deterministic links up to the date: the raw partitions since the previous run folded into
@@ -589,10 +605,10 @@ public final class IdentityJob implements Job<IdentityRules>, Callable<Integer> 
      * refused (identity moves forward); a table that still holds a copy per date (before it kept versions)
      * becomes versions of its latest copy before the date.
      */
-    private static Dataset<Row> versions(JobContext context, TableSpec spec, Versions versions, String dateColumn) {
+    private static Versioned versions(JobContext context, TableSpec spec, Versions versions, String dateColumn) {
         LakeTables lake = context.lake();
         if (!lake.exists(spec)) {
-            return context.spark().createDataFrame(List.of(), spec.schema());
+            return new Versioned(context.spark().createDataFrame(List.of(), spec.schema()), null);
         }
         Dataset<Row> table = lake.read(spec);
         if (!Arrays.asList(table.columns()).contains(Versions.VALID_FROM)) {
@@ -600,14 +616,14 @@ public final class IdentityJob implements Job<IdentityRules>, Callable<Integer> 
                     "{} holds a copy per date: its latest before {} becomes the first versions",
                     spec.name(),
                     context.date());
-            return versions.fromSnapshots(table, dateColumn, context.date());
+            return new Versioned(versions.fromSnapshots(table, dateColumn, context.date()), null);
         }
         LocalDate latest = Versions.latestRun(table);
         if (latest != null && latest.isAfter(context.date())) {
             throw new IllegalStateException(spec.name() + " already holds the run of " + latest + ", after "
                     + context.date() + ": identity runs forward in time; run it for " + latest + " or later");
         }
-        return table;
+        return new Versioned(table, latest);
     }
 
     /** Persons, the largest, the oversized and persons per size band, as metrics; returns the person count. */

@@ -51,7 +51,7 @@ public final class DeviceDays {
                         "network prefixes (/24, /48), sorted, at most 64"),
                 column(
                         HOURS,
-                        DataTypes.createArrayType(DataTypes.LongType, false),
+                        DataTypes.createArrayType(DataTypes.LongType, true),
                         false,
                         "events per hour of the day (UTC), hour 0 first"),
                 column(OS, DataTypes.StringType, true, "operating system of the latest event"),
