@@ -384,8 +384,11 @@ public final class IdentityJob implements Job<IdentityRules>, Callable<Integer> 
             Dataset<Row> linked,
             Dataset<Row> touched,
             List<Metric> metrics) {
-        Dataset<Row> profiles =
-                state.profiles(model).join(deterministic.nodes(), new String[] {IdentifierNodes.NODE}, "left_semi");
+        // Materialised once: blocking, term frequencies and the random pairs each read the profiles, and each read
+        // would aggregate the partials (or values) again.
+        Dataset<Row> profiles = state.profiles(model)
+                .join(deterministic.nodes(), new String[] {IdentifierNodes.NODE}, "left_semi")
+                .localCheckpoint();
         ProbabilisticMatching.Result result = ProbabilisticMatching.run(profiles, model, rules, linked, touched);
         metrics.addAll(result.metrics());
         return result.edges()

@@ -147,7 +147,9 @@ public final class MatchProfiles {
      */
     public void write(LakeTables lake, Dataset<Row> kept) {
         if (days != null && daysFromRaw) {
-            lake.replace(DeviceDays.SPEC, LakeTables.withSpecSchema(DeviceDays.SPEC, days));
+            // One file per partition: the table is read whole every run, so its file count is its cost.
+            lake.replace(
+                    DeviceDays.SPEC, LakeTables.withSpecSchema(DeviceDays.SPEC, days.repartition(col(DeviceDays.DT))));
         } else if (days != null) {
             List<Date> partitions = new ArrayList<>();
             for (LocalDate d = since.plusDays(1); !d.isAfter(date); d = d.plusDays(1)) {
@@ -163,7 +165,7 @@ public final class MatchProfiles {
             }
             lake.overwritePartition(
                     DeviceDays.SPEC,
-                    LakeTables.withSpecSchema(DeviceDays.SPEC, freshDays),
+                    LakeTables.withSpecSchema(DeviceDays.SPEC, freshDays.repartition(col(DeviceDays.DT))),
                     Map.of(DeviceDays.DT, partitions));
         }
         if (values != null) {
