@@ -82,7 +82,6 @@ public final class MatchProfiles {
                 freshDays = persist(DeviceProfiles.days(events, since.plusDays(1), date));
                 days = lake.read(DeviceDays.SPEC)
                         .where(col(DeviceDays.DT).between(lit(Date.valueOf(first)), lit(Date.valueOf(since))))
-                        .select(freshDays.columns()[0], rest(freshDays.columns()))
                         .unionByName(freshDays);
             }
         }
@@ -112,12 +111,6 @@ public final class MatchProfiles {
 
     private static Dataset<Row> persist(Dataset<Row> rows) {
         return rows.persist(StorageLevel.MEMORY_AND_DISK());
-    }
-
-    private static String[] rest(String[] columns) {
-        String[] out = new String[columns.length - 1];
-        System.arraycopy(columns, 1, out, 0, out.length);
-        return out;
     }
 
     /** The model's profiles as of the date. */

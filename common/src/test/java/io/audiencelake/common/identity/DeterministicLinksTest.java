@@ -144,4 +144,69 @@ class DeterministicLinksTest {
         rows.add(laterEmail);
         assertEquals(Set.of(Set.of("customer_id:C1", "email:e1")), persons(rows, rules(10, 5)));
     }
+
+    /** A pair or identifier as comparable text, whatever the row's column order. */
+    private static Set<String> asText(Dataset<Row> rows, String... columns) {
+        Set<String> out = new TreeSet<>();
+        rows.selectExpr(columns).collectAsList().forEach(r -> out.add(r.toString()));
+        return out;
+    }
+
+    @Test
+    void aDailyFoldOfTheNewPartitionGivesWhatOnePassOverAllDaysGives() {
+        // Day 2 sees a pair again from another feed and later, a new pair, and an identifier of day 1 again.
+        List<Object[]> rows = new ArrayList<>(List.of(
+                id("r1", "crm", "customer_id", "C1"),
+                id("r1", "crm", "email", "e1"),
+                id("r2", "clickstream", "email", "e2"),
+                id("r2", "clickstream", "cookie", "k2")));
+        for (Object[] r : List.of(
+                id("r3", "partner", "customer_id", "C1"),
+                id("r3", "partner", "email", "e1"),
+                id("r4", "clickstream", "email", "e1"),
+                id("r4", "clickstream", "cookie", "k4"),
+                id("r5", "clickstream", "cookie", "k2"))) {
+            r[5] = Timestamp.valueOf("2025-03-02 08:00:00");
+            r[9] = Date.valueOf(DAY.plusDays(1));
+            rows.add(r);
+        }
+        Dataset<Row> raw = Frames.of(RAW, rows.toArray(Object[][]::new));
+        LocalDate day2 = DAY.plusDays(1);
+
+        Dataset<Row> onePassPairs = DeterministicLinks.foldTogether(
+                null, DeterministicLinks.together(DeterministicLinks.delivered(raw, null, day2)));
+        Dataset<Row> onePassSeen = DeterministicLinks.foldSeen(
+                null, DeterministicLinks.seen(DeterministicLinks.delivered(raw, null, day2)));
+
+        Dataset<Row> day1 = DeterministicLinks.delivered(raw, null, DAY);
+        Dataset<Row> day2Only = DeterministicLinks.delivered(raw, DAY, day2);
+        Dataset<Row> foldedPairs = DeterministicLinks.foldTogether(
+                DeterministicLinks.foldTogether(null, DeterministicLinks.together(day1)),
+                DeterministicLinks.together(day2Only));
+        Dataset<Row> foldedSeen = DeterministicLinks.foldSeen(
+                DeterministicLinks.foldSeen(null, DeterministicLinks.seen(day1)), DeterministicLinks.seen(day2Only));
+
+        String[] pair = {"a_type", "a_value", "b_type", "b_value", "feeds", "last_delivered", "a", "b"};
+        String[] seen = {"id_type", "id_value", "hashed", "first_seen", "last_seen", "last_delivered", "node"};
+        Set<String> expectedPairs = asText(onePassPairs, pair);
+        assertEquals(expectedPairs, asText(foldedPairs, pair));
+        assertEquals(asText(onePassSeen, seen), asText(foldedSeen, seen));
+        // The customer id and email of day 1, delivered again by the partner on day 2: both feeds, day 2.
+        Row both = foldedPairs
+                .where("(a_value = 'C1' and b_value = 'e1') or (a_value = 'e1' and b_value = 'C1')")
+                .first();
+        assertEquals(List.of("crm", "partner"), both.getList(both.fieldIndex("feeds")));
+        assertEquals(Date.valueOf(day2), both.getAs("last_delivered"));
+        Row e1 = foldedSeen.where("id_value = 'e1'").first();
+        assertEquals(Timestamp.valueOf("2025-03-01 10:00:00"), e1.getAs("first_seen"));
+        assertEquals(Timestamp.valueOf("2025-03-02 08:00:00"), e1.getAs("last_seen"));
+        assertEquals(3L, foldedPairs.count(), "C1-e1, e2-k2, e1-k4; k2 alone on day 2 pairs with nothing");
+        // A retried day folds the same partition twice: nothing changes.
+        assertEquals(
+                expectedPairs,
+                asText(DeterministicLinks.foldTogether(foldedPairs, DeterministicLinks.together(day2Only)), pair));
+        assertEquals(
+                asText(onePassSeen, seen),
+                asText(DeterministicLinks.foldSeen(foldedSeen, DeterministicLinks.seen(day2Only)), seen));
+    }
 }

@@ -7,9 +7,12 @@ import java.sql.Date;
 import java.sql.Timestamp;
 import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
@@ -41,7 +44,7 @@ class DeviceProfilesTest {
      * A device with 100 addresses on day 1, 10 smaller ones on day 2 and, on day 3, its latest event (a new OS)
      * and a crawler's event under its id; another device on day 2 only; an event without a device.
      */
-    private static Dataset<Row> events() {
+    private static List<Object[]> eventRows() {
         List<Object[]> rows = new ArrayList<>();
         for (int i = 100; i < 200; i++) {
             rows.add(event(DAY1, "c1", 10, String.format("ip%03d", i), "iOS 16", false));
@@ -53,23 +56,76 @@ class DeviceProfilesTest {
         rows.add(event(DAY3, "c1", 23, "aaa", "Crawler", true));
         rows.add(event(DAY2, "c2", 12, "ip900", "Android", false));
         rows.add(event(DAY2, null, 12, "ip901", "Android", false));
-        return Frames.of(EVENTS, rows.toArray(Object[][]::new));
+        return rows;
     }
 
-    private static Set<String> rows(Dataset<Row> profiles) {
-        Set<String> out = new HashSet<>();
-        profiles.collectAsList().forEach(r -> out.add(r.toString()));
+    private static Dataset<Row> events() {
+        return Frames.of(EVENTS, eventRows().toArray(Object[][]::new));
+    }
+
+    /**
+     * The profiles worked out by hand from the event rows, per device: its smallest addresses and networks,
+     * events per hour, and the system of its latest event, over the {@code lookback} days up to {@code date}.
+     */
+    private static Map<String, String> byHand(List<Object[]> rows, LocalDate date, int lookback) {
+        Map<String, List<Object[]>> byDevice = new TreeMap<>();
+        for (Object[] r : rows) {
+            LocalDate day = ((Date) r[9]).toLocalDate();
+            if (r[1] != null && !(Boolean) r[8] && !day.isAfter(date) && day.isAfter(date.minusDays(lookback))) {
+                byDevice.computeIfAbsent((String) r[1], k -> new ArrayList<>()).add(r);
+            }
+        }
+        Map<String, String> out = new TreeMap<>();
+        byDevice.forEach((device, events) -> {
+            double[] hours = new double[24];
+            events.forEach(e -> hours[((Timestamp) e[2]).toLocalDateTime().getHour()]++);
+            Object[] latest = events.stream()
+                    .max(Comparator.comparing(e -> (Timestamp) e[2]))
+                    .orElseThrow();
+            out.put(
+                    device,
+                    smallest(events, 3) + " " + smallest(events, 4) + " " + Arrays.toString(hours) + " " + latest[5]);
+        });
+        return out;
+    }
+
+    private static List<String> smallest(List<Object[]> events, int field) {
+        return events.stream()
+                .map(e -> (String) e[field])
+                .distinct()
+                .sorted()
+                .limit(DeviceProfiles.MAX_ADDRESSES)
+                .toList();
+    }
+
+    private static Map<String, String> summaries(Dataset<Row> profiles) {
+        Map<String, String> out = new TreeMap<>();
+        for (Row r : profiles.collectAsList()) {
+            List<Double> hours = r.getList(r.fieldIndex(DeviceProfiles.HOURS));
+            out.put(
+                    r.getAs(IdentifierNodes.ID_VALUE),
+                    r.getList(r.fieldIndex(DeviceProfiles.IPS)) + " " + r.getList(r.fieldIndex(DeviceProfiles.NETWORKS))
+                            + " "
+                            + Arrays.toString(hours.stream()
+                                    .mapToDouble(Double::doubleValue)
+                                    .toArray()) + " "
+                            + r.getAs(DeviceProfiles.OS));
+        }
         return out;
     }
 
     @Test
-    void profilesFromDailyPartialsEqualProfilesFromTheEvents() {
+    void profilesFromDailyPartialsAreWhatTheEventsOfTheWindowSay() {
         Dataset<Row> events = events();
+        // As daily runs make them: day 1's partials by one run, days 2 and 3 by the next.
         Dataset<Row> partials =
                 DeviceProfiles.days(events, DAY1, DAY1).unionByName(DeviceProfiles.days(events, DAY2, DAY3));
         assertEquals(4, partials.count(), "one partial per device and day with events, crawlers and no-id left out");
-        assertEquals(rows(DeviceProfiles.of(events, DAY3, 3)), rows(DeviceProfiles.fromDays(partials, DAY3, 3)));
-        assertEquals(rows(DeviceProfiles.of(events, DAY3, 2)), rows(DeviceProfiles.fromDays(partials, DAY3, 2)));
+        for (int lookback : List.of(3, 2, 1)) {
+            Map<String, String> expected = byHand(eventRows(), DAY3, lookback);
+            assertEquals(expected, summaries(DeviceProfiles.fromDays(partials, DAY3, lookback)), lookback + " days");
+        }
+        assertEquals(Set.of("c1", "c2"), byHand(eventRows(), DAY3, 3).keySet());
     }
 
     @Test
