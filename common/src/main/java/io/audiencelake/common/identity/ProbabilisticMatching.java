@@ -4,11 +4,11 @@ import static org.apache.spark.sql.functions.array_join;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.floor;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.rand;
+import static org.apache.spark.sql.functions.pmod;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
+import static org.apache.spark.sql.functions.xxhash64;
 
 import io.audiencelake.common.identity.IdMatchMetrics.Metric;
 import io.audiencelake.common.identity.IdMatchMetrics.MetricName;
@@ -348,11 +348,14 @@ public final class ProbabilisticMatching {
 
     /**
      * About {@code target} random pairs: profiles fall in random buckets sized so that pairs within
-     * buckets number about the target; cheap, and blind to every field.
+     * buckets number about the target; cheap, and blind to every field. A profile's bucket is a seeded hash of its
+     * node, not {@code rand()}: {@code rand} depends on how rows happen to be partitioned (the shuffle partitions,
+     * adaptive execution, the cluster), so the u probabilities, and with them the links, would too.
      */
     static Dataset<Row> randomPairs(Dataset<Row> profiles, MatchModel model, long target, long[] population) {
         long buckets = Math.max(1, (long) Math.ceil((double) population[1] / Math.max(1, target)));
-        Dataset<Row> bucketed = profiles.withColumn("_bucket", floor(rand(SEED).multiply(buckets)));
+        Dataset<Row> bucketed =
+                profiles.withColumn("_bucket", pmod(xxhash64(col(IdentifierNodes.NODE), lit(SEED)), lit(buckets)));
         Dataset<Row> l = CandidatePairs.prefixed(bucketed, CandidatePairs.LEFT);
         Dataset<Row> r = CandidatePairs.prefixed(bucketed, CandidatePairs.RIGHT);
         Column on = col(CandidatePairs.LEFT + "_bucket")

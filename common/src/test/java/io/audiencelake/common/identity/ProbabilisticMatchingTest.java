@@ -135,4 +135,21 @@ class ProbabilisticMatchingTest {
                 metrics.contains(new IdMatchMetrics.Metric(IdMatchMetrics.MetricName.ACCEPTED_CONFIRMED, "people", 1)),
                 metrics.toString());
     }
+
+    @Test
+    void randomPairsDoNotDependOnHowTheProfilesArePartitioned() {
+        // The same profiles as one partition and spread over seven: the same u pairs, so the same parameters.
+        Dataset<Row> profiles = profiles();
+        long[] population = {96, 96 * 95 / 2};
+        Set<String> one = pairs(ProbabilisticMatching.randomPairs(profiles.coalesce(1), model(), 400, population));
+        Set<String> seven = pairs(ProbabilisticMatching.randomPairs(profiles.repartition(7), model(), 400, population));
+        assertEquals(one, seven);
+        assertTrue(one.size() > 100 && one.size() < 2000, one.size() + " pairs for a target of 400");
+    }
+
+    private static Set<String> pairs(Dataset<Row> pairs) {
+        Set<String> out = new TreeSet<>();
+        pairs.select("l_node", "r_node").collectAsList().forEach(r -> out.add(r.getLong(0) + "-" + r.getLong(1)));
+        return out;
+    }
 }
