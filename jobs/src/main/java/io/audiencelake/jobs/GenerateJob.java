@@ -54,7 +54,10 @@ public final class GenerateJob implements Job<GeneratorSettings>, Callable<Integ
     GeneratorSettings settings(AppConfig config) {
         GeneratorSettings c = config.generate();
         return new GeneratorSettings(
-                seed != null ? seed : c.seed(), scale != null ? scale : c.scale(), days != null ? days : c.days());
+                seed != null ? seed : c.seed(),
+                scale != null ? scale : c.scale(),
+                days != null ? days : c.days(),
+                c.behaviour());
     }
 
     @Override
@@ -75,7 +78,7 @@ public final class GenerateJob implements Job<GeneratorSettings>, Callable<Integ
         for (int d = s.days() - 1; d >= 0; d--) {
             dates.add(context.date().minusDays(d));
         }
-        SampleGenerator generator = new SampleGenerator(s.seed(), s.scale());
+        SampleGenerator generator = new SampleGenerator(s.seed(), s.scale(), s.behaviour());
         LOG.info(
                 "generating {} people, dates {} to {}, seed {}, into {}",
                 generator.people(),

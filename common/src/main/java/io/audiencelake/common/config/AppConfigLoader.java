@@ -191,8 +191,110 @@ public final class AppConfigLoader {
         GeneratorSettings g = new GeneratorSettings(
                 node.longValue("seed", GeneratorSettings.SEED_DEFAULT, Long.MIN_VALUE, Long.MAX_VALUE),
                 node.doubleValue("scale", GeneratorSettings.SCALE_DEFAULT, 0.01, 100_000),
-                node.intValue("days", GeneratorSettings.DAYS_DEFAULT, 1, 366));
+                node.intValue("days", GeneratorSettings.DAYS_DEFAULT, 1, 366),
+                new GeneratorBehaviour(people(node.object("people")), devices(node.object("devices"))));
         node.rejectUnknownKeys();
         return g;
+    }
+
+    private static GeneratorBehaviour.People people(ConfigNode node) {
+        GeneratorBehaviour.People d = GeneratorBehaviour.People.DEFAULTS;
+        GeneratorBehaviour.People p = new GeneratorBehaviour.People(
+                node.doubleValue("new_household_chance", d.newHouseholdChance(), 0, 1),
+                node.doubleValue("family_login_share", d.familyLoginShare(), 0, 1),
+                node.doubleValue("office_worker_share", d.officeWorkerShare(), 0, 1),
+                node.intValue("people_per_office", d.peoplePerOffice(), 1, 1_000_000),
+                node.doubleValue("ipv6_home_share", d.ipv6HomeShare(), 0, 1),
+                node.intValue("interests_min", d.interestsMin(), 1, 20),
+                node.intValue("interests_max", d.interestsMax(), 1, 20),
+                node.doubleValue("interest_focus", d.interestFocus(), 0, 1),
+                node.doubleValue("peak_hour_mean", d.peakHourMean(), 0, 23),
+                node.doubleValue("peak_hour_sd", d.peakHourSd(), 0, 24),
+                node.doubleValue("engagement_median", d.engagementMedian(), 0.01, 1),
+                node.doubleValue("engagement_spread", d.engagementSpread(), 0, 5));
+        if (p.interestsMin() > p.interestsMax()) {
+            node.problem(
+                    "interests_min",
+                    "must be at most interests_max (" + p.interestsMax() + "), cannot be: " + p.interestsMin());
+        }
+        node.rejectUnknownKeys();
+        return p;
+    }
+
+    private static GeneratorBehaviour.Devices devices(ConfigNode node) {
+        GeneratorBehaviour.Devices d = GeneratorBehaviour.Devices.DEFAULTS;
+        List<Double> perPerson = node.has("per_person") ? perPerson(node, d.perPerson()) : d.perPerson();
+        Map<String, Double> kinds = node.has("kinds") ? kinds(node, d.kinds()) : d.kinds();
+        GeneratorBehaviour.Devices out = new GeneratorBehaviour.Devices(
+                perPerson,
+                kinds,
+                node.doubleValue("apple_share", d.appleShare(), 0, 1),
+                node.intValue("safari_cookie_days", d.safariCookieDays(), 1, 3650),
+                node.intValue("cookie_days_min", d.cookieDaysMin(), 1, 3650),
+                node.intValue("cookie_days_max", d.cookieDaysMax(), 1, 3650),
+                node.doubleValue("office_network_share", d.officeNetworkShare(), 0, 1),
+                node.doubleValue("carrier_share", d.carrierShare(), 0, 1),
+                node.doubleValue("app_login_share", d.appLoginShare(), 0, 1),
+                node.doubleValue("web_login_share", d.webLoginShare(), 0, 1),
+                node.doubleValue("tablet_activity", d.tabletActivity(), 0, 1),
+                node.doubleValue("late_event_share", d.lateEventShare(), 0, 1));
+        if (out.cookieDaysMin() > out.cookieDaysMax()) {
+            node.problem(
+                    "cookie_days_min",
+                    "must be at most cookie_days_max (" + out.cookieDaysMax() + "), cannot be: " + out.cookieDaysMin());
+        }
+        node.rejectUnknownKeys();
+        return out;
+    }
+
+    /** {@code per_person}: shares of people with 1, 2, ... devices; the default when it is bad (recorded). */
+    private static List<Double> perPerson(ConfigNode node, List<Double> fallback) {
+        List<String> texts = node.strings("per_person");
+        List<Double> parsed = texts.stream().map(AppConfigLoader::share).toList();
+        if (texts.isEmpty()
+                || parsed.contains(null)
+                || parsed.stream().mapToDouble(x -> x).sum() <= 0) {
+            node.problem(
+                    "per_person",
+                    "expected a list of shares of people with 1, 2, ... devices (numbers of at least 0, one above 0),"
+                            + " got " + texts);
+            return fallback;
+        }
+        return parsed;
+    }
+
+    /** {@code kinds}: a share per device kind; the default when any is bad (each recorded). */
+    private static Map<String, Double> kinds(ConfigNode node, Map<String, Double> fallback) {
+        Map<String, Double> parsed = new LinkedHashMap<>();
+        boolean bad = false;
+        for (Map.Entry<String, String> e : node.stringMap("kinds").entrySet()) {
+            Double v = share(e.getValue());
+            if (!GeneratorBehaviour.DEVICE_KINDS.contains(e.getKey())) {
+                node.problem(
+                        "kinds." + e.getKey(),
+                        "unknown device kind; expected one of " + String.join(", ", GeneratorBehaviour.DEVICE_KINDS));
+                bad = true;
+            } else if (v == null) {
+                node.problem("kinds." + e.getKey(), "expected a share of at least 0, got '" + e.getValue() + "'");
+                bad = true;
+            } else {
+                parsed.put(e.getKey(), v);
+            }
+        }
+        if (!bad && parsed.values().stream().mapToDouble(x -> x).sum() <= 0) {
+            node.problem("kinds", "expected at least one device kind with a share above 0");
+            return fallback;
+        }
+        return bad ? fallback : parsed;
+    }
+
+    /** A relative share: a finite number of at least 0, or null. */
+    private static Double share(String text) {
+        try {
+            double v = Double.parseDouble(text.trim());
+            return Double.isFinite(v) && v >= 0 ? v : null;
+        } catch (NumberFormatException e) {
+            return null;
+        }
     }
 }

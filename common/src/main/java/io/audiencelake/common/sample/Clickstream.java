@@ -2,6 +2,7 @@ package io.audiencelake.common.sample;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import io.audiencelake.common.config.GeneratorBehaviour;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
@@ -19,7 +20,6 @@ import java.util.List;
  * About 3% of events arrive a day late (they are written to the next day's file).
  */
 final class Clickstream {
-    static final double LATE_SHARE = 0.03;
     private static final JsonFactory JSON = new JsonFactory();
     private static final DateTimeFormatter TS = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSXXX");
     private static final String[] CURRENCY = {"GBP", "EUR", "EUR", "USD"};
@@ -29,7 +29,7 @@ final class Clickstream {
 
     private Clickstream() {}
 
-    static List<Event> eventsOf(Person p, LocalDate date, long seed) {
+    static List<Event> eventsOf(Person p, LocalDate date, long seed, GeneratorBehaviour behaviour) {
         List<Event> out = new ArrayList<>();
         ZoneId zone = ZoneId.of(p.zone());
         for (Device d : p.devices()) {
@@ -41,7 +41,7 @@ final class Clickstream {
             int hour = Math.min(22, Math.max(0, (int) Math.round(rng.gaussian(p.peakHour(), 3)) - sessions));
             ZonedDateTime t = date.atStartOfDay(zone).plusHours(hour).plusMinutes(rng.below(60));
             for (int s = 0; s < sessions && t.toLocalDate().equals(date); s++) {
-                t = session(p, d, date, t, rng, out);
+                t = session(p, d, date, t, rng, behaviour, out);
                 t = t.plusMinutes(rng.between(45, 240));
             }
         }
@@ -49,7 +49,13 @@ final class Clickstream {
     }
 
     private static ZonedDateTime session(
-            Person p, Device d, LocalDate date, ZonedDateTime t, Rng rng, List<Event> out) {
+            Person p,
+            Device d,
+            LocalDate date,
+            ZonedDateTime t,
+            Rng rng,
+            GeneratorBehaviour behaviour,
+            List<Event> out) {
         String channel = Catalogue.CHANNELS.get(rng.weighted(Catalogue.CHANNEL_WEIGHTS));
         String referrer = Catalogue.REFERRERS.get(Catalogue.CHANNELS.indexOf(channel));
         int interest = rng.weighted(p.interests());
@@ -58,16 +64,13 @@ final class Clickstream {
                 "cmp_" + Catalogue.INTERESTS.get(interest) + "_" + date.getMonthValue();
             default -> null;
         };
-        String ip = ipFor(p, d, t, rng);
-        String login = null;
-        if (rng.chance(d.kind().app ? 0.6 : 0.25)) {
-            login = rng.chance(0.02) ? rng.pick(Catalogue.JUNK_EMAILS) : Messy.email(p.loginEmail(), rng);
-        }
+        String ip = ipFor(p, d, t, rng, behaviour);
+        String login = login(p, d, rng, behaviour);
         int n = 2 + rng.poisson(5);
         boolean carted = false;
         // A session ends at local midnight, so every event of the day carries the day's cookie.
         for (int i = 0; i < n && t.toLocalDate().equals(date); i++) {
-            int category = rng.chance(0.75) ? rng.weighted(p.interests()) : rng.below(Catalogue.INTERESTS.size());
+            int category = category(p, rng, behaviour);
             String type;
             if (i == 0) {
                 type = d.kind().app ? "app_open" : "page_view";
@@ -76,25 +79,60 @@ final class Clickstream {
                         [rng.weighted(new double[] {0.55, 0.30, 0.08, 0.07})];
             }
             carted |= type.equals("add_to_cart");
-            out.add(event(p, d, t, type, category, i == 0 ? referrer : null, campaign, ip, login, null, rng));
+            out.add(event(
+                    p, d, t, type, category, i == 0 ? referrer : null, campaign, ip, login, null, behaviour, rng));
             t = t.plusSeconds(rng.between(5, 180));
         }
         if (carted
                 && rng.chance(Math.min(0.9, 0.35 * p.spend()))
                 && t.toLocalDate().equals(date)) {
             double revenue = Math.round(Math.exp(rng.gaussian(3.4, 0.6)) * p.spend() * 100) / 100.0;
-            out.add(event(p, d, t, "purchase", rng.weighted(p.interests()), null, campaign, ip, login, revenue, rng));
+            out.add(event(
+                    p,
+                    d,
+                    t,
+                    "purchase",
+                    rng.weighted(p.interests()),
+                    null,
+                    campaign,
+                    ip,
+                    login,
+                    revenue,
+                    behaviour,
+                    rng));
         }
         return t;
     }
 
-    private static String ipFor(Person p, Device d, ZonedDateTime t, Rng rng) {
+    /** The category of a viewed page: mostly one of the person's interests, else any. */
+    private static int category(Person p, Rng rng, GeneratorBehaviour behaviour) {
+        return rng.chance(behaviour.people().interestFocus())
+                ? rng.weighted(p.interests())
+                : rng.below(Catalogue.INTERESTS.size());
+    }
+
+    /** The login of a session: mostly none, else the person's (messy) login email, rarely a junk address. */
+    private static String login(Person p, Device d, Rng rng, GeneratorBehaviour behaviour) {
+        if (!rng.chance(
+                d.kind().app
+                        ? behaviour.devices().appLoginShare()
+                        : behaviour.devices().webLoginShare())) {
+            return null;
+        }
+        return rng.chance(0.02) ? rng.pick(Catalogue.JUNK_EMAILS) : Messy.email(p.loginEmail(), rng);
+    }
+
+    private static String ipFor(Person p, Device d, ZonedDateTime t, Rng rng, GeneratorBehaviour behaviour) {
         boolean workHours =
                 t.getDayOfWeek().getValue() <= DayOfWeek.FRIDAY.getValue() && t.getHour() >= 9 && t.getHour() < 17;
-        if (d.kind() == DeviceKind.DESKTOP_WEB && p.officeIp() != null && workHours && rng.chance(0.7)) {
+        if (d.kind() == DeviceKind.DESKTOP_WEB
+                && p.officeIp() != null
+                && workHours
+                && rng.chance(behaviour.devices().officeNetworkShare())) {
             return p.officeIp();
         }
-        if ((d.kind() == DeviceKind.MOBILE_WEB || d.kind() == DeviceKind.MOBILE_APP) && rng.chance(0.55)) {
+        if ((d.kind() == DeviceKind.MOBILE_WEB || d.kind() == DeviceKind.MOBILE_APP)
+                && rng.chance(behaviour.devices().carrierShare())) {
             return Population.carrierIp(p.countryIndex(), rng);
         }
         return p.homeIp();
@@ -111,6 +149,7 @@ final class Clickstream {
             String ip,
             String login,
             Double revenue,
+            GeneratorBehaviour behaviour,
             Rng rng) {
         String interest = Catalogue.INTERESTS.get(category);
         int product = rng.between(1000, 9999);
@@ -158,7 +197,7 @@ final class Clickstream {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return new Event(text.toString(), rng.chance(LATE_SHARE));
+        return new Event(text.toString(), rng.chance(behaviour.devices().lateEventShare()));
     }
 
     private static String badTimestamp(ZonedDateTime t, Rng rng) {

@@ -1,26 +1,19 @@
 package io.audiencelake.common.sample;
 
-/** A kind of device a sample person uses; web kinds carry cookies, apps a mobile ad id. */
+/**
+ * A kind of device a sample person uses; web kinds carry cookies, apps a mobile ad id. How often each is drawn is
+ * {@code generate.devices.kinds} ({@link io.audiencelake.common.config.GeneratorBehaviour#DEVICE_KINDS}, in this
+ * order).
+ */
 enum DeviceKind {
-    DESKTOP_WEB(false, 0.40),
-    MOBILE_WEB(false, 0.30),
-    TABLET_WEB(false, 0.10),
-    MOBILE_APP(true, 0.20);
+    DESKTOP_WEB(false),
+    MOBILE_WEB(false),
+    TABLET_WEB(false),
+    MOBILE_APP(true);
 
     final boolean app;
-    final double share;
 
-    DeviceKind(boolean app, double share) {
+    DeviceKind(boolean app) {
         this.app = app;
-        this.share = share;
-    }
-
-    static double[] shares() {
-        DeviceKind[] all = values();
-        double[] w = new double[all.length];
-        for (int i = 0; i < all.length; i++) {
-            w[i] = all[i].share;
-        }
-        return w;
     }
 }

@@ -1,5 +1,6 @@
 package io.audiencelake.common.sample;
 
+import io.audiencelake.common.config.GeneratorBehaviour;
 import java.io.Serializable;
 import java.text.Normalizer;
 import java.time.LocalDate;
@@ -25,10 +26,12 @@ final class Population implements Serializable {
 
     final long seed;
     final long size;
+    final GeneratorBehaviour behaviour;
 
-    Population(long seed, long size) {
+    Population(long seed, long size, GeneratorBehaviour behaviour) {
         this.seed = seed;
         this.size = size;
+        this.behaviour = behaviour;
     }
 
     static String personKey(long index) {
@@ -41,7 +44,7 @@ final class Population implements Serializable {
         Rng rng = Rng.of(seed, block, HOUSEHOLD);
         long start = block * HOUSEHOLD_BLOCK;
         for (int offset = 1; offset <= index - block * HOUSEHOLD_BLOCK; offset++) {
-            if (rng.chance(0.5)) {
+            if (rng.chance(behaviour.people().newHouseholdChance())) {
                 start = block * HOUSEHOLD_BLOCK + offset;
             }
         }
@@ -58,7 +61,7 @@ final class Population implements Serializable {
         String street = home.between(1, 240) + " " + home.pick(Catalogue.STREETS.get(country));
         String city = home.pick(Catalogue.CITIES.get(country));
         String postcode = postcode(country, home);
-        String ip = home.chance(0.1) ? ipv6(household) : ipv4(household);
+        String ip = home.chance(behaviour.people().ipv6HomeShare()) ? ipv6(household) : ipv4(household);
         return new Home(country, familyName, street, city, postcode, ip);
     }
 
@@ -73,19 +76,20 @@ final class Population implements Serializable {
         String gender = rng.chance(0.5) ? "F" : "M";
         String email = emailOf(index, first, last, rng);
         // A family account: a quarter of household members log in with the household head's email.
-        String loginEmail =
-                household != index && rng.chance(0.25) ? person(household).email() : email;
+        String loginEmail = household != index && rng.chance(behaviour.people().familyLoginShare())
+                ? person(household).email()
+                : email;
         String phone = phone(country, index);
-        String officeIp = rng.chance(0.25) ? officeIp(rng.below(Math.max(3, (int) (size / 400)))) : null;
-        double[] interests = interests(rng);
+        String officeIp = office(rng, behaviour.people());
+        double[] interests = interests(rng, behaviour.people());
         double spend = Math.exp(rng.gaussian(0, 0.8)) * (interests[2] + interests[4] + interests[0] > 0.5 ? 1.4 : 1.0);
-        int peakHour = Math.min(23, Math.max(6, (int) Math.round(rng.gaussian(19, 3.5))));
+        int peakHour = peakHour(rng, behaviour.people());
         String customerId = rng.chance(CRM_SHARE) ? String.format("C%09d", index + 1) : null;
         LocalDate signup = LocalDate.of(2015, 1, 1).plusDays(rng.below(5 * 365));
         String partnerId = rng.chance(PARTNER_SHARE)
                 ? "PTN" + Long.toString(Rng.mix(seed ^ index) >>> 1, 36).toUpperCase(Locale.ROOT)
                 : null;
-        double engagement = Math.min(0.9, Math.max(0.05, Math.exp(rng.gaussian(Math.log(0.3), 0.6))));
+        double engagement = engagement(rng, behaviour.people());
         return new Person(
                 index,
                 personKey(index),
@@ -113,32 +117,52 @@ final class Population implements Serializable {
                 partnerId);
     }
 
+    /** The office network of an office worker (shared with everyone at that office), or null. */
+    private String office(Rng rng, GeneratorBehaviour.People people) {
+        return rng.chance(people.officeWorkerShare())
+                ? officeIp(rng.below(Math.max(3, (int) (size / people.peoplePerOffice()))))
+                : null;
+    }
+
+    /** The hour of day the person is most active, between 6 and 23. */
+    private static int peakHour(Rng rng, GeneratorBehaviour.People people) {
+        return Math.min(23, Math.max(6, (int) Math.round(rng.gaussian(people.peakHourMean(), people.peakHourSd()))));
+    }
+
+    /** The chance that one of the person's devices is used on a day: log-normal across people. */
+    private static double engagement(Rng rng, GeneratorBehaviour.People people) {
+        double drawn = Math.exp(rng.gaussian(Math.log(people.engagementMedian()), people.engagementSpread()));
+        return Math.min(0.9, Math.max(0.05, drawn));
+    }
+
     private List<Device> devices(long index, double engagement) {
         Rng rng = Rng.of(seed, index, DEVICES);
-        int count = 1 + rng.weighted(new double[] {0.3, 0.4, 0.2, 0.1});
+        GeneratorBehaviour.Devices devices = behaviour.devices();
+        int count = 1 + rng.weighted(devices.perPersonWeights());
         List<Device> out = new ArrayList<>(count);
         for (int slot = 0; slot < count; slot++) {
-            DeviceKind kind = DeviceKind.values()[rng.weighted(DeviceKind.shares())];
-            boolean ios = rng.chance(0.5);
+            DeviceKind kind = DeviceKind.values()[rng.weighted(devices.kindWeights())];
+            boolean ios = rng.chance(devices.appleShare());
             String ua = UserAgents.of(kind, ios, rng);
             boolean safari = ios || ua.contains("Macintosh") && ua.contains("Version/");
-            int lifetime = safari ? 7 : rng.between(30, 90);
+            int lifetime =
+                    safari ? devices.safariCookieDays() : rng.between(devices.cookieDaysMin(), devices.cookieDaysMax());
             String maid = null;
             if (kind.app) {
                 String id = rng.uuid();
                 maid = ios ? id.toUpperCase(Locale.ROOT) : id;
             }
-            double activity = engagement * (kind == DeviceKind.TABLET_WEB ? 0.5 : 1.0);
+            double activity = engagement * (kind == DeviceKind.TABLET_WEB ? devices.tabletActivity() : 1.0);
             out.add(new Device(seed, index, slot, kind, ios, ua, maid, lifetime, rng.below(lifetime), activity));
         }
         return out;
     }
 
-    private static double[] interests(Rng rng) {
+    private static double[] interests(Rng rng, GeneratorBehaviour.People people) {
         int n = Catalogue.INTERESTS.size();
         double[] w = new double[n];
         Arrays.fill(w, 0.01);
-        int picks = rng.between(2, 3);
+        int picks = rng.between(people.interestsMin(), people.interestsMax());
         for (int k = 0; k < picks; k++) {
             w[rng.below(n)] += -Math.log(1 - rng.uniform());
         }

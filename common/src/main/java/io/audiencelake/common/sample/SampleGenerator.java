@@ -1,6 +1,7 @@
 package io.audiencelake.common.sample;
 
 import io.audiencelake.common.config.DataPaths;
+import io.audiencelake.common.config.GeneratorBehaviour;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.Serializable;
@@ -30,13 +31,20 @@ public final class SampleGenerator {
 
     private final long seed;
     private final long people;
+    private final GeneratorBehaviour behaviour;
 
+    /** With the default behaviour. */
     public SampleGenerator(long seed, double scale) {
+        this(seed, scale, GeneratorBehaviour.DEFAULTS);
+    }
+
+    public SampleGenerator(long seed, double scale, GeneratorBehaviour behaviour) {
         if (scale <= 0) {
             throw new IllegalArgumentException("scale must be positive, cannot be: " + scale);
         }
         this.seed = seed;
         this.people = Math.max(10, Math.round(scale * PEOPLE_PER_SCALE));
+        this.behaviour = behaviour;
     }
 
     public long people() {
@@ -61,6 +69,7 @@ public final class SampleGenerator {
             tasks.add(new FileTask(
                     seed,
                     people,
+                    behaviour,
                     null,
                     null,
                     slice,
@@ -70,11 +79,20 @@ public final class SampleGenerator {
             for (LocalDate date : dates) {
                 for (SampleFeed feed : SampleFeed.values()) {
                     tasks.add(new FileTask(
-                            seed, people, feed, date, slice, from, to, feedFile(landing, feed, date, slice)));
+                            seed,
+                            people,
+                            behaviour,
+                            feed,
+                            date,
+                            slice,
+                            from,
+                            to,
+                            feedFile(landing, feed, date, slice)));
                 }
                 tasks.add(new FileTask(
                         seed,
                         people,
+                        behaviour,
                         null,
                         date,
                         slice,
@@ -96,11 +114,19 @@ public final class SampleGenerator {
 
     /** One file to write: a feed's slice for a date, a truth slice for a date, or the persons slice. */
     private record FileTask(
-            long seed, long people, SampleFeed feed, LocalDate date, long slice, long from, long to, String path)
+            long seed,
+            long people,
+            GeneratorBehaviour behaviour,
+            SampleFeed feed,
+            LocalDate date,
+            long slice,
+            long from,
+            long to,
+            String path)
             implements Serializable {
 
         GeneratedFile write(SerializableConfiguration hadoop) {
-            Population population = new Population(seed, people);
+            Population population = new Population(seed, people, behaviour);
             Path target = new Path(path);
             try {
                 FileSystem fs = target.getFileSystem(hadoop.value());

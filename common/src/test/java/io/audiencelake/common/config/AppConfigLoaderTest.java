@@ -1,5 +1,6 @@
 package io.audiencelake.common.config;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -101,6 +102,69 @@ class AppConfigLoaderTest {
         assertTrue(
                 p.stream().anyMatch(s -> s.startsWith(file + ": tabel: unknown field; expected one of ")), p::toString);
         assertEquals(6, p.size(), p::toString);
+    }
+
+    @Test
+    void generatorBehaviourIsTypedDefaultedAndEveryBadValueNamed() throws IOException {
+        AppConfig c = load(String.join(
+                "\n",
+                "paths:",
+                "  root: /d",
+                "generate:",
+                "  people:",
+                "    office_worker_share: 0.4",
+                "  devices:",
+                "    per_person: [1, 1]",
+                "    kinds: {mobile_app: 1}",
+                "    safari_cookie_days: 1",
+                ""));
+        GeneratorBehaviour b = c.generate().behaviour();
+        assertEquals(0.4, b.people().officeWorkerShare());
+        assertEquals(
+                GeneratorBehaviour.People.DEFAULTS.familyLoginShare(),
+                b.people().familyLoginShare());
+        assertEquals(List.of(1.0, 1.0), b.devices().perPerson());
+        assertArrayEquals(new double[] {0, 0, 0, 1}, b.devices().kindWeights());
+        assertEquals(1, b.devices().safariCookieDays());
+        assertEquals(
+                GeneratorBehaviour.DEFAULTS,
+                load("paths:\n  root: /d\n").generate().behaviour());
+
+        List<String> p = refused(String.join(
+                        "\n",
+                        "paths:",
+                        "  root: /d",
+                        "generate:",
+                        "  people:",
+                        "    interests_min: 5",
+                        "    interests_max: 3",
+                        "    houshold: 2",
+                        "  devices:",
+                        "    per_person: [0.5, lots]",
+                        "    kinds: {laptop: 0.2, mobile_web: -1}",
+                        "    carrier_share: 1.5",
+                        "    cookie_days_min: 100",
+                        "    cookie_days_max: 30",
+                        ""))
+                .problems();
+        String file = dir.resolve("conf/env.yaml").toString() + ": generate.";
+        assertTrue(
+                p.contains(file + "people.interests_min: must be at most interests_max (3), cannot be: 5"),
+                p::toString);
+        assertTrue(p.stream().anyMatch(s -> s.startsWith(file + "people.houshold: unknown field")), p::toString);
+        assertTrue(
+                p.stream().anyMatch(s -> s.startsWith(file + "devices.per_person: expected a list of shares")),
+                p::toString);
+        assertTrue(
+                p.stream().anyMatch(s -> s.startsWith(file + "devices.kinds.laptop: unknown device kind")),
+                p::toString);
+        assertTrue(
+                p.contains(file + "devices.kinds.mobile_web: expected a share of at least 0, got '-1'"), p::toString);
+        assertTrue(p.contains(file + "devices.carrier_share: must be between 0.0 and 1.0, got 1.5"), p::toString);
+        assertTrue(
+                p.contains(file + "devices.cookie_days_min: must be at most cookie_days_max (30), cannot be: 100"),
+                p::toString);
+        assertEquals(7, p.size(), p::toString);
     }
 
     @Test

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.audiencelake.common.config.GeneratorBehaviour;
 import io.audiencelake.common.spark.TestLake;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -84,6 +85,43 @@ class SampleGeneratorTest {
                         DATES.subList(0, 1));
         String crm = "landing/crm/dt=2025-03-01/crm-00000.csv";
         assertFalse(Arrays.equals(a.get(crm), files(dir.resolve("c")).get(crm)));
+    }
+
+    @Test
+    void theBehaviourParametersChangeWhatIsGenerated() {
+        // Everyone with exactly one device, an app phone: no cookies anywhere, one mobile ad id per person.
+        GeneratorBehaviour.Devices d = GeneratorBehaviour.Devices.DEFAULTS;
+        GeneratorBehaviour oneApp = new GeneratorBehaviour(
+                GeneratorBehaviour.People.DEFAULTS,
+                new GeneratorBehaviour.Devices(
+                        List.of(1.0),
+                        Map.of("mobile_app", 1.0),
+                        d.appleShare(),
+                        d.safariCookieDays(),
+                        d.cookieDaysMin(),
+                        d.cookieDaysMax(),
+                        d.officeNetworkShare(),
+                        d.carrierShare(),
+                        d.appLoginShare(),
+                        d.webLoginShare(),
+                        d.tabletActivity(),
+                        d.lateEventShare()));
+        new SampleGenerator(7, 0.25, oneApp)
+                .generate(
+                        SPARK,
+                        dir.resolve("d/landing").toString(),
+                        dir.resolve("d/truth").toString(),
+                        DATES.subList(0, 1));
+        Dataset<Row> ids = SPARK.read()
+                .option("header", "true")
+                .csv(dir.resolve("d/truth/identifiers").toString())
+                .where("person_key <> ''");
+        Dataset<Row> persons = SPARK.read()
+                .option("header", "true")
+                .csv(dir.resolve("d/truth/persons").toString());
+        assertEquals(0, ids.where("id_type = 'cookie'").count(), "no web devices, no cookies but crawlers'");
+        assertEquals(persons.count(), ids.where("id_type = 'maid'").count(), "one app id per person");
+        assertTrue(truth().where("id_type = 'cookie' and person_key <> ''").count() > 0, "by default, cookies");
     }
 
     @Test

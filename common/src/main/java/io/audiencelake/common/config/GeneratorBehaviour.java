@@ -1,0 +1,116 @@
+package io.audiencelake.common.config;
+
+import java.io.Serializable;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * How the generator's people and devices behave: every parameter that decides how hard identity and lookalikes
+ * are on generated data, under {@code generate.people} and {@code generate.devices}. Each one's source, or that it
+ * is an assumption, is in {@code docs/generator.md}. The defaults are the generator's behaviour before these were
+ * configurable: the same seed and scale still give the same bytes.
+ */
+public record GeneratorBehaviour(People people, Devices devices) implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    /** Device kinds by their config name, in the order the generator draws them. */
+    public static final List<String> DEVICE_KINDS = List.of("desktop_web", "mobile_web", "tablet_web", "mobile_app");
+
+    public static final GeneratorBehaviour DEFAULTS = new GeneratorBehaviour(People.DEFAULTS, Devices.DEFAULTS);
+
+    /**
+     * @param newHouseholdChance chance that each next person of a block of four starts a household of their own
+     *     (households of one to four people)
+     * @param familyLoginShare share of household members who log in with the head's email
+     * @param officeWorkerShare share of people who work in an office with a shared network
+     * @param peoplePerOffice people in the population per office (how many share one office address)
+     * @param ipv6HomeShare share of households whose home address is IPv6
+     * @param interestsMin fewest strong interests a person has
+     * @param interestsMax most strong interests a person has
+     * @param interestFocus share of viewed categories drawn from the person's interests (the rest at random)
+     * @param peakHourMean mean of the hour a person is most active (local time)
+     * @param peakHourSd standard deviation of that hour across people
+     * @param engagementMedian median chance that a device is used on a day
+     * @param engagementSpread standard deviation of the log of that chance across people
+     */
+    public record People(
+            double newHouseholdChance,
+            double familyLoginShare,
+            double officeWorkerShare,
+            int peoplePerOffice,
+            double ipv6HomeShare,
+            int interestsMin,
+            int interestsMax,
+            double interestFocus,
+            double peakHourMean,
+            double peakHourSd,
+            double engagementMedian,
+            double engagementSpread)
+            implements Serializable {
+        private static final long serialVersionUID = 1L;
+
+        public static final People DEFAULTS = new People(0.5, 0.25, 0.25, 400, 0.1, 2, 3, 0.75, 19, 3.5, 0.3, 0.6);
+    }
+
+    /**
+     * @param perPerson relative shares of people with 1, 2, ... devices
+     * @param kinds relative share of each of {@link #DEVICE_KINDS}
+     * @param appleShare share of devices that are Apple's (iOS, or a Mac for desktop web)
+     * @param safariCookieDays lifetime of a Safari cookie (Safari's 7-day cap on script-set cookies)
+     * @param cookieDaysMin shortest lifetime of another browser's cookie
+     * @param cookieDaysMax longest lifetime of another browser's cookie
+     * @param officeNetworkShare share of an office worker's weekday 9-17 desktop sessions on the office network
+     * @param carrierShare share of phone sessions (web and app) on the mobile carrier's shared NAT addresses
+     * @param appLoginShare share of app sessions with a login
+     * @param webLoginShare share of web sessions with a login
+     * @param tabletActivity how often a tablet is used, relative to the person's other devices
+     * @param lateEventShare share of events delivered a day late, in the next day's file
+     */
+    public record Devices(
+            List<Double> perPerson,
+            Map<String, Double> kinds,
+            double appleShare,
+            int safariCookieDays,
+            int cookieDaysMin,
+            int cookieDaysMax,
+            double officeNetworkShare,
+            double carrierShare,
+            double appLoginShare,
+            double webLoginShare,
+            double tabletActivity,
+            double lateEventShare)
+            implements Serializable {
+        private static final long serialVersionUID = 1L;
+
+        public static final Devices DEFAULTS = new Devices(
+                List.of(0.3, 0.4, 0.2, 0.1),
+                Map.of("desktop_web", 0.40, "mobile_web", 0.30, "tablet_web", 0.10, "mobile_app", 0.20),
+                0.5,
+                7,
+                30,
+                90,
+                0.7,
+                0.55,
+                0.6,
+                0.25,
+                0.5,
+                0.03);
+
+        public Devices {
+            perPerson = List.copyOf(perPerson);
+            kinds = Map.copyOf(kinds);
+        }
+
+        /** The shares of people with 1, 2, ... devices, for a weighted draw. */
+        public double[] perPersonWeights() {
+            return perPerson.stream().mapToDouble(Double::doubleValue).toArray();
+        }
+
+        /** The kinds' shares in {@link #DEVICE_KINDS} order, for a weighted draw. */
+        public double[] kindWeights() {
+            return DEVICE_KINDS.stream()
+                    .mapToDouble(k -> kinds.getOrDefault(k, 0.0))
+                    .toArray();
+        }
+    }
+}
