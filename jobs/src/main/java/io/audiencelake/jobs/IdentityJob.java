@@ -79,8 +79,10 @@ public final class IdentityJob implements Job<IdentityRules>, Callable<Integer> 
     @Option(
             names = "--evaluate",
             paramLabel = "PATH",
-            description = "Score the graph against ground truth: CSV files (id_type,id_value,person_key) under PATH, "
-                    + "e.g. local-data/ground-truth/identifiers. Results go to id_match_metrics and the log.")
+            description = "Score the graph against ground truth: CSV files (id_type,id_value,person_key[,device_kind]) "
+                    + "under PATH, e.g. local-data/ground-truth/identifiers, or the ground-truth folder itself (then "
+                    + "its persons files add households). Overall, deterministic links alone, by device kind and "
+                    + "household mixing go to id_match_metrics, the output and the log.")
     String evaluate;
 
     @Option(
@@ -170,7 +172,7 @@ public final class IdentityJob implements Job<IdentityRules>, Callable<Integer> 
                 graph.merges(),
                 graph.splits());
         if (evaluate != null) {
-            evaluate(context, graph.rows(), metrics);
+            evaluate(context, graph.rows(), deterministicGraph(deterministic, links), metrics);
         }
         writeMetrics(context, metrics);
         context.spark().catalog().clearCache();
@@ -650,20 +652,23 @@ public final class IdentityJob implements Job<IdentityRules>, Callable<Integer> 
     }
 
     /** Pairwise precision, recall and F1 and the share of exactly found persons against ground truth. */
-    private void evaluate(JobContext context, Dataset<Row> graph, List<Metric> metrics) {
+    /** The graph the deterministic links alone make: each identifier in its deterministic component. */
+    private static Dataset<Row> deterministicGraph(Deterministic deterministic, Links links) {
+        return deterministic
+                .identifiers()
+                .join(links.linked(), IdentifierNodes.NODE)
+                .select(
+                        col(IdentifierNodes.ID_TYPE),
+                        col(IdentifierNodes.ID_VALUE),
+                        col(ConnectedComponents.COMPONENT).cast("string").as(IdGraph.PERSON_ID));
+    }
+
+    private void evaluate(JobContext context, Dataset<Row> graph, Dataset<Row> alone, List<Metric> metrics) {
         context.step(name(), "evaluate against " + evaluate);
-        MatchEvaluation.Scores s = MatchEvaluation.score(graph, GroundTruthIdentifiers.read(context.spark(), evaluate));
-        LOG.info(
-                "against ground truth ({} identifiers): pairwise precision {} recall {} F1 {}; exact persons {}",
-                s.identifiers(),
-                f(s.precision()),
-                f(s.recall()),
-                f(s.f1()),
-                f(s.exactPersonShare()));
+        MatchEvaluation.Report report =
+                MatchEvaluation.report(graph, alone, GroundTruthIdentifiers.read(context.spark(), evaluate));
+        MatchEvaluation.Scores s = report.all();
         metrics.add(new Metric(MetricName.EVALUATED_IDENTIFIERS, "", s.identifiers()));
-        metrics.add(new Metric(MetricName.PRECISION, "pairwise", s.precision()));
-        metrics.add(new Metric(MetricName.RECALL, "pairwise", s.recall()));
-        metrics.add(new Metric(MetricName.F1, "pairwise", s.f1()));
         metrics.add(new Metric(MetricName.EXACT_PERSON_SHARE, "", s.exactPersonShare()));
         metrics.add(new Metric(MetricName.TRUE_PAIRS, "", s.truePairs()));
         metrics.add(new Metric(MetricName.PREDICTED_PAIRS, "", s.predictedPairs()));
@@ -678,7 +683,45 @@ public final class IdentityJob implements Job<IdentityRules>, Callable<Integer> 
                 s.identifiers(),
                 s.truePairs(),
                 f(s.exactPersonShare()));
+        Map<String, MatchEvaluation.Scores> parts = new LinkedHashMap<>();
+        parts.put("pairwise", s);
+        parts.put("pairwise/deterministic", report.deterministic());
+        report.byDeviceKind().forEach((kind, k) -> parts.put("pairwise/device/" + kind, k));
+        parts.forEach((dimension, p) -> {
+            metrics.add(new Metric(MetricName.PRECISION, dimension, p.precision()));
+            metrics.add(new Metric(MetricName.RECALL, dimension, p.recall()));
+            metrics.add(new Metric(MetricName.F1, dimension, p.f1()));
+            String line = String.format(
+                    Locale.ROOT,
+                    "%-36s precision %s recall %s F1 %s (%d identifiers, %d true pairs)",
+                    dimension,
+                    f(p.precision()),
+                    f(p.recall()),
+                    f(p.f1()),
+                    p.identifiers(),
+                    p.truePairs());
+            LOG.info("against ground truth: {}", line);
+            out.println("  " + line);
+        });
+        mixing(report.mixing(), metrics, out);
         out.flush();
+    }
+
+    /** How many persons mix true persons of one household, or of two (when the truth has households). */
+    private static void mixing(MatchEvaluation.Mixing mixing, List<Metric> metrics, PrintWriter out) {
+        if (mixing != null) {
+            metrics.add(
+                    new Metric(MetricName.MIXED_PERSON_SHARE, "household_member", mixing.withHouseholdMemberShare()));
+            metrics.add(new Metric(MetricName.MIXED_PERSON_SHARE, "across_households", mixing.acrossHouseholdsShare()));
+            String line = String.format(
+                    Locale.ROOT,
+                    "%s of %d persons hold identifiers of two true persons of one household, %s of two households",
+                    f(mixing.withHouseholdMemberShare()),
+                    mixing.persons(),
+                    f(mixing.acrossHouseholdsShare()));
+            LOG.info("against ground truth: {}", line);
+            out.println("  " + line);
+        }
     }
 
     private void writeMetrics(JobContext context, List<Metric> metrics) {

@@ -63,6 +63,7 @@ public final class IdMatchMetrics {
         LARGEST_PERSON,
         M_FROM_DETERMINISTIC_LINKS,
         M_PROBABILITY,
+        MIXED_PERSON_SHARE,
         NOISE_IDENTIFIERS,
         OVERSIZED_PERSONS,
         PERSON_SIZE,

@@ -11,7 +11,9 @@ import java.util.StringJoiner;
  * no person (crawler cookies, junk emails) carry an empty person key.
  */
 final class GroundTruth {
-    static final String IDENTIFIERS_HEADER = "id_type,id_value,person_key";
+    /** The device kind (lower case, e.g. {@code mobile_web}) is empty for identifiers that are not devices. */
+    static final String IDENTIFIERS_HEADER = "id_type,id_value,person_key,device_kind";
+
     static final String PERSONS_HEADER = "person_key,household_key,country,birth_date,gender,top_interest,"
             + "interests,spend,crm_member,partner_member,devices";
 
@@ -25,32 +27,33 @@ final class GroundTruth {
         out.line(IDENTIFIERS_HEADER);
         for (long i = from; i < to; i++) {
             Person p = population.person(i);
-            out.line(Csv.line(',', "email", p.email(), p.key()));
-            out.line(Csv.line(',', "phone", p.phone(), p.key()));
+            out.line(Csv.line(',', "email", p.email(), p.key(), ""));
+            out.line(Csv.line(',', "phone", p.phone(), p.key(), ""));
             if (p.customerId() != null) {
-                out.line(Csv.line(',', "customer_id", p.customerId(), p.key()));
+                out.line(Csv.line(',', "customer_id", p.customerId(), p.key(), ""));
             }
             if (p.partnerId() != null) {
-                out.line(Csv.line(',', "partner_id", p.partnerId(), p.key()));
+                out.line(Csv.line(',', "partner_id", p.partnerId(), p.key(), ""));
             }
             for (Device d : p.devices()) {
+                String kind = d.kind().name().toLowerCase(Locale.ROOT);
                 if (d.kind().app) {
-                    out.line(Csv.line(',', "maid", d.maid().toUpperCase(Locale.ROOT), p.key()));
+                    out.line(Csv.line(',', "maid", d.maid().toUpperCase(Locale.ROOT), p.key(), kind));
                 } else {
                     // Yesterday's cookie too: late events carry it.
-                    out.line(Csv.line(',', "cookie", d.cookieOn(date), p.key()));
+                    out.line(Csv.line(',', "cookie", d.cookieOn(date), p.key(), kind));
                     if (!d.cookieOn(date.minusDays(1)).equals(d.cookieOn(date))) {
-                        out.line(Csv.line(',', "cookie", d.cookieOn(date.minusDays(1)), p.key()));
+                        out.line(Csv.line(',', "cookie", d.cookieOn(date.minusDays(1)), p.key(), kind));
                     }
                 }
             }
         }
         for (int bot = 0; bot < FeedSlices.bots(from, to); bot++) {
-            out.line(Csv.line(',', "cookie", Clickstream.botCookie(population.seed, chunk, bot, date), ""));
+            out.line(Csv.line(',', "cookie", Clickstream.botCookie(population.seed, chunk, bot, date), "", "crawler"));
         }
         if (chunk == 0) {
             for (String junk : Catalogue.JUNK_EMAILS) {
-                out.line(Csv.line(',', "email", junk, ""));
+                out.line(Csv.line(',', "email", junk, "", ""));
             }
         }
     }
