@@ -7,8 +7,7 @@ import java.util.Map;
 /**
  * How the generator's people and devices behave: every parameter that decides how hard identity and lookalikes
  * are on generated data, under {@code generate.people} and {@code generate.devices}. Each one's source, or that it
- * is an assumption, is in {@code docs/generator.md}. The defaults are the generator's behaviour before these were
- * configurable: the same seed and scale still give the same bytes.
+ * is an assumption, is in {@code docs/generator.md}.
  */
 public record GeneratorBehaviour(People people, Devices devices) implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -28,6 +27,7 @@ public record GeneratorBehaviour(People people, Devices devices) implements Seri
      * @param interestsMin fewest strong interests a person has
      * @param interestsMax most strong interests a person has
      * @param interestFocus share of viewed categories drawn from the person's interests (the rest at random)
+     * @param householdInterestShare share of a person's interests that are the household's, shared by its members
      * @param peakHourMean mean of the hour a person is most active (local time)
      * @param peakHourSd standard deviation of that hour across people
      * @param engagementMedian median chance that a device is used on a day
@@ -42,6 +42,7 @@ public record GeneratorBehaviour(People people, Devices devices) implements Seri
             int interestsMin,
             int interestsMax,
             double interestFocus,
+            double householdInterestShare,
             double peakHourMean,
             double peakHourSd,
             double engagementMedian,
@@ -49,18 +50,26 @@ public record GeneratorBehaviour(People people, Devices devices) implements Seri
             implements Serializable {
         private static final long serialVersionUID = 1L;
 
-        public static final People DEFAULTS = new People(0.5, 0.25, 0.25, 400, 0.1, 2, 3, 0.75, 19, 3.5, 0.3, 0.6);
+        public static final People DEFAULTS =
+                new People(0.25, 0.25, 0.25, 400, 0.1, 2, 3, 0.75, 0.3, 19, 3.5, 0.3, 0.6);
     }
 
     /**
      * @param perPerson relative shares of people with 1, 2, ... devices
      * @param kinds relative share of each of {@link #DEVICE_KINDS}
-     * @param appleShare share of devices that are Apple's (iOS, or a Mac for desktop web)
+     * @param appleShare share of people whose platform is Apple's (iOS phones and tablets, Macs)
+     * @param platformAffinity chance that a device follows its owner's platform; otherwise its platform is drawn on
+     *     its own (phones and tablets Apple's at {@code appleShare}, desktops a Mac one time in four)
      * @param safariCookieDays lifetime of a Safari cookie (Safari's 7-day cap on script-set cookies)
      * @param cookieDaysMin shortest lifetime of another browser's cookie
      * @param cookieDaysMax longest lifetime of another browser's cookie
+     * @param cookieClearingShare share of web devices whose user clears cookies in a month (a new cookie at once)
      * @param officeNetworkShare share of an office worker's weekday 9-17 desktop sessions on the office network
+     * @param phoneOfficeShare share of an office worker's weekday 9-17 phone sessions on the office Wi-Fi
+     * @param publicWifiShare share of phone and tablet sessions on a public hotspot (cafe, station, shop)
+     * @param peoplePerHotspot people in the population per public hotspot (how many share one hotspot address)
      * @param carrierShare share of phone sessions (web and app) on the mobile carrier's shared NAT addresses
+     * @param deviceSwitchShare chance that a session continues within minutes on another of the person's devices
      * @param appLoginShare share of app sessions with a login
      * @param webLoginShare share of web sessions with a login
      * @param tabletActivity how often a tablet is used, relative to the person's other devices
@@ -70,11 +79,17 @@ public record GeneratorBehaviour(People people, Devices devices) implements Seri
             List<Double> perPerson,
             Map<String, Double> kinds,
             double appleShare,
+            double platformAffinity,
             int safariCookieDays,
             int cookieDaysMin,
             int cookieDaysMax,
+            double cookieClearingShare,
             double officeNetworkShare,
+            double phoneOfficeShare,
+            double publicWifiShare,
+            int peoplePerHotspot,
             double carrierShare,
+            double deviceSwitchShare,
             double appLoginShare,
             double webLoginShare,
             double tabletActivity,
@@ -86,11 +101,17 @@ public record GeneratorBehaviour(People people, Devices devices) implements Seri
                 List.of(0.3, 0.4, 0.2, 0.1),
                 Map.of("desktop_web", 0.40, "mobile_web", 0.30, "tablet_web", 0.10, "mobile_app", 0.20),
                 0.5,
+                0.5,
                 7,
                 30,
                 90,
+                0.31,
                 0.7,
+                0.3,
+                0.05,
+                500,
                 0.55,
+                0.25,
                 0.6,
                 0.25,
                 0.5,

@@ -29,11 +29,12 @@ final class Clickstream {
 
     private Clickstream() {}
 
-    static List<Event> eventsOf(Person p, LocalDate date, long seed, GeneratorBehaviour behaviour) {
+    static List<Event> eventsOf(Person p, LocalDate date, Population population) {
         List<Event> out = new ArrayList<>();
         ZoneId zone = ZoneId.of(p.zone());
+        GeneratorBehaviour behaviour = population.behaviour;
         for (Device d : p.devices()) {
-            Rng rng = Rng.of(seed, p.index(), d.slot(), date.toEpochDay(), 0xE7);
+            Rng rng = Rng.of(population.seed, p.index(), d.slot(), date.toEpochDay(), 0xE7);
             if (!rng.chance(d.activity())) {
                 continue;
             }
@@ -41,7 +42,14 @@ final class Clickstream {
             int hour = Math.min(22, Math.max(0, (int) Math.round(rng.gaussian(p.peakHour(), 3)) - sessions));
             ZonedDateTime t = date.atStartOfDay(zone).plusHours(hour).plusMinutes(rng.below(60));
             for (int s = 0; s < sessions && t.toLocalDate().equals(date); s++) {
-                t = session(p, d, date, t, rng, behaviour, out);
+                t = session(p, d, date, t, rng, population, out);
+                // One task carried on another device within minutes (reading on the phone, buying on the laptop).
+                if (p.devices().size() > 1 && rng.chance(behaviour.devices().deviceSwitchShare())) {
+                    Device other = p.devices()
+                            .get((d.slot() + 1 + rng.below(p.devices().size() - 1))
+                                    % p.devices().size());
+                    t = session(p, other, date, t.plusMinutes(rng.between(1, 10)), rng, population, out);
+                }
                 t = t.plusMinutes(rng.between(45, 240));
             }
         }
@@ -49,13 +57,8 @@ final class Clickstream {
     }
 
     private static ZonedDateTime session(
-            Person p,
-            Device d,
-            LocalDate date,
-            ZonedDateTime t,
-            Rng rng,
-            GeneratorBehaviour behaviour,
-            List<Event> out) {
+            Person p, Device d, LocalDate date, ZonedDateTime t, Rng rng, Population population, List<Event> out) {
+        GeneratorBehaviour behaviour = population.behaviour;
         String channel = Catalogue.CHANNELS.get(rng.weighted(Catalogue.CHANNEL_WEIGHTS));
         String referrer = Catalogue.REFERRERS.get(Catalogue.CHANNELS.indexOf(channel));
         int interest = rng.weighted(p.interests());
@@ -64,11 +67,12 @@ final class Clickstream {
                 "cmp_" + Catalogue.INTERESTS.get(interest) + "_" + date.getMonthValue();
             default -> null;
         };
-        String ip = ipFor(p, d, t, rng, behaviour);
+        String ip = ipFor(p, d, t, rng, population);
         String login = login(p, d, rng, behaviour);
+        // A session ends at local midnight, so every event of the day carries the day's cookie.
+        Visit visit = new Visit(d, d.idOn(date), ip, login, campaign);
         int n = 2 + rng.poisson(5);
         boolean carted = false;
-        // A session ends at local midnight, so every event of the day carries the day's cookie.
         for (int i = 0; i < n && t.toLocalDate().equals(date); i++) {
             int category = category(p, rng, behaviour);
             String type;
@@ -79,30 +83,20 @@ final class Clickstream {
                         [rng.weighted(new double[] {0.55, 0.30, 0.08, 0.07})];
             }
             carted |= type.equals("add_to_cart");
-            out.add(event(
-                    p, d, t, type, category, i == 0 ? referrer : null, campaign, ip, login, null, behaviour, rng));
+            out.add(event(p, visit, t, type, category, i == 0 ? referrer : null, null, behaviour, rng));
             t = t.plusSeconds(rng.between(5, 180));
         }
         if (carted
                 && rng.chance(Math.min(0.9, 0.35 * p.spend()))
                 && t.toLocalDate().equals(date)) {
             double revenue = Math.round(Math.exp(rng.gaussian(3.4, 0.6)) * p.spend() * 100) / 100.0;
-            out.add(event(
-                    p,
-                    d,
-                    t,
-                    "purchase",
-                    rng.weighted(p.interests()),
-                    null,
-                    campaign,
-                    ip,
-                    login,
-                    revenue,
-                    behaviour,
-                    rng));
+            out.add(event(p, visit, t, "purchase", rng.weighted(p.interests()), null, revenue, behaviour, rng));
         }
         return t;
     }
+
+    /** What the events of one session share: the device, the id it carries that day, network, login, campaign. */
+    private record Visit(Device device, String deviceId, String ip, String login, String campaign) {}
 
     /** The category of a viewed page: mostly one of the person's interests, else any. */
     private static int category(Person p, Rng rng, GeneratorBehaviour behaviour) {
@@ -122,17 +116,27 @@ final class Clickstream {
         return rng.chance(0.02) ? rng.pick(Catalogue.JUNK_EMAILS) : Messy.email(p.loginEmail(), rng);
     }
 
-    private static String ipFor(Person p, Device d, ZonedDateTime t, Rng rng, GeneratorBehaviour behaviour) {
+    /**
+     * The network of a session: an office worker's desktop (and sometimes phone) on the office network in working
+     * hours, phones and tablets sometimes on a public hotspot, phones often on the carrier's NAT, else home.
+     */
+    private static String ipFor(Person p, Device d, ZonedDateTime t, Rng rng, Population population) {
+        GeneratorBehaviour.Devices devices = population.behaviour.devices();
         boolean workHours =
                 t.getDayOfWeek().getValue() <= DayOfWeek.FRIDAY.getValue() && t.getHour() >= 9 && t.getHour() < 17;
-        if (d.kind() == DeviceKind.DESKTOP_WEB
-                && p.officeIp() != null
-                && workHours
-                && rng.chance(behaviour.devices().officeNetworkShare())) {
-            return p.officeIp();
+        boolean phone = d.kind() == DeviceKind.MOBILE_WEB || d.kind() == DeviceKind.MOBILE_APP;
+        if (p.officeIp() != null && workHours) {
+            double office = d.kind() == DeviceKind.DESKTOP_WEB
+                    ? devices.officeNetworkShare()
+                    : phone ? devices.phoneOfficeShare() : 0;
+            if (rng.chance(office)) {
+                return p.officeIp();
+            }
         }
-        if ((d.kind() == DeviceKind.MOBILE_WEB || d.kind() == DeviceKind.MOBILE_APP)
-                && rng.chance(behaviour.devices().carrierShare())) {
+        if (d.kind() != DeviceKind.DESKTOP_WEB && rng.chance(devices.publicWifiShare())) {
+            return population.hotspotIp(rng);
+        }
+        if (phone && rng.chance(devices.carrierShare())) {
             return Population.carrierIp(p.countryIndex(), rng);
         }
         return p.homeIp();
@@ -140,17 +144,18 @@ final class Clickstream {
 
     private static Event event(
             Person p,
-            Device d,
+            Visit visit,
             ZonedDateTime t,
             String type,
             int category,
             String referrer,
-            String campaign,
-            String ip,
-            String login,
             Double revenue,
             GeneratorBehaviour behaviour,
             Rng rng) {
+        Device d = visit.device();
+        String ip = visit.ip();
+        String login = visit.login();
+        String campaign = visit.campaign();
         String interest = Catalogue.INTERESTS.get(category);
         int product = rng.between(1000, 9999);
         StringWriter text = new StringWriter(400);
@@ -161,7 +166,7 @@ final class Clickstream {
             if (d.kind().app) {
                 g.writeStringField("maid", rng.chance(0.01) ? "00000000-0000-0000-0000-000000000000" : d.maid());
             } else {
-                g.writeStringField("cookie_id", d.cookieOn(t.toLocalDate()));
+                g.writeStringField("cookie_id", visit.deviceId());
             }
             if (!rng.chance(0.01)) {
                 g.writeStringField("user_agent", d.userAgent());

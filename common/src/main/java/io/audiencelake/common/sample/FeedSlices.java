@@ -51,12 +51,12 @@ final class FeedSlices {
             Person p = population.person(i);
             Rng rng = Rng.of(seed, i, date.toEpochDay(), 0xC1);
             // Late events of yesterday arrive in today's file, before today's own.
-            for (Clickstream.Event e : Clickstream.eventsOf(p, yesterday, seed, population.behaviour)) {
+            for (Clickstream.Event e : Clickstream.eventsOf(p, yesterday, population)) {
                 if (e.late()) {
                     emit(out, e.json(), rng);
                 }
             }
-            for (Clickstream.Event e : Clickstream.eventsOf(p, date, seed, population.behaviour)) {
+            for (Clickstream.Event e : Clickstream.eventsOf(p, date, population)) {
                 if (!e.late()) {
                     emit(out, e.json(), rng);
                 }

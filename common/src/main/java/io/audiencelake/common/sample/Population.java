@@ -81,7 +81,7 @@ final class Population implements Serializable {
                 : email;
         String phone = phone(country, index);
         String officeIp = office(rng, behaviour.people());
-        double[] interests = interests(rng, behaviour.people());
+        double[] interests = interests(rng, household, behaviour.people());
         double spend = Math.exp(rng.gaussian(0, 0.8)) * (interests[2] + interests[4] + interests[0] > 0.5 ? 1.4 : 1.0);
         int peakHour = peakHour(rng, behaviour.people());
         String customerId = rng.chance(CRM_SHARE) ? String.format("C%09d", index + 1) : null;
@@ -139,12 +139,18 @@ final class Population implements Serializable {
         Rng rng = Rng.of(seed, index, DEVICES);
         GeneratorBehaviour.Devices devices = behaviour.devices();
         int count = 1 + rng.weighted(devices.perPersonWeights());
+        // The person's platform; each device follows it with the affinity, else is drawn on its own.
+        boolean apple = rng.chance(devices.appleShare());
         List<Device> out = new ArrayList<>(count);
         for (int slot = 0; slot < count; slot++) {
             DeviceKind kind = DeviceKind.values()[rng.weighted(devices.kindWeights())];
-            boolean ios = rng.chance(devices.appleShare());
-            String ua = UserAgents.of(kind, ios, rng);
-            boolean safari = ios || ua.contains("Macintosh") && ua.contains("Version/");
+            boolean follows = rng.chance(devices.platformAffinity());
+            boolean ios = follows ? apple : rng.chance(devices.appleShare());
+            String ua = kind == DeviceKind.DESKTOP_WEB
+                    ? UserAgents.desktop(follows ? Boolean.valueOf(apple) : null, rng)
+                    : UserAgents.of(kind, ios, rng);
+            boolean safari =
+                    ios && kind != DeviceKind.DESKTOP_WEB || ua.contains("Macintosh") && ua.contains("Version/");
             int lifetime =
                     safari ? devices.safariCookieDays() : rng.between(devices.cookieDaysMin(), devices.cookieDaysMax());
             String maid = null;
@@ -153,12 +159,32 @@ final class Population implements Serializable {
                 maid = ios ? id.toUpperCase(Locale.ROOT) : id;
             }
             double activity = engagement * (kind == DeviceKind.TABLET_WEB ? devices.tabletActivity() : 1.0);
-            out.add(new Device(seed, index, slot, kind, ios, ua, maid, lifetime, rng.below(lifetime), activity));
+            // A monthly share as a daily chance: clearing on any day of a 30-day month with that share.
+            double clearing = 1 - Math.pow(1 - devices.cookieClearingShare(), 1.0 / 30);
+            out.add(new Device(
+                    seed, index, slot, kind, ios, ua, maid, lifetime, rng.below(lifetime), clearing, activity));
         }
         return out;
     }
 
-    private static double[] interests(Rng rng, GeneratorBehaviour.People people) {
+    /**
+     * Latent interest weights: a few strong interests of the person's own, mixed with the household's (members share
+     * some of what they read and buy, so a household's devices look alike).
+     */
+    private double[] interests(Rng rng, long household, GeneratorBehaviour.People people) {
+        double[] own = strongInterests(rng, people);
+        double shared = people.householdInterestShare();
+        if (shared > 0) {
+            double[] home = strongInterests(Rng.of(seed, household, HOUSEHOLD, 2), people);
+            for (int i = 0; i < own.length; i++) {
+                own[i] = (1 - shared) * own[i] + shared * home[i];
+            }
+        }
+        return own;
+    }
+
+    /** A few strong interests and a little of every other, summing to 1. */
+    private static double[] strongInterests(Rng rng, GeneratorBehaviour.People people) {
         int n = Catalogue.INTERESTS.size();
         double[] w = new double[n];
         Arrays.fill(w, 0.01);
@@ -243,6 +269,13 @@ final class Population implements Serializable {
     private String officeIp(int office) {
         Rng rng = Rng.of(seed, office, 0x0FF1CE);
         return "62." + rng.between(1, 254) + "." + rng.between(0, 255) + "." + rng.between(1, 254);
+    }
+
+    /** One of the public hotspots (cafes, stations, shops): many unrelated people on one address. */
+    String hotspotIp(Rng rng) {
+        int hotspot = rng.below(Math.max(3, (int) (size / behaviour.devices().peoplePerHotspot())));
+        Rng h = Rng.of(seed, hotspot, 0xCAFEL);
+        return "185." + h.between(1, 254) + "." + h.between(0, 255) + "." + h.between(1, 254);
     }
 
     /** A mobile carrier's shared NAT address: thousands of people behind a few IPs. */

@@ -19,6 +19,7 @@ import java.time.LocalDate;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -97,11 +98,17 @@ class SampleGeneratorTest {
                         List.of(1.0),
                         Map.of("mobile_app", 1.0),
                         d.appleShare(),
+                        d.platformAffinity(),
                         d.safariCookieDays(),
                         d.cookieDaysMin(),
                         d.cookieDaysMax(),
+                        d.cookieClearingShare(),
                         d.officeNetworkShare(),
+                        d.phoneOfficeShare(),
+                        d.publicWifiShare(),
+                        d.peoplePerHotspot(),
                         d.carrierShare(),
+                        d.deviceSwitchShare(),
                         d.appLoginShare(),
                         d.webLoginShare(),
                         d.tabletActivity(),
@@ -122,6 +129,101 @@ class SampleGeneratorTest {
         assertEquals(0, ids.where("id_type = 'cookie'").count(), "no web devices, no cookies but crawlers'");
         assertEquals(persons.count(), ids.where("id_type = 'maid'").count(), "one app id per person");
         assertTrue(truth().where("id_type = 'cookie' and person_key <> ''").count() > 0, "by default, cookies");
+    }
+
+    /** The defaults with two phones per person and the given device behaviour. */
+    private static GeneratorBehaviour twoPhones(double affinity, double clearing, double publicWifi, double switching) {
+        GeneratorBehaviour.Devices d = GeneratorBehaviour.Devices.DEFAULTS;
+        return new GeneratorBehaviour(
+                GeneratorBehaviour.People.DEFAULTS,
+                new GeneratorBehaviour.Devices(
+                        List.of(0.0, 1.0),
+                        Map.of("mobile_web", 1.0),
+                        d.appleShare(),
+                        affinity,
+                        d.safariCookieDays(),
+                        d.cookieDaysMin(),
+                        d.cookieDaysMax(),
+                        clearing,
+                        d.officeNetworkShare(),
+                        0.0,
+                        publicWifi,
+                        d.peoplePerHotspot(),
+                        d.carrierShare(),
+                        switching,
+                        d.appLoginShare(),
+                        d.webLoginShare(),
+                        d.tabletActivity(),
+                        0.0));
+    }
+
+    @Test
+    void platformAffinityHotspotsCookieClearingAndDeviceSwitchingShowInTheFeeds() {
+        new SampleGenerator(7, 0.25, twoPhones(1.0, 1.0, 1.0, 1.0))
+                .generate(
+                        SPARK,
+                        dir.resolve("e/landing").toString(),
+                        dir.resolve("e/truth").toString(),
+                        DATES.subList(0, 1));
+        Dataset<Row> truth = SPARK.read()
+                .option("header", "true")
+                .csv(dir.resolve("e/truth/identifiers").toString())
+                .where("id_type = 'cookie' and person_key <> ''");
+        long persons = SPARK.read()
+                .option("header", "true")
+                .csv(dir.resolve("e/truth/persons").toString())
+                .count();
+        // Cleared every day: each phone's cookie of the day differs from the day before's, and both are in the truth.
+        assertEquals(4 * persons, truth.count(), "two phones, two cookies each");
+        assertEquals(
+                Set.of("mobile_web"),
+                truth.select("device_kind").distinct().collectAsList().stream()
+                        .map(r -> r.getString(0))
+                        .collect(Collectors.toSet()));
+        Dataset<Row> events = SPARK.read()
+                .json(dir.resolve("e/landing/clickstream/dt=" + DATES.get(0)).toString())
+                .where(col("cookie_id").isNotNull())
+                .join(truth.withColumnRenamed("id_value", "cookie_id"), "cookie_id");
+        assertTrue(events.count() > 1000);
+        // Every session on a public hotspot (no office Wi-Fi for phones here).
+        assertEquals(0, events.where(col("ip").startsWith("185.").unary_$bang()).count());
+        // Both phones of a person run on one platform.
+        assertEquals(
+                0,
+                events.where(col("user_agent").isNotNull())
+                        .groupBy("person_key")
+                        .agg(countDistinct(col("user_agent").contains("iPhone")).as("platforms"))
+                        .where("platforms > 1")
+                        .count());
+        // Every session carries on on the other phone within minutes: both phones of every active person show.
+        Dataset<Row> phonesPerPerson =
+                events.groupBy("person_key").agg(countDistinct("cookie_id").as("phones"));
+        long active = phonesPerPerson.count();
+        assertTrue(phonesPerPerson.where("phones = 2").count() >= 0.95 * active, "switching to the other phone");
+    }
+
+    @Test
+    void withoutAffinityAPersonsPhonesMayRunOnTwoPlatforms() {
+        new SampleGenerator(7, 0.25, twoPhones(0.0, 0.0, 0.0, 0.0))
+                .generate(
+                        SPARK,
+                        dir.resolve("f/landing").toString(),
+                        dir.resolve("f/truth").toString(),
+                        DATES.subList(0, 1));
+        Dataset<Row> truth = SPARK.read()
+                .option("header", "true")
+                .csv(dir.resolve("f/truth/identifiers").toString())
+                .where("id_type = 'cookie' and person_key <> ''");
+        Dataset<Row> events = SPARK.read()
+                .json(dir.resolve("f/landing/clickstream/dt=" + DATES.get(0)).toString())
+                .where(col("user_agent").isNotNull())
+                .join(truth.withColumnRenamed("id_value", "cookie_id"), "cookie_id");
+        assertTrue(events.groupBy("person_key")
+                        .agg(countDistinct(col("user_agent").contains("iPhone")).as("platforms"))
+                        .where("platforms > 1")
+                        .count()
+                > 0);
+        assertEquals(0, events.where(col("ip").startsWith("185.")).count(), "no hotspots");
     }
 
     @Test
