@@ -153,9 +153,6 @@ final class Clickstream {
             GeneratorBehaviour behaviour,
             Rng rng) {
         Device d = visit.device();
-        String ip = visit.ip();
-        String login = visit.login();
-        String campaign = visit.campaign();
         String interest = Catalogue.INTERESTS.get(category);
         int product = rng.between(1000, 9999);
         StringWriter text = new StringWriter(400);
@@ -171,7 +168,7 @@ final class Clickstream {
             if (!rng.chance(0.01)) {
                 g.writeStringField("user_agent", d.userAgent());
             }
-            g.writeStringField("ip", ip);
+            g.writeStringField("ip", visit.ip());
             g.writeStringField("event_type", type);
             g.writeStringField(
                     "page_url",
@@ -187,11 +184,11 @@ final class Clickstream {
             if (referrer != null && !referrer.isEmpty()) {
                 g.writeStringField("referrer", referrer);
             }
-            if (campaign != null) {
-                g.writeStringField("campaign", campaign);
+            if (visit.campaign() != null) {
+                g.writeStringField("campaign", visit.campaign());
             }
-            if (login != null) {
-                g.writeStringField("login_email", login);
+            if (visit.login() != null) {
+                g.writeStringField("login_email", visit.login());
             }
             if (revenue != null) {
                 g.writeStringField("order_id", "O-" + Long.toString(rng.nextLong() >>> 1, 36));
