@@ -87,7 +87,9 @@ public enum ComparisonKind {
 
         @Override
         String fieldProblem(String field) {
-            return field.equals(DeviceProfiles.HOURS) ? null : "histogram compares the hours field only";
+            return field.equals(DeviceProfiles.HOURS) || field.equals(DeviceProfiles.TOPICS)
+                    ? null
+                    : "histogram compares the hours and topics fields only";
         }
     };
 

@@ -20,6 +20,10 @@ public final class DeviceDays {
     public static final String NETWORKS = DeviceProfiles.NETWORKS;
     /** Events per hour of the day (24 counts, hour 0 first). */
     public static final String HOURS = DeviceProfiles.HOURS;
+    /** Hashed (address, half hour) of the partition's events, the smallest 64. */
+    public static final String VISITS = DeviceProfiles.VISITS;
+    /** Events per hashed topic bucket (page category, campaign). */
+    public static final String TOPICS = DeviceProfiles.TOPICS;
 
     public static final String OS = DeviceProfiles.OS;
     public static final String BROWSER = DeviceProfiles.BROWSER;
@@ -32,7 +36,8 @@ public final class DeviceDays {
     public static final TableSpec SPEC = new TableSpec(
             "id_device_days",
             "Identity's state for device matching: per device and raw_events partition (crawlers left out), the "
-                    + "hashed addresses and networks it used, its events per hour of the day and what it ran last. "
+                    + "hashed addresses and networks it used, when it was on which address, its events per hour of the day "
+                    + "and per topic, and what it ran last. "
                     + "The devices model's profiles are these partials over its lookback_days; partitions older "
                     + "than the longest lookback are dropped. identity --rebuild recomputes it.",
             "identity",
@@ -54,6 +59,16 @@ public final class DeviceDays {
                         DataTypes.createArrayType(DataTypes.LongType, true),
                         false,
                         "events per hour of the day (UTC), hour 0 first"),
+                column(
+                        VISITS,
+                        DataTypes.createArrayType(DataTypes.LongType, true),
+                        false,
+                        "hashes of (hashed IP, half hour) on two grids 15 minutes apart, sorted, at most 64"),
+                column(
+                        TOPICS,
+                        DataTypes.createArrayType(DataTypes.LongType, true),
+                        false,
+                        "events per hashed bucket of page category and campaign (32 counts)"),
                 column(OS, DataTypes.StringType, true, "operating system of the latest event"),
                 column(BROWSER, DataTypes.StringType, true, "browser of the latest event"),
                 column(DEVICE_TYPE, DataTypes.StringType, true, "device type of the latest event"),

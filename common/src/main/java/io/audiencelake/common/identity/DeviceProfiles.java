@@ -10,13 +10,18 @@ import static org.apache.spark.sql.functions.collect_set;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.element_at;
 import static org.apache.spark.sql.functions.flatten;
+import static org.apache.spark.sql.functions.floor;
 import static org.apache.spark.sql.functions.hour;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.lower;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.max_by;
+import static org.apache.spark.sql.functions.pmod;
 import static org.apache.spark.sql.functions.slice;
 import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.unix_seconds;
 import static org.apache.spark.sql.functions.when;
+import static org.apache.spark.sql.functions.xxhash64;
 
 import io.audiencelake.common.feeds.RawEvents;
 import io.audiencelake.common.feeds.RawTables;
@@ -24,6 +29,7 @@ import java.sql.Date;
 import java.time.LocalDate;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -31,7 +37,9 @@ import org.apache.spark.sql.Row;
 
 /**
  * One profile per device (cookie or mobile ad id) from its recent events: the networks and addresses
- * it used, when in the day it is active, and what it runs. Crawlers are left out.
+ * it used, when it was where (address and half hour, so two devices used one after the other on one network
+ * meet), when in the day it is active, what it reads (a hashed histogram of the pages' categories and campaigns),
+ * and what it runs and on whose platform. Crawlers are left out.
  */
 public final class DeviceProfiles {
     public static final String IPS = "ips";
@@ -40,6 +48,21 @@ public final class DeviceProfiles {
     public static final String OS = "os";
     public static final String BROWSER = "browser";
     public static final String DEVICE_TYPE = "device_type";
+    /**
+     * Address and time: hashes of (address, half hour) on two half-hour grids 15 minutes apart, so events on one
+     * address within 15 minutes of each other always share one; the smallest 64 hashes (a uniform sample).
+     */
+    public static final String VISITS = "visits";
+    /** Events per hashed bucket of their page category and campaign ({@value #TOPIC_BUCKETS} counts). */
+    public static final String TOPICS = "topics";
+    /** Whose platform the device runs: apple, google, microsoft, or the OS itself. */
+    public static final String PLATFORM = "platform";
+    /** Event attributes whose values describe what a device's user reads and buys. */
+    static final List<String> TOPIC_ATTRIBUTES = List.of("page_category", "campaign");
+
+    static final int TOPIC_BUCKETS = 32;
+    /** Half an hour, in seconds: two grids of it 15 minutes apart make {@link #VISITS}. */
+    private static final int VISIT_SECONDS = 1800;
     /** Field name to whether it is a list. */
     public static final Map<String, Boolean> FIELDS;
     /** At most this many addresses per device: enough to tell, bounded for a device that roams. */
@@ -50,6 +73,9 @@ public final class DeviceProfiles {
         f.put(IPS, true);
         f.put(NETWORKS, true);
         f.put(HOURS, true);
+        f.put(VISITS, true);
+        f.put(TOPICS, true);
+        f.put(PLATFORM, false);
         f.put(OS, false);
         f.put(BROWSER, false);
         f.put(DEVICE_TYPE, false);
@@ -73,13 +99,19 @@ public final class DeviceProfiles {
         for (int h = 0; h < 24; h++) {
             hours[h] = sum(element_at(col(HOURS), h + 1)).cast("double");
         }
+        Column[] topics = new Column[TOPIC_BUCKETS];
+        for (int b = 0; b < TOPIC_BUCKETS; b++) {
+            topics[b] = sum(element_at(col(TOPICS), b + 1)).cast("double");
+        }
         return days.where(col(DeviceDays.DT)
                         .between(lit(Date.valueOf(date.minusDays(lookbackDays - 1L))), lit(Date.valueOf(date))))
                 .groupBy(IdentifierNodes.ID_TYPE, IdentifierNodes.ID_VALUE)
                 .agg(
                         smallest(IPS),
                         smallest(NETWORKS),
+                        smallest(VISITS),
                         array(hours).as(HOURS),
+                        array(topics).as(TOPICS),
                         max_by(col(OS), col(DeviceDays.LAST_EVENT)).as(OS),
                         max_by(col(BROWSER), col(DeviceDays.LAST_EVENT)).as(BROWSER),
                         max_by(col(DEVICE_TYPE), col(DeviceDays.LAST_EVENT)).as(DEVICE_TYPE))
@@ -91,9 +123,21 @@ public final class DeviceProfiles {
                         col(IPS),
                         col(NETWORKS),
                         col(HOURS),
+                        col(VISITS),
+                        col(TOPICS),
+                        platform(col(OS)).as(PLATFORM),
                         col(OS),
                         col(BROWSER),
                         col(DEVICE_TYPE));
+    }
+
+    /** The platform's vendor: Apple's iOS, iPadOS and macOS are one platform, as are Google's Android and ChromeOS. */
+    static Column platform(Column os) {
+        Column o = lower(os);
+        return when(o.rlike("^(ios|ipados|mac ?os|os ?x)"), lit("apple"))
+                .when(o.rlike("^(android|chrome ?os)"), lit("google"))
+                .when(o.rlike("^windows"), lit("microsoft"))
+                .otherwise(o);
     }
 
     /**
@@ -105,6 +149,21 @@ public final class DeviceProfiles {
         for (int h = 0; h < 24; h++) {
             hours[h] = count(when(hour(col(RawEvents.EVENT_TIME)).equalTo(h), lit(1)));
         }
+        Column[] topics = new Column[TOPIC_BUCKETS];
+        for (int b = 0; b < TOPIC_BUCKETS; b++) {
+            Column inBucket = lit(0L);
+            for (String attribute : TOPIC_ATTRIBUTES) {
+                inBucket = inBucket.plus(count(when(topicBucket(attribute).equalTo(b), lit(1))));
+            }
+            topics[b] = inBucket;
+        }
+        Column seconds = unix_seconds(col(RawEvents.EVENT_TIME));
+        Column visits = array(
+                xxhash64(col(RawEvents.IP_HASH), lit("a"), floor(seconds.divide(VISIT_SECONDS))),
+                xxhash64(
+                        col(RawEvents.IP_HASH),
+                        lit("b"),
+                        floor(seconds.plus(VISIT_SECONDS / 2).divide(VISIT_SECONDS))));
         return events.where(col(RawTables.DT).between(lit(Date.valueOf(from)), lit(Date.valueOf(to))))
                 .where(col(RawEvents.DEVICE_ID)
                         .isNotNull()
@@ -119,13 +178,26 @@ public final class DeviceProfiles {
                                 .as(IPS),
                         slice(array_sort(collect_set(col(RawEvents.IP_PREFIX))), 1, MAX_ADDRESSES)
                                 .as(NETWORKS),
+                        slice(
+                                        array_sort(array_distinct(flatten(collect_set(
+                                                when(col(RawEvents.IP_HASH).isNotNull(), visits))))),
+                                        1,
+                                        MAX_ADDRESSES)
+                                .as(VISITS),
                         array(hours).as(HOURS),
+                        array(topics).as(TOPICS),
                         max_by(col(RawEvents.OS), col(RawEvents.EVENT_TIME)).as(OS),
                         max_by(col(RawEvents.BROWSER), col(RawEvents.EVENT_TIME))
                                 .as(BROWSER),
                         max_by(col(RawEvents.DEVICE_TYPE), col(RawEvents.EVENT_TIME))
                                 .as(DEVICE_TYPE),
                         max(col(RawEvents.EVENT_TIME)).as(DeviceDays.LAST_EVENT));
+    }
+
+    /** The topic bucket of an event's attribute value, null without one. */
+    private static Column topicBucket(String attribute) {
+        Column value = col(RawEvents.ATTRIBUTES).getItem(attribute);
+        return when(value.isNotNull(), pmod(xxhash64(value), lit(TOPIC_BUCKETS)));
     }
 
     /** Nodes of devices with partials of partitions after {@code since}: their profiles changed. */

@@ -11,6 +11,7 @@ import io.audiencelake.common.lake.LakeTables;
 import java.sql.Date;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -70,7 +71,11 @@ public final class MatchProfiles {
                 .mapToInt(MatchModel::lookbackDays)
                 .max()
                 .orElse(0);
-        boolean daysFromRaw = since == null || !lake.exists(DeviceDays.SPEC);
+        // Partials of an older layout (without a column this version keeps) are made again from the raw events.
+        boolean daysFromRaw = since == null
+                || !lake.exists(DeviceDays.SPEC)
+                || !Arrays.asList(lake.read(DeviceDays.SPEC).columns())
+                        .containsAll(Arrays.asList(DeviceDays.SPEC.schema().fieldNames()));
         Dataset<Row> days = null;
         Dataset<Row> freshDays = null;
         if (lookback > 0) {

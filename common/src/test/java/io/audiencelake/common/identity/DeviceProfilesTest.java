@@ -9,6 +9,7 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -23,7 +24,7 @@ class DeviceProfilesTest {
     private static final LocalDate DAY3 = DAY1.plusDays(2);
     private static final String EVENTS = "device_id_type string, device_id string, event_time timestamp, "
             + "ip_hash string, ip_prefix string, os string, browser string, device_type string, is_robot boolean, "
-            + "dt date";
+            + "dt date, attributes map<string, string>";
 
     private static Object[] event(LocalDate day, String device, int hour, String ip, String os, boolean robot) {
         return new Object[] {
@@ -36,7 +37,8 @@ class DeviceProfilesTest {
             "Safari",
             "mobile",
             robot,
-            Date.valueOf(day)
+            Date.valueOf(day),
+            null
         };
     }
 
@@ -149,5 +151,67 @@ class DeviceProfilesTest {
                 .where("id_value = 'c1'")
                 .first();
         assertEquals(11, recent.getList(recent.fieldIndex(DeviceProfiles.IPS)).size(), "day 1 is outside 2 days");
+    }
+
+    private static Object[] visit(String device, String time, String ip, String category, String os) {
+        return new Object[] {
+            "cookie",
+            device,
+            Timestamp.valueOf("2025-03-01 " + time),
+            ip,
+            "net",
+            os,
+            "Safari",
+            "mobile",
+            false,
+            Date.valueOf(DAY1),
+            category == null ? null : Map.of("page_category", category)
+        };
+    }
+
+    private static Map<String, Row> profiles(Object[]... rows) {
+        Map<String, Row> out = new TreeMap<>();
+        for (Row r : DeviceProfiles.fromDays(DeviceProfiles.days(Frames.of(EVENTS, rows), DAY1, DAY1), DAY1, 1)
+                .collectAsList()) {
+            out.put(r.getAs(IdentifierNodes.ID_VALUE), r);
+        }
+        return out;
+    }
+
+    private static Set<Object> shared(Row a, Row b, String field) {
+        Set<Object> out = new HashSet<>(a.getList(a.fieldIndex(field)));
+        out.retainAll(b.getList(b.fieldIndex(field)));
+        return out;
+    }
+
+    @Test
+    void devicesUsedMinutesApartOnOneAddressShareAVisitAndNotHoursApartOrElsewhere() {
+        Map<String, Row> p = profiles(
+                visit("phone", "10:29:00", "home", "shoes", "iOS"),
+                visit("laptop", "10:36:00", "home", "shoes", "Mac OS"),
+                visit("tablet", "14:00:00", "home", "books", "Android"),
+                visit("other", "10:30:00", "cafe", null, "Windows NT"));
+        // 10:29 and 10:36 fall on two sides of a half hour of one grid, in one half hour of the other.
+        assertEquals(
+                1,
+                shared(p.get("phone"), p.get("laptop"), DeviceProfiles.VISITS).size());
+        assertEquals(Set.of(), shared(p.get("phone"), p.get("tablet"), DeviceProfiles.VISITS), "hours apart");
+        assertEquals(Set.of(), shared(p.get("phone"), p.get("other"), DeviceProfiles.VISITS), "another address");
+        // Apple's iOS and macOS are one platform.
+        assertEquals("apple", p.get("phone").getAs(DeviceProfiles.PLATFORM));
+        assertEquals("apple", p.get("laptop").getAs(DeviceProfiles.PLATFORM));
+        assertEquals("google", p.get("tablet").getAs(DeviceProfiles.PLATFORM));
+        assertEquals("microsoft", p.get("other").getAs(DeviceProfiles.PLATFORM));
+        // One event's category in one topic bucket; the same category, the same bucket.
+        List<Double> phone = p.get("phone").getList(p.get("phone").fieldIndex(DeviceProfiles.TOPICS));
+        assertEquals(DeviceProfiles.TOPIC_BUCKETS, phone.size());
+        assertEquals(1.0, phone.stream().mapToDouble(Double::doubleValue).sum());
+        assertEquals(phone, p.get("laptop").getList(p.get("laptop").fieldIndex(DeviceProfiles.TOPICS)));
+        assertEquals(
+                0.0,
+                p.get("other").<Double>getList(p.get("other").fieldIndex(DeviceProfiles.TOPICS)).stream()
+                        .mapToDouble(Double::doubleValue)
+                        .sum(),
+                "no category, no topic");
     }
 }
