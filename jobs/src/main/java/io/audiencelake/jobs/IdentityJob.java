@@ -12,6 +12,7 @@ import io.audiencelake.common.config.AppConfig;
 import io.audiencelake.common.feeds.RawIdentifiers;
 import io.audiencelake.common.identity.ConnectedComponents;
 import io.audiencelake.common.identity.DeterministicLinks;
+import io.audiencelake.common.identity.DeviceContinuity;
 import io.audiencelake.common.identity.GraphVersions;
 import io.audiencelake.common.identity.GroundTruthIdentifiers;
 import io.audiencelake.common.identity.IdEdges;
@@ -140,7 +141,7 @@ public final class IdentityJob implements Job<IdentityRules>, Callable<Integer> 
      * The links of the run, the deterministic components (for id_identifiers' linked) and the match models'
      * profile state to keep (null without models).
      */
-    private record Links(Dataset<Row> edges, Dataset<Row> linked, MatchProfiles profiles) {}
+    private record Links(Dataset<Row> edges, Dataset<Row> linked, MatchProfiles profiles, Dataset<Row> continuity) {}
 
     /**
      * The date's graph with its stable ids, id_graph's versions after it, and how many persons merged and split
@@ -172,7 +173,7 @@ public final class IdentityJob implements Job<IdentityRules>, Callable<Integer> 
                 graph.merges(),
                 graph.splits());
         if (evaluate != null) {
-            evaluate(context, graph.rows(), deterministicGraph(deterministic, links), metrics);
+            evaluate(context, graph.rows(), methodGraphs(rules, deterministic, links), metrics);
         }
         writeMetrics(context, metrics);
         context.spark().catalog().clearCache();
@@ -360,6 +361,10 @@ public final class IdentityJob implements Job<IdentityRules>, Callable<Integer> 
         MatchProfiles profiles = rules.models().isEmpty()
                 ? null
                 : MatchProfiles.load(context.lake(), rules, previous.since(), context.date());
+        Dataset<Row> continuity = continuity(context, rules, profiles, deterministic, before, metrics, counts);
+        if (continuity != null) {
+            edges = edges.unionByName(continuity);
+        }
         for (MatchModel model : rules.models()) {
             context.step(name(), "match " + model.id());
             Dataset<Row> touched = touched(model, profiles, newToGraph);
@@ -367,14 +372,89 @@ public final class IdentityJob implements Job<IdentityRules>, Callable<Integer> 
             if (touched != null) {
                 accepted = accepted.unionByName(standing(model, before, deterministic, accepted, touched));
             }
-            accepted = accepted.localCheckpoint();
-            long n = accepted.count();
-            LOG.info("model {}: {} links at match probability >= {}", model.id(), n, rules.threshold());
-            metrics.add(new Metric(MetricName.EDGES, IdEdges.PROBABILISTIC + "/" + model.id(), n));
-            counts.put("edges." + model.id(), n);
-            edges = edges.unionByName(accepted);
+            edges = edges.unionByName(counted(rules, model, without(accepted, continuity), metrics, counts));
         }
-        return new Links(edges, components, profiles);
+        return new Links(edges, components, profiles, continuity);
+    }
+
+    /** The links less those of {@code known} (null: none). */
+    private static Dataset<Row> without(Dataset<Row> links, Dataset<Row> known) {
+        return known == null
+                ? links
+                : links.join(
+                        known.select(DeterministicLinks.SRC, DeterministicLinks.DST),
+                        new String[] {DeterministicLinks.SRC, DeterministicLinks.DST},
+                        "left_anti");
+    }
+
+    /** A model's links, materialised and counted in the log, the metrics and the run's counts. */
+    private static Dataset<Row> counted(
+            IdentityRules rules, MatchModel model, Dataset<Row> links, List<Metric> metrics, Map<String, Long> counts) {
+        Dataset<Row> accepted = links.localCheckpoint();
+        long n = accepted.count();
+        LOG.info("model {}: {} links at match probability >= {}", model.id(), n, rules.threshold());
+        metrics.add(new Metric(MetricName.EDGES, IdEdges.PROBABILISTIC + "/" + model.id(), n));
+        counts.put("edges." + model.id(), n);
+        return accepted;
+    }
+
+    /**
+     * Links of one browser's successive cookies (its churn), found over the device models' window before any
+     * person-level matching; a daily run keeps the previous run's while both cookies are in the graph. Null
+     * when no device model asks for them.
+     */
+    private Dataset<Row> continuity(
+            JobContext context,
+            IdentityRules rules,
+            MatchProfiles profiles,
+            Deterministic deterministic,
+            Dataset<Row> before,
+            List<Metric> metrics,
+            Map<String, Long> counts) {
+        int days = rules.models().stream()
+                .filter(m -> m.source() == IdentityRules.Source.DEVICES)
+                .mapToInt(MatchModel::continuityDays)
+                .max()
+                .orElse(0);
+        if (days == 0 || profiles == null || profiles.deviceDays() == null) {
+            return null;
+        }
+        context.step(name(), "cookie continuity");
+        Dataset<Row> found =
+                DeviceContinuity.links(profiles.deviceDays(), days, DeviceContinuity.MAX_DEVICES_PER_ADDRESS);
+        if (before != null) {
+            found = found.unionByName(nodeEdges(before.where(col(IdEdges.KIND).equalTo(IdEdges.CONTINUITY))));
+        }
+        Dataset<Row> nodes = deterministic.nodes();
+        Dataset<Row> links = found.select(
+                        functions
+                                .least(col(DeterministicLinks.SRC), col(DeterministicLinks.DST))
+                                .as(DeterministicLinks.SRC),
+                        functions
+                                .greatest(col(DeterministicLinks.SRC), col(DeterministicLinks.DST))
+                                .as(DeterministicLinks.DST))
+                .distinct()
+                .join(nodes.toDF(DeterministicLinks.SRC), new String[] {DeterministicLinks.SRC}, "left_semi")
+                .join(nodes.toDF(DeterministicLinks.DST), new String[] {DeterministicLinks.DST}, "left_semi")
+                .join(
+                        deterministic.edges().select(DeterministicLinks.SRC, DeterministicLinks.DST),
+                        new String[] {DeterministicLinks.SRC, DeterministicLinks.DST},
+                        "left_anti")
+                .withColumn(IdEdges.RULE, lit(DeviceContinuity.RULE))
+                .withColumn(IdEdges.SCORE, lit(1.0))
+                .withColumn(
+                        IdEdges.EVIDENCE,
+                        array().cast(IdEdges.SPEC
+                                .schema()
+                                .apply(IdEdges.EVIDENCE)
+                                .dataType()))
+                .withColumn(IdEdges.KIND, lit(IdEdges.CONTINUITY))
+                .localCheckpoint();
+        long n = links.count();
+        LOG.info("cookie continuity: {} links of a browser's successive cookies", n);
+        metrics.add(new Metric(MetricName.EDGES, IdEdges.CONTINUITY, n));
+        counts.put("edges." + IdEdges.CONTINUITY, n);
+        return links;
     }
 
     /** One model's newly accepted links (src, dst, rule, score, evidence, kind), deterministic pairs left out. */
@@ -652,21 +732,45 @@ public final class IdentityJob implements Job<IdentityRules>, Callable<Integer> 
     }
 
     /** Pairwise precision, recall and F1 and the share of exactly found persons against ground truth. */
-    /** The graph the deterministic links alone make: each identifier in its deterministic component. */
-    private static Dataset<Row> deterministicGraph(Deterministic deterministic, Links links) {
+    /**
+     * The graphs link methods alone make: the deterministic links (their components, as the run found them), and
+     * with the cookie continuity links added when there are any.
+     */
+    private static Map<String, Dataset<Row>> methodGraphs(
+            IdentityRules rules, Deterministic deterministic, Links links) {
+        Map<String, Dataset<Row>> out = new LinkedHashMap<>();
+        out.put("deterministic", asGraph(deterministic, links.linked()));
+        if (links.continuity() != null) {
+            Dataset<Row> edges = deterministic
+                    .edges()
+                    .select(DeterministicLinks.SRC, DeterministicLinks.DST)
+                    .unionByName(links.continuity().select(DeterministicLinks.SRC, DeterministicLinks.DST));
+            out.put(
+                    "deterministic+continuity",
+                    asGraph(
+                            deterministic,
+                            ConnectedComponents.of(deterministic.nodes(), edges, rules.maxIterations())
+                                    .components()));
+        }
+        return out;
+    }
+
+    /** Each identifier in its component. */
+    private static Dataset<Row> asGraph(Deterministic deterministic, Dataset<Row> components) {
         return deterministic
                 .identifiers()
-                .join(links.linked(), IdentifierNodes.NODE)
+                .join(components, IdentifierNodes.NODE)
                 .select(
                         col(IdentifierNodes.ID_TYPE),
                         col(IdentifierNodes.ID_VALUE),
                         col(ConnectedComponents.COMPONENT).cast("string").as(IdGraph.PERSON_ID));
     }
 
-    private void evaluate(JobContext context, Dataset<Row> graph, Dataset<Row> alone, List<Metric> metrics) {
+    private void evaluate(
+            JobContext context, Dataset<Row> graph, Map<String, Dataset<Row>> methods, List<Metric> metrics) {
         context.step(name(), "evaluate against " + evaluate);
         MatchEvaluation.Report report =
-                MatchEvaluation.report(graph, alone, GroundTruthIdentifiers.read(context.spark(), evaluate));
+                MatchEvaluation.report(graph, methods, GroundTruthIdentifiers.read(context.spark(), evaluate));
         MatchEvaluation.Scores s = report.all();
         metrics.add(new Metric(MetricName.EVALUATED_IDENTIFIERS, "", s.identifiers()));
         metrics.add(new Metric(MetricName.EXACT_PERSON_SHARE, "", s.exactPersonShare()));
@@ -685,7 +789,7 @@ public final class IdentityJob implements Job<IdentityRules>, Callable<Integer> 
                 f(s.exactPersonShare()));
         Map<String, MatchEvaluation.Scores> parts = new LinkedHashMap<>();
         parts.put("pairwise", s);
-        parts.put("pairwise/deterministic", report.deterministic());
+        report.byMethod().forEach((method, m) -> parts.put("pairwise/" + method, m));
         report.byDeviceKind().forEach((kind, k) -> parts.put("pairwise/device/" + kind, k));
         parts.forEach((dimension, p) -> {
             metrics.add(new Metric(MetricName.PRECISION, dimension, p.precision()));

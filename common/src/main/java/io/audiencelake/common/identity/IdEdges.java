@@ -25,6 +25,8 @@ public final class IdEdges {
 
     public static final String DETERMINISTIC = "deterministic";
     public static final String PROBABILISTIC = "probabilistic";
+    /** One browser's successive cookies ({@link DeviceContinuity}). */
+    public static final String CONTINUITY = "continuity";
 
     public static final TableSpec SPEC = new TableSpec(
             "id_edges",
@@ -39,7 +41,11 @@ public final class IdEdges {
                 column(SRC_VALUE, DataTypes.StringType, false, "identifier of one end (SHA-256 for email and phone)"),
                 column(DST_TYPE, DataTypes.StringType, false, "id type of the other end"),
                 column(DST_VALUE, DataTypes.StringType, false, "identifier of the other end"),
-                column(KIND, DataTypes.StringType, false, "deterministic or probabilistic"),
+                column(
+                        KIND,
+                        DataTypes.StringType,
+                        false,
+                        "deterministic, probabilistic or continuity (one browser's successive cookies)"),
                 column(
                         RULE,
                         DataTypes.StringType,

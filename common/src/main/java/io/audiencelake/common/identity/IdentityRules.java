@@ -90,6 +90,7 @@ public record IdentityRules(
             List<String> feeds,
             boolean acrossFeedsOnly,
             int lookbackDays,
+            int continuityDays,
             Map<String, ProfileField> fields,
             List<BlockingRule> blocking,
             List<Comparison> comparisons) {

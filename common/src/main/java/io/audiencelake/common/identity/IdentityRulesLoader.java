@@ -121,6 +121,10 @@ public final class IdentityRulesLoader {
         List<String> feeds = m.strings("feeds");
         boolean across = m.bool("across_feeds_only", false);
         int lookback = m.intValue("lookback_days", 30, 1, 3660);
+        int continuity = m.intValue("continuity_days", 0, 0, 366);
+        if (continuity > 0 && source == Source.RECORDS) {
+            m.problem("continuity_days", "links one browser's successive cookies: device models only");
+        }
         Map<String, ProfileField> fields = new LinkedHashMap<>();
         // field name -> whether it holds a list (device fields) or one value
         Map<String, Boolean> available = new LinkedHashMap<>();
@@ -139,7 +143,7 @@ public final class IdentityRulesLoader {
         m.rejectUnknownKeys();
         return id == null || source == null
                 ? null
-                : new MatchModel(id, source, feeds, across, lookback, fields, blocking, comparisons);
+                : new MatchModel(id, source, feeds, across, lookback, continuity, fields, blocking, comparisons);
     }
 
     private static void recordFields(

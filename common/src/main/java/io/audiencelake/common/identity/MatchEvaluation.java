@@ -75,21 +75,22 @@ public final class MatchEvaluation {
     }
 
     /**
-     * The whole graph's scores, the deterministic links' alone, scores per device kind (pairs with at least one
-     * identifier of the kind; exact persons not counted there), and the household mixing (null without households
-     * in the truth).
+     * The whole graph's scores, those of the graphs some link methods alone make (e.g. the deterministic links),
+     * scores per device kind (pairs with at least one identifier of the kind; exact persons not counted there), and
+     * the household mixing (null without households in the truth).
      */
-    public record Report(Scores all, Scores deterministic, Map<String, Scores> byDeviceKind, Mixing mixing) {}
+    public record Report(Scores all, Map<String, Scores> byMethod, Map<String, Scores> byDeviceKind, Mixing mixing) {}
 
     /**
      * @param graph (id_type, id_value, person_id)
-     * @param deterministic the same for the components of the deterministic links alone
+     * @param methods per name, the same for the components some link methods alone make
      * @param truth as {@link GroundTruthIdentifiers#read}: (id_type, id_value, truth_key, device_kind,
      *     household_key)
      */
-    public static Report report(Dataset<Row> graph, Dataset<Row> deterministic, Dataset<Row> truth) {
+    public static Report report(Dataset<Row> graph, Map<String, Dataset<Row>> methods, Dataset<Row> truth) {
         Scores all = score(graph, truth);
-        Scores alone = score(deterministic, truth);
+        Map<String, Scores> byMethod = new LinkedHashMap<>();
+        methods.forEach((name, g) -> byMethod.put(name, score(g, truth)));
         Dataset<Row> both = joined(graph, truth).cache();
         try {
             List<String> kinds = new ArrayList<>();
@@ -101,7 +102,7 @@ public final class MatchEvaluation {
                     .collectAsList()) {
                 kinds.add(r.getString(0));
             }
-            return new Report(all, alone, byKind(both, kinds), mixing(both));
+            return new Report(all, byMethod, byKind(both, kinds), mixing(both));
         } finally {
             both.unpersist();
         }

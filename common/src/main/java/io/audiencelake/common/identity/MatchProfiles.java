@@ -118,6 +118,14 @@ public final class MatchProfiles {
         return rows.persist(StorageLevel.MEMORY_AND_DISK());
     }
 
+    /** The device partials of the longest device lookback up to the date; null without device models. */
+    public Dataset<Row> deviceDays() {
+        return days == null
+                ? null
+                : days.where(col(DeviceDays.DT)
+                        .between(lit(Date.valueOf(date.minusDays(lookbackDays - 1L))), lit(Date.valueOf(date))));
+    }
+
     /** The model's profiles as of the date. */
     public Dataset<Row> profiles(MatchModel model) {
         return model.source() == Source.DEVICES

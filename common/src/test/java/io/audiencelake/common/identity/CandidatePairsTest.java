@@ -27,6 +27,7 @@ class CandidatePairsTest {
                 List.of("crm", "partner"),
                 acrossFeeds,
                 30,
+                0,
                 Map.of(),
                 List.of(rules),
                 List.of(new Comparison("postcode", "postcode", ComparisonKind.EXACT, 0.75, 0.9, false)));

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
+import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
@@ -69,12 +70,12 @@ class MatchEvaluationTest {
                 row("cookie", "m2", "C2"),
                 row("cookie", "m1", "C3"),
                 row("cookie", "d3", "C4"));
-        MatchEvaluation.Report report = MatchEvaluation.report(graph, alone, truth);
+        MatchEvaluation.Report report = MatchEvaluation.report(graph, Map.of("deterministic", alone), truth);
         // All: predicted e1d1 e1m2 d1m2; true e1d1 e1m1 d1m1; common e1d1.
         assertEquals(1.0 / 3, report.all().precision(), 1e-12);
         assertEquals(1.0 / 3, report.all().recall(), 1e-12);
-        assertEquals(1.0, report.deterministic().precision(), 1e-12);
-        assertEquals(1.0 / 3, report.deterministic().recall(), 1e-12);
+        assertEquals(1.0, report.byMethod().get("deterministic").precision(), 1e-12);
+        assertEquals(1.0 / 3, report.byMethod().get("deterministic").recall(), 1e-12);
         // Desktop pairs: predicted e1d1 d1m2, true e1d1 d1m1, common e1d1.
         MatchEvaluation.Scores desktop = report.byDeviceKind().get("desktop_web");
         assertEquals(2, desktop.identifiers());
@@ -103,7 +104,7 @@ class MatchEvaluationTest {
                 row("email", "b", "T1", null, null));
         Dataset<Row> graph = Frames.of(
                 "id_type string, id_value string, person_id string", row("email", "a", "P1"), row("email", "b", "P1"));
-        MatchEvaluation.Report report = MatchEvaluation.report(graph, graph, truth);
+        MatchEvaluation.Report report = MatchEvaluation.report(graph, Map.of(), truth);
         assertEquals(1.0, report.all().f1(), 1e-12);
         assertTrue(report.byDeviceKind().isEmpty());
         assertNull(report.mixing());

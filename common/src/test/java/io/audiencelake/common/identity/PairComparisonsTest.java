@@ -19,7 +19,8 @@ class PairComparisonsTest {
             + "r_dob string, l_ips array<string>, r_ips array<string>, l_hours array<double>, r_hours array<double>";
 
     private static List<Integer> levels(Comparison c, Object[]... rows) {
-        MatchModel model = new MatchModel("m", Source.RECORDS, List.of("a"), false, 1, Map.of(), List.of(), List.of(c));
+        MatchModel model =
+                new MatchModel("m", Source.RECORDS, List.of("a"), false, 1, 0, Map.of(), List.of(), List.of(c));
         Dataset<Row> pairs = Frames.of(PAIRS, rows);
         if (c.kind() == ComparisonKind.QGRAMS) {
             pairs = pairs.withColumn("l_name", QGramEncoding.encode(functions.col("l_name"), "k"))

@@ -65,6 +65,7 @@ class ProbabilisticMatchingTest {
                 List.of("a", "b"),
                 true,
                 30,
+                0,
                 Map.of(),
                 List.of(
                         new BlockingRule("postcode", List.of("postcode"), 50),
