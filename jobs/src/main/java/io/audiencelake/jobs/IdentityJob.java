@@ -361,7 +361,7 @@ public final class IdentityJob implements Job<IdentityRules>, Callable<Integer> 
         MatchProfiles profiles = rules.models().isEmpty()
                 ? null
                 : MatchProfiles.load(context.lake(), rules, previous.since(), context.date());
-        Dataset<Row> continuity = continuity(context, rules, profiles, deterministic, before, metrics, counts);
+        Dataset<Row> continuity = continuity(context, rules, profiles, deterministic, metrics, counts);
         if (continuity != null) {
             edges = edges.unionByName(continuity);
         }
@@ -400,15 +400,14 @@ public final class IdentityJob implements Job<IdentityRules>, Callable<Integer> 
 
     /**
      * Links of one browser's successive cookies (its churn), found over the device models' window before any
-     * person-level matching; a daily run keeps the previous run's while both cookies are in the graph. Null
-     * when no device model asks for them.
+     * person-level matching, again each run over the window as a rebuild finds them. Null when no device model
+     * asks for them.
      */
     private Dataset<Row> continuity(
             JobContext context,
             IdentityRules rules,
             MatchProfiles profiles,
             Deterministic deterministic,
-            Dataset<Row> before,
             List<Metric> metrics,
             Map<String, Long> counts) {
         int days = rules.models().stream()
@@ -420,11 +419,9 @@ public final class IdentityJob implements Job<IdentityRules>, Callable<Integer> 
             return null;
         }
         context.step(name(), "cookie continuity");
+        // Found again over the window each run, as a rebuild finds them: a daily run gives the rebuild's links.
         Dataset<Row> found =
                 DeviceContinuity.links(profiles.deviceDays(), days, DeviceContinuity.MAX_DEVICES_PER_ADDRESS);
-        if (before != null) {
-            found = found.unionByName(nodeEdges(before.where(col(IdEdges.KIND).equalTo(IdEdges.CONTINUITY))));
-        }
         Dataset<Row> nodes = deterministic.nodes();
         Dataset<Row> links = found.select(
                         functions

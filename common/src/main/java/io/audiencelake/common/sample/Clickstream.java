@@ -44,7 +44,9 @@ final class Clickstream {
             for (int s = 0; s < sessions && t.toLocalDate().equals(date); s++) {
                 t = session(p, d, date, t, rng, population, out);
                 // One task carried on another device within minutes (reading on the phone, buying on the laptop).
-                if (p.devices().size() > 1 && rng.chance(behaviour.devices().deviceSwitchShare())) {
+                if (p.devices().size() > 1
+                        && behaviour.devices().deviceSwitchShare() > 0
+                        && rng.chance(behaviour.devices().deviceSwitchShare())) {
                     Device other = p.devices()
                             .get((d.slot() + 1 + rng.below(p.devices().size() - 1))
                                     % p.devices().size());
@@ -129,11 +131,13 @@ final class Clickstream {
             double office = d.kind() == DeviceKind.DESKTOP_WEB
                     ? devices.officeNetworkShare()
                     : phone ? devices.phoneOfficeShare() : 0;
-            if (rng.chance(office)) {
+            if (office > 0 && rng.chance(office)) {
                 return p.officeIp();
             }
         }
-        if (d.kind() != DeviceKind.DESKTOP_WEB && rng.chance(devices.publicWifiShare())) {
+        if (d.kind() != DeviceKind.DESKTOP_WEB
+                && devices.publicWifiShare() > 0
+                && rng.chance(devices.publicWifiShare())) {
             return population.hotspotIp(rng);
         }
         if (phone && rng.chance(devices.carrierShare())) {

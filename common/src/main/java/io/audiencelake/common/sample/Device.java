@@ -39,7 +39,10 @@ record Device(
                 break;
             }
         }
-        return Rng.of(seed, person, slot, generation, 0xC00C1EL, cleared).uuid().replace("-", "");
+        Rng cookie = cleared < 0
+                ? Rng.of(seed, person, slot, generation, 0xC00C1EL)
+                : Rng.of(seed, person, slot, generation, 0xC00C1EL, cleared);
+        return cookie.uuid().replace("-", "");
     }
 
     /** The identifier that events from this device carry on {@code date}. */

@@ -140,14 +140,16 @@ final class Population implements Serializable {
         GeneratorBehaviour.Devices devices = behaviour.devices();
         int count = 1 + rng.weighted(devices.perPersonWeights());
         // The person's platform; each device follows it with the affinity, else is drawn on its own.
-        boolean apple = rng.chance(devices.appleShare());
+        // Draws only for behaviours that are on, so the defaults give the bytes of the generator before them.
+        boolean affinity = devices.platformAffinity() > 0;
+        boolean apple = affinity && rng.chance(devices.appleShare());
         List<Device> out = new ArrayList<>(count);
         for (int slot = 0; slot < count; slot++) {
             DeviceKind kind = DeviceKind.values()[rng.weighted(devices.kindWeights())];
-            boolean follows = rng.chance(devices.platformAffinity());
+            boolean follows = affinity && rng.chance(devices.platformAffinity());
             boolean ios = follows ? apple : rng.chance(devices.appleShare());
-            String ua = kind == DeviceKind.DESKTOP_WEB
-                    ? UserAgents.desktop(follows ? Boolean.valueOf(apple) : null, rng)
+            String ua = kind == DeviceKind.DESKTOP_WEB && follows
+                    ? UserAgents.desktop(apple, rng)
                     : UserAgents.of(kind, ios, rng);
             boolean safari =
                     ios && kind != DeviceKind.DESKTOP_WEB || ua.contains("Macintosh") && ua.contains("Version/");
