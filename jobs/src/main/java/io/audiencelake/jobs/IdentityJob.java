@@ -27,6 +27,7 @@ import io.audiencelake.common.identity.IdentityRules.MatchModel;
 import io.audiencelake.common.identity.IdentityRulesLoader;
 import io.audiencelake.common.identity.MatchEvaluation;
 import io.audiencelake.common.identity.MatchProfiles;
+import io.audiencelake.common.identity.MatchedPairs;
 import io.audiencelake.common.identity.PersonIds;
 import io.audiencelake.common.identity.ProbabilisticMatching;
 import io.audiencelake.common.identity.SeenTogether;
@@ -109,7 +110,9 @@ public final class IdentityJob implements Job<IdentityRules>, Callable<Integer> 
      * --rebuild) {@code since} is null and every partition is read.
      *
      * @param seeded the state, id_graph and id_edges are all of one earlier run, so its components can seed this
-     *     run's and its probabilistic links between unchanged profiles stand
+     *     run's
+     * @param matched id_matched_pairs of the state's run, whose pairs between unchanged profiles stand; null when
+     *     missing or of another run: the models score every pair again
      */
     record Previous(
             Dataset<Row> graph,
@@ -117,7 +120,8 @@ public final class IdentityJob implements Job<IdentityRules>, Callable<Integer> 
             Dataset<Row> identifiers,
             Dataset<Row> pairs,
             LocalDate since,
-            boolean seeded) {}
+            boolean seeded,
+            Dataset<Row> matched) {}
 
     /**
      * The date's identifiers (noise cut) and the deterministic links between them, the state to keep (every
@@ -141,7 +145,12 @@ public final class IdentityJob implements Job<IdentityRules>, Callable<Integer> 
      * The links of the run, the deterministic components (for id_identifiers' linked) and the match models'
      * profile state to keep (null without models).
      */
-    private record Links(Dataset<Row> edges, Dataset<Row> linked, MatchProfiles profiles, Dataset<Row> continuity) {}
+    private record Links(
+            Dataset<Row> edges,
+            Dataset<Row> linked,
+            MatchProfiles profiles,
+            Dataset<Row> continuity,
+            Dataset<Row> matched) {}
 
     /**
      * The date's graph with its stable ids, id_graph's versions after it, and how many persons merged and split
@@ -198,7 +207,7 @@ public final class IdentityJob implements Job<IdentityRules>, Callable<Integer> 
         Dataset<Row> graph = graphVersions.table();
         Dataset<Row> edges = edgeVersions.table();
         if (rebuild || !lake.exists(IdentifierState.SPEC) || !lake.exists(SeenTogether.SPEC)) {
-            return new Previous(graph, edges, null, null, null, false);
+            return new Previous(graph, edges, null, null, null, false, null);
         }
         Dataset<Row> identifiers = lake.read(IdentifierState.SPEC);
         Dataset<Row> pairs = lake.read(SeenTogether.SPEC);
@@ -210,7 +219,7 @@ public final class IdentityJob implements Job<IdentityRules>, Callable<Integer> 
                     "identity's state is empty or of two runs ({}, {}): recomputing from all raw_identifiers",
                     through,
                     pairsThrough);
-            return new Previous(graph, edges, null, null, null, false);
+            return new Previous(graph, edges, null, null, null, false, null);
         }
         if (through.isAfter(date)) {
             throw new IllegalStateException(IdentifierState.SPEC.name() + " already holds the run of " + through
@@ -226,7 +235,21 @@ public final class IdentityJob implements Job<IdentityRules>, Callable<Integer> 
                 since,
                 through,
                 seeded ? "" : " (components recomputed: the graph is of another run)");
-        return new Previous(graph, edges, identifiers, pairs, since, seeded);
+        return new Previous(graph, edges, identifiers, pairs, since, seeded, matched(lake, through));
+    }
+
+    /** id_matched_pairs when it is of the run {@code through} (null when missing, empty or of another run). */
+    private static Dataset<Row> matched(LakeTables lake, LocalDate through) {
+        if (!lake.exists(MatchedPairs.SPEC)) {
+            return null;
+        }
+        Dataset<Row> table = lake.read(MatchedPairs.SPEC);
+        Row latest = table.agg(max(MatchedPairs.THROUGH)).first();
+        if (latest.isNullAt(0) || !through.equals(latest.getDate(0).toLocalDate())) {
+            LOG.info("id_matched_pairs is not of the state's run {}: the match models score every pair", through);
+            return null;
+        }
+        return table;
     }
 
     /** The run dates the two state tables are up to (null for an empty one), in one pass over both. */
@@ -331,23 +354,7 @@ public final class IdentityJob implements Job<IdentityRules>, Callable<Integer> 
             Map<String, Long> counts) {
         Dataset<Row> edges = deterministic.edges();
         Dataset<Row> nodes = deterministic.nodes();
-        Dataset<Row> before =
-                previous.since() == null ? null : IdEdges.VERSIONS.before(previous.edges(), context.date());
-        Dataset<Row> components = ConnectedComponents.update(
-                        nodes,
-                        deterministic.edges(),
-                        previous.seeded()
-                                ? previous.identifiers()
-                                        .where(col(IdentifierState.LINKED).isNotNull())
-                                        .select(
-                                                IdentifierNodes.node().as(IdentifierNodes.NODE),
-                                                col(IdentifierState.LINKED).as(ConnectedComponents.COMPONENT))
-                                : null,
-                        previous.seeded()
-                                ? nodeEdges(before.where(col(IdEdges.KIND).equalTo(IdEdges.DETERMINISTIC)))
-                                : null,
-                        rules.maxIterations())
-                .components();
+        Dataset<Row> components = deterministicComponents(context, rules, deterministic, previous);
         Dataset<Row> linked =
                 rules.models().isEmpty() ? null : anchored(components, deterministic.identifiers(), rules);
         Dataset<Row> newToGraph = previous.since() == null
@@ -365,16 +372,62 @@ public final class IdentityJob implements Job<IdentityRules>, Callable<Integer> 
         if (continuity != null) {
             edges = edges.unionByName(continuity);
         }
+        Dataset<Row> matched = null;
         for (MatchModel model : rules.models()) {
             context.step(name(), "match " + model.id());
-            Dataset<Row> touched = touched(model, profiles, newToGraph);
+            Dataset<Row> touched = previous.matched() == null ? null : touched(model, profiles, newToGraph);
             Dataset<Row> accepted = model(rules, model, profiles, deterministic, linked, touched, metrics);
             if (touched != null) {
-                accepted = accepted.unionByName(standing(model, before, deterministic, accepted, touched));
+                accepted = accepted.unionByName(standing(model, previous.matched(), deterministic, touched));
             }
-            edges = edges.unionByName(counted(rules, model, without(accepted, continuity), metrics, counts));
+            accepted = accepted.localCheckpoint();
+            Dataset<Row> rows = MatchedPairs.rows(accepted, model.id(), deterministic.identifiers(), context.date());
+            matched = matched == null ? rows : matched.unionByName(rows);
+            Dataset<Row> kept = kept(rules, model, accepted, linked, deterministic, metrics);
+            edges = edges.unionByName(counted(rules, model, without(kept, continuity), metrics, counts));
         }
-        return new Links(edges, components, profiles, continuity);
+        return new Links(edges, components, profiles, continuity, matched);
+    }
+
+    /**
+     * A model's links: its accepted pairs if its guard passes them, deterministic ones left out. Judged on all its
+     * pairs, standing and new, as a rebuild judges it: a day's few new pairs cannot flip the verdict.
+     */
+    private static Dataset<Row> kept(
+            IdentityRules rules,
+            MatchModel model,
+            Dataset<Row> accepted,
+            Dataset<Row> linked,
+            Deterministic deterministic,
+            List<Metric> metrics) {
+        return ProbabilisticMatching.guarded(accepted, linked, model, rules, metrics)
+                .join(
+                        deterministic.edges().select(DeterministicLinks.SRC, DeterministicLinks.DST),
+                        new String[] {DeterministicLinks.SRC, DeterministicLinks.DST},
+                        "left_anti")
+                .withColumn(IdEdges.KIND, lit(IdEdges.PROBABILISTIC));
+    }
+
+    /** Components of the deterministic links, seeded with the previous run's when the state is of its run. */
+    private static Dataset<Row> deterministicComponents(
+            JobContext context, IdentityRules rules, Deterministic deterministic, Previous previous) {
+        if (!previous.seeded()) {
+            return ConnectedComponents.update(
+                            deterministic.nodes(), deterministic.edges(), null, null, rules.maxIterations())
+                    .components();
+        }
+        Dataset<Row> before = IdEdges.VERSIONS.before(previous.edges(), context.date());
+        return ConnectedComponents.update(
+                        deterministic.nodes(),
+                        deterministic.edges(),
+                        previous.identifiers()
+                                .where(col(IdentifierState.LINKED).isNotNull())
+                                .select(
+                                        IdentifierNodes.node().as(IdentifierNodes.NODE),
+                                        col(IdentifierState.LINKED).as(ConnectedComponents.COMPONENT)),
+                        nodeEdges(before.where(col(IdEdges.KIND).equalTo(IdEdges.DETERMINISTIC))),
+                        rules.maxIterations())
+                .components();
     }
 
     /** The links less those of {@code known} (null: none). */
@@ -454,7 +507,7 @@ public final class IdentityJob implements Job<IdentityRules>, Callable<Integer> 
         return links;
     }
 
-    /** One model's newly accepted links (src, dst, rule, score, evidence, kind), deterministic pairs left out. */
+    /** One model's newly accepted pairs (src, dst, rule, score, evidence), before its guard. */
     private static Dataset<Row> model(
             IdentityRules rules,
             MatchModel model,
@@ -468,14 +521,9 @@ public final class IdentityJob implements Job<IdentityRules>, Callable<Integer> 
         Dataset<Row> profiles = state.profiles(model)
                 .join(deterministic.nodes(), new String[] {IdentifierNodes.NODE}, "left_semi")
                 .localCheckpoint();
-        ProbabilisticMatching.Result result = ProbabilisticMatching.run(profiles, model, rules, linked, touched);
+        ProbabilisticMatching.Result result = ProbabilisticMatching.score(profiles, model, rules, linked, touched);
         metrics.addAll(result.metrics());
-        return result.edges()
-                .join(
-                        deterministic.edges().select(DeterministicLinks.SRC, DeterministicLinks.DST),
-                        new String[] {DeterministicLinks.SRC, DeterministicLinks.DST},
-                        "left_anti")
-                .withColumn(IdEdges.KIND, lit(IdEdges.PROBABILISTIC));
+        return result.edges();
     }
 
     /**
@@ -491,36 +539,17 @@ public final class IdentityJob implements Job<IdentityRules>, Callable<Integer> 
     }
 
     /**
-     * The model's links of the previous run that stand: neither end's profile changed (so the pair was not scored
-     * again), both ends still in the graph, not deterministic now.
+     * The model's pairs of the previous run that stand: neither end's profile changed (so the pair was not scored
+     * again) and both ends still in the graph.
      */
     private static Dataset<Row> standing(
-            MatchModel model,
-            Dataset<Row> before,
-            Deterministic deterministic,
-            Dataset<Row> accepted,
-            Dataset<Row> touched) {
-        Dataset<Row> rows = before.where(col(IdEdges.KIND)
-                        .equalTo(IdEdges.PROBABILISTIC)
-                        .and(col(IdEdges.RULE).startsWith(model.id() + ":")))
-                .select(
-                        IdentifierNodes.node(col(IdEdges.SRC_TYPE), col(IdEdges.SRC_VALUE))
-                                .as(DeterministicLinks.SRC),
-                        IdentifierNodes.node(col(IdEdges.DST_TYPE), col(IdEdges.DST_VALUE))
-                                .as(DeterministicLinks.DST),
-                        col(IdEdges.RULE),
-                        col(IdEdges.SCORE),
-                        col(IdEdges.EVIDENCE),
-                        col(IdEdges.KIND));
+            MatchModel model, Dataset<Row> matched, Deterministic deterministic, Dataset<Row> touched) {
         Dataset<Row> nodes = deterministic.nodes();
-        Dataset<Row> scored = accepted.select(DeterministicLinks.SRC, DeterministicLinks.DST)
-                .unionByName(deterministic.edges().select(DeterministicLinks.SRC, DeterministicLinks.DST));
-        return rows.join(nodes.toDF(DeterministicLinks.SRC), new String[] {DeterministicLinks.SRC}, "left_semi")
+        return MatchedPairs.of(matched, model.id())
+                .join(nodes.toDF(DeterministicLinks.SRC), new String[] {DeterministicLinks.SRC}, "left_semi")
                 .join(nodes.toDF(DeterministicLinks.DST), new String[] {DeterministicLinks.DST}, "left_semi")
-                .join(scored, new String[] {DeterministicLinks.SRC, DeterministicLinks.DST}, "left_anti")
                 .join(touched.toDF(DeterministicLinks.SRC), new String[] {DeterministicLinks.SRC}, "left_anti")
-                .join(touched.toDF(DeterministicLinks.DST), new String[] {DeterministicLinks.DST}, "left_anti")
-                .select(accepted.columns()[0], Arrays.copyOfRange(accepted.columns(), 1, accepted.columns().length));
+                .join(touched.toDF(DeterministicLinks.DST), new String[] {DeterministicLinks.DST}, "left_anti");
     }
 
     /** (src, dst) node numbers of id_edges rows. */
@@ -652,6 +681,9 @@ public final class IdentityJob implements Job<IdentityRules>, Callable<Integer> 
                 .select(stateColumns(IdentifierState.SPEC));
         Dataset<Row> pairs =
                 deterministic.pairs().withColumn(SeenTogether.THROUGH, through).select(stateColumns(SeenTogether.SPEC));
+        if (links.matched() != null) {
+            context.lake().replace(MatchedPairs.SPEC, links.matched());
+        }
         context.lake().replace(IdentifierState.SPEC, identifiers);
         context.lake().replace(SeenTogether.SPEC, pairs);
     }

@@ -12,6 +12,7 @@ import io.audiencelake.common.identity.IdEdges;
 import io.audiencelake.common.identity.IdGraph;
 import io.audiencelake.common.identity.IdMatchMetrics;
 import io.audiencelake.common.identity.IdentifierState;
+import io.audiencelake.common.identity.MatchedPairs;
 import io.audiencelake.common.identity.RecordValues;
 import io.audiencelake.common.identity.SeenTogether;
 import io.audiencelake.common.lake.TableSpec;
@@ -162,6 +163,12 @@ final class LakeCatalog {
                                 + "ORDER BY pairs DESC",
                         new PersonRows.ByIdentifier(SeenTogether.A_TYPE, SeenTogether.A_VALUE),
                         new PersonRows.ByIdentifier(SeenTogether.B_TYPE, SeenTogether.B_VALUE)),
+                new DataProduct(
+                        MatchedPairs.SPEC,
+                        List.of("id_device_days", "id_record_values"),
+                        "SELECT model, count(*) AS pairs, max(through) AS through FROM {table} GROUP BY model",
+                        new PersonRows.ByIdentifier(MatchedPairs.SRC_TYPE, MatchedPairs.SRC_VALUE),
+                        new PersonRows.ByIdentifier(MatchedPairs.DST_TYPE, MatchedPairs.DST_VALUE)),
                 new DataProduct(
                         DeviceDays.SPEC,
                         List.of("raw_events"),

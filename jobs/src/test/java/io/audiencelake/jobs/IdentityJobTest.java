@@ -13,6 +13,7 @@ import io.audiencelake.common.identity.IdEdges;
 import io.audiencelake.common.identity.IdGraph;
 import io.audiencelake.common.identity.IdMatchMetrics;
 import io.audiencelake.common.identity.IdentifierState;
+import io.audiencelake.common.identity.MatchedPairs;
 import io.audiencelake.common.identity.RecordValues;
 import io.audiencelake.common.identity.SeenTogether;
 import io.audiencelake.common.lake.LakeTables;
@@ -222,7 +223,12 @@ class IdentityJobTest {
         Map<TableSpec, Long> day2 = new HashMap<>();
         LakeCheck.inSession(file, TableFormat.DELTA, lake -> {
             for (TableSpec t : List.of(
-                    IdGraph.SPEC, DeviceDays.SPEC, RecordValues.SPEC, IdentifierState.SPEC, SeenTogether.SPEC)) {
+                    IdGraph.SPEC,
+                    DeviceDays.SPEC,
+                    RecordValues.SPEC,
+                    MatchedPairs.SPEC,
+                    IdentifierState.SPEC,
+                    SeenTogether.SPEC)) {
                 day2.put(t, lake.currentVersion(t).version());
             }
         });

@@ -55,15 +55,20 @@ public final class ProbabilisticMatching {
      *     (see {@link #guardPasses}); null for none
      */
     public static Result run(Dataset<Row> profiles, MatchModel model, IdentityRules rules, Dataset<Row> components) {
-        return run(profiles, model, rules, components, null);
+        Result scored = score(profiles, model, rules, components, null);
+        List<Metric> metrics = new ArrayList<>(scored.metrics());
+        Dataset<Row> edges =
+                components == null ? scored.edges() : guarded(scored.edges(), components, model, rules, metrics);
+        return new Result(edges, scored.scored(), scored.parameters(), metrics);
     }
 
     /**
-     * As {@link #run(Dataset, MatchModel, IdentityRules, Dataset)}, scoring only candidate pairs with at least one
+     * As {@link #run(Dataset, MatchModel, IdentityRules, Dataset)} without the guard (the caller judges the model
+     * with {@link #guarded} on these and any standing pairs), scoring only candidate pairs with at least one
      * profile in {@code touched} (column node; null: all): a daily run scores what changed against everything, and
      * never two unchanged profiles again. Block sizes, random pairs and the prior still count every profile.
      */
-    public static Result run(
+    public static Result score(
             Dataset<Row> profiles,
             MatchModel model,
             IdentityRules rules,
@@ -92,17 +97,14 @@ public final class ProbabilisticMatching {
                 estimate(leveled, model, rules, components, uRandom, population[0], metrics);
         metrics.addAll(parameterMetrics(model, parameters));
         Dataset<Row> scored = FellegiSunter.score(leveled, model.comparisons(), parameters, uRandom);
-        Dataset<Row> accepted = scored.where(col(FellegiSunter.PROBABILITY).geq(rules.threshold()));
-        if (components != null && !guardPasses(accepted, components, model, rules, metrics)) {
-            accepted = accepted.limit(0);
-        }
-        Dataset<Row> edges = accepted.select(
-                col(CandidatePairs.LEFT + IdentifierNodes.NODE).as(DeterministicLinks.SRC),
-                col(CandidatePairs.RIGHT + IdentifierNodes.NODE).as(DeterministicLinks.DST),
-                concat(lit(model.id() + ":"), array_join(col(CandidatePairs.RULES), ","))
-                        .as(IdEdges.RULE),
-                col(FellegiSunter.PROBABILITY).as(IdEdges.SCORE),
-                col(FellegiSunter.EVIDENCE).as(IdEdges.EVIDENCE));
+        Dataset<Row> edges = scored.where(col(FellegiSunter.PROBABILITY).geq(rules.threshold()))
+                .select(
+                        col(CandidatePairs.LEFT + IdentifierNodes.NODE).as(DeterministicLinks.SRC),
+                        col(CandidatePairs.RIGHT + IdentifierNodes.NODE).as(DeterministicLinks.DST),
+                        concat(lit(model.id() + ":"), array_join(col(CandidatePairs.RULES), ","))
+                                .as(IdEdges.RULE),
+                        col(FellegiSunter.PROBABILITY).as(IdEdges.SCORE),
+                        col(FellegiSunter.EVIDENCE).as(IdEdges.EVIDENCE));
         return new Result(edges, scored, parameters, metrics);
     }
 
@@ -153,6 +155,22 @@ public final class ProbabilisticMatching {
             }
         }
         return metrics;
+    }
+
+    /**
+     * A model's accepted pairs (src, dst, ...) if it passes {@link #guardPasses}, else none: judged on all of them
+     * at once, so a daily run passes its new pairs with the standing ones.
+     */
+    public static Dataset<Row> guarded(
+            Dataset<Row> accepted,
+            Dataset<Row> components,
+            MatchModel model,
+            IdentityRules rules,
+            List<Metric> metrics) {
+        Dataset<Row> pairs = accepted.withColumnRenamed(
+                        DeterministicLinks.SRC, CandidatePairs.LEFT + IdentifierNodes.NODE)
+                .withColumnRenamed(DeterministicLinks.DST, CandidatePairs.RIGHT + IdentifierNodes.NODE);
+        return guardPasses(pairs, components, model, rules, metrics) ? accepted : accepted.limit(0);
     }
 
     /**
