@@ -10,6 +10,8 @@ import static org.apache.spark.sql.functions.when;
 
 import io.audiencelake.common.config.AppConfig;
 import io.audiencelake.common.feeds.RawIdentifiers;
+import io.audiencelake.common.identity.CandidatePairs;
+import io.audiencelake.common.identity.ComparedPairs;
 import io.audiencelake.common.identity.ConnectedComponents;
 import io.audiencelake.common.identity.DeterministicLinks;
 import io.audiencelake.common.identity.DeviceContinuity;
@@ -27,7 +29,6 @@ import io.audiencelake.common.identity.IdentityRules.MatchModel;
 import io.audiencelake.common.identity.IdentityRulesLoader;
 import io.audiencelake.common.identity.MatchEvaluation;
 import io.audiencelake.common.identity.MatchProfiles;
-import io.audiencelake.common.identity.MatchedPairs;
 import io.audiencelake.common.identity.PersonIds;
 import io.audiencelake.common.identity.ProbabilisticMatching;
 import io.audiencelake.common.identity.SeenTogether;
@@ -111,8 +112,8 @@ public final class IdentityJob implements Job<IdentityRules>, Callable<Integer> 
      *
      * @param seeded the state, id_graph and id_edges are all of one earlier run, so its components can seed this
      *     run's
-     * @param matched id_matched_pairs of the state's run, whose pairs between unchanged profiles stand; null when
-     *     missing or of another run: the models score every pair again
+     * @param compared id_compared_pairs of the state's run, whose pairs between unchanged profiles keep their levels;
+     *     null when missing or of another run: the models compare every pair again
      */
     record Previous(
             Dataset<Row> graph,
@@ -121,7 +122,7 @@ public final class IdentityJob implements Job<IdentityRules>, Callable<Integer> 
             Dataset<Row> pairs,
             LocalDate since,
             boolean seeded,
-            Dataset<Row> matched) {}
+            Dataset<Row> compared) {}
 
     /**
      * The date's identifiers (noise cut) and the deterministic links between them, the state to keep (every
@@ -150,7 +151,7 @@ public final class IdentityJob implements Job<IdentityRules>, Callable<Integer> 
             Dataset<Row> linked,
             MatchProfiles profiles,
             Dataset<Row> continuity,
-            Dataset<Row> matched) {}
+            Dataset<Row> compared) {}
 
     /**
      * The date's graph with its stable ids, id_graph's versions after it, and how many persons merged and split
@@ -235,18 +236,18 @@ public final class IdentityJob implements Job<IdentityRules>, Callable<Integer> 
                 since,
                 through,
                 seeded ? "" : " (components recomputed: the graph is of another run)");
-        return new Previous(graph, edges, identifiers, pairs, since, seeded, matched(lake, through));
+        return new Previous(graph, edges, identifiers, pairs, since, seeded, compared(lake, through));
     }
 
-    /** id_matched_pairs when it is of the run {@code through} (null when missing, empty or of another run). */
-    private static Dataset<Row> matched(LakeTables lake, LocalDate through) {
-        if (!lake.exists(MatchedPairs.SPEC)) {
+    /** id_compared_pairs when it is of the run {@code through} (null when missing, empty or of another run). */
+    private static Dataset<Row> compared(LakeTables lake, LocalDate through) {
+        if (!lake.exists(ComparedPairs.SPEC)) {
             return null;
         }
-        Dataset<Row> table = lake.read(MatchedPairs.SPEC);
-        Row latest = table.agg(max(MatchedPairs.THROUGH)).first();
+        Dataset<Row> table = lake.read(ComparedPairs.SPEC);
+        Row latest = table.agg(max(ComparedPairs.THROUGH)).first();
         if (latest.isNullAt(0) || !through.equals(latest.getDate(0).toLocalDate())) {
-            LOG.info("id_matched_pairs is not of the state's run {}: the match models score every pair", through);
+            LOG.info("id_compared_pairs is not of the state's run {}: the match models compare every pair", through);
             return null;
         }
         return table;
@@ -372,40 +373,27 @@ public final class IdentityJob implements Job<IdentityRules>, Callable<Integer> 
         if (continuity != null) {
             edges = edges.unionByName(continuity);
         }
-        Dataset<Row> matched = null;
+        Dataset<Row> compared = null;
         for (MatchModel model : rules.models()) {
             context.step(name(), "match " + model.id());
-            Dataset<Row> touched = previous.matched() == null ? null : touched(model, profiles, newToGraph);
-            Dataset<Row> accepted = model(rules, model, profiles, deterministic, linked, touched, metrics);
-            if (touched != null) {
-                accepted = accepted.unionByName(standing(model, previous.matched(), deterministic, touched));
-            }
-            accepted = accepted.localCheckpoint();
-            Dataset<Row> rows = MatchedPairs.rows(accepted, model.id(), deterministic.identifiers(), context.date());
-            matched = matched == null ? rows : matched.unionByName(rows);
-            Dataset<Row> kept = kept(rules, model, accepted, linked, deterministic, metrics);
-            edges = edges.unionByName(counted(rules, model, without(kept, continuity), metrics, counts));
+            Dataset<Row> touched = previous.compared() == null ? null : touched(model, profiles, newToGraph);
+            Dataset<Row> standing =
+                    touched == null ? null : standing(model, previous.compared(), deterministic, touched);
+            ProbabilisticMatching.Result result =
+                    model(rules, model, profiles, deterministic, linked, standing == null ? null : touched, standing);
+            metrics.addAll(result.metrics());
+            Dataset<Row> rows =
+                    ComparedPairs.rows(result.compared(), model, deterministic.identifiers(), context.date());
+            compared = compared == null ? rows : compared.unionByName(rows);
+            Dataset<Row> accepted = result.edges()
+                    .join(
+                            deterministic.edges().select(DeterministicLinks.SRC, DeterministicLinks.DST),
+                            new String[] {DeterministicLinks.SRC, DeterministicLinks.DST},
+                            "left_anti")
+                    .withColumn(IdEdges.KIND, lit(IdEdges.PROBABILISTIC));
+            edges = edges.unionByName(counted(rules, model, without(accepted, continuity), metrics, counts));
         }
-        return new Links(edges, components, profiles, continuity, matched);
-    }
-
-    /**
-     * A model's links: its accepted pairs if its guard passes them, deterministic ones left out. Judged on all its
-     * pairs, standing and new, as a rebuild judges it: a day's few new pairs cannot flip the verdict.
-     */
-    private static Dataset<Row> kept(
-            IdentityRules rules,
-            MatchModel model,
-            Dataset<Row> accepted,
-            Dataset<Row> linked,
-            Deterministic deterministic,
-            List<Metric> metrics) {
-        return ProbabilisticMatching.guarded(accepted, linked, model, rules, metrics)
-                .join(
-                        deterministic.edges().select(DeterministicLinks.SRC, DeterministicLinks.DST),
-                        new String[] {DeterministicLinks.SRC, DeterministicLinks.DST},
-                        "left_anti")
-                .withColumn(IdEdges.KIND, lit(IdEdges.PROBABILISTIC));
+        return new Links(edges, components, profiles, continuity, compared);
     }
 
     /** Components of the deterministic links, seeded with the previous run's when the state is of its run. */
@@ -507,23 +495,21 @@ public final class IdentityJob implements Job<IdentityRules>, Callable<Integer> 
         return links;
     }
 
-    /** One model's newly accepted pairs (src, dst, rule, score, evidence), before its guard. */
-    private static Dataset<Row> model(
+    /** One model's run over the graph's profiles: its accepted pairs and every pair's levels. */
+    private static ProbabilisticMatching.Result model(
             IdentityRules rules,
             MatchModel model,
             MatchProfiles state,
             Deterministic deterministic,
             Dataset<Row> linked,
             Dataset<Row> touched,
-            List<Metric> metrics) {
+            Dataset<Row> standing) {
         // Materialised once: blocking, term frequencies and the random pairs each read the profiles, and each read
         // would aggregate the partials (or values) again.
         Dataset<Row> profiles = state.profiles(model)
                 .join(deterministic.nodes(), new String[] {IdentifierNodes.NODE}, "left_semi")
                 .localCheckpoint();
-        ProbabilisticMatching.Result result = ProbabilisticMatching.score(profiles, model, rules, linked, touched);
-        metrics.addAll(result.metrics());
-        return result.edges();
+        return ProbabilisticMatching.run(profiles, model, rules, linked, touched, standing);
     }
 
     /**
@@ -539,17 +525,29 @@ public final class IdentityJob implements Job<IdentityRules>, Callable<Integer> 
     }
 
     /**
-     * The model's pairs of the previous run that stand: neither end's profile changed (so the pair was not scored
-     * again) and both ends still in the graph.
+     * The model's compared pairs of the previous run whose levels stand: neither end's profile changed (so the pair
+     * is not compared again) and both ends are still in the graph. Null when the model has none or had other
+     * settings: then every pair is compared again.
      */
     private static Dataset<Row> standing(
-            MatchModel model, Dataset<Row> matched, Deterministic deterministic, Dataset<Row> touched) {
+            MatchModel model, Dataset<Row> compared, Deterministic deterministic, Dataset<Row> touched) {
+        Dataset<Row> mine = compared.where(col(ComparedPairs.MODEL).equalTo(model.id()));
+        // Two rows at most (settings the same or not): small enough to list.
+        List<Row> settings = mine.groupBy(col(ComparedPairs.SIGNATURE).equalTo(ComparedPairs.signature(model)))
+                .count()
+                .collectAsList();
+        if (settings.size() != 1 || !settings.get(0).getBoolean(0)) {
+            LOG.info("model {}: no compared pairs of its settings kept; every candidate pair is compared", model.id());
+            return null;
+        }
         Dataset<Row> nodes = deterministic.nodes();
-        return MatchedPairs.of(matched, model.id())
-                .join(nodes.toDF(DeterministicLinks.SRC), new String[] {DeterministicLinks.SRC}, "left_semi")
-                .join(nodes.toDF(DeterministicLinks.DST), new String[] {DeterministicLinks.DST}, "left_semi")
-                .join(touched.toDF(DeterministicLinks.SRC), new String[] {DeterministicLinks.SRC}, "left_anti")
-                .join(touched.toDF(DeterministicLinks.DST), new String[] {DeterministicLinks.DST}, "left_anti");
+        String left = CandidatePairs.LEFT + IdentifierNodes.NODE;
+        String right = CandidatePairs.RIGHT + IdentifierNodes.NODE;
+        return ComparedPairs.leveled(mine, model)
+                .join(nodes.toDF(left), new String[] {left}, "left_semi")
+                .join(nodes.toDF(right), new String[] {right}, "left_semi")
+                .join(touched.toDF(left), new String[] {left}, "left_anti")
+                .join(touched.toDF(right), new String[] {right}, "left_anti");
     }
 
     /** (src, dst) node numbers of id_edges rows. */
@@ -681,8 +679,8 @@ public final class IdentityJob implements Job<IdentityRules>, Callable<Integer> 
                 .select(stateColumns(IdentifierState.SPEC));
         Dataset<Row> pairs =
                 deterministic.pairs().withColumn(SeenTogether.THROUGH, through).select(stateColumns(SeenTogether.SPEC));
-        if (links.matched() != null) {
-            context.lake().replace(MatchedPairs.SPEC, links.matched());
+        if (links.compared() != null) {
+            context.lake().replace(ComparedPairs.SPEC, links.compared());
         }
         context.lake().replace(IdentifierState.SPEC, identifiers);
         context.lake().replace(SeenTogether.SPEC, pairs);

@@ -7,12 +7,12 @@ import io.audiencelake.common.feeds.Quarantine;
 import io.audiencelake.common.feeds.RawAttributes;
 import io.audiencelake.common.feeds.RawEvents;
 import io.audiencelake.common.feeds.RawIdentifiers;
+import io.audiencelake.common.identity.ComparedPairs;
 import io.audiencelake.common.identity.DeviceDays;
 import io.audiencelake.common.identity.IdEdges;
 import io.audiencelake.common.identity.IdGraph;
 import io.audiencelake.common.identity.IdMatchMetrics;
 import io.audiencelake.common.identity.IdentifierState;
-import io.audiencelake.common.identity.MatchedPairs;
 import io.audiencelake.common.identity.RecordValues;
 import io.audiencelake.common.identity.SeenTogether;
 import io.audiencelake.common.lake.TableSpec;
@@ -164,11 +164,11 @@ final class LakeCatalog {
                         new PersonRows.ByIdentifier(SeenTogether.A_TYPE, SeenTogether.A_VALUE),
                         new PersonRows.ByIdentifier(SeenTogether.B_TYPE, SeenTogether.B_VALUE)),
                 new DataProduct(
-                        MatchedPairs.SPEC,
+                        ComparedPairs.SPEC,
                         List.of("id_device_days", "id_record_values"),
                         "SELECT model, count(*) AS pairs, max(through) AS through FROM {table} GROUP BY model",
-                        new PersonRows.ByIdentifier(MatchedPairs.SRC_TYPE, MatchedPairs.SRC_VALUE),
-                        new PersonRows.ByIdentifier(MatchedPairs.DST_TYPE, MatchedPairs.DST_VALUE)),
+                        new PersonRows.ByIdentifier(ComparedPairs.SRC_TYPE, ComparedPairs.SRC_VALUE),
+                        new PersonRows.ByIdentifier(ComparedPairs.DST_TYPE, ComparedPairs.DST_VALUE)),
                 new DataProduct(
                         DeviceDays.SPEC,
                         List.of("raw_events"),

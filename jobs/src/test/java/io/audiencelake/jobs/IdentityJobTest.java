@@ -7,13 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.audiencelake.common.config.TableFormat;
 import io.audiencelake.common.feeds.RawIdentifiers;
 import io.audiencelake.common.feeds.RawTables;
+import io.audiencelake.common.identity.ComparedPairs;
 import io.audiencelake.common.identity.DeviceDays;
 import io.audiencelake.common.identity.GraphVersions;
 import io.audiencelake.common.identity.IdEdges;
 import io.audiencelake.common.identity.IdGraph;
 import io.audiencelake.common.identity.IdMatchMetrics;
 import io.audiencelake.common.identity.IdentifierState;
-import io.audiencelake.common.identity.MatchedPairs;
 import io.audiencelake.common.identity.RecordValues;
 import io.audiencelake.common.identity.SeenTogether;
 import io.audiencelake.common.lake.LakeTables;
@@ -226,7 +226,7 @@ class IdentityJobTest {
                     IdGraph.SPEC,
                     DeviceDays.SPEC,
                     RecordValues.SPEC,
-                    MatchedPairs.SPEC,
+                    ComparedPairs.SPEC,
                     IdentifierState.SPEC,
                     SeenTogether.SPEC)) {
                 day2.put(t, lake.currentVersion(t).version());

@@ -43,9 +43,14 @@ public final class ProbabilisticMatching {
      *
      * @param edges (src, dst, rule, score, evidence) of accepted pairs, src &lt; dst
      * @param scored every candidate pair with its probability (for inspection and tests)
+     * @param compared every candidate pair's levels ({@link ComparedPairs#narrow}), to keep for the next run
      */
     public record Result(
-            Dataset<Row> edges, Dataset<Row> scored, FellegiSunter.Parameters parameters, List<Metric> metrics) {}
+            Dataset<Row> edges,
+            Dataset<Row> scored,
+            Dataset<Row> compared,
+            FellegiSunter.Parameters parameters,
+            List<Metric> metrics) {}
 
     /**
      * Runs {@code model} over {@code profiles} (node, id_type, id_value, source, fields...).
@@ -55,34 +60,35 @@ public final class ProbabilisticMatching {
      *     (see {@link #guardPasses}); null for none
      */
     public static Result run(Dataset<Row> profiles, MatchModel model, IdentityRules rules, Dataset<Row> components) {
-        Result scored = score(profiles, model, rules, components, null);
-        List<Metric> metrics = new ArrayList<>(scored.metrics());
-        Dataset<Row> edges =
-                components == null ? scored.edges() : guarded(scored.edges(), components, model, rules, metrics);
-        return new Result(edges, scored.scored(), scored.parameters(), metrics);
+        return run(profiles, model, rules, components, null, null);
     }
 
     /**
-     * As {@link #run(Dataset, MatchModel, IdentityRules, Dataset)} without the guard (the caller judges the model
-     * with {@link #guarded} on these and any standing pairs), scoring only candidate pairs with at least one
-     * profile in {@code touched} (column node; null: all): a daily run scores what changed against everything, and
-     * never two unchanged profiles again. Block sizes, random pairs and the prior still count every profile.
+     * As {@link #run(Dataset, MatchModel, IdentityRules, Dataset)}, comparing only candidate pairs with at least one
+     * profile in {@code touched} (column node; null: all): a daily run compares what changed against everything,
+     * and never two unchanged profiles again. The levels of the pairs it does not compare come from {@code
+     * standing} ({@link ComparedPairs#leveled}: pairs between untouched profiles; null for none), and m, u, the
+     * prior, the scores and the guard are over all pairs, new and standing, as in a rebuild. Block sizes, random
+     * pairs and the prior count every profile.
      */
-    public static Result score(
+    public static Result run(
             Dataset<Row> profiles,
             MatchModel model,
             IdentityRules rules,
             Dataset<Row> components,
-            Dataset<Row> touched) {
+            Dataset<Row> touched,
+            Dataset<Row> standing) {
         List<Metric> metrics = new ArrayList<>();
         // Checkpoints keep the plans of later steps short: each of these is read several times.
         Dataset<Row> withTf =
                 PairComparisons.withTermFrequencies(profiles, model).localCheckpoint();
         long profileCount = withTf.count();
         metrics.add(new Metric(MetricName.PROFILES, model.id(), profileCount));
-        Dataset<Row> leveled = PairComparisons.levels(
-                        CandidatePairs.withProfiles(candidates(withTf, model, touched, metrics), withTf), model)
-                .localCheckpoint();
+        Dataset<Row> compared = ComparedPairs.narrow(
+                PairComparisons.levels(
+                        CandidatePairs.withProfiles(candidates(withTf, model, touched, metrics), withTf), model),
+                model);
+        Dataset<Row> leveled = (standing == null ? compared : compared.unionByName(standing)).localCheckpoint();
         metrics.add(new Metric(MetricName.CANDIDATE_PAIRS, model.id(), leveled.count()));
         List<String> levelColumns =
                 model.comparisons().stream().map(PairComparisons::level).toList();
@@ -97,15 +103,18 @@ public final class ProbabilisticMatching {
                 estimate(leveled, model, rules, components, uRandom, population[0], metrics);
         metrics.addAll(parameterMetrics(model, parameters));
         Dataset<Row> scored = FellegiSunter.score(leveled, model.comparisons(), parameters, uRandom);
-        Dataset<Row> edges = scored.where(col(FellegiSunter.PROBABILITY).geq(rules.threshold()))
-                .select(
-                        col(CandidatePairs.LEFT + IdentifierNodes.NODE).as(DeterministicLinks.SRC),
-                        col(CandidatePairs.RIGHT + IdentifierNodes.NODE).as(DeterministicLinks.DST),
-                        concat(lit(model.id() + ":"), array_join(col(CandidatePairs.RULES), ","))
-                                .as(IdEdges.RULE),
-                        col(FellegiSunter.PROBABILITY).as(IdEdges.SCORE),
-                        col(FellegiSunter.EVIDENCE).as(IdEdges.EVIDENCE));
-        return new Result(edges, scored, parameters, metrics);
+        Dataset<Row> accepted = scored.where(col(FellegiSunter.PROBABILITY).geq(rules.threshold()));
+        if (components != null && !guardPasses(accepted, components, model, rules, metrics)) {
+            accepted = accepted.limit(0);
+        }
+        Dataset<Row> edges = accepted.select(
+                col(CandidatePairs.LEFT + IdentifierNodes.NODE).as(DeterministicLinks.SRC),
+                col(CandidatePairs.RIGHT + IdentifierNodes.NODE).as(DeterministicLinks.DST),
+                concat(lit(model.id() + ":"), array_join(col(CandidatePairs.RULES), ","))
+                        .as(IdEdges.RULE),
+                col(FellegiSunter.PROBABILITY).as(IdEdges.SCORE),
+                col(FellegiSunter.EVIDENCE).as(IdEdges.EVIDENCE));
+        return new Result(edges, scored, leveled, parameters, metrics);
     }
 
     /**
@@ -155,22 +164,6 @@ public final class ProbabilisticMatching {
             }
         }
         return metrics;
-    }
-
-    /**
-     * A model's accepted pairs (src, dst, ...) if it passes {@link #guardPasses}, else none: judged on all of them
-     * at once, so a daily run passes its new pairs with the standing ones.
-     */
-    public static Dataset<Row> guarded(
-            Dataset<Row> accepted,
-            Dataset<Row> components,
-            MatchModel model,
-            IdentityRules rules,
-            List<Metric> metrics) {
-        Dataset<Row> pairs = accepted.withColumnRenamed(
-                        DeterministicLinks.SRC, CandidatePairs.LEFT + IdentifierNodes.NODE)
-                .withColumnRenamed(DeterministicLinks.DST, CandidatePairs.RIGHT + IdentifierNodes.NODE);
-        return guardPasses(pairs, components, model, rules, metrics) ? accepted : accepted.limit(0);
     }
 
     /**
