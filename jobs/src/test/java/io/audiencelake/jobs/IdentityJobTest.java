@@ -251,6 +251,13 @@ class IdentityJobTest {
                                     .count()
                             > 0,
                     "probabilistic links on day 3, to compare");
+            assertTrue(
+                    lake.read(IdEdges.SPEC)
+                                    .where(Versions.validOn(LocalDate.parse(DAY3))
+                                            .and(col(IdEdges.KIND).equalTo(IdEdges.CONTINUITY)))
+                                    .count()
+                            > 0,
+                    "cookie continuity links on day 3 (a cleared cookie's successor), to compare");
             long day3Rows = lake.read(RawIdentifiers.SPEC)
                     .where(col(RawTables.DT).equalTo(DAY3))
                     .count();

@@ -52,7 +52,8 @@ public record GeneratorBehaviour(People people, Devices devices) implements Seri
             implements Serializable {
         private static final long serialVersionUID = 1L;
 
-        public static final People DEFAULTS = new People(0.5, 0.25, 0.25, 400, 0.1, 2, 3, 0.75, 0, 19, 3.5, 0.3, 0.6);
+        public static final People DEFAULTS =
+                new People(0.25, 0.25, 0.25, 400, 0.1, 2, 3, 0.75, 0.3, 19, 3.5, 0.3, 0.6);
     }
 
     /**
@@ -102,17 +103,17 @@ public record GeneratorBehaviour(People people, Devices devices) implements Seri
                 List.of(0.3, 0.4, 0.2, 0.1),
                 Map.of("desktop_web", 0.40, "mobile_web", 0.30, "tablet_web", 0.10, "mobile_app", 0.20),
                 0.5,
-                0,
+                0.5,
                 7,
                 30,
                 90,
-                0,
+                0.31,
                 0.7,
-                0,
-                0,
+                0.3,
+                0.05,
                 500,
                 0.55,
-                0,
+                0.25,
                 0.6,
                 0.25,
                 0.5,

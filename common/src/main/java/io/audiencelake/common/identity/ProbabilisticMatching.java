@@ -17,7 +17,9 @@ import io.audiencelake.common.identity.IdentityRules.Comparison;
 import io.audiencelake.common.identity.IdentityRules.MatchModel;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -255,12 +257,25 @@ public final class ProbabilisticMatching {
         return new long[] {Math.max(1, across), all};
     }
 
+    /** Which of the model's comparisons compare a field some blocking rule blocks on. */
+    static boolean[] blockedOn(MatchModel model) {
+        Set<String> fields = new HashSet<>();
+        model.blocking().forEach(b -> fields.addAll(b.on()));
+        boolean[] out = new boolean[model.comparisons().size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = fields.contains(model.comparisons().get(i).field());
+        }
+        return out;
+    }
+
     /**
      * m, u and the prior. Where the deterministic graph already joins enough candidate pairs, those are
      * labelled matches: m is measured on them, u on random pairs, and EM fits only the share of matches
      * among the candidates, which sets the prior over all possible pairs (Splink's model: agreeing on a
      * field every candidate agrees on, because a blocking rule demanded it, still counts as rare among
-     * random pairs, and the prior pays for it). Without labels (FEBRL: no shared identifiers) EM fits m,
+     * random pairs, and the prior pays for it). The share is fitted without the comparisons of blocked-on fields:
+     * every candidate agrees on those by construction, and against random pairs' u they would call every candidate
+     * a match (a household's devices share the home address as much as a person's do). Without labels (FEBRL: no shared identifiers) EM fits m,
      * u and the share on the candidates alone, from m leaning to exact and u of all candidates.
      */
     static FellegiSunter.Parameters estimate(
@@ -288,7 +303,8 @@ public final class ProbabilisticMatching {
                     k,
                     FellegiSunter.EmStart.of(rules.emIterations())
                             .withM(m, true)
-                            .withU(uRandom, true));
+                            .withU(uRandom, true)
+                            .ignoring(blockedOn(model)));
             double prior =
                     Math.min(0.5, Math.max(1.0 / Math.max(2, possiblePairs), share.lambda() * total / possiblePairs));
             p = new FellegiSunter.Parameters(prior, m, uRandom, share.iterations(), share.converged());
