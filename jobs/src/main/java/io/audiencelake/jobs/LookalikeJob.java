@@ -435,7 +435,16 @@ public final class LookalikeJob implements Job<LookalikeJob.Definitions>, Callab
     }
 
     /** A model's training and held-out rows, and how many of each role and label. */
-    private record TrainingSet(long seedSize, Dataset<Row> assigned, Map<String, Long> roles) {
+    /**
+     * @param model the model as trained: with auto features, without those training dropped
+     * @param dropped with auto features, every profiles column left out and why
+     */
+    private record TrainingSet(
+            long seedSize,
+            Dataset<Row> assigned,
+            Map<String, Long> roles,
+            LookalikeModel model,
+            Map<String, String> dropped) {
         long count(String role, double label) {
             return roles.getOrDefault(role + "/" + label, 0L);
         }
@@ -451,7 +460,7 @@ public final class LookalikeJob implements Job<LookalikeJob.Definitions>, Callab
             long population) {
         context.step(name(), "train " + model.id() + " on seed " + model.seed());
         TrainingSet set = trainingSet(context, models, model, profiles, seedMembers, population);
-        Trained trained = LookalikeTraining.fit(set.assigned(), model, TRAINING_SEED);
+        Trained trained = LookalikeTraining.fit(set.assigned(), set.model(), TRAINING_SEED);
 
         context.step(name(), "evaluate " + model.id());
         Metrics metrics = LookalikeEvaluation.evaluate(
@@ -516,7 +525,11 @@ public final class LookalikeJob implements Job<LookalikeJob.Definitions>, Callab
         seed.unpersist();
         Dataset<Row> trainRows = assigned.where(col(LookalikeTraining.ROLE).equalTo(LookalikeTraining.TRAIN));
         List<String> constant = LookalikeFeatures.withoutVariance(trainRows, model.features());
-        if (!constant.isEmpty()) {
+        Map<String, String> dropped = new LinkedHashMap<>(model.excludedFeatures());
+        LookalikeModel trained = model;
+        if (model.autoFeatures()) {
+            trained = leakFree(model, trainRows, constant, dropped);
+        } else if (!constant.isEmpty()) {
             throw new LookalikeTrainingException("lookalike model " + model.id() + ": feature(s) " + constant
                     + " have the same value for every training row on " + context.date()
                     + ", so they cannot tell the seed from others; drop them from features in "
@@ -528,7 +541,38 @@ public final class LookalikeJob implements Job<LookalikeJob.Definitions>, Callab
                 .count()
                 .collectAsList()
                 .forEach(r -> roles.put(r.getString(0) + "/" + r.getDouble(1), r.getLong(2)));
-        return new TrainingSet(seedSize, assigned, roles);
+        return new TrainingSet(seedSize, assigned, roles, trained, dropped);
+    }
+
+    /**
+     * Auto features without those that cannot help (one value for every training row) or give the seed away
+     * (correlation with seed membership of at least max_feature_correlation), each added to {@code dropped}.
+     */
+    private static LookalikeModel leakFree(
+            LookalikeModel model, Dataset<Row> trainRows, List<String> constant, Map<String, String> dropped) {
+        Map<String, Double> correlations = LookalikeFeatures.labelCorrelations(trainRows, model.features());
+        List<Feature> kept = new ArrayList<>();
+        for (Feature f : model.features()) {
+            Double r = correlations.get(f.column());
+            if (constant.contains(f.column())) {
+                dropped.put(f.column(), "the same value for every training row");
+            } else if (r != null && Math.abs(r) >= model.maxFeatureCorrelation()) {
+                dropped.put(
+                        f.column(),
+                        String.format(
+                                Locale.ROOT,
+                                "correlation %.3f with seed membership on the training set (max_feature_correlation %s)",
+                                r,
+                                model.maxFeatureCorrelation()));
+            } else {
+                kept.add(f);
+            }
+        }
+        if (kept.isEmpty()) {
+            throw new LookalikeTrainingException(
+                    "lookalike model " + model.id() + ": features: auto left no feature: " + dropped);
+        }
+        return model.withFeatures(kept);
     }
 
     /** The model_runs row of a trained version. */
@@ -552,7 +596,7 @@ public final class LookalikeJob implements Job<LookalikeJob.Definitions>, Callab
                 set.count(LookalikeTraining.HOLDOUT, 1.0),
                 metrics.evaluated(),
                 model.algorithm().yamlName(),
-                model.features().stream().map(Feature::column).toList(),
+                set.model().features().stream().map(Feature::column).toList(),
                 trained.params(),
                 nan(metrics.auc()),
                 model.reachText(),
@@ -562,7 +606,8 @@ public final class LookalikeJob implements Job<LookalikeJob.Definitions>, Callab
                 nan(metrics.lift()[2]),
                 trained.importances(),
                 path,
-                liftCurve(metrics));
+                liftCurve(metrics),
+                set.dropped());
     }
 
     private void report(LookalikeModel model, int v, TrainingSet set, Trained trained, Metrics metrics) {
@@ -583,6 +628,15 @@ public final class LookalikeJob implements Job<LookalikeJob.Definitions>, Callab
                 metrics.lift()[1],
                 metrics.lift()[2]);
         out.printf("  top features: %s%n", top(trained.importances()));
+        if (set.model().autoFeatures()) {
+            out.printf(
+                    "  features: auto, %d used; left out: %s%n",
+                    set.model().features().size(),
+                    set.dropped().entrySet().stream()
+                            .map(e -> e.getKey() + " (" + e.getValue() + ")")
+                            .reduce((a, b) -> a + "; " + b)
+                            .orElse("none"));
+        }
         out.flush();
     }
 

@@ -48,7 +48,7 @@ class LookalikeJobTest {
       min_seed: %d
       models:
         - {id: like_shoe_fans, owner: merch, seed: shoe_fans, segment: shoe_fan_lookalikes,
-           features: [%s], reach: 10%%, exclude: [travellers], consent: ad_targeting,
+           features: %s, reach: 10%%, exclude: [travellers], consent: ad_targeting,
            algorithm: logistic_regression}
       """;
 
@@ -56,6 +56,11 @@ class LookalikeJobTest {
     Path dir;
 
     private String config(int minSeed, String features) throws IOException {
+        return configWith(minSeed, "[" + features + "]");
+    }
+
+    /** The configuration with {@code features} as written in the model's YAML (a list, or auto with options). */
+    private String configWith(int minSeed, String features) throws IOException {
         Path segments = Files.writeString(dir.resolve("segments.yaml"), SEGMENTS);
         Path models = Files.writeString(dir.resolve("lookalike.yaml"), MODEL.formatted(minSeed, features));
         return TestConfigs.local(dir, "segments: " + segments, "lookalike: " + models)
@@ -81,7 +86,8 @@ class LookalikeJobTest {
             lines.add(String.format(
                     "{\"person_id\": \"p%03d\", \"shoe_views_30d\": %d, \"travel_views_30d\": %d, "
                             + "\"page_views_30d\": %d, \"carts_30d\": %d, \"last_device_type\": \"%s\", "
-                            + "\"consent_ad_targeting\": \"%s\", \"identifiers\": 1, \"devices\": 1, \"dt\": \"%s\"}",
+                            + "\"consent_ad_targeting\": \"%s\", \"identifiers\": 1, \"devices\": 1, "
+                            + "\"shoe_purchases_30d\": %d, \"dt\": \"%s\"}",
                     i,
                     fan ? 6 : 0,
                     i % 7 == 0 ? 4 : 0,
@@ -89,6 +95,7 @@ class LookalikeJobTest {
                     fan ? i % 3 + 1 : i % 2,
                     i % 2 == 0 ? "mobile" : "desktop",
                     !fan && i % 3 == 0 ? "denied" : "granted",
+                    fan ? 1 : 0,
                     day));
         }
         Dataset<Row> rows =
@@ -228,5 +235,32 @@ class LookalikeJobTest {
         CliRun valid = CliRun.of("lookalike", "-c", conf, "-d", D1, "--validate");
         assertEquals(0, valid.exitCode(), valid.err());
         assertTrue(valid.out().contains("like_shoe_fans"), valid.out());
+    }
+
+    @Test
+    void autoFeaturesTrainOnEveryUsefulColumnAndReportWhatTheyLeftOutAndWhy() throws IOException {
+        String conf = configWith(20, "auto, max_feature_correlation: 0.97");
+        LakeCheck.inSession(Path.of(conf), TableFormat.DELTA, lake -> profiles(lake, D1, 0));
+        ok(CliRun.of("segments", "-c", conf, "-d", D1));
+        CliRun run = CliRun.of("lookalike", "-c", conf, "-d", D1);
+        ok(run);
+        assertTrue(run.out().contains("features: auto, 4 used; left out:"), run.out());
+        LakeCheck.inSession(Path.of(conf), TableFormat.DELTA, lake -> {
+            Row version = lake.read(LookalikeTables.MODEL_RUNS).first();
+            // Only these vary in the hand-made profiles; the rest are empty or the same for everyone.
+            assertEquals(
+                    Set.of("page_views_30d", "travel_views_30d", "carts_30d", "last_device_type"),
+                    new HashSet<>(version.getList(version.fieldIndex("features"))));
+            Map<String, String> dropped = version.getJavaMap(version.fieldIndex("dropped_features"));
+            assertEquals("read by the rule of seed segment shoe_fans", dropped.get("shoe_views_30d"));
+            // Every fan and no one else bought shoes: the seed given away, not a resemblance.
+            assertTrue(
+                    dropped.get("shoe_purchases_30d").startsWith("correlation 1.000 with seed membership"),
+                    dropped.toString());
+            assertEquals("the same value for every training row", dropped.get("identifiers"));
+            assertTrue(
+                    dropped.get("consent_ad_targeting").startsWith("the model's consent column"), dropped.toString());
+            assertTrue(lake.read(LookalikeTables.SCORES).count() > 0, "scored with the version's own features");
+        });
     }
 }

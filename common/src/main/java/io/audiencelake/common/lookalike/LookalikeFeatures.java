@@ -3,11 +3,13 @@ package io.audiencelake.common.lookalike;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count_distinct;
+import static org.apache.spark.sql.functions.covar_pop;
 import static org.apache.spark.sql.functions.datediff;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.to_date;
+import static org.apache.spark.sql.functions.var_pop;
 import static org.apache.spark.sql.functions.when;
 
 import io.audiencelake.common.lookalike.LookalikeModel.Feature;
@@ -15,7 +17,9 @@ import io.audiencelake.common.lookalike.LookalikeModel.FeatureKind;
 import java.sql.Date;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.spark.ml.PipelineStage;
 import org.apache.spark.ml.feature.OneHotEncoder;
 import org.apache.spark.ml.feature.StringIndexer;
@@ -130,6 +134,49 @@ public final class LookalikeFeatures {
                 .setInputCols(inputs.toArray(String[]::new))
                 .setOutputCol(FEATURES));
         return stages;
+    }
+
+    /**
+     * Each number, boolean and date feature's Pearson correlation with {@code LookalikeTraining.LABEL} over
+     * {@code rows} (one aggregation): of its value or of its missing flag, whichever is further from 0, so a trait
+     * that only seed members have is seen too. Text features and constant columns have none.
+     */
+    public static Map<String, Double> labelCorrelations(Dataset<Row> rows, List<Feature> features) {
+        List<Feature> numbers = features.stream()
+                .filter(f -> f.kind() != FeatureKind.CATEGORICAL)
+                .toList();
+        if (numbers.isEmpty()) {
+            return Map.of();
+        }
+        // Covariances and variances, divided here: Spark's corr divides by zero for a constant column (ANSI).
+        Column label = col(LookalikeTraining.LABEL);
+        List<Column> aggs = new ArrayList<>(List.of(var_pop(label)));
+        for (Feature f : numbers) {
+            for (Column x : List.of(col(valueColumn(f)), col(missingColumn(f)))) {
+                aggs.add(covar_pop(x, label));
+                aggs.add(var_pop(x));
+            }
+        }
+        Row r = rows.agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(Column[]::new))
+                .first();
+        double labelVariance = r.isNullAt(0) ? 0 : r.getDouble(0);
+        Map<String, Double> out = new LinkedHashMap<>();
+        for (int i = 0; i < numbers.size() && labelVariance > 0; i++) {
+            double best = 0;
+            boolean any = false;
+            for (int k = 1 + 4 * i; k < 5 + 4 * i; k += 2) {
+                double variance = r.isNullAt(k + 1) ? 0 : r.getDouble(k + 1);
+                if (variance > 0) {
+                    double c = r.getDouble(k) / Math.sqrt(variance * labelVariance);
+                    best = any && Math.abs(best) >= Math.abs(c) ? best : c;
+                    any = true;
+                }
+            }
+            if (any) {
+                out.put(numbers.get(i).column(), best);
+            }
+        }
+        return out;
     }
 
     /**

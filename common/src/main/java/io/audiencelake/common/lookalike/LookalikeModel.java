@@ -1,5 +1,7 @@
 package io.audiencelake.common.lookalike;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -16,6 +18,12 @@ import java.util.Set;
  * @param negativesRatio unlabelled people sampled as negatives per training positive
  * @param holdout share of seed members kept out of training to measure recall
  * @param labels data-usage labels of the seed segment and of the features' feeds
+ * @param autoFeatures true for {@code features: auto}: the features are every usable profiles column but those in
+ *     {@code excludedFeatures}, and training drops, with a reason, those that cannot help or give the seed away
+ * @param excludedFeatures profiles columns {@code features: auto} left out and why, in column order (empty for a
+ *     listed set)
+ * @param maxFeatureCorrelation with auto features, a feature whose correlation with seed membership on the
+ *     training set is at least this (in absolute value) is dropped as a leak
  */
 public record LookalikeModel(
         String id,
@@ -35,10 +43,14 @@ public record LookalikeModel(
         double holdout,
         Map<String, Double> params,
         Tuning tuning,
-        Set<String> labels) {
+        Set<String> labels,
+        boolean autoFeatures,
+        Map<String, String> excludedFeatures,
+        double maxFeatureCorrelation) {
 
     public LookalikeModel {
         features = List.copyOf(features);
+        excludedFeatures = Collections.unmodifiableMap(new LinkedHashMap<>(excludedFeatures));
         exclude = List.copyOf(exclude);
         params = Map.copyOf(params);
         labels = Set.copyOf(labels);
@@ -67,6 +79,32 @@ public record LookalikeModel(
         public Tuning {
             grid = Map.copyOf(grid);
         }
+    }
+
+    /** The model with only {@code kept} of its features (training's drops with auto features). */
+    public LookalikeModel withFeatures(List<Feature> kept) {
+        return new LookalikeModel(
+                id,
+                name,
+                owner,
+                description,
+                seed,
+                segmentId,
+                kept,
+                reachShare,
+                minScore,
+                exclude,
+                consentPurpose,
+                consentColumn,
+                algorithm,
+                negativesRatio,
+                holdout,
+                params,
+                tuning,
+                labels,
+                autoFeatures,
+                excludedFeatures,
+                maxFeatureCorrelation);
     }
 
     /** The reach as written, e.g. "5%" or "score >= 0.8". */

@@ -8,19 +8,26 @@ import io.audiencelake.common.lookalike.LookalikeModel.Feature;
 import io.audiencelake.common.lookalike.LookalikeModel.FeatureKind;
 import io.audiencelake.common.lookalike.LookalikeModel.Tuning;
 import io.audiencelake.common.profiles.ProfileRules;
+import io.audiencelake.common.profiles.ProfileRules.Trait;
 import io.audiencelake.common.profiles.ProfileTraits;
 import io.audiencelake.common.profiles.Profiles;
+import io.audiencelake.common.profiles.TraitKind;
+import io.audiencelake.common.profiles.TraitSource;
 import io.audiencelake.common.segments.SegmentDefinitions;
 import io.audiencelake.common.segments.SegmentDefinitions.Segment;
 import io.audiencelake.common.segments.SegmentDefinitionsLoader;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Function;
 import org.apache.spark.sql.types.BooleanType;
@@ -38,6 +45,11 @@ import org.apache.spark.sql.types.TimestampType;
  */
 public final class LookalikeModelsLoader {
     private static final String ID = "[a-z][a-z0-9_]*";
+    /** {@code features: auto}. */
+    public static final String AUTO = "auto";
+    /** A feature at least this correlated with seed membership gives the seed away. */
+    public static final double DEFAULT_MAX_CORRELATION = 0.9;
+
     public static final double MIN_REACH = 0.01;
     public static final double MAX_REACH = 0.20;
 
@@ -71,7 +83,7 @@ public final class LookalikeModelsLoader {
         Set<String> ids = new HashSet<>();
         Set<String> outputSegments = new HashSet<>();
         for (ConfigNode m : root.objects("models")) {
-            LookalikeModel model = model(m, columns, labelsOf, segments, segmentsById);
+            LookalikeModel model = model(m, new Context(columns, labelsOf, segments, segmentsById, traits));
             if (model == null) {
                 continue;
             }
@@ -96,18 +108,16 @@ public final class LookalikeModelsLoader {
             Map<String, DataType> columns,
             Map<String, Set<String>> labelsOf,
             SegmentDefinitions segments,
-            Map<String, Segment> segmentsById) {}
+            Map<String, Segment> segmentsById,
+            ProfileRules traits) {}
+
+    /** A model's features: listed, or every usable column but {@code excluded} with {@code features: auto}. */
+    private record Features(List<Feature> list, boolean auto, Map<String, String> excluded) {}
 
     /** Either a share of the eligible population or a minimum score, never both. */
     private record Reach(Double share, Double minScore) {}
 
-    private static LookalikeModel model(
-            ConfigNode m,
-            Map<String, DataType> columns,
-            Map<String, Set<String>> labelsOf,
-            SegmentDefinitions segments,
-            Map<String, Segment> segmentsById) {
-        Context c = new Context(columns, labelsOf, segments, segmentsById);
+    private static LookalikeModel model(ConfigNode m, Context c) {
         String id = m.requiredString("id");
         if (id != null && !id.matches(ID)) {
             m.problem("id", "expected lower_snake_case letters, digits and _, got '" + id + "'");
@@ -120,11 +130,12 @@ public final class LookalikeModelsLoader {
         Set<String> labels = new TreeSet<>();
         Set<String> ruleColumns = seedRuleColumns(m, seed, c, labels);
         String segmentId = outputSegment(m, id, c);
-        List<Feature> features = features(m, seed, ruleColumns, c, labels);
-        Reach reach = reach(m);
-        List<String> exclude = exclusions(m, c);
         String consent = m.string("consent", null);
         String consentColumn = consent == null ? null : consentColumn(m, consent, c, labels);
+        Features features = features(m, seed, ruleColumns, consentColumn, c, labels);
+        double maxCorrelation = maxCorrelation(m, features.auto());
+        Reach reach = reach(m);
+        List<String> exclude = exclusions(m, c);
         Algorithm algorithm = m.enumValue("algorithm", Algorithm.class, Algorithm.LOGISTIC_REGRESSION);
         double ratio = m.doubleValue("negatives_ratio", 3.0, 0.1, 1000.0);
         double holdout = m.doubleValue("holdout", 0.2, 0.05, 0.5);
@@ -141,7 +152,7 @@ public final class LookalikeModelsLoader {
                 description,
                 seed,
                 segmentId,
-                features,
+                features.list(),
                 reach.share(),
                 reach.minScore(),
                 exclude,
@@ -152,7 +163,10 @@ public final class LookalikeModelsLoader {
                 holdout,
                 params,
                 tuning,
-                labels);
+                labels,
+                features.auto(),
+                features.excluded(),
+                maxCorrelation);
     }
 
     /** The columns the seed segment's rule reads (directly or through segments it references). */
@@ -183,13 +197,20 @@ public final class LookalikeModelsLoader {
         return segmentId;
     }
 
-    private static List<Feature> features(
-            ConfigNode m, String seed, Set<String> ruleColumns, Context c, Set<String> labels) {
+    private static Features features(
+            ConfigNode m, String seed, Set<String> ruleColumns, String consentColumn, Context c, Set<String> labels) {
+        if (m.has("features") && !m.isList("features")) {
+            if (!AUTO.equals(m.string("features", null))) {
+                m.problem("features", "expected a list of profiles columns (traits) or auto");
+                return new Features(List.of(), false, Map.of());
+            }
+            return autoFeatures(seed, ruleColumns, consentColumn, c, labels);
+        }
         List<Feature> features = new ArrayList<>();
         Set<String> seen = new HashSet<>();
         List<String> featureNames = m.strings("features");
         if (featureNames.isEmpty()) {
-            m.problem("features", "expected a list of profiles columns (traits)");
+            m.problem("features", "expected a list of profiles columns (traits) or auto");
         }
         for (int i = 0; i < featureNames.size(); i++) {
             String f = featureNames.get(i);
@@ -201,7 +222,79 @@ public final class LookalikeModelsLoader {
             features.add(new Feature(f, kindOf(c.columns().get(f))));
             labels.addAll(c.labelsOf().getOrDefault(f, Set.of()));
         }
-        return features;
+        return new Features(features, false, Map.of());
+    }
+
+    /**
+     * {@code features: auto}: every profiles column a model can read, but those of the seed's rule, those counting
+     * the same rows as a rule column (another window or measure of the rule: shoe_views_7d when the rule reads
+     * shoe_views_30d) and the consent column. Shares and rates of the rule's rows stay: they describe taste
+     * relative to a person's own activity, not the rule's volume (training still drops near-perfect correlates).
+     */
+    private static Features autoFeatures(
+            String seed, Set<String> ruleColumns, String consentColumn, Context c, Set<String> labels) {
+        Map<String, Trait> traits = new HashMap<>();
+        c.traits().traits().forEach(t -> traits.put(t.name(), t));
+        List<Feature> features = new ArrayList<>();
+        Map<String, String> excluded = new LinkedHashMap<>();
+        for (Map.Entry<String, DataType> e : c.columns().entrySet()) {
+            String column = e.getKey();
+            String why = autoExclusion(column, e.getValue(), seed, ruleColumns, consentColumn, traits);
+            if (why != null) {
+                excluded.put(column, why);
+                continue;
+            }
+            features.add(new Feature(column, kindOf(e.getValue())));
+            labels.addAll(c.labelsOf().getOrDefault(column, Set.of()));
+        }
+        return new Features(features, true, excluded);
+    }
+
+    private static String autoExclusion(
+            String column,
+            DataType type,
+            String seed,
+            Set<String> ruleColumns,
+            String consentColumn,
+            Map<String, Trait> traits) {
+        if (ruleColumns.contains(column)) {
+            return "read by the rule of seed segment " + seed;
+        }
+        if (column.equals(consentColumn)) {
+            return "the model's consent column: every eligible person has granted it";
+        }
+        if (kindOf(type) == null) {
+            return "a " + type.simpleString() + " column, not a number, boolean, date or text";
+        }
+        Trait t = traits.get(column);
+        if (t == null || t.kind() == TraitKind.SHARE || t.kind() == TraitKind.RATE) {
+            return null;
+        }
+        for (String r : ruleColumns) {
+            Trait rule = traits.get(r);
+            if (rule != null && sameRows(t, rule)) {
+                return "counts the same rows as rule column " + r + " ("
+                        + t.source().name().toLowerCase(Locale.ROOT)
+                        + (t.where().isEmpty() ? "" : " where " + new TreeMap<>(t.where())) + ")";
+            }
+        }
+        return null;
+    }
+
+    /** Two traits over the same rows of the same source: a window or measure of the other's rows. */
+    private static boolean sameRows(Trait a, Trait b) {
+        return a.source() == b.source()
+                && a.where().equals(b.where())
+                && a.among().isEmpty()
+                && (a.source() != TraitSource.ATTRIBUTES || Objects.equals(a.of(), b.of()));
+    }
+
+    /** {@code max_feature_correlation}: only with {@code features: auto}, whose training it guards. */
+    private static double maxCorrelation(ConfigNode m, boolean auto) {
+        if (!auto && m.has("max_feature_correlation")) {
+            m.problem("max_feature_correlation", "applies to features: auto only (listed features are used as listed)");
+        }
+        return m.doubleValue("max_feature_correlation", DEFAULT_MAX_CORRELATION, 0.5, 1.0);
     }
 
     private static String featureProblem(String f, String seed, Set<String> ruleColumns, Context c, Set<String> seen) {

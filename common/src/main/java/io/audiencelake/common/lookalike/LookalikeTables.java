@@ -32,6 +32,7 @@ public final class LookalikeTables {
     public static final String IMPORTANCES = "importances";
     public static final String MODEL_PATH = "model_path";
     public static final String LIFT_CURVE = "lift_curve";
+    public static final String DROPPED_FEATURES = "dropped_features";
     /** Fields of a {@link #LIFT_CURVE} point. */
     public static final String DEPTH = "depth";
 
@@ -97,7 +98,14 @@ public final class LookalikeTables {
                                 true),
                         true,
                         "lift over random at depths of the ranking from 1% to 100% of the evaluated people (held-out seed "
-                                + "rate in the top depth over the overall rate); empty for versions trained before it was kept")
+                                + "rate in the top depth over the overall rate); empty for versions trained before it was kept"),
+                column(
+                        DROPPED_FEATURES,
+                        DataTypes.createMapType(DataTypes.StringType, DataTypes.StringType, true),
+                        true,
+                        "the leak report of features: auto: each profiles column left out and why (read by the seed's "
+                                + "rule, the same rows as a rule column, constant, or near-perfectly correlated with the "
+                                + "seed); empty for listed features")
             }),
             List.of(),
             List.of(MODEL_ID, VERSION));

@@ -9,6 +9,7 @@ import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.to_date;
 import static org.apache.spark.sql.functions.when;
 
 import io.audiencelake.common.feeds.ColumnType;
@@ -125,6 +126,26 @@ public record Measure(
                 Column typed =
                         m.type() == ColumnType.LONG || m.type() == ColumnType.STRING ? v : v.cast(DataTypes.StringType);
                 return hll_sketch_agg(when(filter, typed), precision);
+            }
+
+            @Override
+            Column merge(Column partial) {
+                return hll_union_agg(partial, false);
+            }
+
+            @Override
+            DataType type(ColumnType of) {
+                return DataTypes.BinaryType;
+            }
+        },
+        /**
+         * the UTC days of the rows, as a HyperLogLog sketch of day strings (exact at a few hundred days): union to
+         * merge. A partial covers one event day, but a person's days come from several identifiers and landings.
+         */
+        DAYS {
+            @Override
+            Column build(Measure m, Column v, Column time, Column recordId, Column filter, int precision) {
+                return hll_sketch_agg(when(filter, to_date(time).cast(DataTypes.StringType)), precision);
             }
 
             @Override

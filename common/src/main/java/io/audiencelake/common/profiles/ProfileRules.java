@@ -4,6 +4,7 @@ import io.audiencelake.common.feeds.ColumnType;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * What the profiles job computes ({@code conf/traits.yaml}), validated by {@link ProfileRulesLoader}
@@ -79,6 +80,8 @@ public record ProfileRules(
      * @param of the column aggregated (events or sessions), or the attribute name (attributes)
      * @param type the value's type: the column's type, or the declared type of an attribute
      * @param where column = any of the values, all must hold (the row counts only then)
+     * @param among the rows a share or a rate is taken of (same form as {@code where}; empty: all rows); the
+     *     rows that count are those of {@code where} among them. Empty for other kinds.
      * @param percentile the fraction (0 to 1) a percentile trait reports, null for other kinds
      */
     public record Trait(
@@ -89,10 +92,23 @@ public record ProfileRules(
             String of,
             ColumnType type,
             Map<String, List<String>> where,
+            Map<String, List<String>> among,
             Window window,
             Double percentile) {
         public Trait {
             where = Map.copyOf(where);
+            among = Map.copyOf(among);
+        }
+
+        /**
+         * The rows of {@code where} among those of {@code among}: a column in both keeps the values in both
+         * (the loader refuses a trait where that leaves none).
+         */
+        public Map<String, List<String>> whereAmong() {
+            Map<String, List<String>> out = new TreeMap<>(among);
+            where.forEach((column, values) -> out.merge(
+                    column, values, (a, w) -> a.stream().filter(w::contains).toList()));
+            return out;
         }
     }
 

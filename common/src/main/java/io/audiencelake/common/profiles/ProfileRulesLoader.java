@@ -154,6 +154,7 @@ public final class ProfileRulesLoader {
         ColumnType type = kind == null ? null : ofType(t, kind, source, of, columns, attributes);
         Double percentile = percentile(t, kind);
         Map<String, List<String>> where = where(t.object("where"), source, columns);
+        Map<String, List<String>> among = among(t, kind, source, columns, where);
         t.rejectUnknownKeys();
         if (name == null || kind == null || window == null || description == null) {
             return null;
@@ -166,6 +167,7 @@ public final class ProfileRulesLoader {
                 of,
                 type != null ? type : kind.typeWithoutColumn(),
                 where,
+                among,
                 window,
                 percentile);
     }
@@ -248,6 +250,40 @@ public final class ProfileRulesLoader {
             t.problem("percentile", "only kind percentile takes a percentile");
         }
         return null;
+    }
+
+    /**
+     * {@code among} of a share or a rate (the rows it is taken of; all rows when absent), refused by other kinds. A
+     * share needs a {@code where} (a share of everything is 1), and {@code where} must leave some of those rows.
+     */
+    private static Map<String, List<String>> among(
+            ConfigNode t,
+            TraitKind kind,
+            TraitSource source,
+            Map<String, ColumnType> columns,
+            Map<String, List<String>> where) {
+        boolean takes = kind == TraitKind.SHARE || kind == TraitKind.RATE;
+        if (!takes) {
+            if (t.has("among")) {
+                t.problem("among", "only kinds share and rate take 'among' (the rows they are taken of)");
+            }
+            return Map.of();
+        }
+        Map<String, List<String>> among = where(t.object("among"), source, columns);
+        if (kind == TraitKind.SHARE && where.isEmpty()) {
+            t.problem(
+                    "where", "is required for kind share: the rows whose share is taken, e.g. {page_category: shoes}");
+        }
+        for (Map.Entry<String, List<String>> e : where.entrySet()) {
+            List<String> both = among.getOrDefault(e.getKey(), e.getValue());
+            if (both.stream().noneMatch(e.getValue()::contains)) {
+                t.problem(
+                        "where",
+                        "column " + e.getKey() + " allows none of the values 'among' allows " + both
+                                + ": the trait would always be 0");
+            }
+        }
+        return among;
     }
 
     /** The trait's filter: column = one of the values, for event and session columns only. */

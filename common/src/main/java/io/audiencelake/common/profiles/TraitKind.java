@@ -159,6 +159,53 @@ public enum TraitKind {
                     kll_sketch_get_quantile_double(sketch, lit(t.percentile())));
         }
     },
+    /**
+     * the share (0 to 1) of the rows in {@code among} (all rows when absent) that {@code where} selects, e.g. shoe
+     * pages among all page views: taste rather than volume, so a light and a heavy browser of the same interest
+     * look alike. Null without any row in {@code among}.
+     */
+    SHARE(Input.NONE, EnumSet.of(TraitSource.EVENTS), ColumnType.DOUBLE) {
+        @Override
+        List<Measure> measures(Trait t) {
+            return List.of(rows(t, t.whereAmong()), rows(t, t.among()));
+        }
+
+        @Override
+        Column finish(Trait t, Function<Measure, Column> merged, LocalDate date) {
+            Column among = merged.apply(measures(t).get(1));
+            return merged.apply(measures(t).get(0)).cast(DataTypes.DoubleType).divide(when(among.gt(0), among));
+        }
+    },
+    /** the number of days with a row (UTC event days) */
+    ACTIVE_DAYS(Input.NONE, EnumSet.of(TraitSource.EVENTS), ColumnType.LONG) {
+        @Override
+        List<Measure> measures(Trait t) {
+            return List.of(days(t, t.where()));
+        }
+
+        @Override
+        Column finish(Trait t, Function<Measure, Column> merged, LocalDate date) {
+            return coalesce(hll_sketch_estimate(merged.apply(measures(t).get(0))), lit(0L));
+        }
+    },
+    /**
+     * rows of {@code where} per day with a row in {@code among} (all rows when absent): how intensely a person
+     * does something on the days they come, not how often they come. Null without any such day.
+     */
+    RATE(Input.NONE, EnumSet.of(TraitSource.EVENTS), ColumnType.DOUBLE) {
+        @Override
+        List<Measure> measures(Trait t) {
+            return List.of(rows(t, t.whereAmong()), days(t, t.among()));
+        }
+
+        @Override
+        Column finish(Trait t, Function<Measure, Column> merged, LocalDate date) {
+            Column days = hll_sketch_estimate(merged.apply(measures(t).get(1)));
+            return coalesce(merged.apply(measures(t).get(0)), lit(0L))
+                    .cast(DataTypes.DoubleType)
+                    .divide(when(days.gt(0), days));
+        }
+    },
     /** days from the latest row to the run date */
     RECENCY(Input.NONE, EnumSet.of(TraitSource.EVENTS), ColumnType.LONG) {
         @Override
@@ -275,5 +322,15 @@ public enum TraitKind {
 
     private static Measure measure(Trait t, Partial partial) {
         return new Measure(t.source(), partial, t.of(), t.type(), t.where());
+    }
+
+    /** A row count under {@code where}: the same measure as a count trait's with that filter. */
+    private static Measure rows(Trait t, Map<String, List<String>> where) {
+        return new Measure(t.source(), Partial.COUNT, null, ColumnType.LONG, where);
+    }
+
+    /** The days with a row under {@code where}. */
+    private static Measure days(Trait t, Map<String, List<String>> where) {
+        return new Measure(t.source(), Partial.DAYS, null, ColumnType.TIMESTAMP, where);
     }
 }

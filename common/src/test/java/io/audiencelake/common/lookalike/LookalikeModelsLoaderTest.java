@@ -102,6 +102,36 @@ class LookalikeModelsLoaderTest {
     }
 
     @Test
+    void autoFeaturesLeaveOutTheRuleItsRowsAndTheConsentAndSayWhy() throws IOException {
+        LookalikeModel m =
+                load("models:\n  - {id: m, owner: o, seed: shoe_lovers, features: auto, reach: 5%, consent: ad_targeting}\n")
+                        .models()
+                        .get(0);
+        assertTrue(m.autoFeatures());
+        Map<String, String> out = m.excludedFeatures();
+        assertEquals("read by the rule of seed segment shoe_lovers", out.get("shoe_views_30d"));
+        assertEquals("read by the rule of seed segment shoe_lovers", out.get("shoe_purchases_30d"));
+        // Another measure of the rule's rows (shoe pages): it would relearn the rule.
+        assertEquals(
+                "counts the same rows as rule column shoe_views_30d (events where {page_category=[shoes]})",
+                out.get("days_since_shoe_view"));
+        assertTrue(out.get("consent_ad_targeting").startsWith("the model's consent column"), out.toString());
+        List<String> used = m.features().stream().map(Feature::column).toList();
+        // Taste relative to a person's own activity stays, as do unrelated counts and declared attributes.
+        assertTrue(
+                used.containsAll(List.of("shoes_view_share_30d", "page_views_30d", "electronics_views_30d", "gender")),
+                used.toString());
+        assertTrue(used.stream().noneMatch(out::containsKey), used.toString());
+        assertEquals(LookalikeModelsLoader.DEFAULT_MAX_CORRELATION, m.maxFeatureCorrelation());
+        assertTrue(refused("features: everything, reach: 5%")
+                .contains("models[0].features: expected a list of profiles columns (traits) or auto"));
+        assertTrue(refused("features: [page_views_30d], reach: 5%, max_feature_correlation: 0.8")
+                .contains("models[0].max_feature_correlation: applies to features: auto only"));
+        assertTrue(refused("features: auto, reach: 5%, max_feature_correlation: 0.2")
+                .contains("models[0].max_feature_correlation"));
+    }
+
+    @Test
     void transitiveRuleColumnsAreRefusedToo() {
         // churn_risk reads days_since_last_visit itself, and loyalty_since through segment('loyal_members').
         String message = assertThrows(

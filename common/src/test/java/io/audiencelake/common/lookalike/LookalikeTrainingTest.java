@@ -97,7 +97,10 @@ class LookalikeTrainingTest {
                 0.2,
                 params,
                 tuning,
-                Set.of());
+                Set.of(),
+                false,
+                Map.of(),
+                1.0);
     }
 
     private static Dataset<Row> assigned(LookalikeModel model) {
@@ -292,7 +295,10 @@ class LookalikeTrainingTest {
                 0.2,
                 Map.of(),
                 null,
-                Set.of());
+                Set.of(),
+                false,
+                Map.of(),
+                1.0);
         assertEquals(
                 ranked.where(col("score").geq(0.5)).count(),
                 LookalikeAudience.members(ranked, byScore, n).count());

@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -99,6 +100,28 @@ class ProfileRulesLoaderTest {
         String message = refused(trait("kind: median, of: revenue"));
         assertTrue(message.contains("traits[0].kind"), message);
         assertTrue(message.contains("recency"), message);
+    }
+
+    @Test
+    void aShareNeedsItsRowsAndRowsItCanSelectAndOnlySharesAndRatesTakeAmong() throws IOException {
+        ProfileRules ok = load(
+                trait(
+                        "kind: share, where: {page_category: shoes, event_type: [product_view, purchase]}, among: {event_type: [page_view, product_view]}"));
+        // The counted rows are those of where among those of among: product views of shoes.
+        assertEquals(
+                Map.of("page_category", List.of("shoes"), "event_type", List.of("product_view")),
+                ok.traits().get(0).whereAmong());
+        assertEquals(ColumnType.DOUBLE, ProfileTraits.outputType(ok.traits().get(0)));
+        assertTrue(refused(trait("kind: share, among: {event_type: page_view}"))
+                .contains("traits[0].where: is required for kind share"));
+        assertTrue(refused(trait("kind: share, where: {event_type: purchase}, among: {event_type: page_view}"))
+                .contains("traits[0].where: column event_type allows none of the values 'among' allows [page_view]"));
+        assertTrue(refused(trait("kind: rate, among: {colour: red}"))
+                .contains("traits[0].among.colour: unknown events column"));
+        assertTrue(refused(trait("kind: count, among: {event_type: page_view}"))
+                .contains("traits[0].among: only kinds share and rate take 'among'"));
+        assertTrue(refused(trait("kind: share, of: revenue, where: {event_type: purchase}"))
+                .contains("traits[0].of: kind share takes no column"));
     }
 
     @Test

@@ -5,6 +5,7 @@ import static io.audiencelake.common.profiles.ProfileFrames.event;
 import static io.audiencelake.common.profiles.ProfileFrames.member;
 import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.hll_sketch_estimate;
 import static org.apache.spark.sql.functions.kll_sketch_get_quantile_double;
 import static org.apache.spark.sql.functions.lit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -55,6 +56,11 @@ class ProfileTraitsTest {
         - {name: days_since_visit, description: d, kind: recency}
         - {name: first_purchase, description: d, kind: first_seen, where: {event_type: purchase}}
         - {name: last_visit, description: d, kind: last_seen}
+        - {name: shoe_view_share_30d, description: d, kind: share, where: {page_category: shoes}, among: {event_type: [page_view, product_view]}, window: 30d}
+        - {name: shoe_purchase_share, description: d, kind: share, where: {page_category: shoes}, among: {event_type: purchase}}
+        - {name: active_days_30d, description: d, kind: active_days, window: 30d}
+        - {name: purchase_days, description: d, kind: active_days, where: {event_type: purchase}}
+        - {name: views_per_day_30d, description: d, kind: rate, where: {event_type: [page_view, product_view]}, window: 30d}
         - {name: city, description: d, kind: attribute, of: city}
         - {name: partner_spend, description: d, kind: attribute, of: spend_12m, type: double}
         - {name: sessions_7d, description: d, kind: count, source: sessions, window: 7d}
@@ -193,6 +199,27 @@ class ProfileTraitsTest {
     }
 
     @Test
+    void sharesAndRatesDescribeTasteAcrossThePersonsDevicesNotVolume() {
+        // P1's views in 30 days: three of shoes on c1 today, one of electronics on c2 five days ago.
+        assertEquals(0.75, value("P1", "shoe_view_share_30d"), 1e-9);
+        // P2 viewed travel only: a share of 0, not missing; P3 has no events at all: missing.
+        assertEquals(0.0, value("P2", "shoe_view_share_30d"), 1e-9);
+        assertNull(value("P3", "shoe_view_share_30d"));
+        // Lifetime purchases of P1: shoes, electronics and one without a category.
+        assertEquals(1.0 / 3, value("P1", "shoe_purchase_share"), 1e-9);
+        assertNull(value("P2", "shoe_purchase_share"));
+        // Active days: 2025-05-10 and 2025-05-05 in the window (the 2025-04-01 purchase is outside it).
+        assertEquals(2L, (long) value("P1", "active_days_30d"));
+        assertEquals(3L, (long) value("P1", "purchase_days"));
+        assertEquals(1L, (long) value("P2", "active_days_30d"));
+        assertEquals(0L, (long) value("P3", "active_days_30d"));
+        // Four views over two active days; P2's one view on its one day.
+        assertEquals(2.0, value("P1", "views_per_day_30d"), 1e-9);
+        assertEquals(1.0, value("P2", "views_per_day_30d"), 1e-9);
+        assertNull(value("P3", "views_per_day_30d"));
+    }
+
+    @Test
     void declaredAttributesTakeTheLatestColumnTyped() {
         assertEquals("Lyon", value("P1", "city"));
         assertEquals(12.5, value("P1", "partner_spend"), 1e-9);
@@ -211,13 +238,15 @@ class ProfileTraitsTest {
     }
 
     /**
-     * The state with each quantile sketch as its quartiles: a KLL union's bytes depend on the order sketches were
-     * merged in (what it answers does not, exactly so below 200 values).
+     * The state with each quantile sketch as its quartiles and each HyperLogLog sketch as its estimate: a union's
+     * bytes depend on the order sketches were merged in (what it answers does not, exactly so at these sizes).
      */
     private static Dataset<Row> comparable(Dataset<Row> state, List<Measure> measures) {
         Dataset<Row> out = state;
         for (Measure m : measures) {
-            if (m.partial() == Measure.Partial.QUANTILES) {
+            if (m.partial() == Measure.Partial.SKETCH || m.partial() == Measure.Partial.DAYS) {
+                out = out.withColumn(m.column(), hll_sketch_estimate(col(m.column())));
+            } else if (m.partial() == Measure.Partial.QUANTILES) {
                 Column sketch = col(m.column());
                 out = out.withColumn(
                         m.column(),
