@@ -460,7 +460,7 @@ public final class LookalikeJob implements Job<LookalikeJob.Definitions>, Callab
             long population) {
         context.step(name(), "train " + model.id() + " on seed " + model.seed());
         TrainingSet set = trainingSet(context, models, model, profiles, seedMembers, population);
-        Trained trained = LookalikeTraining.fit(set.assigned(), set.model(), TRAINING_SEED);
+        Trained trained = set.model().pu().fit(set.assigned(), set.model(), TRAINING_SEED);
 
         context.step(name(), "evaluate " + model.id());
         Metrics metrics = LookalikeEvaluation.evaluate(
@@ -607,7 +607,9 @@ public final class LookalikeJob implements Job<LookalikeJob.Definitions>, Callab
                 trained.importances(),
                 path,
                 liftCurve(metrics),
-                set.dropped());
+                set.dropped(),
+                model.pu().yamlName(),
+                trained.labelFrequency());
     }
 
     private void report(LookalikeModel model, int v, TrainingSet set, Trained trained, Metrics metrics) {
@@ -628,6 +630,13 @@ public final class LookalikeJob implements Job<LookalikeJob.Definitions>, Callab
                 metrics.lift()[1],
                 metrics.lift()[2]);
         out.printf("  top features: %s%n", top(trained.importances()));
+        if (trained.labelFrequency() != null) {
+            out.printf(
+                    Locale.ROOT,
+                    "  positive-unlabelled: %s, label frequency %.3f%n",
+                    model.pu().yamlName(),
+                    trained.labelFrequency());
+        }
         if (set.model().autoFeatures()) {
             out.printf(
                     "  features: auto, %d used; left out: %s%n",

@@ -24,6 +24,7 @@ import java.util.Set;
  *     listed set)
  * @param maxFeatureCorrelation with auto features, a feature whose correlation with seed membership on the
  *     training set is at least this (in absolute value) is dropped as a leak
+ * @param pu how the unlabelled people sampled as negatives are treated (positive-unlabelled learning)
  */
 public record LookalikeModel(
         String id,
@@ -46,7 +47,8 @@ public record LookalikeModel(
         Set<String> labels,
         boolean autoFeatures,
         Map<String, String> excludedFeatures,
-        double maxFeatureCorrelation) {
+        double maxFeatureCorrelation,
+        PuMethod pu) {
 
     public LookalikeModel {
         features = List.copyOf(features);
@@ -104,7 +106,8 @@ public record LookalikeModel(
                 labels,
                 autoFeatures,
                 excludedFeatures,
-                maxFeatureCorrelation);
+                maxFeatureCorrelation,
+                pu);
     }
 
     /** The reach as written, e.g. "5%" or "score >= 0.8". */

@@ -11,6 +11,7 @@ import io.audiencelake.common.profiles.ProfileRules;
 import io.audiencelake.common.profiles.ProfileRules.Trait;
 import io.audiencelake.common.profiles.ProfileTraits;
 import io.audiencelake.common.profiles.Profiles;
+import io.audiencelake.common.profiles.RfmScores;
 import io.audiencelake.common.profiles.TraitKind;
 import io.audiencelake.common.profiles.TraitSource;
 import io.audiencelake.common.segments.SegmentDefinitions;
@@ -133,14 +134,10 @@ public final class LookalikeModelsLoader {
         String consent = m.string("consent", null);
         String consentColumn = consent == null ? null : consentColumn(m, consent, c, labels);
         Features features = features(m, seed, ruleColumns, consentColumn, c, labels);
-        double maxCorrelation = maxCorrelation(m, features.auto());
         Reach reach = reach(m);
         List<String> exclude = exclusions(m, c);
-        Algorithm algorithm = m.enumValue("algorithm", Algorithm.class, Algorithm.LOGISTIC_REGRESSION);
-        double ratio = m.doubleValue("negatives_ratio", 3.0, 0.1, 1000.0);
-        double holdout = m.doubleValue("holdout", 0.2, 0.05, 0.5);
-        Map<String, Double> params = params(m.object("params"), algorithm);
-        Tuning tuning = m.has("tuning") ? tuning(m.object("tuning"), algorithm) : null;
+        Fit fit = fit(m);
+        double maxCorrelation = maxCorrelation(m, features.auto());
         m.rejectUnknownKeys();
         if (id == null || seed == null) {
             return null;
@@ -158,15 +155,36 @@ public final class LookalikeModelsLoader {
                 exclude,
                 consent,
                 consentColumn,
-                algorithm,
-                ratio,
-                holdout,
-                params,
-                tuning,
+                fit.algorithm(),
+                fit.negativesRatio(),
+                fit.holdout(),
+                fit.params(),
+                fit.tuning(),
                 labels,
                 features.auto(),
                 features.excluded(),
-                maxCorrelation);
+                maxCorrelation,
+                fit.pu());
+    }
+
+    /** How a model is fitted: the classifier, its training rows and hyper-parameters, positive-unlabelled method. */
+    private record Fit(
+            Algorithm algorithm,
+            double negativesRatio,
+            double holdout,
+            Map<String, Double> params,
+            Tuning tuning,
+            PuMethod pu) {}
+
+    private static Fit fit(ConfigNode m) {
+        Algorithm algorithm = m.enumValue("algorithm", Algorithm.class, Algorithm.LOGISTIC_REGRESSION);
+        return new Fit(
+                algorithm,
+                m.doubleValue("negatives_ratio", 3.0, 0.1, 1000.0),
+                m.doubleValue("holdout", 0.2, 0.05, 0.5),
+                params(m.object("params"), algorithm),
+                m.has("tuning") ? tuning(m.object("tuning"), algorithm) : null,
+                m.enumValue("pu", PuMethod.class, PuMethod.NONE));
     }
 
     /** The columns the seed segment's rule reads (directly or through segments it references). */
@@ -239,7 +257,14 @@ public final class LookalikeModelsLoader {
         Map<String, String> excluded = new LinkedHashMap<>();
         for (Map.Entry<String, DataType> e : c.columns().entrySet()) {
             String column = e.getKey();
-            String why = autoExclusion(column, e.getValue(), seed, ruleColumns, consentColumn, traits);
+            String why = autoExclusion(
+                    column,
+                    e.getValue(),
+                    seed,
+                    ruleColumns,
+                    consentColumn,
+                    traits,
+                    c.traits().rfm());
             if (why != null) {
                 excluded.put(column, why);
                 continue;
@@ -256,7 +281,8 @@ public final class LookalikeModelsLoader {
             String seed,
             Set<String> ruleColumns,
             String consentColumn,
-            Map<String, Trait> traits) {
+            Map<String, Trait> traits,
+            ProfileRules.Rfm rfm) {
         if (ruleColumns.contains(column)) {
             return "read by the rule of seed segment " + seed;
         }
@@ -265,6 +291,20 @@ public final class LookalikeModelsLoader {
         }
         if (kindOf(type) == null) {
             return "a " + type.simpleString() + " column, not a number, boolean, date or text";
+        }
+        for (String source : derivedFrom(column, rfm)) {
+            String why = ruleRows(source, seed, ruleColumns, traits);
+            if (why != null) {
+                return "derived from " + source + ", which is " + why;
+            }
+        }
+        return ruleRows(column, seed, ruleColumns, traits);
+    }
+
+    /** Why a trait is the seed rule's rows (read by it, or counting the same rows as a column it reads), or null. */
+    private static String ruleRows(String column, String seed, Set<String> ruleColumns, Map<String, Trait> traits) {
+        if (ruleColumns.contains(column)) {
+            return "read by the rule of seed segment " + seed;
         }
         Trait t = traits.get(column);
         if (t == null || t.kind() == TraitKind.SHARE || t.kind() == TraitKind.RATE) {
@@ -279,6 +319,20 @@ public final class LookalikeModelsLoader {
             }
         }
         return null;
+    }
+
+    /** The traits a computed profiles column is made from: the RFM scores' (none for a trait column). */
+    private static List<String> derivedFrom(String column, ProfileRules.Rfm rfm) {
+        if (rfm == null) {
+            return List.of();
+        }
+        return switch (column) {
+            case RfmScores.RECENCY -> List.of(rfm.recency());
+            case RfmScores.FREQUENCY -> List.of(rfm.frequency());
+            case RfmScores.MONETARY -> List.of(rfm.monetary());
+            case RfmScores.SCORE -> List.of(rfm.recency(), rfm.frequency(), rfm.monetary());
+            default -> List.of();
+        };
     }
 
     /** Two traits over the same rows of the same source: a window or measure of the other's rows. */

@@ -33,6 +33,8 @@ public final class LookalikeTables {
     public static final String MODEL_PATH = "model_path";
     public static final String LIFT_CURVE = "lift_curve";
     public static final String DROPPED_FEATURES = "dropped_features";
+    public static final String PU_METHOD = "pu_method";
+    public static final String LABEL_FREQUENCY = "label_frequency";
     /** Fields of a {@link #LIFT_CURVE} point. */
     public static final String DEPTH = "depth";
 
@@ -105,7 +107,19 @@ public final class LookalikeTables {
                         true,
                         "the leak report of features: auto: each profiles column left out and why (read by the seed's "
                                 + "rule, the same rows as a rule column, constant, or near-perfectly correlated with the "
-                                + "seed); empty for listed features")
+                                + "seed); empty for listed features"),
+                column(
+                        PU_METHOD,
+                        DataTypes.StringType,
+                        true,
+                        "how unlabelled people were treated: none (all negatives) or label_frequency (Elkan and Noto "
+                                + "2008); empty for versions trained before it was kept"),
+                column(
+                        LABEL_FREQUENCY,
+                        DataTypes.DoubleType,
+                        true,
+                        "label_frequency's estimate of the chance a person like the seed is in it (the mean first-model "
+                                + "score of held-out seed members)")
             }),
             List.of(),
             List.of(MODEL_ID, VERSION));

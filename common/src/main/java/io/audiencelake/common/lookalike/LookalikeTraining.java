@@ -111,8 +111,14 @@ public final class LookalikeTraining {
                 .where(col(ROLE).isNotNull());
     }
 
-    /** A fitted model and what it chose. */
-    public record Trained(PipelineModel model, Map<String, Double> params, Map<String, Double> importances) {}
+    /**
+     * A fitted model and what it chose.
+     *
+     * @param labelFrequency the estimated chance a person like the seed is in it (positive-unlabelled learning by
+     *     {@link PuMethod#LABEL_FREQUENCY}), or null
+     */
+    public record Trained(
+            PipelineModel model, Map<String, Double> params, Map<String, Double> importances, Double labelFrequency) {}
 
     /** Fits the model's pipeline on the {@link #TRAIN} rows of {@code assigned}; cross-validates if configured. */
     public static Trained fit(Dataset<Row> assigned, LookalikeModel model, long seed) {
@@ -143,7 +149,7 @@ public final class LookalikeTraining {
             Param<Object> p = ((Params) last).getParam(camel(name));
             chosen.put(name, ((Number) ((Params) last).getOrDefault(p)).doubleValue());
         }
-        return new Trained(fitted, chosen, importances(fitted, train, last));
+        return new Trained(fitted, chosen, importances(fitted, train, last), null);
     }
 
     /** The best of the tuning grid by area under ROC over {@code folds} folds. */

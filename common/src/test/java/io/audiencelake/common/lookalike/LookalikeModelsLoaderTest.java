@@ -123,6 +123,19 @@ class LookalikeModelsLoaderTest {
                 used.toString());
         assertTrue(used.stream().noneMatch(out::containsKey), used.toString());
         assertEquals(LookalikeModelsLoader.DEFAULT_MAX_CORRELATION, m.maxFeatureCorrelation());
+        // RFM scores are cut from purchases_90d (frequency), revenue_90d and the last purchase: for a buyers seed
+        // they are the rule again; for shoe lovers they are not.
+        Map<String, String> buyers =
+                load("models:\n  - {id: b, owner: o, seed: buyers_90d, features: auto, reach: 5%}\n")
+                        .models()
+                        .get(0)
+                        .excludedFeatures();
+        assertEquals(
+                "derived from purchases_90d, which is read by the rule of seed segment buyers_90d",
+                buyers.get("rfm_frequency"));
+        assertTrue(buyers.get("rfm_score").startsWith("derived from "), buyers.toString());
+        assertTrue(used.contains("rfm_score"), used.toString());
+
         assertTrue(refused("features: everything, reach: 5%")
                 .contains("models[0].features: expected a list of profiles columns (traits) or auto"));
         assertTrue(refused("features: [page_views_30d], reach: 5%, max_feature_correlation: 0.8")

@@ -1,13 +1,17 @@
 package io.audiencelake.common.lookalike;
 
+import static org.apache.spark.sql.functions.avg;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.date_sub;
+import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.lpad;
+import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.when;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.audiencelake.common.lookalike.LookalikeEvaluation.Metrics;
@@ -26,6 +30,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.apache.spark.ml.PipelineModel;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -79,6 +84,10 @@ class LookalikeTrainingTest {
     }
 
     private static LookalikeModel model(Algorithm algorithm, Map<String, Double> params, Tuning tuning) {
+        return model(algorithm, params, tuning, PuMethod.NONE);
+    }
+
+    private static LookalikeModel model(Algorithm algorithm, Map<String, Double> params, Tuning tuning, PuMethod pu) {
         return new LookalikeModel(
                 "m",
                 "M",
@@ -100,7 +109,8 @@ class LookalikeTrainingTest {
                 Set.of(),
                 false,
                 Map.of(),
-                1.0);
+                1.0,
+                pu);
     }
 
     private static Dataset<Row> assigned(LookalikeModel model) {
@@ -176,6 +186,42 @@ class LookalikeTrainingTest {
         assertEquals(
                 Set.of("page_views_30d", "last_device_type", "birth_date", "tp_travel_affinity"),
                 trained.importances().keySet());
+    }
+
+    @Test
+    void labelFrequencyLiftsTheLookalikesHiddenAmongTheUnlabelled() {
+        // Every fifth person is like the seed (many page views), but only half of them are in it (p0000, p0005,
+        // p0020, ...): the other half (p0010, p0015, p0030, ...) are among the unlabelled, and plain training
+        // takes them as negatives. Both halves have the same mix of devices and the rest.
+        Dataset<Row> prepared = LookalikeFeatures.prepare(profiles(), FEATURES, DATE, "person_id");
+        Column inSeed = expr("cast(substring(person_id, 2) as int) % 20 < 10");
+        Dataset<Row> halfSeed = profiles().where(col("is_seed").and(inSeed)).select("person_id");
+        Dataset<Row> hidden = profiles().where(col("is_seed").and(not(inSeed))).select("person_id");
+        Map<PuMethod, Double> hiddenScore = new HashMap<>();
+        Double c = null;
+        for (PuMethod pu : PuMethod.values()) {
+            LookalikeModel model = model(Algorithm.LOGISTIC_REGRESSION, Map.of(), null, pu);
+            Dataset<Row> assigned = LookalikeTraining.assign(
+                            prepared, halfSeed, model, LookalikeTraining.split(100, 900, model, 1_000_000))
+                    .cache();
+            Trained trained = pu.fit(assigned, model, 42);
+            hiddenScore.put(
+                    pu,
+                    LookalikeTraining.score(trained.model(), prepared.join(hidden, "person_id"), "person_id")
+                            .agg(avg("score"))
+                            .first()
+                            .getDouble(0));
+            if (pu == PuMethod.LABEL_FREQUENCY) {
+                c = trained.labelFrequency();
+            } else {
+                assertNull(trained.labelFrequency());
+            }
+        }
+        assertTrue(c != null && c > 0 && c < 1, "label frequency " + c);
+        assertTrue(
+                hiddenScore.get(PuMethod.LABEL_FREQUENCY) > hiddenScore.get(PuMethod.NONE) + 0.05,
+                "hidden lookalikes score higher once the unlabelled are weighted as possible positives: "
+                        + hiddenScore);
     }
 
     @Test
@@ -298,7 +344,8 @@ class LookalikeTrainingTest {
                 Set.of(),
                 false,
                 Map.of(),
-                1.0);
+                1.0,
+                PuMethod.NONE);
         assertEquals(
                 ranked.where(col("score").geq(0.5)).count(),
                 LookalikeAudience.members(ranked, byScore, n).count());
