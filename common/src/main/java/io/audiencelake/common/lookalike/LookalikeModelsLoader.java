@@ -246,8 +246,10 @@ public final class LookalikeModelsLoader {
     /**
      * {@code features: auto}: every profiles column a model can read, but those of the seed's rule, those counting
      * the same rows as a rule column (another window or measure of the rule: shoe_views_7d when the rule reads
-     * shoe_views_30d) and the consent column. Shares and rates of the rule's rows stay: they describe taste
-     * relative to a person's own activity, not the rule's volume (training still drops near-perfect correlates).
+     * shoe_views_30d), the consent column and columns with data-usage labels the seed does not carry (they would
+     * keep the lookalike from destinations its seed may go to). Shares and rates of the rule's rows stay: they
+     * describe taste relative to a person's own activity, not the rule's volume (training still drops near-perfect
+     * correlates).
      */
     private static Features autoFeatures(
             String seed, Set<String> ruleColumns, String consentColumn, Context c, Set<String> labels) {
@@ -255,8 +257,19 @@ public final class LookalikeModelsLoader {
         c.traits().traits().forEach(t -> traits.put(t.name(), t));
         List<Feature> features = new ArrayList<>();
         Map<String, String> excluded = new LinkedHashMap<>();
+        // The seed's (and consent's) labels: an automatic feature set never narrows where the lookalike may go.
+        Set<String> seedLabels = Set.copyOf(labels);
         for (Map.Entry<String, DataType> e : c.columns().entrySet()) {
             String column = e.getKey();
+            Set<String> wider = new TreeSet<>(c.labelsOf().getOrDefault(column, Set.of()));
+            wider.removeAll(seedLabels);
+            if (!wider.isEmpty()) {
+                excluded.put(
+                        column,
+                        "carries data-usage labels " + wider + " the seed does not: the lookalike could not go "
+                                + "wherever the seed goes (list the column to use it)");
+                continue;
+            }
             String why = autoExclusion(
                     column,
                     e.getValue(),

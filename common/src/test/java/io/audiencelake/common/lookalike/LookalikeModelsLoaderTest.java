@@ -17,8 +17,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -56,10 +58,18 @@ class LookalikeModelsLoaderTest {
         assertEquals(Algorithm.LOGISTIC_REGRESSION, hv.algorithm());
         assertEquals(Map.of("reg_param", List.of(0.001, 0.05)), hv.tuning().grid());
         assertTrue(hv.features().contains(new Feature("last_device_type", FeatureKind.CATEGORICAL)));
-        assertTrue(hv.features().contains(new Feature("birth_date", FeatureKind.DAYS_BEFORE)));
+        assertTrue(hv.features().contains(new Feature("first_seen", FeatureKind.DAYS_BEFORE)));
         assertTrue(hv.features().contains(new Feature("page_views_30d", FeatureKind.NUMERIC)));
         assertTrue(hv.labels().containsAll(SEGMENTS.byId().get("buyers_90d").labels()));
-        assertTrue(hv.labels().contains("declared"), "gender and country come from the CRM: " + hv.labels());
+        // features: auto never adds a label the seed (and consent) lack: the lookalike may go wherever the seed may.
+        Set<String> seedAndConsent =
+                new HashSet<>(SEGMENTS.byId().get("buyers_90d").labels());
+        seedAndConsent.addAll(
+                SegmentDefinitionsLoader.columnLabels(TRAITS, CONTRACTS).get("consent_ad_targeting"));
+        assertEquals(seedAndConsent, hv.labels());
+        assertTrue(
+                hv.excludedFeatures().get("partner_spend_12m").startsWith("carries data-usage labels ["),
+                hv.excludedFeatures().toString());
         assertEquals("buyers_lookalike", hv.segmentId());
         assertEquals(50, models.minSeed());
     }
@@ -119,7 +129,8 @@ class LookalikeModelsLoaderTest {
         List<String> used = m.features().stream().map(Feature::column).toList();
         // Taste relative to a person's own activity stays, as do unrelated counts and declared attributes.
         assertTrue(
-                used.containsAll(List.of("shoes_view_share_30d", "page_views_30d", "electronics_views_30d", "gender")),
+                used.containsAll(
+                        List.of("shoes_view_share_30d", "page_views_30d", "electronics_views_30d", "last_campaign")),
                 used.toString());
         assertTrue(used.stream().noneMatch(out::containsKey), used.toString());
         assertEquals(LookalikeModelsLoader.DEFAULT_MAX_CORRELATION, m.maxFeatureCorrelation());
