@@ -46,7 +46,9 @@ public enum PuMethod {
             }
             double c = Math.min(mean.getDouble(0), 1 - 1e-6);
             Dataset<Row> train = assigned.where(col(LookalikeTraining.ROLE).equalTo(LookalikeTraining.TRAIN));
-            Dataset<Row> scored = LookalikeTraining.score(first.model(), train, train.columns());
+            // Materialised once: the three branches below read it.
+            Dataset<Row> scored = LookalikeTraining.score(first.model(), train, train.columns())
+                    .localCheckpoint();
             Column g = least(col(LookalikeTraining.SCORE), lit(1 - 1e-6));
             Column w = least(
                     lit(1.0), greatest(lit(0.0), lit((1 - c) / c).multiply(g).divide(lit(1).minus(g))));

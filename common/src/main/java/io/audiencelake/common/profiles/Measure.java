@@ -148,14 +148,15 @@ public record Measure(
                 return hll_sketch_agg(when(filter, to_date(time).cast(DataTypes.StringType)), precision);
             }
 
+            // Merged and stored as SKETCH's are: the same HyperLogLog, of days.
             @Override
             Column merge(Column partial) {
-                return hll_union_agg(partial, false);
+                return SKETCH.merge(partial);
             }
 
             @Override
             DataType type(ColumnType of) {
-                return DataTypes.BinaryType;
+                return SKETCH.type(of);
             }
         },
         /** a KLL quantile sketch of the values (Spark's own), unioned by {@link KllUnion} to merge */
