@@ -245,6 +245,11 @@ final class LakeCatalog {
                                 + "AND rank <= 10 ORDER BY model_id, rank",
                         new PersonRows.ByPerson(LookalikeTables.PERSON_ID)),
                 new DataProduct(
+                        LookalikeTables.DRIFT,
+                        List.of("profiles", "model_runs"),
+                        "SELECT dt, model_id, version, feature, psi FROM {table} WHERE psi > 0.25 "
+                                + "ORDER BY dt DESC, psi DESC"),
+                new DataProduct(
                         ExportTables.AUDIENCE,
                         List.of("segment_membership", "id_graph", "raw_attributes"),
                         "SELECT destination_id, segment_id, id_type, count(*) AS ids FROM {table} "

@@ -1,6 +1,7 @@
 package io.audiencelake.jobs;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.not;
 
@@ -11,6 +12,7 @@ import io.audiencelake.common.identity.GraphVersions;
 import io.audiencelake.common.identity.GroundTruthIdentifiers;
 import io.audiencelake.common.identity.IdGraph;
 import io.audiencelake.common.lake.LakeTables;
+import io.audiencelake.common.lookalike.FeatureDrift;
 import io.audiencelake.common.lookalike.LatentInterestTruth;
 import io.audiencelake.common.lookalike.LookalikeAudience;
 import io.audiencelake.common.lookalike.LookalikeEvaluation;
@@ -157,7 +159,11 @@ public final class LookalikeJob implements Job<LookalikeJob.Definitions>, Callab
             Dataset<Row> members,
             Map<String, Object> scorePartition,
             Dataset<Row> scoreRows,
-            long eligible) {}
+            long eligible,
+            List<Row> drift) {}
+
+    /** The version a model scores with, and the lookalike_drift rows of the version checked (none when trained now). */
+    private record Chosen(Row run, List<Row> drift) {}
 
     /** The lookalike segments of this run: members now, adds and removes against the previous date, and sizes. */
     private record Segments(
@@ -231,9 +237,8 @@ public final class LookalikeJob implements Job<LookalikeJob.Definitions>, Callab
         requireEvaluated(in.evaluated(), model.seed(), dt);
         model.exclude().forEach(s -> requireEvaluated(in.evaluated(), s, dt));
         Dataset<Row> seed = in.segment(model.seed());
-        Row run = train || latestRun(context.lake(), model.id()) == null
-                ? train(context, definitions.models(), model, in.profiles(), seed, in.population())
-                : chosenRun(context.lake(), model.id());
+        Chosen chosen = chosen(context, definitions, in, model, seed);
+        Row run = chosen.run();
         int v = run.getInt(run.fieldIndex(LookalikeTables.VERSION));
         List<Feature> features = featuresOf(model, run, in.columns());
         PipelineModel pipeline = PipelineModel.load(run.getString(run.fieldIndex(LookalikeTables.MODEL_PATH)));
@@ -258,13 +263,13 @@ public final class LookalikeJob implements Job<LookalikeJob.Definitions>, Callab
         Map<String, Object> scorePartition = Map.of(LookalikeTables.DT, dt, LookalikeTables.MODEL_ID, model.id());
         Dataset<Row> scoreRows = context.lake()
                 .checkBeforeWriting(LookalikeTables.SCORES, scoreRows(ranked, model, v, dt), scorePartition);
-        Dataset<Row> chosen = LookalikeAudience.members(ranked, model, eligibleCount)
+        Dataset<Row> members = LookalikeAudience.members(ranked, model, eligibleCount)
                 .select(
                         lit(model.segmentId()).as(SegmentTables.SEGMENT_ID),
                         col(LookalikeTables.PERSON_ID),
                         col(LookalikeTables.SCORE));
         if (in.truth() != null) {
-            evaluate(context, model, v, in.truth(), seed, ranked, chosen.count());
+            evaluate(context, model, v, in.truth(), seed, ranked, members.count());
         }
         LOG.info(
                 "{} v{}: {} of {} people eligible, reach {}",
@@ -273,7 +278,105 @@ public final class LookalikeJob implements Job<LookalikeJob.Definitions>, Callab
                 eligibleCount,
                 in.population(),
                 model.reachText());
-        return new Scored(model, v, chosen, scorePartition, scoreRows, eligibleCount);
+        return new Scored(model, v, members, scorePartition, scoreRows, eligibleCount, chosen.drift());
+    }
+
+    /**
+     * The version to score with: a new one when asked (or when there is none); else the chosen one, after measuring
+     * how far its features drifted since its training date, and a new one when that drift passes
+     * retrain_when_psi_above (not when a version is pinned with --model-version).
+     */
+    private Chosen chosen(
+            JobContext context, Definitions definitions, Inputs in, LookalikeModel model, Dataset<Row> seed) {
+        if (train || latestRun(context.lake(), model.id()) == null) {
+            return new Chosen(
+                    train(context, definitions.models(), model, in.profiles(), seed, in.population()), List.of());
+        }
+        Row run = chosenRun(context.lake(), model.id());
+        Map<String, Double> psi = drift(context, model, run, in);
+        Double limit = model.monitoring().retrainWhenPsiAbove();
+        boolean retrain =
+                version == null && limit != null && psi.values().stream().anyMatch(p -> p > limit);
+        List<Row> rows = new ArrayList<>();
+        int checked = run.getInt(run.fieldIndex(LookalikeTables.VERSION));
+        Date trainedFor = run.getDate(run.fieldIndex(LookalikeTables.TRAINED_FOR));
+        for (Map.Entry<String, Double> e : psi.entrySet()) {
+            rows.add(RowFactory.create(
+                    model.id(), checked, trainedFor, e.getKey(), e.getValue(), retrain, Date.valueOf(context.date())));
+        }
+        if (retrain) {
+            PrintWriter out = spec.commandLine().getOut();
+            out.printf("  drift above retrain_when_psi_above %s: training a new version%n", limit);
+            out.flush();
+            run = train(context, definitions.models(), model, in.profiles(), seed, in.population());
+        }
+        return new Chosen(run, rows);
+    }
+
+    /**
+     * Each feature's population stability index between the version's training date and the run date (over every
+     * profile), reported with a warning for the shifted ones; none when the version was trained for this date or
+     * keeps no training distribution (versions trained before drift was measured).
+     */
+    private Map<String, Double> drift(JobContext context, LookalikeModel model, Row run, Inputs in) {
+        int v = run.getInt(run.fieldIndex(LookalikeTables.VERSION));
+        Date trainedFor = run.getDate(run.fieldIndex(LookalikeTables.TRAINED_FOR));
+        Map<String, List<FeatureDrift.Bin>> baseline = baseline(context.lake(), model.id(), v);
+        if (trainedFor.toLocalDate().equals(context.date()) || baseline.isEmpty()) {
+            return Map.of();
+        }
+        context.step(name(), "drift of " + model.id() + " v" + v + " since " + trainedFor);
+        List<Feature> features = featuresOf(model, run, in.columns());
+        Map<String, Double> psi = FeatureDrift.psi(
+                LookalikeFeatures.prepare(in.profiles(), features, context.date()), features, baseline);
+        List<Map.Entry<String, Double>> worst = psi.entrySet().stream()
+                .sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+                .toList();
+        List<String> shifted = worst.stream()
+                .filter(e -> e.getValue() > FeatureDrift.WARNING)
+                .map(e -> String.format(Locale.ROOT, "%s %.3f", e.getKey(), e.getValue()))
+                .toList();
+        PrintWriter out = spec.commandLine().getOut();
+        out.printf(
+                Locale.ROOT,
+                "%s v%d drift since %s (population stability index, over %.2f = shifted): %s%n",
+                model.id(),
+                v,
+                trainedFor,
+                FeatureDrift.WARNING,
+                worst.stream()
+                        .limit(5)
+                        .map(e -> String.format(Locale.ROOT, "%s %.3f", e.getKey(), e.getValue()))
+                        .reduce((a, b) -> a + ", " + b)
+                        .orElse("no features"));
+        if (!shifted.isEmpty()) {
+            out.printf("  WARNING: %d feature(s) shifted: %s; consider --train%n", shifted.size(), shifted);
+            LOG.warn("{} v{}: features shifted since {}: {}", model.id(), v, trainedFor, shifted);
+        }
+        out.flush();
+        return psi;
+    }
+
+    /** A version's training distribution per feature (model_runs.feature_bins), or none. */
+    private static Map<String, List<FeatureDrift.Bin>> baseline(LakeTables lake, String modelId, int v) {
+        Dataset<Row> runs = lake.read(LookalikeTables.MODEL_RUNS);
+        if (!runs.schema().getFieldIndex(LookalikeTables.FEATURE_BINS).isDefined()) {
+            return Map.of();
+        }
+        Map<String, List<FeatureDrift.Bin>> out = new LinkedHashMap<>();
+        // One row per feature of one version.
+        runs.where(col(LookalikeTables.MODEL_ID)
+                        .equalTo(modelId)
+                        .and(col(LookalikeTables.VERSION).equalTo(v)))
+                .select(explode(col(LookalikeTables.FEATURE_BINS)))
+                .collectAsList()
+                .forEach(r -> out.put(
+                        r.getString(0),
+                        r.<Row>getList(1).stream()
+                                .map(b -> new FeatureDrift.Bin(
+                                        b.getString(0), b.isNullAt(1) ? null : b.getDouble(1), b.getDouble(2)))
+                                .toList()));
+        return out;
     }
 
     /** The lookalike_scores rows of a model's ranked scores. */
@@ -397,7 +500,7 @@ public final class LookalikeJob implements Job<LookalikeJob.Definitions>, Callab
                                 SegmentTables.DT)
                         .unionByName(segments.others()),
                 partition);
-        scored.forEach(s -> lake.overwritePartition(LookalikeTables.SCORES, s.scoreRows(), s.scorePartition()));
+        scored.forEach(s -> writeScores(context, s));
         lake.overwritePartition(SegmentTables.MEMBERSHIP, memberRows, partition);
         Dataset<Row> otherChanges = context.spark().createDataFrame(List.of(), SegmentTables.CHANGES.schema());
         Dataset<Row> otherStats = context.spark().createDataFrame(List.of(), SegmentTables.STATS.schema());
@@ -425,6 +528,18 @@ public final class LookalikeJob implements Job<LookalikeJob.Definitions>, Callab
                 partition);
     }
 
+    /** A model's scores, and the drift of the version it checked when it measured any. */
+    private static void writeScores(JobContext context, Scored s) {
+        context.lake().overwritePartition(LookalikeTables.SCORES, s.scoreRows(), s.scorePartition());
+        if (!s.drift().isEmpty()) {
+            context.lake()
+                    .overwritePartition(
+                            LookalikeTables.DRIFT,
+                            context.spark().createDataFrame(s.drift(), LookalikeTables.DRIFT.schema()),
+                            s.scorePartition());
+        }
+    }
+
     /** The date's rows of lookalike segments other than this run's: the partition is rewritten whole. */
     static Dataset<Row> keepOthers(Dataset<Row> table, Date dt, List<String> segmentIds) {
         return table.where(col(SegmentTables.DT)
@@ -441,6 +556,8 @@ public final class LookalikeJob implements Job<LookalikeJob.Definitions>, Callab
      */
     private record TrainingSet(
             long seedSize,
+            long population,
+            Dataset<Row> prepared,
             Dataset<Row> assigned,
             Map<String, Long> roles,
             LookalikeModel model,
@@ -471,6 +588,10 @@ public final class LookalikeJob implements Job<LookalikeJob.Definitions>, Callab
                         LookalikeTraining.LABEL),
                 model);
 
+        context.step(name(), "training distribution of " + model.id() + "'s features");
+        Map<String, List<FeatureDrift.Bin>> bins =
+                FeatureDrift.baseline(set.prepared(), set.model().features());
+
         Row previous = latestRun(context.lake(), model.id());
         int v = previous == null ? 1 : previous.getInt(1) + 1;
         String path = DataPaths.join(context.config().paths().warehouse(), "models/" + model.id() + "/v" + v);
@@ -487,9 +608,9 @@ public final class LookalikeJob implements Job<LookalikeJob.Definitions>, Callab
                         LookalikeTables.MODEL_RUNS,
                         context.spark()
                                 .createDataFrame(
-                                        List.of(modelRun(context, model, v, set, trained, metrics, path)),
+                                        List.of(modelRun(context, v, set, trained, metrics, path, bins)),
                                         LookalikeTables.MODEL_RUNS.schema()));
-        report(model, v, set, trained, metrics);
+        report(v, set, trained, metrics);
         LOG.info("{} v{} saved to {}", model.id(), v, path);
         return latestRun(context.lake(), model.id());
     }
@@ -541,7 +662,7 @@ public final class LookalikeJob implements Job<LookalikeJob.Definitions>, Callab
                 .count()
                 .collectAsList()
                 .forEach(r -> roles.put(r.getString(0) + "/" + r.getDouble(1), r.getLong(2)));
-        return new TrainingSet(seedSize, assigned, roles, trained, dropped);
+        return new TrainingSet(seedSize, population, prepared, assigned, roles, trained, dropped);
     }
 
     /**
@@ -578,12 +699,19 @@ public final class LookalikeJob implements Job<LookalikeJob.Definitions>, Callab
     /** The model_runs row of a trained version. */
     private static Row modelRun(
             JobContext context,
-            LookalikeModel model,
             int v,
             TrainingSet set,
             Trained trained,
             Metrics metrics,
-            String path) {
+            String path,
+            Map<String, List<FeatureDrift.Bin>> bins) {
+        LookalikeModel model = set.model();
+        Map<String, List<Row>> binRows = new LinkedHashMap<>();
+        bins.forEach((feature, list) -> binRows.put(
+                feature,
+                list.stream()
+                        .map(b -> RowFactory.create(b.label(), b.upper(), b.share()))
+                        .toList()));
         return RowFactory.create(
                 model.id(),
                 v,
@@ -596,7 +724,7 @@ public final class LookalikeJob implements Job<LookalikeJob.Definitions>, Callab
                 set.count(LookalikeTraining.HOLDOUT, 1.0),
                 metrics.evaluated(),
                 model.algorithm().yamlName(),
-                set.model().features().stream().map(Feature::column).toList(),
+                model.features().stream().map(Feature::column).toList(),
                 trained.params(),
                 nan(metrics.auc()),
                 model.reachText(),
@@ -609,10 +737,34 @@ public final class LookalikeJob implements Job<LookalikeJob.Definitions>, Callab
                 liftCurve(metrics),
                 set.dropped(),
                 model.pu().yamlName(),
-                trained.labelFrequency());
+                trained.labelFrequency(),
+                reachCurve(metrics, set),
+                nan(metrics.recommendedReach(model.monitoring().minLift())),
+                model.monitoring().minLift(),
+                binRows);
     }
 
-    private void report(LookalikeModel model, int v, TrainingSet set, Trained trained, Metrics metrics) {
+    /**
+     * Reach, recall, precision proxy and lift at each depth of the curve up to the largest reach a model may take.
+     * Precision is lift times the seed's share of the population: the share of seed members the reach would hold
+     * if the population were like the evaluated people; unlabelled people like the seed count as misses in both.
+     */
+    private static List<Row> reachCurve(Metrics metrics, TrainingSet set) {
+        double seedShare = (double) set.seedSize() / Math.max(1, set.population());
+        List<Row> points = new ArrayList<>();
+        for (int i = 0; i < LookalikeEvaluation.CURVE_DEPTHS.length; i++) {
+            double depth = LookalikeEvaluation.CURVE_DEPTHS[i];
+            if (depth <= LookalikeEvaluation.MAX_RECOMMENDED + 1e-9) {
+                double lift = metrics.liftCurve()[i];
+                points.add(RowFactory.create(
+                        depth, nan(metrics.recallCurve()[i]), nan(Math.min(1.0, lift * seedShare)), nan(lift)));
+            }
+        }
+        return points;
+    }
+
+    private void report(int v, TrainingSet set, Trained trained, Metrics metrics) {
+        LookalikeModel model = set.model();
         PrintWriter out = spec.commandLine().getOut();
         out.printf(
                 Locale.ROOT,
@@ -630,6 +782,7 @@ public final class LookalikeJob implements Job<LookalikeJob.Definitions>, Callab
                 metrics.lift()[1],
                 metrics.lift()[2]);
         out.printf("  top features: %s%n", top(trained.importances()));
+        reportReach(out, model, metrics, set);
         if (trained.labelFrequency() != null) {
             out.printf(
                     Locale.ROOT,
@@ -637,16 +790,50 @@ public final class LookalikeJob implements Job<LookalikeJob.Definitions>, Callab
                     model.pu().yamlName(),
                     trained.labelFrequency());
         }
-        if (set.model().autoFeatures()) {
+        if (model.autoFeatures()) {
             out.printf(
                     "  features: auto, %d used; left out: %s%n",
-                    set.model().features().size(),
+                    model.features().size(),
                     set.dropped().entrySet().stream()
                             .map(e -> e.getKey() + " (" + e.getValue() + ")")
                             .reduce((a, b) -> a + "; " + b)
                             .orElse("none"));
         }
         out.flush();
+    }
+
+    /** The reach curve as a small table, and the reach recommended by the lift floor. */
+    private static void reportReach(PrintWriter out, LookalikeModel model, Metrics metrics, TrainingSet set) {
+        out.printf("  %-10s %8s %10s %6s%n", "reach", "recall", "precision", "lift");
+        for (Row p : reachCurve(metrics, set)) {
+            out.printf(
+                    Locale.ROOT,
+                    "  %-10s %8s %10s %6s%n",
+                    String.format(Locale.ROOT, "%.1f%%", 100 * p.getDouble(0)),
+                    fixed(p.get(1), 3),
+                    fixed(p.get(2), 3),
+                    fixed(p.get(3), 2));
+        }
+        double recommended = metrics.recommendedReach(model.monitoring().minLift());
+        double minLift = model.monitoring().minLift();
+        out.println(
+                Double.isNaN(recommended)
+                        ? String.format(
+                                Locale.ROOT,
+                                "  no reach keeps lift >= %.2f (min_lift): the model barely tells "
+                                        + "the seed from others",
+                                minLift)
+                        : String.format(
+                                Locale.ROOT,
+                                "  recommended reach %.1f%% (the largest with lift >= %.2f, min_lift; "
+                                        + "configured %s)",
+                                100 * recommended,
+                                minLift,
+                                model.reachText()));
+    }
+
+    private static String fixed(Object v, int digits) {
+        return v == null ? "-" : String.format(Locale.ROOT, "%." + digits + "f", (Double) v);
     }
 
     private static List<Row> liftCurve(Metrics metrics) {

@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Date;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -78,6 +79,11 @@ class LookalikeJobTest {
      * seventh a traveller, every third non-fan without ad-targeting consent.
      */
     private static void profiles(LakeTables lake, String day, int shift) {
+        profiles(lake, day, shift, 1);
+    }
+
+    /** The profiles with every page view count multiplied by {@code pagesFactor} (a shifted population). */
+    private static void profiles(LakeTables lake, String day, int shift, int pagesFactor) {
         SparkSession spark = SparkSession.active();
         List<String> lines = new ArrayList<>();
         for (int i = 0; i < 300; i++) {
@@ -91,7 +97,7 @@ class LookalikeJobTest {
                     i,
                     fan ? 6 : 0,
                     i % 7 == 0 ? 4 : 0,
-                    pages,
+                    pages * pagesFactor,
                     fan ? i % 3 + 1 : i % 2,
                     i % 2 == 0 ? "mobile" : "desktop",
                     !fan && i % 3 == 0 ? "denied" : "granted",
@@ -205,6 +211,76 @@ class LookalikeJobTest {
             assertEquals(adds, added);
             assertEquals(removes, removed);
         });
+    }
+
+    @Test
+    void aVersionKeepsItsReachCurveAndScoringMeasuresDriftAndRetrainsWhenAsked() throws IOException {
+        String conf = configWith(
+                20, "[page_views_30d, carts_30d, last_device_type], min_lift: 1.5, retrain_when_psi_above: 0.5");
+        LakeCheck.inSession(Path.of(conf), TableFormat.DELTA, lake -> {
+            profiles(lake, D1, 0);
+            profiles(lake, D2, 0, 3);
+        });
+        ok(CliRun.of("segments", "-c", conf, "-d", D1));
+        CliRun trained = CliRun.of("lookalike", "-c", conf, "-d", D1);
+        ok(trained);
+        assertTrue(trained.out().contains("recommended reach 20.0% (the largest with lift >= 1.50"), trained.out());
+        LakeCheck.inSession(Path.of(conf), TableFormat.DELTA, lake -> {
+            Row run = lake.read(LookalikeTables.MODEL_RUNS).first();
+            List<Row> curve = run.getList(run.fieldIndex("reach_curve"));
+            assertEquals(
+                    List.of(0.01, 0.02, 0.03, 0.05, 0.075, 0.10, 0.15, 0.20),
+                    curve.stream().map(p -> p.getDouble(0)).toList());
+            for (int i = 1; i < curve.size(); i++) {
+                assertTrue(curve.get(i).getDouble(1) >= curve.get(i - 1).getDouble(1), "recall grows with reach");
+            }
+            // 60 of 300 people are the seed: a perfect top 20% holds only seed members.
+            Row at20 = curve.get(curve.size() - 1);
+            assertEquals(Math.min(1.0, at20.getDouble(3) * 60 / 300), at20.getDouble(2), 1e-9);
+            assertEquals(0.20, run.getDouble(run.fieldIndex("recommended_reach")), 1e-9);
+            assertEquals(
+                    Set.of("page_views_30d", "carts_30d", "last_device_type"),
+                    run.getJavaMap(run.fieldIndex("feature_bins")).keySet());
+        });
+
+        // Day 2 triples everyone's page views: the saved version's training distribution no longer holds.
+        ok(CliRun.of("segments", "-c", conf, "-d", D2));
+        CliRun drifted = CliRun.of("lookalike", "-c", conf, "-d", D2);
+        ok(drifted);
+        assertTrue(drifted.out().contains("like_shoe_fans v1 drift since " + D1), drifted.out());
+        assertTrue(drifted.out().contains("WARNING: 1 feature(s) shifted: [page_views_30d"), drifted.out());
+        assertTrue(drifted.out().contains("like_shoe_fans v2 trained on"), "retrained: " + drifted.out());
+        LakeCheck.inSession(Path.of(conf), TableFormat.DELTA, lake -> {
+            Map<String, Double> psi = new HashMap<>();
+            lake.read(LookalikeTables.DRIFT)
+                    .where(col("dt").equalTo(D2))
+                    .collectAsList()
+                    .forEach(r -> {
+                        assertEquals(1, r.getInt(r.fieldIndex("version")));
+                        assertTrue(r.getBoolean(r.fieldIndex("retrained")));
+                        psi.put(r.getString(r.fieldIndex("feature")), r.getDouble(r.fieldIndex("psi")));
+                    });
+            assertTrue(psi.get("page_views_30d") > 0.5, psi.toString());
+            assertTrue(psi.get("carts_30d") < 0.1 && psi.get("last_device_type") < 0.1, psi.toString());
+            assertEquals(
+                    List.of(2),
+                    lake.read(LookalikeTables.SCORES)
+                            .where(col("dt").equalTo(D2))
+                            .select("version")
+                            .distinct()
+                            .as(Encoders.INT())
+                            .collectAsList(),
+                    "scored with the version trained on the drifted date");
+        });
+
+        // A rerun scores with the new version, trained for the date: nothing drifted, nothing retrained.
+        CliRun rerun = CliRun.of("lookalike", "-c", conf, "-d", D2);
+        ok(rerun);
+        assertTrue(!rerun.out().contains("trained on") && !rerun.out().contains("drift since"), rerun.out());
+        LakeCheck.inSession(
+                Path.of(conf),
+                TableFormat.DELTA,
+                lake -> assertEquals(2, lake.read(LookalikeTables.MODEL_RUNS).count()));
     }
 
     @Test

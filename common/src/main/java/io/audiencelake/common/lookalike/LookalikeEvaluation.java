@@ -24,6 +24,8 @@ public final class LookalikeEvaluation {
     private static final String RANK = "rank";
     /** Reaches at which lift is reported in model_runs' own columns; each is also a depth of {@link #CURVE_DEPTHS}. */
     public static final double[] LIFT_AT = {0.01, 0.05, 0.10};
+    /** The largest reach a model may take (lookalike.yaml) and so the end of the reach curve. */
+    public static final double MAX_RECOMMENDED = 0.20;
     /** Depths of the ranking (shares of the evaluated people) at which the lift curve is measured. */
     public static final double[] CURVE_DEPTHS = {
         0.01, 0.02, 0.03, 0.05, 0.075, 0.10, 0.15, 0.20, 0.30, 0.40, 0.50, 0.60, 0.70, 0.80, 0.90, 1.0
@@ -35,9 +37,30 @@ public final class LookalikeEvaluation {
      * @param recallAtReach share of held-out seed members the model's reach would include
      * @param lift lift over random at 1%, 5% and 10% of the evaluated people
      * @param liftCurve lift over random at each of {@link #CURVE_DEPTHS}
+     * @param recallCurve share of held-out seed members within each of {@link #CURVE_DEPTHS}
      */
     public record Metrics(
-            double auc, double recallAtReach, double[] lift, double[] liftCurve, long positives, long evaluated) {}
+            double auc,
+            double recallAtReach,
+            double[] lift,
+            double[] liftCurve,
+            double[] recallCurve,
+            long positives,
+            long evaluated) {
+        /**
+         * The largest depth of the curve up to {@link #MAX_RECOMMENDED} whose lift is at least {@code minLift}, or
+         * NaN when even the smallest falls short (or nothing could be measured).
+         */
+        public double recommendedReach(double minLift) {
+            double best = Double.NaN;
+            for (int i = 0; i < CURVE_DEPTHS.length && CURVE_DEPTHS[i] <= MAX_RECOMMENDED + 1e-9; i++) {
+                if (liftCurve[i] >= minLift) {
+                    best = CURVE_DEPTHS[i];
+                }
+            }
+            return best;
+        }
+    }
 
     /** Metrics from {@code scored}: (person_id, label, score) of the held-out and evaluation people. */
     public static Metrics evaluate(Dataset<Row> scored, LookalikeModel model) {
@@ -47,10 +70,7 @@ public final class LookalikeEvaluation {
             long n = counts.getLong(0);
             long positives = counts.isNullAt(1) ? 0 : (long) counts.getDouble(1);
             if (positives == 0 || positives == n) {
-                double[] none = new double[CURVE_DEPTHS.length];
-                Arrays.fill(none, Double.NaN);
-                return new Metrics(
-                        Double.NaN, Double.NaN, new double[] {Double.NaN, Double.NaN, Double.NaN}, none, positives, n);
+                return unmeasured(positives, n);
             }
             double auc = new BinaryClassificationEvaluator()
                     .setLabelCol(LABEL)
@@ -72,18 +92,27 @@ public final class LookalikeEvaluation {
             Row hits = ranked.agg(hitCounts[0], Arrays.copyOfRange(hitCounts, 1, hitCounts.length))
                     .first();
             double[] curve = new double[CURVE_DEPTHS.length];
+            double[] recalls = new double[CURVE_DEPTHS.length];
             for (int i = 0; i < CURVE_DEPTHS.length; i++) {
-                double recall = (double) hits.getLong(i + 1) / positives;
-                curve[i] = recall / ((double) reachCount(n, CURVE_DEPTHS[i]) / n);
+                recalls[i] = (double) hits.getLong(i + 1) / positives;
+                curve[i] = recalls[i] / ((double) reachCount(n, CURVE_DEPTHS[i]) / n);
             }
             double[] lift = new double[LIFT_AT.length];
             for (int i = 0; i < LIFT_AT.length; i++) {
                 lift[i] = curve[Arrays.binarySearch(CURVE_DEPTHS, LIFT_AT[i])];
             }
-            return new Metrics(auc, (double) hits.getLong(0) / positives, lift, curve, positives, n);
+            return new Metrics(auc, (double) hits.getLong(0) / positives, lift, curve, recalls, positives, n);
         } finally {
             rows.unpersist();
         }
+    }
+
+    /** Metrics of an evaluation set with one class only: nothing can be measured. */
+    private static Metrics unmeasured(long positives, long n) {
+        double[] none = new double[CURVE_DEPTHS.length];
+        Arrays.fill(none, Double.NaN);
+        return new Metrics(
+                Double.NaN, Double.NaN, new double[] {Double.NaN, Double.NaN, Double.NaN}, none, none, positives, n);
     }
 
     /** People a reach of {@code share} takes from {@code population}: at least one. */

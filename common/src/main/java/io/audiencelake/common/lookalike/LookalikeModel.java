@@ -25,6 +25,7 @@ import java.util.Set;
  * @param maxFeatureCorrelation with auto features, a feature whose correlation with seed membership on the
  *     training set is at least this (in absolute value) is dropped as a leak
  * @param pu how the unlabelled people sampled as negatives are treated (positive-unlabelled learning)
+ * @param monitoring the reach recommended from a version's curve and when scoring retrains on drift
  */
 public record LookalikeModel(
         String id,
@@ -48,7 +49,8 @@ public record LookalikeModel(
         boolean autoFeatures,
         Map<String, String> excludedFeatures,
         double maxFeatureCorrelation,
-        PuMethod pu) {
+        PuMethod pu,
+        Monitoring monitoring) {
 
     public LookalikeModel {
         features = List.copyOf(features);
@@ -83,6 +85,16 @@ public record LookalikeModel(
         }
     }
 
+    /**
+     * What a version tells a marketer and the pipeline beyond its scores.
+     *
+     * @param minLift the recommended reach is the largest depth of the version's reach curve (1%-20%) whose held-out
+     *     lift is at least this
+     * @param retrainWhenPsiAbove a scoring run without {@code --train} trains a new version first when a feature's
+     *     population stability index since the version's training date is above this; null: never
+     */
+    public record Monitoring(double minLift, Double retrainWhenPsiAbove) {}
+
     /** The model with only {@code kept} of its features (training's drops with auto features). */
     public LookalikeModel withFeatures(List<Feature> kept) {
         return new LookalikeModel(
@@ -107,7 +119,8 @@ public record LookalikeModel(
                 autoFeatures,
                 excludedFeatures,
                 maxFeatureCorrelation,
-                pu);
+                pu,
+                monitoring);
     }
 
     /** The reach as written, e.g. "5%" or "score >= 0.8". */

@@ -6,6 +6,7 @@ import io.audiencelake.common.config.YamlDocument;
 import io.audiencelake.common.feeds.FeedContract;
 import io.audiencelake.common.lookalike.LookalikeModel.Feature;
 import io.audiencelake.common.lookalike.LookalikeModel.FeatureKind;
+import io.audiencelake.common.lookalike.LookalikeModel.Monitoring;
 import io.audiencelake.common.lookalike.LookalikeModel.Tuning;
 import io.audiencelake.common.profiles.ProfileRules;
 import io.audiencelake.common.profiles.ProfileRules.Trait;
@@ -50,6 +51,11 @@ public final class LookalikeModelsLoader {
     public static final String AUTO = "auto";
     /** A feature at least this correlated with seed membership gives the seed away. */
     public static final double DEFAULT_MAX_CORRELATION = 0.9;
+    /**
+     * Default floor of held-out lift for the recommended reach: twice as seed-like as a random pick. An assumption,
+     * not a published figure; held-out lift is a lower bound, so the recommendation leans cautious.
+     */
+    public static final double DEFAULT_MIN_LIFT = 2.0;
 
     public static final double MIN_REACH = 0.01;
     public static final double MAX_REACH = 0.20;
@@ -138,6 +144,7 @@ public final class LookalikeModelsLoader {
         List<String> exclude = exclusions(m, c);
         Fit fit = fit(m);
         double maxCorrelation = maxCorrelation(m, features.auto());
+        Monitoring monitoring = monitoring(m);
         m.rejectUnknownKeys();
         if (id == null || seed == null) {
             return null;
@@ -164,7 +171,8 @@ public final class LookalikeModelsLoader {
                 features.auto(),
                 features.excluded(),
                 maxCorrelation,
-                fit.pu());
+                fit.pu(),
+                monitoring);
     }
 
     /** How a model is fitted: the classifier, its training rows and hyper-parameters, positive-unlabelled method. */
@@ -185,6 +193,13 @@ public final class LookalikeModelsLoader {
                 params(m.object("params"), algorithm),
                 m.has("tuning") ? tuning(m.object("tuning"), algorithm) : null,
                 m.enumValue("pu", PuMethod.class, PuMethod.NONE));
+    }
+
+    /** {@code min_lift} (the recommended reach's floor) and {@code retrain_when_psi_above} (off unless given). */
+    private static Monitoring monitoring(ConfigNode m) {
+        return new Monitoring(
+                m.doubleValue("min_lift", DEFAULT_MIN_LIFT, 1.0, 100.0),
+                m.has("retrain_when_psi_above") ? m.doubleValue("retrain_when_psi_above", 0.25, 0.01, 10.0) : null);
     }
 
     /** The columns the seed segment's rule reads (directly or through segments it references). */

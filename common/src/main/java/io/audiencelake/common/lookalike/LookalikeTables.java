@@ -35,6 +35,24 @@ public final class LookalikeTables {
     public static final String DROPPED_FEATURES = "dropped_features";
     public static final String PU_METHOD = "pu_method";
     public static final String LABEL_FREQUENCY = "label_frequency";
+    public static final String REACH_CURVE = "reach_curve";
+    public static final String RECOMMENDED_REACH = "recommended_reach";
+    public static final String MIN_LIFT = "min_lift";
+    public static final String FEATURE_BINS = "feature_bins";
+    /** Fields of a {@link #REACH_CURVE} point (with {@link #LIFT}). */
+    public static final String RECALL = "recall";
+
+    public static final String PRECISION = "precision";
+    /** Fields of a {@link #FEATURE_BINS} bin. */
+    public static final String BIN = "bin";
+
+    public static final String UPPER = "upper";
+    public static final String SHARE = "share";
+    /** Columns of {@link #DRIFT}. */
+    public static final String FEATURE = "feature";
+
+    public static final String PSI = "psi";
+    public static final String RETRAINED = "retrained";
     /** Fields of a {@link #LIFT_CURVE} point. */
     public static final String DEPTH = "depth";
 
@@ -119,7 +137,44 @@ public final class LookalikeTables {
                         DataTypes.DoubleType,
                         true,
                         "label_frequency's estimate of the chance a person like the seed is in it (the mean first-model "
-                                + "score of held-out seed members)")
+                                + "score of held-out seed members)"),
+                column(
+                        REACH_CURVE,
+                        DataTypes.createArrayType(
+                                DataTypes.createStructType(new StructField[] {
+                                    DataTypes.createStructField(REACH, DataTypes.DoubleType, true),
+                                    DataTypes.createStructField(RECALL, DataTypes.DoubleType, true),
+                                    DataTypes.createStructField(PRECISION, DataTypes.DoubleType, true),
+                                    DataTypes.createStructField(LIFT, DataTypes.DoubleType, true)
+                                }),
+                                true),
+                        true,
+                        "what each reach from 1% to 20% of the ranking would give: recall (share of held-out seed members "
+                                + "within it), precision (a proxy: lift times the seed's share of the population, the share "
+                                + "of reached people who would be seed members if the population were like the evaluated "
+                                + "people) and lift over random"),
+                column(
+                        RECOMMENDED_REACH,
+                        DataTypes.DoubleType,
+                        true,
+                        "the largest reach of reach_curve whose lift is at least min_lift; empty when even 1% falls short"),
+                column(MIN_LIFT, DataTypes.DoubleType, true, "the lift floor of recommended_reach (lookalike.yaml)"),
+                column(
+                        FEATURE_BINS,
+                        DataTypes.createMapType(
+                                DataTypes.StringType,
+                                DataTypes.createArrayType(
+                                        DataTypes.createStructType(new StructField[] {
+                                            DataTypes.createStructField(BIN, DataTypes.StringType, true),
+                                            DataTypes.createStructField(UPPER, DataTypes.DoubleType, true),
+                                            DataTypes.createStructField(SHARE, DataTypes.DoubleType, true)
+                                        }),
+                                        true),
+                                true),
+                        true,
+                        "each feature's distribution over every profile on trained_for, the baseline of lookalike_drift: "
+                                + "deciles of a number (bin value, inclusive upper bound, share) and missing; the most "
+                                + "frequent texts and (other)")
             }),
             List.of(),
             List.of(MODEL_ID, VERSION));
@@ -139,6 +194,28 @@ public final class LookalikeTables {
             }),
             List.of(DT, MODEL_ID),
             List.of(MODEL_ID, PERSON_ID, DT));
+
+    public static final TableSpec DRIFT = new TableSpec(
+            "lookalike_drift",
+            "Population stability index of each feature of the version a scoring run checked, between the date the "
+                    + "version was trained for and the run date, over every profile; above 0.25 the run warns, and "
+                    + "above retrain_when_psi_above it trains a new version before scoring.",
+            DOMAIN,
+            new StructType(new StructField[] {
+                column(MODEL_ID, DataTypes.StringType, false, "model id (partition)"),
+                column(VERSION, DataTypes.IntegerType, false, "the version whose training distribution was compared"),
+                column(TRAINED_FOR, DataTypes.DateType, false, "that version's training date"),
+                column(FEATURE, DataTypes.StringType, false, "profiles column"),
+                column(PSI, DataTypes.DoubleType, false, "population stability index, trained_for to dt"),
+                column(
+                        RETRAINED,
+                        DataTypes.BooleanType,
+                        false,
+                        "whether the run trained a new version because of this drift (retrain_when_psi_above)"),
+                column(DT, DataTypes.DateType, false, "run date (partition)")
+            }),
+            List.of(DT, MODEL_ID),
+            List.of(MODEL_ID, FEATURE, DT));
 
     private LookalikeTables() {}
 }

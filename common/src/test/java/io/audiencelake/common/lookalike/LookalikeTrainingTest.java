@@ -110,7 +110,8 @@ class LookalikeTrainingTest {
                 false,
                 Map.of(),
                 1.0,
-                pu);
+                pu,
+                new LookalikeModel.Monitoring(2.0, null));
     }
 
     private static Dataset<Row> assigned(LookalikeModel model) {
@@ -345,7 +346,8 @@ class LookalikeTrainingTest {
                 false,
                 Map.of(),
                 1.0,
-                PuMethod.NONE);
+                PuMethod.NONE,
+                new LookalikeModel.Monitoring(2.0, null));
         assertEquals(
                 ranked.where(col("score").geq(0.5)).count(),
                 LookalikeAudience.members(ranked, byScore, n).count());
