@@ -119,6 +119,16 @@ class LookalikeJobTest {
         return out;
     }
 
+    /** The model versions whose scores lookalike_scores holds for {@code day}. */
+    private static List<Integer> scoredVersions(LakeTables lake, String day) {
+        return lake.read(LookalikeTables.SCORES)
+                .where(col("dt").equalTo(day))
+                .select("version")
+                .distinct()
+                .as(Encoders.INT())
+                .collectAsList();
+    }
+
     private static void ok(CliRun run) {
         assertEquals(0, run.exitCode(), run.err());
     }
@@ -185,15 +195,7 @@ class LookalikeJobTest {
                             .select("version")
                             .as(Encoders.INT())
                             .collectAsList());
-            assertEquals(
-                    List.of(1),
-                    lake.read(LookalikeTables.SCORES)
-                            .where(col("dt").equalTo(D2))
-                            .select("version")
-                            .distinct()
-                            .as(Encoders.INT())
-                            .collectAsList(),
-                    "scored with the chosen version");
+            assertEquals(List.of(1), scoredVersions(lake, D2), "scored with the chosen version");
             Set<String> day2 = members(lake, D2, "lookalike");
             Set<String> adds = new HashSet<>(day2);
             adds.removeAll(day1);
@@ -262,15 +264,7 @@ class LookalikeJobTest {
                     });
             assertTrue(psi.get("page_views_30d") > 0.5, psi.toString());
             assertTrue(psi.get("carts_30d") < 0.1 && psi.get("last_device_type") < 0.1, psi.toString());
-            assertEquals(
-                    List.of(2),
-                    lake.read(LookalikeTables.SCORES)
-                            .where(col("dt").equalTo(D2))
-                            .select("version")
-                            .distinct()
-                            .as(Encoders.INT())
-                            .collectAsList(),
-                    "scored with the version trained on the drifted date");
+            assertEquals(List.of(2), scoredVersions(lake, D2), "scored with the version trained on the drifted date");
         });
 
         // A rerun scores with the new version, trained for the date: nothing drifted, nothing retrained.

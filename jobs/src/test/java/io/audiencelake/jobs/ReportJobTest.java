@@ -532,6 +532,7 @@ class ReportJobTest {
                         "0.400",
                         "5.00",
                         "2.00",
+                        "–",
                         ""),
                 versions.get(1).children().stream().map(Element::text).toList(),
                 "a version from before lift_curve falls back to model_runs' lift columns");

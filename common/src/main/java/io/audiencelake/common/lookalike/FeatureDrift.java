@@ -27,6 +27,8 @@ import org.apache.spark.sql.Row;
  * Scorecards, 2006) is below 0.1 stable, 0.1-0.25 some shift, above 0.25 a shift worth retraining for.
  */
 public final class FeatureDrift {
+    /** Above this PSI a feature has shifted somewhat (Siddiqi's lower threshold). */
+    public static final double NOTICE = 0.10;
     /** Above this PSI a feature is reported as shifted (Siddiqi's threshold). */
     public static final double WARNING = 0.25;
     /** Label of the bin of rows without a value (numbers, dates, booleans). */

@@ -1,6 +1,8 @@
 package io.audiencelake.common.report;
 
+import io.audiencelake.common.lookalike.FeatureDrift;
 import io.audiencelake.common.report.RunReport.LiftPoint;
+import io.audiencelake.common.report.RunReport.ModelDrift;
 import io.audiencelake.common.report.RunReport.ModelVersion;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -9,7 +11,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-/** Lookalike models: the lift curve and AUC of each model's latest version, and every version's numbers. */
+/**
+ * Lookalike models: the lift curve and AUC of each model's latest version, every version's numbers with the reach
+ * its curve recommends, and how far the run date's population drifted from each scored version's training date.
+ */
 final class LookalikeSection {
     static final int VERSION_ROWS = 50;
 
@@ -34,7 +39,8 @@ final class LookalikeSection {
                             + report.window().date() + " or before (model_runs is empty)."));
         }
         String body = "<div class=\"grid\">\n" + liftCurves(latest) + qualityBars(latest) + "</div>\n"
-                + "<h3>Model versions</h3>\n" + versionTable(report.models());
+                + "<h3>Model versions</h3>\n" + versionTable(report.models())
+                + "<h3>Feature drift on " + report.window().date() + "</h3>\n" + driftTable(report);
         return RunReportPage.section("lookalike", "Lookalike models", body);
     }
 
@@ -107,6 +113,7 @@ final class LookalikeSection {
                 "recall at reach#",
                 "lift at 1%#",
                 "lift at 10%#",
+                "recommended reach#",
                 "top features");
         versions.stream()
                 .sorted(Comparator.comparing(ModelVersion::modelId)
@@ -125,7 +132,34 @@ final class LookalikeSection {
                         value(m.recallAtReach()),
                         lift(m, 0.01),
                         lift(m, 0.10),
+                        m.recommendedReach() == null
+                                ? "–"
+                                : String.format(Locale.ROOT, "%.1f%%", 100 * m.recommendedReach()),
                         topFeatures(m)));
+        return table.html();
+    }
+
+    /** The run date's population stability index per feature of each scored version, most shifted first. */
+    private static String driftTable(RunReport report) {
+        if (report.drift().isEmpty()) {
+            return RunReportPage.empty(
+                    "No scoring run measured drift on " + report.window().date()
+                            + " (lookalike_drift): versions trained for the date, or trained before drift was kept.");
+        }
+        HtmlTable table = new HtmlTable(
+                "model-drift", "model", "version#", "trained for", "feature", "PSI#", "reading", "retrained");
+        for (ModelDrift d : report.drift()) {
+            table.row(
+                    d.modelId(),
+                    Integer.toString(d.version()),
+                    d.trainedFor().toString(),
+                    d.feature(),
+                    String.format(Locale.ROOT, "%.3f", d.psi()),
+                    d.psi() > FeatureDrift.WARNING
+                            ? "shifted"
+                            : d.psi() > FeatureDrift.NOTICE ? "some shift" : "stable",
+                    d.retrained() ? "yes" : "no");
+        }
         return table.html();
     }
 

@@ -24,6 +24,7 @@ public record RunReport(
         List<SegmentDay> segmentDays,
         List<SegmentOverlap> overlaps,
         List<ModelVersion> models,
+        List<ModelDrift> drift,
         List<ExportDay> exports,
         List<JobRunEntry> jobRuns,
         List<QualityEntry> quality,
@@ -36,6 +37,7 @@ public record RunReport(
         segmentDays = List.copyOf(segmentDays);
         overlaps = List.copyOf(overlaps);
         models = List.copyOf(models);
+        drift = List.copyOf(drift);
         exports = List.copyOf(exports);
         jobRuns = List.copyOf(jobRuns);
         quality = List.copyOf(quality);
@@ -82,6 +84,7 @@ public record RunReport(
             Double auc,
             String reach,
             Double recallAtReach,
+            Double recommendedReach,
             List<LiftPoint> liftCurve,
             Map<String, Double> importances) {
         public ModelVersion {
@@ -89,6 +92,13 @@ public record RunReport(
             importances = Map.copyOf(importances);
         }
     }
+
+    /**
+     * A feature's population stability index on the run date against the training date of the version scoring
+     * checked ({@code lookalike_drift}).
+     */
+    public record ModelDrift(
+            String modelId, int version, LocalDate trainedFor, String feature, double psi, boolean retrained) {}
 
     /** Lift over random at a depth of the ranking (share of the evaluated people). */
     public record LiftPoint(double depth, double lift) {}

@@ -173,6 +173,13 @@ public final class RunReportQueries {
                 .limit(limit + 1);
     }
 
+    /** The run date's drift rows, most shifted first. */
+    public static Dataset<Row> drift(Dataset<Row> drift, LocalDate date, int limit) {
+        return drift.where(on(LookalikeTables.DT, date))
+                .orderBy(col(LookalikeTables.PSI).desc(), col(LookalikeTables.MODEL_ID), col(LookalikeTables.FEATURE))
+                .limit(limit + 1);
+    }
+
     /** export_log of the window. */
     public static Dataset<Row> exports(Dataset<Row> exportLog, ReportWindow window) {
         return exportLog

@@ -14,6 +14,7 @@ import io.audiencelake.common.report.RunReport.FeedDay;
 import io.audiencelake.common.report.RunReport.IdentityMetric;
 import io.audiencelake.common.report.RunReport.JobRunEntry;
 import io.audiencelake.common.report.RunReport.LiftPoint;
+import io.audiencelake.common.report.RunReport.ModelDrift;
 import io.audiencelake.common.report.RunReport.ModelVersion;
 import io.audiencelake.common.report.RunReport.QualityEntry;
 import io.audiencelake.common.report.RunReport.QuarantineReason;
@@ -44,6 +45,7 @@ public final class RunReportSource {
     public static final int MAX_OVERLAP_SEGMENTS = 20;
 
     public static final int MAX_MODEL_VERSIONS = 200;
+    public static final int MAX_DRIFT_ROWS = 30;
     public static final int MAX_JOB_RUNS = 2000;
     public static final int MAX_QUALITY_RESULTS = 5000;
 
@@ -63,6 +65,7 @@ public final class RunReportSource {
         List<SegmentDay> segments = segments(window);
         List<SegmentOverlap> overlaps = overlaps(window);
         List<ModelVersion> models = models(window);
+        List<ModelDrift> drift = drift(window);
         List<ExportDay> exports = exports(window);
         List<JobRunEntry> runs = runs(window);
         List<QualityEntry> quality = quality(window);
@@ -77,6 +80,7 @@ public final class RunReportSource {
                 segments,
                 overlaps,
                 models,
+                drift,
                 exports,
                 runs,
                 quality,
@@ -155,6 +159,21 @@ public final class RunReportSource {
                 MAX_MODEL_VERSIONS,
                 "model versions: the " + MAX_MODEL_VERSIONS + " latest are shown",
                 RunReportSource::modelVersion);
+    }
+
+    private List<ModelDrift> drift(ReportWindow window) {
+        return rows(
+                LookalikeTables.DRIFT,
+                t -> RunReportQueries.drift(t, window.date(), MAX_DRIFT_ROWS),
+                MAX_DRIFT_ROWS,
+                "feature drift: the " + MAX_DRIFT_ROWS + " most shifted features are shown",
+                r -> new ModelDrift(
+                        r.getAs(LookalikeTables.MODEL_ID),
+                        r.<Integer>getAs(LookalikeTables.VERSION),
+                        date(r.getAs(LookalikeTables.TRAINED_FOR)),
+                        r.getAs(LookalikeTables.FEATURE),
+                        r.<Double>getAs(LookalikeTables.PSI),
+                        r.<Boolean>getAs(LookalikeTables.RETRAINED)));
     }
 
     /** The overlap heat map of the run date's largest listed segments. */
@@ -282,6 +301,9 @@ public final class RunReportSource {
                 r.getAs(LookalikeTables.AUC),
                 r.getAs(LookalikeTables.REACH),
                 r.getAs(LookalikeTables.RECALL_AT_REACH),
+                r.schema().getFieldIndex(LookalikeTables.RECOMMENDED_REACH).isDefined()
+                        ? r.getAs(LookalikeTables.RECOMMENDED_REACH)
+                        : null,
                 curve,
                 importances == null ? Map.of() : importances);
     }

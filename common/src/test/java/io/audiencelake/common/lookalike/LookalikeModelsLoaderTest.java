@@ -71,6 +71,7 @@ class LookalikeModelsLoaderTest {
                 hv.excludedFeatures().get("partner_spend_12m").startsWith("carries data-usage labels ["),
                 hv.excludedFeatures().toString());
         assertEquals("buyers_lookalike", hv.segmentId());
+        assertEquals(new LookalikeModel.Monitoring(2.0, null), hv.monitoring(), "no retraining unless asked");
         assertEquals(50, models.minSeed());
     }
 
@@ -91,6 +92,9 @@ class LookalikeModelsLoaderTest {
         assertTrue(refused("features: [page_views_30d], reach: 5%, algorithm: random_forest, params: {reg_param: 1}")
                 .contains("models[0].params.reg_param: not a parameter of random_forest; expected one of [num_trees, "
                         + "max_depth, subsampling_rate]"));
+        String monitoring = refused("features: [page_views_30d], reach: 5%, min_lift: 0.5, retrain_when_psi_above: 0");
+        assertTrue(monitoring.contains("models[0].min_lift"), monitoring);
+        assertTrue(monitoring.contains("models[0].retrain_when_psi_above"), monitoring);
         assertTrue(refused("features: [page_views_30d], reach: 5%, consent: telepathy")
                 .contains("models[0].consent: unknown purpose 'telepathy'"));
         assertTrue(refused("features: [page_views_30d], reach: 5%, exclude: [nobody]")

@@ -11,6 +11,7 @@ import io.audiencelake.common.report.RunReport.FeedDay;
 import io.audiencelake.common.report.RunReport.IdentityMetric;
 import io.audiencelake.common.report.RunReport.JobRunEntry;
 import io.audiencelake.common.report.RunReport.LiftPoint;
+import io.audiencelake.common.report.RunReport.ModelDrift;
 import io.audiencelake.common.report.RunReport.ModelVersion;
 import io.audiencelake.common.report.RunReport.QualityEntry;
 import io.audiencelake.common.report.RunReport.SegmentDay;
@@ -43,6 +44,18 @@ class RunReportPageTest {
             List<JobRunEntry> runs,
             List<QualityEntry> quality,
             List<String> limits) {
+        return report(segments, overlaps, identity, models, List.of(), runs, quality, limits);
+    }
+
+    private static RunReport report(
+            List<SegmentDay> segments,
+            List<SegmentOverlap> overlaps,
+            List<IdentityMetric> identity,
+            List<ModelVersion> models,
+            List<ModelDrift> drift,
+            List<JobRunEntry> runs,
+            List<QualityEntry> quality,
+            List<String> limits) {
         return new RunReport(
                 new ReportWindow(D3, 3),
                 "test",
@@ -54,6 +67,7 @@ class RunReportPageTest {
                 segments,
                 overlaps,
                 models,
+                drift,
                 List.of(new ExportDay(D3, "ads", "full", 0, 0, 0, 1)),
                 runs,
                 quality,
@@ -79,6 +93,7 @@ class RunReportPageTest {
                 10,
                 null,
                 "5%",
+                null,
                 null,
                 List.of(new LiftPoint(0.01, Double.NaN), new LiftPoint(0.05, 2.0)),
                 Map.of());
@@ -109,6 +124,28 @@ class RunReportPageTest {
         assertEquals(List.of("2"), page.select("#lift-curves .mark").eachAttr("data-value"));
         assertEquals(
                 List.of("–"), page.select("#model-versions tbody tr td:eq(6)").eachText(), "no AUC shown as a dash");
+    }
+
+    @Test
+    void eachVersionShowsItsRecommendedReachAndTheRunDatesDriftIsReadAsSiddiqiDoes() {
+        ModelVersion version = new ModelVersion(
+                "m", 1, D1, "logistic_regression", "buyers", 10, 0.8, "5%", 0.4, 0.075, List.of(), Map.of());
+        List<ModelDrift> drift = List.of(
+                new ModelDrift("m", 1, D1, "page_views_30d", 0.41, true),
+                new ModelDrift("m", 1, D1, "carts_30d", 0.12, true),
+                new ModelDrift("m", 1, D1, "shoes_view_share_30d", 0.01, true));
+        Document page =
+                page(report(List.of(), List.of(), List.of(), List.of(version), drift, List.of(), List.of(), List.of()));
+        assertEquals(
+                List.of("7.5%"),
+                page.select("#model-versions tbody tr td:eq(11)").eachText());
+        assertEquals(
+                List.of("shifted", "some shift", "stable"),
+                page.select("#model-drift tbody tr td:eq(5)").eachText());
+
+        Document none = page(
+                report(List.of(), List.of(), List.of(), List.of(version), List.of(), List.of(), List.of(), List.of()));
+        assertTrue(none.select("#lookalike").text().contains("No scoring run measured drift on " + D3), none.text());
     }
 
     @Test
