@@ -537,7 +537,7 @@ class ReportJobTest {
                 versions.get(1).children().stream().map(Element::text).toList(),
                 "a version from before lift_curve falls back to model_runs' lift columns");
         assertEquals(
-                "carts_30d 0.70, page_views_30d 0.30", versions.get(0).child(11).text());
+                "carts_30d 0.70, page_views_30d 0.30", versions.get(0).child(12).text());
         assertFalse(page.text().contains("like_later"), "a model trained after the date is not in its report");
 
         assertEquals(List.of("ads|" + D3 + "|150"), marks(page, "export-rows"));
