@@ -757,7 +757,11 @@ public final class LookalikeJob implements Job<LookalikeJob.Definitions>, Callab
             if (depth <= LookalikeEvaluation.MAX_RECOMMENDED + 1e-9) {
                 double lift = metrics.liftCurve()[i];
                 points.add(RowFactory.create(
-                        depth, nan(metrics.recallCurve()[i]), nan(Math.min(1.0, lift * seedShare)), nan(lift)));
+                        depth,
+                        nan(metrics.recallCurve()[i]),
+                        nan(Math.min(1.0, lift * seedShare)),
+                        nan(lift),
+                        nan(metrics.marginalLift(i))));
             }
         }
         return points;
@@ -804,15 +808,16 @@ public final class LookalikeJob implements Job<LookalikeJob.Definitions>, Callab
 
     /** The reach curve as a small table, and the reach recommended by the lift floor. */
     private static void reportReach(PrintWriter out, LookalikeModel model, Metrics metrics, TrainingSet set) {
-        out.printf("  %-10s %8s %10s %6s%n", "reach", "recall", "precision", "lift");
+        out.printf("  %-10s %8s %10s %6s %12s%n", "reach", "recall", "precision", "lift", "added lift");
         for (Row p : reachCurve(metrics, set)) {
             out.printf(
                     Locale.ROOT,
-                    "  %-10s %8s %10s %6s%n",
+                    "  %-10s %8s %10s %6s %12s%n",
                     String.format(Locale.ROOT, "%.1f%%", 100 * p.getDouble(0)),
                     fixed(p.get(1), 3),
                     fixed(p.get(2), 3),
-                    fixed(p.get(3), 2));
+                    fixed(p.get(3), 2),
+                    fixed(p.get(4), 2));
         }
         double recommended = metrics.recommendedReach(model.monitoring().minLift());
         double minLift = model.monitoring().minLift();
@@ -825,8 +830,8 @@ public final class LookalikeJob implements Job<LookalikeJob.Definitions>, Callab
                                 minLift)
                         : String.format(
                                 Locale.ROOT,
-                                "  recommended reach %.1f%% (the largest with lift >= %.2f, min_lift; "
-                                        + "configured %s)",
+                                "  recommended reach %.1f%% (beyond it the people added are less than %.2f times "
+                                        + "as seed-like as random, min_lift; configured %s)",
                                 100 * recommended,
                                 minLift,
                                 model.reachText()));

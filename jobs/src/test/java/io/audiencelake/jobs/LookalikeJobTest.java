@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.IntStream;
@@ -226,7 +227,7 @@ class LookalikeJobTest {
         ok(CliRun.of("segments", "-c", conf, "-d", D1));
         CliRun trained = CliRun.of("lookalike", "-c", conf, "-d", D1);
         ok(trained);
-        assertTrue(trained.out().contains("recommended reach 20.0% (the largest with lift >= 1.50"), trained.out());
+        assertTrue(trained.out().contains("  reach        recall  precision   lift   added lift"), trained.out());
         LakeCheck.inSession(Path.of(conf), TableFormat.DELTA, lake -> {
             Row run = lake.read(LookalikeTables.MODEL_RUNS).first();
             List<Row> curve = run.getList(run.fieldIndex("reach_curve"));
@@ -239,7 +240,18 @@ class LookalikeJobTest {
             // 60 of 300 people are the seed: a perfect top 20% holds only seed members.
             Row at20 = curve.get(curve.size() - 1);
             assertEquals(Math.min(1.0, at20.getDouble(3) * 60 / 300), at20.getDouble(2), 1e-9);
-            assertEquals(0.20, run.getDouble(run.fieldIndex("recommended_reach")), 1e-9);
+            // Recommended: the reach before the first step whose added people are under 1.5 times random.
+            double recommended = 0.20;
+            for (int i = 0; i < curve.size(); i++) {
+                if (curve.get(i).getDouble(4) < 1.5) {
+                    recommended = curve.get(i - 1).getDouble(0);
+                    break;
+                }
+            }
+            assertTrue(recommended < 0.20, "every held-out fan is found before 20%: " + curve);
+            assertEquals(recommended, run.getDouble(run.fieldIndex("recommended_reach")), 1e-9);
+            String shown = String.format(Locale.ROOT, "recommended reach %.1f%% (beyond it", 100 * recommended);
+            assertTrue(trained.out().contains(shown), trained.out());
             assertEquals(
                     Set.of("page_views_30d", "carts_30d", "last_device_type"),
                     run.getJavaMap(run.fieldIndex("feature_bins")).keySet());

@@ -48,15 +48,27 @@ public final class LookalikeEvaluation {
             long positives,
             long evaluated) {
         /**
-         * The largest depth of the curve up to {@link #MAX_RECOMMENDED} whose lift is at least {@code minLift}, or
-         * NaN when even the smallest falls short (or nothing could be measured).
+         * Lift of the people a depth of the curve adds to the one before it: the held-out seed members among them over
+         * their share of the evaluated people (the first depth's is its lift).
+         */
+        public double marginalLift(int i) {
+            double recallBefore = i == 0 ? 0 : recallCurve[i - 1];
+            double depthBefore = i == 0 ? 0 : CURVE_DEPTHS[i - 1];
+            return (recallCurve[i] - recallBefore) / (CURVE_DEPTHS[i] - depthBefore);
+        }
+
+        /**
+         * Where the lift of the people added falls below {@code minLift}: the depth before the first step of the curve
+         * (up to {@link #MAX_RECOMMENDED}) whose marginal lift is under it, or the largest depth when none is; NaN when
+         * even the first 1% falls short (or nothing could be measured).
          */
         public double recommendedReach(double minLift) {
             double best = Double.NaN;
             for (int i = 0; i < CURVE_DEPTHS.length && CURVE_DEPTHS[i] <= MAX_RECOMMENDED + 1e-9; i++) {
-                if (liftCurve[i] >= minLift) {
-                    best = CURVE_DEPTHS[i];
+                if (!(marginalLift(i) >= minLift)) {
+                    break;
                 }
+                best = CURVE_DEPTHS[i];
             }
             return best;
         }

@@ -43,6 +43,7 @@ public final class LookalikeTables {
     public static final String RECALL = "recall";
 
     public static final String PRECISION = "precision";
+    public static final String MARGINAL_LIFT = "marginal_lift";
     /** Fields of a {@link #FEATURE_BINS} bin. */
     public static final String BIN = "bin";
 
@@ -145,19 +146,21 @@ public final class LookalikeTables {
                                     DataTypes.createStructField(REACH, DataTypes.DoubleType, true),
                                     DataTypes.createStructField(RECALL, DataTypes.DoubleType, true),
                                     DataTypes.createStructField(PRECISION, DataTypes.DoubleType, true),
-                                    DataTypes.createStructField(LIFT, DataTypes.DoubleType, true)
+                                    DataTypes.createStructField(LIFT, DataTypes.DoubleType, true),
+                                    DataTypes.createStructField(MARGINAL_LIFT, DataTypes.DoubleType, true)
                                 }),
                                 true),
                         true,
                         "what each reach from 1% to 20% of the ranking would give: recall (share of held-out seed members "
                                 + "within it), precision (a proxy: lift times the seed's share of the population, the share "
                                 + "of reached people who would be seed members if the population were like the evaluated "
-                                + "people) and lift over random"),
+                                + "people), lift over random, and the lift of the people this reach adds to the one before"),
                 column(
                         RECOMMENDED_REACH,
                         DataTypes.DoubleType,
                         true,
-                        "the largest reach of reach_curve whose lift is at least min_lift; empty when even 1% falls short"),
+                        "where the lift of the people added falls below min_lift: the reach of reach_curve before the first "
+                                + "step whose marginal_lift is under it (20% when none is); empty when even 1% falls short"),
                 column(MIN_LIFT, DataTypes.DoubleType, true, "the lift floor of recommended_reach (lookalike.yaml)"),
                 column(
                         FEATURE_BINS,
