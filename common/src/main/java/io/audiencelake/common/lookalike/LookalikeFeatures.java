@@ -2,12 +2,14 @@ package io.audiencelake.common.lookalike;
 
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.count_distinct;
 import static org.apache.spark.sql.functions.covar_pop;
 import static org.apache.spark.sql.functions.datediff;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.min;
+import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.to_date;
 import static org.apache.spark.sql.functions.var_pop;
 import static org.apache.spark.sql.functions.when;
@@ -42,6 +44,8 @@ public final class LookalikeFeatures {
     static final String SEP = "__";
 
     private static final String MISSING_CATEGORY = "(missing)";
+    /** Values of a text feature checked for a leak: the most frequent, so the counts that reach the driver are few. */
+    private static final int CATEGORIES_CHECKED = 1000;
 
     private LookalikeFeatures() {}
 
@@ -137,16 +141,59 @@ public final class LookalikeFeatures {
     }
 
     /**
-     * Each number, boolean and date feature's Pearson correlation with {@code LookalikeTraining.LABEL} over
-     * {@code rows} (one aggregation): of its value or of its missing flag, whichever is further from 0, so a trait
-     * that only seed members have is seen too. Text features and constant columns have none.
+     * Each feature's Pearson correlation with {@code LookalikeTraining.LABEL} over {@code rows}: for a number,
+     * boolean or date, of its value or of its missing flag, whichever is further from 0 (one aggregation), so a
+     * trait that only seed members have is seen too; for a text, of the indicator of its most telling value (one
+     * small aggregation per text feature), so a category only seed members carry is seen as well. Constant columns
+     * have none.
      */
     public static Map<String, Double> labelCorrelations(Dataset<Row> rows, List<Feature> features) {
+        Map<String, Double> out = numberCorrelations(rows, features);
+        for (Feature f : features) {
+            if (f.kind() == FeatureKind.CATEGORICAL) {
+                Double r = categoryCorrelation(rows, f);
+                if (r != null) {
+                    out.put(f.column(), r);
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The correlation with the label of the indicator "this text has value k", for the value k where it is furthest
+     * from 0 among the {@link #CATEGORIES_CHECKED} most frequent values; computed from the counts per value.
+     */
+    private static Double categoryCorrelation(Dataset<Row> rows, Feature f) {
+        Column label = col(LookalikeTraining.LABEL);
+        List<Row> counts = rows.groupBy(col(valueColumn(f)))
+                .agg(count(lit(1)).as("n"), sum(label).as("positives"))
+                .orderBy(col("n").desc())
+                .limit(CATEGORIES_CHECKED)
+                .collectAsList();
+        Row totals = rows.agg(count(lit(1)), sum(label)).first();
+        double n = totals.getLong(0);
+        double positives = totals.isNullAt(1) ? 0 : totals.getDouble(1);
+        double labelVariance = positives / n * (1 - positives / n);
+        Double best = null;
+        for (Row c : counts) {
+            double share = c.getLong(1) / n;
+            double both = (c.isNullAt(2) ? 0 : c.getDouble(2)) / n;
+            double variance = share * (1 - share);
+            if (variance > 0 && labelVariance > 0) {
+                double r = (both - share * positives / n) / Math.sqrt(variance * labelVariance);
+                best = best != null && Math.abs(best) >= Math.abs(r) ? best : r;
+            }
+        }
+        return best;
+    }
+
+    private static Map<String, Double> numberCorrelations(Dataset<Row> rows, List<Feature> features) {
         List<Feature> numbers = features.stream()
                 .filter(f -> f.kind() != FeatureKind.CATEGORICAL)
                 .toList();
         if (numbers.isEmpty()) {
-            return Map.of();
+            return new LinkedHashMap<>();
         }
         // Covariances and variances, divided here: Spark's corr divides by zero for a constant column (ANSI).
         Column label = col(LookalikeTraining.LABEL);
