@@ -74,8 +74,12 @@ public final class LookalikeTraining {
 
     public static Split split(long seed, long unlabelled, LookalikeModel model, long maxEvaluationRows) {
         double trainPositives = Math.max(1, seed * (1 - model.holdout()));
-        double negativeFraction =
-                unlabelled == 0 ? 0 : Math.min(1.0, model.negativesRatio() * trainPositives / unlabelled);
+        // At most as large a share of the unlabelled as of the seed trains: the rest measures the model. Without the
+        // cap a seed of a third of the population took every unlabelled person as a negative and left nothing to
+        // measure against (AUC NaN on a 14-day generated lake's buyers).
+        double negativeFraction = unlabelled == 0
+                ? 0
+                : Math.min(1.0 - model.holdout(), model.negativesRatio() * trainPositives / unlabelled);
         double rest = unlabelled * (1 - negativeFraction);
         double evaluationFraction = rest <= 0 ? 0 : Math.min(1.0, maxEvaluationRows / rest);
         double negatives = Math.max(1, unlabelled * negativeFraction);

@@ -114,6 +114,18 @@ class LookalikeTrainingTest {
                 new LookalikeModel.Monitoring(2.0, null));
     }
 
+    @Test
+    void aSeedOfAThirdOfThePopulationStillLeavesUnlabelledPeopleToMeasureAgainst() {
+        LookalikeModel model = model(Algorithm.LOGISTIC_REGRESSION, Map.of(), null);
+        // 1,600 seed members, 1,280 trained on: three negatives each would be more than the 3,500 unlabelled.
+        Split split = LookalikeTraining.split(1_600, 3_500, model, 1_000_000);
+        assertEquals(0.8, split.negativeFraction(), 1e-9, "no larger a share than of the seed");
+        assertEquals(1.0, split.evaluationFraction(), 1e-9, "the other 700 measure the model");
+        Split small = LookalikeTraining.split(200, 800, model, 1_000_000);
+        assertEquals(
+                0.6, small.negativeFraction(), 1e-9, "three negatives per trained seed member when there are enough");
+    }
+
     private static Dataset<Row> assigned(LookalikeModel model) {
         Split split = LookalikeTraining.split(200, 800, model, 1_000_000);
         return LookalikeTraining.assign(
