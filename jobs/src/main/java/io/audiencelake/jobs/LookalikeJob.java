@@ -30,6 +30,7 @@ import io.audiencelake.common.lookalike.LookalikeTraining.Trained;
 import io.audiencelake.common.lookalike.LookalikeTrainingException;
 import io.audiencelake.common.profiles.ProfileRules;
 import io.audiencelake.common.profiles.Profiles;
+import io.audiencelake.common.profiles.Sessions;
 import io.audiencelake.common.segments.SegmentDefinitions;
 import io.audiencelake.common.segments.SegmentEvaluation;
 import io.audiencelake.common.segments.SegmentTables;
@@ -403,20 +404,44 @@ public final class LookalikeJob implements Job<LookalikeJob.Definitions>, Callab
             Dataset<Row> ranked,
             long members) {
         context.step(name(), "evaluate " + model.id() + " against " + evaluate);
-        LatentInterestTruth.Result r = LatentInterestTruth.evaluate(truth, seed, ranked, members);
+        LatentInterestTruth.Result r =
+                LatentInterestTruth.evaluate(truth, seed, ranked, members, activeIn30Days(context));
         PrintWriter out = spec.commandLine().getOut();
         out.printf(
                 Locale.ROOT,
                 "%s v%d against latent interests: the seed is about '%s'; AUC %.3f; %.1f%% of "
-                        + "lookalike members share it vs %.1f%% of eligible people (lift %.2f)%n",
+                        + "lookalike members share it vs %.1f%% of eligible people (lift %.2f); among the %.0f%% of "
+                        + "eligible people with a session in the last 30 days, AUC %.3f%n",
                 model.id(),
                 v,
                 r.interest(),
                 r.auc(),
                 100 * r.memberRate(),
                 100 * r.baseRate(),
-                r.lift());
+                r.lift(),
+                100 * r.activeShare(),
+                r.activeAuc());
         out.flush();
+    }
+
+    /**
+     * People with a session in the 30 days up to the run date: those whose interests could show in the lake at all
+     * (the generator's interests drive only behaviour).
+     */
+    private static Dataset<Row> activeIn30Days(JobContext context) {
+        if (!context.lake().exists(Sessions.SPEC)) {
+            return context.spark()
+                    .emptyDataFrame()
+                    .withColumn(Sessions.PERSON_ID, lit(null).cast("string"));
+        }
+        Date dt = Date.valueOf(context.date());
+        return context.lake()
+                .read(Sessions.SPEC)
+                .where(col(Sessions.DT)
+                        .between(Date.valueOf(context.date().minusDays(29)), dt)
+                        .and(col(Sessions.PERSON_ID).isNotNull()))
+                .select(Sessions.PERSON_ID)
+                .distinct();
     }
 
     /**

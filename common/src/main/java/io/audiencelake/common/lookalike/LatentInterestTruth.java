@@ -24,13 +24,32 @@ public final class LatentInterestTruth {
 
     private LatentInterestTruth() {}
 
+    /** AUC of the scores for the truth label; NaN when only one class is present. */
+    private static double auc(Dataset<Row> labelled) {
+        Row classes = labelled.agg(
+                        org.apache.spark.sql.functions.min(col(TRUTH)), org.apache.spark.sql.functions.max(col(TRUTH)))
+                .first();
+        if (classes.isNullAt(0) || classes.getDouble(0) == classes.getDouble(1)) {
+            return Double.NaN;
+        }
+        return new BinaryClassificationEvaluator()
+                .setLabelCol(TRUTH)
+                .setRawPredictionCol(LookalikeTables.SCORE)
+                .setNumBins(0)
+                .evaluate(labelled);
+    }
+
     /**
      * @param interest the seed's most over-represented latent interest
      * @param auc AUC of the scores for "shares that interest" over the eligible people
      * @param baseRate share of eligible people with that interest
      * @param memberRate share of lookalike members with it
+     * @param activeAuc the same AUC over the eligible people the lake saw active in the window, whose interest can
+     *     show in their behaviour at all (NaN when not measured)
+     * @param activeShare the share of eligible people that were active
      */
-    public record Result(String interest, double auc, double baseRate, double memberRate) {
+    public record Result(
+            String interest, double auc, double baseRate, double memberRate, double activeAuc, double activeShare) {
         public double lift() {
             return baseRate == 0 ? Double.NaN : memberRate / baseRate;
         }
@@ -63,8 +82,10 @@ public final class LatentInterestTruth {
      * @param seed person ids of the seed
      * @param scores (person_id, score, rank) of the eligible people
      * @param memberCount how many of the top ranks form the lookalike segment
+     * @param active person ids of people active in the window (each once)
      */
-    public static Result evaluate(Dataset<Row> truth, Dataset<Row> seed, Dataset<Row> scores, long memberCount) {
+    public static Result evaluate(
+            Dataset<Row> truth, Dataset<Row> seed, Dataset<Row> scores, long memberCount, Dataset<Row> active) {
         Dataset<Row> inSeed = truth.join(seed.select(IdGraph.PERSON_ID).distinct(), IdGraph.PERSON_ID);
         long seedKnown = inSeed.count();
         long allKnown = truth.count();
@@ -83,17 +104,23 @@ public final class LatentInterestTruth {
                         TRUTH, when(col(TOP_INTEREST).equalTo(interest), 1.0).otherwise(0.0))
                 .cache();
         try {
-            double auc = new BinaryClassificationEvaluator()
-                    .setLabelCol(TRUTH)
-                    .setRawPredictionCol(LookalikeTables.SCORE)
-                    .setNumBins(0)
-                    .evaluate(labelled);
+            double auc = auc(labelled);
+            Dataset<Row> seen = labelled.join(active.select(IdGraph.PERSON_ID), IdGraph.PERSON_ID);
+            long seenCount = seen.count();
+            long labelledCount = labelled.count();
+            double activeAuc = seenCount == 0 ? Double.NaN : auc(seen);
             Row rates = labelled.agg(
                             org.apache.spark.sql.functions.avg(col(TRUTH)),
                             org.apache.spark.sql.functions.avg(
                                     when(col(LookalikeTables.RANK).leq(memberCount), col(TRUTH))))
                     .first();
-            return new Result(interest, auc, rates.getDouble(0), rates.isNullAt(1) ? Double.NaN : rates.getDouble(1));
+            return new Result(
+                    interest,
+                    auc,
+                    rates.getDouble(0),
+                    rates.isNullAt(1) ? Double.NaN : rates.getDouble(1),
+                    activeAuc,
+                    labelledCount == 0 ? Double.NaN : (double) seenCount / labelledCount);
         } finally {
             labelled.unpersist();
         }
