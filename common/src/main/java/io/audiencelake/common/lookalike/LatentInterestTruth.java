@@ -1,9 +1,12 @@
 package io.audiencelake.common.lookalike;
 
+import static org.apache.spark.sql.functions.avg;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.max_by;
+import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.when;
 
 import io.audiencelake.common.identity.IdGraph;
@@ -26,9 +29,7 @@ public final class LatentInterestTruth {
 
     /** AUC of the scores for the truth label; NaN when only one class is present. */
     private static double auc(Dataset<Row> labelled) {
-        Row classes = labelled.agg(
-                        org.apache.spark.sql.functions.min(col(TRUTH)), org.apache.spark.sql.functions.max(col(TRUTH)))
-                .first();
+        Row classes = labelled.agg(min(col(TRUTH)), max(col(TRUTH))).first();
         if (classes.isNullAt(0) || classes.getDouble(0) == classes.getDouble(1)) {
             return Double.NaN;
         }
@@ -110,9 +111,7 @@ public final class LatentInterestTruth {
             long labelledCount = labelled.count();
             double activeAuc = seenCount == 0 ? Double.NaN : auc(seen);
             Row rates = labelled.agg(
-                            org.apache.spark.sql.functions.avg(col(TRUTH)),
-                            org.apache.spark.sql.functions.avg(
-                                    when(col(LookalikeTables.RANK).leq(memberCount), col(TRUTH))))
+                            avg(col(TRUTH)), avg(when(col(LookalikeTables.RANK).leq(memberCount), col(TRUTH))))
                     .first();
             return new Result(
                     interest,
