@@ -1,7 +1,6 @@
 package io.audiencelake.jobs;
 
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.not;
 
@@ -49,6 +48,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
@@ -63,6 +63,8 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import scala.collection.Seq;
+import scala.jdk.javaapi.CollectionConverters;
 
 /**
  * Trains lookalike models on a seed segment (a new version when asked, or when a model has none yet),
@@ -322,7 +324,7 @@ public final class LookalikeJob implements Job<LookalikeJob.Definitions>, Callab
     private Map<String, Double> drift(JobContext context, LookalikeModel model, Row run, Inputs in) {
         int v = run.getInt(run.fieldIndex(LookalikeTables.VERSION));
         Date trainedFor = run.getDate(run.fieldIndex(LookalikeTables.TRAINED_FOR));
-        Map<String, List<FeatureDrift.Bin>> baseline = baseline(context.lake(), model.id(), v);
+        Map<String, List<FeatureDrift.Bin>> baseline = baseline(run);
         if (trainedFor.toLocalDate().equals(context.date()) || baseline.isEmpty()) {
             return Map.of();
         }
@@ -333,9 +335,11 @@ public final class LookalikeJob implements Job<LookalikeJob.Definitions>, Callab
         List<Map.Entry<String, Double>> worst = psi.entrySet().stream()
                 .sorted(Map.Entry.<String, Double>comparingByValue().reversed())
                 .toList();
+        Function<Map.Entry<String, Double>, String> reading =
+                e -> String.format(Locale.ROOT, "%s %.3f", e.getKey(), e.getValue());
         List<String> shifted = worst.stream()
                 .filter(e -> e.getValue() > FeatureDrift.WARNING)
-                .map(e -> String.format(Locale.ROOT, "%s %.3f", e.getKey(), e.getValue()))
+                .map(reading)
                 .toList();
         PrintWriter out = spec.commandLine().getOut();
         out.printf(
@@ -347,7 +351,7 @@ public final class LookalikeJob implements Job<LookalikeJob.Definitions>, Callab
                 FeatureDrift.WARNING,
                 worst.stream()
                         .limit(5)
-                        .map(e -> String.format(Locale.ROOT, "%s %.3f", e.getKey(), e.getValue()))
+                        .map(reading)
                         .reduce((a, b) -> a + ", " + b)
                         .orElse("no features"));
         if (!shifted.isEmpty()) {
@@ -358,22 +362,18 @@ public final class LookalikeJob implements Job<LookalikeJob.Definitions>, Callab
         return psi;
     }
 
-    /** A version's training distribution per feature (model_runs.feature_bins), or none. */
-    private static Map<String, List<FeatureDrift.Bin>> baseline(LakeTables lake, String modelId, int v) {
-        Dataset<Row> runs = lake.read(LookalikeTables.MODEL_RUNS);
-        if (!runs.schema().getFieldIndex(LookalikeTables.FEATURE_BINS).isDefined()) {
+    /** A version's training distribution per feature (its model_runs row's feature_bins), or none. */
+    private static Map<String, List<FeatureDrift.Bin>> baseline(Row run) {
+        // Versions saved before drift was measured have no feature_bins column (or a null in it).
+        if (!List.of(run.schema().fieldNames()).contains(LookalikeTables.FEATURE_BINS)
+                || run.isNullAt(run.fieldIndex(LookalikeTables.FEATURE_BINS))) {
             return Map.of();
         }
         Map<String, List<FeatureDrift.Bin>> out = new LinkedHashMap<>();
-        // One row per feature of one version.
-        runs.where(col(LookalikeTables.MODEL_ID)
-                        .equalTo(modelId)
-                        .and(col(LookalikeTables.VERSION).equalTo(v)))
-                .select(explode(col(LookalikeTables.FEATURE_BINS)))
-                .collectAsList()
-                .forEach(r -> out.put(
-                        r.getString(0),
-                        r.<Row>getList(1).stream()
+        run.<String, Seq<Row>>getJavaMap(run.fieldIndex(LookalikeTables.FEATURE_BINS))
+                .forEach((feature, bins) -> out.put(
+                        feature,
+                        CollectionConverters.asJava(bins).stream()
                                 .map(b -> new FeatureDrift.Bin(
                                         b.getString(0), b.isNullAt(1) ? null : b.getDouble(1), b.getDouble(2)))
                                 .toList()));
@@ -602,7 +602,14 @@ public final class LookalikeJob implements Job<LookalikeJob.Definitions>, Callab
             long population) {
         context.step(name(), "train " + model.id() + " on seed " + model.seed());
         TrainingSet set = trainingSet(context, models, model, profiles, seedMembers, population);
-        Trained trained = set.model().pu().fit(set.assigned(), set.model(), TRAINING_SEED);
+        LookalikeTraining.useCheckpointDirectory(
+                context.spark(), DataPaths.join(context.config().paths().warehouse(), "_checkpoints/lookalike"));
+        Trained trained;
+        try {
+            trained = set.model().pu().fit(set.assigned(), set.model(), TRAINING_SEED);
+        } finally {
+            LookalikeTraining.dropCheckpointDirectory(context.spark());
+        }
 
         context.step(name(), "evaluate " + model.id());
         Metrics metrics = LookalikeEvaluation.evaluate(

@@ -7,10 +7,13 @@ import static org.apache.spark.sql.functions.when;
 import static org.apache.spark.sql.functions.xxhash64;
 
 import io.audiencelake.common.lookalike.LookalikeModel.Tuning;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.hadoop.fs.Path;
 import org.apache.spark.ml.Pipeline;
 import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.ml.PipelineStage;
@@ -38,6 +41,7 @@ import org.apache.spark.ml.tuning.ParamGridBuilder;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
 
 /**
  * Positive-unlabelled training: seed members are positives, a hash-chosen sample of everyone else is
@@ -123,6 +127,30 @@ public final class LookalikeTraining {
      */
     public record Trained(
             PipelineModel model, Map<String, Double> params, Map<String, Double> importances, Double labelFrequency) {}
+
+    /**
+     * Where MLlib may checkpoint while fitting. Gradient-boosted trees add a level of lineage to their
+     * prediction-error data per tree: past about a hundred trees a task no longer deserialises (StackOverflowError,
+     * which kills the JVM). With a checkpoint directory they cut the lineage every ten trees (checkpointInterval)
+     * and delete their checkpoints when done. Spark keeps one directory per application; each call makes a new
+     * one under {@code dir} (any Hadoop file system the executors share: s3a on a cluster).
+     */
+    public static void useCheckpointDirectory(SparkSession spark, String dir) {
+        spark.sparkContext().setCheckpointDir(dir);
+    }
+
+    /** Deletes the application's checkpoint directory (what {@link #useCheckpointDirectory} made), if any. */
+    public static void dropCheckpointDirectory(SparkSession spark) {
+        if (spark.sparkContext().getCheckpointDir().isEmpty()) {
+            return;
+        }
+        Path dir = new Path(spark.sparkContext().getCheckpointDir().get());
+        try {
+            dir.getFileSystem(spark.sparkContext().hadoopConfiguration()).delete(dir, true);
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not delete checkpoint directory " + dir, e);
+        }
+    }
 
     /** Fits the model's pipeline on the {@link #TRAIN} rows of {@code assigned}; cross-validates if configured. */
     public static Trained fit(Dataset<Row> assigned, LookalikeModel model, long seed) {

@@ -252,6 +252,25 @@ class LookalikeTrainingTest {
         }
     }
 
+    /**
+     * Each boosted tree adds a level to the lineage of MLlib's prediction-error data; at 200 trees deserialising a
+     * task overflowed the executor's stack and the StackOverflowError killed the JVM (the bank evaluation, issue
+     * #24). With the job's checkpoint directory MLlib cuts the lineage every ten trees.
+     */
+    @Test
+    void manyBoostedTreesTrainWhenCheckpointsHaveADirectory() {
+        LookalikeTraining.useCheckpointDirectory(
+                TestLake.spark(), dir.resolve("checkpoints").toString());
+        LookalikeModel model =
+                model(Algorithm.GRADIENT_BOOSTED_TREES, Map.of("max_iter", 250.0, "max_depth", 2.0), null);
+        Dataset<Row> assigned = assigned(model);
+        Trained trained = LookalikeTraining.fit(assigned, model, 42);
+        assertEquals(250.0, trained.params().get("max_iter"));
+        assertTrue(evaluate(trained, assigned, model).auc() > 0.95);
+        LookalikeTraining.dropCheckpointDirectory(TestLake.spark());
+        assertEquals(0, dir.resolve("checkpoints").toFile().list().length, "checkpoints are deleted when done");
+    }
+
     @Test
     void aSavedModelScoresExactlyAsTheTrainedOne() throws Exception {
         LookalikeModel model = model(Algorithm.LOGISTIC_REGRESSION, Map.of(), null);
