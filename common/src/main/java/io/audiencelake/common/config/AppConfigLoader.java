@@ -213,11 +213,7 @@ public final class AppConfigLoader {
                 node.doubleValue("peak_hour_sd", d.peakHourSd(), 0, 24),
                 node.doubleValue("engagement_median", d.engagementMedian(), 0.01, 1),
                 node.doubleValue("engagement_spread", d.engagementSpread(), 0, 5));
-        if (p.interestsMin() > p.interestsMax()) {
-            node.problem(
-                    "interests_min",
-                    "must be at most interests_max (" + p.interestsMax() + "), cannot be: " + p.interestsMin());
-        }
+        requireOrdered(node, "interests_min", p.interestsMin(), "interests_max", p.interestsMax());
         node.rejectUnknownKeys();
         return p;
     }
@@ -245,13 +241,16 @@ public final class AppConfigLoader {
                 node.doubleValue("web_login_share", d.webLoginShare(), 0, 1),
                 node.doubleValue("tablet_activity", d.tabletActivity(), 0, 1),
                 node.doubleValue("late_event_share", d.lateEventShare(), 0, 1));
-        if (out.cookieDaysMin() > out.cookieDaysMax()) {
-            node.problem(
-                    "cookie_days_min",
-                    "must be at most cookie_days_max (" + out.cookieDaysMax() + "), cannot be: " + out.cookieDaysMin());
-        }
+        requireOrdered(node, "cookie_days_min", out.cookieDaysMin(), "cookie_days_max", out.cookieDaysMax());
         node.rejectUnknownKeys();
         return out;
+    }
+
+    /** Records a problem at {@code minName} when a range's lower end is above its upper end. */
+    private static void requireOrdered(ConfigNode node, String minName, int min, String maxName, int max) {
+        if (min > max) {
+            node.problem(minName, "must be at most " + maxName + " (" + max + "), cannot be: " + min);
+        }
     }
 
     /** {@code per_person}: shares of people with 1, 2, ... devices; the default when it is bad (recorded). */
