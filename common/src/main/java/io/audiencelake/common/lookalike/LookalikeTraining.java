@@ -91,8 +91,8 @@ public final class LookalikeTraining {
     }
 
     /** A uniform number in [0, 1) from the person id and a salt: the same person always draws the same. */
-    static Column draw(String modelId, String salt) {
-        return pmod(xxhash64(col(PERSON_ID), lit(modelId), lit(salt)), lit(BUCKETS))
+    static Column draw(String seedSegment, String salt) {
+        return pmod(xxhash64(col(PERSON_ID), lit(seedSegment), lit(salt)), lit(BUCKETS))
                 .divide((double) BUCKETS);
     }
 
@@ -107,11 +107,14 @@ public final class LookalikeTraining {
                 new String[] {PERSON_ID},
                 "left");
         Column seed = col("_seed").isNotNull();
-        Column u = draw(model.id(), "split");
+        // Drawn per seed, not per model: models of one seed hold out the same members (and, at the same
+        // holdout, sample their negatives and evaluation people from the same draws), so their metrics compare.
+        // Drawn per model, the same boosted trees scored 0.792 to 0.802 on the bank data under five model ids.
+        Column u = draw(model.seed(), "split");
         Column role = when(seed.and(u.lt(model.holdout())), lit(HOLDOUT))
                 .when(seed, lit(TRAIN))
                 .when(u.lt(split.negativeFraction()), lit(TRAIN))
-                .when(draw(model.id(), "evaluation").lt(split.evaluationFraction()), lit(EVALUATION));
+                .when(draw(model.seed(), "evaluation").lt(split.evaluationFraction()), lit(EVALUATION));
         return flagged.withColumn(ROLE, role)
                 .withColumn(LABEL, when(seed, 1.0).otherwise(0.0))
                 .withColumn(WEIGHT, when(seed, split.positiveWeight()).otherwise(1.0))

@@ -88,8 +88,13 @@ class LookalikeTrainingTest {
     }
 
     private static LookalikeModel model(Algorithm algorithm, Map<String, Double> params, Tuning tuning, PuMethod pu) {
+        return model("m", algorithm, params, tuning, pu);
+    }
+
+    private static LookalikeModel model(
+            String id, Algorithm algorithm, Map<String, Double> params, Tuning tuning, PuMethod pu) {
         return new LookalikeModel(
-                "m",
+                id,
                 "M",
                 "o",
                 "",
@@ -147,6 +152,24 @@ class LookalikeTrainingTest {
                 .collectAsList()
                 .forEach(r -> out.put(r.getString(0) + "/" + (int) r.getDouble(1), r.getLong(2)));
         return out;
+    }
+
+    /** Two configurations of one seed are measured on the same held-out members, so their metrics compare. */
+    @Test
+    void modelsOfOneSeedHoldOutTheSameMembers() {
+        LookalikeModel lr = model("lr", Algorithm.LOGISTIC_REGRESSION, Map.of(), null, PuMethod.NONE);
+        LookalikeModel trees = model("trees", Algorithm.RANDOM_FOREST, Map.of(), null, PuMethod.NONE);
+        List<Row> lrHeldOut = heldOut(lr);
+        assertFalse(lrHeldOut.isEmpty());
+        assertEquals(lrHeldOut, heldOut(trees));
+    }
+
+    private static List<Row> heldOut(LookalikeModel model) {
+        return assigned(model)
+                .where(col("role").equalTo("holdout"))
+                .select("person_id")
+                .orderBy("person_id")
+                .collectAsList();
     }
 
     @Test
