@@ -2,6 +2,7 @@ package io.audiencelake.common.lookalike;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.pmod;
 import static org.apache.spark.sql.functions.when;
 import static org.apache.spark.sql.functions.xxhash64;
@@ -67,10 +68,14 @@ public final class LookalikeTraining {
     private LookalikeTraining() {}
 
     /**
-     * How the population is split, from its counts.
+     * How the population is split, from its counts. One draw per person cuts everyone, seed or not, into a held-out
+     * slice ({@code holdout} of the population) and a training slice: the model is measured on held-out seed
+     * members among held-out unlabelled people, a random slice of the population in which the seed has its real
+     * share, so recall and lift at a reach mean what they mean for the whole population whatever
+     * {@code negatives_ratio} is. Negatives are sampled from the training slice's unlabelled people.
      *
-     * @param negativeFraction share of unlabelled people sampled as training negatives
-     * @param evaluationFraction share of the remaining unlabelled people scored for evaluation
+     * @param negativeFraction share of the training slice's unlabelled people sampled as training negatives
+     * @param evaluationFraction share of the held-out slice's unlabelled people scored (at most max_evaluation_rows)
      * @param positiveWeight weight of a positive so both classes weigh the same in training
      */
     public record Split(
@@ -78,15 +83,14 @@ public final class LookalikeTraining {
 
     public static Split split(long seed, long unlabelled, LookalikeModel model, long maxEvaluationRows) {
         double trainPositives = Math.max(1, seed * (1 - model.holdout()));
-        // At most as large a share of the unlabelled as of the seed trains: the rest measures the model. Without the
-        // cap a seed of a third of the population took every unlabelled person as a negative and left nothing to
-        // measure against (AUC NaN on a 14-day generated lake's buyers).
-        double negativeFraction = unlabelled == 0
-                ? 0
-                : Math.min(1.0 - model.holdout(), model.negativesRatio() * trainPositives / unlabelled);
-        double rest = unlabelled * (1 - negativeFraction);
-        double evaluationFraction = rest <= 0 ? 0 : Math.min(1.0, maxEvaluationRows / rest);
-        double negatives = Math.max(1, unlabelled * negativeFraction);
+        double trainingSlice = unlabelled * (1 - model.holdout());
+        // At most every unlabelled person of the training slice: a seed of a third of the population has fewer
+        // unlabelled people than three per member. The held-out slice is never trained on.
+        double negativeFraction =
+                trainingSlice <= 0 ? 0 : Math.min(1.0, model.negativesRatio() * trainPositives / trainingSlice);
+        double heldOut = unlabelled * model.holdout();
+        double evaluationFraction = heldOut <= 0 ? 0 : Math.min(1.0, maxEvaluationRows / heldOut);
+        double negatives = Math.max(1, trainingSlice * negativeFraction);
         return new Split(seed, unlabelled, negativeFraction, evaluationFraction, negatives / trainPositives);
     }
 
@@ -111,10 +115,13 @@ public final class LookalikeTraining {
         // holdout, sample their negatives and evaluation people from the same draws), so their metrics compare.
         // Drawn per model, the same boosted trees scored 0.792 to 0.802 on the bank data under five model ids.
         Column u = draw(model.seed(), "split");
-        Column role = when(seed.and(u.lt(model.holdout())), lit(HOLDOUT))
+        Column heldOut = u.lt(model.holdout());
+        // Where a person of the training slice falls within it, uniform in [0, 1).
+        Column inTraining = u.minus(model.holdout()).divide(1 - model.holdout());
+        Column role = when(seed.and(heldOut), lit(HOLDOUT))
                 .when(seed, lit(TRAIN))
-                .when(u.lt(split.negativeFraction()), lit(TRAIN))
-                .when(draw(model.seed(), "evaluation").lt(split.evaluationFraction()), lit(EVALUATION));
+                .when(heldOut.and(draw(model.seed(), "evaluation").lt(split.evaluationFraction())), lit(EVALUATION))
+                .when(not(heldOut).and(inTraining.lt(split.negativeFraction())), lit(TRAIN));
         return flagged.withColumn(ROLE, role)
                 .withColumn(LABEL, when(seed, 1.0).otherwise(0.0))
                 .withColumn(WEIGHT, when(seed, split.positiveWeight()).otherwise(1.0))

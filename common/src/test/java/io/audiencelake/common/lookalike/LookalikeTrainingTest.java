@@ -93,6 +93,16 @@ class LookalikeTrainingTest {
 
     private static LookalikeModel model(
             String id, Algorithm algorithm, Map<String, Double> params, Tuning tuning, PuMethod pu) {
+        return model(id, algorithm, params, tuning, pu, 3.0);
+    }
+
+    private static LookalikeModel model(
+            String id,
+            Algorithm algorithm,
+            Map<String, Double> params,
+            Tuning tuning,
+            PuMethod pu,
+            double negativesRatio) {
         return new LookalikeModel(
                 id,
                 "M",
@@ -107,7 +117,7 @@ class LookalikeTrainingTest {
                 "ad_targeting",
                 "consent_ad_targeting",
                 algorithm,
-                3.0,
+                negativesRatio,
                 0.2,
                 params,
                 tuning,
@@ -122,13 +132,30 @@ class LookalikeTrainingTest {
     @Test
     void aSeedOfAThirdOfThePopulationStillLeavesUnlabelledPeopleToMeasureAgainst() {
         LookalikeModel model = model(Algorithm.LOGISTIC_REGRESSION, Map.of(), null);
-        // 1,600 seed members, 1,280 trained on: three negatives each would be more than the 3,500 unlabelled.
+        // 1,600 seed members, 1,280 trained on: three negatives each would be more than the 2,800 unlabelled people
+        // of the training slice (80 % of 3,500).
         Split split = LookalikeTraining.split(1_600, 3_500, model, 1_000_000);
-        assertEquals(0.8, split.negativeFraction(), 1e-9, "no larger a share than of the seed");
-        assertEquals(1.0, split.evaluationFraction(), 1e-9, "the other 700 measure the model");
+        assertEquals(1.0, split.negativeFraction(), 1e-9, "every unlabelled person of the training slice");
+        assertEquals(1.0, split.evaluationFraction(), 1e-9, "the 700 of the held-out slice measure the model");
         Split small = LookalikeTraining.split(200, 800, model, 1_000_000);
         assertEquals(
-                0.6, small.negativeFraction(), 1e-9, "three negatives per trained seed member when there are enough");
+                0.75, small.negativeFraction(), 1e-9, "three negatives per trained seed member when there are enough");
+        assertEquals(3.0, small.positiveWeight(), 1e-9);
+    }
+
+    /**
+     * The people measured are a random slice of the population: the seed has its real share there (a fifth, as in
+     * the population), not one that moves with negatives_ratio, so lift and recall at a reach compare across models.
+     */
+    @Test
+    void theModelIsMeasuredOnASliceWhereTheSeedHasItsRealShare() {
+        for (double ratio : List.of(1.0, 3.0)) {
+            LookalikeModel model = model("m", Algorithm.LOGISTIC_REGRESSION, Map.of(), null, PuMethod.NONE, ratio);
+            Map<String, Long> roles = roles(assigned(model));
+            double heldOut = roles.getOrDefault("holdout/1", 0L);
+            double measured = heldOut + roles.getOrDefault("evaluation/0", 0L);
+            assertEquals(0.2, heldOut / measured, 0.05, "seed share among the measured at ratio " + ratio);
+        }
     }
 
     private static Dataset<Row> assigned(LookalikeModel model) {
@@ -188,7 +215,10 @@ class LookalikeTrainingTest {
         assertTrue(
                 trainNegatives >= 0.7 * 3 * trainPositives && trainNegatives <= 1.3 * 3 * trainPositives,
                 "about 3 negatives per positive: " + roles);
-        assertEquals(800 - trainNegatives, roles.get("evaluation/0"), "every other unlabelled person is evaluated");
+        long evaluated = roles.get("evaluation/0");
+        assertTrue(
+                evaluated >= 120 && evaluated <= 200, "the held-out slice's unlabelled people, ~20% of 800: " + roles);
+        assertTrue(trainNegatives + evaluated < 800, "no one both trained on and measured: " + roles);
 
         Trained trained = LookalikeTraining.fit(assigned, model, 42);
         assertTrue(
@@ -197,8 +227,10 @@ class LookalikeTrainingTest {
         Metrics m = evaluate(trained, assigned, model);
         assertTrue(m.auc() > 0.99, "AUC " + m.auc());
         assertEquals(holdout, m.positives());
-        // 10% reach of the evaluated people holds ~ (holdout + evaluation) / 10 people: more than the held-out seed.
-        assertEquals(1.0, m.recallAtReach(), 1e-9);
+        // The seed is a fifth of the people measured, as of the population: a 10% reach holds only seed members,
+        // half of them.
+        assertEquals(
+                (double) LookalikeEvaluation.reachCount(holdout + evaluated, 0.10) / holdout, m.recallAtReach(), 1e-9);
         assertTrue(m.lift()[0] > 3, "lift at 1%: " + m.lift()[0]);
         // The curve holds the three lifts of model_runs' own columns, and at 100% every held-out member is reached.
         double[] curve = m.liftCurve();
