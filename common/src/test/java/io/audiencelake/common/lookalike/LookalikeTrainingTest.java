@@ -30,6 +30,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.apache.spark.ml.PipelineModel;
+import org.apache.spark.ml.classification.GBTClassificationModel;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -320,7 +321,9 @@ class LookalikeTrainingTest {
                 model(Algorithm.GRADIENT_BOOSTED_TREES, Map.of("max_iter", 250.0, "max_depth", 2.0), null);
         Dataset<Row> assigned = assigned(model);
         Trained trained = LookalikeTraining.fit(assigned, model, 42);
-        assertEquals(250.0, trained.params().get("max_iter"));
+        GBTClassificationModel trees = (GBTClassificationModel)
+                trained.model().stages()[trained.model().stages().length - 1];
+        assertEquals(250, trees.getNumTrees(), "every round was fitted");
         assertTrue(evaluate(trained, assigned, model).auc() > 0.95);
         LookalikeTraining.dropCheckpointDirectory(TestLake.spark());
         assertEquals(0, dir.resolve("checkpoints").toFile().list().length, "checkpoints are deleted when done");
