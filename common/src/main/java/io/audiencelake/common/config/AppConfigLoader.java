@@ -192,7 +192,10 @@ public final class AppConfigLoader {
                 node.longValue("seed", GeneratorSettings.SEED_DEFAULT, Long.MIN_VALUE, Long.MAX_VALUE),
                 node.doubleValue("scale", GeneratorSettings.SCALE_DEFAULT, 0.01, 100_000),
                 node.intValue("days", GeneratorSettings.DAYS_DEFAULT, 1, 366),
-                new GeneratorBehaviour(people(node.object("people")), devices(node.object("devices"))));
+                new GeneratorBehaviour(
+                        people(node.object("people")),
+                        devices(node.object("devices")),
+                        thirdParty(node.object("third_party"))));
         node.rejectUnknownKeys();
         return g;
     }
@@ -242,6 +245,20 @@ public final class AppConfigLoader {
                 node.doubleValue("tablet_activity", d.tabletActivity(), 0, 1),
                 node.doubleValue("late_event_share", d.lateEventShare(), 0, 1));
         requireOrdered(node, "cookie_days_min", out.cookieDaysMin(), "cookie_days_max", out.cookieDaysMax());
+        node.rejectUnknownKeys();
+        return out;
+    }
+
+    private static GeneratorBehaviour.ThirdParty thirdParty(ConfigNode node) {
+        GeneratorBehaviour.ThirdParty d = GeneratorBehaviour.ThirdParty.DEFAULTS;
+        GeneratorBehaviour.ThirdParty out = new GeneratorBehaviour.ThirdParty(
+                node.doubleValue("web_coverage", d.webCoverage(), 0, 1),
+                node.doubleValue("app_coverage", d.appCoverage(), 0, 1),
+                node.doubleValue("interest_threshold", d.interestThreshold(), 0, 1),
+                node.doubleValue("interest_recall", d.interestRecall(), 0, 1),
+                node.doubleValue("noise_segment_chance", d.noiseSegmentChance(), 0, 1),
+                node.doubleValue("age_accuracy", d.ageAccuracy(), 0, 1),
+                node.doubleValue("gender_accuracy", d.genderAccuracy(), 0, 1));
         node.rejectUnknownKeys();
         return out;
     }

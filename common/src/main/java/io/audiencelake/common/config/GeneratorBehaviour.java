@@ -5,19 +5,24 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * How the generator's people and devices behave: every parameter that decides how hard identity and lookalikes
- * are on generated data, under {@code generate.people} and {@code generate.devices}. Each one's source, or that it
- * is an assumption, is in {@code docs/generator.md}. The defaults are the generator's behaviour before the
- * parameters existed (the same seed and scale give the same bytes); what issue #23 added is off by default, and
- * docs/generator.md gives the values it was measured with and their sources.
+ * How the generator's people, devices and third-party provider behave: every parameter that decides how hard
+ * identity and lookalikes are on generated data, under {@code generate.people}, {@code generate.devices} and
+ * {@code generate.third_party}. Each one's source, or that it is an assumption, is in {@code docs/generator.md},
+ * with the older defaults some of them replaced (one {@code --set} line away there).
  */
-public record GeneratorBehaviour(People people, Devices devices) implements Serializable {
+public record GeneratorBehaviour(People people, Devices devices, ThirdParty thirdParty) implements Serializable {
     private static final long serialVersionUID = 1L;
 
     /** Device kinds by their config name, in the order the generator draws them. */
     public static final List<String> DEVICE_KINDS = List.of("desktop_web", "mobile_web", "tablet_web", "mobile_app");
 
-    public static final GeneratorBehaviour DEFAULTS = new GeneratorBehaviour(People.DEFAULTS, Devices.DEFAULTS);
+    public static final GeneratorBehaviour DEFAULTS =
+            new GeneratorBehaviour(People.DEFAULTS, Devices.DEFAULTS, ThirdParty.DEFAULTS);
+
+    /** The people and devices given, with the default third-party provider. */
+    public GeneratorBehaviour(People people, Devices devices) {
+        this(people, devices, ThirdParty.DEFAULTS);
+    }
 
     /**
      * @param newHouseholdChance chance that each next person of a block of four starts a household of their own
@@ -135,5 +140,34 @@ public record GeneratorBehaviour(People people, Devices devices) implements Seri
                     .mapToDouble(k -> kinds.getOrDefault(k, 0.0))
                     .toArray();
         }
+    }
+
+    /**
+     * How good the third-party data provider's feed is: which devices it knows, and how often what it says of them is
+     * true. Lookalikes that take third-party affinities are only as good as this, so it is a parameter, not a fact.
+     *
+     * @param webCoverage chance that the provider knows a web device (its cookies)
+     * @param appCoverage chance that it knows an app device (its mobile ad id)
+     * @param interestThreshold a person's interest weight above which the provider may put the device in that
+     *     interest's segment
+     * @param interestRecall chance per day that a known device is put in each segment of an interest above the
+     *     threshold
+     * @param noiseSegmentChance chance per day that a known device is also put in one segment at random (a wrong one
+     *     most of the time), with a lower confidence
+     * @param ageAccuracy chance that the age band it gives is the true one (otherwise one at random)
+     * @param genderAccuracy chance that the gender it gives is the true one (otherwise the other)
+     */
+    public record ThirdParty(
+            double webCoverage,
+            double appCoverage,
+            double interestThreshold,
+            double interestRecall,
+            double noiseSegmentChance,
+            double ageAccuracy,
+            double genderAccuracy)
+            implements Serializable {
+        private static final long serialVersionUID = 1L;
+
+        public static final ThirdParty DEFAULTS = new ThirdParty(0.4, 0.5, 0.15, 0.8, 0.3, 0.8, 0.85);
     }
 }

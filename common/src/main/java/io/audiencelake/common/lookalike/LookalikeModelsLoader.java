@@ -237,8 +237,9 @@ public final class LookalikeModelsLoader {
                 m.problem("features", "expected a list of profiles columns (traits) or auto");
                 return new Features(List.of(), false, Map.of());
             }
-            return autoFeatures(seed, ruleColumns, consentColumn, c, labels);
+            return autoFeatures(seed, ruleColumns, consentColumn, c, labels, featureLabels(m, c, true));
         }
+        featureLabels(m, c, false);
         List<Feature> features = new ArrayList<>();
         Set<String> seen = new HashSet<>();
         List<String> featureNames = m.strings("features");
@@ -259,21 +260,57 @@ public final class LookalikeModelsLoader {
     }
 
     /**
+     * {@code feature_labels}: data-usage labels {@code features: auto} may take in beyond the seed's, so that, say,
+     * third-party affinities can describe people with no behaviour of their own; the lookalike then carries them and
+     * only goes where they are allowed. Each must be a label some profiles column carries. With listed features it
+     * is refused: a listed column brings its labels anyway.
+     */
+    private static Set<String> featureLabels(ConfigNode m, Context c, boolean auto) {
+        if (!m.has("feature_labels")) {
+            return Set.of();
+        }
+        if (!auto) {
+            m.problem("feature_labels", "applies to features: auto only (a listed column brings its labels anyway)");
+            return Set.of();
+        }
+        Set<String> known = new TreeSet<>();
+        c.labelsOf().values().forEach(known::addAll);
+        Set<String> accepted = new TreeSet<>();
+        List<String> listed = m.strings("feature_labels");
+        for (int i = 0; i < listed.size(); i++) {
+            if (known.contains(listed.get(i))) {
+                accepted.add(listed.get(i));
+            } else {
+                m.problem(
+                        "feature_labels[" + i + "]",
+                        "unknown data-usage label '" + listed.get(i) + "'; expected one of " + known);
+            }
+        }
+        return accepted;
+    }
+
+    /**
      * {@code features: auto}: every profiles column a model can read, but those of the seed's rule, those counting
      * the same rows as a rule column (another window or measure of the rule: shoe_views_7d when the rule reads
-     * shoe_views_30d), the consent column and columns with data-usage labels the seed does not carry (they would
-     * keep the lookalike from destinations its seed may go to). Shares and rates of the rule's rows stay: they
-     * describe taste relative to a person's own activity, not the rule's volume (training still drops near-perfect
-     * correlates).
+     * shoe_views_30d), the consent column and columns with data-usage labels neither the seed nor {@code
+     * feature_labels} carry (they would keep the lookalike from destinations its seed may go to). Shares and rates
+     * of the rule's rows stay: they describe taste relative to a person's own activity, not the rule's volume
+     * (training still drops near-perfect correlates).
      */
     private static Features autoFeatures(
-            String seed, Set<String> ruleColumns, String consentColumn, Context c, Set<String> labels) {
+            String seed,
+            Set<String> ruleColumns,
+            String consentColumn,
+            Context c,
+            Set<String> labels,
+            Set<String> accepted) {
         Map<String, Trait> traits = new HashMap<>();
         c.traits().traits().forEach(t -> traits.put(t.name(), t));
         List<Feature> features = new ArrayList<>();
         Map<String, String> excluded = new LinkedHashMap<>();
         // The seed's (and consent's) labels: an automatic feature set never narrows where the lookalike may go.
-        Set<String> seedLabels = Set.copyOf(labels);
+        Set<String> seedLabels = new TreeSet<>(labels);
+        seedLabels.addAll(accepted);
         for (Map.Entry<String, DataType> e : c.columns().entrySet()) {
             String column = e.getKey();
             Set<String> wider = new TreeSet<>(c.labelsOf().getOrDefault(column, Set.of()));
@@ -282,7 +319,7 @@ public final class LookalikeModelsLoader {
                 excluded.put(
                         column,
                         "carries data-usage labels " + wider + " the seed does not: the lookalike could not go "
-                                + "wherever the seed goes (list the column to use it)");
+                                + "wherever the seed goes (list the column, or its labels in feature_labels, to use it)");
                 continue;
             }
             String why = autoExclusion(

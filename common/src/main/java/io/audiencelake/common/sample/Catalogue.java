@@ -34,7 +34,7 @@ final class Catalogue {
             new String[] {"IAB17", "Sports"},
             new String[] {"IAB18-1", "Style & Fashion>Beauty"},
             new String[] {"IAB1-1", "Arts & Entertainment>Books & Literature"},
-            new String[] {"IAB9-30", "Hobbies & Interests>Toys"},
+            new String[] {"IAB9", "Hobbies & Interests>Toys"},
             new String[] {"IAB8", "Food & Drink"},
             new String[] {"IAB2", "Automotive"},
             new String[] {"IAB13", "Personal Finance"},

@@ -1,5 +1,6 @@
 package io.audiencelake.common.sample;
 
+import io.audiencelake.common.config.GeneratorBehaviour;
 import java.io.IOException;
 import java.time.LocalDate;
 import java.util.List;
@@ -160,32 +161,36 @@ final class FeedSlices {
 
     private void thirdParty(LocalDate date, long from, long to, LineSink out) throws IOException {
         out.line("id_type|id_value|segment_id|segment_name|confidence|observed_date");
+        GeneratorBehaviour.ThirdParty provider = population.behaviour.thirdParty();
         for (long i = from; i < to; i++) {
             Person p = population.person(i);
             for (Device d : p.devices()) {
                 Rng coverage = Rng.of(seed, i, d.slot(), 0x3B);
-                if (coverage.chance(d.kind().app ? 0.5 : 0.4)) {
-                    thirdPartyDevice(out, p, d, date, Rng.of(seed, i, d.slot(), date.toEpochDay(), 0xC4));
+                if (coverage.chance(d.kind().app ? provider.appCoverage() : provider.webCoverage())) {
+                    Rng rng = Rng.of(seed, i, d.slot(), date.toEpochDay(), 0xC4);
+                    thirdPartyDevice(out, p, d, date, provider, rng);
                 }
             }
         }
     }
 
     /** A covered device's interest segments (mostly true, some noise) and its age and gender guesses. */
-    private static void thirdPartyDevice(LineSink out, Person p, Device d, LocalDate date, Rng rng) throws IOException {
+    private static void thirdPartyDevice(
+            LineSink out, Person p, Device d, LocalDate date, GeneratorBehaviour.ThirdParty provider, Rng rng)
+            throws IOException {
         String type = d.kind().app ? "maid" : "cookie";
         String id = d.kind().app && rng.chance(0.5) ? d.maid().toLowerCase(Locale.ROOT) : d.idOn(date);
         for (int k = 0; k < p.interests().length; k++) {
-            if (p.interests()[k] > 0.15 && rng.chance(0.8)) {
+            if (p.interests()[k] > provider.interestThreshold() && rng.chance(provider.interestRecall())) {
                 segment(out, type, id, k, 0.6 + 0.35 * rng.uniform(), date, rng);
             }
         }
-        if (rng.chance(0.3)) {
+        if (rng.chance(provider.noiseSegmentChance())) {
             segment(out, type, id, rng.below(Catalogue.INTERESTS.size()), 0.3 + 0.3 * rng.uniform(), date, rng);
         }
         int age = date.getYear() - p.birthDate().getYear();
         int band = Math.min(5, Math.max(0, age < 25 ? 0 : (age - 15) / 10));
-        if (!rng.chance(0.8)) {
+        if (!rng.chance(provider.ageAccuracy())) {
             band = rng.below(AGE_BANDS.length);
         }
         String ageLine = Csv.line(
@@ -197,7 +202,8 @@ final class FeedSlices {
                 fmt(0.5 + 0.4 * rng.uniform()),
                 date);
         emit(out, ageLine, rng);
-        String gender = rng.chance(0.85) ? p.gender() : (p.gender().equals("F") ? "M" : "F");
+        String gender =
+                rng.chance(provider.genderAccuracy()) ? p.gender() : (p.gender().equals("F") ? "M" : "F");
         String genderLine = Csv.line(
                 '|',
                 type,

@@ -117,8 +117,14 @@ class AppConfigLoaderTest {
                 "    per_person: [1, 1]",
                 "    kinds: {mobile_app: 1}",
                 "    safari_cookie_days: 1",
+                "  third_party:",
+                "    interest_recall: 0.3",
                 ""));
         GeneratorBehaviour b = c.generate().behaviour();
+        assertEquals(0.3, b.thirdParty().interestRecall());
+        assertEquals(
+                GeneratorBehaviour.ThirdParty.DEFAULTS.webCoverage(),
+                b.thirdParty().webCoverage());
         assertEquals(0.4, b.people().officeWorkerShare());
         assertEquals(
                 GeneratorBehaviour.People.DEFAULTS.familyLoginShare(),
@@ -145,6 +151,8 @@ class AppConfigLoaderTest {
                         "    carrier_share: 1.5",
                         "    cookie_days_min: 100",
                         "    cookie_days_max: 30",
+                        "  third_party:",
+                        "    gender_accuracy: 2",
                         ""))
                 .problems();
         String file = dir.resolve("conf/env.yaml").toString() + ": generate.";
@@ -159,12 +167,15 @@ class AppConfigLoaderTest {
                 p.stream().anyMatch(s -> s.startsWith(file + "devices.kinds.laptop: unknown device kind")),
                 p::toString);
         assertTrue(
+                p.stream().anyMatch(s -> s.startsWith(file + "third_party.gender_accuracy: must be between 0")),
+                p::toString);
+        assertTrue(
                 p.contains(file + "devices.kinds.mobile_web: expected a share of at least 0, got '-1'"), p::toString);
         assertTrue(p.contains(file + "devices.carrier_share: must be between 0.0 and 1.0, got 1.5"), p::toString);
         assertTrue(
                 p.contains(file + "devices.cookie_days_min: must be at most cookie_days_max (30), cannot be: 100"),
                 p::toString);
-        assertEquals(7, p.size(), p::toString);
+        assertEquals(8, p.size(), p::toString);
     }
 
     @Test

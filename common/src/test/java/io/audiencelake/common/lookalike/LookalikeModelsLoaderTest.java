@@ -160,6 +160,36 @@ class LookalikeModelsLoaderTest {
     }
 
     @Test
+    void featureLabelsLetAutoFeaturesTakeThirdPartyAffinitiesAndTheLookalikeCarriesTheirLabels() throws IOException {
+        String model = "{id: m, owner: o, seed: shoe_lovers, features: auto, reach: 5%, consent: ad_targeting";
+        LookalikeModel plain = load("models:\n  - " + model + "}\n").models().get(0);
+        assertTrue(
+                plain.excludedFeatures()
+                        .get("tp_shoes_affinity")
+                        .startsWith("carries data-usage labels [inferred, " + "third_party] the seed does not"),
+                plain.excludedFeatures().toString());
+        assertTrue(!plain.labels().contains("third_party"), plain.labels().toString());
+
+        LookalikeModel widened = load("models:\n  - " + model + ", feature_labels: [third_party, inferred]}\n")
+                .models()
+                .get(0);
+        List<String> used = widened.features().stream().map(Feature::column).toList();
+        assertTrue(used.containsAll(List.of("tp_shoes_affinity", "tp_travel_affinity")), used.toString());
+        assertTrue(!widened.excludedFeatures().containsKey("tp_shoes_affinity"));
+        // The lookalike now carries the labels, so an export refuses it where third-party data may not go.
+        assertTrue(
+                widened.labels().containsAll(Set.of("third_party", "inferred")),
+                widened.labels().toString());
+        // The partner's data is second-party: still out, since only third-party labels were accepted.
+        assertTrue(widened.excludedFeatures().containsKey("partner_spend_12m"));
+
+        assertTrue(refused("features: auto, reach: 5%, feature_labels: [third_party, gossip]")
+                .contains("models[0].feature_labels[1]: unknown data-usage label 'gossip'; expected one of ["));
+        assertTrue(refused("features: [page_views_30d], reach: 5%, feature_labels: [third_party]")
+                .contains("models[0].feature_labels: applies to features: auto only"));
+    }
+
+    @Test
     void transitiveRuleColumnsAreRefusedToo() {
         // churn_risk reads days_since_last_visit itself, and loyalty_since through segment('loyal_members').
         String message = assertThrows(

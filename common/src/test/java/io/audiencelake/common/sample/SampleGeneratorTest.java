@@ -241,9 +241,14 @@ class SampleGeneratorTest {
     }
 
     private static Dataset<Row> truth() {
+        return truth("a");
+    }
+
+    /** The identifiers of the people generated under {@code run}. */
+    private static Dataset<Row> truth(String run) {
         return SPARK.read()
                 .option("header", "true")
-                .csv(dir.resolve("a/truth/identifiers").toString());
+                .csv(dir.resolve(run + "/truth/identifiers").toString());
     }
 
     private static Dataset<Row> landing(String feed, String delimiter) {
@@ -322,6 +327,43 @@ class SampleGeneratorTest {
         assertEquals(0, joined.where("pe != '' and pe != pc").count());
         assertTrue(crm.count() > crm.distinct().count(), "no duplicated CRM row in the sample");
         assertTrue(crm.where("email != lower(trim(email))").count() > 0, "no messy email in the sample");
+    }
+
+    @Test
+    void theThirdPartyProvidersQualityIsAParameter() {
+        // By default the provider puts known devices in their owners' interest segments (and some at random).
+        Dataset<Row> usual = landing("thirdparty", "|");
+        assertTrue(usual.where("segment_id not like 'DEMO-%'").count() > 20);
+        // A provider that never reads interests and adds no noise sends only its age and gender guesses.
+        GeneratorBehaviour.ThirdParty t = GeneratorBehaviour.ThirdParty.DEFAULTS;
+        GeneratorBehaviour blind = new GeneratorBehaviour(
+                GeneratorBehaviour.People.DEFAULTS,
+                GeneratorBehaviour.Devices.DEFAULTS,
+                new GeneratorBehaviour.ThirdParty(
+                        t.webCoverage(), t.appCoverage(), t.interestThreshold(), 0, 0, t.ageAccuracy(), 1));
+        new SampleGenerator(7, 0.25, blind)
+                .generate(
+                        SPARK,
+                        dir.resolve("tp/landing").toString(),
+                        dir.resolve("tp/truth").toString(),
+                        DATES.subList(0, 1));
+        Dataset<Row> segments = SPARK.read()
+                .option("header", "true")
+                .option("sep", "|")
+                .csv(dir.resolve("tp/landing/thirdparty").toString());
+        assertTrue(segments.count() > 20);
+        assertEquals(0, segments.where("segment_id not like 'DEMO-%'").count());
+        // Gender always right: every device's gender segment is its owner's (by default 15 % are wrong).
+        Dataset<Row> persons = SPARK.read()
+                .option("header", "true")
+                .csv(dir.resolve("tp/truth/persons").toString())
+                .select("person_key", "gender");
+        Dataset<Row> genders = segments.where("segment_id like 'DEMO-GENDER-%'")
+                .join(truth("tp"), new String[] {"id_type", "id_value"})
+                .join(persons, "person_key");
+        assertTrue(genders.count() > 20);
+        assertEquals(
+                0, genders.where("segment_id <> concat('DEMO-GENDER-', gender)").count());
     }
 
     @Test
