@@ -2,6 +2,8 @@ package io.audiencelake.common.identity;
 
 import static org.apache.spark.sql.functions.aggregate;
 import static org.apache.spark.sql.functions.array_intersect;
+import static org.apache.spark.sql.functions.exists;
+import static org.apache.spark.sql.functions.filter;
 import static org.apache.spark.sql.functions.greatest;
 import static org.apache.spark.sql.functions.length;
 import static org.apache.spark.sql.functions.levenshtein;
@@ -91,7 +93,30 @@ public enum ComparisonKind {
                     ? null
                     : "histogram compares the hours and topics fields only";
         }
+    },
+    /**
+     * sessions: how often one device's session starts within {@value #HANDOFF_MINUTES} minutes of the other's
+     * ending, either way round: two or more hand-offs (exact), one (close), none (far). One person carries a task
+     * from the phone to the laptop, on whatever network each is; two people of a household rarely do it by chance.
+     */
+    HANDOFF(Shape.LIST, 0.75, false) {
+        @Override
+        Column levels(Comparison c, Column l, Column r) {
+            Column handoffs = handoffs(l, r).plus(handoffs(r, l));
+            return when(missing(l, r).or(size(l).equalTo(0)).or(size(r).equalTo(0)), PairComparisons.MISSING)
+                    .when(handoffs.geq(2), PairComparisons.EXACT)
+                    .when(handoffs.equalTo(1), PairComparisons.CLOSE)
+                    .otherwise(PairComparisons.FAR);
+        }
+
+        @Override
+        String fieldProblem(String field) {
+            return field.equals(DeviceProfiles.SESSIONS) ? null : "handoff compares the sessions field only";
+        }
     };
+
+    /** Minutes from one device's session end to the other's start that still make a hand-off. */
+    static final int HANDOFF_MINUTES = 10;
 
     /** What a field holds: one value, or a list (of values, or of counts for a histogram). */
     public enum Shape {
@@ -155,6 +180,17 @@ public enum ComparisonKind {
                 .when(l.equalTo(r), PairComparisons.EXACT)
                 .when(similarity.geq(c.close()), PairComparisons.CLOSE)
                 .otherwise(PairComparisons.FAR);
+    }
+
+    /** Sessions of {@code from} followed, within {@link #HANDOFF_MINUTES}, by a session start of {@code to}. */
+    private static Column handoffs(Column from, Column to) {
+        return size(filter(
+                from,
+                a -> exists(
+                        to,
+                        b -> b.getField(DeviceProfiles.START)
+                                .minus(a.getField(DeviceProfiles.END))
+                                .between(0, HANDOFF_MINUTES))));
     }
 
     private static Column dot(Column a, Column b) {

@@ -24,6 +24,8 @@ public final class DeviceDays {
     public static final String VISITS = DeviceProfiles.VISITS;
     /** Events per hashed topic bucket (page category, campaign). */
     public static final String TOPICS = DeviceProfiles.TOPICS;
+    /** The partition's sessions, (start, end) minutes since the epoch, the latest 64. */
+    public static final String SESSIONS = DeviceProfiles.SESSIONS;
 
     public static final String OS = DeviceProfiles.OS;
     public static final String BROWSER = DeviceProfiles.BROWSER;
@@ -37,7 +39,7 @@ public final class DeviceDays {
             "id_device_days",
             "Identity's state for device matching: per device and raw_events partition (crawlers left out), the "
                     + "hashed addresses and networks it used, when it was on which address, its events per hour of the day "
-                    + "and per topic, and what it ran last. "
+                    + "and per topic, its sessions, and what it ran last. "
                     + "The devices model's profiles are these partials over its lookback_days; partitions older "
                     + "than the longest lookback are dropped. identity --rebuild recomputes it.",
             "identity",
@@ -69,6 +71,17 @@ public final class DeviceDays {
                         DataTypes.createArrayType(DataTypes.LongType, true),
                         false,
                         "events per hashed bucket of page category and campaign (32 counts)"),
+                column(
+                        SESSIONS,
+                        DataTypes.createArrayType(
+                                new StructType(new StructField[] {
+                                    DataTypes.createStructField(DeviceProfiles.START, DataTypes.LongType, true),
+                                    DataTypes.createStructField(DeviceProfiles.END, DataTypes.LongType, true)
+                                }),
+                                true),
+                        false,
+                        "sessions (30 idle minutes end one) as start and end minutes since the epoch, latest first, "
+                                + "at most 64"),
                 column(OS, DataTypes.StringType, true, "operating system of the latest event"),
                 column(BROWSER, DataTypes.StringType, true, "browser of the latest event"),
                 column(DEVICE_TYPE, DataTypes.StringType, true, "device type of the latest event"),

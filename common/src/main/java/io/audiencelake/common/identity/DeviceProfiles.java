@@ -12,16 +12,20 @@ import static org.apache.spark.sql.functions.element_at;
 import static org.apache.spark.sql.functions.flatten;
 import static org.apache.spark.sql.functions.floor;
 import static org.apache.spark.sql.functions.hour;
+import static org.apache.spark.sql.functions.lag;
+import static org.apache.spark.sql.functions.lead;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.lower;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.max_by;
 import static org.apache.spark.sql.functions.pmod;
 import static org.apache.spark.sql.functions.slice;
+import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.unix_seconds;
 import static org.apache.spark.sql.functions.when;
 import static org.apache.spark.sql.functions.xxhash64;
+import static org.apache.spark.sql.functions.zip_with;
 
 import io.audiencelake.common.feeds.RawEvents;
 import io.audiencelake.common.feeds.RawTables;
@@ -34,6 +38,8 @@ import java.util.Map;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.expressions.WindowSpec;
 
 /**
  * One profile per device (cookie or mobile ad id) from its recent events: the networks and addresses
@@ -55,6 +61,15 @@ public final class DeviceProfiles {
     public static final String VISITS = "visits";
     /** Events per hashed bucket of their page category and campaign ({@value #TOPIC_BUCKETS} counts). */
     public static final String TOPICS = "topics";
+    /**
+     * The device's sessions as (start, end) minutes since the epoch (a session ends where the device is idle for
+     * {@value #SESSION_GAP_MINUTES} minutes), the latest {@value #MAX_SESSIONS}: one person carries a task from one
+     * device to the next within minutes, whatever network each is on ({@link ComparisonKind#HANDOFF}).
+     */
+    public static final String SESSIONS = "sessions";
+
+    public static final String START = "start";
+    public static final String END = "end";
     /** Whose platform the device runs: apple, google, microsoft, or the OS itself. */
     public static final String PLATFORM = "platform";
     /** Event attributes whose values describe what a device's user reads and buys. */
@@ -67,6 +82,10 @@ public final class DeviceProfiles {
     public static final Map<String, Boolean> FIELDS;
     /** At most this many addresses per device: enough to tell, bounded for a device that roams. */
     static final int MAX_ADDRESSES = 64;
+    /** At most this many sessions per device (the latest): a month of a few sessions a day, bounded per pair. */
+    static final int MAX_SESSIONS = 64;
+    /** Idle minutes that end a session (the usual web analytics timeout). */
+    static final int SESSION_GAP_MINUTES = 30;
 
     static {
         Map<String, Boolean> f = new LinkedHashMap<>();
@@ -75,6 +94,7 @@ public final class DeviceProfiles {
         f.put(HOURS, true);
         f.put(VISITS, true);
         f.put(TOPICS, true);
+        f.put(SESSIONS, true);
         f.put(PLATFORM, false);
         f.put(OS, false);
         f.put(BROWSER, false);
@@ -112,6 +132,7 @@ public final class DeviceProfiles {
                         smallest(VISITS),
                         array(hours).as(HOURS),
                         array(topics).as(TOPICS),
+                        latestSessions(flatten(collect_list(col(SESSIONS)))).as(SESSIONS),
                         max_by(col(OS), col(DeviceDays.LAST_EVENT)).as(OS),
                         max_by(col(BROWSER), col(DeviceDays.LAST_EVENT)).as(BROWSER),
                         max_by(col(DEVICE_TYPE), col(DeviceDays.LAST_EVENT)).as(DEVICE_TYPE))
@@ -125,6 +146,7 @@ public final class DeviceProfiles {
                         col(HOURS),
                         col(VISITS),
                         col(TOPICS),
+                        col(SESSIONS),
                         platform(col(OS)).as(PLATFORM),
                         col(OS),
                         col(BROWSER),
@@ -164,11 +186,12 @@ public final class DeviceProfiles {
                         col(RawEvents.IP_HASH),
                         lit("b"),
                         floor(seconds.plus(VISIT_SECONDS / 2).divide(VISIT_SECONDS))));
-        return events.where(col(RawTables.DT).between(lit(Date.valueOf(from)), lit(Date.valueOf(to))))
+        Dataset<Row> devices = events.where(col(RawTables.DT).between(lit(Date.valueOf(from)), lit(Date.valueOf(to))))
                 .where(col(RawEvents.DEVICE_ID)
                         .isNotNull()
                         .and(col(RawEvents.DEVICE_ID_TYPE).isNotNull()))
-                .where(coalesce(col(RawEvents.IS_ROBOT), lit(false)).equalTo(false))
+                .where(coalesce(col(RawEvents.IS_ROBOT), lit(false)).equalTo(false));
+        return sessionEdges(devices)
                 .groupBy(
                         col(RawEvents.DEVICE_ID_TYPE).as(DeviceDays.ID_TYPE),
                         col(RawEvents.DEVICE_ID).as(DeviceDays.ID_VALUE),
@@ -186,12 +209,44 @@ public final class DeviceProfiles {
                                 .as(VISITS),
                         array(hours).as(HOURS),
                         array(topics).as(TOPICS),
+                        latestSessions(zip_with(
+                                        array_sort(collect_list(col(START))),
+                                        array_sort(collect_list(col(END))),
+                                        (a, b) -> struct(a.as(START), b.as(END))))
+                                .as(SESSIONS),
                         max_by(col(RawEvents.OS), col(RawEvents.EVENT_TIME)).as(OS),
                         max_by(col(RawEvents.BROWSER), col(RawEvents.EVENT_TIME))
                                 .as(BROWSER),
                         max_by(col(RawEvents.DEVICE_TYPE), col(RawEvents.EVENT_TIME))
                                 .as(DEVICE_TYPE),
                         max(col(RawEvents.EVENT_TIME)).as(DeviceDays.LAST_EVENT));
+    }
+
+    /**
+     * Each event with {@link #START} set to its minute when it opens a session of its device (none in the
+     * {@value #SESSION_GAP_MINUTES} minutes before, within the partition) and {@link #END} when it closes one: the
+     * k-th start and the k-th end of a device's partition make its k-th session.
+     */
+    private static Dataset<Row> sessionEdges(Dataset<Row> events) {
+        WindowSpec byDevice = Window.partitionBy(
+                        col(RawEvents.DEVICE_ID_TYPE), col(RawEvents.DEVICE_ID), col(RawTables.DT))
+                .orderBy(col(RawEvents.EVENT_TIME));
+        Column minute = floor(unix_seconds(col(RawEvents.EVENT_TIME)).divide(60));
+        Column before = lag(minute, 1).over(byDevice);
+        Column after = lead(minute, 1).over(byDevice);
+        return events.withColumn(
+                        START, when(before.isNull().or(minute.minus(before).gt(SESSION_GAP_MINUTES)), minute))
+                .withColumn(END, when(after.isNull().or(after.minus(minute).gt(SESSION_GAP_MINUTES)), minute));
+    }
+
+    /** The latest {@value #MAX_SESSIONS} sessions of a list, latest first. */
+    private static Column latestSessions(Column sessions) {
+        return slice(
+                array_sort(
+                        sessions,
+                        (a, b) -> b.getField(START).minus(a.getField(START)).cast("int")),
+                1,
+                MAX_SESSIONS);
     }
 
     /** The topic bucket of an event's attribute value, null without one. */

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.ToLongFunction;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
@@ -182,6 +183,29 @@ class DeviceProfilesTest {
         Set<Object> out = new HashSet<>(a.getList(a.fieldIndex(field)));
         out.retainAll(b.getList(b.fieldIndex(field)));
         return out;
+    }
+
+    @Test
+    void aDevicesSessionsEndAfterHalfAnHourIdleAndTheLatestComeFirst() {
+        Map<String, Row> p = profiles(
+                visit("phone", "10:00:00", "home", "shoes", "iOS"),
+                visit("phone", "10:20:00", "carrier", "shoes", "iOS"),
+                visit("phone", "10:45:00", "home", "shoes", "iOS"),
+                visit("phone", "12:00:00", "home", "books", "iOS"),
+                visit("laptop", "10:50:00", "home", "shoes", "Mac OS"));
+        // Minutes since the epoch of a time on day 1, as the events' timestamps carry it.
+        ToLongFunction<String> at = t -> Timestamp.valueOf("2025-03-01 " + t).getTime() / 60_000;
+        List<Row> phone = p.get("phone").getList(p.get("phone").fieldIndex(DeviceProfiles.SESSIONS));
+        // 10:00, 10:20 and 10:45 are one session (no 30 idle minutes), whatever the network; 12:00 another.
+        assertEquals(2, phone.size(), phone::toString);
+        assertEquals(at.applyAsLong("12:00:00"), phone.get(0).getLong(0));
+        assertEquals(at.applyAsLong("12:00:00"), phone.get(0).getLong(1));
+        assertEquals(at.applyAsLong("10:00:00"), phone.get(1).getLong(0));
+        assertEquals(at.applyAsLong("10:45:00"), phone.get(1).getLong(1));
+        List<Row> laptop = p.get("laptop").getList(p.get("laptop").fieldIndex(DeviceProfiles.SESSIONS));
+        assertEquals(
+                List.of(at.applyAsLong("10:50:00")),
+                laptop.stream().map(r -> r.getLong(0)).toList());
     }
 
     @Test

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.functions;
 import org.junit.jupiter.api.Test;
 
@@ -112,6 +113,36 @@ class PairComparisonsTest {
                         pair(2, null, null, null, null, List.of("a", "b"), List.of("b"), null, null),
                         pair(3, null, null, null, null, List.of("a"), List.of("z"), null, null),
                         pair(4, null, null, null, null, List.of(), List.of("z"), null, null)));
+    }
+
+    private static Row session(long start, long end) {
+        return RowFactory.create(start, end);
+    }
+
+    @Test
+    void handoffsCountSessionsThatStartWithinMinutesOfTheOthersEndEitherWay() {
+        Comparison c = new Comparison("handoffs", "sessions", ComparisonKind.HANDOFF, 0.75, 0.9, false);
+        MatchModel model = new MatchModel("m", Source.DEVICES, List.of(), false, 1, 0, Map.of(), List.of(), List.of(c));
+        Dataset<Row> pairs = Frames.of(
+                "l_node bigint, r_node bigint, l_sessions array<struct<start:bigint,end:bigint>>, "
+                        + "r_sessions array<struct<start:bigint,end:bigint>>",
+                // the phone's session ends at 100, the laptop's starts at 104; later the laptop hands back
+                row(
+                        1L,
+                        11L,
+                        List.of(session(80, 100), session(300, 320)),
+                        List.of(session(104, 150), session(295, 298))),
+                // one hand-off, at the limit of ten minutes
+                row(2L, 12L, List.of(session(80, 100)), List.of(session(110, 150))),
+                // eleven minutes later, and an overlap (used at once): no hand-off
+                row(3L, 13L, List.of(session(80, 100)), List.of(session(111, 150), session(90, 95))),
+                // a device with no sessions in the window says nothing
+                row(4L, 14L, List.of(session(80, 100)), List.of()));
+        assertEquals(
+                List.of(2, 1, 0, -1),
+                PairComparisons.levels(pairs, model).orderBy("l_node").collectAsList().stream()
+                        .map(r -> r.<Integer>getAs(PairComparisons.level(c)))
+                        .toList());
     }
 
     @Test
