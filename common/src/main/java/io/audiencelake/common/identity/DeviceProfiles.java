@@ -179,13 +179,7 @@ public final class DeviceProfiles {
             }
             topics[b] = inBucket;
         }
-        Column seconds = unix_seconds(col(RawEvents.EVENT_TIME));
-        Column visits = array(
-                xxhash64(col(RawEvents.IP_HASH), lit("a"), floor(seconds.divide(VISIT_SECONDS))),
-                xxhash64(
-                        col(RawEvents.IP_HASH),
-                        lit("b"),
-                        floor(seconds.plus(VISIT_SECONDS / 2).divide(VISIT_SECONDS))));
+        Column visits = visitHashes();
         Dataset<Row> devices = events.where(col(RawTables.DT).between(lit(Date.valueOf(from)), lit(Date.valueOf(to))))
                 .where(col(RawEvents.DEVICE_ID)
                         .isNotNull()
@@ -220,6 +214,17 @@ public final class DeviceProfiles {
                         max_by(col(RawEvents.DEVICE_TYPE), col(RawEvents.EVENT_TIME))
                                 .as(DEVICE_TYPE),
                         max(col(RawEvents.EVENT_TIME)).as(DeviceDays.LAST_EVENT));
+    }
+
+    /** An event's two (address, half hour) hashes, on grids 15 minutes apart. */
+    private static Column visitHashes() {
+        Column seconds = unix_seconds(col(RawEvents.EVENT_TIME));
+        return array(
+                xxhash64(col(RawEvents.IP_HASH), lit("a"), floor(seconds.divide(VISIT_SECONDS))),
+                xxhash64(
+                        col(RawEvents.IP_HASH),
+                        lit("b"),
+                        floor(seconds.plus(VISIT_SECONDS / 2).divide(VISIT_SECONDS))));
     }
 
     /**
