@@ -60,6 +60,7 @@ public final class IdMatchMetrics {
         GUARD_PASSED,
         IDENTIFIERS,
         LABELLED_PAIRS,
+        LABELLED_APART_PAIRS,
         LARGEST_PERSON,
         M_FROM_DETERMINISTIC_LINKS,
         M_PROBABILITY,

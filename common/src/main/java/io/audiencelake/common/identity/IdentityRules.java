@@ -70,6 +70,23 @@ public record IdentityRules(
         return maxDegree.getOrDefault(idType, maxDegree.get(DEFAULT));
     }
 
+    /**
+     * Where a model's u probabilities (how often non-matches agree) are measured. Random pairs are Splink's way and
+     * need no labels. Among candidates that share an address, though, the non-matches are mostly a household's
+     * other members, who agree on the address, the evening hours and some topics far more often than random
+     * people do: u from random pairs calls them matches. Candidate pairs the deterministic graph keeps apart (two
+     * persons with different values of {@code conflict_type}, e.g. two emails) are such non-matches, labelled.
+     */
+    public enum UFrom {
+        /** u among random pairs of profiles; the prior over all possible pairs */
+        RANDOM_PAIRS,
+        /**
+         * u among candidate pairs known apart, and the prior the share of matches among the candidates (EM, with m
+         * and u fixed); random pairs when fewer than 20 candidate pairs are known apart
+         */
+        KNOWN_APART
+    }
+
     /** What a model compares: devices (from events) or records (from record feeds' attributes). */
     public enum Source {
         DEVICES,
@@ -83,6 +100,7 @@ public record IdentityRules(
      * @param acrossFeedsOnly pair only subjects of different feeds (linkage rather than deduplication)
      * @param lookbackDays for devices: days of events that make a device's profile
      * @param fields for records: profile fields from attributes
+     * @param uFrom where the u probabilities come from
      */
     public record MatchModel(
             String id,
@@ -93,12 +111,37 @@ public record IdentityRules(
             int continuityDays,
             Map<String, ProfileField> fields,
             List<BlockingRule> blocking,
-            List<Comparison> comparisons) {
+            List<Comparison> comparisons,
+            UFrom uFrom) {
         public MatchModel {
             feeds = List.copyOf(feeds);
             fields = Collections.unmodifiableMap(new LinkedHashMap<>(fields));
             blocking = List.copyOf(blocking);
             comparisons = List.copyOf(comparisons);
+        }
+
+        /** A model whose u comes from random pairs. */
+        public MatchModel(
+                String id,
+                Source source,
+                List<String> feeds,
+                boolean acrossFeedsOnly,
+                int lookbackDays,
+                int continuityDays,
+                Map<String, ProfileField> fields,
+                List<BlockingRule> blocking,
+                List<Comparison> comparisons) {
+            this(
+                    id,
+                    source,
+                    feeds,
+                    acrossFeedsOnly,
+                    lookbackDays,
+                    continuityDays,
+                    fields,
+                    blocking,
+                    comparisons,
+                    UFrom.RANDOM_PAIRS);
         }
     }
 

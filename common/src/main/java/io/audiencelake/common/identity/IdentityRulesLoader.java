@@ -140,10 +140,11 @@ public final class IdentityRulesLoader {
         }
         List<BlockingRule> blocking = blocking(m, source, available);
         List<Comparison> comparisons = comparisons(m, source, available);
+        IdentityRules.UFrom uFrom = m.enumValue("u_from", IdentityRules.UFrom.class, IdentityRules.UFrom.RANDOM_PAIRS);
         m.rejectUnknownKeys();
         return id == null || source == null
                 ? null
-                : new MatchModel(id, source, feeds, across, lookback, continuity, fields, blocking, comparisons);
+                : new MatchModel(id, source, feeds, across, lookback, continuity, fields, blocking, comparisons, uFrom);
     }
 
     private static void recordFields(

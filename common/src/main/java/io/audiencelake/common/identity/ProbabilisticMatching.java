@@ -181,29 +181,15 @@ public final class ProbabilisticMatching {
             MatchModel model,
             IdentityRules rules,
             List<Metric> metrics) {
-        Dataset<Row> l = components.select(
-                col(IdentifierNodes.NODE).as(CandidatePairs.LEFT + IdentifierNodes.NODE),
-                col(ConnectedComponents.COMPONENT).as("_lc"),
-                col(ANCHOR).as("_la"));
-        Dataset<Row> r = components.select(
-                col(IdentifierNodes.NODE).as(CandidatePairs.RIGHT + IdentifierNodes.NODE),
-                col(ConnectedComponents.COMPONENT).as("_rc"),
-                col(ANCHOR).as("_ra"));
-        Row counts = accepted.select(
-                        CandidatePairs.LEFT + IdentifierNodes.NODE, CandidatePairs.RIGHT + IdentifierNodes.NODE)
-                .join(l, CandidatePairs.LEFT + IdentifierNodes.NODE)
-                .join(r, CandidatePairs.RIGHT + IdentifierNodes.NODE)
+        Row counts = withComponents(
+                        accepted.select(
+                                CandidatePairs.LEFT + IdentifierNodes.NODE,
+                                CandidatePairs.RIGHT + IdentifierNodes.NODE),
+                        components)
                 .agg(
                         count(lit(1)),
                         sum(when(col("_lc").equalTo(col("_rc")), 1).otherwise(0)),
-                        sum(when(
-                                        col("_lc")
-                                                .notEqual(col("_rc"))
-                                                .and(col("_la").isNotNull())
-                                                .and(col("_ra").isNotNull())
-                                                .and(col("_la").notEqual(col("_ra"))),
-                                        1)
-                                .otherwise(0)))
+                        sum(when(knownApart(), 1).otherwise(0)))
                 .first();
         long total = counts.getLong(0);
         long confirmed = counts.isNullAt(1) ? 0 : counts.getLong(1);
@@ -298,25 +284,13 @@ public final class ProbabilisticMatching {
         FellegiSunter.Parameters p;
         if (labelled != null) {
             double[][] m = Arrays.copyOfRange(labelled, 1, labelled.length);
-            FellegiSunter.Parameters share = FellegiSunter.estimate(
-                    patterns,
-                    k,
-                    FellegiSunter.EmStart.of(rules.emIterations())
-                            .withM(m, true)
-                            .withU(uRandom, true)
-                            .ignoring(blockedOn(model)));
-            double prior =
-                    Math.min(0.5, Math.max(1.0 / Math.max(2, possiblePairs), share.lambda() * total / possiblePairs));
-            p = new FellegiSunter.Parameters(prior, m, uRandom, share.iterations(), share.converged());
-            LOG.info(
-                    "model {}: m from {} pairs the deterministic graph joins, u from random pairs; EM puts {} of {} "
-                            + "candidates as matches, a prior of {} over {} possible pairs",
-                    model.id(),
-                    (long) labelled[0][FellegiSunter.LEVELS],
-                    Math.round(share.lambda() * total),
-                    total,
-                    String.format("%.3g", prior),
-                    possiblePairs);
+            double[][] apart = model.uFrom() == IdentityRules.UFrom.KNOWN_APART
+                    ? apartShares(leveled, components, levelColumns, metrics, model)
+                    : null;
+            if (apart != null) {
+                return fromKnownApart(patterns, k, m, apart, rules, metrics, model);
+            }
+            p = fromRandomPairs(patterns, k, m, uRandom, rules, model, possiblePairs);
         } else {
             p = FellegiSunter.estimate(
                     patterns,
@@ -334,6 +308,109 @@ public final class ProbabilisticMatching {
         metrics.add(new Metric(MetricName.EM_ITERATIONS, model.id(), p.iterations()));
         metrics.add(new Metric(MetricName.EM_CONVERGED, model.id(), p.converged() ? 1 : 0));
         return p;
+    }
+
+    /**
+     * m from the labelled matches, u from random pairs, both fixed; EM fits the share of matches among the
+     * candidates without the blocked-on comparisons, and the prior spreads it over every possible pair.
+     */
+    private static FellegiSunter.Parameters fromRandomPairs(
+            List<FellegiSunter.Pattern> patterns,
+            int k,
+            double[][] m,
+            double[][] uRandom,
+            IdentityRules rules,
+            MatchModel model,
+            long possiblePairs) {
+        long total = patterns.stream().mapToLong(FellegiSunter.Pattern::count).sum();
+        FellegiSunter.Parameters share = FellegiSunter.estimate(
+                patterns,
+                k,
+                FellegiSunter.EmStart.of(rules.emIterations())
+                        .withM(m, true)
+                        .withU(uRandom, true)
+                        .ignoring(blockedOn(model)));
+        double prior =
+                Math.min(0.5, Math.max(1.0 / Math.max(2, possiblePairs), share.lambda() * total / possiblePairs));
+        LOG.info(
+                "model {}: m from pairs the deterministic graph joins, u from random pairs; EM puts {} of {} "
+                        + "candidates as matches, a prior of {} over {} possible pairs",
+                model.id(),
+                Math.round(share.lambda() * total),
+                total,
+                String.format("%.3g", prior),
+                possiblePairs);
+        return new FellegiSunter.Parameters(prior, m, uRandom, share.iterations(), share.converged());
+    }
+
+    /**
+     * m from the labelled matches, u from the candidate pairs known apart, both fixed; EM fits the share of matches
+     * among the candidates over every comparison (blocked-on ones too: u now knows that non-matching candidates
+     * agree on them), and that share is the prior of a candidate pair.
+     */
+    private static FellegiSunter.Parameters fromKnownApart(
+            List<FellegiSunter.Pattern> patterns,
+            int k,
+            double[][] m,
+            double[][] apart,
+            IdentityRules rules,
+            List<Metric> metrics,
+            MatchModel model) {
+        FellegiSunter.Parameters share = FellegiSunter.estimate(
+                patterns,
+                k,
+                FellegiSunter.EmStart.of(rules.emIterations()).withM(m, true).withU(apart, true));
+        double prior = Math.min(0.5, Math.max(1e-6, share.lambda()));
+        LOG.info(
+                "model {}: m from pairs the deterministic graph joins, u from candidate pairs it keeps apart; EM puts "
+                        + "{} of the candidates as matches",
+                model.id(),
+                String.format("%.3f", prior));
+        metrics.add(new Metric(MetricName.M_FROM_DETERMINISTIC_LINKS, model.id(), 1));
+        metrics.add(new Metric(MetricName.EM_ITERATIONS, model.id(), share.iterations()));
+        metrics.add(new Metric(MetricName.EM_CONVERGED, model.id(), share.converged() ? 1 : 0));
+        return new FellegiSunter.Parameters(prior, m, apart, share.iterations(), share.converged());
+    }
+
+    /**
+     * Level shares among candidate pairs whose ends the deterministic graph keeps apart (components with different
+     * anchors), or null when fewer than {@link #MIN_LABELLED}: the u of {@link IdentityRules.UFrom#KNOWN_APART}.
+     */
+    private static double[][] apartShares(
+            Dataset<Row> leveled,
+            Dataset<Row> components,
+            List<String> levelColumns,
+            List<Metric> metrics,
+            MatchModel model) {
+        Dataset<Row> apart = withComponents(leveled, components).where(knownApart());
+        List<FellegiSunter.Pattern> patterns = FellegiSunter.patterns(apart, levelColumns);
+        long n = patterns.stream().mapToLong(FellegiSunter.Pattern::count).sum();
+        metrics.add(new Metric(MetricName.LABELLED_APART_PAIRS, model.id(), n));
+        LOG.info("model {}: {} candidate pairs are kept apart by the deterministic graph", model.id(), n);
+        return n < MIN_LABELLED ? null : FellegiSunter.levelShares(patterns, levelColumns.size());
+    }
+
+    /** Of {@link #withComponents}: the ends are in components with two different anchors (e.g. two emails). */
+    private static Column knownApart() {
+        return col("_lc")
+                .notEqual(col("_rc"))
+                .and(col("_la").isNotNull())
+                .and(col("_ra").isNotNull())
+                .and(col("_la").notEqual(col("_ra")));
+    }
+
+    /** Pairs with each end's deterministic component and anchor: _lc, _la, _rc, _ra. */
+    private static Dataset<Row> withComponents(Dataset<Row> pairs, Dataset<Row> components) {
+        Dataset<Row> l = components.select(
+                col(IdentifierNodes.NODE).as(CandidatePairs.LEFT + IdentifierNodes.NODE),
+                col(ConnectedComponents.COMPONENT).as("_lc"),
+                col(ANCHOR).as("_la"));
+        Dataset<Row> r = components.select(
+                col(IdentifierNodes.NODE).as(CandidatePairs.RIGHT + IdentifierNodes.NODE),
+                col(ConnectedComponents.COMPONENT).as("_rc"),
+                col(ANCHOR).as("_ra"));
+        return pairs.join(l, CandidatePairs.LEFT + IdentifierNodes.NODE)
+                .join(r, CandidatePairs.RIGHT + IdentifierNodes.NODE);
     }
 
     /**

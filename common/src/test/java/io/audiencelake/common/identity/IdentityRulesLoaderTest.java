@@ -46,8 +46,17 @@ class IdentityRulesLoaderTest {
         IdentityRules rules = IdentityRulesLoader.load(conf.resolve("identity.yaml"));
         assertEquals(2, rules.models().size());
         assertTrue(rules.strongTypes().contains("email"));
+        assertEquals(IdentityRules.UFrom.KNOWN_APART, rules.models().get(0).uFrom());
+        assertEquals(IdentityRules.UFrom.KNOWN_APART, rules.models().get(1).uFrom());
+        assertEquals(IdentityRules.UFrom.RANDOM_PAIRS, febrlModel(conf).uFrom(), "no labels in FEBRL: the default");
         IdentityRules febrl = IdentityRulesLoader.load(conf.resolve("evaluation/febrl/identity.yaml"));
         assertEquals("febrl", febrl.models().get(0).id());
+    }
+
+    private static IdentityRules.MatchModel febrlModel(Path conf) {
+        return IdentityRulesLoader.load(conf.resolve("evaluation/febrl/identity.yaml"))
+                .models()
+                .get(0);
     }
 
     @Test
@@ -99,6 +108,8 @@ class IdentityRulesLoaderTest {
         String message = refused(GOOD.replace("deterministic:", "deterministic:\n  max_co_owner: 2")
                 + "clustering:\n  max_cluster_size: 1\n");
         assertTrue(message.contains("deterministic.max_co_owner: unknown field"), message);
+        String uFrom = refused(GOOD.replace("      blocking:\n", "      u_from: guesses\n      blocking:\n"));
+        assertTrue(uFrom.contains("matching.models[0].u_from: expected one of random_pairs, known_apart"), uFrom);
         assertTrue(message.contains("clustering.max_cluster_size"), message);
     }
 }

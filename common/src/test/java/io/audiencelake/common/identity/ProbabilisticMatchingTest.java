@@ -12,6 +12,7 @@ import io.audiencelake.common.identity.IdentityRules.Comparison;
 import io.audiencelake.common.identity.IdentityRules.MatchModel;
 import io.audiencelake.common.identity.IdentityRules.Source;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -135,6 +136,67 @@ class ProbabilisticMatchingTest {
         assertTrue(
                 metrics.contains(new IdMatchMetrics.Metric(IdMatchMetrics.MetricName.ACCEPTED_CONFIRMED, "people", 1)),
                 metrics.toString());
+    }
+
+    private static MatchModel model(IdentityRules.UFrom uFrom) {
+        MatchModel m = model();
+        return new MatchModel(
+                m.id(),
+                m.source(),
+                m.feeds(),
+                m.acrossFeedsOnly(),
+                m.lookbackDays(),
+                m.continuityDays(),
+                m.fields(),
+                m.blocking(),
+                m.comparisons(),
+                uFrom);
+    }
+
+    /**
+     * Everyone in source a has an email of their own; the first 32 are also joined to their source-b record by it
+     * (labelled matches), so their households' b records are known to be someone else (known apart).
+     */
+    private static Dataset<Row> emails() {
+        List<Object[]> rows = new ArrayList<>();
+        for (int i = 0; i < 48; i++) {
+            rows.add(row((long) i, (long) i, 5000L + i));
+            rows.add(i < 32 ? row(1000L + i, (long) i, 5000L + i) : row(1000L + i, 1000L + i, null));
+        }
+        return Frames.of("node bigint, component bigint, anchor bigint", rows.toArray(Object[][]::new));
+    }
+
+    @Test
+    void uFromPairsKnownApartLearnsThatAHouseholdSharesItsPostcodeAndSurname() {
+        MatchModel apart = model(IdentityRules.UFrom.KNOWN_APART);
+        ProbabilisticMatching.Result r = ProbabilisticMatching.run(profiles(), apart, rules(apart), emails());
+        ProbabilisticMatching.Result random = ProbabilisticMatching.run(profiles(), model(), rules(model()), emails());
+        int postcode = 2;
+        int last = 1;
+        // Among random pairs almost nobody shares a postcode or a surname; among candidates known apart (a
+        // household's other member) most do, so agreeing on them is weak evidence of one person.
+        assertTrue(
+                random.parameters().u()[postcode][PairComparisons.EXACT] < 0.1,
+                Arrays.toString(random.parameters().u()[postcode]));
+        assertTrue(
+                r.parameters().u()[postcode][PairComparisons.EXACT] > 0.5,
+                Arrays.toString(r.parameters().u()[postcode]));
+        assertTrue(r.parameters().u()[last][PairComparisons.EXACT] > 0.5);
+        assertTrue(r.parameters().weight(postcode, PairComparisons.EXACT)
+                < random.parameters().weight(postcode, PairComparisons.EXACT) - 3);
+        assertTrue(r.metrics().stream()
+                .anyMatch(m -> m.name() == IdMatchMetrics.MetricName.LABELLED_APART_PAIRS && m.value() >= 20));
+        // The people not yet joined are still found, and no household member is linked to another.
+        Set<String> links = new TreeSet<>();
+        r.edges().collectAsList().forEach(e -> links.add(e.getLong(0) + "-" + e.getLong(1)));
+        long right = links.stream()
+                .filter(l -> Long.parseLong(l.split("-")[1]) - Long.parseLong(l.split("-")[0]) == 1000)
+                .count();
+        assertEquals(right, links.size(), "no household member linked to another: " + links);
+        long unjoined = links.stream()
+                .filter(l -> Long.parseLong(l.split("-")[0]) >= 32)
+                .count();
+        assertTrue(unjoined >= 13, unjoined + " of the 16 people not joined by email linked: " + links);
     }
 
     @Test
