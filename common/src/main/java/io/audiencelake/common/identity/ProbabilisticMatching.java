@@ -287,10 +287,9 @@ public final class ProbabilisticMatching {
             double[][] apart = model.uFrom() == IdentityRules.UFrom.KNOWN_APART
                     ? apartShares(leveled, components, levelColumns, metrics, model)
                     : null;
-            if (apart != null) {
-                return fromKnownApart(patterns, k, m, apart, rules, metrics, model);
-            }
-            p = fromRandomPairs(patterns, k, m, uRandom, rules, model, possiblePairs);
+            p = apart != null
+                    ? fromKnownApart(patterns, k, m, apart, rules, model)
+                    : fromRandomPairs(patterns, k, m, uRandom, rules, model, possiblePairs);
         } else {
             p = FellegiSunter.estimate(
                     patterns,
@@ -354,7 +353,6 @@ public final class ProbabilisticMatching {
             double[][] m,
             double[][] apart,
             IdentityRules rules,
-            List<Metric> metrics,
             MatchModel model) {
         FellegiSunter.Parameters share = FellegiSunter.estimate(
                 patterns,
@@ -366,9 +364,6 @@ public final class ProbabilisticMatching {
                         + "{} of the candidates as matches",
                 model.id(),
                 String.format("%.3f", prior));
-        metrics.add(new Metric(MetricName.M_FROM_DETERMINISTIC_LINKS, model.id(), 1));
-        metrics.add(new Metric(MetricName.EM_ITERATIONS, model.id(), share.iterations()));
-        metrics.add(new Metric(MetricName.EM_CONVERGED, model.id(), share.converged() ? 1 : 0));
         return new FellegiSunter.Parameters(prior, m, apart, share.iterations(), share.converged());
     }
 
@@ -426,15 +421,8 @@ public final class ProbabilisticMatching {
         if (components == null) {
             return null;
         }
-        Dataset<Row> lc = components.select(
-                col(IdentifierNodes.NODE).as(CandidatePairs.LEFT + IdentifierNodes.NODE),
-                col(ConnectedComponents.COMPONENT).as("_lc"));
-        Dataset<Row> rc = components.select(
-                col(IdentifierNodes.NODE).as(CandidatePairs.RIGHT + IdentifierNodes.NODE),
-                col(ConnectedComponents.COMPONENT).as("_rc"));
-        Dataset<Row> matches = leveled.join(lc, CandidatePairs.LEFT + IdentifierNodes.NODE)
-                .join(rc, CandidatePairs.RIGHT + IdentifierNodes.NODE)
-                .where(col("_lc").equalTo(col("_rc")));
+        Dataset<Row> matches =
+                withComponents(leveled, components).where(col("_lc").equalTo(col("_rc")));
         List<FellegiSunter.Pattern> patterns = FellegiSunter.patterns(matches, levelColumns);
         long n = patterns.stream().mapToLong(FellegiSunter.Pattern::count).sum();
         metrics.add(new Metric(MetricName.LABELLED_PAIRS, model.id(), n));
