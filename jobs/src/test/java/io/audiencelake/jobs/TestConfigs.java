@@ -22,6 +22,12 @@ final class TestConfigs {
                 "    spark.databricks.delta.snapshotPartitions: 2",
                 "    spark.driver.bindAddress: 127.0.0.1",
                 "    spark.driver.host: 127.0.0.1",
+                // Test data is a few hundred rows: compiling each query's code and re-planning it between
+                // stages cost more than running it (about a quarter of a job's time, measured on the identity
+                // job). Spark interprets the same operators; the demo and SparkSubmitIT run the defaults.
+                "    spark.sql.codegen.wholeStage: false",
+                "    spark.sql.codegen.factoryMode: NO_CODEGEN",
+                "    spark.sql.adaptive.enabled: false",
                 "paths:",
                 "  root: data",
                 "feed_contracts: " + shippedContracts(),

@@ -42,6 +42,11 @@ public final class TestLake {
                                 "    spark.sql.adaptive.coalescePartitions.initialPartitionNum: 2",
                                 "    spark.driver.bindAddress: 127.0.0.1",
                                 "    spark.driver.host: 127.0.0.1",
+                                // As the job tests (TestConfigs): on a few hundred rows, compiling and
+                                // re-planning each query cost more than running it interpreted.
+                                "    spark.sql.codegen.wholeStage: false",
+                                "    spark.sql.codegen.factoryMode: NO_CODEGEN",
+                                "    spark.sql.adaptive.enabled: false",
                                 "paths:",
                                 "  root: data",
                                 ""));
