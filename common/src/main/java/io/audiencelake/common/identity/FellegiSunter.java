@@ -12,7 +12,9 @@ import static org.apache.spark.sql.functions.when;
 import io.audiencelake.common.identity.IdentityRules.Comparison;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -66,14 +68,28 @@ public final class FellegiSunter {
 
     /** Counts of level patterns of pairs that have the given level columns. */
     public static List<Pattern> patterns(Dataset<Row> pairs, List<String> levelColumns) {
-        Column[] cols = levelColumns.stream().map(c -> col(c)).toArray(Column[]::new);
-        List<Pattern> out = new ArrayList<>();
-        for (Row r : pairs.groupBy(cols).agg(count(lit(1)).as("n")).collectAsList()) {
+        return patternsBy(pairs.withColumn(ALL, lit(ALL)), ALL, levelColumns).getOrDefault(ALL, List.of());
+    }
+
+    private static final String ALL = "_all";
+
+    /**
+     * Counts of level patterns per value of the string column {@code group}, in one aggregation: at most
+     * (levels + 1) ^ comparisons patterns per group, so few rows reach the driver.
+     */
+    public static Map<String, List<Pattern>> patternsBy(Dataset<Row> pairs, String group, List<String> levelColumns) {
+        List<Column> cols = new ArrayList<>(List.of(col(group)));
+        levelColumns.forEach(c -> cols.add(col(c)));
+        Map<String, List<Pattern>> out = new HashMap<>();
+        for (Row r : pairs.groupBy(cols.toArray(Column[]::new))
+                .agg(count(lit(1)).as("n"))
+                .collectAsList()) {
             int[] levels = new int[levelColumns.size()];
             for (int k = 0; k < levels.length; k++) {
-                levels[k] = r.getInt(k);
+                levels[k] = r.getInt(k + 1);
             }
-            out.add(new Pattern(levels, r.getLong(levels.length)));
+            out.computeIfAbsent(r.getString(0), g -> new ArrayList<>())
+                    .add(new Pattern(levels, r.getLong(levels.length + 1)));
         }
         return out;
     }

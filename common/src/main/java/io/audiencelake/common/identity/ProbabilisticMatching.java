@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -35,6 +36,12 @@ public final class ProbabilisticMatching {
     private static final Logger LOG = LoggerFactory.getLogger(ProbabilisticMatching.class);
     private static final long SEED = 20_240_601L;
     private static final long MIN_LABELLED = 20;
+    /** What the deterministic graph says of a candidate pair's ends: {@link #JOINED}, {@link #APART}, or neither. */
+    private static final String PAIR_CLASS = "_pair_class";
+
+    private static final String JOINED = "joined";
+    private static final String APART = "apart";
+    private static final String UNKNOWN = "unknown";
     /** Column of the components dataset: the smallest node of the conflict type in the component, or null. */
     public static final String ANCHOR = "anchor";
 
@@ -275,17 +282,23 @@ public final class ProbabilisticMatching {
         List<String> levelColumns =
                 model.comparisons().stream().map(PairComparisons::level).toList();
         int k = levelColumns.size();
-        List<FellegiSunter.Pattern> patterns = FellegiSunter.patterns(leveled, levelColumns);
+        // One pass sorts the candidates into what the deterministic graph says of their ends.
+        Map<String, List<FellegiSunter.Pattern>> byClass =
+                FellegiSunter.patternsBy(classified(leveled, components), PAIR_CLASS, levelColumns);
+        List<FellegiSunter.Pattern> patterns = new ArrayList<>();
+        byClass.values().forEach(patterns::addAll);
         long total = patterns.stream().mapToLong(FellegiSunter.Pattern::count).sum();
         if (total == 0) {
             return new FellegiSunter.Parameters(1e-9, uRandom, uRandom, 0, true);
         }
-        double[][] labelled = labelledShares(leveled, components, levelColumns, metrics, model);
+        double[][] labelled = components == null
+                ? null
+                : labelledShares(byClass.getOrDefault(JOINED, List.of()), levelColumns, metrics, model);
         FellegiSunter.Parameters p;
         if (labelled != null) {
             double[][] m = Arrays.copyOfRange(labelled, 1, labelled.length);
             double[][] apart = model.uFrom() == IdentityRules.UFrom.KNOWN_APART
-                    ? apartShares(leveled, components, levelColumns, metrics, model)
+                    ? apartShares(byClass.getOrDefault(APART, List.of()), levelColumns, metrics, model)
                     : null;
             p = apart != null
                     ? fromKnownApart(patterns, k, m, apart, rules, model)
@@ -372,17 +385,28 @@ public final class ProbabilisticMatching {
      * anchors), or null when fewer than {@link #MIN_LABELLED}: the u of {@link IdentityRules.UFrom#KNOWN_APART}.
      */
     private static double[][] apartShares(
-            Dataset<Row> leveled,
-            Dataset<Row> components,
-            List<String> levelColumns,
-            List<Metric> metrics,
-            MatchModel model) {
-        Dataset<Row> apart = withComponents(leveled, components).where(knownApart());
-        List<FellegiSunter.Pattern> patterns = FellegiSunter.patterns(apart, levelColumns);
+            List<FellegiSunter.Pattern> patterns, List<String> levelColumns, List<Metric> metrics, MatchModel model) {
         long n = patterns.stream().mapToLong(FellegiSunter.Pattern::count).sum();
         metrics.add(new Metric(MetricName.LABELLED_APART_PAIRS, model.id(), n));
         LOG.info("model {}: {} candidate pairs are kept apart by the deterministic graph", model.id(), n);
         return n < MIN_LABELLED ? null : FellegiSunter.levelShares(patterns, levelColumns.size());
+    }
+
+    /**
+     * The candidate pairs with {@link #PAIR_CLASS}: {@link #JOINED} when the deterministic graph already has both
+     * ends in one component, {@link #APART} when it keeps them in components with different anchors, otherwise
+     * {@link #UNKNOWN} (also every pair when there are no components).
+     */
+    private static Dataset<Row> classified(Dataset<Row> leveled, Dataset<Row> components) {
+        if (components == null) {
+            return leveled.withColumn(PAIR_CLASS, lit(UNKNOWN));
+        }
+        return withComponents(leveled, components, "left")
+                .withColumn(
+                        PAIR_CLASS,
+                        when(col("_lc").equalTo(col("_rc")), JOINED)
+                                .when(knownApart(), APART)
+                                .otherwise(UNKNOWN));
     }
 
     /** Of {@link #withComponents}: the ends are in components with two different anchors (e.g. two emails). */
@@ -396,6 +420,11 @@ public final class ProbabilisticMatching {
 
     /** Pairs with each end's deterministic component and anchor: _lc, _la, _rc, _ra. */
     private static Dataset<Row> withComponents(Dataset<Row> pairs, Dataset<Row> components) {
+        return withComponents(pairs, components, "inner");
+    }
+
+    /** As {@link #withComponents(Dataset, Dataset)}, keeping pairs with an end outside the components if "left". */
+    private static Dataset<Row> withComponents(Dataset<Row> pairs, Dataset<Row> components, String joinType) {
         Dataset<Row> l = components.select(
                 col(IdentifierNodes.NODE).as(CandidatePairs.LEFT + IdentifierNodes.NODE),
                 col(ConnectedComponents.COMPONENT).as("_lc"),
@@ -404,8 +433,8 @@ public final class ProbabilisticMatching {
                 col(IdentifierNodes.NODE).as(CandidatePairs.RIGHT + IdentifierNodes.NODE),
                 col(ConnectedComponents.COMPONENT).as("_rc"),
                 col(ANCHOR).as("_ra"));
-        return pairs.join(l, CandidatePairs.LEFT + IdentifierNodes.NODE)
-                .join(r, CandidatePairs.RIGHT + IdentifierNodes.NODE);
+        return pairs.join(l, new String[] {CandidatePairs.LEFT + IdentifierNodes.NODE}, joinType)
+                .join(r, new String[] {CandidatePairs.RIGHT + IdentifierNodes.NODE}, joinType);
     }
 
     /**
@@ -413,17 +442,7 @@ public final class ProbabilisticMatching {
      * number, [1..] the shares per comparison), or null if there are too few to trust.
      */
     private static double[][] labelledShares(
-            Dataset<Row> leveled,
-            Dataset<Row> components,
-            List<String> levelColumns,
-            List<Metric> metrics,
-            MatchModel model) {
-        if (components == null) {
-            return null;
-        }
-        Dataset<Row> matches =
-                withComponents(leveled, components).where(col("_lc").equalTo(col("_rc")));
-        List<FellegiSunter.Pattern> patterns = FellegiSunter.patterns(matches, levelColumns);
+            List<FellegiSunter.Pattern> patterns, List<String> levelColumns, List<Metric> metrics, MatchModel model) {
         long n = patterns.stream().mapToLong(FellegiSunter.Pattern::count).sum();
         metrics.add(new Metric(MetricName.LABELLED_PAIRS, model.id(), n));
         LOG.info("model {}: {} candidate pairs are already joined by deterministic links", model.id(), n);
