@@ -65,7 +65,11 @@ final class DeltaTables implements LakeTables {
         if (known.contains(table.name())) {
             return;
         }
-        spark.sql("CREATE DATABASE IF NOT EXISTS spark_catalog." + settings.namespace());
+        // A catalog lookup, not a statement: CREATE DATABASE IF NOT EXISTS is parsed, planned and run as a command
+        // (about a quarter of a second) on every first write of a table in a run.
+        if (!spark.catalog().databaseExists("spark_catalog." + settings.namespace())) {
+            spark.sql("CREATE DATABASE IF NOT EXISTS spark_catalog." + settings.namespace());
+        }
         if (exists(table)) {
             register(table);
             known.add(table.name());
