@@ -183,7 +183,7 @@ public final class IdentityJob implements Job<IdentityRules>, Callable<Integer> 
                 graph.merges(),
                 graph.splits());
         if (evaluate != null) {
-            evaluate(context, graph.rows(), methodGraphs(rules, deterministic, links), metrics);
+            evaluate(context, graph.rows(), methodGraphs(rules, deterministic, links), links.compared(), metrics);
         }
         writeMetrics(context, metrics);
         context.spark().catalog().clearCache();
@@ -794,10 +794,14 @@ public final class IdentityJob implements Job<IdentityRules>, Callable<Integer> 
     }
 
     private void evaluate(
-            JobContext context, Dataset<Row> graph, Map<String, Dataset<Row>> methods, List<Metric> metrics) {
+            JobContext context,
+            Dataset<Row> graph,
+            Map<String, Dataset<Row>> methods,
+            Dataset<Row> compared,
+            List<Metric> metrics) {
         context.step(name(), "evaluate against " + evaluate);
-        MatchEvaluation.Report report =
-                MatchEvaluation.report(graph, methods, GroundTruthIdentifiers.read(context.spark(), evaluate));
+        Dataset<Row> truth = GroundTruthIdentifiers.read(context.spark(), evaluate);
+        MatchEvaluation.Report report = MatchEvaluation.report(graph, methods, truth);
         MatchEvaluation.Scores s = report.all();
         metrics.add(new Metric(MetricName.EVALUATED_IDENTIFIERS, "", s.identifiers()));
         metrics.add(new Metric(MetricName.EXACT_PERSON_SHARE, "", s.exactPersonShare()));
@@ -835,7 +839,27 @@ public final class IdentityJob implements Job<IdentityRules>, Callable<Integer> 
             out.println("  " + line);
         });
         mixing(report.mixing(), metrics, out);
+        if (compared != null) {
+            blockingRecall(MatchEvaluation.trueCandidates(compared, truth), s.truePairs(), metrics, out);
+        }
         out.flush();
+    }
+
+    /** Per model and blocking rule, the share of true pairs made candidates: the most a model can find. */
+    private static void blockingRecall(Map<String, Long> found, long truePairs, List<Metric> metrics, PrintWriter out) {
+        found.forEach((dimension, n) -> {
+            double recall = truePairs == 0 ? 1.0 : (double) n / truePairs;
+            metrics.add(new Metric(MetricName.BLOCKING_RECALL, dimension, recall));
+            String line = String.format(
+                    Locale.ROOT,
+                    "blocking %-27s recall %s (%d of %d true pairs are candidates)",
+                    dimension,
+                    f(recall),
+                    n,
+                    truePairs);
+            LOG.info("against ground truth: {}", line);
+            out.println("  " + line);
+        });
     }
 
     /** How many persons mix true persons of one household, or of two (when the truth has households). */

@@ -109,11 +109,16 @@ public final class CandidatePairs {
         if (model.acrossFeedsOnly()) {
             condition = condition.and(col(LEFT + IdentifierNodes.SOURCE).notEqual(col(RIGHT + IdentifierNodes.SOURCE)));
         }
-        return l.join(r, KEY)
-                .where(condition)
-                .select(col(LEFT + IdentifierNodes.NODE), col(RIGHT + IdentifierNodes.NODE))
-                .distinct()
-                .withColumn(RULE, lit(rule.name()));
+        Dataset<Row> pairs = l.join(r, KEY).where(condition);
+        Dataset<Row> distinct = rule.minShared() <= 1
+                ? pairs.select(col(LEFT + IdentifierNodes.NODE), col(RIGHT + IdentifierNodes.NODE))
+                        .distinct()
+                // Meta-blocking by common blocks: one shared word in two titles is chance, several are not.
+                : pairs.groupBy(LEFT + IdentifierNodes.NODE, RIGHT + IdentifierNodes.NODE)
+                        .agg(count(lit(1)).as("_shared"))
+                        .where(col("_shared").geq(rule.minShared()))
+                        .drop("_shared");
+        return distinct.withColumn(RULE, lit(rule.name()));
     }
 
     /** Pairs of all rules, each once with the rules that found it. */

@@ -1,13 +1,18 @@
 package io.audiencelake.common.identity;
 
+import static org.apache.spark.sql.functions.abs;
 import static org.apache.spark.sql.functions.aggregate;
 import static org.apache.spark.sql.functions.array_intersect;
+import static org.apache.spark.sql.functions.array_union;
 import static org.apache.spark.sql.functions.exists;
 import static org.apache.spark.sql.functions.filter;
 import static org.apache.spark.sql.functions.greatest;
+import static org.apache.spark.sql.functions.isnan;
 import static org.apache.spark.sql.functions.length;
 import static org.apache.spark.sql.functions.levenshtein;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.not;
+import static org.apache.spark.sql.functions.regexp_replace;
 import static org.apache.spark.sql.functions.size;
 import static org.apache.spark.sql.functions.sqrt;
 import static org.apache.spark.sql.functions.udf;
@@ -63,6 +68,36 @@ public enum ComparisonKind {
         @Override
         Column levels(Comparison c, Column l, Column r) {
             return similar(l, r, QGramEncoding.dice(l, r), c);
+        }
+    },
+    /**
+     * numbers (a price, a year): equal (exact), or differing by at most {@code close} of the larger (close; 0.1 is
+     * ten per cent); a value that is not a number is missing
+     */
+    NUMERIC(Shape.VALUE, 0.1, false) {
+        @Override
+        Column levels(Comparison c, Column l, Column r) {
+            Column a = number(l);
+            Column b = number(r);
+            return when(missing(a, b), PairComparisons.MISSING)
+                    .when(a.equalTo(b), PairComparisons.EXACT)
+                    .when(abs(a.minus(b)).leq(greatest(abs(a), abs(b)).multiply(c.close())), PairComparisons.CLOSE)
+                    .otherwise(PairComparisons.FAR);
+        }
+    },
+    /**
+     * word lists (a field prepared with {@code tokens}): Jaccard similarity of the two sets, the shared words over
+     * all words, at least {@code exact} (exact), at least {@code close} (close), or less; word order and repeated
+     * words do not matter, so "Smith, John" and "John Smith" agree
+     */
+    TOKEN_SET(Shape.LIST, 0.5, false) {
+        @Override
+        Column levels(Comparison c, Column l, Column r) {
+            Column jaccard = size(array_intersect(l, r)).divide(size(array_union(l, r)));
+            return when(missing(l, r).or(size(l).equalTo(0)).or(size(r).equalTo(0)), PairComparisons.MISSING)
+                    .when(jaccard.geq(c.exact()), PairComparisons.EXACT)
+                    .when(jaccard.geq(c.close()), PairComparisons.CLOSE)
+                    .otherwise(PairComparisons.FAR);
         }
     },
     /** lists: two or more shared values (exact), one (close), none (far) */
@@ -191,6 +226,12 @@ public enum ComparisonKind {
                         b -> b.getField(DeviceProfiles.START)
                                 .minus(a.getField(DeviceProfiles.END))
                                 .between(0, HANDOFF_MINUTES))));
+    }
+
+    /** A value as a finite number, or null (ANSI-safe: text that is no number never throws). */
+    private static Column number(Column v) {
+        Column d = regexp_replace(v, "[$,\\s]", "").try_cast(DataTypes.DoubleType);
+        return when(not(isnan(d)).and(abs(d).lt(Double.MAX_VALUE)), d);
     }
 
     private static Column dot(Column a, Column b) {

@@ -32,7 +32,9 @@ public final class FellegiSunter {
     public static final String EVIDENCE = "evidence";
     static final int LEVELS = 3;
     private static final double SMOOTHING = 1e-6;
-    private static final double TOLERANCE = 1e-7;
+    /** EM's default tolerance: it stops when no parameter moves more than this in a round. */
+    public static final double TOLERANCE = 1e-7;
+
     private static final double M_FLOOR = 1e-4;
     private static final double U_FLOOR = 1e-6;
 
@@ -47,8 +49,16 @@ public final class FellegiSunter {
      * @param lambda share of matches among the pairs the model was fitted on
      * @param m per comparison and level (far, close, exact), probability among matches
      * @param u the same among non-matches
+     * @param iterations EM's rounds
+     * @param converged whether EM stopped because no parameter moved more than its tolerance
+     * @param lastChange the largest move of any parameter in EM's last round (0 without EM)
      */
-    public record Parameters(double lambda, double[][] m, double[][] u, int iterations, boolean converged) {
+    public record Parameters(
+            double lambda, double[][] m, double[][] u, int iterations, boolean converged, double lastChange) {
+
+        public Parameters(double lambda, double[][] m, double[][] u, int iterations, boolean converged) {
+            this(lambda, m, u, iterations, converged, 0.0);
+        }
 
         /** log2(m/u) of a comparison's level; 0 for a level never seen. */
         public double weight(int comparison, int level) {
@@ -120,7 +130,7 @@ public final class FellegiSunter {
      * Where EM starts and what it may move: m (null: leaning to exact) and u (null: uniform-ish) with whether
      * each stays fixed (m measured on labelled matches, u on random pairs), the match share, the comparisons
      * to treat as missing ({@code ignored}: the ones a blocking rule made equal on every pair, which would
-     * otherwise look like perfect evidence; null: none), and the iteration cap.
+     * otherwise look like perfect evidence; null: none), the iteration cap and the tolerance.
      */
     public record EmStart(
             double[][] m,
@@ -129,31 +139,37 @@ public final class FellegiSunter {
             boolean fixU,
             double lambda,
             boolean[] ignored,
-            int maxIterations) {
+            int maxIterations,
+            double tolerance) {
         /** Everything fitted: m leaning to exact, u uniform-ish, one match in ten, nothing ignored. */
         public static EmStart of(int maxIterations) {
-            return new EmStart(null, false, null, false, 0.1, null, maxIterations);
+            return new EmStart(null, false, null, false, 0.1, null, maxIterations, TOLERANCE);
         }
 
         /** Starts m from {@code start}; {@code fixed}: m stays as given. */
         public EmStart withM(double[][] start, boolean fixed) {
-            return new EmStart(start, fixed, u, fixU, lambda, ignored, maxIterations);
+            return new EmStart(start, fixed, u, fixU, lambda, ignored, maxIterations, tolerance);
         }
 
         /** Starts u from {@code start}; {@code fixed}: u stays as given. */
         public EmStart withU(double[][] start, boolean fixed) {
-            return new EmStart(m, fixM, start, fixed, lambda, ignored, maxIterations);
+            return new EmStart(m, fixM, start, fixed, lambda, ignored, maxIterations, tolerance);
         }
 
         /** Comparisons to count as missing (null: none). */
         public EmStart ignoring(boolean[] comparisons) {
-            return new EmStart(m, fixM, u, fixU, lambda, comparisons, maxIterations);
+            return new EmStart(m, fixM, u, fixU, lambda, comparisons, maxIterations, tolerance);
+        }
+
+        /** Stops when no parameter moves more than {@code change} in a round. */
+        public EmStart until(double change) {
+            return new EmStart(m, fixM, u, fixU, lambda, ignored, maxIterations, change);
         }
     }
 
     /**
      * EM over the patterns from {@code start}: fits what the start does not fix. Stops when no parameter moves
-     * more than 1e-7 or after {@code start.maxIterations()}.
+     * more than {@code start.tolerance()} or after {@code start.maxIterations()}.
      */
     public static Parameters estimate(List<Pattern> patterns, int comparisons, EmStart start) {
         List<Pattern> used = withoutIgnored(patterns, comparisons, start.ignored());
@@ -177,11 +193,17 @@ public final class FellegiSunter {
         }
         Step state = new Step(clamp(start.lambda()), m, u, Double.POSITIVE_INFINITY);
         int iteration = 0;
-        while (iteration < start.maxIterations() && state.change() >= TOLERANCE) {
+        while (iteration < start.maxIterations() && state.change() >= start.tolerance()) {
             iteration++;
             state = step(used, comparisons, state, start);
         }
-        return new Parameters(state.lambda(), state.m(), state.u(), iteration, state.change() < TOLERANCE);
+        return new Parameters(
+                state.lambda(),
+                state.m(),
+                state.u(),
+                iteration,
+                state.change() < start.tolerance(),
+                iteration == 0 ? 0.0 : state.change());
     }
 
     /** The patterns with the ignored comparisons counted as missing. */

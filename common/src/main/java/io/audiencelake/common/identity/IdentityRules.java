@@ -20,6 +20,7 @@ import java.util.Set;
  * @param maxConflictShare a model whose accepted pairs contradict the deterministic graph more often
  *     than this (of the pairs it can check) links nothing
  * @param emIterations most rounds of expectation-maximisation per model
+ * @param emTolerance EM stops (converged) when no probability moves more than this in a round
  * @param randomPairs about how many random pairs estimate the u probabilities
  * @param maxClusterSize persons with more identifiers than this are flagged as oversized
  * @param maxIterations most rounds of connected components (large-star / small-star) before the job gives up
@@ -34,6 +35,7 @@ public record IdentityRules(
         String conflictType,
         double maxConflictShare,
         int emIterations,
+        double emTolerance,
         long randomPairs,
         int maxClusterSize,
         int maxIterations,
@@ -101,6 +103,8 @@ public record IdentityRules(
      * @param lookbackDays for devices: days of events that make a device's profile
      * @param fields for records: profile fields from attributes
      * @param uFrom where the u probabilities come from
+     * @param oneToOne each subject has at most one match in the other feed (two deduplicated sources, e.g. two
+     *     catalogues): of the accepted pairs only those that are the best pair of both their ends are kept
      */
     public record MatchModel(
             String id,
@@ -112,12 +116,39 @@ public record IdentityRules(
             Map<String, ProfileField> fields,
             List<BlockingRule> blocking,
             List<Comparison> comparisons,
-            UFrom uFrom) {
+            UFrom uFrom,
+            boolean oneToOne) {
         public MatchModel {
             feeds = List.copyOf(feeds);
             fields = Collections.unmodifiableMap(new LinkedHashMap<>(fields));
             blocking = List.copyOf(blocking);
             comparisons = List.copyOf(comparisons);
+        }
+
+        /** A model that may link a subject to several of the other feed. */
+        public MatchModel(
+                String id,
+                Source source,
+                List<String> feeds,
+                boolean acrossFeedsOnly,
+                int lookbackDays,
+                int continuityDays,
+                Map<String, ProfileField> fields,
+                List<BlockingRule> blocking,
+                List<Comparison> comparisons,
+                UFrom uFrom) {
+            this(
+                    id,
+                    source,
+                    feeds,
+                    acrossFeedsOnly,
+                    lookbackDays,
+                    continuityDays,
+                    fields,
+                    blocking,
+                    comparisons,
+                    uFrom,
+                    false);
         }
 
         /** A model whose u comes from random pairs. */
@@ -146,13 +177,25 @@ public record IdentityRules(
     }
 
     /**
-     * A profile field of a record: the first of these attributes present, cut to a prefix if set.
+     * A profile field of a record: the first of these attributes present, cut to a prefix if set, then prepared.
      *
      * @param prefix keep this many leading characters (e.g. 4 for a year from a date); 0 keeps all
+     * @param prepare the preparation steps, in order (lower case, tokens, ...); a field with {@code tokens} is
+     *     a list
      */
-    public record ProfileField(List<String> attributes, int prefix) {
+    public record ProfileField(List<String> attributes, int prefix, List<FieldPreparation.Step> prepare) {
         public ProfileField {
             attributes = List.copyOf(attributes);
+            prepare = List.copyOf(prepare);
+        }
+
+        public ProfileField(List<String> attributes, int prefix) {
+            this(attributes, prefix, List.of());
+        }
+
+        /** Whether the field holds a list (of tokens) rather than one value. */
+        public boolean isList() {
+            return FieldPreparation.makesList(prepare);
         }
     }
 
@@ -160,11 +203,17 @@ public record IdentityRules(
      * Candidate pairs are profiles equal on all {@code on} fields (a list field matches on any element).
      *
      * @param maxBlockSize blocks with more profiles than this are skipped as too common to tell anyone
-     *     apart (a carrier's NAT address); their count is reported
+     *     apart (a carrier's NAT address); their count is reported (block purging)
+     * @param minShared a pair must share at least this many of the rule's blocks (meta-blocking for list fields:
+     *     two titles sharing one word are no candidate, sharing three are); 1 keeps every pair
      */
-    public record BlockingRule(String name, List<String> on, int maxBlockSize) {
+    public record BlockingRule(String name, List<String> on, int maxBlockSize, int minShared) {
         public BlockingRule {
             on = List.copyOf(on);
+        }
+
+        public BlockingRule(String name, List<String> on, int maxBlockSize) {
+            this(name, on, maxBlockSize, 1);
         }
     }
 

@@ -10,16 +10,21 @@ import io.audiencelake.common.identity.IdentityRules.ProfileField;
 import io.audiencelake.common.identity.IdentityRules.Source;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** Reads and checks {@code identity.yaml}; every mistake names the file, the field and what was expected. */
 public final class IdentityRulesLoader {
     private static final String NAME = "[a-z][a-z0-9_]*";
+    /** A preparation step: {@code lower}, or with a count, {@code prefix(3)}. */
+    private static final Pattern STEP = Pattern.compile("([a-z_]+)(?:\\(([0-9]{1,4})\\))?");
 
     private IdentityRulesLoader() {}
 
@@ -39,6 +44,7 @@ public final class IdentityRulesLoader {
         ConfigNode matching = root.object("matching");
         double threshold = matching.doubleValue("threshold", 0.9, 0.0, 1.0);
         int emIterations = matching.intValue("em_iterations", 100, 1, 10_000);
+        double emTolerance = matching.doubleValue("em_tolerance", FellegiSunter.TOLERANCE, 1e-12, 0.1);
         String conflictType = matching.string("conflict_type", "email");
         double maxConflictShare = matching.doubleValue("max_conflict_share", 0.1, 0.0, 1.0);
         long randomPairs = matching.longValue("random_pairs", 20_000, 100, 100_000_000);
@@ -55,6 +61,7 @@ public final class IdentityRulesLoader {
                 conflictType,
                 maxConflictShare,
                 emIterations,
+                emTolerance,
                 randomPairs,
                 maxClusterSize,
                 maxIterations,
@@ -126,8 +133,39 @@ public final class IdentityRulesLoader {
             m.problem("continuity_days", "links one browser's successive cookies: device models only");
         }
         Map<String, ProfileField> fields = new LinkedHashMap<>();
-        // field name -> whether it holds a list (device fields) or one value
+        // field name -> whether it holds a list (device fields, tokens) or one value
         Map<String, Boolean> available = new LinkedHashMap<>();
+        fields(m, source, feeds, fields, available);
+        List<BlockingRule> blocking = blocking(m, source, available);
+        List<Comparison> comparisons = comparisons(m, source, available);
+        IdentityRules.UFrom uFrom = m.enumValue("u_from", IdentityRules.UFrom.class, IdentityRules.UFrom.RANDOM_PAIRS);
+        boolean oneToOne = m.bool("one_to_one", false);
+        if (oneToOne && !across) {
+            m.problem("one_to_one", "keeps each subject's best match in the other feed: needs across_feeds_only: true");
+        }
+        m.rejectUnknownKeys();
+        return id == null || source == null
+                ? null
+                : new MatchModel(
+                        id,
+                        source,
+                        feeds,
+                        across,
+                        lookback,
+                        continuity,
+                        fields,
+                        blocking,
+                        comparisons,
+                        uFrom,
+                        oneToOne);
+    }
+
+    private static void fields(
+            ConfigNode m,
+            Source source,
+            List<String> feeds,
+            Map<String, ProfileField> fields,
+            Map<String, Boolean> available) {
         if (source == Source.DEVICES) {
             DeviceProfiles.FIELDS.forEach((name, list) -> available.put(name, list));
             if (m.has("fields") || m.has("feeds")) {
@@ -138,13 +176,6 @@ public final class IdentityRulesLoader {
         } else if (source == Source.RECORDS) {
             recordFields(m, feeds, fields, available);
         }
-        List<BlockingRule> blocking = blocking(m, source, available);
-        List<Comparison> comparisons = comparisons(m, source, available);
-        IdentityRules.UFrom uFrom = m.enumValue("u_from", IdentityRules.UFrom.class, IdentityRules.UFrom.RANDOM_PAIRS);
-        m.rejectUnknownKeys();
-        return id == null || source == null
-                ? null
-                : new MatchModel(id, source, feeds, across, lookback, continuity, fields, blocking, comparisons, uFrom);
     }
 
     private static void recordFields(
@@ -160,13 +191,51 @@ public final class IdentityRulesLoader {
                 field.problem("attributes", "expected the attribute names that fill the field");
             }
             int prefix = field.intValue("prefix", 0, 0, 1000);
+            List<FieldPreparation.Step> prepare = preparation(field);
             field.rejectUnknownKeys();
-            fields.put(name, new ProfileField(attributes, prefix));
-            available.put(name, false);
+            ProfileField profileField = new ProfileField(attributes, prefix, prepare);
+            fields.put(name, profileField);
+            available.put(name, profileField.isList());
         }
         if (fields.isEmpty()) {
             m.problem("fields", "expected at least one field made of attributes");
         }
+    }
+
+    /** A field's {@code prepare:} steps, e.g. {@code [lower, strip_punctuation, prefix(3)]}. */
+    private static List<FieldPreparation.Step> preparation(ConfigNode field) {
+        List<FieldPreparation.Step> steps = new ArrayList<>();
+        boolean list = false;
+        for (String text : field.strings("prepare")) {
+            Matcher matcher = STEP.matcher(text.trim());
+            FieldPreparation kind = null;
+            if (matcher.matches()) {
+                kind = Arrays.stream(FieldPreparation.values())
+                        .filter(k -> k.yamlName().equals(matcher.group(1)))
+                        .findFirst()
+                        .orElse(null);
+            }
+            boolean counted = matcher.matches() && matcher.group(2) != null;
+            if (kind == null || kind.takesCount() != counted) {
+                field.problem(
+                        "prepare",
+                        "unknown step '" + text + "'; expected one of "
+                                + Arrays.stream(FieldPreparation.values())
+                                        .map(k -> k.takesCount() ? k.yamlName() + "(n)" : k.yamlName())
+                                        .toList());
+                continue;
+            }
+            int n = counted ? Integer.parseInt(matcher.group(2)) : 0;
+            if (counted && n < 1) {
+                field.problem("prepare", "'" + text + "': expected a count of at least 1");
+            }
+            if (!FieldPreparation.fitsAfter(kind, list)) {
+                field.problem("prepare", "'" + text + "' cannot follow tokens: the field is already a list");
+            }
+            list = list || kind == FieldPreparation.TOKENS;
+            steps.add(new FieldPreparation.Step(kind, n));
+        }
+        return steps;
     }
 
     private static List<BlockingRule> blocking(ConfigNode m, Source source, Map<String, Boolean> available) {
@@ -183,8 +252,15 @@ public final class IdentityRulesLoader {
                 }
             }
             int max = b.intValue("max_block_size", 100, 2, 1_000_000);
+            int minShared = b.intValue("min_shared", 1, 1, 1000);
+            if (minShared > 1 && on.size() == 1 && Boolean.FALSE.equals(available.get(on.get(0)))) {
+                b.problem(
+                        "min_shared",
+                        "counts shared blocks of a list field (tokens); '" + on.get(0)
+                                + "' holds one value, so a pair shares one block at most");
+            }
             b.rejectUnknownKeys();
-            blocking.add(new BlockingRule(name, on, max));
+            blocking.add(new BlockingRule(name, on, max, minShared));
         }
         if (blocking.isEmpty()) {
             m.problem("blocking", "expected at least one blocking rule (pairs are never made from all against all)");

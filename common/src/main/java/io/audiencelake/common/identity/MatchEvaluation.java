@@ -1,8 +1,11 @@
 package io.audiencelake.common.identity;
 
+import static org.apache.spark.sql.functions.array;
+import static org.apache.spark.sql.functions.array_union;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.countDistinct;
+import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.first;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
@@ -106,6 +109,36 @@ public final class MatchEvaluation {
         } finally {
             both.unpersist();
         }
+    }
+
+    /**
+     * Blocking recall's numerator: per model ({@code publications}) and per model and blocking rule
+     * ({@code publications/title_words}), how many candidate pairs of {@code id_compared_pairs} rows are true pairs.
+     * Divided by the true pairs, it says how many matches a model could find at all: a pair never made a candidate
+     * is lost whatever the comparisons.
+     */
+    public static Map<String, Long> trueCandidates(Dataset<Row> compared, Dataset<Row> truth) {
+        Dataset<Row> keys = truth.dropDuplicates(IdGraph.ID_TYPE, IdGraph.ID_VALUE)
+                .select(col(IdGraph.ID_TYPE), col(IdGraph.ID_VALUE), col(TRUTH));
+        Dataset<Row> src = keys.toDF(ComparedPairs.SRC_TYPE, ComparedPairs.SRC_VALUE, "_src_truth");
+        Dataset<Row> dst = keys.toDF(ComparedPairs.DST_TYPE, ComparedPairs.DST_VALUE, "_dst_truth");
+        Dataset<Row> matches = compared.join(src, new String[] {ComparedPairs.SRC_TYPE, ComparedPairs.SRC_VALUE})
+                .join(dst, new String[] {ComparedPairs.DST_TYPE, ComparedPairs.DST_VALUE})
+                .where(col("_src_truth").equalTo(col("_dst_truth")))
+                .select(
+                        col(ComparedPairs.MODEL),
+                        explode(array_union(array(lit("")), col(ComparedPairs.RULES)))
+                                .as(CandidatePairs.RULE));
+        Map<String, Long> out = new LinkedHashMap<>();
+        // One row per model and rule (a handful): small enough to list on the driver.
+        for (Row r : matches.groupBy(ComparedPairs.MODEL, CandidatePairs.RULE)
+                .count()
+                .orderBy(ComparedPairs.MODEL, CandidatePairs.RULE)
+                .collectAsList()) {
+            String rule = r.getString(1);
+            out.put(rule.isEmpty() ? r.getString(0) : r.getString(0) + "/" + rule, r.getLong(2));
+        }
+        return out;
     }
 
     private static Dataset<Row> joined(Dataset<Row> graph, Dataset<Row> truth) {

@@ -6,6 +6,7 @@ import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.pmod;
+import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 import static org.apache.spark.sql.functions.xxhash64;
@@ -24,6 +25,7 @@ import java.util.Set;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.expressions.Window;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -113,6 +115,10 @@ public final class ProbabilisticMatching {
         metrics.addAll(parameterMetrics(model, parameters));
         Dataset<Row> scored = FellegiSunter.score(leveled, model.comparisons(), parameters, uRandom);
         Dataset<Row> accepted = scored.where(col(FellegiSunter.PROBABILITY).geq(rules.threshold()));
+        if (model.oneToOne()) {
+            accepted = mutualBest(accepted).localCheckpoint();
+            metrics.add(new Metric(MetricName.ONE_TO_ONE_PAIRS, model.id(), accepted.count()));
+        }
         if (components != null && !guardPasses(accepted, components, model, rules, metrics)) {
             accepted = accepted.limit(0);
         }
@@ -124,6 +130,28 @@ public final class ProbabilisticMatching {
                 col(FellegiSunter.PROBABILITY).as(IdEdges.SCORE),
                 col(FellegiSunter.EVIDENCE).as(IdEdges.EVIDENCE));
         return new Result(edges, scored, leveled, parameters, metrics);
+    }
+
+    /**
+     * The accepted pairs that are the best of both their ends (highest probability; ties to the lower node): with
+     * two deduplicated sources a subject has one match at most, and connected components would otherwise chain a
+     * record's second-best partner (the same paper's journal version, a sibling product) into its entity.
+     */
+    static Dataset<Row> mutualBest(Dataset<Row> accepted) {
+        String l = CandidatePairs.LEFT + IdentifierNodes.NODE;
+        String r = CandidatePairs.RIGHT + IdentifierNodes.NODE;
+        Dataset<Row> ends = accepted.select(col(l).as("_node"), col(r).as("_other"), col(FellegiSunter.PROBABILITY))
+                .unionByName(accepted.select(col(r).as("_node"), col(l).as("_other"), col(FellegiSunter.PROBABILITY)));
+        Dataset<Row> best = ends.withColumn(
+                        "_rank",
+                        row_number()
+                                .over(Window.partitionBy("_node")
+                                        .orderBy(col(FellegiSunter.PROBABILITY).desc(), col("_other"))))
+                .where(col("_rank").equalTo(1))
+                .select("_node", "_other");
+        return accepted.join(
+                        best, col(l).equalTo(best.col("_node")).and(col(r).equalTo(best.col("_other"))), "left_semi")
+                .join(best, col(r).equalTo(best.col("_node")).and(col(l).equalTo(best.col("_other"))), "left_semi");
     }
 
     /**
@@ -308,6 +336,7 @@ public final class ProbabilisticMatching {
                     patterns,
                     k,
                     FellegiSunter.EmStart.of(rules.emIterations())
+                            .until(rules.emTolerance())
                             .withU(FellegiSunter.levelShares(patterns, k), false));
             LOG.info(
                     "model {}: no labels; EM fitted m and u on the candidates: {} after {} iterations, match share {}",
@@ -319,6 +348,7 @@ public final class ProbabilisticMatching {
         metrics.add(new Metric(MetricName.M_FROM_DETERMINISTIC_LINKS, model.id(), labelled == null ? 0 : 1));
         metrics.add(new Metric(MetricName.EM_ITERATIONS, model.id(), p.iterations()));
         metrics.add(new Metric(MetricName.EM_CONVERGED, model.id(), p.converged() ? 1 : 0));
+        metrics.add(new Metric(MetricName.EM_LAST_CHANGE, model.id(), p.lastChange()));
         return p;
     }
 
@@ -339,6 +369,7 @@ public final class ProbabilisticMatching {
                 patterns,
                 k,
                 FellegiSunter.EmStart.of(rules.emIterations())
+                        .until(rules.emTolerance())
                         .withM(m, true)
                         .withU(uRandom, true)
                         .ignoring(blockedOn(model)));
@@ -352,7 +383,8 @@ public final class ProbabilisticMatching {
                 total,
                 String.format("%.3g", prior),
                 possiblePairs);
-        return new FellegiSunter.Parameters(prior, m, uRandom, share.iterations(), share.converged());
+        return new FellegiSunter.Parameters(
+                prior, m, uRandom, share.iterations(), share.converged(), share.lastChange());
     }
 
     /**
@@ -370,14 +402,17 @@ public final class ProbabilisticMatching {
         FellegiSunter.Parameters share = FellegiSunter.estimate(
                 patterns,
                 k,
-                FellegiSunter.EmStart.of(rules.emIterations()).withM(m, true).withU(apart, true));
+                FellegiSunter.EmStart.of(rules.emIterations())
+                        .until(rules.emTolerance())
+                        .withM(m, true)
+                        .withU(apart, true));
         double prior = Math.min(0.5, Math.max(1e-6, share.lambda()));
         LOG.info(
                 "model {}: m from pairs the deterministic graph joins, u from candidate pairs it keeps apart; EM puts "
                         + "{} of the candidates as matches",
                 model.id(),
                 String.format("%.3f", prior));
-        return new FellegiSunter.Parameters(prior, m, apart, share.iterations(), share.converged());
+        return new FellegiSunter.Parameters(prior, m, apart, share.iterations(), share.converged(), share.lastChange());
     }
 
     /**

@@ -128,6 +128,7 @@ public final class RecordProfiles {
             if (f.getValue().prefix() > 0) {
                 value = value.substr(1, f.getValue().prefix());
             }
+            value = FieldPreparation.prepare(value, f.getValue().prepare());
             out.add(value.as(f.getKey()));
         }
         return wide.select(out.toArray(Column[]::new));

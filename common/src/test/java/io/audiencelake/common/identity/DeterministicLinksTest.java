@@ -32,6 +32,7 @@ class DeterministicLinksTest {
                 "email",
                 0.1,
                 10,
+                1e-7,
                 1000,
                 100,
                 20,

@@ -52,6 +52,7 @@ class ProbabilisticMatchingTest {
                 "email",
                 0.1,
                 200,
+                1e-7,
                 2000,
                 100,
                 20,
