@@ -4,6 +4,8 @@ import static org.apache.spark.sql.functions.abs;
 import static org.apache.spark.sql.functions.aggregate;
 import static org.apache.spark.sql.functions.array_intersect;
 import static org.apache.spark.sql.functions.array_union;
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.element_at;
 import static org.apache.spark.sql.functions.exists;
 import static org.apache.spark.sql.functions.filter;
 import static org.apache.spark.sql.functions.greatest;
@@ -11,6 +13,7 @@ import static org.apache.spark.sql.functions.isnan;
 import static org.apache.spark.sql.functions.length;
 import static org.apache.spark.sql.functions.levenshtein;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.log;
 import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.regexp_replace;
 import static org.apache.spark.sql.functions.size;
@@ -100,6 +103,37 @@ public enum ComparisonKind {
                     .otherwise(PairComparisons.FAR);
         }
     },
+    /**
+     * word lists: cosine of the two sets with each word weighted by its rarity (TF-IDF, the weight ln(1 / the share
+     * of profiles with the word)) at least {@code exact} (exact), at least {@code close} (close), or less. Sharing a
+     * model number or a rare surname counts for much, sharing "black" or "the" for almost nothing.
+     */
+    TF_IDF(Shape.LIST, 0.5, false) {
+        @Override
+        Column levels(Comparison c, Column l, Column r) {
+            throw new IllegalStateException("tf_idf compares with the profiles' word shares");
+        }
+
+        @Override
+        Column levels(Comparison c, Column l, Column r, Column lShares, Column rShares) {
+            Column shared = aggregate(
+                    array_intersect(l, r),
+                    lit(0.0),
+                    (acc, t) -> acc.plus(idf(element_at(lShares, t)).multiply(idf(element_at(rShares, t)))));
+            Column norms = sqrt(squares(l, lShares)).multiply(sqrt(squares(r, rShares)));
+            Column cosine = shared.divide(norms);
+            return when(missing(l, r).or(size(l).equalTo(0)).or(size(r).equalTo(0)), PairComparisons.MISSING)
+                    .when(norms.leq(0), PairComparisons.FAR)
+                    .when(cosine.geq(c.exact()), PairComparisons.EXACT)
+                    .when(cosine.geq(c.close()), PairComparisons.CLOSE)
+                    .otherwise(PairComparisons.FAR);
+        }
+
+        @Override
+        boolean needsShares() {
+            return true;
+        }
+    },
     /** lists: two or more shared values (exact), one (close), none (far) */
     OVERLAP(Shape.LIST, 0.75, true) {
         @Override
@@ -172,6 +206,19 @@ public enum ComparisonKind {
     /** The pair's level: {@link PairComparisons#MISSING}, {@code FAR}, {@code CLOSE} or {@code EXACT}. */
     abstract Column levels(Comparison c, Column l, Column r);
 
+    /**
+     * The level when the kind weighs values by how common they are ({@link #needsShares}): {@code lShares} and
+     * {@code rShares} map each value of the field to the share of profiles that have it.
+     */
+    Column levels(Comparison c, Column l, Column r, Column lShares, Column rShares) {
+        return levels(c, l, r);
+    }
+
+    /** Whether the kind needs the share of profiles per value ({@link PairComparisons#withTermFrequencies}). */
+    boolean needsShares() {
+        return false;
+    }
+
     /** Why the kind cannot compare {@code field} beyond its shape, or null when it can. */
     String fieldProblem(String field) {
         return null;
@@ -232,6 +279,19 @@ public enum ComparisonKind {
     private static Column number(Column v) {
         Column d = regexp_replace(v, "[$,\\s]", "").try_cast(DataTypes.DoubleType);
         return when(not(isnan(d)).and(abs(d).lt(Double.MAX_VALUE)), d);
+    }
+
+    /** A word's inverse document frequency from the share of profiles with it; 0 when unknown. */
+    private static Column idf(Column share) {
+        return coalesce(log(lit(1.0).divide(share)), lit(0.0));
+    }
+
+    /** The sum of the squared weights of a profile's words. */
+    private static Column squares(Column words, Column shares) {
+        return aggregate(words, lit(0.0), (acc, t) -> {
+            Column w = idf(element_at(shares, t));
+            return acc.plus(w.multiply(w));
+        });
     }
 
     private static Column dot(Column a, Column b) {

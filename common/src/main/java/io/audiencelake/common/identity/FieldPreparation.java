@@ -46,11 +46,16 @@ public enum FieldPreparation {
             return Functions.FOLD_ACCENTS.apply(v);
         }
     },
-    /** punctuation becomes a space and runs of spaces one: "O'Brien-Smith, J." becomes "O Brien Smith J" */
+    /**
+     * punctuation off: a hyphen, slash, apostrophe or dot inside a word joins it ("O'Brien" becomes "OBrien",
+     * "DAV-HDX576WF" "DAVHDX576WF", "MB769G/A" "MB769GA"), any other becomes a space, and runs of spaces one
+     * ("Smith, J." becomes "Smith J")
+     */
     STRIP_PUNCTUATION(Kind.VALUE) {
         @Override
         Column apply(Column v, int n) {
-            return trim(regexp_replace(regexp_replace(v, "[\\p{Punct}\\p{IsPunctuation}]", " "), "\\s+", " "));
+            Column joined = regexp_replace(v, "(?<=[\\p{L}\\p{N}])[-/'.\u2019](?=[\\p{L}\\p{N}])", "");
+            return trim(regexp_replace(regexp_replace(joined, "[\\p{Punct}\\p{IsPunctuation}]", " "), "\\s+", " "));
         }
     },
     /** only the digits: "+44 (20) 7946-0018" becomes "442079460018" */

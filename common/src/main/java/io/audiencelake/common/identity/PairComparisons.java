@@ -23,7 +23,8 @@ import org.apache.spark.sql.types.ArrayType;
 /**
  * Compares the two profiles of each pair field by field into levels: -1 missing, 0 far, 1 close,
  * 2 exact. For term-frequency comparisons it also gives how common the agreed value is, so that
- * sharing a rare surname or a quiet home address counts for more than sharing a common one.
+ * sharing a rare surname or a quiet home address counts for more than sharing a common one; kinds that weigh
+ * words by rarity (tf_idf) read the same shares.
  */
 public final class PairComparisons {
     public static final int MISSING = -1;
@@ -44,14 +45,14 @@ public final class PairComparisons {
     }
 
     /**
-     * Adds {@code <field>__tf} to the profiles for each term-frequency comparison: the share of
+     * Adds {@code <field>__tf} to the profiles for each term-frequency or tf_idf comparison: the share of
      * profiles with the value (a map value to share for list fields). {@code profiles} should be cached.
      */
     public static Dataset<Row> withTermFrequencies(Dataset<Row> profiles, MatchModel model) {
         Dataset<Row> out = profiles;
         long total = Math.max(1, profiles.count());
         for (String field : model.comparisons().stream()
-                .filter(Comparison::termFrequency)
+                .filter(c -> c.termFrequency() || c.kind().needsShares())
                 .map(Comparison::field)
                 .distinct()
                 .toList()) {
@@ -95,6 +96,15 @@ public final class PairComparisons {
     }
 
     static Column levelOf(Comparison c, Column l, Column r) {
+        if (c.kind().needsShares()) {
+            return c.kind()
+                    .levels(
+                            c,
+                            l,
+                            r,
+                            col(CandidatePairs.LEFT + c.field() + TF_SUFFIX),
+                            col(CandidatePairs.RIGHT + c.field() + TF_SUFFIX));
+        }
         return c.kind().levels(c, l, r);
     }
 }

@@ -116,7 +116,7 @@ public final class ProbabilisticMatching {
         Dataset<Row> scored = FellegiSunter.score(leveled, model.comparisons(), parameters, uRandom);
         Dataset<Row> accepted = scored.where(col(FellegiSunter.PROBABILITY).geq(rules.threshold()));
         if (model.oneToOne()) {
-            accepted = mutualBest(accepted).localCheckpoint();
+            accepted = oneToOne(accepted);
             metrics.add(new Metric(MetricName.ONE_TO_ONE_PAIRS, model.id(), accepted.count()));
         }
         if (components != null && !guardPasses(accepted, components, model, rules, metrics)) {
@@ -132,25 +132,47 @@ public final class ProbabilisticMatching {
         return new Result(edges, scored, leveled, parameters, metrics);
     }
 
+    /** Most rounds of {@link #oneToOne}; each settles the mutual best pairs of what is left. */
+    static final int ONE_TO_ONE_ROUNDS = 10;
+
     /**
-     * The accepted pairs that are the best of both their ends (highest probability; ties to the lower node): with
-     * two deduplicated sources a subject has one match at most, and connected components would otherwise chain a
-     * record's second-best partner (the same paper's journal version, a sibling product) into its entity.
+     * The accepted pairs that make a one-to-one matching, greedily by evidence (JedAI's unique mapping clustering
+     * for two clean sources): each round keeps the pairs that are the best of both their ends (highest log-odds;
+     * ties to the lower node), then drops every other pair of the ends it matched, until no pair is left or
+     * {@link #ONE_TO_ONE_ROUNDS}. With two deduplicated sources a subject has one match at most, and connected
+     * components would otherwise chain a record's second-best partner (the same paper's journal version, a sibling
+     * product) into its entity.
      */
-    static Dataset<Row> mutualBest(Dataset<Row> accepted) {
+    static Dataset<Row> oneToOne(Dataset<Row> accepted) {
         String l = CandidatePairs.LEFT + IdentifierNodes.NODE;
         String r = CandidatePairs.RIGHT + IdentifierNodes.NODE;
-        Dataset<Row> ends = accepted.select(col(l).as("_node"), col(r).as("_other"), col(FellegiSunter.PROBABILITY))
-                .unionByName(accepted.select(col(r).as("_node"), col(l).as("_other"), col(FellegiSunter.PROBABILITY)));
+        Dataset<Row> kept = null;
+        Dataset<Row> left = accepted.localCheckpoint();
+        for (int round = 0; round < ONE_TO_ONE_ROUNDS && !left.isEmpty(); round++) {
+            Dataset<Row> best = mutualBest(left).localCheckpoint();
+            kept = kept == null ? best : kept.unionByName(best);
+            Dataset<Row> matched = best.select(col(l).as("_n")).unionByName(best.select(col(r).as("_n")));
+            left = left.join(matched, col(l).equalTo(matched.col("_n")), "left_anti")
+                    .join(matched, col(r).equalTo(matched.col("_n")), "left_anti")
+                    .localCheckpoint();
+        }
+        return kept == null ? accepted.limit(0) : kept;
+    }
+
+    /** The pairs that are the best of both their ends. */
+    private static Dataset<Row> mutualBest(Dataset<Row> pairs) {
+        String l = CandidatePairs.LEFT + IdentifierNodes.NODE;
+        String r = CandidatePairs.RIGHT + IdentifierNodes.NODE;
+        Dataset<Row> ends = pairs.select(col(l).as("_node"), col(r).as("_other"), col(FellegiSunter.LOG_ODDS))
+                .unionByName(pairs.select(col(r).as("_node"), col(l).as("_other"), col(FellegiSunter.LOG_ODDS)));
         Dataset<Row> best = ends.withColumn(
                         "_rank",
                         row_number()
                                 .over(Window.partitionBy("_node")
-                                        .orderBy(col(FellegiSunter.PROBABILITY).desc(), col("_other"))))
+                                        .orderBy(col(FellegiSunter.LOG_ODDS).desc(), col("_other"))))
                 .where(col("_rank").equalTo(1))
                 .select("_node", "_other");
-        return accepted.join(
-                        best, col(l).equalTo(best.col("_node")).and(col(r).equalTo(best.col("_other"))), "left_semi")
+        return pairs.join(best, col(l).equalTo(best.col("_node")).and(col(r).equalTo(best.col("_other"))), "left_semi")
                 .join(best, col(r).equalTo(best.col("_node")).and(col(l).equalTo(best.col("_other"))), "left_semi");
     }
 

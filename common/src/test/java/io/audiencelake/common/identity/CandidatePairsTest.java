@@ -86,4 +86,20 @@ class CandidatePairsTest {
         union.collectAsList().forEach(r -> rules.put(r.getLong(0) + "-" + r.getLong(1), r.getList(2)));
         assertEquals(Map.of("1-2", List.of("ip", "surname"), "1-5", List.of("ip")), rules);
     }
+
+    @Test
+    void metaBlockingKeepsOnlyPairsSharingEnoughBlocks() {
+        BlockingRule once = new BlockingRule("ip", List.of("ips"), 5);
+        BlockingRule twice = new BlockingRule("ip", List.of("ips"), 5, 2);
+        Dataset<Row> words = Frames.of(
+                "node bigint, id_type string, id_value string, source string, ips array<string>",
+                row(1L, "customer_id", "C1", "crm", List.of("wasa2", "workflow", "system")),
+                row(2L, "partner_id", "P2", "partner", List.of("wasa2", "workflow", "management")),
+                row(3L, "partner_id", "P3", "partner", List.of("workflow", "mining")));
+        assertEquals(Set.of("1-2", "1-3", "2-3"), pairs(CandidatePairs.ofRule(words, model(false, once), once)));
+        assertEquals(
+                Set.of("1-2"),
+                pairs(CandidatePairs.ofRule(words, model(false, twice), twice)),
+                "1-3 and 2-3 share only 'workflow'");
+    }
 }

@@ -1,6 +1,7 @@
 package io.audiencelake.common.identity;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
@@ -54,6 +55,23 @@ class FellegiSunterTest {
             assertEquals(m[k][2], p.m()[k][2], 0.03, "m exact of " + k);
             assertEquals(u[k][0], p.u()[k][0], 0.03, "u far of " + k);
         }
+    }
+
+    @Test
+    void emSaysWhetherItConvergedAndItsLastChange() {
+        double[][] m = {{0.05, 0.15, 0.80}, {0.10, 0.10, 0.80}, {0.02, 0.08, 0.90}};
+        double[][] u = {{0.85, 0.10, 0.05}, {0.70, 0.20, 0.10}, {0.90, 0.07, 0.03}};
+        List<FellegiSunter.Pattern> patterns = mixture(3, m, u, 0.3);
+        FellegiSunter.Parameters cut = FellegiSunter.estimate(patterns, 3, FellegiSunter.EmStart.of(3));
+        assertEquals(3, cut.iterations());
+        assertFalse(cut.converged(), "three rounds are not enough at 1e-7");
+        assertTrue(cut.lastChange() >= FellegiSunter.TOLERANCE);
+        FellegiSunter.Parameters loose = FellegiSunter.estimate(
+                patterns, 3, FellegiSunter.EmStart.of(2000).until(1e-3));
+        FellegiSunter.Parameters tight = FellegiSunter.estimate(patterns, 3, FellegiSunter.EmStart.of(2000));
+        assertTrue(loose.converged() && tight.converged());
+        assertTrue(loose.lastChange() < 1e-3 && tight.lastChange() < FellegiSunter.TOLERANCE);
+        assertTrue(loose.iterations() < tight.iterations(), loose.iterations() + " vs " + tight.iterations());
     }
 
     @Test

@@ -112,4 +112,68 @@ class IdentityRulesLoaderTest {
         assertTrue(uFrom.contains("matching.models[0].u_from: expected one of random_pairs, known_apart"), uFrom);
         assertTrue(message.contains("clustering.max_cluster_size"), message);
     }
+
+    @Test
+    void fieldsArePreparedInOrderAndTokensMakeAListThatBlocksAndComparesAsWords() throws IOException {
+        Path file = dir.resolve("identity.yaml");
+        Files.writeString(
+                file,
+                GOOD.replace(
+                                        "      blocking:\n",
+                                        "      one_to_one: true\n      across_feeds_only: true\n      blocking:\n"
+                                                + "        - {name: words, on: [title], max_block_size: 50, min_shared: 2}\n")
+                                .replace(
+                                        "name: {attributes: [first_name.qgrams]}",
+                                        "name: {attributes: [first_name.qgrams]}\n"
+                                                + "        title: {attributes: [title], prepare: [lower, fold_accents,"
+                                                + " strip_punctuation, tokens, prefix(5)]}")
+                                .replace(
+                                        "{field: year, kind: exact, term_frequency: true}",
+                                        "{field: title, kind: tf_idf}")
+                        + "  em_tolerance: 0.0001\n");
+        IdentityRules rules = IdentityRulesLoader.load(file);
+        IdentityRules.MatchModel m = rules.models().get(0);
+        assertEquals(
+                "[lower, fold_accents, strip_punctuation, tokens, prefix(5)]",
+                m.fields().get("title").prepare().toString());
+        assertTrue(m.fields().get("title").isList());
+        assertEquals(2, m.blocking().get(0).minShared());
+        assertEquals(1, m.blocking().get(1).minShared(), "every shared block by default");
+        assertTrue(m.oneToOne());
+        assertEquals(0.0001, rules.emTolerance());
+        assertEquals(ComparisonKind.TF_IDF, m.comparisons().get(1).kind());
+    }
+
+    @Test
+    void badPreparationAndMetaBlockingAreRefusedWithWhatWasExpected() throws IOException {
+        String message = refused(GOOD.replace(
+                        "name: {attributes: [first_name.qgrams]}",
+                        "name: {attributes: [first_name.qgrams], prepare: [lowercase, prefix(0), prefix,"
+                                + " tokens, tokens, initials]}")
+                .replace("{name: by_year, on: [year]}", "{name: by_year, on: [year], min_shared: 2}")
+                .replace("      blocking:\n", "      one_to_one: true\n      blocking:\n"));
+        String field = "matching.models[0].fields.name.prepare: ";
+        assertTrue(message.contains(field + "unknown step 'lowercase'; expected one of [lower, fold_accents"), message);
+        assertTrue(message.contains(field + "'prefix(0)': expected a count of at least 1"), message);
+        assertTrue(message.contains(field + "unknown step 'prefix'"), message);
+        assertTrue(message.contains(field + "'tokens' cannot follow tokens"), message);
+        assertTrue(message.contains(field + "'initials' cannot follow tokens"), message);
+        assertTrue(message.contains("blocking[0].min_shared: counts shared blocks of a list field"), message);
+        assertTrue(message.contains("matching.models[0].one_to_one: keeps each subject's best match"), message);
+        String kind = refused(
+                GOOD.replace("{field: year, kind: exact, term_frequency: true}", "{field: year, kind: tf_idf}"));
+        assertTrue(kind.contains("tf_idf does not fit field 'year'; a single value takes"), kind);
+    }
+
+    @Test
+    void theLeipzigRulesLoad() {
+        Path conf = Path.of(System.getProperty("user.dir")).getParent().resolve("conf/evaluation/leipzig");
+        for (String task : new String[] {"dblp-acm", "abt-buy"}) {
+            IdentityRules.MatchModel m = IdentityRulesLoader.load(conf.resolve(task + "/identity.yaml"))
+                    .models()
+                    .get(0);
+            assertTrue(m.oneToOne() && m.acrossFeedsOnly(), task);
+            assertTrue(m.blocking().stream().anyMatch(b -> b.minShared() > 1), task);
+        }
+    }
 }

@@ -109,4 +109,25 @@ class MatchEvaluationTest {
         assertTrue(report.byDeviceKind().isEmpty());
         assertNull(report.mixing());
     }
+
+    @Test
+    void blockingRecallCountsTheTruePairsEachRuleMadeCandidates() {
+        Dataset<Row> truth = Frames.of(
+                "id_type string, id_value string, truth_key string",
+                row("customer_id", "a1", "T1"),
+                row("partner_id", "b1", "T1"),
+                row("customer_id", "a2", "T2"),
+                row("partner_id", "b2", "T2"),
+                row("customer_id", "a3", "T3"));
+        Dataset<Row> compared = Frames.of(
+                "model string, src_type string, src_value string, dst_type string, dst_value string, "
+                        + "rules array<string>",
+                row("m", "customer_id", "a1", "partner_id", "b1", List.of("title", "words")),
+                row("m", "partner_id", "b2", "customer_id", "a2", List.of("words")),
+                row("m", "customer_id", "a3", "partner_id", "b1", List.of("title", "words")));
+        assertEquals(
+                Map.of("m", 2L, "m/title", 1L, "m/words", 2L),
+                MatchEvaluation.trueCandidates(compared, truth),
+                "a1-b1 by both rules, b2-a2 by words (either way round); a3-b1 is no true pair");
+    }
 }

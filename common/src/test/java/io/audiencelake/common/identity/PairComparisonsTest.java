@@ -88,7 +88,8 @@ class PairComparisonsTest {
                 levels(new Comparison("n", "name", ComparisonKind.TEXT, 0.9, 0.9, false), pairs),
                 "edit similarity calls the transposition far at the same threshold");
         assertEquals(0.9, ComparisonKind.JARO_WINKLER.defaultClose());
-        assertEquals("exact, text, jaro_winkler or qgrams", ComparisonKind.namesOf(ComparisonKind.Shape.VALUE));
+        assertEquals(
+                "exact, text, jaro_winkler, qgrams or numeric", ComparisonKind.namesOf(ComparisonKind.Shape.VALUE));
     }
 
     @Test
@@ -155,5 +156,71 @@ class PairComparisonsTest {
                         pair(1, null, null, null, null, null, null, List.of(1.0, 2.0, 0.0), List.of(2.0, 4.0, 0.0)),
                         pair(2, null, null, null, null, null, null, List.of(1.0, 1.0, 0.0), List.of(1.0, 0.0, 0.0)),
                         pair(3, null, null, null, null, null, null, List.of(1.0, 0.0, 0.0), List.of(0.0, 0.0, 1.0))));
+    }
+
+    @Test
+    void numbersAreCloseWithinTheRelativeToleranceAndTextIsNoNumber() {
+        Comparison c = new Comparison("price", "name", ComparisonKind.NUMERIC, 0.1, 0.9, false);
+        assertEquals(
+                List.of(2, 1, 0, -1, 2),
+                levels(
+                        c,
+                        names(1, "399", "399.00"),
+                        names(2, "$1,000", "950"),
+                        names(3, "100", "80"),
+                        names(4, "call us", "80"),
+                        names(5, "1999", "1999")),
+                "5 % apart is close at 10 %, 20 % apart far; text that is no number is missing, never an error");
+    }
+
+    private static Object[] words(long id, List<String> l, List<String> r) {
+        return pair(id, null, null, null, null, l, r, null, null);
+    }
+
+    @Test
+    void tokenSetComparesTheSharedWordsOverAllWordsInAnyOrder() {
+        Comparison c = new Comparison("w", "ips", ComparisonKind.TOKEN_SET, 0.5, 0.9, false);
+        assertEquals(
+                List.of(2, 1, 0, -1),
+                levels(
+                        c,
+                        words(1, List.of("john", "smith"), List.of("smith", "john")),
+                        words(2, List.of("john", "r", "smith"), List.of("john", "smith", "jr")),
+                        words(3, List.of("john", "smith"), List.of("jane", "smith", "doe")),
+                        words(4, List.of(), List.of("smith"))));
+    }
+
+    @Test
+    void tfIdfWeighsRareSharedWordsAboveCommonOnes() {
+        // Seven products; "black" and "tv" are common, the model numbers rare.
+        Dataset<Row> profiles = Frames.of(
+                "node bigint, words array<string>",
+                row(1L, List.of("sony", "tv", "black", "kdl40")),
+                row(2L, List.of("sony", "kdl40", "bravia")),
+                row(3L, List.of("lg", "tv", "black", "42lg60")),
+                row(4L, List.of("samsung", "tv", "black", "ln46")),
+                row(5L, List.of("toshiba", "tv", "black")),
+                row(6L, List.of("sharp", "tv", "black")),
+                row(7L, List.of()));
+        Comparison tfIdf = new Comparison("w", "words", ComparisonKind.TF_IDF, 0.3, 0.9, false);
+        Comparison jaccard = new Comparison("w", "words", ComparisonKind.TOKEN_SET, 0.3, 0.9, false);
+        // cosine 0.65 (brand and model number) and 0.03 (only "tv" and "black")
+        assertEquals(List.of(1, 0, -1), levelsOver(profiles, tfIdf), "the model number makes 1-2 close; 3-4 far");
+        assertEquals(
+                List.of(1, 1, -1),
+                levelsOver(profiles, jaccard),
+                "plain Jaccard calls two different TVs close too (2 of 6 words shared)");
+    }
+
+    /** Levels of the pairs 1-2, 3-4 and 5-7 of profiles with a {@code words} list, shares counted over all. */
+    private static List<Integer> levelsOver(Dataset<Row> profiles, Comparison c) {
+        MatchModel model =
+                new MatchModel("m", Source.RECORDS, List.of("a"), false, 1, 0, Map.of(), List.of(), List.of(c));
+        Dataset<Row> withShares = PairComparisons.withTermFrequencies(profiles, model);
+        Dataset<Row> pairs = CandidatePairs.withProfiles(
+                Frames.of("l_node bigint, r_node bigint", row(1L, 2L), row(3L, 4L), row(5L, 7L)), withShares);
+        return PairComparisons.levels(pairs, model).orderBy("l_node").collectAsList().stream()
+                .map(r -> r.<Integer>getAs(PairComparisons.level(c)))
+                .toList();
     }
 }

@@ -216,4 +216,24 @@ class ProbabilisticMatchingTest {
         pairs.select("l_node", "r_node").collectAsList().forEach(r -> out.add(r.getLong(0) + "-" + r.getLong(1)));
         return out;
     }
+
+    @Test
+    void oneToOneKeepsEachRecordsBestPartnerGreedilyByEvidence() {
+        // Left records 1, 2, 3; right 11, 12, 13. 1-11 is the best pair of both; 2 prefers 11 (taken), so its next
+        // best, 12, settles in the second round; 3-12 loses to 2-12; 3-13 is left and kept. Ties go to the lower node.
+        Dataset<Row> accepted = Frames.of(
+                "l_node bigint, r_node bigint, log_odds double",
+                row(1L, 11L, 20.0),
+                row(2L, 11L, 15.0),
+                row(2L, 12L, 10.0),
+                row(3L, 12L, 8.0),
+                row(3L, 13L, 5.0),
+                row(4L, 14L, 7.0),
+                row(5L, 14L, 7.0));
+        Set<String> kept = new TreeSet<>();
+        ProbabilisticMatching.oneToOne(accepted)
+                .collectAsList()
+                .forEach(r -> kept.add(r.getLong(0) + "-" + r.getLong(1)));
+        assertEquals(Set.of("1-11", "2-12", "3-13", "4-14"), kept);
+    }
 }
