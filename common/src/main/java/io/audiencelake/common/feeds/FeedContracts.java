@@ -157,6 +157,33 @@ public final class FeedContracts {
                 });
     }
 
+    /**
+     * A column's {@code prepared:} attributes: suffix to preparation steps, e.g. {@code {words: [lower, tokens]}}
+     * keeps {@code <name>.words}.
+     */
+    private static Map<String, List<FieldPreparation.Step>> prepared(ConfigNode n, String name, ColumnType type) {
+        Map<String, List<FieldPreparation.Step>> prepared = new LinkedHashMap<>();
+        ConfigNode node = n.object("prepared");
+        for (String suffix : node.keys()) {
+            if (!suffix.matches("[a-z][a-z0-9_]*")
+                    || (suffix + ".").equals(FeedColumn.QGRAMS_SUFFIX.substring(1) + ".")) {
+                node.problem(suffix, "expected a suffix of lower-case letters, digits and _ other than qgrams");
+            }
+            List<FieldPreparation.Step> steps = FieldPreparation.parse(node, suffix);
+            if (steps.isEmpty()) {
+                node.problem(suffix, "expected the preparation steps, e.g. [lower, fold_accents, tokens]");
+            }
+            prepared.put(suffix, steps);
+        }
+        if (!prepared.isEmpty() && type != ColumnType.STRING) {
+            n.problem(
+                    "prepared",
+                    "only string columns are prepared, '" + name + "' is "
+                            + type.name().toLowerCase(Locale.ROOT));
+        }
+        return prepared;
+    }
+
     /** The one-character delimiter of a delimited feed: tab for TSV, a comma otherwise by default. */
     private static char delimiter(ConfigNode root, FeedFormat format) {
         String text = root.string("delimiter", format == FeedFormat.TSV ? "\t" : ",");
@@ -404,8 +431,9 @@ public final class FeedContracts {
                         "only string columns have a q-gram encoding, '" + name + "' is "
                                 + type.name().toLowerCase(Locale.ROOT));
             }
+            Map<String, List<FieldPreparation.Step>> prepared = prepared(n, name, type);
             n.rejectUnknownKeys();
-            out.add(new FeedColumn(name, type, required, pii, format, zone, similarity));
+            out.add(new FeedColumn(name, type, required, pii, format, zone, similarity, prepared));
         }
         return out;
     }

@@ -1,6 +1,8 @@
 package io.audiencelake.common.feeds;
 
 import static org.apache.spark.sql.functions.array;
+import static org.apache.spark.sql.functions.array_join;
+import static org.apache.spark.sql.functions.array_sort;
 import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
@@ -343,8 +345,25 @@ public final class FeedOutputs {
                         lit(a.namePrefix() + name + FeedColumn.QGRAMS_SUFFIX).as("n"),
                         QGramEncoding.encode(Normalise.column(name), linkageKey).as("v")));
             }
+            c.prepared()
+                    .forEach((suffix, steps) -> values.add(struct(
+                            lit(a.namePrefix() + name + "." + suffix).as("n"),
+                            prepared(c, steps, linkageKey).as("v"))));
         }
         return values;
+    }
+
+    /**
+     * A column's prepared value as text: words of a list joined by a space; for personal data each value (each
+     * word) as its keyed hash ({@link KeyedTokens}), so equal words stay equal and nothing clear is kept.
+     */
+    private static Column prepared(FeedColumn c, List<FieldPreparation.Step> steps, String linkageKey) {
+        Column v = FieldPreparation.prepare(Normalise.column(c.name()), steps);
+        boolean list = FieldPreparation.makesList(steps);
+        if (c.pii()) {
+            v = list ? transform(v, w -> KeyedTokens.encode(w, linkageKey)) : KeyedTokens.encode(v, linkageKey);
+        }
+        return list ? array_join(array_sort(v), " ") : v;
     }
 
     /** A typed column as text: ISO dates and times, and personal data as SHA-256 of its trimmed lower case. */

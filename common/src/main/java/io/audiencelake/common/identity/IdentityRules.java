@@ -1,5 +1,6 @@
 package io.audiencelake.common.identity;
 
+import io.audiencelake.common.feeds.FieldPreparation;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;

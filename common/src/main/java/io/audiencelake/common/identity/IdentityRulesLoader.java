@@ -3,6 +3,7 @@ package io.audiencelake.common.identity;
 import io.audiencelake.common.config.ConfigNode;
 import io.audiencelake.common.config.ConfigProblems;
 import io.audiencelake.common.config.YamlDocument;
+import io.audiencelake.common.feeds.FieldPreparation;
 import io.audiencelake.common.identity.IdentityRules.BlockingRule;
 import io.audiencelake.common.identity.IdentityRules.Comparison;
 import io.audiencelake.common.identity.IdentityRules.MatchModel;
@@ -10,21 +11,16 @@ import io.audiencelake.common.identity.IdentityRules.ProfileField;
 import io.audiencelake.common.identity.IdentityRules.Source;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /** Reads and checks {@code identity.yaml}; every mistake names the file, the field and what was expected. */
 public final class IdentityRulesLoader {
     private static final String NAME = "[a-z][a-z0-9_]*";
-    /** A preparation step: {@code lower}, or with a count, {@code prefix(3)}. */
-    private static final Pattern STEP = Pattern.compile("([a-z_]+)(?:\\(([0-9]{1,4})\\))?");
 
     private IdentityRulesLoader() {}
 
@@ -191,7 +187,7 @@ public final class IdentityRulesLoader {
                 field.problem("attributes", "expected the attribute names that fill the field");
             }
             int prefix = field.intValue("prefix", 0, 0, 1000);
-            List<FieldPreparation.Step> prepare = preparation(field);
+            List<FieldPreparation.Step> prepare = FieldPreparation.parse(field, "prepare");
             field.rejectUnknownKeys();
             ProfileField profileField = new ProfileField(attributes, prefix, prepare);
             fields.put(name, profileField);
@@ -200,42 +196,6 @@ public final class IdentityRulesLoader {
         if (fields.isEmpty()) {
             m.problem("fields", "expected at least one field made of attributes");
         }
-    }
-
-    /** A field's {@code prepare:} steps, e.g. {@code [lower, strip_punctuation, prefix(3)]}. */
-    private static List<FieldPreparation.Step> preparation(ConfigNode field) {
-        List<FieldPreparation.Step> steps = new ArrayList<>();
-        boolean list = false;
-        for (String text : field.strings("prepare")) {
-            Matcher matcher = STEP.matcher(text.trim());
-            FieldPreparation kind = null;
-            if (matcher.matches()) {
-                kind = Arrays.stream(FieldPreparation.values())
-                        .filter(k -> k.yamlName().equals(matcher.group(1)))
-                        .findFirst()
-                        .orElse(null);
-            }
-            boolean counted = matcher.matches() && matcher.group(2) != null;
-            if (kind == null || kind.takesCount() != counted) {
-                field.problem(
-                        "prepare",
-                        "unknown step '" + text + "'; expected one of "
-                                + Arrays.stream(FieldPreparation.values())
-                                        .map(k -> k.takesCount() ? k.yamlName() + "(n)" : k.yamlName())
-                                        .toList());
-                continue;
-            }
-            int n = counted ? Integer.parseInt(matcher.group(2)) : 0;
-            if (counted && n < 1) {
-                field.problem("prepare", "'" + text + "': expected a count of at least 1");
-            }
-            if (!FieldPreparation.fitsAfter(kind, list)) {
-                field.problem("prepare", "'" + text + "' cannot follow tokens: the field is already a list");
-            }
-            list = list || kind == FieldPreparation.TOKENS;
-            steps.add(new FieldPreparation.Step(kind, n));
-        }
-        return steps;
     }
 
     private static List<BlockingRule> blocking(ConfigNode m, Source source, Map<String, Boolean> available) {

@@ -7,6 +7,7 @@ import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.max_by;
 import static org.apache.spark.sql.functions.when;
 
+import io.audiencelake.common.feeds.FieldPreparation;
 import io.audiencelake.common.feeds.RawAttributes;
 import io.audiencelake.common.feeds.RawTables;
 import io.audiencelake.common.identity.IdentityRules.MatchModel;

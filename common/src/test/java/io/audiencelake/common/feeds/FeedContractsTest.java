@@ -51,6 +51,9 @@ class FeedContractsTest {
                         "  - {name: email, type: string}",
                         "  - {name: born, type: date, format: 'yyyy-MM-dd-QQQQQQ-ppp'}",
                         "  - {name: visits, type: int, pii: true}",
+                        "  - {name: full_name, type: string, pii: true, prepared: {qgrams: [lower], words: [tokens,"
+                                + " initials], sound: []}}",
+                        "  - {name: age, type: int, prepared: {tens: [prefix(1)]}}",
                         "identifiers:",
                         "  - {column: customer_id, type: crm_id}",
                         "  - {column: phone, type: phone}",
@@ -70,10 +73,16 @@ class FeedContractsTest {
                         + ": columns[4].format: expected iso8601 or a date-time pattern such as yyyy-MM-dd HH:mm:ss, got 'yyyy-MM-dd-QQQQQQ-ppp'",
                 f + ": columns[5].pii: only string columns can be personal data here, 'visits' is int",
                 f
+                        + ": columns[6].prepared.qgrams: expected a suffix of lower-case letters, digits and _ other than qgrams",
+                f + ": columns[6].prepared.words: 'initials' cannot follow tokens: the value is already a list",
+                f + ": columns[6].prepared.sound: expected the preparation steps, e.g. [lower, fold_accents, tokens]",
+                f + ": columns[7].prepared: only string columns are prepared, 'age' is int",
+                f
                         + ": identifiers[0].type: expected one of email, phone, maid, cookie, customer_id, partner_id, got 'crm_id'",
                 f
-                        + ": identifiers[1].column: unknown column 'phone'; expected one of [customer_id, email, born, visits]",
-                f + ": timestamp: unknown column 'updated'; expected one of [customer_id, email, born, visits]",
+                        + ": identifiers[1].column: unknown column 'phone'; expected one of [customer_id, email, born, visits, full_name, age]",
+                f
+                        + ": timestamp: unknown column 'updated'; expected one of [customer_id, email, born, visits, full_name, age]",
                 f + ": dedupe_key: column 'email' must be required: a key with missing parts is no key",
                 f + ": default_country: is required when a phone column is an identifier");
         for (String x : expected) {

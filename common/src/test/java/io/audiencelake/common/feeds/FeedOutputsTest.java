@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.LocalDate;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
@@ -95,6 +97,40 @@ class FeedOutputsTest {
         assertEquals(64, name.length(), "a personal-data attribute is stored as its SHA-256");
         assertEquals(2, attrs.where("subject_id = 'C2'").count(), "absent values are not attributes");
         // "tier" is not in the contract: schema drift is kept as an attribute, not lost.
+    }
+
+    @Test
+    void preparedAttributesOfPersonalDataAreKeyedCodesOfEachWordNeverTheWords() {
+        FeedContract people = FeedTestData.contract(
+                "crm",
+                FeedTestData.CRM.replace(
+                        "  - {name: first_name, type: string, pii: true}",
+                        "  - {name: first_name, type: string, pii: true, prepared: {words: [lower, fold_accents,"
+                                + " strip_punctuation, tokens], sound: [phonetic], initials: [lower, initials]}}"));
+        var lines = FeedTestData.lines(
+                "f",
+                String.join(",", HEADER),
+                "C1,ann@x.com,,Zoë-Anne Smith,GB,,,2025-01-01T10:00:00Z,",
+                "C2,bob@x.com,,SMITH zoeanne,GB,,,2025-01-01T10:00:00Z,");
+        Dataset<Row> classified = FeedOutputs.classify(
+                people, FeedCleaner.clean(people, FeedParser.parse(people, lines, Map.of("f", HEADER)), DAY));
+        Map<String, String> c1 = new TreeMap<>();
+        Map<String, String> c2 = new TreeMap<>();
+        for (Row r : FeedOutputs.attributes(people, classified, DAY, "test-key").collectAsList()) {
+            (r.getAs(RawAttributes.SUBJECT_ID).equals("C1") ? c1 : c2)
+                    .put(r.getAs(RawAttributes.NAME), r.getAs(RawAttributes.VALUE));
+        }
+        assertEquals(
+                c1.get("first_name.words"),
+                c2.get("first_name.words"),
+                "the same words in another case, order and spelling of the hyphen and accent");
+        assertEquals(2, c1.get("first_name.words").split(" ").length, "one keyed code per word");
+        assertTrue(List.of(c1.get("first_name.words").split(" ")).contains(KeyedTokens.encode("smith", "test-key")));
+        assertTrue(c1.get("first_name.initials").matches("[0-9a-f]{16}"), c1.toString());
+        assertFalse(c1.get("first_name.initials").equals(c2.get("first_name.initials")), "zs and sz differ");
+        for (String v : c1.values()) {
+            assertFalse(v.toLowerCase(Locale.ROOT).contains("smith") || v.contains("zo"), v);
+        }
     }
 
     @Test

@@ -1,16 +1,18 @@
-package io.audiencelake.common.identity;
+package io.audiencelake.common.feeds;
 
-import static io.audiencelake.common.identity.Frames.row;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.audiencelake.common.identity.FieldPreparation.Step;
+import io.audiencelake.common.feeds.FieldPreparation.Step;
+import io.audiencelake.common.spark.TestLake;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
 import scala.collection.Seq;
 
@@ -21,12 +23,13 @@ class FieldPreparationTest {
 
     /** The values after the steps, in input order (lists as Java lists, missing as null). */
     private static List<Object> prepared(List<Step> steps, String... values) {
-        Object[][] rows = new Object[values.length][];
+        List<Row> rows = new ArrayList<>();
         for (int i = 0; i < values.length; i++) {
-            rows[i] = row((long) i, values[i]);
+            rows.add(RowFactory.create((long) i, values[i]));
         }
         List<Object> out = new ArrayList<>();
-        for (Row r : Frames.of("i bigint, v string", rows)
+        for (Row r : TestLake.spark()
+                .createDataFrame(rows, StructType.fromDDL("i bigint, v string"))
                 .select(functions.col("i"), FieldPreparation.prepare(functions.col("v"), steps))
                 .orderBy("i")
                 .collectAsList()) {

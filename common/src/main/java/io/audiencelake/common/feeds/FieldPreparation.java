@@ -1,4 +1,4 @@
-package io.audiencelake.common.identity;
+package io.audiencelake.common.feeds;
 
 import static org.apache.spark.sql.functions.array_distinct;
 import static org.apache.spark.sql.functions.array_join;
@@ -15,9 +15,14 @@ import static org.apache.spark.sql.functions.trim;
 import static org.apache.spark.sql.functions.udf;
 import static org.apache.spark.sql.functions.when;
 
+import io.audiencelake.common.config.ConfigNode;
 import java.text.Normalizer;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.commons.codec.language.DoubleMetaphone;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.api.java.UDF1;
@@ -150,6 +155,48 @@ public enum FieldPreparation {
         public String toString() {
             return kind.takesCount() ? kind.yamlName() + "(" + n + ")" : kind.yamlName();
         }
+    }
+
+    /** A step as written: {@code lower}, or with a count, {@code prefix(3)}. */
+    private static final Pattern STEP = Pattern.compile("([a-z_]+)(?:\\(([0-9]{1,4})\\))?");
+
+    /**
+     * The steps listed under {@code key} (e.g. {@code prepare: [lower, strip_punctuation, prefix(3)]}); each
+     * unknown step, bad count or step that cannot follow the ones before it is a problem of the node.
+     */
+    public static List<Step> parse(ConfigNode node, String key) {
+        List<Step> steps = new ArrayList<>();
+        boolean list = false;
+        for (String text : node.strings(key)) {
+            Matcher matcher = STEP.matcher(text.trim());
+            FieldPreparation kind = null;
+            if (matcher.matches()) {
+                kind = Arrays.stream(values())
+                        .filter(k -> k.yamlName().equals(matcher.group(1)))
+                        .findFirst()
+                        .orElse(null);
+            }
+            boolean counted = matcher.matches() && matcher.group(2) != null;
+            if (kind == null || kind.takesCount() != counted) {
+                node.problem(
+                        key,
+                        "unknown step '" + text + "'; expected one of "
+                                + Arrays.stream(values())
+                                        .map(k -> k.takesCount() ? k.yamlName() + "(n)" : k.yamlName())
+                                        .toList());
+                continue;
+            }
+            int n = counted ? Integer.parseInt(matcher.group(2)) : 0;
+            if (counted && n < 1) {
+                node.problem(key, "'" + text + "': expected a count of at least 1");
+            }
+            if (!fitsAfter(kind, list)) {
+                node.problem(key, "'" + text + "' cannot follow tokens: the value is already a list");
+            }
+            list = list || kind == TOKENS;
+            steps.add(new Step(kind, n));
+        }
+        return steps;
     }
 
     /** Whether the steps make a list. */
