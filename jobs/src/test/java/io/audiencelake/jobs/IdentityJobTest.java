@@ -76,6 +76,7 @@ class IdentityJobTest {
         CliRun first = CliRun.of("identity", "-c", conf, "-d", DAY1, "--evaluate", truth);
         assertEquals(0, first.exitCode(), first.err());
         assertTrue(first.out().contains("identity " + DAY1 + ": precision "), first.out());
+        assertTrue(first.out().contains("  blocking records "), first.out());
         assertEquals(
                 0,
                 CliRun.of("identity", "-c", conf, "-d", DAY2, "--evaluate", truth)
@@ -118,6 +119,10 @@ class IdentityJobTest {
             double mixed = metric(lake, DAY2, "mixed_person_share", "household_member");
             assertTrue(mixed > 0 && mixed < 0.5, "household mixing " + mixed);
             assertTrue(metric(lake, DAY1, "candidate_pairs", "records/postcode") > 0);
+            // Blocking recall: the share of true pairs a model (and each of its rules) made candidates.
+            double blocked = metric(lake, DAY1, "blocking_recall", "records");
+            assertTrue(blocked > 0 && blocked <= 1, "records blocking recall " + blocked);
+            assertTrue(metric(lake, DAY1, "blocking_recall", "records/postcode") <= blocked);
             assertTrue(metric(lake, DAY1, "edges", "deterministic") > 0);
 
             Dataset<Row> edges = lake.read(IdEdges.SPEC).where(Versions.validOn(LocalDate.parse(DAY2)));

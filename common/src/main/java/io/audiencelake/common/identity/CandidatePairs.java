@@ -6,17 +6,24 @@ import static org.apache.spark.sql.functions.collect_set;
 import static org.apache.spark.sql.functions.concat_ws;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.explode;
+import static org.apache.spark.sql.functions.greatest;
+import static org.apache.spark.sql.functions.least;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.sequence;
 
 import io.audiencelake.common.identity.IdentityRules.BlockingRule;
 import io.audiencelake.common.identity.IdentityRules.MatchModel;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.ArrayType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 
 /**
  * Candidate pairs from blocking rules: two profiles are a candidate when a rule's fields are equal
@@ -119,6 +126,62 @@ public final class CandidatePairs {
                         .where(col("_shared").geq(rule.minShared()))
                         .drop("_shared");
         return distinct.withColumn(RULE, lit(rule.name()));
+    }
+
+    /**
+     * Sorted neighbourhood (Hernández and Stolfo, 1995): profiles sorted by the rule's key (then node), each paired
+     * with the next {@code window - 1}. A key that differs only at its end ("smith", "smithe") sorts beside its
+     * match where an equal-key block would miss it; the pair count is at most profiles × (window - 1) whatever the
+     * keys. Positions come from a sorted RDD's zipWithIndex (a range-partitioned sort, no single-partition window),
+     * and the neighbours from an equi-join on position.
+     */
+    static Dataset<Row> ofNeighbourhood(
+            Dataset<Row> profiles, MatchModel model, BlockingRule rule, Dataset<Row> touched) {
+        Dataset<Row> keyed = keyed(profiles, rule);
+        Dataset<Row> sorted = keyed.sort(col(KEY), col(IdentifierNodes.NODE));
+        StructType schema = sorted.schema().add("_pos", DataTypes.LongType, false);
+        JavaRDD<Row> numbered = sorted.toJavaRDD().zipWithIndex().map(t -> {
+            Object[] values = new Object[t._1().size() + 1];
+            for (int i = 0; i < t._1().size(); i++) {
+                values[i] = t._1().get(i);
+            }
+            values[values.length - 1] = t._2();
+            return RowFactory.create(values);
+        });
+        Dataset<Row> positions = profiles.sparkSession().createDataFrame(numbered, schema);
+        if (touched != null) {
+            positions = positions
+                    .join(
+                            touched.select(IdentifierNodes.NODE).distinct().withColumn(TOUCHED, lit(true)),
+                            new String[] {IdentifierNodes.NODE},
+                            "left")
+                    .na()
+                    .fill(false, new String[] {TOUCHED});
+        } else {
+            positions = positions.withColumn(TOUCHED, lit(true));
+        }
+        Dataset<Row> l = positions.select(
+                explode(sequence(col("_pos").plus(1), col("_pos").plus(rule.window() - 1)))
+                        .as("_next"),
+                col(IdentifierNodes.NODE).as("_ln"),
+                col(IdentifierNodes.SOURCE).as("_ls"),
+                col(TOUCHED).as("_lt"));
+        Dataset<Row> r = positions.select(
+                col("_pos").as("_next"),
+                col(IdentifierNodes.NODE).as("_rn"),
+                col(IdentifierNodes.SOURCE).as("_rs"),
+                col(TOUCHED).as("_rt"));
+        Column condition = col("_ln").notEqual(col("_rn")).and(col("_lt").or(col("_rt")));
+        if (model.acrossFeedsOnly()) {
+            condition = condition.and(col("_ls").notEqual(col("_rs")));
+        }
+        return l.join(r, "_next")
+                .where(condition)
+                .select(
+                        least(col("_ln"), col("_rn")).as(LEFT + IdentifierNodes.NODE),
+                        greatest(col("_ln"), col("_rn")).as(RIGHT + IdentifierNodes.NODE))
+                .distinct()
+                .withColumn(RULE, lit(rule.name()));
     }
 
     /** Pairs of all rules, each once with the rules that found it. */

@@ -207,14 +207,25 @@ public record IdentityRules(
      *     apart (a carrier's NAT address); their count is reported (block purging)
      * @param minShared a pair must share at least this many of the rule's blocks (meta-blocking for list fields:
      *     two titles sharing one word are no candidate, sharing three are); 1 keeps every pair
+     * @param window sorted neighbourhood when above 0: profiles sorted by the rule's fields (joined), each paired
+     *     with the next {@code window - 1}, so keys that differ in their ends ("smith" and "smithe") still meet;
+     *     {@code maxBlockSize} and {@code minShared} do not apply
      */
-    public record BlockingRule(String name, List<String> on, int maxBlockSize, int minShared) {
+    public record BlockingRule(String name, List<String> on, int maxBlockSize, int minShared, int window) {
         public BlockingRule {
             on = List.copyOf(on);
         }
 
+        public BlockingRule(String name, List<String> on, int maxBlockSize, int minShared) {
+            this(name, on, maxBlockSize, minShared, 0);
+        }
+
         public BlockingRule(String name, List<String> on, int maxBlockSize) {
-            this(name, on, maxBlockSize, 1);
+            this(name, on, maxBlockSize, 1, 0);
+        }
+
+        public boolean sortedNeighbourhood() {
+            return window > 0;
         }
     }
 

@@ -219,8 +219,15 @@ public final class IdentityRulesLoader {
                         "counts shared blocks of a list field (tokens); '" + on.get(0)
                                 + "' holds one value, so a pair shares one block at most");
             }
+            int window = b.intValue("window", 0, 0, 1000);
+            if (window == 1) {
+                b.problem("window", "expected at least 2 (each profile with the next window - 1), or 0 for blocks");
+            }
+            if (window > 0 && on.stream().anyMatch(f -> Boolean.TRUE.equals(available.get(f)))) {
+                b.problem("window", "sorts profiles by one value: a list field cannot be a sorted-neighbourhood key");
+            }
             b.rejectUnknownKeys();
-            blocking.add(new BlockingRule(name, on, max, minShared));
+            blocking.add(new BlockingRule(name, on, max, minShared, window));
         }
         if (blocking.isEmpty()) {
             m.problem("blocking", "expected at least one blocking rule (pairs are never made from all against all)");

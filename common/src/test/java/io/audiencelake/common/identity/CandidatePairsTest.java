@@ -102,4 +102,36 @@ class CandidatePairsTest {
                 pairs(CandidatePairs.ofRule(words, model(false, twice), twice)),
                 "1-3 and 2-3 share only 'workflow'");
     }
+
+    @Test
+    void sortedNeighbourhoodPairsKeysThatSortSideBySideWithinTheWindow() {
+        BlockingRule neighbours = new BlockingRule("surname", List.of("surname"), 100, 1, 2);
+        Dataset<Row> names = Frames.of(
+                "node bigint, id_type string, id_value string, source string, surname string",
+                row(1L, "customer_id", "C1", "crm", "smith"),
+                row(2L, "partner_id", "P2", "partner", "smithe"),
+                row(3L, "partner_id", "P3", "partner", "smyth"),
+                row(4L, "customer_id", "C4", "crm", "jones"),
+                row(5L, "partner_id", "P5", "partner", "jonas"),
+                row(6L, "partner_id", "P6", "partner", null));
+        // sorted: jonas 5, jones 4, smith 1, smithe 2, smyth 3; the missing surname takes no place
+        assertEquals(
+                Set.of("4-5", "1-4", "1-2", "2-3"),
+                pairs(CandidatePairs.ofNeighbourhood(names, model(false, neighbours), neighbours, null)));
+        assertEquals(
+                Set.of("4-5", "1-2"),
+                pairs(CandidatePairs.ofNeighbourhood(names, model(true, neighbours), neighbours, null)),
+                "linkage: jones and smith are both CRM records, smithe and smyth both partner ones");
+        BlockingRule wider = new BlockingRule("surname", List.of("surname"), 100, 1, 3);
+        assertEquals(
+                7,
+                CandidatePairs.ofNeighbourhood(names, model(false, wider), wider, null)
+                        .count(),
+                "each with the next two: 4 + 3");
+        assertEquals(
+                Set.of("1-2", "2-3"),
+                pairs(CandidatePairs.ofNeighbourhood(
+                        names, model(false, neighbours), neighbours, Frames.of("node bigint", row(2L)))),
+                "a daily run pairs only what touches a changed profile");
+    }
 }

@@ -150,7 +150,9 @@ class IdentityRulesLoaderTest {
                         "name: {attributes: [first_name.qgrams]}",
                         "name: {attributes: [first_name.qgrams], prepare: [lowercase, prefix(0), prefix,"
                                 + " tokens, tokens, initials]}")
-                .replace("{name: by_year, on: [year]}", "{name: by_year, on: [year], min_shared: 2}")
+                .replace(
+                        "{name: by_year, on: [year]}",
+                        "{name: by_year, on: [year], min_shared: 2}\n        - {name: sn, on: [name], window: 1}")
                 .replace("      blocking:\n", "      one_to_one: true\n      blocking:\n"));
         String field = "matching.models[0].fields.name.prepare: ";
         assertTrue(message.contains(field + "unknown step 'lowercase'; expected one of [lower, fold_accents"), message);
@@ -160,6 +162,8 @@ class IdentityRulesLoaderTest {
         assertTrue(message.contains(field + "'initials' cannot follow tokens"), message);
         assertTrue(message.contains("blocking[0].min_shared: counts shared blocks of a list field"), message);
         assertTrue(message.contains("matching.models[0].one_to_one: keeps each subject's best match"), message);
+        assertTrue(message.contains("blocking[1].window: expected at least 2"), message);
+        assertTrue(message.contains("blocking[1].window: sorts profiles by one value"), message);
         String kind = refused(
                 GOOD.replace("{field: year, kind: exact, term_frequency: true}", "{field: year, kind: tf_idf}"));
         assertTrue(kind.contains("tf_idf does not fit field 'year'; a single value takes"), kind);
