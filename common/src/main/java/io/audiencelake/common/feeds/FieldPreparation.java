@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.array_distinct;
 import static org.apache.spark.sql.functions.array_join;
 import static org.apache.spark.sql.functions.array_sort;
 import static org.apache.spark.sql.functions.filter;
+import static org.apache.spark.sql.functions.length;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.lower;
 import static org.apache.spark.sql.functions.regexp_extract;
@@ -96,6 +97,19 @@ public enum FieldPreparation {
         @Override
         Column apply(Column v, int n) {
             return array_distinct(split(trim(v), "\\s+"));
+        }
+    },
+    /**
+     * the distinct words of at least four characters with a digit in them, as a list: the model numbers, part
+     * numbers and references of a product name ("Sony Bravia KDL40V4100 40' LCD" gives [kdl40v4100]), which
+     * identify an item where its other words only describe it
+     */
+    CODES(Kind.TO_LIST) {
+        @Override
+        Column apply(Column v, int n) {
+            return filter(
+                    array_distinct(split(trim(v), "\\s+")),
+                    w -> length(w).geq(4).and(w.rlike("[0-9]")));
         }
     },
     /** the words in sorted order, joined by a space: "Smith John" and "John Smith" become one value */
@@ -191,9 +205,9 @@ public enum FieldPreparation {
                 node.problem(key, "'" + text + "': expected a count of at least 1");
             }
             if (!fitsAfter(kind, list)) {
-                node.problem(key, "'" + text + "' cannot follow tokens: the value is already a list");
+                node.problem(key, "'" + text + "' cannot follow tokens or codes: the value is already a list");
             }
-            list = list || kind == TOKENS;
+            list = list || kind.kind == Kind.TO_LIST;
             steps.add(new Step(kind, n));
         }
         return steps;

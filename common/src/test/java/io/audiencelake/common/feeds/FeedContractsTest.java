@@ -74,7 +74,8 @@ class FeedContractsTest {
                 f + ": columns[5].pii: only string columns can be personal data here, 'visits' is int",
                 f
                         + ": columns[6].prepared.qgrams: expected a suffix of lower-case letters, digits and _ other than qgrams",
-                f + ": columns[6].prepared.words: 'initials' cannot follow tokens: the value is already a list",
+                f
+                        + ": columns[6].prepared.words: 'initials' cannot follow tokens or codes: the value is already a list",
                 f + ": columns[6].prepared.sound: expected the preparation steps, e.g. [lower, fold_accents, tokens]",
                 f + ": columns[7].prepared: only string columns are prepared, 'age' is int",
                 f

@@ -87,6 +87,17 @@ class FieldPreparationTest {
     }
 
     @Test
+    void codesKeepTheWordsWithADigitThatIdentifyAProduct() {
+        List<Step> codes = List.of(
+                step(FieldPreparation.LOWER), step(FieldPreparation.STRIP_PUNCTUATION), step(FieldPreparation.CODES));
+        assertEquals(
+                Arrays.asList(List.of("kdl40v4100"), List.of("davhdx576wf", "1080p"), null),
+                prepared(codes, "Sony Bravia KDL-40V4100 40' LCD", "DAV-HDX576WF 5.1 1080p", "Black Flat Panel HDTV"),
+                "short numbers (40, 51) are sizes, not codes; no code is missing");
+        assertTrue(FieldPreparation.makesList(codes));
+    }
+
+    @Test
     void sortedTokensAndInitialsMakeOneValueOfTheWords() {
         List<Step> sorted = List.of(step(FieldPreparation.LOWER), step(FieldPreparation.SORTED_TOKENS));
         assertEquals(prepared(sorted, "Smith John"), prepared(sorted, "john  SMITH"));
