@@ -358,7 +358,8 @@ public final class FeedOutputs {
      * word) as its keyed hash ({@link KeyedTokens}), so equal words stay equal and nothing clear is kept.
      */
     private static Column prepared(FeedColumn c, List<FieldPreparation.Step> steps, String linkageKey) {
-        Column v = FieldPreparation.prepare(Normalise.column(c.name()), steps);
+        // Clear text is prepared from what the lake may hold of it (an email in a URL's query string stripped).
+        Column v = FieldPreparation.prepare(c.pii() ? Normalise.column(c.name()) : text(c), steps);
         boolean list = FieldPreparation.makesList(steps);
         if (c.pii()) {
             v = list ? transform(v, w -> KeyedTokens.encode(w, linkageKey)) : KeyedTokens.encode(v, linkageKey);

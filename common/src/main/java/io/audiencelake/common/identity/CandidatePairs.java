@@ -148,7 +148,9 @@ public final class CandidatePairs {
             values[values.length - 1] = t._2();
             return RowFactory.create(values);
         });
-        Dataset<Row> positions = profiles.sparkSession().createDataFrame(numbered, schema);
+        // Checkpointed: both sides of the join read the positions, which would otherwise sort and number twice.
+        Dataset<Row> positions =
+                profiles.sparkSession().createDataFrame(numbered, schema).localCheckpoint();
         if (touched != null) {
             positions = positions
                     .join(

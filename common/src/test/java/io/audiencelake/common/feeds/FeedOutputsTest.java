@@ -103,15 +103,19 @@ class FeedOutputsTest {
     void preparedAttributesOfPersonalDataAreKeyedCodesOfEachWordNeverTheWords() {
         FeedContract people = FeedTestData.contract(
                 "crm",
-                FeedTestData.CRM.replace(
-                        "  - {name: first_name, type: string, pii: true}",
-                        "  - {name: first_name, type: string, pii: true, prepared: {words: [lower, fold_accents,"
-                                + " strip_punctuation, tokens], sound: [phonetic], initials: [lower, initials]}}"));
+                FeedTestData.CRM
+                        .replace(
+                                "  - {name: first_name, type: string, pii: true}",
+                                "  - {name: first_name, type: string, pii: true, prepared: {words: [lower, fold_accents,"
+                                        + " strip_punctuation, tokens], sound: [phonetic], initials: [lower, initials]}}")
+                        .replace(
+                                "  - {name: country, type: string}",
+                                "  - {name: country, type: string, prepared: {words: [lower, tokens]}}"));
         var lines = FeedTestData.lines(
                 "f",
                 String.join(",", HEADER),
                 "C1,ann@x.com,,Zoë-Anne Smith,GB,,,2025-01-01T10:00:00Z,",
-                "C2,bob@x.com,,SMITH zoeanne,GB,,,2025-01-01T10:00:00Z,");
+                "C2,bob@x.com,,SMITH zoeanne,GB https://shop.example/?email=zoe@x.com,,,2025-01-01T10:00:00Z,");
         Dataset<Row> classified = FeedOutputs.classify(
                 people, FeedCleaner.clean(people, FeedParser.parse(people, lines, Map.of("f", HEADER)), DAY));
         Map<String, String> c1 = new TreeMap<>();
@@ -128,6 +132,10 @@ class FeedOutputsTest {
         assertTrue(List.of(c1.get("first_name.words").split(" ")).contains(KeyedTokens.encode("smith", "test-key")));
         assertTrue(c1.get("first_name.initials").matches("[0-9a-f]{16}"), c1.toString());
         assertFalse(c1.get("first_name.initials").equals(c2.get("first_name.initials")), "zs and sz differ");
+        String words = c2.get("country.words");
+        assertTrue(words.startsWith("gb "), "clear text is prepared in clear: " + words);
+        assertFalse(
+                words.contains("zoe@x.com"), "but from what the lake keeps of it (the URL's email stripped): " + words);
         for (String v : c1.values()) {
             assertFalse(v.toLowerCase(Locale.ROOT).contains("smith") || v.contains("zo"), v);
         }
