@@ -37,6 +37,8 @@ public final class FellegiSunter {
 
     private static final double M_FLOOR = 1e-4;
     private static final double U_FLOOR = 1e-6;
+    /** Where m starts without a better guess: leaning to exact. */
+    private static final double[] M_START = {0.1, 0.2, 0.7};
 
     private FellegiSunter() {}
 
@@ -176,7 +178,7 @@ public final class FellegiSunter {
         double[][] m = new double[comparisons][];
         double[][] u = new double[comparisons][];
         for (int k = 0; k < comparisons; k++) {
-            m[k] = start.m() == null ? new double[] {0.1, 0.2, 0.7} : start.m()[k].clone();
+            m[k] = start.m() == null ? M_START.clone() : start.m()[k].clone();
             u[k] = start.u() == null ? new double[] {0.8, 0.15, 0.05} : start.u()[k].clone();
             // A level that never occurs keeps probability 0 on both sides.
             boolean[] seen = seenLevels(used, k);
@@ -205,6 +207,58 @@ public final class FellegiSunter {
                 state.change() < start.tolerance(),
                 iteration == 0 ? 0.0 : state.change());
     }
+
+    /**
+     * m to start EM from, estimated as Splink's training sessions do: one EM per blocking rule over the pairs that
+     * rule found, u fixed (random pairs), the comparisons the rule fixes ignored (every pair of an equality rule
+     * agrees on its field by construction, which says nothing about matches). Each comparison's m is the mean over
+     * the sessions where it was free; one never free keeps the default start. A session with fewer than
+     * {@code minPairs} pairs is skipped: too few to say anything.
+     *
+     * @param bySession level patterns of each rule's pairs
+     * @param fixedBy per rule, which comparisons it fixes
+     * @param session EM's settings for every session (u, iteration cap, tolerance)
+     */
+    public static SessionStart mFromSessions(
+            Map<String, List<Pattern>> bySession,
+            Map<String, boolean[]> fixedBy,
+            int comparisons,
+            EmStart session,
+            long minPairs) {
+        double[][] sum = new double[comparisons][LEVELS];
+        int[] free = new int[comparisons];
+        int sessions = 0;
+        for (Map.Entry<String, List<Pattern>> e : bySession.entrySet()) {
+            long pairs = e.getValue().stream().mapToLong(Pattern::count).sum();
+            boolean[] fixed = fixedBy.getOrDefault(e.getKey(), new boolean[comparisons]);
+            if (pairs < minPairs) {
+                continue;
+            }
+            sessions++;
+            Parameters p = estimate(e.getValue(), comparisons, session.ignoring(fixed));
+            for (int k = 0; k < comparisons; k++) {
+                if (!fixed[k]) {
+                    free[k]++;
+                    for (int l = 0; l < LEVELS; l++) {
+                        sum[k][l] += p.m()[k][l];
+                    }
+                }
+            }
+        }
+        double[][] m = new double[comparisons][];
+        for (int k = 0; k < comparisons; k++) {
+            m[k] = free[k] == 0 ? M_START.clone() : sum[k].clone();
+            for (int l = 0; l < LEVELS; l++) {
+                // A level one session never saw may occur in the whole: EM cannot move an m that starts at 0.
+                m[k][l] = Math.max(m[k][l], SMOOTHING);
+            }
+            normalise(m[k]);
+        }
+        return new SessionStart(m, sessions);
+    }
+
+    /** The m EM starts from and how many rule sessions it came from (0: the default start). */
+    public record SessionStart(double[][] m, int sessions) {}
 
     /** The patterns with the ignored comparisons counted as missing. */
     private static List<Pattern> withoutIgnored(List<Pattern> patterns, int comparisons, boolean[] ignored) {

@@ -55,6 +55,7 @@ public final class IdMatchMetrics {
         EM_CONVERGED,
         EM_ITERATIONS,
         EM_LAST_CHANGE,
+        EM_START_SESSIONS,
         EVALUATED_IDENTIFIERS,
         EXACT_PERSON_SHARE,
         F1,

@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.array_join;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.pmod;
 import static org.apache.spark.sql.functions.row_number;
@@ -18,6 +19,7 @@ import io.audiencelake.common.identity.IdentityRules.Comparison;
 import io.audiencelake.common.identity.IdentityRules.MatchModel;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -40,6 +42,8 @@ public final class ProbabilisticMatching {
     private static final long MIN_LABELLED = 20;
     /** What the deterministic graph says of a candidate pair's ends: {@link #JOINED}, {@link #APART}, or neither. */
     private static final String PAIR_CLASS = "_pair_class";
+
+    private static final String SESSION = "_session";
 
     private static final String JOINED = "joined";
     private static final String APART = "apart";
@@ -370,15 +374,20 @@ public final class ProbabilisticMatching {
                     ? fromKnownApart(patterns, k, m, apart, rules, model)
                     : fromRandomPairs(patterns, k, m, uRandom, rules, model, possiblePairs);
         } else {
+            FellegiSunter.SessionStart start = ruleSessions(leveled, model, rules, uRandom);
+            metrics.add(new Metric(MetricName.EM_START_SESSIONS, model.id(), start.sessions()));
             p = FellegiSunter.estimate(
                     patterns,
                     k,
                     FellegiSunter.EmStart.of(rules.emIterations())
                             .until(rules.emTolerance())
+                            .withM(start.m(), false)
                             .withU(uRandom, false));
             LOG.info(
-                    "model {}: no labels; EM fitted m and u on the candidates: {} after {} iterations, match share {}",
+                    "model {}: no labels; EM fitted m and u on the candidates from m of {} blocking-rule sessions: {} "
+                            + "after {} iterations, match share {}",
                     model.id(),
+                    start.sessions(),
                     p.converged() ? "converged" : "stopped",
                     p.iterations(),
                     String.format("%.4f", p.lambda()));
@@ -388,6 +397,43 @@ public final class ProbabilisticMatching {
         metrics.add(new Metric(MetricName.EM_CONVERGED, model.id(), p.converged() ? 1 : 0));
         metrics.add(new Metric(MetricName.EM_LAST_CHANGE, model.id(), p.lastChange()));
         return p;
+    }
+
+    /**
+     * Where m starts without labels: Splink's training sessions, one EM per blocking rule over the pairs it found
+     * (u fixed from random pairs), each ignoring the comparisons the rule fixes ({@link #fixedBy}).
+     */
+    private static FellegiSunter.SessionStart ruleSessions(
+            Dataset<Row> leveled, MatchModel model, IdentityRules rules, double[][] uRandom) {
+        List<String> levelColumns =
+                model.comparisons().stream().map(PairComparisons::level).toList();
+        Map<String, boolean[]> fixed = new HashMap<>();
+        model.blocking().forEach(b -> fixed.put(b.name(), fixedBy(model, b)));
+        return FellegiSunter.mFromSessions(
+                FellegiSunter.patternsBy(
+                        leveled.withColumn(SESSION, explode(col(CandidatePairs.RULES))), SESSION, levelColumns),
+                fixed,
+                levelColumns.size(),
+                FellegiSunter.EmStart.of(rules.emIterations())
+                        .until(rules.emTolerance())
+                        .withU(uRandom, true),
+                MIN_LABELLED);
+    }
+
+    /**
+     * The comparisons a rule makes agree on every pair it finds: those of a field it requires equal, whole. A list
+     * field (any shared word), a sorted neighbourhood or a shared-block count leaves the comparison's level open
+     * (Splink issue 2067: switching such a comparison off throws away what the rule did not fix).
+     */
+    static boolean[] fixedBy(MatchModel model, BlockingRule rule) {
+        boolean whole = !rule.sortedNeighbourhood() && rule.minShared() <= 1;
+        boolean[] out = new boolean[model.comparisons().size()];
+        for (int i = 0; i < out.length; i++) {
+            String field = model.comparisons().get(i).field();
+            IdentityRules.ProfileField f = model.fields().get(field);
+            out[i] = whole && rule.on().contains(field) && (f == null || !f.isList());
+        }
+        return out;
     }
 
     /**

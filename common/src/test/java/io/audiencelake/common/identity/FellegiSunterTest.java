@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class FellegiSunterTest {
@@ -72,6 +73,53 @@ class FellegiSunterTest {
         assertTrue(loose.converged() && tight.converged());
         assertTrue(loose.lastChange() < 1e-3 && tight.lastChange() < FellegiSunter.TOLERANCE);
         assertTrue(loose.iterations() < tight.iterations(), loose.iterations() + " vs " + tight.iterations());
+    }
+
+    private static final double[][] M3 = {{0.05, 0.15, 0.80}, {0.10, 0.10, 0.80}, {0.02, 0.08, 0.90}};
+    private static final double[][] U3 = {{0.85, 0.10, 0.05}, {0.70, 0.20, 0.10}, {0.90, 0.07, 0.03}};
+
+    /** Three comparisons' mixture as a blocking rule on {@code fixed} would find it: all exact on that one. */
+    private static List<FellegiSunter.Pattern> blockedOn(int fixed) {
+        List<FellegiSunter.Pattern> out = new ArrayList<>();
+        for (FellegiSunter.Pattern p : mixture(3, M3, U3, LAMBDA)) {
+            int[] levels = p.levels().clone();
+            levels[fixed] = 2;
+            out.add(new FellegiSunter.Pattern(levels, p.count()));
+        }
+        return out;
+    }
+
+    @Test
+    void eachRuleSessionGivesTheMOfWhatTheRuleLeftOpen() {
+        // Rule "a" fixes comparison 0, rule "b" comparison 1: each session learns the others' m, and comparison 2's
+        // is the mean of both. Rule "tiny" found too few pairs to count; its exact-only pairs would pull m to exact.
+        FellegiSunter.SessionStart start = FellegiSunter.mFromSessions(
+                Map.of(
+                        "a", blockedOn(0),
+                        "b", blockedOn(1),
+                        "tiny", List.of(new FellegiSunter.Pattern(new int[] {2, 2, 2}, 5))),
+                Map.of("a", new boolean[] {true, false, false}, "b", new boolean[] {false, true, false}),
+                3,
+                FellegiSunter.EmStart.of(2000).withU(U3, true),
+                20);
+        assertEquals(2, start.sessions());
+        for (int k = 0; k < 3; k++) {
+            for (int l = 0; l < 3; l++) {
+                assertEquals(M3[k][l], start.m()[k][l], 0.01, "m of comparison " + k + " level " + l);
+            }
+        }
+    }
+
+    @Test
+    void aComparisonEveryRuleFixesStartsFromTheDefault() {
+        FellegiSunter.SessionStart start = FellegiSunter.mFromSessions(
+                Map.of("a", blockedOn(0)),
+                Map.of("a", new boolean[] {true, false, false}),
+                3,
+                FellegiSunter.EmStart.of(2000).withU(U3, true),
+                20);
+        assertEquals(0.7, start.m()[0][2], 1e-3);
+        assertEquals(M3[1][2], start.m()[1][2], 0.01);
     }
 
     @Test

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.audiencelake.common.feeds.FieldPreparation;
 import io.audiencelake.common.feeds.QGramEncoding;
 import io.audiencelake.common.identity.IdentityRules.BlockingRule;
 import io.audiencelake.common.identity.IdentityRules.Comparison;
@@ -111,8 +112,41 @@ class ProbabilisticMatchingTest {
         assertTrue(right >= 45, right + " of 48 people linked: " + links);
         assertEquals(right, links.size(), "no household member linked to another: " + links);
         assertTrue(r.parameters().converged());
+        // m started from one EM session per blocking rule (postcode, year), each without the comparison it fixes.
+        assertTrue(r.metrics().stream()
+                .anyMatch(m -> m.name() == IdMatchMetrics.MetricName.EM_START_SESSIONS && m.value() == 2));
         Row evidence = r.edges().first();
         assertEquals(4, evidence.getList(evidence.fieldIndex(IdEdges.EVIDENCE)).size());
+    }
+
+    @Test
+    void aRuleFixesOnlyTheComparisonsOfFieldsItRequiresEqualWhole() {
+        Map<String, IdentityRules.ProfileField> fields = Map.of(
+                "name",
+                new IdentityRules.ProfileField(List.of("name"), 0, List.of()),
+                "words",
+                new IdentityRules.ProfileField(
+                        List.of("name"), 0, List.of(new FieldPreparation.Step(FieldPreparation.TOKENS, 0))));
+        List<Comparison> comparisons = List.of(
+                new Comparison("name", "name", ComparisonKind.JARO_WINKLER, 0.9, 0.9, false),
+                new Comparison("words", "words", ComparisonKind.TOKEN_SET, 0.5, 0.9, false));
+        BlockingRule equal = new BlockingRule("name", List.of("name"), 50);
+        BlockingRule sharedWord = new BlockingRule("words", List.of("words"), 50);
+        BlockingRule neighbours = new BlockingRule("near", List.of("name"), 0, 1, 5);
+        MatchModel m = new MatchModel(
+                "things",
+                Source.RECORDS,
+                List.of("a", "b"),
+                true,
+                30,
+                0,
+                fields,
+                List.of(equal, sharedWord, neighbours),
+                comparisons);
+        assertTrue(Arrays.equals(new boolean[] {true, false}, ProbabilisticMatching.fixedBy(m, equal)));
+        // Sharing a word, or sorting near each other, leaves the comparison's level open (Splink issue 2067).
+        assertTrue(Arrays.equals(new boolean[] {false, false}, ProbabilisticMatching.fixedBy(m, sharedWord)));
+        assertTrue(Arrays.equals(new boolean[] {false, false}, ProbabilisticMatching.fixedBy(m, neighbours)));
     }
 
     @Test
