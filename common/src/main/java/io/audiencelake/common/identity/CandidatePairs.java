@@ -89,6 +89,9 @@ public final class CandidatePairs {
         Dataset<Row> allowed =
                 blocks.where(col("size").between(2, rule.maxBlockSize())).select(KEY);
         Dataset<Row> members = keyed.join(allowed, KEY);
+        if (rule.metaBlocking() != null) {
+            return weighed(members, model, rule, touched);
+        }
         if (touched == null) {
             members = members.withColumn(TOUCHED, lit(true));
         } else {
@@ -126,6 +129,47 @@ public final class CandidatePairs {
                         .where(col("_shared").geq(rule.minShared()))
                         .drop("_shared");
         return distinct.withColumn(RULE, lit(rule.name()));
+    }
+
+    /**
+     * A meta-blocking rule's pairs. Weights and thresholds read every block and every pair of the rule (a profile's
+     * block count, a node's mean edge), so they are computed over all of them, not only blocks with a touched
+     * profile: a daily run then keeps exactly the pairs a rebuild would; only pairs with a touched end are returned.
+     */
+    private static Dataset<Row> weighed(
+            Dataset<Row> members, MatchModel model, BlockingRule rule, Dataset<Row> touched) {
+        Dataset<Row> l = members.select(
+                col(KEY),
+                col(IdentifierNodes.NODE).as(LEFT + IdentifierNodes.NODE),
+                col(IdentifierNodes.SOURCE).as(LEFT + IdentifierNodes.SOURCE));
+        Dataset<Row> r = members.select(
+                col(KEY),
+                col(IdentifierNodes.NODE).as(RIGHT + IdentifierNodes.NODE),
+                col(IdentifierNodes.SOURCE).as(RIGHT + IdentifierNodes.SOURCE));
+        Column condition = col(LEFT + IdentifierNodes.NODE).lt(col(RIGHT + IdentifierNodes.NODE));
+        if (model.acrossFeedsOnly()) {
+            condition = condition.and(col(LEFT + IdentifierNodes.SOURCE).notEqual(col(RIGHT + IdentifierNodes.SOURCE)));
+        }
+        Dataset<Row> pairs = l.join(r, KEY)
+                .where(condition)
+                .select(col(KEY), col(LEFT + IdentifierNodes.NODE), col(RIGHT + IdentifierNodes.NODE));
+        Dataset<Row> kept = MetaBlocking.prune(
+                        members, pairs, model.acrossFeedsOnly(), rule.minShared(), rule.metaBlocking())
+                .select(col(LEFT + IdentifierNodes.NODE), col(RIGHT + IdentifierNodes.NODE));
+        if (touched != null) {
+            Dataset<Row> t = touched.select(IdentifierNodes.NODE).distinct();
+            kept = kept.join(
+                            t.withColumnRenamed(IdentifierNodes.NODE, "_tl"),
+                            col(LEFT + IdentifierNodes.NODE).equalTo(col("_tl")),
+                            "left")
+                    .join(
+                            t.withColumnRenamed(IdentifierNodes.NODE, "_tr"),
+                            col(RIGHT + IdentifierNodes.NODE).equalTo(col("_tr")),
+                            "left")
+                    .where(col("_tl").isNotNull().or(col("_tr").isNotNull()))
+                    .select(col(LEFT + IdentifierNodes.NODE), col(RIGHT + IdentifierNodes.NODE));
+        }
+        return kept.withColumn(RULE, lit(rule.name()));
     }
 
     /**

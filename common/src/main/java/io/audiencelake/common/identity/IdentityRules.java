@@ -210,18 +210,25 @@ public record IdentityRules(
      * @param window sorted neighbourhood when above 0: profiles sorted by the rule's fields (joined), each paired
      *     with the next {@code window - 1}, so keys that differ in their ends ("smith" and "smithe") still meet;
      *     {@code maxBlockSize} and {@code minShared} do not apply
+     * @param metaBlocking weigh the rule's pairs by the blocks they share and prune the light ones (null: keep all)
      */
-    public record BlockingRule(String name, List<String> on, int maxBlockSize, int minShared, int window) {
+    public record BlockingRule(
+            String name,
+            List<String> on,
+            int maxBlockSize,
+            int minShared,
+            int window,
+            MetaBlocking.Settings metaBlocking) {
         public BlockingRule {
             on = List.copyOf(on);
         }
 
-        public BlockingRule(String name, List<String> on, int maxBlockSize, int minShared) {
-            this(name, on, maxBlockSize, minShared, 0);
+        public BlockingRule(String name, List<String> on, int maxBlockSize, int minShared, int window) {
+            this(name, on, maxBlockSize, minShared, window, null);
         }
 
         public BlockingRule(String name, List<String> on, int maxBlockSize) {
-            this(name, on, maxBlockSize, 1, 0);
+            this(name, on, maxBlockSize, 1, 0, null);
         }
 
         public boolean sortedNeighbourhood() {

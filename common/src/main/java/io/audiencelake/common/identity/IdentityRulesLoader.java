@@ -198,6 +198,23 @@ public final class IdentityRulesLoader {
         }
     }
 
+    /** A rule's {@code weighting} and {@code pruning}: null without a pruning; weighing alone prunes nothing. */
+    private static MetaBlocking.Settings metaBlocking(ConfigNode b, int window) {
+        MetaBlocking.Weighting weighting = b.enumValue("weighting", MetaBlocking.Weighting.class, null);
+        MetaBlocking.Pruning pruning = b.enumValue("pruning", MetaBlocking.Pruning.class, null);
+        if (weighting != null && pruning == null) {
+            b.problem(
+                    "pruning",
+                    "expected one of " + ConfigNode.enumNames(MetaBlocking.Pruning.class) + " with a weighting");
+        }
+        if (pruning != null && window > 0) {
+            b.problem("pruning", "prunes the pairs of blocks; a sorted neighbourhood (window) makes no blocks");
+        }
+        return pruning == null
+                ? null
+                : new MetaBlocking.Settings(weighting == null ? MetaBlocking.Weighting.CBS : weighting, pruning);
+    }
+
     private static List<BlockingRule> blocking(ConfigNode m, Source source, Map<String, Boolean> available) {
         List<BlockingRule> blocking = new ArrayList<>();
         for (ConfigNode b : m.objects("blocking")) {
@@ -226,8 +243,9 @@ public final class IdentityRulesLoader {
             if (window > 0 && on.stream().anyMatch(f -> Boolean.TRUE.equals(available.get(f)))) {
                 b.problem("window", "sorts profiles by one value: a list field cannot be a sorted-neighbourhood key");
             }
+            MetaBlocking.Settings meta = metaBlocking(b, window);
             b.rejectUnknownKeys();
-            blocking.add(new BlockingRule(name, on, max, minShared, window));
+            blocking.add(new BlockingRule(name, on, max, minShared, window, meta));
         }
         if (blocking.isEmpty()) {
             m.problem("blocking", "expected at least one blocking rule (pairs are never made from all against all)");

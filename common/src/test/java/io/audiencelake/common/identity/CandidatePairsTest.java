@@ -1,6 +1,7 @@
 package io.audiencelake.common.identity;
 
 import static io.audiencelake.common.identity.Frames.row;
+import static org.apache.spark.sql.functions.col;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.audiencelake.common.identity.IdentityRules.BlockingRule;
@@ -87,10 +88,99 @@ class CandidatePairsTest {
         assertEquals(Map.of("1-2", List.of("ip", "surname"), "1-5", List.of("ip")), rules);
     }
 
+    /** One rare word shared by 1 and 2; one common word shared by 1, 3, 4 and 5 (all in one feed: all pairs). */
+    private static Dataset<Row> rareAndCommon() {
+        return Frames.of(
+                "node bigint, id_type string, id_value string, source string, ips array<string>",
+                row(1L, "customer_id", "C1", "crm", List.of("wasa2", "the")),
+                row(2L, "partner_id", "P2", "partner", List.of("wasa2")),
+                row(3L, "partner_id", "P3", "partner", List.of("the")),
+                row(4L, "partner_id", "P4", "partner", List.of("the")),
+                row(5L, "partner_id", "P5", "partner", List.of("the")));
+    }
+
+    private static Set<String> weighed(MetaBlocking.Weighting w, MetaBlocking.Pruning p, Dataset<Row> touched) {
+        BlockingRule rule = new BlockingRule("words", List.of("ips"), 10, 1, 0, new MetaBlocking.Settings(w, p));
+        MatchModel m = model(false, rule);
+        Dataset<Row> keyed = CandidatePairs.keyed(rareAndCommon(), rule);
+        return pairs(CandidatePairs.ofBlocks(keyed, CandidatePairs.blocks(keyed), m, rule, touched));
+    }
+
+    @Test
+    void weightedMetaBlockingKeepsWhatSharedBlocksSayAndPrunesTheRest() {
+        Set<String> all = Set.of("1-2", "1-3", "1-4", "1-5", "3-4", "3-5", "4-5");
+        // Counting shared blocks, every pair shares one: the mean keeps them all.
+        assertEquals(all, weighed(MetaBlocking.Weighting.CBS, MetaBlocking.Pruning.WEP, null));
+        // ARCS: the rare word's block holds 1 comparison (weight 1), the common word's 6 (1/6 each); mean 2/7.
+        assertEquals(Set.of("1-2"), weighed(MetaBlocking.Weighting.ARCS, MetaBlocking.Pruning.WEP, null));
+        // Each profile keeps its best edge (k = 6 memberships / 5 profiles - 1, at least 1); ties go to the lower
+        // node. CNP keeps an edge either end keeps; reciprocal only one both ends keep.
+        assertEquals(
+                Set.of("1-2", "1-3", "1-4", "1-5"),
+                weighed(MetaBlocking.Weighting.ARCS, MetaBlocking.Pruning.CNP, null));
+        assertEquals(Set.of("1-2"), weighed(MetaBlocking.Weighting.ARCS, MetaBlocking.Pruning.RECIPROCAL_CNP, null));
+        // Node 1's mean edge (3/8) is above 1-3, 1-4 and 1-5; the others' means are their common-word edges.
+        assertEquals(all, weighed(MetaBlocking.Weighting.ARCS, MetaBlocking.Pruning.WNP, null));
+        assertEquals(
+                Set.of("1-2", "3-4", "3-5", "4-5"),
+                weighed(MetaBlocking.Weighting.ARCS, MetaBlocking.Pruning.RECIPROCAL_WNP, null));
+    }
+
+    @Test
+    void aDailyRunKeepsTheWeighedPairsARebuildWouldForItsTouchedProfiles() {
+        Dataset<Row> two = Frames.of("node bigint", row(2L));
+        Dataset<Row> three = Frames.of("node bigint", row(3L));
+        assertEquals(Set.of("1-2"), weighed(MetaBlocking.Weighting.ARCS, MetaBlocking.Pruning.WEP, two));
+        // 3's pairs are pruned over the whole rule, not kept because 3's blocks alone look uniform.
+        assertEquals(Set.of(), weighed(MetaBlocking.Weighting.ARCS, MetaBlocking.Pruning.WEP, three));
+    }
+
+    @Test
+    void jaccardAndEnhancedWeightsFollowTheProfilesBlockCounts() {
+        BlockingRule js = new BlockingRule(
+                "words",
+                List.of("ips"),
+                10,
+                1,
+                0,
+                new MetaBlocking.Settings(MetaBlocking.Weighting.JS, MetaBlocking.Pruning.WNP));
+        Dataset<Row> keyed = CandidatePairs.keyed(rareAndCommon(), js);
+        Map<String, Double> weights = new TreeMap<>();
+        MetaBlocking.prune(
+                        keyed,
+                        keyed.select(
+                                        col(CandidatePairs.KEY),
+                                        org.apache
+                                                .spark
+                                                .sql
+                                                .functions
+                                                .col("node")
+                                                .as("l_node"))
+                                .join(
+                                        keyed.select(
+                                                col(CandidatePairs.KEY),
+                                                org.apache
+                                                        .spark
+                                                        .sql
+                                                        .functions
+                                                        .col("node")
+                                                        .as("r_node")),
+                                        CandidatePairs.KEY)
+                                .where("l_node < r_node"),
+                        false,
+                        1,
+                        js.metaBlocking())
+                .collectAsList()
+                .forEach(r -> weights.put(r.getLong(0) + "-" + r.getLong(1), r.getDouble(2)));
+        // 1 sits in two blocks, the others in one: 1-2 shares 1 of 2, 3-4 shares 1 of 1.
+        assertEquals(0.5, weights.get("1-2"), 1e-9);
+        assertEquals(1.0, weights.get("3-4"), 1e-9);
+    }
+
     @Test
     void metaBlockingKeepsOnlyPairsSharingEnoughBlocks() {
         BlockingRule once = new BlockingRule("ip", List.of("ips"), 5);
-        BlockingRule twice = new BlockingRule("ip", List.of("ips"), 5, 2);
+        BlockingRule twice = new BlockingRule("ip", List.of("ips"), 5, 2, 0);
         Dataset<Row> words = Frames.of(
                 "node bigint, id_type string, id_value string, source string, ips array<string>",
                 row(1L, "customer_id", "C1", "crm", List.of("wasa2", "workflow", "system")),

@@ -1,6 +1,7 @@
 package io.audiencelake.common.identity;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -121,7 +122,8 @@ class IdentityRulesLoaderTest {
                 GOOD.replace(
                                         "      blocking:\n",
                                         "      one_to_one: true\n      across_feeds_only: true\n      blocking:\n"
-                                                + "        - {name: words, on: [title], max_block_size: 50, min_shared: 2}\n")
+                                                + "        - {name: words, on: [title], max_block_size: 50, min_shared: 2,"
+                                                + " weighting: arcs, pruning: reciprocal_cnp}\n")
                                 .replace(
                                         "name: {attributes: [first_name.qgrams]}",
                                         "name: {attributes: [first_name.qgrams]}\n"
@@ -139,6 +141,10 @@ class IdentityRulesLoaderTest {
         assertTrue(m.fields().get("title").isList());
         assertEquals(2, m.blocking().get(0).minShared());
         assertEquals(1, m.blocking().get(1).minShared(), "every shared block by default");
+        assertEquals(
+                new MetaBlocking.Settings(MetaBlocking.Weighting.ARCS, MetaBlocking.Pruning.RECIPROCAL_CNP),
+                m.blocking().get(0).metaBlocking());
+        assertNull(m.blocking().get(1).metaBlocking(), "no pruning by default");
         assertTrue(m.oneToOne());
         assertEquals(0.0001, rules.emTolerance());
         assertEquals(ComparisonKind.TF_IDF, m.comparisons().get(1).kind());
@@ -152,7 +158,9 @@ class IdentityRulesLoaderTest {
                                 + " tokens, tokens, initials]}")
                 .replace(
                         "{name: by_year, on: [year]}",
-                        "{name: by_year, on: [year], min_shared: 2}\n        - {name: sn, on: [name], window: 1}")
+                        "{name: by_year, on: [year], min_shared: 2, weighting: js}\n"
+                                + "        - {name: sn, on: [name], window: 1, pruning: wep}\n"
+                                + "        - {name: odd, on: [name], pruning: best}")
                 .replace("      blocking:\n", "      one_to_one: true\n      blocking:\n"));
         String field = "matching.models[0].fields.name.prepare: ";
         assertTrue(message.contains(field + "unknown step 'lowercase'; expected one of [lower, fold_accents"), message);
@@ -164,6 +172,13 @@ class IdentityRulesLoaderTest {
         assertTrue(message.contains("matching.models[0].one_to_one: keeps each subject's best match"), message);
         assertTrue(message.contains("blocking[1].window: expected at least 2"), message);
         assertTrue(message.contains("blocking[1].window: sorts profiles by one value"), message);
+        assertTrue(message.contains("blocking[0].pruning: expected one of wep, wnp, reciprocal_wnp, cnp"), message);
+        assertTrue(
+                message.contains("blocking[1].pruning: prunes the pairs of blocks; a sorted neighbourhood"), message);
+        assertTrue(
+                message.contains("blocking[2].pruning: expected one of wep, wnp, reciprocal_wnp, cnp, "
+                        + "reciprocal_cnp, got 'best'"),
+                message);
         String kind = refused(
                 GOOD.replace("{field: year, kind: exact, term_frequency: true}", "{field: year, kind: tf_idf}"));
         assertTrue(kind.contains("tf_idf does not fit field 'year'; a single value takes"), kind);
@@ -177,7 +192,7 @@ class IdentityRulesLoaderTest {
                     .models()
                     .get(0);
             assertTrue(m.oneToOne() && m.acrossFeedsOnly(), task);
-            assertTrue(m.blocking().stream().anyMatch(b -> b.minShared() > 1), task);
+            assertTrue(m.blocking().stream().anyMatch(b -> b.metaBlocking() != null), task);
         }
     }
 }
