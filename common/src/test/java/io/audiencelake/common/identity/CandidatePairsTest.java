@@ -135,46 +135,31 @@ class CandidatePairsTest {
         assertEquals(Set.of(), weighed(MetaBlocking.Weighting.ARCS, MetaBlocking.Pruning.WEP, three));
     }
 
-    @Test
-    void jaccardAndEnhancedWeightsFollowTheProfilesBlockCounts() {
-        BlockingRule js = new BlockingRule(
-                "words",
-                List.of("ips"),
-                10,
-                1,
-                0,
-                new MetaBlocking.Settings(MetaBlocking.Weighting.JS, MetaBlocking.Pruning.WNP));
-        Dataset<Row> keyed = CandidatePairs.keyed(rareAndCommon(), js);
+    /** Weights of the rare-and-common pairs under a weighting (node pruning keeps every one of them here). */
+    private static Map<String, Double> weights(MetaBlocking.Weighting weighting) {
+        MetaBlocking.Settings settings = new MetaBlocking.Settings(weighting, MetaBlocking.Pruning.WNP);
+        Dataset<Row> keyed =
+                CandidatePairs.keyed(rareAndCommon(), new BlockingRule("words", List.of("ips"), 10, 1, 0, settings));
+        Dataset<Row> pairs = keyed.select(col(CandidatePairs.KEY), col("node").as("l_node"))
+                .join(keyed.select(col(CandidatePairs.KEY), col("node").as("r_node")), CandidatePairs.KEY)
+                .where("l_node < r_node");
         Map<String, Double> weights = new TreeMap<>();
-        MetaBlocking.prune(
-                        keyed,
-                        keyed.select(
-                                        col(CandidatePairs.KEY),
-                                        org.apache
-                                                .spark
-                                                .sql
-                                                .functions
-                                                .col("node")
-                                                .as("l_node"))
-                                .join(
-                                        keyed.select(
-                                                col(CandidatePairs.KEY),
-                                                org.apache
-                                                        .spark
-                                                        .sql
-                                                        .functions
-                                                        .col("node")
-                                                        .as("r_node")),
-                                        CandidatePairs.KEY)
-                                .where("l_node < r_node"),
-                        false,
-                        1,
-                        js.metaBlocking())
+        MetaBlocking.prune(keyed, pairs, false, 1, settings)
                 .collectAsList()
                 .forEach(r -> weights.put(r.getLong(0) + "-" + r.getLong(1), r.getDouble(2)));
-        // 1 sits in two blocks, the others in one: 1-2 shares 1 of 2, 3-4 shares 1 of 1.
-        assertEquals(0.5, weights.get("1-2"), 1e-9);
-        assertEquals(1.0, weights.get("3-4"), 1e-9);
+        return weights;
+    }
+
+    @Test
+    void jaccardAndEnhancedWeightsFollowTheProfilesBlockCounts() {
+        // 1 sits in both blocks, the others in one: 1-2 shares 1 of 2 blocks, 3-4 shares 1 of 1.
+        Map<String, Double> js = weights(MetaBlocking.Weighting.JS);
+        assertEquals(0.5, js.get("1-2"), 1e-9);
+        assertEquals(1.0, js.get("3-4"), 1e-9);
+        // ECBS discounts a profile in every block to nothing: log(2 blocks / 2) = 0; 3-4 weighs log(2)^2.
+        Map<String, Double> ecbs = weights(MetaBlocking.Weighting.ECBS);
+        assertEquals(0.0, ecbs.get("1-2"), 1e-9);
+        assertEquals(Math.log(2) * Math.log(2), ecbs.get("3-4"), 1e-9);
     }
 
     @Test
