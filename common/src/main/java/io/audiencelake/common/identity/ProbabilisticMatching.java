@@ -114,8 +114,7 @@ public final class ProbabilisticMatching {
                         PairComparisons.levels(randomPairs(withTf, model, rules.randomPairs(), population), model),
                         levelColumns),
                 levelColumns.size());
-        FellegiSunter.Parameters parameters =
-                estimate(leveled, model, rules, components, uRandom, population[0], metrics);
+        FellegiSunter.Parameters parameters = estimate(leveled, model, rules, components, uRandom, population, metrics);
         metrics.addAll(parameterMetrics(model, parameters));
         Dataset<Row> scored = FellegiSunter.score(leveled, model.comparisons(), parameters, uRandom);
         Dataset<Row> accepted = scored.where(col(FellegiSunter.PROBABILITY).geq(rules.threshold()));
@@ -304,18 +303,35 @@ public final class ProbabilisticMatching {
 
     /**
      * The pairs a model could form: all unordered pairs, or pairs across feeds; [0] for the prior, [1]
-     * the same with one bucket for sizing random buckets (the pairs a single bucket would hold).
+     * the same with one bucket for sizing random buckets (the pairs a single bucket would hold), [2] for a model
+     * across feeds the matches its feeds can hold if each subject is at most once in each ({@link
+     * #matchesHeld}; 0 otherwise).
      */
     static long[] populationPairs(Dataset<Row> profiles, MatchModel model, long count) {
         long all = count * (count - 1) / 2;
         if (!model.acrossFeedsOnly()) {
-            return new long[] {all, all};
+            return new long[] {all, all, 0};
         }
         long across = all;
+        List<Long> sizes = new ArrayList<>();
         for (Row r : profiles.groupBy(IdentifierNodes.SOURCE).count().collectAsList()) {
             across -= r.getLong(1) * (r.getLong(1) - 1) / 2;
+            sizes.add(r.getLong(1));
         }
-        return new long[] {Math.max(1, across), all};
+        return new long[] {Math.max(1, across), all, matchesHeld(sizes)};
+    }
+
+    /**
+     * The most matching pairs feeds of these sizes hold when no subject is twice in one feed: for each two feeds,
+     * the smaller one's size (two lists of 5,000 and 6,000 people share at most 5,000).
+     */
+    static long matchesHeld(List<Long> feedSizes) {
+        List<Long> sorted = feedSizes.stream().sorted().toList();
+        long held = 0;
+        for (int i = 0; i < sorted.size(); i++) {
+            held += sorted.get(i) * (sorted.size() - i - 1);
+        }
+        return held;
     }
 
     /** Which of the model's comparisons compare a field some blocking rule blocks on. */
@@ -347,7 +363,7 @@ public final class ProbabilisticMatching {
             IdentityRules rules,
             Dataset<Row> components,
             double[][] uRandom,
-            long possiblePairs,
+            long[] population,
             List<Metric> metrics) {
         List<String> levelColumns =
                 model.comparisons().stream().map(PairComparisons::level).toList();
@@ -372,7 +388,7 @@ public final class ProbabilisticMatching {
                     : null;
             p = apart != null
                     ? fromKnownApart(patterns, k, m, apart, rules, model)
-                    : fromRandomPairs(patterns, k, m, uRandom, rules, model, possiblePairs);
+                    : fromRandomPairs(patterns, k, m, uRandom, rules, model, population[0]);
         } else {
             FellegiSunter.SessionStart start = ruleSessions(leveled, model, rules, uRandom);
             metrics.add(new Metric(MetricName.EM_START_SESSIONS, model.id(), start.sessions()));
@@ -391,12 +407,32 @@ public final class ProbabilisticMatching {
                     p.converged() ? "converged" : "stopped",
                     p.iterations(),
                     String.format("%.4f", p.lambda()));
+            warnIfMoreMatchesThanHeld(model, Math.round(p.lambda() * total), population[2]);
         }
         metrics.add(new Metric(MetricName.M_FROM_DETERMINISTIC_LINKS, model.id(), labelled == null ? 0 : 1));
         metrics.add(new Metric(MetricName.EM_ITERATIONS, model.id(), p.iterations()));
         metrics.add(new Metric(MetricName.EM_CONVERGED, model.id(), p.converged() ? 1 : 0));
         metrics.add(new Metric(MetricName.EM_LAST_CHANGE, model.id(), p.lastChange()));
         return p;
+    }
+
+    /**
+     * EM without labels finds the strongest two-class split of the candidates, which need not be "same subject":
+     * two comparisons of one field (a street as q-grams and as words) can make it "same street". Its matches then
+     * outnumber what the feeds can hold (on FEBRL 14,000 of 5,000); worth a warning, since nothing else says so
+     * without ground truth. Twice the bound is allowed: subjects repeated within a feed, and variants (Abt-Buy: 1,709
+     * of 1,076, which one-to-one then cuts to the best partner).
+     */
+    private static void warnIfMoreMatchesThanHeld(MatchModel model, long matches, long held) {
+        if (held > 0 && matches > 2 * held) {
+            LOG.warn(
+                    "model {}: EM puts {} candidate pairs as matches, more than the {} its feeds hold with each subject "
+                            + "once per feed: its match class may be something else (two comparisons of one field?); "
+                            + "check the evidence of its links",
+                    model.id(),
+                    matches,
+                    held);
+        }
     }
 
     /**

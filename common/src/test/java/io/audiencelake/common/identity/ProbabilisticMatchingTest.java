@@ -120,6 +120,14 @@ class ProbabilisticMatchingTest {
     }
 
     @Test
+    void feedsHoldAtMostTheSmallerFeedsMatchesPerTwoFeeds() {
+        // Two lists of 5,000 and 6,000 share at most 5,000 subjects; three feeds of 1, 2, 3: 1 + 1 + 2 pairs.
+        assertEquals(5_000, ProbabilisticMatching.matchesHeld(List.of(6_000L, 5_000L)));
+        assertEquals(4, ProbabilisticMatching.matchesHeld(List.of(3L, 1L, 2L)));
+        assertEquals(0, ProbabilisticMatching.matchesHeld(List.of(7L)), "one feed has no pairs across feeds");
+    }
+
+    @Test
     void aRuleFixesOnlyTheComparisonsOfFieldsItRequiresEqualWhole() {
         Map<String, IdentityRules.ProfileField> fields = Map.of(
                 "name",
