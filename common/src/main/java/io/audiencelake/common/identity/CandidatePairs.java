@@ -134,7 +134,10 @@ public final class CandidatePairs {
     /**
      * A meta-blocking rule's pairs. Weights and thresholds read every block and every pair of the rule (a profile's
      * block count, a node's mean edge), so they are computed over all of them, not only blocks with a touched
-     * profile: a daily run then keeps exactly the pairs a rebuild would; only pairs with a touched end are returned.
+     * profile: a daily run keeps, of the pairs with a touched end (the only ones returned), exactly those a rebuild
+     * would. The cost is the rule's whole pair graph each run, not the new data's share. A standing pair between two
+     * untouched profiles is not weighed again, though new neighbours may have moved its weight or its thresholds;
+     * a rebuild (`--rebuild`) weighs everything anew.
      */
     private static Dataset<Row> weighed(
             Dataset<Row> members, MatchModel model, BlockingRule rule, Dataset<Row> touched) {
