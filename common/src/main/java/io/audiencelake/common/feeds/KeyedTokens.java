@@ -22,26 +22,39 @@ public final class KeyedTokens {
      * the key would be printed in every plan; the function keeps it in its closure, which only the executors see.
      */
     public static Column encode(Column value, String key) {
-        return org.apache
-                .spark
-                .sql
-                .functions
-                .udf((UDF1<String, String>) v -> encode(v, key), DataTypes.StringType)
-                .withName("keyed_token")
-                .apply(value);
+        return keyed("keyed_token", v -> encode(v, key), value);
     }
 
     /** {@link #encode(Column, String)} of one value. */
     public static String encode(String value, String key) {
-        if (value == null) {
-            return null;
-        }
+        return value == null ? null : digest(key, value, 8);
+    }
+
+    /**
+     * A keyed function of one string column as a named Spark function (the key stays in {@code f}'s closure, out
+     * of every plan): the shape of every keyed encoding of personal text.
+     */
+    static Column keyed(String name, UDF1<String, String> f, Column value) {
+        return org.apache
+                .spark
+                .sql
+                .functions
+                .udf(f, DataTypes.StringType)
+                .withName(name)
+                .apply(value);
+    }
+
+    private static final ThreadLocal<MessageDigest> SHA_256 = ThreadLocal.withInitial(() -> {
         try {
-            byte[] d =
-                    MessageDigest.getInstance("SHA-256").digest((key + "|" + value).getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(d, 0, 8);
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
+    });
+
+    /** The first {@code bytes} bytes of SHA-256 of "key|value", as hex digits. */
+    static String digest(String key, String value, int bytes) {
+        byte[] d = SHA_256.get().digest((key + "|" + value).getBytes(StandardCharsets.UTF_8));
+        return HexFormat.of().formatHex(d, 0, bytes);
     }
 }

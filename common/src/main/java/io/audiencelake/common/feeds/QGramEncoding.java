@@ -4,15 +4,9 @@ import static org.apache.spark.sql.functions.array_intersect;
 import static org.apache.spark.sql.functions.size;
 import static org.apache.spark.sql.functions.split;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.Locale;
 import java.util.TreeSet;
 import org.apache.spark.sql.Column;
-import org.apache.spark.sql.api.java.UDF1;
-import org.apache.spark.sql.types.DataTypes;
 
 /**
  * A spelling-preserving encoding of personal text (names, streets) that is not the text: the set of
@@ -35,13 +29,7 @@ public final class QGramEncoding {
      * only the executors see.
      */
     public static Column encode(Column text, String key) {
-        return org.apache
-                .spark
-                .sql
-                .functions
-                .udf((UDF1<String, String>) t -> encode(t, key), DataTypes.StringType)
-                .withName("qgram_encoding")
-                .apply(text);
+        return KeyedTokens.keyed("qgram_encoding", t -> encode(t, key), text);
     }
 
     /** {@link #encode(Column, String)} of one value. */
@@ -64,15 +52,8 @@ public final class QGramEncoding {
         padded[padded.length - 1] = '_';
         System.arraycopy(letters, 0, padded, 1, letters.length);
         TreeSet<String> codes = new TreeSet<>();
-        try {
-            MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            for (int i = 0; i + 1 < padded.length; i++) {
-                String gram = new String(padded, i, 2);
-                byte[] d = sha.digest((key + "|" + gram).getBytes(StandardCharsets.UTF_8));
-                codes.add(HexFormat.of().formatHex(d, 0, 2));
-            }
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
+        for (int i = 0; i + 1 < padded.length; i++) {
+            codes.add(KeyedTokens.digest(key, new String(padded, i, 2), 2));
         }
         return String.join(SEPARATOR, codes);
     }

@@ -22,6 +22,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.apache.spark.sql.Column;
@@ -187,43 +188,46 @@ public final class ProbabilisticMatching {
             Dataset<Row> withTf, MatchModel model, Dataset<Row> touched, List<Metric> metrics) {
         List<Dataset<Row>> perRule = new ArrayList<>();
         for (BlockingRule rule : model.blocking()) {
-            if (rule.sortedNeighbourhood()) {
-                Dataset<Row> pairs = CandidatePairs.ofNeighbourhood(withTf, model, rule, touched)
-                        .localCheckpoint();
-                long n = pairs.count();
-                LOG.info(
-                        "model {} blocking rule {}: {} candidate pairs (sorted neighbourhood, window {})",
-                        model.id(),
-                        rule.name(),
-                        n,
-                        rule.window());
-                metrics.add(new Metric(MetricName.CANDIDATE_PAIRS, model.id() + "/" + rule.name(), n));
-                perRule.add(pairs);
-                continue;
+            RulePairs found = rulePairs(withTf, model, rule, touched);
+            long n = found.pairs().count();
+            LOG.info("model {} blocking rule {}: {} candidate pairs; {}", model.id(), rule.name(), n, found.how());
+            String dimension = model.id() + "/" + rule.name();
+            metrics.add(new Metric(MetricName.CANDIDATE_PAIRS, dimension, n));
+            if (!rule.sortedNeighbourhood()) {
+                metrics.add(new Metric(MetricName.BLOCKS_SKIPPED, dimension, found.skippedBlocks()));
             }
-            // Keys and block sizes once per rule: the skipped-block count and the pairs both read them.
-            Dataset<Row> keyed = CandidatePairs.keyed(withTf, rule).localCheckpoint();
-            Dataset<Row> blocks = CandidatePairs.blocks(keyed).localCheckpoint();
-            Row skipped = blocks.where(col("size").gt(rule.maxBlockSize()))
-                    .agg(count(lit(1)), sum("size"))
-                    .first();
-            Dataset<Row> pairs =
-                    CandidatePairs.ofBlocks(keyed, blocks, model, rule, touched).localCheckpoint();
-            long n = pairs.count();
-            long skippedBlocks = skipped.getLong(0);
-            LOG.info(
-                    "model {} blocking rule {}: {} candidate pairs; {} blocks over {} skipped ({} memberships)",
-                    model.id(),
-                    rule.name(),
-                    n,
-                    skippedBlocks,
-                    rule.maxBlockSize(),
-                    skipped.isNullAt(1) ? 0 : skipped.getLong(1));
-            metrics.add(new Metric(MetricName.CANDIDATE_PAIRS, model.id() + "/" + rule.name(), n));
-            metrics.add(new Metric(MetricName.BLOCKS_SKIPPED, model.id() + "/" + rule.name(), skippedBlocks));
-            perRule.add(pairs);
+            perRule.add(found.pairs());
         }
         return CandidatePairs.union(perRule);
+    }
+
+    /** One rule's pairs (checkpointed), how they were made (for the log) and the blocks it skipped as too large. */
+    private record RulePairs(Dataset<Row> pairs, String how, long skippedBlocks) {}
+
+    private static RulePairs rulePairs(Dataset<Row> withTf, MatchModel model, BlockingRule rule, Dataset<Row> touched) {
+        if (rule.sortedNeighbourhood()) {
+            return new RulePairs(
+                    CandidatePairs.ofNeighbourhood(withTf, model, rule, touched).localCheckpoint(),
+                    "sorted neighbourhood, window " + rule.window(),
+                    0);
+        }
+        // Keys and block sizes once per rule: the skipped-block count and the pairs both read them.
+        Dataset<Row> keyed = CandidatePairs.keyed(withTf, rule).localCheckpoint();
+        Dataset<Row> blocks = CandidatePairs.blocks(keyed).localCheckpoint();
+        Row skipped = blocks.where(col("size").gt(rule.maxBlockSize()))
+                .agg(count(lit(1)), sum("size"))
+                .first();
+        String how = skipped.getLong(0) + " blocks over " + rule.maxBlockSize() + " skipped ("
+                + (skipped.isNullAt(1) ? 0 : skipped.getLong(1)) + " memberships)"
+                + (rule.metaBlocking() == null
+                        ? ""
+                        : "; meta-blocking "
+                                + rule.metaBlocking().weighting().name().toLowerCase(Locale.ROOT) + "/"
+                                + rule.metaBlocking().pruning().name().toLowerCase(Locale.ROOT));
+        return new RulePairs(
+                CandidatePairs.ofBlocks(keyed, blocks, model, rule, touched).localCheckpoint(),
+                how,
+                skipped.getLong(0));
     }
 
     /** The prior match share and every comparison level's m, u and weight, for id_match_metrics. */
