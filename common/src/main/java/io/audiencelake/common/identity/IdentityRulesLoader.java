@@ -137,7 +137,8 @@ public final class IdentityRulesLoader {
         IdentityRules.UFrom uFrom = m.enumValue("u_from", IdentityRules.UFrom.class, IdentityRules.UFrom.RANDOM_PAIRS);
         boolean oneToOne = m.bool("one_to_one", false);
         if (oneToOne && !across) {
-            m.problem("one_to_one", "keeps each subject's best match in the other feed: needs across_feeds_only: true");
+            m.problem(
+                    "one_to_one", "keeps each subject's best match in each other feed: needs across_feeds_only: true");
         }
         m.rejectUnknownKeys();
         return id == null || source == null

@@ -120,7 +120,7 @@ public final class ProbabilisticMatching {
         Dataset<Row> scored = FellegiSunter.score(leveled, model.comparisons(), parameters, uRandom);
         Dataset<Row> accepted = scored.where(col(FellegiSunter.PROBABILITY).geq(rules.threshold()));
         if (model.oneToOne()) {
-            accepted = oneToOne(accepted);
+            accepted = oneToOne(accepted, withTf.select(IdentifierNodes.NODE, IdentifierNodes.SOURCE));
             metrics.add(new Metric(MetricName.ONE_TO_ONE_PAIRS, model.id(), accepted.count()));
         }
         if (components != null && !guardPasses(accepted, components, model, rules, metrics)) {
@@ -140,39 +140,67 @@ public final class ProbabilisticMatching {
     static final int ONE_TO_ONE_ROUNDS = 10;
 
     /**
-     * The accepted pairs that make a one-to-one matching, greedily by evidence (JedAI's unique mapping clustering
-     * for two clean sources): each round keeps the pairs that are the best of both their ends (highest log-odds;
-     * ties to the lower node), then drops every other pair of the ends it matched, until no pair is left or
-     * {@link #ONE_TO_ONE_ROUNDS}. With two deduplicated sources a subject has one match at most, and connected
-     * components would otherwise chain a record's second-best partner (the same paper's journal version, a sibling
-     * product) into its entity.
+     * The accepted pairs that make a one-to-one matching between each two feeds, greedily by evidence (JedAI's
+     * unique mapping clustering for clean sources): each round keeps the pairs that are the best of both their ends
+     * in the other's feed (highest log-odds; ties to the lower node), then drops every other pair of a matched end
+     * into the feed it matched, until no pair is left or {@link #ONE_TO_ONE_ROUNDS}. With deduplicated sources a
+     * subject has at most one record in each, and connected components would otherwise chain a record's second-best
+     * partner (the same paper's journal version, a sibling product) into its entity. With two feeds that is one
+     * partner per record; with nine (an organisation listed by nine sources) one per record and feed, so the
+     * entity's nine records still join.
+     *
+     * @param sources (node, source) of every profile
      */
-    static Dataset<Row> oneToOne(Dataset<Row> accepted) {
+    static Dataset<Row> oneToOne(Dataset<Row> accepted, Dataset<Row> sources) {
         String l = CandidatePairs.LEFT + IdentifierNodes.NODE;
         String r = CandidatePairs.RIGHT + IdentifierNodes.NODE;
+        String ls = CandidatePairs.LEFT + IdentifierNodes.SOURCE;
+        String rs = CandidatePairs.RIGHT + IdentifierNodes.SOURCE;
+        Dataset<Row> withSources = accepted.join(
+                        sources.select(
+                                col(IdentifierNodes.NODE).as(l),
+                                col(IdentifierNodes.SOURCE).as(ls)),
+                        l)
+                .join(
+                        sources.select(
+                                col(IdentifierNodes.NODE).as(r),
+                                col(IdentifierNodes.SOURCE).as(rs)),
+                        r);
         Dataset<Row> kept = null;
-        Dataset<Row> left = accepted.localCheckpoint();
+        Dataset<Row> left = withSources.localCheckpoint();
         for (int round = 0; round < ONE_TO_ONE_ROUNDS && !left.isEmpty(); round++) {
             Dataset<Row> best = mutualBest(left).localCheckpoint();
             kept = kept == null ? best : kept.unionByName(best);
-            Dataset<Row> matched = best.select(col(l).as("_n")).unionByName(best.select(col(r).as("_n")));
-            left = left.join(matched, col(l).equalTo(matched.col("_n")), "left_anti")
-                    .join(matched, col(r).equalTo(matched.col("_n")), "left_anti")
+            // (node, feed it is now matched into): no other pair of that node into that feed remains.
+            Dataset<Row> matched = best.select(col(l).as("_n"), col(rs).as("_f"))
+                    .unionByName(best.select(col(r).as("_n"), col(ls).as("_f")));
+            left = left.join(
+                            matched,
+                            col(l).equalTo(matched.col("_n")).and(col(rs).equalTo(matched.col("_f"))),
+                            "left_anti")
+                    .join(
+                            matched,
+                            col(r).equalTo(matched.col("_n")).and(col(ls).equalTo(matched.col("_f"))),
+                            "left_anti")
                     .localCheckpoint();
         }
-        return kept == null ? accepted.limit(0) : kept;
+        return (kept == null ? withSources.limit(0) : kept).drop(ls, rs);
     }
 
-    /** The pairs that are the best of both their ends. */
+    /** The pairs that are the best of both their ends among each end's pairs into the other's feed. */
     private static Dataset<Row> mutualBest(Dataset<Row> pairs) {
         String l = CandidatePairs.LEFT + IdentifierNodes.NODE;
         String r = CandidatePairs.RIGHT + IdentifierNodes.NODE;
-        Dataset<Row> ends = pairs.select(col(l).as("_node"), col(r).as("_other"), col(FellegiSunter.LOG_ODDS))
-                .unionByName(pairs.select(col(r).as("_node"), col(l).as("_other"), col(FellegiSunter.LOG_ODDS)));
+        String ls = CandidatePairs.LEFT + IdentifierNodes.SOURCE;
+        String rs = CandidatePairs.RIGHT + IdentifierNodes.SOURCE;
+        Dataset<Row> ends = pairs.select(
+                        col(l).as("_node"), col(r).as("_other"), col(rs).as("_feed"), col(FellegiSunter.LOG_ODDS))
+                .unionByName(pairs.select(
+                        col(r).as("_node"), col(l).as("_other"), col(ls).as("_feed"), col(FellegiSunter.LOG_ODDS)));
         Dataset<Row> best = ends.withColumn(
                         "_rank",
                         row_number()
-                                .over(Window.partitionBy("_node")
+                                .over(Window.partitionBy("_node", "_feed")
                                         .orderBy(col(FellegiSunter.LOG_ODDS).desc(), col("_other"))))
                 .where(col("_rank").equalTo(1))
                 .select("_node", "_other");

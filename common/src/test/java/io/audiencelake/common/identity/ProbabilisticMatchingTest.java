@@ -272,10 +272,33 @@ class ProbabilisticMatchingTest {
                 row(3L, 13L, 5.0),
                 row(4L, 14L, 7.0),
                 row(5L, 14L, 7.0));
+        assertEquals(Set.of("1-11", "2-12", "3-13", "4-14"), oneToOne(accepted));
+    }
+
+    /** Nodes below 10 are in feed a, below 20 in b, the rest in c. */
+    private static Set<String> oneToOne(Dataset<Row> accepted) {
+        List<Object[]> sources = new ArrayList<>();
+        for (long n = 1; n < 30; n++) {
+            sources.add(row(n, n < 10 ? "a" : n < 20 ? "b" : "c"));
+        }
         Set<String> kept = new TreeSet<>();
-        ProbabilisticMatching.oneToOne(accepted)
+        ProbabilisticMatching.oneToOne(
+                        accepted, Frames.of("node bigint, source string", sources.toArray(Object[][]::new)))
                 .collectAsList()
-                .forEach(r -> kept.add(r.getLong(0) + "-" + r.getLong(1)));
-        assertEquals(Set.of("1-11", "2-12", "3-13", "4-14"), kept);
+                .forEach(r -> kept.add(r.getLong(r.fieldIndex("l_node")) + "-" + r.getLong(r.fieldIndex("r_node"))));
+        return kept;
+    }
+
+    @Test
+    void withSeveralFeedsEachRecordKeepsOnePartnerPerFeed() {
+        // One organisation in feeds a (1), b (11) and c (21): all three pairs stay, so its records join. Record 2
+        // (feed a) wants 11 too, but 11 already has its partner in feed a.
+        Dataset<Row> accepted = Frames.of(
+                "l_node bigint, r_node bigint, log_odds double",
+                row(1L, 11L, 20.0),
+                row(1L, 21L, 15.0),
+                row(11L, 21L, 10.0),
+                row(2L, 11L, 5.0));
+        assertEquals(Set.of("1-11", "1-21", "11-21"), oneToOne(accepted));
     }
 }
