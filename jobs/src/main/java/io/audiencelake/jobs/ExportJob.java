@@ -18,6 +18,7 @@ import io.audiencelake.common.feeds.RawAttributes;
 import io.audiencelake.common.identity.GraphVersions;
 import io.audiencelake.common.identity.IdGraph;
 import io.audiencelake.common.lake.LakeTables;
+import io.audiencelake.common.segments.ControlGroups;
 import io.audiencelake.common.segments.SegmentDefinitions;
 import io.audiencelake.common.segments.SegmentTables;
 import java.sql.Date;
@@ -151,7 +152,9 @@ public final class ExportJob implements Job<ExportJob.Definitions>, Callable<Int
             }
         }
         return new Inputs(
-                lake.read(SegmentTables.MEMBERSHIP).where(col(SegmentTables.DT).equalTo(lit(dt))),
+                // Control members are in the segment but never sent: they are what its lift is measured against.
+                ControlGroups.exportable(lake.read(SegmentTables.MEMBERSHIP)
+                        .where(col(SegmentTables.DT).equalTo(lit(dt)))),
                 GraphVersions.asOf(lake.read(IdGraph.SPEC), context.date()),
                 lake.exists(RawAttributes.SPEC)
                         ? lake.read(RawAttributes.SPEC)

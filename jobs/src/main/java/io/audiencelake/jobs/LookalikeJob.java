@@ -30,6 +30,7 @@ import io.audiencelake.common.lookalike.LookalikeTrainingException;
 import io.audiencelake.common.profiles.ProfileRules;
 import io.audiencelake.common.profiles.Profiles;
 import io.audiencelake.common.profiles.Sessions;
+import io.audiencelake.common.segments.ControlGroups;
 import io.audiencelake.common.segments.SegmentDefinitions;
 import io.audiencelake.common.segments.SegmentEvaluation;
 import io.audiencelake.common.segments.SegmentTables;
@@ -190,7 +191,7 @@ public final class LookalikeJob implements Job<LookalikeJob.Definitions>, Callab
             scored.add(s);
             result.put(model.id() + ".eligible", s.eligible());
         }
-        Segments segments = segments(context, scored, result);
+        Segments segments = segments(context, definitions.segments().controlGroups(), scored, result);
         write(context, scored, segments);
         context.spark().catalog().clearCache();
         long eligible = scored.stream().mapToLong(Scored::eligible).sum();
@@ -448,19 +449,28 @@ public final class LookalikeJob implements Job<LookalikeJob.Definitions>, Callab
      * The lookalike segments' members, their adds and removes against each segment's previous date, and one
      * segment_stats row each (printed as a table); segments of models not run now keep their rows.
      */
-    private Segments segments(JobContext context, List<Scored> scored, Map<String, Long> result) {
+    private Segments segments(
+            JobContext context, ControlGroups controlGroups, List<Scored> scored, Map<String, Long> result) {
         context.step(name(), "lookalike segments and their changes");
         LakeTables lake = context.lake();
         Date dt = Date.valueOf(context.date());
-        Dataset<Row> current = scored.stream()
-                .map(Scored::members)
-                .reduce(Dataset::unionByName)
-                .orElseThrow()
+        Map<String, Double> controlShares = new HashMap<>();
+        scored.forEach(s -> controlShares.put(s.model().segmentId(), s.model().controlShare()));
+        Dataset<Row> current = controlGroups
+                .assign(
+                        scored.stream()
+                                .map(Scored::members)
+                                .reduce(Dataset::unionByName)
+                                .orElseThrow(),
+                        controlShares)
                 .localCheckpoint();
         List<String> ids = scored.stream().map(s -> s.model().segmentId()).toList();
         Dataset<Row> previous = context.spark().createDataFrame(List.of(), SegmentTables.MEMBERSHIP.schema());
         Dataset<Row> others = previous;
         if (lake.exists(SegmentTables.MEMBERSHIP)) {
+            // Before reading the rows to keep, so they carry the group column this run writes.
+            lake.addMissingColumns(SegmentTables.MEMBERSHIP);
+            lake.addMissingColumns(SegmentTables.STATS);
             Dataset<Row> membership = lake.read(SegmentTables.MEMBERSHIP);
             previous = SegmentEvaluation.previousMembers(membership, SegmentTables.LOOKALIKE_SOURCE, context.date());
             others = keepOthers(membership, dt, ids);
@@ -470,25 +480,26 @@ public final class LookalikeJob implements Job<LookalikeJob.Definitions>, Callab
         Map<String, long[]> counts = new HashMap<>();
         // One row per segment of this run: small enough to list on the driver.
         for (Row r : SegmentEvaluation.counts(current, changes).collectAsList()) {
-            counts.put(r.getString(0), new long[] {r.getLong(1), r.getLong(2), r.getLong(3)});
+            counts.put(r.getString(0), new long[] {r.getLong(1), r.getLong(2), r.getLong(3), r.getLong(4)});
         }
         PrintWriter out = spec.commandLine().getOut();
-        out.printf("%-28s %-28s %8s %8s %8s%n", "model", "segment", "size", "adds", "removes");
+        out.printf("%-28s %-28s %8s %8s %8s %8s%n", "model", "segment", "size", "adds", "removes", "control");
         List<Row> stats = new ArrayList<>();
         for (Scored s : scored) {
             LookalikeModel model = s.model();
-            long[] c = counts.getOrDefault(model.segmentId(), new long[3]);
+            long[] c = counts.getOrDefault(model.segmentId(), new long[4]);
             stats.add(statsRow(s, c, dt));
             out.printf(
-                    "%-28s %-28s %8d %8d %8d%n", model.id() + " v" + s.version(), model.segmentId(), c[0], c[1], c[2]);
+                    "%-28s %-28s %8d %8d %8d %8d%n",
+                    model.id() + " v" + s.version(), model.segmentId(), c[0], c[1], c[2], c[3]);
             result.put(model.id() + ".members", c[0]);
         }
         out.flush();
         return new Segments(ids, current, others, changes, stats);
     }
 
-    /** The segment_stats row of a lookalike segment: size, adds and removes. */
-    private static Row statsRow(Scored s, long[] sizeAddsRemoves, Date dt) {
+    /** The segment_stats row of a lookalike segment: size, adds, removes and control members. */
+    private static Row statsRow(Scored s, long[] sizeAddsRemovesControl, Date dt) {
         LookalikeModel model = s.model();
         return RowFactory.create(
                 model.segmentId(),
@@ -498,11 +509,12 @@ public final class LookalikeJob implements Job<LookalikeJob.Definitions>, Callab
                         + model.reachText(),
                 model.consentPurpose(),
                 model.labels().stream().sorted().toList(),
-                sizeAddsRemoves[0],
-                sizeAddsRemoves[1],
-                sizeAddsRemoves[2],
+                sizeAddsRemovesControl[0],
+                sizeAddsRemovesControl[1],
+                sizeAddsRemovesControl[2],
                 SegmentTables.LOOKALIKE_SOURCE,
-                dt);
+                dt,
+                sizeAddsRemovesControl[3]);
     }
 
     /** Checks the lookalike segments, then writes the scores, the segments, their changes and their stats. */
@@ -522,7 +534,8 @@ public final class LookalikeJob implements Job<LookalikeJob.Definitions>, Callab
                                 SegmentTables.PERSON_ID,
                                 SegmentTables.SCORE,
                                 SegmentTables.SOURCE,
-                                SegmentTables.DT)
+                                SegmentTables.DT,
+                                SegmentTables.AUDIENCE_GROUP)
                         .unionByName(segments.others()),
                 partition);
         scored.forEach(s -> writeScores(context, s));

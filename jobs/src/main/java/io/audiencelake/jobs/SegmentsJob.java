@@ -95,8 +95,10 @@ public final class SegmentsJob implements Job<AudienceDefinitions>, Callable<Int
             return dryRun(context, definitions, compiler, profiles);
         }
         context.step(name(), "evaluate " + definitions.segments().size() + " segments");
-        Dataset<Row> members =
-                SegmentEvaluation.members(profiles, definitions, compiler).localCheckpoint();
+        Dataset<Row> members = definitions
+                .controlGroups()
+                .assign(SegmentEvaluation.members(profiles, definitions, compiler), definitions.controlShares())
+                .localCheckpoint();
         long memberships = members.count();
 
         context.step(name(), "changes since each segment's previous run");
@@ -113,7 +115,7 @@ public final class SegmentsJob implements Job<AudienceDefinitions>, Callable<Int
         Map<String, long[]> counts = new HashMap<>();
         // One row per segment: small enough to list on the driver.
         for (Row r : SegmentEvaluation.counts(members, changes).collectAsList()) {
-            counts.put(r.getString(0), new long[] {r.getLong(1), r.getLong(2), r.getLong(3)});
+            counts.put(r.getString(0), new long[] {r.getLong(1), r.getLong(2), r.getLong(3), r.getLong(4)});
         }
         List<Row> stats = stats(context, definitions, counts);
         write(context, definitions, members, changes, stats);
@@ -165,13 +167,13 @@ public final class SegmentsJob implements Job<AudienceDefinitions>, Callable<Int
                 0, 0, 0, Map.of("segments", (long) definitions.segments().size()));
     }
 
-    /** One segment_stats row per segment (size, adds, removes), printed as a table. */
+    /** One segment_stats row per segment (size, adds, removes, control), printed as a table. */
     private List<Row> stats(JobContext context, SegmentDefinitions definitions, Map<String, long[]> counts) {
         PrintWriter out = spec.commandLine().getOut();
         List<Row> stats = new ArrayList<>();
-        out.printf("%-32s %10s %8s %8s  %s%n", "segment", "size", "adds", "removes", "labels");
+        out.printf("%-32s %10s %8s %8s %8s  %s%n", "segment", "size", "adds", "removes", "control", "labels");
         for (Segment s : definitions.segments()) {
-            long[] c = counts.getOrDefault(s.id(), new long[3]);
+            long[] c = counts.getOrDefault(s.id(), new long[4]);
             List<String> labels = s.labels().stream().sorted().toList();
             stats.add(RowFactory.create(
                     s.id(),
@@ -184,8 +186,9 @@ public final class SegmentsJob implements Job<AudienceDefinitions>, Callable<Int
                     c[1],
                     c[2],
                     SegmentTables.RULE_SOURCE,
-                    Date.valueOf(context.date())));
-            out.printf("%-32s %10d %8d %8d  %s%n", s.id(), c[0], c[1], c[2], String.join(",", labels));
+                    Date.valueOf(context.date()),
+                    c[3]));
+            out.printf("%-32s %10d %8d %8d %8d  %s%n", s.id(), c[0], c[1], c[2], c[3], String.join(",", labels));
         }
         out.flush();
         return stats;
@@ -203,6 +206,8 @@ public final class SegmentsJob implements Job<AudienceDefinitions>, Callable<Int
         Date dt = Date.valueOf(context.date());
         Map<String, Object> rulePartition =
                 Map.of(SegmentTables.DT, dt, SegmentTables.SOURCE, SegmentTables.RULE_SOURCE);
+        lake.addMissingColumns(SegmentTables.MEMBERSHIP);
+        lake.addMissingColumns(SegmentTables.STATS);
         lake.overwritePartition(
                 SegmentTables.MEMBERSHIP,
                 members.withColumn(SegmentTables.SCORE, lit(null).cast("double"))
@@ -213,7 +218,8 @@ public final class SegmentsJob implements Job<AudienceDefinitions>, Callable<Int
                                 SegmentTables.PERSON_ID,
                                 SegmentTables.SCORE,
                                 SegmentTables.SOURCE,
-                                SegmentTables.DT),
+                                SegmentTables.DT,
+                                SegmentTables.AUDIENCE_GROUP),
                 rulePartition);
         lake.overwritePartition(
                 SegmentTables.CHANGES,
@@ -247,10 +253,13 @@ public final class SegmentsJob implements Job<AudienceDefinitions>, Callable<Int
                         config.segments(), definitions.segments().size());
                 for (Segment s : definitions.segments()) {
                     out.printf(
-                            "  %-28s %s%s%n",
+                            "  %-28s %s%s%s%n",
                             s.id(),
                             s.ruleText(),
-                            s.consentPurpose() == null ? "" : "  [consent: " + s.consentPurpose() + "]");
+                            s.consentPurpose() == null ? "" : "  [consent: " + s.consentPurpose() + "]",
+                            s.controlShare() == 0
+                                    ? ""
+                                    : "  [control group: " + Math.round(s.controlShare() * 1000) / 10.0 + "%]");
                 }
             });
         }

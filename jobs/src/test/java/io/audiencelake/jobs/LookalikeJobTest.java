@@ -51,7 +51,7 @@ class LookalikeJobTest {
       models:
         - {id: like_shoe_fans, owner: merch, seed: shoe_fans, segment: shoe_fan_lookalikes,
            features: %s, reach: 10%%, exclude: [travellers], consent: ad_targeting,
-           algorithm: logistic_regression}
+           algorithm: logistic_regression, control_group: 20%%}
       """;
 
     @TempDir
@@ -172,6 +172,14 @@ class LookalikeJobTest {
             assertEquals("shoe_fan_lookalikes", stats.getString(stats.fieldIndex("segment_id")));
             assertEquals((long) day1.size(), stats.getLong(stats.fieldIndex("adds")));
             assertEquals("ad_targeting", stats.getString(stats.fieldIndex("consent")));
+            // The lookalike's own control group: members (in the size) that exports never send.
+            long control = lake.read(SegmentTables.MEMBERSHIP)
+                    .where(col("source")
+                            .equalTo("lookalike")
+                            .and(col(SegmentTables.AUDIENCE_GROUP).equalTo(SegmentTables.CONTROL)))
+                    .count();
+            assertTrue(control > 0 && control < day1.size() / 2, control + " of " + day1.size());
+            assertEquals(control, stats.getLong(stats.fieldIndex(SegmentTables.CONTROL_SIZE)));
         });
 
         // Rule segments and the lookalike segment live side by side: rerunning either keeps the other.

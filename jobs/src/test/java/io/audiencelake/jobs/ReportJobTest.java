@@ -169,6 +169,8 @@ class ReportJobTest {
                                 40L,
                                 "removes",
                                 10L,
+                                "control_size",
+                                15L,
                                 "dt",
                                 D3),
                         m(
@@ -502,8 +504,9 @@ class ReportJobTest {
                         .filter(s -> s.startsWith("buyers|"))
                         .toList());
         assertEquals(
-                List.of("buyers", "Buyers", "rule", "150", "+30 (+25.0%)", "40", "10"),
-                row(page, "segments-on-date", "buyers"));
+                List.of("buyers", "Buyers", "rule", "150", "+30 (+25.0%)", "40", "10", "135", "15"),
+                row(page, "segments-on-date", "buyers"),
+                "15 of 150 members held out as the control group");
         assertEquals(SHOE_NAME, row(page, "segments-on-date", "shoe_fans").get(1), "the name is shown as typed");
         assertTrue(
                 page.select("td b").isEmpty() && page.select("script").isEmpty(),

@@ -26,6 +26,8 @@ import java.util.Set;
  *     training set is at least this (in absolute value) is dropped as a leak
  * @param pu how the unlabelled people sampled as negatives are treated (positive-unlabelled learning)
  * @param monitoring the reach recommended from a version's curve and when scoring retrains on drift
+ * @param controlShare share of the lookalike segment's members held out of exports as its control group, 0 for none
+ *     (a name apart from {@code holdout}, which is the share kept out of training)
  */
 public record LookalikeModel(
         String id,
@@ -50,7 +52,8 @@ public record LookalikeModel(
         Map<String, String> excludedFeatures,
         double maxFeatureCorrelation,
         PuMethod pu,
-        Monitoring monitoring) {
+        Monitoring monitoring,
+        double controlShare) {
 
     public LookalikeModel {
         features = List.copyOf(features);
@@ -120,7 +123,8 @@ public record LookalikeModel(
                 excludedFeatures,
                 maxFeatureCorrelation,
                 pu,
-                monitoring);
+                monitoring,
+                controlShare);
     }
 
     /** The reach as written, e.g. "5%" or "score >= 0.8". */

@@ -15,6 +15,7 @@ import io.audiencelake.common.profiles.Profiles;
 import io.audiencelake.common.profiles.RfmScores;
 import io.audiencelake.common.profiles.TraitKind;
 import io.audiencelake.common.profiles.TraitSource;
+import io.audiencelake.common.segments.ControlGroups;
 import io.audiencelake.common.segments.SegmentDefinitions;
 import io.audiencelake.common.segments.SegmentDefinitions.Segment;
 import io.audiencelake.common.segments.SegmentDefinitionsLoader;
@@ -121,8 +122,11 @@ public final class LookalikeModelsLoader {
     /** A model's features: listed, or every usable column but {@code excluded} with {@code features: auto}. */
     private record Features(List<Feature> list, boolean auto, Map<String, String> excluded) {}
 
-    /** Either a share of the eligible population or a minimum score, never both. */
-    private record Reach(Double share, Double minScore) {}
+    /**
+     * Either a share of the eligible population or a minimum score, never both; and the share of the members held
+     * out of exports as a control group.
+     */
+    private record Reach(Double share, Double minScore, double controlShare) {}
 
     private static LookalikeModel model(ConfigNode m, Context c) {
         String id = m.requiredString("id");
@@ -172,7 +176,8 @@ public final class LookalikeModelsLoader {
                 features.excluded(),
                 maxCorrelation,
                 fit.pu(),
-                monitoring);
+                monitoring,
+                reach.controlShare());
     }
 
     /** How a model is fitted: the classifier, its training rows and hyper-parameters, positive-unlabelled method. */
@@ -443,7 +448,10 @@ public final class LookalikeModelsLoader {
                 ? m.parsed("reach", null, "a share from 1% to 20%, e.g. 5%", LookalikeModelsLoader::share)
                 : null;
         Double minScore = m.has("min_score") ? m.doubleValue("min_score", 0.5, 0.0, 1.0) : null;
-        return new Reach(share, minScore);
+        return new Reach(
+                share,
+                minScore,
+                m.parsed("control_group", 0.0, SegmentDefinitionsLoader.SHARE_EXPECTED, ControlGroups::share));
     }
 
     private static List<String> exclusions(ConfigNode m, Context c) {

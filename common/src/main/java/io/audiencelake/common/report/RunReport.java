@@ -66,9 +66,19 @@ public record RunReport(
     /** One number of an identity run ({@code id_match_metrics}). */
     public record IdentityMetric(LocalDate dt, String metric, String dimension, double value) {}
 
-    /** A segment's size and movement on one date ({@code segment_stats}). */
+    /**
+     * A segment's size and movement on one date ({@code segment_stats}); {@code control} members are held out of
+     * exports (null on rows written before control groups).
+     */
     public record SegmentDay(
-            LocalDate dt, String segmentId, String name, String source, long size, long adds, long removes) {}
+            LocalDate dt,
+            String segmentId,
+            String name,
+            String source,
+            long size,
+            long adds,
+            long removes,
+            Long control) {}
 
     /** Persons in both of two segments on the run date ({@code segment_overlaps}); a = b is the size. */
     public record SegmentOverlap(String segmentA, String segmentB, long persons) {}

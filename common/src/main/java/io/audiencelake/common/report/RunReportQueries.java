@@ -121,15 +121,20 @@ public final class RunReportQueries {
                 .orderBy(col("on_date").desc_nulls_last(), col("peak").desc(), col(SegmentTables.SEGMENT_ID))
                 .limit(limit)
                 .select(SegmentTables.SEGMENT_ID, SegmentTables.SOURCE);
+        // A lake written before control groups has no control_size column: no control members then.
+        Column control = List.of(stats.columns()).contains(SegmentTables.CONTROL_SIZE)
+                ? col(SegmentTables.CONTROL_SIZE)
+                : lit(null).cast("long").as(SegmentTables.CONTROL_SIZE);
         return days.join(largest, new String[] {SegmentTables.SEGMENT_ID, SegmentTables.SOURCE}, "left_semi")
                 .select(
-                        SegmentTables.DT,
-                        SegmentTables.SEGMENT_ID,
-                        SegmentTables.NAME,
-                        SegmentTables.SOURCE,
-                        SegmentTables.SIZE,
-                        SegmentTables.ADDS,
-                        SegmentTables.REMOVES)
+                        col(SegmentTables.DT),
+                        col(SegmentTables.SEGMENT_ID),
+                        col(SegmentTables.NAME),
+                        col(SegmentTables.SOURCE),
+                        col(SegmentTables.SIZE),
+                        col(SegmentTables.ADDS),
+                        col(SegmentTables.REMOVES),
+                        control)
                 .orderBy(SegmentTables.DT, SegmentTables.SEGMENT_ID, SegmentTables.SOURCE);
     }
 

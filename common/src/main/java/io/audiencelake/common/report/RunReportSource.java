@@ -140,7 +140,8 @@ public final class RunReportSource {
                         r.getAs(SegmentTables.SOURCE),
                         r.<Long>getAs(SegmentTables.SIZE),
                         r.<Long>getAs(SegmentTables.ADDS),
-                        r.<Long>getAs(SegmentTables.REMOVES)));
+                        r.<Long>getAs(SegmentTables.REMOVES),
+                        r.<Long>getAs(SegmentTables.CONTROL_SIZE)));
         if (!segments.isEmpty()) {
             long all = RunReportQueries.segmentCount(lake.read(SegmentTables.STATS), window)
                     .first()

@@ -118,7 +118,16 @@ final class SegmentsSection {
     /** Every segment of the date with its size and its change since its previous run. */
     private static String table(List<SegmentDay> days, List<SegmentDay> today, LocalDate date) {
         HtmlTable table = new HtmlTable(
-                "segments-on-date", "segment", "name", "source", "members#", "change#", "adds#", "removes#");
+                "segments-on-date",
+                "segment",
+                "name",
+                "source",
+                "members#",
+                "change#",
+                "adds#",
+                "removes#",
+                "treated#",
+                "control#");
         for (SegmentDay d : today) {
             Optional<SegmentDay> previous = days.stream()
                     .filter(p -> p.segmentId().equals(d.segmentId())
@@ -137,7 +146,10 @@ final class SegmentsSection {
                     Svg.count(d.size()),
                     change,
                     Svg.count(d.adds()),
-                    Svg.count(d.removes()));
+                    Svg.count(d.removes()),
+                    // Control members are held out of exports: treated ones are what exports can send.
+                    d.control() == null ? Svg.count(d.size()) : Svg.count(d.size() - d.control()),
+                    d.control() == null ? "–" : Svg.count(d.control()));
         }
         return table.isEmpty() ? RunReportPage.empty("No segment was evaluated on " + date + ".") : table.html();
     }

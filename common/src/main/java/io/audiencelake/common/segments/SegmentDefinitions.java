@@ -13,9 +13,14 @@ import java.util.Set;
  * @param overlap segment ids whose pairwise overlaps the job writes to {@code segment_overlaps}
  * @param grantedValue the consent status that grants a purpose (e.g. {@code granted})
  * @param consentColumns each consent purpose's profiles column (its latest status)
+ * @param controlGroups the global control group and the salt every control group is drawn with
  */
 public record SegmentDefinitions(
-        List<Segment> segments, List<String> overlap, String grantedValue, Map<String, String> consentColumns) {
+        List<Segment> segments,
+        List<String> overlap,
+        String grantedValue,
+        Map<String, String> consentColumns,
+        ControlGroups controlGroups) {
 
     public SegmentDefinitions {
         segments = List.copyOf(segments);
@@ -24,7 +29,7 @@ public record SegmentDefinitions(
     }
 
     public SegmentDefinitions(List<Segment> segments, List<String> overlap, String grantedValue) {
-        this(segments, overlap, grantedValue, Map.of());
+        this(segments, overlap, grantedValue, Map.of(), ControlGroups.NONE);
     }
 
     /**
@@ -34,6 +39,7 @@ public record SegmentDefinitions(
      * @param ruleText the rule as written (text form), or its YAML rendered as text
      * @param consentColumn the profiles column holding the required purpose's latest status, or null
      * @param labels data-usage labels of every feed the rule's traits come from (and of referenced segments)
+     * @param controlShare share of the members held out of exports as the segment's control group, 0 for none
      */
     public record Segment(
             String id,
@@ -44,10 +50,18 @@ public record SegmentDefinitions(
             String ruleText,
             String consentPurpose,
             String consentColumn,
-            Set<String> labels) {
+            Set<String> labels,
+            double controlShare) {
         public Segment {
             labels = Set.copyOf(labels);
         }
+    }
+
+    /** Each segment's own control share (segments without one are left out). */
+    public Map<String, Double> controlShares() {
+        Map<String, Double> out = new LinkedHashMap<>();
+        segments.stream().filter(s -> s.controlShare() > 0).forEach(s -> out.put(s.id(), s.controlShare()));
+        return out;
     }
 
     public Map<String, Segment> byId() {

@@ -43,6 +43,9 @@ import org.apache.spark.sql.types.StructField;
  */
 public final class SegmentDefinitionsLoader {
     private static final String ID = "[a-z][a-z0-9_]*";
+    private static final String CONTROL_GROUP = "control_group";
+    /** What a control share must look like, for every file that declares one. */
+    public static final String SHARE_EXPECTED = "a share of people in (0%, 50%], e.g. 10%";
 
     private SegmentDefinitionsLoader() {}
 
@@ -64,6 +67,7 @@ public final class SegmentDefinitionsLoader {
             readIncluded(file.resolveSibling(include).normalize(), environment, purposes, raws, problems);
         }
         List<String> overlap = root.strings("overlap");
+        ControlGroups controlGroups = controlGroups(root);
         root.rejectUnknownKeys();
 
         Map<String, Raw> byId = new LinkedHashMap<>();
@@ -81,7 +85,23 @@ public final class SegmentDefinitionsLoader {
         List<String> order = order(byId, problems);
         problems.throwIfAny();
         List<Segment> ordered = labelled(order, byId, columnLabels(traits, contracts));
-        return new SegmentDefinitions(ordered, overlap, granted, purposes);
+        return new SegmentDefinitions(ordered, overlap, granted, purposes, controlGroups);
+    }
+
+    /** {@code control_group: {global: 2%, salt: ...}}: both optional (no global group, the default salt). */
+    private static ControlGroups controlGroups(ConfigNode root) {
+        if (!root.has(CONTROL_GROUP)) {
+            return ControlGroups.NONE;
+        }
+        ConfigNode node = root.object(CONTROL_GROUP);
+        double global = node.parsed("global", 0.0, SHARE_EXPECTED, ControlGroups::share);
+        String salt = node.string("salt", ControlGroups.SALT_DEFAULT);
+        if (salt.isBlank()) {
+            node.problem("salt", "expected some text (a new salt draws new control groups), got an empty one");
+            salt = ControlGroups.SALT_DEFAULT;
+        }
+        node.rejectUnknownKeys();
+        return new ControlGroups(global, salt);
     }
 
     private static Map<String, DataType> profileColumns(ProfileRules traits) {
@@ -167,7 +187,16 @@ public final class SegmentDefinitionsLoader {
             done.put(
                     id,
                     new Segment(
-                            id, r.name, r.owner, r.description, r.rule, r.text, r.consent, r.consentColumn, labels));
+                            id,
+                            r.name,
+                            r.owner,
+                            r.description,
+                            r.rule,
+                            r.text,
+                            r.consent,
+                            r.consentColumn,
+                            labels,
+                            r.controlShare));
         }
         return List.copyOf(done.values());
     }
@@ -183,6 +212,7 @@ public final class SegmentDefinitionsLoader {
         SegmentRule rule;
         String consent;
         String consentColumn;
+        double controlShare;
 
         void problem(String message) {
             node.problem("rule", "segment '" + id + "': " + message);
@@ -202,6 +232,7 @@ public final class SegmentDefinitionsLoader {
             r.owner = s.requiredString("owner");
             r.description = s.string("description", "");
             r.consent = s.string("consent", null);
+            r.controlShare = s.parsed(CONTROL_GROUP, 0.0, SHARE_EXPECTED, ControlGroups::share);
             if (r.consent != null) {
                 r.consentColumn = purposes.get(r.consent);
                 if (r.consentColumn == null) {

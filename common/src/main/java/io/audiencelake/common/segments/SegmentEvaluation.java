@@ -89,11 +89,15 @@ public final class SegmentEvaluation {
     }
 
     /**
-     * (segment_id, size, adds, removes), never null: segments with members or changes (a segment without
-     * either gets no row; the job fills zeros).
+     * (segment_id, size, adds, removes, control_size), never null: segments with members or changes (a segment
+     * without either gets no row; the job fills zeros). {@code current} carries each member's audience group.
      */
     public static Dataset<Row> counts(Dataset<Row> current, Dataset<Row> changes) {
-        Dataset<Row> sizes = current.groupBy(SEGMENT_ID).agg(count(lit(1)).as(SegmentTables.SIZE));
+        Dataset<Row> sizes = current.groupBy(SEGMENT_ID)
+                .agg(
+                        count(lit(1)).as(SegmentTables.SIZE),
+                        count(when(col(SegmentTables.AUDIENCE_GROUP).equalTo(SegmentTables.CONTROL), 1))
+                                .as(SegmentTables.CONTROL_SIZE));
         Dataset<Row> moves = changes.groupBy(SEGMENT_ID)
                 .agg(
                         count(when(col(CHANGE).equalTo(ADD), 1)).as(SegmentTables.ADDS),
@@ -103,7 +107,8 @@ public final class SegmentEvaluation {
                         col(SEGMENT_ID),
                         coalesce(col(SegmentTables.SIZE), lit(0L)).as(SegmentTables.SIZE),
                         coalesce(col(SegmentTables.ADDS), lit(0L)).as(SegmentTables.ADDS),
-                        coalesce(col(SegmentTables.REMOVES), lit(0L)).as(SegmentTables.REMOVES));
+                        coalesce(col(SegmentTables.REMOVES), lit(0L)).as(SegmentTables.REMOVES),
+                        coalesce(col(SegmentTables.CONTROL_SIZE), lit(0L)).as(SegmentTables.CONTROL_SIZE));
     }
 
     /**

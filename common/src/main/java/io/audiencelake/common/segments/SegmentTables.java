@@ -27,6 +27,12 @@ public final class SegmentTables {
     public static final String SEGMENT_B = "segment_b";
     public static final String PERSONS = "persons";
     public static final String DT = "dt";
+    public static final String AUDIENCE_GROUP = "audience_group";
+    public static final String CONTROL_SIZE = "control_size";
+    /** {@link #AUDIENCE_GROUP} of members an export may send. */
+    public static final String TREATED = "treated";
+    /** {@link #AUDIENCE_GROUP} of members held out of every export ({@link ControlGroups}). */
+    public static final String CONTROL = "control";
     /** {@link #SOURCE} of members from a segment rule. */
     public static final String RULE_SOURCE = "rule";
     /** {@link #SOURCE} of members a lookalike model chose. */
@@ -46,7 +52,14 @@ public final class SegmentTables {
                 column(PERSON_ID, DataTypes.StringType, false, "person id (id_graph)"),
                 column(SCORE, DataTypes.DoubleType, true, "model score for lookalike members; empty for rule members"),
                 column(SOURCE, DataTypes.StringType, false, "rule or lookalike (partition)"),
-                column(DT, DataTypes.DateType, false, "run date (partition)")
+                column(DT, DataTypes.DateType, false, "run date (partition)"),
+                // Last, as a column added to an existing table is: rows written before are in no group.
+                column(
+                        AUDIENCE_GROUP,
+                        DataTypes.StringType,
+                        true,
+                        "treated, or control: held out of every export to measure what exports did (empty on "
+                                + "rows written before control groups)")
             }),
             List.of(DT, SOURCE),
             List.of(SEGMENT_ID, PERSON_ID, DT));
@@ -85,7 +98,13 @@ public final class SegmentTables {
                 column(ADDS, DataTypes.LongType, false, "members who joined since the previous run"),
                 column(REMOVES, DataTypes.LongType, false, "members who left since the previous run"),
                 column(SOURCE, DataTypes.StringType, false, "rule or lookalike (partition)"),
-                column(DT, DataTypes.DateType, false, "run date (partition)")
+                column(DT, DataTypes.DateType, false, "run date (partition)"),
+                column(
+                        CONTROL_SIZE,
+                        DataTypes.LongType,
+                        true,
+                        "members in the control group (never exported; treated = size - control_size); empty "
+                                + "before control groups")
             }),
             List.of(DT, SOURCE),
             List.of(SEGMENT_ID, DT));

@@ -72,6 +72,7 @@ class LookalikeModelsLoaderTest {
                 hv.excludedFeatures().toString());
         assertEquals("buyers_lookalike", hv.segmentId());
         assertEquals(new LookalikeModel.Monitoring(2.0, null), hv.monitoring(), "no retraining unless asked");
+        assertEquals(0.0, hv.controlShare(), "no control group unless asked");
         assertEquals(50, models.minSeed());
     }
 
@@ -95,6 +96,8 @@ class LookalikeModelsLoaderTest {
         String monitoring = refused("features: [page_views_30d], reach: 5%, min_lift: 0.5, retrain_when_psi_above: 0");
         assertTrue(monitoring.contains("models[0].min_lift"), monitoring);
         assertTrue(monitoring.contains("models[0].retrain_when_psi_above"), monitoring);
+        assertTrue(refused("features: [page_views_30d], reach: 5%, control_group: 80%")
+                .contains("models[0].control_group: expected a share of people in (0%, 50%], e.g. 10%, got '80%'"));
         assertTrue(refused("features: [page_views_30d], reach: 5%, consent: telepathy")
                 .contains("models[0].consent: unknown purpose 'telepathy'"));
         assertTrue(refused("features: [page_views_30d], reach: 5%, exclude: [nobody]")

@@ -127,7 +127,8 @@ class LookalikeTrainingTest {
                 Map.of(),
                 1.0,
                 pu,
-                new LookalikeModel.Monitoring(2.0, null));
+                new LookalikeModel.Monitoring(2.0, null),
+                0);
     }
 
     @Test
@@ -436,7 +437,8 @@ class LookalikeTrainingTest {
                 Map.of(),
                 1.0,
                 PuMethod.NONE,
-                new LookalikeModel.Monitoring(2.0, null));
+                new LookalikeModel.Monitoring(2.0, null),
+                0);
         assertEquals(
                 ranked.where(col("score").geq(0.5)).count(),
                 LookalikeAudience.members(ranked, byScore, n).count());

@@ -75,7 +75,7 @@ class RunReportPageTest {
     }
 
     private static SegmentDay segment(LocalDate dt, String id, long size) {
-        return new SegmentDay(dt, id, id, "rule", size, 0, 0);
+        return new SegmentDay(dt, id, id, "rule", size, 0, 0, null);
     }
 
     private static Document page(RunReport report) {
@@ -152,7 +152,7 @@ class RunReportPageTest {
     void aSegmentMissingADayBreaksItsLineAndTheHeatMapShowsEveryPairOfTheOverlapList() {
         List<SegmentDay> days = List.of(
                 segment(D1, "a", 10),
-                segment(D3, "a", 30),
+                new SegmentDay(D3, "a", "a", "rule", 30, 0, 0, 3L),
                 segment(D1, "b", 5),
                 segment(D2, "b", 6),
                 segment(D3, "b", 8),
@@ -182,9 +182,17 @@ class RunReportPageTest {
                 page.select("#segment-overlaps .mark[data-series=a][data-x=b] title")
                         .text());
         assertEquals(
-                List.of("a", "a", "rule", "30", "+20 (+200.0%)", "0", "0"),
+                List.of("a", "a", "rule", "30", "+20 (+200.0%)", "0", "0", "27", "3"),
                 page.select("#segments-on-date tbody tr").get(1).children().eachText(),
-                "a's change is against its latest earlier day, " + D1);
+                "a's change is against its latest earlier day, " + D1 + "; 3 of its 30 members held out");
+        assertEquals(
+                List.of("50", "–"),
+                page.select("#segments-on-date tbody tr")
+                        .get(0)
+                        .children()
+                        .eachText()
+                        .subList(7, 9),
+                "a segment from before control groups: every member was treated");
         assertEquals(
                 "new", page.select("#segments-on-date tbody tr").get(0).child(4).text());
     }

@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -97,6 +98,33 @@ class SegmentDefinitionsLoaderTest {
         assertTrue(refused("segments:\n  - {id: x, name: n, owner: o}\n").contains("segments[0].rule: is required"));
         assertTrue(refused("segments:\n  - {id: X Y, name: n, owner: o, rule: \"devices > 1\"}\n")
                 .contains("segments[0].id"));
+    }
+
+    @Test
+    void controlGroupsAreReadAsSharesAndEveryBadOneIsNamed() throws IOException {
+        SegmentDefinitions d = load("control_group: {global: 2%, salt: spring-2025}\n"
+                + segments("id: a, rule: \"devices > 1\", control_group: 10%", "id: b, rule: \"devices > 2\""));
+        assertEquals(new ControlGroups(0.02, "spring-2025"), d.controlGroups());
+        assertEquals(0.10, d.byId().get("a").controlShare(), 1e-12);
+        assertEquals(0.0, d.byId().get("b").controlShare());
+        assertEquals(Map.of("a", 0.10), d.controlShares());
+        assertEquals(
+                ControlGroups.NONE,
+                load(segments("id: a, rule: \"devices > 1\"")).controlGroups());
+
+        String m = refused("control_group: {global: 60%, salt: \"\", size: 3}\n"
+                + segments(
+                        "id: a, rule: \"devices > 1\", control_group: 0%",
+                        "id: b, rule: \"devices > 1\", control_group: ten"));
+        assertTrue(m.contains("control_group.global: expected a share of people in (0%, 50%], e.g. 10%, got '60%'"), m);
+        assertTrue(m.contains("control_group.salt: expected some text"), m);
+        assertTrue(m.contains("control_group.size"), m);
+        assertTrue(
+                m.contains("segments[0].control_group: expected a share of people in (0%, 50%], e.g. 10%, got '0%'"),
+                m);
+        assertTrue(
+                m.contains("segments[1].control_group: expected a share of people in (0%, 50%], e.g. 10%, got 'ten'"),
+                m);
     }
 
     @Test

@@ -1,5 +1,7 @@
 package io.audiencelake.common.segments;
 
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.when;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.audiencelake.common.segments.SegmentDefinitions.Segment;
@@ -7,6 +9,7 @@ import io.audiencelake.common.spark.TestLake;
 import java.sql.Date;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -48,7 +51,7 @@ class SegmentEvaluationTest {
             new Object[] {"p4", 5L, 120.5, "Paris", "spring", Date.valueOf("2001-12-31"), "granted", false});
 
     private static Set<String> who(String rule) {
-        Segment s = new Segment("s", "n", "o", "", RuleParser.parse(rule), rule, null, null, Set.of());
+        Segment s = new Segment("s", "n", "o", "", RuleParser.parse(rule), rule, null, null, Set.of(), 0);
         Set<String> out = new TreeSet<>();
         SegmentEvaluation.members(PEOPLE, new SegmentDefinitions(List.of(s), List.of(), "granted"), COMPILER)
                 .collectAsList()
@@ -79,11 +82,11 @@ class SegmentEvaluationTest {
     @Test
     void segmentsReferenceEachOtherAndConsentIsRequired() {
         Segment paris =
-                new Segment("paris", "n", "o", "", RuleParser.parse("city = 'Paris'"), "", null, null, Set.of());
+                new Segment("paris", "n", "o", "", RuleParser.parse("city = 'Paris'"), "", null, null, Set.of(), 0);
         Segment notParis = new Segment(
-                "not_paris", "n", "o", "", RuleParser.parse("not segment('paris')"), "", null, null, Set.of());
+                "not_paris", "n", "o", "", RuleParser.parse("not segment('paris')"), "", null, null, Set.of(), 0);
         Segment targetable = new Segment(
-                "targetable", "n", "o", "", RuleParser.parse("segment('paris')"), "", "ads", "consent", Set.of());
+                "targetable", "n", "o", "", RuleParser.parse("segment('paris')"), "", "ads", "consent", Set.of(), 0);
         Map<String, Set<String>> bySegment = new HashMap<>();
         SegmentEvaluation.members(
                         PEOPLE,
@@ -131,12 +134,18 @@ class SegmentEvaluationTest {
                         .filter(c -> !c.startsWith("c:") && !c.startsWith("z:"))
                         .toList());
         Map<String, long[]> counts = new HashMap<>();
+        Dataset<Row> grouped = run3.withColumn(
+                SegmentTables.AUDIENCE_GROUP,
+                when(col("person_id").equalTo("p2"), SegmentTables.CONTROL).otherwise(SegmentTables.TREATED));
         SegmentEvaluation.counts(
-                        run3, SegmentEvaluation.changes(run3, run2, List.of("a", "b"), LocalDate.of(2025, 6, 3)))
+                        grouped, SegmentEvaluation.changes(run3, run2, List.of("a", "b"), LocalDate.of(2025, 6, 3)))
                 .collectAsList()
-                .forEach(r -> counts.put(r.getString(0), new long[] {r.getLong(1), r.getLong(2), r.getLong(3)}));
-        assertEquals(List.of(1L, 0L, 1L), List.of(counts.get("a")[0], counts.get("a")[1], counts.get("a")[2]));
-        assertEquals(List.of(2L, 1L, 0L), List.of(counts.get("b")[0], counts.get("b")[1], counts.get("b")[2]));
+                .forEach(r -> counts.put(
+                        r.getString(0), new long[] {r.getLong(1), r.getLong(2), r.getLong(3), r.getLong(4)}));
+        assertEquals(
+                List.of(1L, 0L, 1L, 0L), Arrays.stream(counts.get("a")).boxed().toList());
+        assertEquals(
+                List.of(2L, 1L, 0L, 1L), Arrays.stream(counts.get("b")).boxed().toList(), "p2 is in control");
     }
 
     @Test
