@@ -39,6 +39,7 @@ final class Commands {
             new Registered(LookalikeJob.class, LookalikeJob::new, true),
             new Registered(ExportJob.class, ExportJob::new, true),
             new Registered(ReportJob.class, ReportJob::new, true),
+            new Registered(LiftJob.class, LiftJob::new, false),
             new Registered(EraseJob.class, EraseJob::new, false),
             new Registered(PiiScanJob.class, PiiScanJob::new, false),
             new Registered(PipelineJob.class, PipelineJob::new, false),

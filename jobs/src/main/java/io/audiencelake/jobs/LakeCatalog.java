@@ -1,5 +1,6 @@
 package io.audiencelake.jobs;
 
+import io.audiencelake.common.activation.LiftTables;
 import io.audiencelake.common.export.ExportTables;
 import io.audiencelake.common.export.ExportTombstones;
 import io.audiencelake.common.feeds.FeedFiles;
@@ -89,6 +90,7 @@ final class LakeCatalog {
         all.addAll(identityProducts());
         all.addAll(profilesProducts(traits));
         all.addAll(audiencesProducts());
+        all.addAll(activationProducts());
         all.addAll(privacyProducts());
         all.addAll(operationsProducts());
         return List.copyOf(all);
@@ -213,7 +215,7 @@ final class LakeCatalog {
                         new PersonRows.ByPerson(ProfileTraits.PERSON_ID)));
     }
 
-    /** Segments, lookalike models and what was exported. */
+    /** Segments and lookalike models. */
     private static List<DataProduct> audiencesProducts() {
         return List.of(
                 new DataProduct(
@@ -231,7 +233,7 @@ final class LakeCatalog {
                 new DataProduct(
                         SegmentTables.STATS,
                         List.of("segment_membership", "segment_changes"),
-                        "SELECT dt, segment_id, size, adds, removes FROM {table} ORDER BY dt DESC, segment_id"),
+                        "SELECT dt, segment_id, size, adds, removes, control_size FROM {table} ORDER BY dt DESC, segment_id"),
                 new DataProduct(SegmentTables.OVERLAPS, List.of("segment_membership"), LATEST_DT),
                 new DataProduct(
                         LookalikeTables.MODEL_RUNS,
@@ -248,7 +250,12 @@ final class LakeCatalog {
                         LookalikeTables.DRIFT,
                         List.of("profiles", "model_runs"),
                         "SELECT dt, model_id, version, feature, psi FROM {table} WHERE psi > 0.25 "
-                                + "ORDER BY dt DESC, psi DESC"),
+                                + "ORDER BY dt DESC, psi DESC"));
+    }
+
+    /** What was sent to destinations, and what sending did. */
+    private static List<DataProduct> activationProducts() {
+        return List.of(
                 new DataProduct(
                         ExportTables.AUDIENCE,
                         List.of("segment_membership", "id_graph", "raw_attributes"),
@@ -256,6 +263,11 @@ final class LakeCatalog {
                                 + "WHERE dt = (SELECT max(dt) FROM {table}) GROUP BY destination_id, segment_id, id_type",
                         new PersonRows.ByPerson(ExportTables.PERSON_ID)),
                 new DataProduct(ExportTables.LOG, List.of("export_audience"), "SELECT * FROM {table} ORDER BY dt DESC"),
+                new DataProduct(
+                        LiftTables.RESULTS,
+                        List.of("segment_membership", "sessions", "export_log"),
+                        "SELECT experiment, metric, treated_value, control_value, difference, ci_low, ci_high, p_value "
+                                + "FROM {table} WHERE dt = (SELECT max(dt) FROM {table}) ORDER BY experiment, metric"),
                 new DataProduct(
                         ExportTombstones.SPEC,
                         List.of("export_audience", "erasure request files"),
