@@ -1,9 +1,11 @@
 package io.audiencelake.common.report;
 
 import io.audiencelake.common.report.RunReport.ExportDay;
+import io.audiencelake.common.report.RunReport.LiftReading;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.TreeSet;
 
 /** What each destination was sent per date. */
@@ -48,8 +50,61 @@ final class ExportsSection {
                         "rows",
                         Svg::compact)
                 .html());
-        body.append(dropsOfTheDate(exports, report.window().date()));
+        body.append(dropsOfTheDate(exports, report.window().date()))
+                .append(lift(report.lift(), report.window().date()));
         return RunReportPage.section("exports", "Exports", body.toString());
+    }
+
+    /**
+     * What the exports did on the report's date: each experiment's treated and control values, the difference with
+     * its interval, and the minimum detectable effect (lift_results; the lift job).
+     */
+    private static String lift(List<LiftReading> readings, LocalDate date) {
+        HtmlTable table = new HtmlTable(
+                "lift-on-date",
+                "experiment",
+                "outcome",
+                "treated#",
+                "control#",
+                "treated value#",
+                "control value#",
+                "lift#",
+                "interval",
+                "p#",
+                "detectable#");
+        for (LiftReading r : readings) {
+            table.row(
+                    r.experiment(),
+                    r.metric(),
+                    Svg.count(r.treatedN()),
+                    Svg.count(r.controlN()),
+                    value(r.metric(), r.treated()),
+                    value(r.metric(), r.control()),
+                    signed(r.metric(), r.difference()),
+                    "[" + signed(r.metric(), r.low()) + ", " + signed(r.metric(), r.high()) + "]",
+                    String.format(Locale.ROOT, "%.3f", r.pValue()),
+                    value(r.metric(), r.minimumDetectable()));
+        }
+        return "<h3>Lift on " + date + "</h3>\n"
+                + (table.isEmpty()
+                        ? RunReportPage.empty("No lift was measured for " + date
+                                + " (run the lift job after export; segments need a control_group).")
+                        : "<p class=\"note\">Treated members against the control group each segment kept out of its "
+                                + "exports; rates for visit and conversion, amount per person for revenue.</p>\n"
+                                + table.html());
+    }
+
+    /** A rate as a percentage, an amount per person with two decimals. */
+    private static String value(String metric, double v) {
+        return metric.equals("revenue")
+                ? String.format(Locale.ROOT, "%.2f", v)
+                : String.format(Locale.ROOT, "%.2f%%", v * 100);
+    }
+
+    private static String signed(String metric, double v) {
+        return metric.equals("revenue")
+                ? String.format(Locale.ROOT, "%+.2f", v)
+                : String.format(Locale.ROOT, "%+.2f pt", v * 100);
     }
 
     /** Each destination's drop of the report's date: mode, files, rows, adds and removes. */

@@ -26,6 +26,7 @@ public record RunReport(
         List<ModelVersion> models,
         List<ModelDrift> drift,
         List<ExportDay> exports,
+        List<LiftReading> lift,
         List<JobRunEntry> jobRuns,
         List<QualityEntry> quality,
         List<String> limits) {
@@ -39,6 +40,7 @@ public record RunReport(
         models = List.copyOf(models);
         drift = List.copyOf(drift);
         exports = List.copyOf(exports);
+        lift = List.copyOf(lift);
         jobRuns = List.copyOf(jobRuns);
         quality = List.copyOf(quality);
         limits = List.copyOf(limits);
@@ -79,6 +81,23 @@ public record RunReport(
             long adds,
             long removes,
             Long control) {}
+
+    /**
+     * One experiment's outcome on the run date ({@code lift_results}): treated against control, the difference with
+     * its confidence interval, p-value and minimum detectable effect.
+     */
+    public record LiftReading(
+            String experiment,
+            String metric,
+            long treatedN,
+            long controlN,
+            double treated,
+            double control,
+            double difference,
+            double low,
+            double high,
+            double pValue,
+            double minimumDetectable) {}
 
     /** Persons in both of two segments on the run date ({@code segment_overlaps}); a = b is the size. */
     public record SegmentOverlap(String segmentA, String segmentB, long persons) {}

@@ -65,7 +65,8 @@ public final class RunReportPage {
         }
         out.append(
                         "</main>\n<footer>Numbers from the lake tables feed_files, quarantine, id_match_metrics, segment_stats, ")
-                .append("segment_overlaps, model_runs, export_log, job_runs and quality_results; query them with ")
+                .append(
+                        "segment_overlaps, model_runs, export_log, lift_results, job_runs and quality_results; query them with ")
                 .append("scripts/sql for more.</footer>\n</body>\n</html>\n");
         return out.toString();
     }

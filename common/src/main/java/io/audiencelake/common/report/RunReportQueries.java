@@ -7,6 +7,7 @@ import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
+import io.audiencelake.common.activation.LiftTables;
 import io.audiencelake.common.export.ExportTables;
 import io.audiencelake.common.feeds.FeedFiles;
 import io.audiencelake.common.feeds.Quarantine;
@@ -136,6 +137,13 @@ public final class RunReportQueries {
                         col(SegmentTables.REMOVES),
                         control)
                 .orderBy(SegmentTables.DT, SegmentTables.SEGMENT_ID, SegmentTables.SOURCE);
+    }
+
+    /** lift_results of the run date, by experiment and outcome, at most {@code limit} rows. */
+    public static Dataset<Row> lift(Dataset<Row> results, ReportWindow window, int limit) {
+        return results.where(col(LiftTables.DT).equalTo(lit(Date.valueOf(window.date()))))
+                .orderBy(LiftTables.EXPERIMENT, LiftTables.METRIC)
+                .limit(limit);
     }
 
     /** How many segments (id and source) have stats in the window: what {@link #segmentDays} chose from. */

@@ -1,5 +1,6 @@
 package io.audiencelake.common.report;
 
+import io.audiencelake.common.activation.LiftTables;
 import io.audiencelake.common.export.ExportTables;
 import io.audiencelake.common.feeds.FeedFiles;
 import io.audiencelake.common.feeds.Quarantine;
@@ -14,6 +15,7 @@ import io.audiencelake.common.report.RunReport.FeedDay;
 import io.audiencelake.common.report.RunReport.IdentityMetric;
 import io.audiencelake.common.report.RunReport.JobRunEntry;
 import io.audiencelake.common.report.RunReport.LiftPoint;
+import io.audiencelake.common.report.RunReport.LiftReading;
 import io.audiencelake.common.report.RunReport.ModelDrift;
 import io.audiencelake.common.report.RunReport.ModelVersion;
 import io.audiencelake.common.report.RunReport.QualityEntry;
@@ -47,6 +49,9 @@ public final class RunReportSource {
     public static final int MAX_MODEL_VERSIONS = 200;
     public static final int MAX_DRIFT_ROWS = 30;
     public static final int MAX_JOB_RUNS = 2000;
+    /** Lift readings of the run date shown: three outcomes of this many / 3 experiments. */
+    public static final int MAX_LIFT_ROWS = 90;
+
     public static final int MAX_QUALITY_RESULTS = 5000;
 
     private final LakeTables lake;
@@ -67,6 +72,7 @@ public final class RunReportSource {
         List<ModelVersion> models = models(window);
         List<ModelDrift> drift = drift(window);
         List<ExportDay> exports = exports(window);
+        List<LiftReading> lift = lift(window);
         List<JobRunEntry> runs = runs(window);
         List<QualityEntry> quality = quality(window);
         return new RunReport(
@@ -82,6 +88,7 @@ public final class RunReportSource {
                 models,
                 drift,
                 exports,
+                lift,
                 runs,
                 quality,
                 limits);
@@ -215,6 +222,27 @@ public final class RunReportSource {
                         r.<Long>getAs(ExportTables.ADDS),
                         r.<Long>getAs(ExportTables.REMOVES),
                         r.<Integer>getAs(ExportTables.FILES)));
+    }
+
+    /** The run date's lift readings, every experiment and outcome (bounded by what is exported). */
+    private List<LiftReading> lift(ReportWindow window) {
+        return rows(
+                LiftTables.RESULTS,
+                t -> RunReportQueries.lift(t, window, MAX_LIFT_ROWS + 1),
+                MAX_LIFT_ROWS,
+                "lift: the first " + MAX_LIFT_ROWS + " readings are shown",
+                r -> new LiftReading(
+                        r.getAs(LiftTables.EXPERIMENT),
+                        r.getAs(LiftTables.METRIC),
+                        r.<Long>getAs(LiftTables.TREATED_N),
+                        r.<Long>getAs(LiftTables.CONTROL_N),
+                        r.<Double>getAs(LiftTables.TREATED_VALUE),
+                        r.<Double>getAs(LiftTables.CONTROL_VALUE),
+                        r.<Double>getAs(LiftTables.DIFFERENCE),
+                        r.<Double>getAs(LiftTables.CI_LOW),
+                        r.<Double>getAs(LiftTables.CI_HIGH),
+                        r.<Double>getAs(LiftTables.P_VALUE),
+                        r.<Double>getAs(LiftTables.MDE)));
     }
 
     private List<JobRunEntry> runs(ReportWindow window) {

@@ -11,6 +11,7 @@ import io.audiencelake.common.report.RunReport.FeedDay;
 import io.audiencelake.common.report.RunReport.IdentityMetric;
 import io.audiencelake.common.report.RunReport.JobRunEntry;
 import io.audiencelake.common.report.RunReport.LiftPoint;
+import io.audiencelake.common.report.RunReport.LiftReading;
 import io.audiencelake.common.report.RunReport.ModelDrift;
 import io.audiencelake.common.report.RunReport.ModelVersion;
 import io.audiencelake.common.report.RunReport.QualityEntry;
@@ -69,6 +70,10 @@ class RunReportPageTest {
                 models,
                 drift,
                 List.of(new ExportDay(D3, "ads", "full", 0, 0, 0, 1)),
+                List.of(
+                        new LiftReading(
+                                "buyers -> ads", "visit", 900, 100, 0.183, 0.106, 0.077, 0.05, 0.104, 0.001, 0.04),
+                        new LiftReading("buyers -> ads", "revenue", 900, 100, 1.42, 0.65, 0.77, -0.1, 1.64, 0.08, 1.1)),
                 runs,
                 quality,
                 limits);
@@ -195,6 +200,29 @@ class RunReportPageTest {
                 "a segment from before control groups: every member was treated");
         assertEquals(
                 "new", page.select("#segments-on-date tbody tr").get(0).child(4).text());
+    }
+
+    @Test
+    void theDatesLiftIsListedWithItsIntervalAndDetectableEffect() {
+        Document page = page(report(List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), List.of()));
+        List<Element> rows = page.select("#lift-on-date tbody tr");
+        assertEquals(
+                List.of(
+                        "buyers -> ads",
+                        "visit",
+                        "900",
+                        "100",
+                        "18.30%",
+                        "10.60%",
+                        "+7.70 pt",
+                        "[+5.00 pt, +10.40 pt]",
+                        "0.001",
+                        "4.00%"),
+                rows.get(0).children().eachText());
+        assertEquals(
+                List.of("1.42", "0.65", "+0.77", "[-0.10, +1.64]"),
+                rows.get(1).children().eachText().subList(4, 8),
+                "revenue is an amount per person");
     }
 
     @Test
