@@ -18,7 +18,7 @@ from airflow import DAG
 from airflow.models import Variable
 from airflow.operators.bash import BashOperator
 
-PIPELINE = ["ingest", "identity", "profiles", "segments", "lookalike", "export", "report"]
+PIPELINE = ["ingest", "identity", "profiles", "segments", "lookalike", "export", "lift", "report"]
 # The run report is written whatever happened before it: a failed night is when people read it most.
 ALWAYS = {"report"}
 
@@ -36,7 +36,7 @@ default_args = {
 
 with DAG(
     dag_id="audiencelake_nightly",
-    description="ingest -> identity -> profiles -> segments -> lookalike -> export -> report, per data date",
+    description="ingest -> identity -> profiles -> segments -> lookalike -> export -> lift -> report, per data date",
     schedule="0 3 * * *",
     start_date=datetime(2026, 11, 1),
     catchup=False,

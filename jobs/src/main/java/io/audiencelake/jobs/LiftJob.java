@@ -99,6 +99,9 @@ public final class LiftJob implements Job<LiftJob.Plan>, Callable<Integer> {
         if (any && (treated == null || control == null || since == null)) {
             problems.add("--treated, --control and --since go together: give all three or none");
         }
+        if (since != null && options.date() != null && since.isAfter(options.date())) {
+            problems.add("--since: must not be after --date " + options.date() + ", got " + since);
+        }
         if (treated != null && treated.equals(control)) {
             problems.add("--control: must differ from --treated, got '" + control + "' for both");
         }

@@ -528,6 +528,8 @@ public final class LookalikeJob implements Job<LookalikeJob.Definitions>, Callab
                 SegmentTables.MEMBERSHIP,
                 segments.current()
                         .withColumn(SegmentTables.SOURCE, lit(SegmentTables.LOOKALIKE_SOURCE))
+                        // A lookalike member is chosen by the model each run: no rule date to keep.
+                        .withColumn(SegmentTables.QUALIFIED_ON, lit(null).cast("date"))
                         .withColumn(SegmentTables.DT, lit(dt))
                         .select(
                                 SegmentTables.SEGMENT_ID,
@@ -535,7 +537,8 @@ public final class LookalikeJob implements Job<LookalikeJob.Definitions>, Callab
                                 SegmentTables.SCORE,
                                 SegmentTables.SOURCE,
                                 SegmentTables.DT,
-                                SegmentTables.AUDIENCE_GROUP)
+                                SegmentTables.AUDIENCE_GROUP,
+                                SegmentTables.QUALIFIED_ON)
                         .unionByName(segments.others()),
                 partition);
         scored.forEach(s -> writeScores(context, s));

@@ -94,18 +94,12 @@ public final class SegmentsJob implements Job<AudienceDefinitions>, Callable<Int
         if (dryRun) {
             return dryRun(context, definitions, compiler, profiles);
         }
+        Dataset<Row> previous = previousMembers(context);
         context.step(name(), "evaluate " + definitions.segments().size() + " segments");
-        Dataset<Row> members = definitions
-                .controlGroups()
-                .assign(SegmentEvaluation.members(profiles, definitions, compiler), definitions.controlShares())
-                .localCheckpoint();
+        Dataset<Row> members = members(context, definitions, compiler, profiles, previous);
         long memberships = members.count();
 
         context.step(name(), "changes since each segment's previous run");
-        Dataset<Row> previous = context.lake().exists(SegmentTables.MEMBERSHIP)
-                ? SegmentEvaluation.previousMembers(
-                        context.lake().read(SegmentTables.MEMBERSHIP), SegmentTables.RULE_SOURCE, context.date())
-                : context.spark().createDataFrame(List.of(), SegmentTables.MEMBERSHIP.schema());
         Dataset<Row> changes = SegmentEvaluation.changes(
                         members,
                         previous,
@@ -134,6 +128,41 @@ public final class SegmentsJob implements Job<AudienceDefinitions>, Callable<Int
         result.put("adds", adds);
         result.put("removes", removes);
         return new JobResult(memberships, memberships, 0, result);
+    }
+
+    /**
+     * Each rule segment's members on its latest run before the date (with the columns this run writes: a table from
+     * before them gains them first).
+     */
+    private static Dataset<Row> previousMembers(JobContext context) {
+        LakeTables lake = context.lake();
+        if (!lake.exists(SegmentTables.MEMBERSHIP)) {
+            return context.spark().createDataFrame(List.of(), SegmentTables.MEMBERSHIP.schema());
+        }
+        lake.addMissingColumns(SegmentTables.MEMBERSHIP);
+        return SegmentEvaluation.previousMembers(
+                lake.read(SegmentTables.MEMBERSHIP), SegmentTables.RULE_SOURCE, context.date());
+    }
+
+    /** Who the rules select, plus members kept by a ttl_days, each in their audience group. */
+    private static Dataset<Row> members(
+            JobContext context,
+            SegmentDefinitions definitions,
+            SegmentCompiler compiler,
+            Dataset<Row> profiles,
+            Dataset<Row> previous) {
+        Dataset<Row> selected = SegmentEvaluation.members(profiles, definitions, compiler);
+        Dataset<Row> withTtl = SegmentEvaluation.withTimeToLive(
+                selected,
+                previous,
+                definitions.ttlDays(),
+                profiles,
+                SegmentEvaluation.stillAllowed(definitions),
+                context.date());
+        return definitions
+                .controlGroups()
+                .assign(withTtl, definitions.controlShares())
+                .localCheckpoint();
     }
 
     /** The date's profiles, which must exist. */
@@ -219,7 +248,8 @@ public final class SegmentsJob implements Job<AudienceDefinitions>, Callable<Int
                                 SegmentTables.SCORE,
                                 SegmentTables.SOURCE,
                                 SegmentTables.DT,
-                                SegmentTables.AUDIENCE_GROUP),
+                                SegmentTables.AUDIENCE_GROUP,
+                                SegmentTables.QUALIFIED_ON),
                 rulePartition);
         lake.overwritePartition(
                 SegmentTables.CHANGES,

@@ -6,13 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.audiencelake.common.config.TableFormat;
 import io.audiencelake.common.export.ExportTables;
-import io.audiencelake.common.feeds.FeedContracts;
 import io.audiencelake.common.feeds.RawAttributes;
 import io.audiencelake.common.identity.IdGraph;
 import io.audiencelake.common.lake.LakeTables;
 import io.audiencelake.common.lake.TableSpec;
-import io.audiencelake.common.profiles.ProfileRulesLoader;
-import io.audiencelake.common.profiles.Profiles;
 import io.audiencelake.common.segments.SegmentTables;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -28,10 +25,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Stream;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.io.TempDir;
@@ -65,24 +59,15 @@ class ControlGroupJobTest {
     @TempDir
     Path dir;
 
-    private static TableSpec profilesSpec() {
-        Path conf = TestConfigs.shippedContracts();
-        return Profiles.spec(ProfileRulesLoader.load(
-                conf.resolveSibling("traits.yaml"), FeedContracts.load(conf).values()));
-    }
-
     /** Everyone bought and consents; every other person lives in Paris. */
     private static void profiles(LakeTables lake, String day) {
-        SparkSession spark = SparkSession.active();
         List<String> lines = new ArrayList<>();
         for (int i = 0; i < PEOPLE; i++) {
             lines.add("{\"person_id\": \"p" + i + "\", \"purchases_30d\": 1, \"city\": \""
                     + (i % 2 == 0 ? "Paris" : "Lyon") + "\", \"consent_ad_targeting\": \"granted\", "
                     + "\"identifiers\": 1, \"devices\": 1, \"dt\": \"" + day + "\"}");
         }
-        Dataset<Row> rows =
-                spark.read().schema(profilesSpec().schema()).json(spark.createDataset(lines, Encoders.STRING()));
-        lake.overwritePartition(profilesSpec(), rows, Map.of("dt", Date.valueOf(day)));
+        ProfileRows.write(lake, day, lines);
     }
 
     /** Each person has one mobile ad id, m<i>, granted for ad targeting. */

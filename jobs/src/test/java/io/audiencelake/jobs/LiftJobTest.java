@@ -48,11 +48,6 @@ class LiftJobTest {
     @TempDir
     Path dir;
 
-    @SafeVarargs
-    private static Map<String, Object>[] array(Map<String, Object>... rows) {
-        return rows;
-    }
-
     @SuppressWarnings("unchecked")
     private static Map<String, Object>[] array(List<Map<String, Object>> rows) {
         return rows.toArray(Map[]::new);
@@ -110,29 +105,19 @@ class LiftJobTest {
         }
         lake.append(SegmentTables.MEMBERSHIP, SpecRows.of(SegmentTables.MEMBERSHIP, array(members)));
         lake.append(Sessions.SPEC, SpecRows.of(Sessions.SPEC, array(sessions)));
-        lake.append(
-                ExportTables.LOG,
-                SpecRows.of(
-                        ExportTables.LOG,
-                        array(
-                                Map.of(
-                                        ExportTables.DESTINATION_ID,
-                                        "ads",
-                                        ExportTables.SEGMENTS,
-                                        List.of("buyers"),
-                                        ExportTables.STATUS,
-                                        ExportTables.SUCCEEDED,
-                                        ExportTables.DT,
-                                        D1),
-                                Map.of(
-                                        ExportTables.DESTINATION_ID,
-                                        "ads",
-                                        ExportTables.SEGMENTS,
-                                        List.of("buyers"),
-                                        ExportTables.STATUS,
-                                        ExportTables.SUCCEEDED,
-                                        ExportTables.DT,
-                                        D2))));
+        List<Map<String, Object>> exports = new ArrayList<>();
+        for (String day : List.of(D1, D2)) {
+            exports.add(Map.of(
+                    ExportTables.DESTINATION_ID,
+                    "ads",
+                    ExportTables.SEGMENTS,
+                    List.of("buyers"),
+                    ExportTables.STATUS,
+                    ExportTables.SUCCEEDED,
+                    ExportTables.DT,
+                    day));
+        }
+        lake.append(ExportTables.LOG, SpecRows.of(ExportTables.LOG, array(exports)));
     }
 
     private static Map<String, Object> session(String person, String day, boolean converted, double revenue) {
@@ -248,5 +233,9 @@ class LiftJobTest {
                 CliRun.of("lift", "-c", conf, "-d", D2, "--treated", "mailed", "--control", "ghosts", "--since", D1);
         assertEquals(2, refused.exitCode());
         assertTrue(refused.err().contains("unknown segment 'ghosts'"), refused.err());
+        CliRun late = CliRun.of(
+                "lift", "-c", conf, "-d", D1, "--treated", "mailed", "--control", "not_mailed", "--since", D2);
+        assertEquals(2, late.exitCode());
+        assertTrue(late.err().contains("--since: must not be after --date 2025-06-01, got 2025-06-02"), late.err());
     }
 }

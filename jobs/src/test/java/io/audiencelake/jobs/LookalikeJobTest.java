@@ -5,17 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.audiencelake.common.config.TableFormat;
-import io.audiencelake.common.feeds.FeedContracts;
 import io.audiencelake.common.lake.LakeTables;
-import io.audiencelake.common.lake.TableSpec;
 import io.audiencelake.common.lookalike.LookalikeTables;
-import io.audiencelake.common.profiles.ProfileRulesLoader;
-import io.audiencelake.common.profiles.Profiles;
 import io.audiencelake.common.segments.SegmentTables;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Date;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -27,7 +22,6 @@ import java.util.stream.IntStream;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -69,12 +63,6 @@ class LookalikeJobTest {
                 .toString();
     }
 
-    private static TableSpec profilesSpec() {
-        Path conf = TestConfigs.shippedContracts();
-        return Profiles.spec(ProfileRulesLoader.load(
-                conf.resolveSibling("traits.yaml"), FeedContracts.load(conf).values()));
-    }
-
     /**
      * 300 people: every fifth is a shoe fan who views many pages (more on day 2 for a few others), every
      * seventh a traveller, every third non-fan without ad-targeting consent.
@@ -85,7 +73,6 @@ class LookalikeJobTest {
 
     /** The profiles with every page view count multiplied by {@code pagesFactor} (a shifted population). */
     private static void profiles(LakeTables lake, String day, int shift, int pagesFactor) {
-        SparkSession spark = SparkSession.active();
         List<String> lines = new ArrayList<>();
         for (int i = 0; i < 300; i++) {
             boolean fan = i % 5 == 0;
@@ -105,9 +92,7 @@ class LookalikeJobTest {
                     fan ? 1 : 0,
                     day));
         }
-        Dataset<Row> rows =
-                spark.read().schema(profilesSpec().schema()).json(spark.createDataset(lines, Encoders.STRING()));
-        lake.overwritePartition(profilesSpec(), rows, Map.of("dt", Date.valueOf(day)));
+        ProfileRows.write(lake, day, lines);
     }
 
     private static Set<String> members(LakeTables lake, String day, String source) {

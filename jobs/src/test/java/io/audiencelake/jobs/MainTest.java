@@ -26,7 +26,7 @@ class MainTest {
     void helpListsEveryJobAndExitsZero() {
         CliRun run = CliRun.of("--help");
         assertEquals(0, run.exitCode());
-        assertEquals(15, Commands.ALL.size(), "every command of the README's table");
+        assertEquals(16, Commands.ALL.size(), "every command of the README's table");
         for (Commands.Registered command : Commands.ALL) {
             assertTrue(
                     run.out().contains("  " + command.name() + " "), command.name() + " missing from:\n" + run.out());
@@ -50,7 +50,7 @@ class MainTest {
     @Test
     void thePipelineRunsTheRegisteredNightlyJobsInOrder() {
         assertEquals(
-                List.of("ingest", "identity", "profiles", "segments", "lookalike", "export", "report"),
+                List.of("ingest", "identity", "profiles", "segments", "lookalike", "export", "lift", "report"),
                 PipelinePlan.JOBS);
         assertTrue(Commands.ALL.stream().filter(Commands.Registered::nightly).allMatch(c -> c.newJob() != null));
     }

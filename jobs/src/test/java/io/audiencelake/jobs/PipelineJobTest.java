@@ -162,15 +162,20 @@ class PipelineJobTest {
         assertEquals(0, resumed.exitCode(), resumed.err());
         assertTrue(
                 resumed.out()
-                        .contains("pipeline: 4 step(s): segments " + DAY + ", lookalike " + DAY + ", export " + DAY
-                                + ", report " + DAY),
+                        .contains("pipeline: 5 step(s): segments " + DAY + ", lookalike " + DAY + ", export " + DAY
+                                + ", lift " + DAY + ", report " + DAY),
                 resumed.out());
         LakeCheck.inSession(Path.of(conf), TableFormat.DELTA, lake -> {
             List<String> runs = jobRuns(lake);
             assertEquals(
-                    List.of("segments:succeeded", "lookalike:succeeded", "export:succeeded", "report:succeeded"),
-                    runs.subList(6, 10));
-            assertEquals(10, runs.size());
+                    List.of(
+                            "segments:succeeded",
+                            "lookalike:succeeded",
+                            "export:succeeded",
+                            "lift:succeeded",
+                            "report:succeeded"),
+                    runs.subList(6, 11));
+            assertEquals(11, runs.size());
             assertTrue(lake.read(SegmentTables.MEMBERSHIP).count() > 0);
             assertTrue(lake.read(ExportTables.AUDIENCE).count() > 0);
             assertTrue(lake.read(JobLocks.SPEC).isEmpty(), "every lock was released");
@@ -192,7 +197,7 @@ class PipelineJobTest {
         LakeCheck.inSession(Path.of(conf), TableFormat.DELTA, lake -> {
             assertEquals(membersBefore, membership(lake));
             assertEquals(exportBefore, exported(lake));
-            assertEquals(14, jobRuns(lake).size());
+            assertEquals(16, jobRuns(lake).size());
         });
     }
 
@@ -201,7 +206,7 @@ class PipelineJobTest {
     void theRunReportOfTheRealRunShowsItsTablesNumbersAndLoadsInTheBrowser() throws IOException {
         Document page = Jsoup.parse(report().toFile());
         assertEquals(
-                "All 8 jobs for " + DAY + " succeeded (1 failed run rerun).",
+                "All 9 jobs for " + DAY + " succeeded (1 failed run rerun).",
                 page.select("p.status").text());
         Map<String, Long> sizes = new HashMap<>();
         double[] persons = new double[1];

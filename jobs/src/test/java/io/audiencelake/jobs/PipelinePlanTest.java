@@ -20,7 +20,7 @@ class PipelinePlanTest {
     @Test
     void aBackfillRunsEveryJobOfADateBeforeTheNextDateOldestFirst() {
         List<String> steps = steps(PipelinePlan.of(D1, D3, null, null));
-        assertEquals(21, steps.size());
+        assertEquals(24, steps.size());
         assertEquals(
                 List.of(
                         "ingest 2025-03-30",
@@ -29,10 +29,11 @@ class PipelinePlanTest {
                         "segments 2025-03-30",
                         "lookalike 2025-03-30",
                         "export 2025-03-30",
+                        "lift 2025-03-30",
                         "report 2025-03-30",
                         "ingest 2025-03-31"),
-                steps.subList(0, 8));
-        assertEquals("report 2025-04-01", steps.get(20));
+                steps.subList(0, 9));
+        assertEquals("report 2025-04-01", steps.get(23));
     }
 
     @Test
@@ -65,7 +66,7 @@ class PipelinePlanTest {
                 .getMessage()
                 .contains(
                         "--from: unknown job 'segmets'; expected one of [ingest, identity, profiles, segments, lookalike, export, "
-                                + "report]"));
+                                + "lift, report]"));
         assertTrue(assertThrows(ConfigException.class, () -> PipelinePlan.of(D1, D1, "export", "ingest"))
                 .getMessage()
                 .contains("--to ingest comes before --from export"));

@@ -5,23 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.audiencelake.common.config.TableFormat;
-import io.audiencelake.common.feeds.FeedContracts;
 import io.audiencelake.common.lake.LakeTables;
-import io.audiencelake.common.lake.TableSpec;
-import io.audiencelake.common.profiles.ProfileRulesLoader;
-import io.audiencelake.common.profiles.Profiles;
 import io.audiencelake.common.segments.SegmentTables;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Date;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -42,22 +34,13 @@ class SegmentsJobTest {
     @TempDir
     Path dir;
 
-    private static TableSpec profilesSpec() {
-        Path conf = TestConfigs.shippedContracts();
-        return Profiles.spec(ProfileRulesLoader.load(
-                conf.resolveSibling("traits.yaml"), FeedContracts.load(conf).values()));
-    }
-
     /** Profiles of a date from JSON lines (columns not given are empty). */
     private static void profiles(LakeTables lake, String day, String... json) {
-        SparkSession spark = SparkSession.active();
         List<String> lines = new ArrayList<>();
         for (String j : json) {
             lines.add(j.replace("}", ", \"identifiers\": 1, \"devices\": 1, \"dt\": \"" + day + "\"}"));
         }
-        Dataset<Row> rows =
-                spark.read().schema(profilesSpec().schema()).json(spark.createDataset(lines, Encoders.STRING()));
-        lake.overwritePartition(profilesSpec(), rows, Map.of("dt", Date.valueOf(day)));
+        ProfileRows.write(lake, day, lines);
     }
 
     private static List<String> sorted(Dataset<Row> rows) {
@@ -154,6 +137,51 @@ class SegmentsJobTest {
         CliRun dry = CliRun.of("segments", "-c", conf, "-d", DAYS[0], "--dry-run", "--sample", "1");
         assertEquals(0, dry.exitCode(), dry.err());
         assertTrue(dry.out().matches("(?s).*buyers\\s+2\\n.*"), dry.out());
+    }
+
+    @Test
+    void aMembershipTimeToLiveKeepsALapsedQualifierForItsDaysThenRemovesThem() throws IOException {
+        Path segments = Files.writeString(
+                dir.resolve("segments.yaml"),
+                "segments:\n  - {id: recent_buyers, name: R, owner: o, rule: \"purchases_30d >= 1\", ttl_days: 1}\n");
+        String conf = TestConfigs.local(dir, "segments: " + segments).toString();
+        LakeCheck.inSession(Path.of(conf), TableFormat.DELTA, lake -> {
+            profiles(
+                    lake,
+                    DAYS[0],
+                    "{\"person_id\": \"p1\", \"purchases_30d\": 1}",
+                    "{\"person_id\": \"p2\", \"purchases_30d\": 1}");
+            profiles(
+                    lake,
+                    DAYS[1],
+                    "{\"person_id\": \"p1\", \"purchases_30d\": 0}",
+                    "{\"person_id\": \"p2\", \"purchases_30d\": 1}");
+            profiles(
+                    lake,
+                    DAYS[2],
+                    "{\"person_id\": \"p1\", \"purchases_30d\": 0}",
+                    "{\"person_id\": \"p2\", \"purchases_30d\": 0}");
+        });
+        for (String day : DAYS) {
+            CliRun run = CliRun.of("segments", "-c", conf, "-d", day);
+            assertEquals(0, run.exitCode(), run.err());
+        }
+        LakeCheck.inSession(Path.of(conf), TableFormat.DELTA, lake -> {
+            assertEquals(
+                    List.of(
+                            "2025-06-01:p1:2025-06-01",
+                            "2025-06-01:p2:2025-06-01",
+                            "2025-06-02:p1:2025-06-01", // lapsed, kept one day
+                            "2025-06-02:p2:2025-06-02",
+                            "2025-06-03:p2:2025-06-02"),
+                    sorted(lake.read(SegmentTables.MEMBERSHIP).select("dt", "person_id", SegmentTables.QUALIFIED_ON)));
+            assertEquals(
+                    List.of("2025-06-03:p1:remove"),
+                    sorted(lake.read(SegmentTables.CHANGES)
+                            .where(col("dt").gt(DAYS[0]))
+                            .select("dt", "person_id", "change")),
+                    "adds and removes are computed on the kept membership");
+        });
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.audiencelake.common.report;
 
+import io.audiencelake.common.activation.LiftStatistics.Estimate;
 import io.audiencelake.common.report.RunReport.ExportDay;
 import io.audiencelake.common.report.RunReport.LiftReading;
 import java.time.LocalDate;
@@ -73,17 +74,18 @@ final class ExportsSection {
                 "p#",
                 "detectable#");
         for (LiftReading r : readings) {
+            Estimate e = r.estimate();
             table.row(
                     r.experiment(),
                     r.metric(),
                     Svg.count(r.treatedN()),
                     Svg.count(r.controlN()),
-                    value(r.metric(), r.treated()),
-                    value(r.metric(), r.control()),
-                    signed(r.metric(), r.difference()),
-                    "[" + signed(r.metric(), r.low()) + ", " + signed(r.metric(), r.high()) + "]",
-                    String.format(Locale.ROOT, "%.3f", r.pValue()),
-                    value(r.metric(), r.minimumDetectable()));
+                    value(r.metric(), e.treated()),
+                    value(r.metric(), e.control()),
+                    signed(r.metric(), e.difference()),
+                    "[" + signed(r.metric(), e.low()) + ", " + signed(r.metric(), e.high()) + "]",
+                    String.format(Locale.ROOT, "%.3f", e.pValue()),
+                    value(r.metric(), e.minimumDetectable()));
         }
         return "<h3>Lift on " + date + "</h3>\n"
                 + (table.isEmpty()

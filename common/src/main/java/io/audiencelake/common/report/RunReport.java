@@ -1,5 +1,6 @@
 package io.audiencelake.common.report;
 
+import io.audiencelake.common.activation.LiftStatistics.Estimate;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
@@ -86,18 +87,7 @@ public record RunReport(
      * One experiment's outcome on the run date ({@code lift_results}): treated against control, the difference with
      * its confidence interval, p-value and minimum detectable effect.
      */
-    public record LiftReading(
-            String experiment,
-            String metric,
-            long treatedN,
-            long controlN,
-            double treated,
-            double control,
-            double difference,
-            double low,
-            double high,
-            double pValue,
-            double minimumDetectable) {}
+    public record LiftReading(String experiment, String metric, long treatedN, long controlN, Estimate estimate) {}
 
     /** Persons in both of two segments on the run date ({@code segment_overlaps}); a = b is the size. */
     public record SegmentOverlap(String segmentA, String segmentB, long persons) {}

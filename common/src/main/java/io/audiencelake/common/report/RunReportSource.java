@@ -1,5 +1,6 @@
 package io.audiencelake.common.report;
 
+import io.audiencelake.common.activation.LiftStatistics.Estimate;
 import io.audiencelake.common.activation.LiftTables;
 import io.audiencelake.common.export.ExportTables;
 import io.audiencelake.common.feeds.FeedFiles;
@@ -236,13 +237,14 @@ public final class RunReportSource {
                         r.getAs(LiftTables.METRIC),
                         r.<Long>getAs(LiftTables.TREATED_N),
                         r.<Long>getAs(LiftTables.CONTROL_N),
-                        r.<Double>getAs(LiftTables.TREATED_VALUE),
-                        r.<Double>getAs(LiftTables.CONTROL_VALUE),
-                        r.<Double>getAs(LiftTables.DIFFERENCE),
-                        r.<Double>getAs(LiftTables.CI_LOW),
-                        r.<Double>getAs(LiftTables.CI_HIGH),
-                        r.<Double>getAs(LiftTables.P_VALUE),
-                        r.<Double>getAs(LiftTables.MDE)));
+                        new Estimate(
+                                r.<Double>getAs(LiftTables.TREATED_VALUE),
+                                r.<Double>getAs(LiftTables.CONTROL_VALUE),
+                                r.<Double>getAs(LiftTables.DIFFERENCE),
+                                r.<Double>getAs(LiftTables.CI_LOW),
+                                r.<Double>getAs(LiftTables.CI_HIGH),
+                                r.<Double>getAs(LiftTables.P_VALUE),
+                                r.<Double>getAs(LiftTables.MDE))));
     }
 
     private List<JobRunEntry> runs(ReportWindow window) {

@@ -40,6 +40,8 @@ public record SegmentDefinitions(
      * @param consentColumn the profiles column holding the required purpose's latest status, or null
      * @param labels data-usage labels of every feed the rule's traits come from (and of referenced segments)
      * @param controlShare share of the members held out of exports as the segment's control group, 0 for none
+     * @param ttlDays a person stays a member this many days after the rule last held for them, 0 for none (members
+     *     are who qualify on the date)
      */
     public record Segment(
             String id,
@@ -51,7 +53,8 @@ public record SegmentDefinitions(
             String consentPurpose,
             String consentColumn,
             Set<String> labels,
-            double controlShare) {
+            double controlShare,
+            int ttlDays) {
         public Segment {
             labels = Set.copyOf(labels);
         }
@@ -61,6 +64,13 @@ public record SegmentDefinitions(
     public Map<String, Double> controlShares() {
         Map<String, Double> out = new LinkedHashMap<>();
         segments.stream().filter(s -> s.controlShare() > 0).forEach(s -> out.put(s.id(), s.controlShare()));
+        return out;
+    }
+
+    /** Each segment's membership time-to-live in days (segments without one are left out). */
+    public Map<String, Integer> ttlDays() {
+        Map<String, Integer> out = new LinkedHashMap<>();
+        segments.stream().filter(s -> s.ttlDays() > 0).forEach(s -> out.put(s.id(), s.ttlDays()));
         return out;
     }
 

@@ -44,6 +44,8 @@ import org.apache.spark.sql.types.StructField;
 public final class SegmentDefinitionsLoader {
     private static final String ID = "[a-z][a-z0-9_]*";
     private static final String CONTROL_GROUP = "control_group";
+    /** A membership time-to-live longer than the longest trait window (400 days) would outlive any rule. */
+    public static final int MAX_TTL_DAYS = 400;
     /** What a control share must look like, for every file that declares one. */
     public static final String SHARE_EXPECTED = "a share of people in (0%, 50%], e.g. 10%";
 
@@ -196,7 +198,8 @@ public final class SegmentDefinitionsLoader {
                             r.consent,
                             r.consentColumn,
                             labels,
-                            r.controlShare));
+                            r.controlShare,
+                            r.ttlDays));
         }
         return List.copyOf(done.values());
     }
@@ -213,6 +216,7 @@ public final class SegmentDefinitionsLoader {
         String consent;
         String consentColumn;
         double controlShare;
+        int ttlDays;
 
         void problem(String message) {
             node.problem("rule", "segment '" + id + "': " + message);
@@ -233,6 +237,7 @@ public final class SegmentDefinitionsLoader {
             r.description = s.string("description", "");
             r.consent = s.string("consent", null);
             r.controlShare = s.parsed(CONTROL_GROUP, 0.0, SHARE_EXPECTED, ControlGroups::share);
+            r.ttlDays = s.intValue("ttl_days", 0, 1, MAX_TTL_DAYS);
             if (r.consent != null) {
                 r.consentColumn = purposes.get(r.consent);
                 if (r.consentColumn == null) {

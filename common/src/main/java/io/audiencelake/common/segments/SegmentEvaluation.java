@@ -4,12 +4,15 @@ import static io.audiencelake.common.segments.SegmentTables.ADD;
 import static io.audiencelake.common.segments.SegmentTables.CHANGE;
 import static io.audiencelake.common.segments.SegmentTables.DT;
 import static io.audiencelake.common.segments.SegmentTables.PERSON_ID;
+import static io.audiencelake.common.segments.SegmentTables.QUALIFIED_ON;
 import static io.audiencelake.common.segments.SegmentTables.REMOVE;
 import static io.audiencelake.common.segments.SegmentTables.SEGMENT_ID;
 import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.datediff;
+import static org.apache.spark.sql.functions.element_at;
 import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.filter;
 import static org.apache.spark.sql.functions.lit;
@@ -26,6 +29,7 @@ import java.util.Map;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.functions;
 
 /**
  * Evaluates every segment in one pass over profiles: each segment is a boolean Column (a referenced
@@ -59,6 +63,65 @@ public final class SegmentEvaluation {
         }
         Column all = filter(array(ids.toArray(Column[]::new)), x -> x.isNotNull());
         return profiles.select(col(PERSON_ID), explode(all).as(SEGMENT_ID)).select(SEGMENT_ID, PERSON_ID);
+    }
+
+    /**
+     * The date's members with each segment's time-to-live (Adobe Audience Manager's segment TTL): everyone a rule
+     * selects on the date (qualified_on = the date), and each member of a segment with {@code ttl_days} on that
+     * segment's previous run who last qualified at most ttl_days before the date and is not selected now (their
+     * qualified_on kept), if they have a profile on the date and {@link #stillAllowed} holds for them: a withdrawn
+     * consent ends a kept membership at once. Incremental: the previous run's members carry the dates, no older
+     * day is read. A {@code segment('id')} reference sees who its rule selects on the date, not kept members.
+     *
+     * @param today (segment_id, person_id) the rules select on the date
+     * @param previous each segment's members on its previous run, with qualified_on
+     * @param profiles the date's profiles (person_id and the columns {@code allowed} reads)
+     */
+    public static Dataset<Row> withTimeToLive(
+            Dataset<Row> today,
+            Dataset<Row> previous,
+            Map<String, Integer> ttlDays,
+            Dataset<Row> profiles,
+            Column allowed,
+            LocalDate date) {
+        Date dt = Date.valueOf(date);
+        Dataset<Row> qualified = today.select(col(SEGMENT_ID), col(PERSON_ID), lit(dt).as(QUALIFIED_ON));
+        if (ttlDays.isEmpty()) {
+            return qualified;
+        }
+        List<Column> entries = new ArrayList<>();
+        ttlDays.forEach((segment, days) -> {
+            entries.add(lit(segment));
+            entries.add(lit(days));
+        });
+        Column ttl = element_at(functions.map(entries.toArray(Column[]::new)), col(SEGMENT_ID));
+        Dataset<Row> kept = previous.where(col(SEGMENT_ID)
+                        .isin(ttlDays.keySet().toArray())
+                        .and(col(QUALIFIED_ON).lt(lit(dt)))
+                        .and(datediff(lit(dt), col(QUALIFIED_ON)).leq(ttl)))
+                .select(SEGMENT_ID, PERSON_ID, QUALIFIED_ON)
+                .join(today.select(SEGMENT_ID, PERSON_ID), new String[] {SEGMENT_ID, PERSON_ID}, "left_anti")
+                .join(profiles, PERSON_ID)
+                .where(allowed)
+                .select(SEGMENT_ID, PERSON_ID, QUALIFIED_ON);
+        return qualified.unionByName(kept);
+    }
+
+    /**
+     * Whether a kept member (a row with segment_id over the date's profiles) may stay: their latest consent for the
+     * segment's purpose is granted; true for segments without a purpose.
+     */
+    public static Column stillAllowed(SegmentDefinitions definitions) {
+        Column out = lit(true);
+        for (Segment s : definitions.segments()) {
+            if (s.ttlDays() > 0 && s.consentColumn() != null) {
+                out = when(
+                                col(SEGMENT_ID).equalTo(s.id()),
+                                col(s.consentColumn()).eqNullSafe(definitions.grantedValue()))
+                        .otherwise(out);
+            }
+        }
+        return out;
     }
 
     /**

@@ -29,6 +29,7 @@ public final class SegmentTables {
     public static final String DT = "dt";
     public static final String AUDIENCE_GROUP = "audience_group";
     public static final String CONTROL_SIZE = "control_size";
+    public static final String QUALIFIED_ON = "qualified_on";
     /** {@link #AUDIENCE_GROUP} of members an export may send. */
     public static final String TREATED = "treated";
     /** {@link #AUDIENCE_GROUP} of members held out of every export ({@link ControlGroups}). */
@@ -59,7 +60,13 @@ public final class SegmentTables {
                         DataTypes.StringType,
                         true,
                         "treated, or control: held out of every export to measure what exports did (empty on "
-                                + "rows written before control groups)")
+                                + "rows written before control groups)"),
+                column(
+                        QUALIFIED_ON,
+                        DataTypes.DateType,
+                        true,
+                        "the last date the rule held for the member: the run date, or earlier for a member kept by the "
+                                + "segment's ttl_days; empty for lookalike members and rows written before")
             }),
             List.of(DT, SOURCE),
             List.of(SEGMENT_ID, PERSON_ID, DT));

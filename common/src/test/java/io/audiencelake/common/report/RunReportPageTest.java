@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.audiencelake.common.activation.LiftStatistics.Estimate;
 import io.audiencelake.common.config.ConfigException;
 import io.audiencelake.common.report.RunReport.ExportDay;
 import io.audiencelake.common.report.RunReport.FeedDay;
@@ -72,8 +73,17 @@ class RunReportPageTest {
                 List.of(new ExportDay(D3, "ads", "full", 0, 0, 0, 1)),
                 List.of(
                         new LiftReading(
-                                "buyers -> ads", "visit", 900, 100, 0.183, 0.106, 0.077, 0.05, 0.104, 0.001, 0.04),
-                        new LiftReading("buyers -> ads", "revenue", 900, 100, 1.42, 0.65, 0.77, -0.1, 1.64, 0.08, 1.1)),
+                                "buyers -> ads",
+                                "visit",
+                                900,
+                                100,
+                                new Estimate(0.183, 0.106, 0.077, 0.05, 0.104, 0.001, 0.04)),
+                        new LiftReading(
+                                "buyers -> ads",
+                                "revenue",
+                                900,
+                                100,
+                                new Estimate(1.42, 0.65, 0.77, -0.1, 1.64, 0.08, 1.1))),
                 runs,
                 quality,
                 limits);

@@ -128,6 +128,21 @@ class SegmentDefinitionsLoaderTest {
     }
 
     @Test
+    void aTimeToLiveIsWholeDaysUpToFourHundred() throws IOException {
+        SegmentDefinitions d =
+                load(segments("id: a, rule: \"devices > 1\", ttl_days: 7", "id: b, rule: \"devices > 2\""));
+        assertEquals(Map.of("a", 7), d.ttlDays());
+        assertEquals(0, d.byId().get("b").ttlDays(), "members are who qualify on the date");
+        String m = refused(segments(
+                "id: a, rule: \"devices > 1\", ttl_days: 0",
+                "id: b, rule: \"devices > 1\", ttl_days: a week",
+                "id: c, rule: \"devices > 1\", ttl_days: 500"));
+        assertTrue(m.contains("segments[0].ttl_days: must be between 1 and 400, got 0"), m);
+        assertTrue(m.contains("segments[1].ttl_days: expected a whole number"), m);
+        assertTrue(m.contains("segments[2].ttl_days: must be between 1 and 400, got 500"), m);
+    }
+
+    @Test
     void structuredRulesAndIncludedFiles() throws IOException {
         Files.writeString(
                 dir.resolve("more.yaml"), "segments:\n  - {id: extra, name: n, owner: o, rule: \"devices >= 3\"}\n");

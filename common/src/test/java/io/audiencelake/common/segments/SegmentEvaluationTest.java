@@ -51,7 +51,7 @@ class SegmentEvaluationTest {
             new Object[] {"p4", 5L, 120.5, "Paris", "spring", Date.valueOf("2001-12-31"), "granted", false});
 
     private static Set<String> who(String rule) {
-        Segment s = new Segment("s", "n", "o", "", RuleParser.parse(rule), rule, null, null, Set.of(), 0);
+        Segment s = new Segment("s", "n", "o", "", RuleParser.parse(rule), rule, null, null, Set.of(), 0, 0);
         Set<String> out = new TreeSet<>();
         SegmentEvaluation.members(PEOPLE, new SegmentDefinitions(List.of(s), List.of(), "granted"), COMPILER)
                 .collectAsList()
@@ -82,11 +82,11 @@ class SegmentEvaluationTest {
     @Test
     void segmentsReferenceEachOtherAndConsentIsRequired() {
         Segment paris =
-                new Segment("paris", "n", "o", "", RuleParser.parse("city = 'Paris'"), "", null, null, Set.of(), 0);
+                new Segment("paris", "n", "o", "", RuleParser.parse("city = 'Paris'"), "", null, null, Set.of(), 0, 0);
         Segment notParis = new Segment(
-                "not_paris", "n", "o", "", RuleParser.parse("not segment('paris')"), "", null, null, Set.of(), 0);
+                "not_paris", "n", "o", "", RuleParser.parse("not segment('paris')"), "", null, null, Set.of(), 0, 0);
         Segment targetable = new Segment(
-                "targetable", "n", "o", "", RuleParser.parse("segment('paris')"), "", "ads", "consent", Set.of(), 0);
+                "targetable", "n", "o", "", RuleParser.parse("segment('paris')"), "", "ads", "consent", Set.of(), 0, 0);
         Map<String, Set<String>> bySegment = new HashMap<>();
         SegmentEvaluation.members(
                         PEOPLE,
@@ -146,6 +146,52 @@ class SegmentEvaluationTest {
                 List.of(1L, 0L, 1L, 0L), Arrays.stream(counts.get("a")).boxed().toList());
         assertEquals(
                 List.of(2L, 1L, 0L, 1L), Arrays.stream(counts.get("b")).boxed().toList(), "p2 is in control");
+    }
+
+    @Test
+    void aTimeToLiveKeepsRecentQualifiersUnlessTheyOptedOutOrLeftTheLake() {
+        StructType previousSchema = StructType.fromDDL("segment_id string, person_id string, qualified_on date");
+        List<Row> previous = new ArrayList<>();
+        for (String r : List.of(
+                "a:p1:2025-06-04", // qualified yesterday: kept
+                "a:p2:2025-06-02", // three days ago, ttl 3: kept (the last day)
+                "a:p3:2025-06-01", // four days ago: gone
+                "a:p4:2025-06-04", // qualifies again today: today's date
+                "a:p5:2025-06-04", // opted out today: gone at once
+                "a:p6:2025-06-04", // no profile today (erased): gone
+                "b:p1:2025-06-04")) { // b has no ttl: only today's selection
+            String[] f = r.split(":");
+            previous.add(RowFactory.create(f[0], f[1], Date.valueOf(f[2])));
+        }
+        Dataset<Row> profiles = TestLake.spark()
+                .createDataFrame(
+                        List.of(
+                                RowFactory.create("p1", "granted"),
+                                RowFactory.create("p2", "granted"),
+                                RowFactory.create("p3", "granted"),
+                                RowFactory.create("p4", "granted"),
+                                RowFactory.create("p5", "denied"),
+                                RowFactory.create("p7", "granted")),
+                        StructType.fromDDL("person_id string, consent string"));
+        Segment a = new Segment(
+                "a", "n", "o", "", RuleParser.parse("city = 'Paris'"), "", "ads", "consent", Set.of(), 0, 3);
+        Segment b = new Segment("b", "n", "o", "", RuleParser.parse("city = 'Paris'"), "", null, null, Set.of(), 0, 0);
+        SegmentDefinitions definitions = new SegmentDefinitions(
+                List.of(a, b), List.of(), "granted", Map.of("ads", "consent"), ControlGroups.NONE);
+        List<String> out = new ArrayList<>();
+        SegmentEvaluation.withTimeToLive(
+                        members("a:p4", "a:p7", "b:p7"),
+                        TestLake.spark().createDataFrame(previous, previousSchema),
+                        definitions.ttlDays(),
+                        profiles,
+                        SegmentEvaluation.stillAllowed(definitions),
+                        LocalDate.of(2025, 6, 5))
+                .collectAsList()
+                .forEach(r -> out.add(r.mkString(":")));
+        out.sort(null);
+        assertEquals(
+                List.of("a:p1:2025-06-04", "a:p2:2025-06-02", "a:p4:2025-06-05", "a:p7:2025-06-05", "b:p7:2025-06-05"),
+                out);
     }
 
     @Test
