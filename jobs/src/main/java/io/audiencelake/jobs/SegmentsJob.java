@@ -283,13 +283,14 @@ public final class SegmentsJob implements Job<AudienceDefinitions>, Callable<Int
                         config.segments(), definitions.segments().size());
                 for (Segment s : definitions.segments()) {
                     out.printf(
-                            "  %-28s %s%s%s%n",
+                            "  %-28s %s%s%s%s%n",
                             s.id(),
                             s.ruleText(),
                             s.consentPurpose() == null ? "" : "  [consent: " + s.consentPurpose() + "]",
                             s.controlShare() == 0
                                     ? ""
-                                    : "  [control group: " + Math.round(s.controlShare() * 1000) / 10.0 + "%]");
+                                    : "  [control group: " + Math.round(s.controlShare() * 1000) / 10.0 + "%]",
+                            s.ttlDays() == 0 ? "" : "  [member " + s.ttlDays() + " days after qualifying]");
                 }
             });
         }
