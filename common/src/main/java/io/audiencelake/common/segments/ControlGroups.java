@@ -81,11 +81,6 @@ public record ControlGroups(double globalShare, String salt) {
         return conv(hex, 16, 10).cast("double").divide(TWO_TO_52);
     }
 
-    /** Whether any segment can have control members: a global share, or a segment's own. */
-    public boolean any(Map<String, Double> shares) {
-        return globalShare > 0 || shares.values().stream().anyMatch(s -> s > 0);
-    }
-
     /**
      * {@code members} (segment_id, person_id, ...) with {@link SegmentTables#AUDIENCE_GROUP}: control or treated.
      * No shuffle: a projection over each row.

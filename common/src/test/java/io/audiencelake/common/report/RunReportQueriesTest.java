@@ -105,8 +105,17 @@ class RunReportQueriesTest {
                 new Object[] {"gone", "Gone", "rule", 500L, 0L, 0L, D1},
                 new Object[] {"big", "Big lookalike", "lookalike", 1L, 1L, 0L, D2});
         assertEquals(
-                List.of("2025-09-01|big|Big|rule|90|0|0", "2025-09-02|big|Big|rule|100|10|0"),
-                rows(RunReportQueries.segmentDays(stats, WINDOW, 1)));
+                List.of("2025-09-01|big|Big|rule|90|0|0|null", "2025-09-02|big|Big|rule|100|10|0|null"),
+                rows(RunReportQueries.segmentDays(stats, WINDOW, 1)),
+                "stats from before control groups have no control size");
+        assertEquals(
+                List.of("2025-09-01|big|Big|rule|90|0|0|9", "2025-09-02|big|Big|rule|100|10|0|10"),
+                rows(RunReportQueries.segmentDays(
+                        stats.withColumn(
+                                "control_size", stats.col("size").divide(10).cast("long")),
+                        WINDOW,
+                        1)),
+                "and after, the control members of each date");
         // Segments of the date come first, largest first; one without a size on the date (gone) comes after them.
         assertEquals(
                 List.of("big|rule", "small|rule"),
