@@ -235,7 +235,7 @@ public final class SegmentsJob implements Job<AudienceDefinitions>, Callable<Int
         Date dt = Date.valueOf(context.date());
         Map<String, Object> rulePartition =
                 Map.of(SegmentTables.DT, dt, SegmentTables.SOURCE, SegmentTables.RULE_SOURCE);
-        lake.addMissingColumns(SegmentTables.MEMBERSHIP);
+        // segment_membership gained its columns before the previous members were read (previousMembers).
         lake.addMissingColumns(SegmentTables.STATS);
         lake.overwritePartition(
                 SegmentTables.MEMBERSHIP,

@@ -1,5 +1,6 @@
 package io.audiencelake.common.report;
 
+import io.audiencelake.common.activation.LiftMetric;
 import io.audiencelake.common.activation.LiftStatistics.Estimate;
 import io.audiencelake.common.report.RunReport.ExportDay;
 import io.audiencelake.common.report.RunReport.LiftReading;
@@ -96,15 +97,20 @@ final class ExportsSection {
                                 + table.html());
     }
 
+    /** Revenue is an amount per person; the other outcomes are shares of people. */
+    private static boolean perPerson(String metric) {
+        return LiftMetric.REVENUE.label().equals(metric);
+    }
+
     /** A rate as a percentage, an amount per person with two decimals. */
     private static String value(String metric, double v) {
-        return metric.equals("revenue")
+        return perPerson(metric)
                 ? String.format(Locale.ROOT, "%.2f", v)
                 : String.format(Locale.ROOT, "%.2f%%", v * 100);
     }
 
     private static String signed(String metric, double v) {
-        return metric.equals("revenue")
+        return perPerson(metric)
                 ? String.format(Locale.ROOT, "%+.2f", v)
                 : String.format(Locale.ROOT, "%+.2f pt", v * 100);
     }
