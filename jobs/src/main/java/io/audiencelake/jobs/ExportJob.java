@@ -259,7 +259,7 @@ public final class ExportJob implements Job<ExportJob.Definitions>, Callable<Int
         spec.commandLine()
                 .getOut()
                 .printf(
-                        "%-16s %-11s %9d in audience %8d adds %8d removes  %d rows in %d files -> %s%n",
+                        "%-16s %-11s %9d in audience %8d adds %8d removes  %d rows in %d %s -> %s%n",
                         d.id(),
                         d.mode().name().toLowerCase(Locale.ROOT),
                         p.size(),
@@ -267,10 +267,15 @@ public final class ExportJob implements Job<ExportJob.Definitions>, Callable<Int
                         p.removes(),
                         drop.rows(),
                         drop.files(),
+                        drop.batches().isEmpty() ? "files" : "batches (" + resumed(drop) + " sent before)",
                         drop.target())
                 .flush();
         LOG.info("{}: {} rows in {} files at {}", d.id(), drop.rows(), drop.files(), drop.target());
         return drop;
+    }
+
+    private static long resumed(DestinationWriter.Delivered drop) {
+        return drop.batches().stream().filter(DestinationWriter.Batch::resumed).count();
     }
 
     /** What the drop holds, for the destination (written beside it). */
@@ -309,7 +314,21 @@ public final class ExportJob implements Job<ExportJob.Definitions>, Callable<Int
                 p.removes(),
                 p.previousDt(),
                 drop.target(),
-                Timestamp.from(Instant.now()));
+                Timestamp.from(Instant.now()),
+                drop.batches().isEmpty()
+                        ? null
+                        : drop.batches().stream()
+                                .map(b -> RowFactory.create(
+                                        b.batch(),
+                                        b.segmentId(),
+                                        b.action(),
+                                        b.rows(),
+                                        b.idempotencyKey(),
+                                        b.httpStatus(),
+                                        b.attempts(),
+                                        b.resumed()))
+                                .toList());
+        context.lake().addMissingColumns(ExportTables.LOG);
         context.lake()
                 .merge(ExportTables.LOG, context.spark().createDataFrame(List.of(log), ExportTables.LOG.schema()));
     }

@@ -1,6 +1,7 @@
 package io.audiencelake.common.export;
 
 import io.audiencelake.common.config.ConfigNode;
+import java.util.function.Function;
 
 /**
  * The kinds of destination {@code destinations.yaml} may name under {@code kind:}, each with the reader of its
@@ -8,12 +9,19 @@ import io.audiencelake.common.config.ConfigNode;
  */
 public enum DestinationKind {
     /** A batch file drop to a folder or {@code s3a://} prefix: location, format, compression. */
-    S3_FILE_DROP(FileDropWriter::read);
+    S3_FILE_DROP((d, id, exportsRoot, environment) -> FileDropWriter.read(d, id, exportsRoot)),
+
+    /**
+     * Adds and removes sent to a platform's API in batches: endpoint, payload (the platform's format), batch_size,
+     * requests_per_second, max_attempts, backoff_ms, max_backoff_ms, timeout_seconds, token_env, audiences, cursor.
+     */
+    HTTP_BATCH(HttpBatchWriter::read);
 
     /** Reads a kind's own fields of one destination (problems recorded on the node) into its writer. */
     @FunctionalInterface
     interface Reader {
-        DestinationWriter read(ConfigNode destination, String id, String exportsRoot);
+        DestinationWriter read(
+                ConfigNode destination, String id, String exportsRoot, Function<String, String> environment);
     }
 
     private final Reader reader;
@@ -22,8 +30,12 @@ public enum DestinationKind {
         this.reader = reader;
     }
 
-    /** The writer of destination {@code id} from its YAML node; {@code exportsRoot} holds drops without a location. */
-    public DestinationWriter writer(ConfigNode destination, String id, String exportsRoot) {
-        return reader.read(destination, id, exportsRoot);
+    /**
+     * The writer of destination {@code id} from its YAML node; {@code exportsRoot} holds drops without a location;
+     * credentials are read from {@code environment} (the process's, in a job).
+     */
+    public DestinationWriter writer(
+            ConfigNode destination, String id, String exportsRoot, Function<String, String> environment) {
+        return reader.read(destination, id, exportsRoot, environment);
     }
 }

@@ -33,9 +33,13 @@ public final class DestinationsLoader {
      */
     public static Destinations load(
             Path file, SegmentDefinitions segments, LookalikeModels lookalike, String exportsRoot) {
-        return load(file, segments, lookalike, exportsRoot, YamlDocument.NO_VARIABLES);
+        return load(file, segments, lookalike, exportsRoot, System::getenv);
     }
 
+    /**
+     * @param environment where credentials named in the file ({@code token_env}) are read; the file itself expands
+     *     no {@code ${VAR}}: its values reach export_log and messages
+     */
     public static Destinations load(
             Path file,
             SegmentDefinitions segments,
@@ -43,12 +47,12 @@ public final class DestinationsLoader {
             String exportsRoot,
             Function<String, String> environment) {
         ConfigProblems problems = new ConfigProblems(file.toString());
-        ConfigNode root = new ConfigNode(YamlDocument.read(file, environment), "", problems);
+        ConfigNode root = new ConfigNode(YamlDocument.read(file, YamlDocument.NO_VARIABLES), "", problems);
         Map<String, Set<String>> labels = labelsOf(segments, lookalike);
         List<Destination> out = new ArrayList<>();
         Set<String> ids = new HashSet<>();
         for (ConfigNode d : root.objects("destinations")) {
-            Destination destination = destination(d, segments, labels, exportsRoot, ids);
+            Destination destination = destination(d, segments, labels, exportsRoot, ids, environment);
             if (destination != null) {
                 out.add(destination);
             }
@@ -66,7 +70,8 @@ public final class DestinationsLoader {
             SegmentDefinitions segments,
             Map<String, Set<String>> labels,
             String exportsRoot,
-            Set<String> ids) {
+            Set<String> ids,
+            Function<String, String> environment) {
         String id = d.requiredString("id");
         if (id != null && !id.matches(ID)) {
             d.problem("id", "expected lower_snake_case letters, digits and _, got '" + id + "'");
@@ -77,7 +82,7 @@ public final class DestinationsLoader {
         String name = d.string("name", id);
         String owner = d.requiredString("owner");
         DestinationKind kind = d.enumValue("kind", DestinationKind.class, DestinationKind.S3_FILE_DROP);
-        DestinationWriter writer = kind.writer(d, id, exportsRoot);
+        DestinationWriter writer = kind == null ? null : kind.writer(d, id, exportsRoot, environment);
         IdType identifier = d.enumValue("identifier", IdType.class, null);
         if (identifier == null && !d.has("identifier")) {
             d.problem(
@@ -85,6 +90,9 @@ public final class DestinationsLoader {
                     "is required: one of email (SHA-256), phone (SHA-256), maid, cookie, customer_id, partner_id");
         }
         ExportMode mode = d.enumValue("mode", ExportMode.class, ExportMode.FULL);
+        if (writer != null && identifier != null && mode != null) {
+            writer.refuses(identifier, mode).ifPresent(why -> d.problem("kind", why));
+        }
         Set<String> allowed = new TreeSet<>(d.strings("allowed_labels"));
         if (!d.has("allowed_labels")) {
             d.problem("allowed_labels", "is required: the data-usage labels this destination may receive");

@@ -28,10 +28,28 @@ public final class ExportTables {
     public static final String LOCATION = "location";
     public static final String EXPORTED_AT = "exported_at";
     public static final String PREVIOUS_DT = "previous_dt";
+    public static final String BATCHES = "batches";
+    public static final String BATCH = "batch";
+    public static final String IDEMPOTENCY_KEY = "idempotency_key";
+    public static final String HTTP_STATUS = "http_status";
+    public static final String ATTEMPTS = "attempts";
+    public static final String RESUMED = "resumed";
     public static final String SUCCEEDED = "succeeded";
     public static final String ADD = "add";
     public static final String REMOVE = "remove";
     private static final String DOMAIN = "activation";
+
+    /** One batch of an API delivery (DestinationWriter.Batch); nullable fields: Delta refuses NOT NULL inside arrays. */
+    public static final StructType BATCH_TYPE = new StructType(new StructField[] {
+        column(BATCH, DataTypes.IntegerType, true, "batch number in the delivery's order, from 1"),
+        column(SEGMENT_ID, DataTypes.StringType, true, "segment id"),
+        column(ACTION, DataTypes.StringType, true, "add or remove"),
+        column(ROWS, DataTypes.LongType, true, "identifiers in the batch"),
+        column(IDEMPOTENCY_KEY, DataTypes.StringType, true, "the key sent with every attempt"),
+        column(HTTP_STATUS, DataTypes.IntegerType, true, "the platform's answer to the attempt that succeeded"),
+        column(ATTEMPTS, DataTypes.IntegerType, true, "requests it took"),
+        column(RESUMED, DataTypes.BooleanType, true, "acknowledged by an interrupted earlier run, not sent again")
+    });
 
     /** What each destination holds after each export: the base of the next incremental drop, and of erasure. */
     public static final TableSpec AUDIENCE = new TableSpec(
@@ -62,13 +80,19 @@ public final class ExportTables {
                 column(MODE, DataTypes.StringType, false, "full or incremental"),
                 column(STATUS, DataTypes.StringType, false, "succeeded (a failed export leaves no row)"),
                 column(SEGMENTS, DataTypes.createArrayType(DataTypes.StringType, false), false, "segments exported"),
-                column(FILES, DataTypes.IntegerType, false, "data files in the drop"),
+                column(FILES, DataTypes.IntegerType, false, "data files in the drop, or requests of an API delivery"),
                 column(ROWS, DataTypes.LongType, false, "data rows in the drop"),
                 column(ADDS, DataTypes.LongType, false, "identifiers added since the previous export"),
                 column(REMOVES, DataTypes.LongType, false, "identifiers removed since the previous export"),
                 column(PREVIOUS_DT, DataTypes.DateType, true, "date of the export compared with, if any"),
-                column(LOCATION, DataTypes.StringType, false, "the drop's folder (dt=<date>)"),
-                column(EXPORTED_AT, DataTypes.TimestampType, false, "when the drop was committed (_SUCCESS written)")
+                column(LOCATION, DataTypes.StringType, false, "the drop's folder (dt=<date>), or the API endpoint"),
+                column(EXPORTED_AT, DataTypes.TimestampType, false, "when the drop was committed (_SUCCESS written)"),
+                column(
+                        BATCHES,
+                        DataTypes.createArrayType(BATCH_TYPE, false),
+                        true,
+                        "an API delivery's batches in order: number, segment, action, rows, idempotency key, HTTP "
+                                + "status, attempts, and whether an interrupted run had sent it (null for file drops)")
             }),
             List.of(),
             List.of(DESTINATION_ID, DT));

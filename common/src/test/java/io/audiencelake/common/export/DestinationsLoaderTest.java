@@ -41,6 +41,59 @@ class DestinationsLoaderTest {
         return assertThrows(ConfigException.class, () -> load(destination)).getMessage();
     }
 
+    /** With AD_TOKEN set in the environment the loader is given. */
+    private Destinations loadHttp(String fields) throws IOException {
+        Path file = Files.writeString(
+                dir.resolve("destinations.yaml"),
+                "destinations:\n  - {id: ads, owner: perf, "
+                        + (fields.contains("identifier:") ? "" : "identifier: maid, ")
+                        + "segments: [buyers_90d], "
+                        + "consent: ad_targeting, allowed_labels: [first_party, behavioural], kind: http_batch, "
+                        + fields + "}\n");
+        return DestinationsLoader.load(
+                file, SEGMENTS, null, "/exports", name -> name.equals("AD_TOKEN") ? "t0ken-value" : null);
+    }
+
+    private String refusedHttp(String fields) {
+        return assertThrows(ConfigException.class, () -> loadHttp(fields)).getMessage();
+    }
+
+    @Test
+    void anHttpBatchDestinationReadsItsFieldsAndTheTokenFromTheEnvironment() throws IOException {
+        Destination d = loadHttp("mode: incremental, endpoint: 'https://graph.example.com/v21.0/{audience}/users', "
+                        + "payload: meta_custom_audiences, batch_size: 10000, requests_per_second: 2, "
+                        + "max_attempts: 3, backoff_ms: 200, token_env: AD_TOKEN, audiences: {buyers_90d: '6001'}")
+                .destinations()
+                .get(0);
+        assertEquals(DestinationKind.HTTP_BATCH, d.kind());
+        HttpBatchSettings s = ((HttpBatchWriter) d.writer()).settings();
+        assertEquals(PlatformFormat.META_CUSTOM_AUDIENCES, s.payload());
+        assertEquals(10_000, s.batchSize());
+        assertEquals(3, s.maxAttempts());
+        assertEquals("6001", s.audiences().get("buyers_90d"));
+        assertEquals("/exports/ads", s.cursor());
+        assertTrue(!d.toString().contains("t0ken-value"), "the token is in no printed form: " + d);
+    }
+
+    @Test
+    void anHttpBatchDestinationIsRefusedBeforeAnyExportWhenItCouldNotWork() {
+        String all = refusedHttp("mode: full, endpoint: 'ftp://x/y', payload: meta_custom_audiences, "
+                + "batch_size: 20000, token_env: MISSING_TOKEN");
+        assertTrue(all.contains("destinations[0].kind: an http_batch destination sends adds and removes"), all);
+        assertTrue(all.contains("destinations[0].endpoint: expected an http:// or https:// URL"), all);
+        assertTrue(all.contains("destinations[0].batch_size: must be between 1 and 10000"), all);
+        assertTrue(all.contains("destinations[0].token_env: environment variable MISSING_TOKEN is not set"), all);
+        String secret = refusedHttp("mode: incremental, endpoint: 'https://x.example/a?access_token=abc'");
+        assertTrue(secret.contains("holds a credential in its query ('access_token')"), secret);
+        assertTrue(!secret.contains("abc"), "the credential itself is not repeated: " + secret);
+        String phone = assertThrows(
+                        ConfigException.class,
+                        () -> loadHttp("mode: incremental, endpoint: 'https://x.example/a', payload: "
+                                + "meta_custom_audiences, identifier: phone"))
+                .getMessage();
+        assertTrue(phone.contains("Meta hashes phones as digits without '+'"), phone);
+    }
+
     @Test
     void aDestinationWithoutKindIsAFileDropUnderTheExportsRoot() throws IOException {
         Destination d = load(COMMON + ", format: jsonl, compression: none")
@@ -58,7 +111,7 @@ class DestinationsLoaderTest {
     @Test
     void anUnknownKindOrAFieldNoKindTakesIsRefusedWithItsPath() {
         String kind = refused(COMMON + ", kind: ftp");
-        assertTrue(kind.contains("destinations[0].kind: expected one of s3_file_drop, got 'ftp'"), kind);
+        assertTrue(kind.contains("destinations[0].kind: expected one of s3_file_drop, http_batch, got 'ftp'"), kind);
         String field = refused(COMMON + ", endpoint: 'https://ads.example.com'");
         assertTrue(field.contains("destinations[0].endpoint: unknown field"), field);
         String compression = refused(COMMON + ", compression: zip");
