@@ -584,6 +584,10 @@ public final class IngestJob implements Job<Map<String, FeedContract>>, Callable
                                     .select(col(contract.event().userAgent())))
                             .persist(StorageLevel.MEMORY_AND_DISK());
             outputs.add(RawEvents.SPEC, FeedOutputs.events(contract, classified, userAgents, context.date()));
+            Dataset<Row> consent = FeedOutputs.consentRecords(contract, classified, context.date());
+            if (consent != null) {
+                outputs.add(RawAttributes.SPEC, consent);
+            }
             outputs.knownCounts.merge(
                     RawEvents.SPEC.name(),
                     batch.perFile.values().stream().mapToLong(n -> n[0]).sum(),

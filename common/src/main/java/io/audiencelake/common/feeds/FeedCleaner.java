@@ -116,29 +116,36 @@ public final class FeedCleaner {
     private static Column[] identifier(IdentifierColumn id, Column country, List<Column> problems) {
         Column raw = Normalise.blankToNull(Normalise.column(id.column()));
         if (id.type() != null) {
-            Column normal = Normalise.of(id.type(), raw, country);
+            Column stored = stored(id, id.type(), raw, country);
             problems.add(when(
-                    raw.isNotNull().and(normal.isNull()),
+                    raw.isNotNull().and(stored.isNull()),
                     lit("invalid_" + id.type().key() + ":" + id.column())));
-            return new Column[] {lit(id.type().key()), Normalise.stored(id.type(), normal)};
+            return new Column[] {lit(id.type().key()), stored};
         }
         Column declared = lower(trim(Normalise.column(id.typeColumn())));
         Column type = null;
         Column stored = null;
         for (IdType t : IdType.values()) {
-            Column normal = Normalise.of(t, raw, country);
+            Column value = stored(id, t, raw, country);
             type = (type == null
                     ? when(declared.equalTo(t.key()), lit(t.key()))
                     : type.when(declared.equalTo(t.key()), lit(t.key())));
             stored = (stored == null
-                    ? when(declared.equalTo(t.key()), Normalise.stored(t, normal))
-                    : stored.when(declared.equalTo(t.key()), Normalise.stored(t, normal)));
+                    ? when(declared.equalTo(t.key()), value)
+                    : stored.when(declared.equalTo(t.key()), value));
             problems.add(when(
-                    declared.equalTo(t.key()).and(raw.isNotNull()).and(normal.isNull()),
+                    declared.equalTo(t.key()).and(raw.isNotNull()).and(value.isNull()),
                     lit("invalid_" + t.key() + ":" + id.column())));
         }
         problems.add(when(declared.isNotNull().and(type.isNull()), lit("unknown_id_type:" + id.typeColumn())));
         return new Column[] {type, stored};
+    }
+
+    /** What is stored of {@code raw} as a {@code type}: the digest a hashed column sends, or the normalised value's. */
+    private static Column stored(IdentifierColumn id, IdType type, Column raw, Column country) {
+        return id.hashed() && type.hashed()
+                ? Normalise.digest(raw)
+                : Normalise.stored(type, Normalise.of(type, raw, country));
     }
 
     /** A column's text as its contract type; null where it does not parse (ANSI-safe: never throws). */

@@ -240,8 +240,12 @@ public final class FeedContracts {
                         null,
                         "expected exactly one of type (" + ConfigNode.enumNames(IdType.class) + ") or type_column");
             }
+            boolean hashed = n.bool("hashed", false);
+            if (hashed && type != null && !type.hashed()) {
+                n.problem("hashed", "only email and phone are stored hashed; a " + type.key() + " is kept as given");
+            }
             n.rejectUnknownKeys();
-            identifiers.add(new IdentifierColumn(column, type, typeColumn));
+            identifiers.add(new IdentifierColumn(column, type, typeColumn, hashed));
         }
         if (idNodes.isEmpty()) {
             root.problem("identifiers", "at least one identifier column is required");
@@ -301,7 +305,8 @@ public final class FeedContracts {
                     existing(eventNode, "user_agent", byName, false),
                     existing(eventNode, "ip", byName, false),
                     existing(eventNode, "revenue", byName, false),
-                    existing(eventNode, "currency", byName, false));
+                    existing(eventNode, "currency", byName, false),
+                    consentChanges(eventNode.object("consent")));
             if (event.revenue() != null
                     && byName.containsKey(event.revenue())
                     && byName.get(event.revenue()).type() != ColumnType.DOUBLE) {
@@ -312,6 +317,29 @@ public final class FeedContracts {
         }
         eventNode.rejectUnknownKeys();
         return event;
+    }
+
+    /**
+     * {@code consent: {unsubscribed: {purpose: email_marketing, status: denied}}}: event types that are consent
+     * records; purposes and statuses are lower_snake_case (they become {@code consent.<purpose>} attributes).
+     */
+    private static Map<String, EventFields.ConsentChange> consentChanges(ConfigNode node) {
+        Map<String, EventFields.ConsentChange> out = new LinkedHashMap<>();
+        for (String event : node.keys()) {
+            ConfigNode change = node.object(event);
+            String purpose = change.requiredString("purpose");
+            String status = change.requiredString("status");
+            for (String[] v : new String[][] {{"purpose", purpose}, {"status", status}}) {
+                if (v[1] != null && !v[1].matches(NAME)) {
+                    change.problem(v[0], "expected lower_snake_case, got '" + v[1] + "'");
+                }
+            }
+            change.rejectUnknownKeys();
+            if (purpose != null && status != null) {
+                out.put(event, new EventFields.ConsentChange(purpose, status));
+            }
+        }
+        return out;
     }
 
     /** A records feed's attributes section: its subject identifier and wide or long (name, value) columns. */

@@ -284,6 +284,61 @@ public final class FeedOutputs {
     }
 
     /**
+     * Rows for {@code raw_attributes} of an events feed whose event types change consent ({@code event.consent}): each
+     * such kept event is a consent record {@code consent.<purpose> = <status>} of every identifier on its row, at
+     * the event's time, so export's latest-record-wins reading sees a destination's unsubscribe like a preference
+     * centre's opt-out. Null when the feed declares none.
+     */
+    public static Dataset<Row> consentRecords(FeedContract contract, Dataset<Row> classified, LocalDate dt) {
+        EventFields e = contract.event();
+        if (e == null || e.consent().isEmpty()) {
+            return null;
+        }
+        Column type = lower(trim(Normalise.column(e.type())));
+        Column name = null;
+        Column value = null;
+        for (var change : e.consent().entrySet()) {
+            Column is = type.equalTo(lit(change.getKey()));
+            name = name == null
+                    ? when(is, lit("consent." + change.getValue().purpose()))
+                    : name.when(is, lit("consent." + change.getValue().purpose()));
+            value = value == null
+                    ? when(is, lit(change.getValue().status()))
+                    : value.when(is, lit(change.getValue().status()));
+        }
+        List<Column> ids = new ArrayList<>();
+        for (IdentifierColumn id : contract.identifiers()) {
+            ids.add(struct(
+                    col(FeedCleaner.ID_TYPE_PREFIX + id.column()).as("t"),
+                    col(FeedCleaner.ID_PREFIX + id.column()).as("v")));
+        }
+        List<Column> exploded = new ArrayList<>(List.of(
+                recordId().as(RawTables.RECORD_ID),
+                party(contract),
+                name.as(RawAttributes.NAME),
+                value.as(RawAttributes.VALUE),
+                col(FeedCleaner.OBSERVED_AT).as(RawAttributes.OBSERVED_AT),
+                explode(array(ids.toArray(Column[]::new))).as("_id")));
+        exploded.addAll(lineage(contract, dt));
+        return kept(classified)
+                .where(name.isNotNull())
+                .select(exploded.toArray(Column[]::new))
+                .where(col("_id.v").isNotNull())
+                .select(
+                        col(RawTables.RECORD_ID),
+                        col(RawTables.PARTY),
+                        col("_id.t").as(RawAttributes.SUBJECT_TYPE),
+                        col("_id.v").as(RawAttributes.SUBJECT_ID),
+                        col(RawAttributes.NAME),
+                        col(RawAttributes.VALUE),
+                        col(RawAttributes.OBSERVED_AT),
+                        col(RawTables.SOURCE_FILE),
+                        col(RawTables.LINE_NUMBER),
+                        col(RawTables.FEED),
+                        col(RawTables.DT));
+    }
+
+    /**
      * Rows for {@code raw_attributes}: named columns, or name/value pairs, of each kept row's subject;
      * a named column marked {@code similarity} also gets its q-gram encoding under {@code <name>.qgrams}.
      */

@@ -31,6 +31,7 @@ public final class Normalise {
     private static final int EMAIL_MAX = 254;
 
     private static final String UUID = "^[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}$";
+    private static final String SHA256_HEX = "^[0-9a-f]{64}$";
     private static final String ZERO_UUID = "00000000-0000-0000-0000-000000000000";
     private static final UserDefinedFunction PHONE =
             org.apache.spark.sql.functions.udf((UDF2<String, String, String>) Phones::e164, DataTypes.StringType);
@@ -82,6 +83,15 @@ public final class Normalise {
     /** SHA-256 in lower-case hex, the form ad platforms match hashed emails and phones on. */
     public static Column hash(Column normalised) {
         return sha2(normalised, 256);
+    }
+
+    /**
+     * An email or phone a feed sends already hashed as we store them: 64 hex digits, lower-cased; anything else
+     * (a clear address, another hash) is null, i.e. invalid, so it is quarantined and never stored as if hashed.
+     */
+    public static Column digest(Column raw) {
+        Column d = lower(trim(raw));
+        return when(d.rlike(SHA256_HEX), d);
     }
 
     /** What is stored for an identifier: the hash for personal data, the normal form otherwise. */

@@ -23,13 +23,55 @@ class FeedContractsTest {
         Map<String, FeedContract> contracts = FeedContracts.load(
                 Path.of(System.getProperty("user.dir")).getParent().resolve("conf/feeds"));
         assertEquals(
-                List.of("clickstream", "consent", "crm", "partner", "thirdparty"), List.copyOf(contracts.keySet()));
+                List.of("clickstream", "consent", "crm", "destination_responses", "partner", "thirdparty"),
+                List.copyOf(contracts.keySet()));
         for (SampleFeed feed : SampleFeed.values()) {
             assertTrue(contracts.containsKey(feed.folder()), feed.folder());
         }
         assertEquals('|', contracts.get("thirdparty").delimiter());
         assertEquals(FeedKind.EVENTS, contracts.get("clickstream").kind());
         assertEquals(Party.SECOND, contracts.get("partner").party());
+        FeedContract responses = contracts.get("destination_responses");
+        assertTrue(responses.identifiers().get(0).hashed(), "responses send back the hashes we sent");
+        assertEquals(
+                new EventFields.ConsentChange("email_marketing", "denied"),
+                responses.event().consent().get("unsubscribed"));
+    }
+
+    @Test
+    void hashedIdentifiersAndConsentEventsAreChecked() throws IOException {
+        Path file = Files.writeString(
+                dir.resolve("responses.yaml"),
+                String.join(
+                        "\n",
+                        "feed: responses",
+                        "party: first",
+                        "format: csv",
+                        "kind: events",
+                        "labels: [first_party]",
+                        "timestamp: t",
+                        "columns:",
+                        "  - {name: t, type: timestamp, required: true}",
+                        "  - {name: maid, type: string}",
+                        "  - {name: event, type: string, required: true}",
+                        "identifiers:",
+                        "  - {column: maid, type: maid, hashed: true}",
+                        "event:",
+                        "  type: event",
+                        "  consent:",
+                        "    unsubscribed: {purpose: Email Marketing, status: denied, why: x}",
+                        "    opted_out: {status: denied}",
+                        ""));
+        String message = assertThrows(ConfigException.class, () -> FeedContracts.load(dir))
+                .getMessage();
+        assertTrue(message.contains("identifiers[0].hashed: only email and phone are stored hashed"), message);
+        assertTrue(
+                message.contains(
+                        "event.consent.unsubscribed.purpose: expected lower_snake_case, got 'Email Marketing'"),
+                message);
+        assertTrue(message.contains("event.consent.unsubscribed.why: unknown field"), message);
+        assertTrue(message.contains("event.consent.opted_out.purpose: is required"), message);
+        assertTrue(message.contains(file.getFileName().toString()), message);
     }
 
     @Test
