@@ -45,6 +45,7 @@ final class Commands {
             new Registered(PipelineJob.class, PipelineJob::new, false),
             new Registered(CatalogCommand.class, CatalogCommand::new, false),
             new Registered(SqlCommand.class, SqlCommand::new, false),
+            new Registered(PlatformSandboxCommand.class, PlatformSandboxCommand::new, false),
             new Registered(BatchCommand.class, BatchCommand::new, false));
 
     /** The names of the nightly jobs, in pipeline order. */
