@@ -270,7 +270,13 @@ public final class ExportJob implements Job<ExportJob.Definitions>, Callable<Int
                         drop.batches().isEmpty() ? "files" : "batches (" + resumed(drop) + " sent before)",
                         drop.target())
                 .flush();
-        LOG.info("{}: {} rows in {} files at {}", d.id(), drop.rows(), drop.files(), drop.target());
+        LOG.info(
+                "{}: {} rows in {} {} at {}",
+                d.id(),
+                drop.rows(),
+                drop.files(),
+                drop.batches().isEmpty() ? "files" : "requests",
+                drop.target());
         return drop;
     }
 

@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.audiencelake.common.config.TableFormat;
 import io.audiencelake.common.export.ExportTables;
-import io.audiencelake.common.feeds.RawAttributes;
-import io.audiencelake.common.identity.IdGraph;
 import io.audiencelake.common.lake.LakeTables;
 import io.audiencelake.common.lake.TableSpec;
 import io.audiencelake.common.segments.SegmentTables;
@@ -15,16 +13,13 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Date;
-import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.stream.Stream;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
@@ -72,34 +67,8 @@ class ControlGroupJobTest {
 
     /** Each person has one mobile ad id, m<i>, granted for ad targeting. */
     private static void identities(LakeTables lake) {
-        List<Map<String, Object>> ids = new ArrayList<>();
-        List<Map<String, Object>> consents = new ArrayList<>();
-        for (int i = 0; i < PEOPLE; i++) {
-            ids.add(Map.of(
-                    IdGraph.PERSON_ID, "p" + i, IdGraph.ID_TYPE, "maid", IdGraph.ID_VALUE, "m" + i, IdGraph.DT, D2));
-            consents.add(Map.of(
-                    RawAttributes.SUBJECT_TYPE,
-                    "maid",
-                    RawAttributes.SUBJECT_ID,
-                    "m" + i,
-                    RawAttributes.NAME,
-                    "consent.ad_targeting",
-                    RawAttributes.VALUE,
-                    "granted",
-                    RawAttributes.OBSERVED_AT,
-                    Timestamp.valueOf("2025-05-01 08:00:00"),
-                    "dt",
-                    Date.valueOf("2025-05-01"),
-                    "feed",
-                    "consent"));
-        }
-        GraphDays.write(lake, SpecRows.of(IdGraph.SPEC, array(ids)), D2);
-        lake.append(RawAttributes.SPEC, SpecRows.of(RawAttributes.SPEC, array(consents)));
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object>[] array(List<Map<String, Object>> rows) {
-        return rows.toArray(Map[]::new);
+        AudienceRows.graph(lake, "maid", i -> "m" + i, PEOPLE, D2);
+        AudienceRows.granted(lake, "ad_targeting", "maid", i -> "m" + i, PEOPLE);
     }
 
     /** segment_membership as it was before control groups: no audience_group column, one day of rows. */
@@ -163,14 +132,7 @@ class ControlGroupJobTest {
         CliRun export = CliRun.of("export", "-c", conf, "-d", D2, "--set", tableFormat);
         assertEquals(0, export.exitCode(), export.err());
 
-        Set<String> sent = new HashSet<>();
-        Path drop = dir.resolve("data/exports/ads/dt=" + D2);
-        try (Stream<Path> files = Files.list(drop)) {
-            for (Path f : files.filter(p -> p.getFileName().toString().startsWith("part-"))
-                    .toList()) {
-                Files.readAllLines(f).stream().skip(1).forEach(line -> sent.add(line.split(",")[2]));
-            }
-        }
+        Set<String> sent = AudienceRows.dropped(dir.resolve("data/exports/ads/dt=" + D2));
         LakeCheck.inSession(Path.of(conf), format, lake -> {
             Set<String> controlD1 = control(lake, D1);
             Set<String> controlD2 = control(lake, D2);

@@ -11,19 +11,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.audiencelake.common.config.TableFormat;
 import io.audiencelake.common.export.ExportTables;
 import io.audiencelake.common.export.FakeAdPlatform;
-import io.audiencelake.common.feeds.RawAttributes;
-import io.audiencelake.common.identity.IdGraph;
 import io.audiencelake.common.lake.LakeTables;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Date;
-import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Stream;
@@ -93,42 +88,9 @@ class HttpExportJobTest {
     }
 
     /** Each person has one mobile ad id (stored upper-case, as ingest stores them), granted for ad targeting. */
-    @SuppressWarnings("unchecked")
     private static void identities(LakeTables lake) {
-        List<Map<String, Object>> consents = new ArrayList<>();
-        for (String day : List.of(D1, D2)) {
-            List<Map<String, Object>> ids = new ArrayList<>();
-            for (int i = 0; i < PEOPLE; i++) {
-                ids.add(Map.of(
-                        IdGraph.PERSON_ID,
-                        "p" + i,
-                        IdGraph.ID_TYPE,
-                        "maid",
-                        IdGraph.ID_VALUE,
-                        maid(i),
-                        IdGraph.DT,
-                        day));
-            }
-            GraphDays.write(lake, SpecRows.of(IdGraph.SPEC, ids.toArray(Map[]::new)), day);
-        }
-        for (int i = 0; i < PEOPLE; i++) {
-            consents.add(Map.of(
-                    RawAttributes.SUBJECT_TYPE,
-                    "maid",
-                    RawAttributes.SUBJECT_ID,
-                    maid(i),
-                    RawAttributes.NAME,
-                    "consent.ad_targeting",
-                    RawAttributes.VALUE,
-                    "granted",
-                    RawAttributes.OBSERVED_AT,
-                    Timestamp.valueOf("2025-05-01 08:00:00"),
-                    "dt",
-                    Date.valueOf("2025-05-01"),
-                    "feed",
-                    "consent"));
-        }
-        lake.append(RawAttributes.SPEC, SpecRows.of(RawAttributes.SPEC, consents.toArray(Map[]::new)));
+        AudienceRows.graph(lake, "maid", HttpExportJobTest::maid, PEOPLE, D1, D2);
+        AudienceRows.granted(lake, "ad_targeting", "maid", HttpExportJobTest::maid, PEOPLE);
     }
 
     private static List<String> ids(FakeAdPlatform.Request r) {

@@ -11,7 +11,6 @@ import io.audiencelake.common.feeds.RawAttributes;
 import io.audiencelake.common.feeds.RawEvents;
 import io.audiencelake.common.feeds.RawIdentifiers;
 import io.audiencelake.common.feeds.RawTables;
-import io.audiencelake.common.identity.IdGraph;
 import io.audiencelake.common.lake.LakeTables;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -19,17 +18,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.sql.Date;
 import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -74,57 +70,21 @@ class ResponsesJobTest {
     }
 
     /** Everyone is on the list with an email and granted email marketing on 1 May. */
-    @SuppressWarnings("unchecked")
     private static void lake(LakeTables lake) {
-        List<Map<String, Object>> consents = new ArrayList<>();
         for (String day : List.of(D1, D2)) {
             List<String> lines = new ArrayList<>();
-            List<Map<String, Object>> ids = new ArrayList<>();
             for (int i = 0; i < PEOPLE; i++) {
                 lines.add("{\"person_id\": \"p" + i + "\", \"purchases_30d\": 1, \"consent_email_marketing\": "
                         + "\"granted\", \"identifiers\": 1, \"devices\": 0, \"dt\": \"" + day + "\"}");
-                ids.add(Map.of(
-                        IdGraph.PERSON_ID,
-                        "p" + i,
-                        IdGraph.ID_TYPE,
-                        "email",
-                        IdGraph.ID_VALUE,
-                        sha256(email(i)),
-                        IdGraph.DT,
-                        day));
             }
             ProfileRows.write(lake, day, lines);
-            GraphDays.write(lake, SpecRows.of(IdGraph.SPEC, ids.toArray(Map[]::new)), day);
         }
-        for (int i = 0; i < PEOPLE; i++) {
-            consents.add(Map.of(
-                    RawAttributes.SUBJECT_TYPE,
-                    "email",
-                    RawAttributes.SUBJECT_ID,
-                    sha256(email(i)),
-                    RawAttributes.NAME,
-                    "consent.email_marketing",
-                    RawAttributes.VALUE,
-                    "granted",
-                    RawAttributes.OBSERVED_AT,
-                    Timestamp.valueOf("2025-05-01 08:00:00"),
-                    "dt",
-                    Date.valueOf("2025-05-01"),
-                    "feed",
-                    "consent"));
-        }
-        lake.append(RawAttributes.SPEC, SpecRows.of(RawAttributes.SPEC, consents.toArray(Map[]::new)));
+        AudienceRows.graph(lake, "email", i -> sha256(email(i)), PEOPLE, D1, D2);
+        AudienceRows.granted(lake, "email_marketing", "email", i -> sha256(email(i)), PEOPLE);
     }
 
     private Set<String> exported(String day) throws IOException {
-        Set<String> sent = new TreeSet<>();
-        try (Stream<Path> files = Files.list(dir.resolve("data/exports/email_tool/dt=" + day))) {
-            for (Path f : files.filter(p -> p.getFileName().toString().startsWith("part-"))
-                    .toList()) {
-                Files.readAllLines(f).stream().skip(1).forEach(line -> sent.add(line.split(",")[2]));
-            }
-        }
-        return sent;
+        return AudienceRows.dropped(dir.resolve("data/exports/email_tool/dt=" + day));
     }
 
     @ParameterizedTest

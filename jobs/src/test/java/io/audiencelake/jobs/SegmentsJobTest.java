@@ -12,10 +12,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** The segments job over hand-made profiles of three dates: membership, adds/removes, stats, overlaps. */
 class SegmentsJobTest {
@@ -139,13 +142,14 @@ class SegmentsJobTest {
         assertTrue(dry.out().matches("(?s).*buyers\\s+2\\n.*"), dry.out());
     }
 
-    @Test
-    void aMembershipTimeToLiveKeepsALapsedQualifierForItsDaysThenRemovesThem() throws IOException {
+    @ParameterizedTest
+    @EnumSource(TableFormat.class)
+    void aMembershipTimeToLiveKeepsALapsedQualifierForItsDaysThenRemovesThem(TableFormat format) throws IOException {
         Path segments = Files.writeString(
                 dir.resolve("segments.yaml"),
                 "segments:\n  - {id: recent_buyers, name: R, owner: o, rule: \"purchases_30d >= 1\", ttl_days: 1}\n");
         String conf = TestConfigs.local(dir, "segments: " + segments).toString();
-        LakeCheck.inSession(Path.of(conf), TableFormat.DELTA, lake -> {
+        LakeCheck.inSession(Path.of(conf), format, lake -> {
             profiles(
                     lake,
                     DAYS[0],
@@ -163,10 +167,17 @@ class SegmentsJobTest {
                     "{\"person_id\": \"p2\", \"purchases_30d\": 0}");
         });
         for (String day : DAYS) {
-            CliRun run = CliRun.of("segments", "-c", conf, "-d", day);
+            CliRun run = CliRun.of(
+                    "segments",
+                    "-c",
+                    conf,
+                    "-d",
+                    day,
+                    "--set",
+                    "lake.table_format=" + format.name().toLowerCase(Locale.ROOT));
             assertEquals(0, run.exitCode(), run.err());
         }
-        LakeCheck.inSession(Path.of(conf), TableFormat.DELTA, lake -> {
+        LakeCheck.inSession(Path.of(conf), format, lake -> {
             assertEquals(
                     List.of(
                             "2025-06-01:p1:2025-06-01",

@@ -12,7 +12,8 @@ import org.apache.commons.math3.distribution.TDistribution;
  * unpooled Wald interval for the difference, as in Hightouch's and most A/B calculators. Means (revenue per
  * person): Welch's t interval and test, which do not assume equal variances (revenue is skewed and the groups'
  * sizes differ by design). The minimum detectable effect is the difference a two-sided test at the interval's
- * level would find with 80 % power, from the control group's spread: {@code (z(1 - alpha / 2) + z(0.8)) * se}.
+ * level would find with 80 % power, from the control group's spread: {@code (z(1 - alpha / 2) + z(0.8)) * se}
+ * (both groups' pooled spread when the control's is zero, e.g. no conversion among few control people).
  */
 public final class LiftStatistics {
     /** The power {@link Estimate#minimumDetectable} is computed for. */
@@ -69,7 +70,9 @@ public final class LiftStatistics {
         double pooled = (double) (treatedHits + controlHits) / (treatedN + controlN);
         double sePooled = Math.sqrt(pooled * (1 - pooled) * (1.0 / treatedN + 1.0 / controlN));
         double p = sePooled == 0 ? 1.0 : 2 * (1 - NORMAL.cumulativeProbability(Math.abs(diff) / sePooled));
-        double seControl = Math.sqrt(pc * (1 - pc) * (1.0 / treatedN + 1.0 / controlN));
+        // A control without a hit (or all hits) has no spread; the pooled rate stands in, or the MDE would be 0.
+        double base = pc > 0 && pc < 1 ? pc : pooled;
+        double seControl = Math.sqrt(base * (1 - base) * (1.0 / treatedN + 1.0 / controlN));
         double mde = (z + NORMAL.inverseCumulativeProbability(POWER)) * seControl;
         return new Estimate(pt, pc, diff, diff - z * se, diff + z * se, p, mde);
     }
@@ -102,7 +105,11 @@ public final class LiftStatistics {
         TDistribution t = new TDistribution(null, Math.max(df, 1), TDistribution.DEFAULT_INVERSE_ABSOLUTE_ACCURACY);
         double q = t.inverseCumulativeProbability(1 - (1 - confidence) / 2);
         double p = se == 0 ? 1.0 : 2 * (1 - t.cumulativeProbability(Math.abs(diff) / se));
-        double seControl = Math.sqrt(vc * (1.0 / treatedN + 1.0 / controlN));
+        // As for rates: a control with no spread (nobody spent) takes both groups' pooled variance instead.
+        double spread = vc > 0
+                ? vc
+                : variance(treatedN + controlN, treatedSum + controlSum, treatedSumOfSquares + controlSumOfSquares);
+        double seControl = Math.sqrt(spread * (1.0 / treatedN + 1.0 / controlN));
         double mde = (NORMAL.inverseCumulativeProbability(1 - (1 - confidence) / 2)
                         + NORMAL.inverseCumulativeProbability(POWER))
                 * seControl;

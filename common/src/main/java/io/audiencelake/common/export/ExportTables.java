@@ -70,8 +70,8 @@ public final class ExportTables {
 
     public static final TableSpec LOG = new TableSpec(
             "export_log",
-            "One row per destination and export date: the drop's location, files, rows, adds and removes, and the "
-                    + "previous export it was compared with.",
+            "One row per destination and export date: the drop's location (or the API endpoint), files (or requests), "
+                    + "rows, adds and removes, the previous export it was compared with, and an API delivery's batches.",
             DOMAIN,
             new StructType(new StructField[] {
                 column(DESTINATION_ID, DataTypes.StringType, false, "destination id"),

@@ -94,18 +94,13 @@ public final class FeedOutputs {
      * again, not even the quarantine. One exploded pass over the rows' identifiers, joined with the list.
      */
     public static Dataset<Row> suppress(FeedContract contract, Dataset<Row> classified, Dataset<Row> suppressed) {
-        List<Column> ids = new ArrayList<>();
-        for (IdentifierColumn id : contract.identifiers()) {
-            ids.add(struct(
-                    col(FeedCleaner.ID_TYPE_PREFIX + id.column()).as("t"),
-                    col(FeedCleaner.ID_PREFIX + id.column()).as("v")));
-        }
+        Column[] ids = identifierStructs(contract);
         Dataset<Row> list = suppressed.toDF("_t", "_v");
         Dataset<Row> hits = classified
                 .select(
                         col(FeedLines.FILE),
                         col(FeedLines.LINE),
-                        explode(array(ids.toArray(Column[]::new))).as("_id"))
+                        explode(array(ids)).as("_id"))
                 .where(col("_id.v").isNotNull())
                 .join(list, col("_id.t").equalTo(col("_t")).and(col("_id.v").equalTo(col("_v"))), "left_semi")
                 .select(col(FeedLines.FILE), col(FeedLines.LINE))
@@ -254,14 +249,18 @@ public final class FeedOutputs {
         return present ? col(column) : lit(null).cast(type);
     }
 
+    /** Each identifier column of a cleaned row as a struct of its type ({@code t}) and stored value ({@code v}). */
+    private static Column[] identifierStructs(FeedContract contract) {
+        return contract.identifiers().stream()
+                .map(id -> struct(
+                        col(FeedCleaner.ID_TYPE_PREFIX + id.column()).as("t"),
+                        col(FeedCleaner.ID_PREFIX + id.column()).as("v")))
+                .toArray(Column[]::new);
+    }
+
     /** Rows for {@code raw_identifiers}: every identifier of every kept row, in one pass. */
     public static Dataset<Row> identifiers(FeedContract contract, Dataset<Row> classified, LocalDate dt) {
-        List<Column> ids = new ArrayList<>();
-        for (IdentifierColumn id : contract.identifiers()) {
-            ids.add(struct(
-                    col(FeedCleaner.ID_TYPE_PREFIX + id.column()).as("t"),
-                    col(FeedCleaner.ID_PREFIX + id.column()).as("v")));
-        }
+        Column[] ids = identifierStructs(contract);
         List<Column> out = new ArrayList<>(List.of(
                 col(RawTables.RECORD_ID),
                 col(RawTables.PARTY),
@@ -275,7 +274,7 @@ public final class FeedOutputs {
                 recordId().as(RawTables.RECORD_ID),
                 party(contract),
                 col(FeedCleaner.OBSERVED_AT),
-                explode(array(ids.toArray(Column[]::new))).as("_id")));
+                explode(array(ids)).as("_id")));
         exploded.addAll(lineage(contract, dt));
         return kept(classified)
                 .select(exploded.toArray(Column[]::new))
@@ -306,19 +305,14 @@ public final class FeedOutputs {
                     ? when(is, lit(change.getValue().status()))
                     : value.when(is, lit(change.getValue().status()));
         }
-        List<Column> ids = new ArrayList<>();
-        for (IdentifierColumn id : contract.identifiers()) {
-            ids.add(struct(
-                    col(FeedCleaner.ID_TYPE_PREFIX + id.column()).as("t"),
-                    col(FeedCleaner.ID_PREFIX + id.column()).as("v")));
-        }
+        Column[] ids = identifierStructs(contract);
         List<Column> exploded = new ArrayList<>(List.of(
                 recordId().as(RawTables.RECORD_ID),
                 party(contract),
                 name.as(RawAttributes.NAME),
                 value.as(RawAttributes.VALUE),
                 col(FeedCleaner.OBSERVED_AT).as(RawAttributes.OBSERVED_AT),
-                explode(array(ids.toArray(Column[]::new))).as("_id")));
+                explode(array(ids)).as("_id")));
         exploded.addAll(lineage(contract, dt));
         return kept(classified)
                 .where(name.isNotNull())

@@ -18,7 +18,8 @@ public final class RawAttributes {
     public static final TableSpec SPEC = new TableSpec(
             "raw_attributes",
             "Attributes of an identifier from record feeds: CRM and partner fields, third-party segments "
-                    + "(segment.<id>), consent (consent.<purpose>). Personal data is SHA-256 hashed.",
+                    + "(segment.<id>), consent (consent.<purpose>, also from events that are consent records, such as "
+                    + "a destination's unsubscribe). Personal data is SHA-256 hashed.",
             RawTables.DOMAIN,
             RawTables.schema(new StructField[] {
                 column(RawTables.RECORD_ID, DataTypes.StringType, false, "id of the source row (file and line)"),

@@ -47,4 +47,22 @@ class LiftStatisticsTest {
         assertThrows(IllegalArgumentException.class, () -> LiftStatistics.proportions(1, 0, 100, 1, 0.95));
         assertThrows(IllegalArgumentException.class, () -> LiftStatistics.proportions(10, 0, 100, 1, 1.0));
     }
+
+    /** A small control without a conversion (or without revenue) must not claim that any difference is detectable. */
+    @Test
+    void aControlWithoutSpreadTakesThePooledSpreadForTheMinimumDetectableEffect() {
+        Estimate rates = LiftStatistics.proportions(436, 23, 51, 0, 0.95);
+        double pooled = 23.0 / 487;
+        double expected =
+                (1.959963984540054 + 0.8416212335729143) * Math.sqrt(pooled * (1 - pooled) * (1.0 / 436 + 1.0 / 51));
+        assertEquals(expected, rates.minimumDetectable(), 1e-9);
+        Estimate money = LiftStatistics.means(436, 2271.6, 2271.6 * 40, 51, 0, 0, 0.95);
+        assertTrue(money.minimumDetectable() > 0, "nobody in control spent: " + money);
+        Estimate usual = LiftStatistics.proportions(1000, 150, 1000, 100, 0.95);
+        assertEquals(
+                (1.959963984540054 + 0.8416212335729143) * Math.sqrt(0.1 * 0.9 * (2.0 / 1000)),
+                usual.minimumDetectable(),
+                1e-9,
+                "a control with spread keeps its own");
+    }
 }
