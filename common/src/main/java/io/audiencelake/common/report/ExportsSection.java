@@ -4,10 +4,16 @@ import io.audiencelake.common.activation.LiftMetric;
 import io.audiencelake.common.activation.LiftStatistics.Estimate;
 import io.audiencelake.common.report.RunReport.ExportDay;
 import io.audiencelake.common.report.RunReport.LiftReading;
+import io.audiencelake.common.report.RunReport.ResponseCount;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /** What each destination was sent per date. */
@@ -53,7 +59,8 @@ final class ExportsSection {
                         Svg::compact)
                 .html());
         body.append(dropsOfTheDate(exports, report.window().date()))
-                .append(lift(report.lift(), report.window().date()));
+                .append(lift(report.lift(), report.window().date()))
+                .append(responses(report.responses()));
         return RunReportPage.section("exports", "Exports", body.toString());
     }
 
@@ -95,6 +102,44 @@ final class ExportsSection {
                         : "<p class=\"note\">Treated members against the control group each segment kept out of its "
                                 + "exports; rates for visit and conversion, amount per person for revenue.</p>\n"
                                 + table.html());
+    }
+
+    /** The kinds of response in the order a campaign's funnel runs; others follow by name. */
+    private static final List<String> FUNNEL =
+            List.of("delivered", "matched", "opened", "clicked", "converted", "unsubscribed", "opted_out");
+
+    /** What destinations reported back in the window, per destination and campaign (destination_responses). */
+    private static String responses(List<ResponseCount> counts) {
+        if (counts.isEmpty()) {
+            return "";
+        }
+        List<String> kinds = new ArrayList<>(FUNNEL.stream()
+                .filter(k -> counts.stream().anyMatch(c -> k.equals(c.event())))
+                .toList());
+        counts.stream()
+                .map(ResponseCount::event)
+                .filter(k -> !FUNNEL.contains(k))
+                .distinct()
+                .sorted()
+                .forEach(kinds::add);
+        List<String> headers = new ArrayList<>(List.of("destination", "campaign"));
+        kinds.forEach(k -> headers.add(k + "#"));
+        HtmlTable table = new HtmlTable("responses", headers.toArray(String[]::new));
+        Map<List<String>, Map<String, Long>> byCampaign = new TreeMap<>(Comparator.comparing(Object::toString));
+        for (ResponseCount c : counts) {
+            byCampaign
+                    .computeIfAbsent(Arrays.asList(c.destination(), c.campaign()), k -> new HashMap<>())
+                    .merge(c.event(), c.rows(), Long::sum);
+        }
+        byCampaign.forEach((key, n) -> {
+            List<String> cells = new ArrayList<>(List.of(String.valueOf(key.get(0)), String.valueOf(key.get(1))));
+            kinds.forEach(k -> cells.add(Svg.count(n.getOrDefault(k, 0L))));
+            table.row(cells.toArray(String[]::new));
+        });
+        return "<h3>Responses in the window</h3>\n<p class=\"note\">What destinations sent back (the "
+                + "destination_responses feed): an unsubscribe is also a consent record, so its person leaves the "
+                + "destination's next export. Only treated people can respond, so these are no lift outcomes.</p>\n"
+                + table.html();
     }
 
     /** Revenue is an amount per person; the other outcomes are shares of people. */

@@ -28,6 +28,7 @@ public record RunReport(
         List<ModelDrift> drift,
         List<ExportDay> exports,
         List<LiftReading> lift,
+        List<ResponseCount> responses,
         List<JobRunEntry> jobRuns,
         List<QualityEntry> quality,
         List<String> limits) {
@@ -42,6 +43,7 @@ public record RunReport(
         drift = List.copyOf(drift);
         exports = List.copyOf(exports);
         lift = List.copyOf(lift);
+        responses = List.copyOf(responses);
         jobRuns = List.copyOf(jobRuns);
         quality = List.copyOf(quality);
         limits = List.copyOf(limits);
@@ -88,6 +90,9 @@ public record RunReport(
      * its confidence interval, p-value and minimum detectable effect.
      */
     public record LiftReading(String experiment, String metric, long treatedN, long controlN, Estimate estimate) {}
+
+    /** Responses a destination sent back for a campaign in the window, of one kind (destination_responses events). */
+    public record ResponseCount(String destination, String campaign, String event, long rows) {}
 
     /** Persons in both of two segments on the run date ({@code segment_overlaps}); a = b is the size. */
     public record SegmentOverlap(String segmentA, String segmentB, long persons) {}

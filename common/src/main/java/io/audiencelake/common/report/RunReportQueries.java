@@ -11,6 +11,7 @@ import io.audiencelake.common.activation.LiftTables;
 import io.audiencelake.common.export.ExportTables;
 import io.audiencelake.common.feeds.FeedFiles;
 import io.audiencelake.common.feeds.Quarantine;
+import io.audiencelake.common.feeds.RawEvents;
 import io.audiencelake.common.feeds.RawTables;
 import io.audiencelake.common.identity.IdMatchMetrics;
 import io.audiencelake.common.identity.IdMatchMetrics.MetricName;
@@ -143,6 +144,25 @@ public final class RunReportQueries {
     public static Dataset<Row> lift(Dataset<Row> results, ReportWindow window, int limit) {
         return results.where(col(LiftTables.DT).equalTo(lit(Date.valueOf(window.date()))))
                 .orderBy(LiftTables.EXPERIMENT, LiftTables.METRIC)
+                .limit(limit);
+    }
+
+    /** The feed destinations' responses land in (conf/feeds/destination_responses.yaml). */
+    public static final String RESPONSES_FEED = "destination_responses";
+
+    public static final String RESPONSE_DESTINATION = "destination_id";
+    public static final String RESPONSE_CAMPAIGN = "campaign";
+    public static final String RESPONSES = "responses";
+
+    /** Responses in the window per destination, campaign and kind, at most {@code limit} rows. */
+    public static Dataset<Row> responses(Dataset<Row> events, ReportWindow window, int limit) {
+        return events.where(col(RawTables.FEED).equalTo(lit(RESPONSES_FEED)).and(inWindow(RawTables.DT, window)))
+                .groupBy(
+                        col(RawEvents.ATTRIBUTES).getItem(RESPONSE_DESTINATION).as(RESPONSE_DESTINATION),
+                        col(RawEvents.ATTRIBUTES).getItem(RESPONSE_CAMPAIGN).as(RESPONSE_CAMPAIGN),
+                        col(RawEvents.EVENT_TYPE))
+                .agg(count(lit(1)).as(RESPONSES))
+                .orderBy(RESPONSE_DESTINATION, RESPONSE_CAMPAIGN, RawEvents.EVENT_TYPE)
                 .limit(limit);
     }
 

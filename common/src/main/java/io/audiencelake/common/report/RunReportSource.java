@@ -5,6 +5,7 @@ import io.audiencelake.common.activation.LiftTables;
 import io.audiencelake.common.export.ExportTables;
 import io.audiencelake.common.feeds.FeedFiles;
 import io.audiencelake.common.feeds.Quarantine;
+import io.audiencelake.common.feeds.RawEvents;
 import io.audiencelake.common.feeds.RawTables;
 import io.audiencelake.common.identity.IdMatchMetrics;
 import io.audiencelake.common.lake.LakeTables;
@@ -21,6 +22,7 @@ import io.audiencelake.common.report.RunReport.ModelDrift;
 import io.audiencelake.common.report.RunReport.ModelVersion;
 import io.audiencelake.common.report.RunReport.QualityEntry;
 import io.audiencelake.common.report.RunReport.QuarantineReason;
+import io.audiencelake.common.report.RunReport.ResponseCount;
 import io.audiencelake.common.report.RunReport.SegmentDay;
 import io.audiencelake.common.report.RunReport.SegmentOverlap;
 import io.audiencelake.common.runs.JobRuns;
@@ -52,6 +54,8 @@ public final class RunReportSource {
     public static final int MAX_JOB_RUNS = 2000;
     /** Lift readings of the run date shown: three outcomes of this many / 3 experiments. */
     public static final int MAX_LIFT_ROWS = 90;
+    /** Response counts shown: (destination, campaign, kind) rows. */
+    public static final int MAX_RESPONSE_ROWS = 140;
 
     public static final int MAX_QUALITY_RESULTS = 5000;
 
@@ -74,6 +78,7 @@ public final class RunReportSource {
         List<ModelDrift> drift = drift(window);
         List<ExportDay> exports = exports(window);
         List<LiftReading> lift = lift(window);
+        List<ResponseCount> responses = responses(window);
         List<JobRunEntry> runs = runs(window);
         List<QualityEntry> quality = quality(window);
         return new RunReport(
@@ -90,6 +95,7 @@ public final class RunReportSource {
                 drift,
                 exports,
                 lift,
+                responses,
                 runs,
                 quality,
                 limits);
@@ -245,6 +251,20 @@ public final class RunReportSource {
                                 r.<Double>getAs(LiftTables.CI_HIGH),
                                 r.<Double>getAs(LiftTables.P_VALUE),
                                 r.<Double>getAs(LiftTables.MDE))));
+    }
+
+    /** Destinations' responses in the window per campaign and kind (bounded: campaigns times a few kinds). */
+    private List<ResponseCount> responses(ReportWindow window) {
+        return rows(
+                RawEvents.SPEC,
+                t -> RunReportQueries.responses(t, window, MAX_RESPONSE_ROWS + 1),
+                MAX_RESPONSE_ROWS,
+                "responses: the first " + MAX_RESPONSE_ROWS + " campaign counts are shown",
+                r -> new ResponseCount(
+                        r.getAs(RunReportQueries.RESPONSE_DESTINATION),
+                        r.getAs(RunReportQueries.RESPONSE_CAMPAIGN),
+                        r.getAs(RawEvents.EVENT_TYPE),
+                        r.<Long>getAs(RunReportQueries.RESPONSES)));
     }
 
     private List<JobRunEntry> runs(ReportWindow window) {

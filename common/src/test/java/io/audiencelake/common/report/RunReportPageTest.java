@@ -16,6 +16,7 @@ import io.audiencelake.common.report.RunReport.LiftReading;
 import io.audiencelake.common.report.RunReport.ModelDrift;
 import io.audiencelake.common.report.RunReport.ModelVersion;
 import io.audiencelake.common.report.RunReport.QualityEntry;
+import io.audiencelake.common.report.RunReport.ResponseCount;
 import io.audiencelake.common.report.RunReport.SegmentDay;
 import io.audiencelake.common.report.RunReport.SegmentOverlap;
 import java.time.Instant;
@@ -84,6 +85,12 @@ class RunReportPageTest {
                                 900,
                                 100,
                                 new Estimate(1.42, 0.65, 0.77, -0.1, 1.64, 0.08, 1.1))),
+                List.of(
+                        new ResponseCount("email_tool", "june_sale", "unsubscribed", 3),
+                        new ResponseCount("email_tool", "june_sale", "opened", 40),
+                        new ResponseCount("email_tool", "june_sale", "bounced", 2),
+                        new ResponseCount("email_tool", "<script>x</script>", "delivered", 7),
+                        new ResponseCount("email_tool", "june_sale", "delivered", 100)),
                 runs,
                 quality,
                 limits);
@@ -210,6 +217,23 @@ class RunReportPageTest {
                 "a segment from before control groups: every member was treated");
         assertEquals(
                 "new", page.select("#segments-on-date tbody tr").get(0).child(4).text());
+    }
+
+    @Test
+    void responsesAreCountedPerCampaignInFunnelOrderAndEscaped() {
+        Document page = page(report(List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), List.of()));
+        assertEquals(
+                List.of("destination", "campaign", "delivered", "opened", "unsubscribed", "bounced"),
+                page.select("#responses thead th").eachText(),
+                "the funnel's kinds first, an unknown kind after");
+        List<Element> rows = page.select("#responses tbody tr");
+        assertEquals(
+                List.of("email_tool", "<script>x</script>", "7", "0", "0", "0"),
+                rows.get(0).children().eachText());
+        assertEquals(
+                List.of("email_tool", "june_sale", "100", "40", "3", "2"),
+                rows.get(1).children().eachText());
+        assertTrue(page.select("#responses script").isEmpty(), "a campaign name is text");
     }
 
     @Test

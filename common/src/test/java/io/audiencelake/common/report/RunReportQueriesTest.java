@@ -79,6 +79,29 @@ class RunReportQueriesTest {
     }
 
     @Test
+    void responsesAreCountedPerDestinationCampaignAndKindInTheWindowOnly() {
+        Dataset<Row> events = frame(
+                        "feed:string, dt:date, event_type:string, dest:string, campaign:string",
+                        new Object[] {"destination_responses", D2, "opened", "email_tool", "june"},
+                        new Object[] {"destination_responses", D2, "opened", "email_tool", "june"},
+                        new Object[] {"destination_responses", D1, "unsubscribed", "email_tool", "june"},
+                        new Object[] {"destination_responses", D1.minusDays(1), "opened", "email_tool", "june"},
+                        new Object[] {"clickstream", D2, "opened", "email_tool", "june"})
+                .withColumn(
+                        "attributes",
+                        org.apache.spark.sql.functions.map(
+                                org.apache.spark.sql.functions.lit("destination_id"),
+                                org.apache.spark.sql.functions.col("dest"),
+                                org.apache.spark.sql.functions.lit("campaign"),
+                                org.apache.spark.sql.functions.col("campaign")))
+                .drop("dest", "campaign");
+        assertEquals(
+                List.of("email_tool|june|opened|2", "email_tool|june|unsubscribed|1"),
+                rows(RunReportQueries.responses(events, WINDOW, 10)),
+                "a day before the window and another feed's events are left out");
+    }
+
+    @Test
     void quarantineReasonsAreTheDatesMostFrequentWithOneRowPastTheCap() {
         List<Object[]> rows = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
