@@ -8,6 +8,7 @@ import io.audiencelake.common.config.ConfigException;
 import io.audiencelake.common.export.ConsentStatus;
 import io.audiencelake.common.export.Destination;
 import io.audiencelake.common.export.Destination.ExportMode;
+import io.audiencelake.common.export.DestinationContext;
 import io.audiencelake.common.export.DestinationWriter;
 import io.audiencelake.common.export.Destinations;
 import io.audiencelake.common.export.DestinationsLoader;
@@ -92,7 +93,9 @@ public final class ExportJob implements Job<ExportJob.Definitions>, Callable<Int
                 config.destinations(),
                 segments,
                 loaded.lookalikeIfAny(config),
-                config.paths().exports());
+                // The job, not the library, reads the process's environment and sleeps between retries.
+                new DestinationContext(
+                        config.paths().exports(), System::getenv, pause -> Thread.sleep(pause.toMillis())));
         for (String id : destinationIds) {
             if (destinations.byId(id).isEmpty()) {
                 throw new ConfigException("--destination: unknown destination '" + id + "'; expected one of "

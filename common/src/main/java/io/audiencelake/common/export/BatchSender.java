@@ -21,12 +21,6 @@ final class BatchSender {
     static final String IDEMPOTENCY_KEY = "Idempotency-Key";
     private static final int SNIPPET = 300;
 
-    /** Waits; a test records the waits instead. */
-    @FunctionalInterface
-    interface Pause {
-        void sleep(Duration duration) throws InterruptedException;
-    }
-
     /** The platform's acknowledgement of a batch: its status, and the requests it took. */
     record Answer(int status, int attempts) {}
 
@@ -42,7 +36,7 @@ final class BatchSender {
     private final HttpClient client;
     private final HttpBatchSettings settings;
     private final String authorization;
-    private final Pause pause;
+    private final DestinationContext.Pause pause;
     private final RandomGenerator random;
     private final LongSupplier nanoTime;
     private long lastStart = Long.MIN_VALUE;
@@ -51,7 +45,7 @@ final class BatchSender {
             HttpClient client,
             HttpBatchSettings settings,
             String token,
-            Pause pause,
+            DestinationContext.Pause pause,
             RandomGenerator random,
             LongSupplier nanoTime) {
         this.client = client;

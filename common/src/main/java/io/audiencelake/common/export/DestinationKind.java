@@ -1,7 +1,6 @@
 package io.audiencelake.common.export;
 
 import io.audiencelake.common.config.ConfigNode;
-import java.util.function.Function;
 
 /**
  * The kinds of destination {@code destinations.yaml} may name under {@code kind:}, each with the reader of its
@@ -9,7 +8,7 @@ import java.util.function.Function;
  */
 public enum DestinationKind {
     /** A batch file drop to a folder or {@code s3a://} prefix: location, format, compression. */
-    S3_FILE_DROP((d, id, exportsRoot, environment) -> FileDropWriter.read(d, id, exportsRoot)),
+    S3_FILE_DROP((d, id, context) -> FileDropWriter.read(d, id, context.exportsRoot())),
 
     /**
      * Adds and removes sent to a platform's API in batches: endpoint, payload (the platform's format), batch_size,
@@ -20,8 +19,7 @@ public enum DestinationKind {
     /** Reads a kind's own fields of one destination (problems recorded on the node) into its writer. */
     @FunctionalInterface
     interface Reader {
-        DestinationWriter read(
-                ConfigNode destination, String id, String exportsRoot, Function<String, String> environment);
+        DestinationWriter read(ConfigNode destination, String id, DestinationContext context);
     }
 
     private final Reader reader;
@@ -30,12 +28,8 @@ public enum DestinationKind {
         this.reader = reader;
     }
 
-    /**
-     * The writer of destination {@code id} from its YAML node; {@code exportsRoot} holds drops without a location;
-     * credentials are read from {@code environment} (the process's, in a job).
-     */
-    public DestinationWriter writer(
-            ConfigNode destination, String id, String exportsRoot, Function<String, String> environment) {
-        return reader.read(destination, id, exportsRoot, environment);
+    /** The writer of destination {@code id} from its YAML node, with what the running job provides. */
+    public DestinationWriter writer(ConfigNode destination, String id, DestinationContext context) {
+        return reader.read(destination, id, context);
     }
 }

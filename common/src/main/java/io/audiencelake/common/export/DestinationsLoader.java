@@ -16,7 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.function.Function;
 
 /**
  * Reads and checks {@code destinations.yaml}: unknown segments, identifier types, formats or consent
@@ -29,30 +28,18 @@ public final class DestinationsLoader {
     private DestinationsLoader() {}
 
     /**
-     * @param exportsRoot where a destination without {@code location} drops its files ({@code <root>/<id>})
+     * Reads the file; its writers get {@code context} (exports root, credentials, waiting). The file itself expands
+     * no {@code ${VAR}}: its values reach export_log and messages.
      */
     public static Destinations load(
-            Path file, SegmentDefinitions segments, LookalikeModels lookalike, String exportsRoot) {
-        return load(file, segments, lookalike, exportsRoot, System::getenv);
-    }
-
-    /**
-     * @param environment where credentials named in the file ({@code token_env}) are read; the file itself expands
-     *     no {@code ${VAR}}: its values reach export_log and messages
-     */
-    public static Destinations load(
-            Path file,
-            SegmentDefinitions segments,
-            LookalikeModels lookalike,
-            String exportsRoot,
-            Function<String, String> environment) {
+            Path file, SegmentDefinitions segments, LookalikeModels lookalike, DestinationContext context) {
         ConfigProblems problems = new ConfigProblems(file.toString());
         ConfigNode root = new ConfigNode(YamlDocument.read(file, YamlDocument.NO_VARIABLES), "", problems);
         Map<String, Set<String>> labels = labelsOf(segments, lookalike);
         List<Destination> out = new ArrayList<>();
         Set<String> ids = new HashSet<>();
         for (ConfigNode d : root.objects("destinations")) {
-            Destination destination = destination(d, segments, labels, exportsRoot, ids, environment);
+            Destination destination = destination(d, segments, labels, ids, context);
             if (destination != null) {
                 out.add(destination);
             }
@@ -69,9 +56,8 @@ public final class DestinationsLoader {
             ConfigNode d,
             SegmentDefinitions segments,
             Map<String, Set<String>> labels,
-            String exportsRoot,
             Set<String> ids,
-            Function<String, String> environment) {
+            DestinationContext context) {
         String id = d.requiredString("id");
         if (id != null && !id.matches(ID)) {
             d.problem("id", "expected lower_snake_case letters, digits and _, got '" + id + "'");
@@ -82,7 +68,7 @@ public final class DestinationsLoader {
         String name = d.string("name", id);
         String owner = d.requiredString("owner");
         DestinationKind kind = d.enumValue("kind", DestinationKind.class, DestinationKind.S3_FILE_DROP);
-        DestinationWriter writer = kind == null ? null : kind.writer(d, id, exportsRoot, environment);
+        DestinationWriter writer = kind == null ? null : kind.writer(d, id, context);
         IdType identifier = d.enumValue("identifier", IdType.class, null);
         if (identifier == null && !d.has("identifier")) {
             d.problem(

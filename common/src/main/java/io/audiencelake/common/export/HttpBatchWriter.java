@@ -22,7 +22,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.function.Function;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -43,9 +42,9 @@ public final class HttpBatchWriter implements DestinationWriter {
     private final String id;
     private final HttpBatchSettings settings;
     private final String token;
-    private final BatchSender.Pause pause;
+    private final DestinationContext.Pause pause;
 
-    HttpBatchWriter(String id, HttpBatchSettings settings, String token, BatchSender.Pause pause) {
+    HttpBatchWriter(String id, HttpBatchSettings settings, String token, DestinationContext.Pause pause) {
         this.id = id;
         this.settings = settings;
         this.token = token;
@@ -53,18 +52,18 @@ public final class HttpBatchWriter implements DestinationWriter {
     }
 
     /** Reads the kind's fields; the token is read from the environment variable {@code token_env} names, now. */
-    static HttpBatchWriter read(ConfigNode d, String id, String exportsRoot, Function<String, String> environment) {
-        HttpBatchSettings settings = HttpBatchSettings.read(d, id, exportsRoot);
+    static HttpBatchWriter read(ConfigNode d, String id, DestinationContext context) {
+        HttpBatchSettings settings = HttpBatchSettings.read(d, id, context.exportsRoot());
         String token = null;
         if (settings.tokenEnv() != null) {
-            token = environment.apply(settings.tokenEnv());
+            token = context.environment().apply(settings.tokenEnv());
             if (token == null || token.isBlank()) {
                 d.problem(
                         "token_env",
                         "environment variable " + settings.tokenEnv() + " is not set (the platform's token)");
             }
         }
-        return new HttpBatchWriter(id, settings, token, duration -> Thread.sleep(duration.toMillis()));
+        return new HttpBatchWriter(id, settings, token, context.pause());
     }
 
     public HttpBatchSettings settings() {

@@ -29,6 +29,7 @@ import static org.apache.spark.sql.functions.when;
 import java.sql.Date;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -318,18 +319,16 @@ public final class FeedOutputs {
                 .where(name.isNotNull())
                 .select(exploded.toArray(Column[]::new))
                 .where(col("_id.v").isNotNull())
-                .select(
-                        col(RawTables.RECORD_ID),
-                        col(RawTables.PARTY),
-                        col("_id.t").as(RawAttributes.SUBJECT_TYPE),
-                        col("_id.v").as(RawAttributes.SUBJECT_ID),
-                        col(RawAttributes.NAME),
-                        col(RawAttributes.VALUE),
-                        col(RawAttributes.OBSERVED_AT),
-                        col(RawTables.SOURCE_FILE),
-                        col(RawTables.LINE_NUMBER),
-                        col(RawTables.FEED),
-                        col(RawTables.DT));
+                .withColumn(RawAttributes.SUBJECT_TYPE, col("_id.t"))
+                .withColumn(RawAttributes.SUBJECT_ID, col("_id.v"))
+                .select(attributeColumns());
+    }
+
+    /** raw_attributes' columns in the table's order. */
+    private static Column[] attributeColumns() {
+        return Arrays.stream(RawAttributes.SPEC.schema().fieldNames())
+                .map(org.apache.spark.sql.functions::col)
+                .toArray(Column[]::new);
     }
 
     /**
@@ -357,18 +356,9 @@ public final class FeedOutputs {
                 .where(col("_attr.v")
                         .isNotNull()
                         .and(col(RawAttributes.SUBJECT_ID).isNotNull()))
-                .select(
-                        col(RawTables.RECORD_ID),
-                        col(RawTables.PARTY),
-                        col(RawAttributes.SUBJECT_TYPE),
-                        col(RawAttributes.SUBJECT_ID),
-                        col("_attr.n").as(RawAttributes.NAME),
-                        col("_attr.v").as(RawAttributes.VALUE),
-                        col(RawAttributes.OBSERVED_AT),
-                        col(RawTables.SOURCE_FILE),
-                        col(RawTables.LINE_NUMBER),
-                        col(RawTables.FEED),
-                        col(RawTables.DT));
+                .withColumn(RawAttributes.NAME, col("_attr.n"))
+                .withColumn(RawAttributes.VALUE, col("_attr.v"))
+                .select(attributeColumns());
     }
 
     /**

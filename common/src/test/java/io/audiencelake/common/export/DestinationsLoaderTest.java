@@ -34,7 +34,7 @@ class DestinationsLoaderTest {
 
     private Destinations load(String destination) throws IOException {
         Path file = Files.writeString(dir.resolve("destinations.yaml"), "destinations:\n  - {" + destination + "}\n");
-        return DestinationsLoader.load(file, SEGMENTS, null, "/exports");
+        return DestinationsLoader.load(file, SEGMENTS, null, new DestinationContext("/exports", name -> null, d -> {}));
     }
 
     private String refused(String destination) {
@@ -51,7 +51,10 @@ class DestinationsLoaderTest {
                         + "consent: ad_targeting, allowed_labels: [first_party, behavioural], kind: http_batch, "
                         + fields + "}\n");
         return DestinationsLoader.load(
-                file, SEGMENTS, null, "/exports", name -> name.equals("AD_TOKEN") ? "t0ken-value" : null);
+                file,
+                SEGMENTS,
+                null,
+                new DestinationContext("/exports", name -> name.equals("AD_TOKEN") ? "t0ken-value" : null, d -> {}));
     }
 
     private String refusedHttp(String fields) {
