@@ -15,6 +15,7 @@ import io.audiencelake.common.identity.ComparedPairs;
 import io.audiencelake.common.identity.ConnectedComponents;
 import io.audiencelake.common.identity.DeterministicLinks;
 import io.audiencelake.common.identity.DeviceContinuity;
+import io.audiencelake.common.identity.DeviceDays;
 import io.audiencelake.common.identity.GraphVersions;
 import io.audiencelake.common.identity.GroundTruthIdentifiers;
 import io.audiencelake.common.identity.IdEdges;
@@ -31,6 +32,7 @@ import io.audiencelake.common.identity.MatchEvaluation;
 import io.audiencelake.common.identity.MatchProfiles;
 import io.audiencelake.common.identity.PersonIds;
 import io.audiencelake.common.identity.ProbabilisticMatching;
+import io.audiencelake.common.identity.ReachableLinks;
 import io.audiencelake.common.identity.SeenTogether;
 import io.audiencelake.common.lake.LakeTables;
 import io.audiencelake.common.lake.TableSpec;
@@ -183,7 +185,7 @@ public final class IdentityJob implements Job<IdentityRules>, Callable<Integer> 
                 graph.merges(),
                 graph.splits());
         if (evaluate != null) {
-            evaluate(context, graph.rows(), methodGraphs(rules, deterministic, links), links.compared(), metrics);
+            evaluate(context, graph.rows(), rules, deterministic, links, metrics);
         }
         writeMetrics(context, metrics);
         context.spark().catalog().clearCache();
@@ -758,7 +760,6 @@ public final class IdentityJob implements Job<IdentityRules>, Callable<Integer> 
         return persons;
     }
 
-    /** Pairwise precision, recall and F1 and the share of exactly found persons against ground truth. */
     /**
      * The graphs link methods alone make: the deterministic links (their components, as the run found them), and
      * with the cookie continuity links added when there are any.
@@ -768,18 +769,49 @@ public final class IdentityJob implements Job<IdentityRules>, Callable<Integer> 
         Map<String, Dataset<Row>> out = new LinkedHashMap<>();
         out.put("deterministic", asGraph(deterministic, links.linked()));
         if (links.continuity() != null) {
-            Dataset<Row> edges = deterministic
-                    .edges()
-                    .select(DeterministicLinks.SRC, DeterministicLinks.DST)
-                    .unionByName(links.continuity().select(DeterministicLinks.SRC, DeterministicLinks.DST));
-            out.put(
-                    "deterministic+continuity",
-                    asGraph(
-                            deterministic,
-                            ConnectedComponents.of(deterministic.nodes(), edges, rules.maxIterations())
-                                    .components()));
+            out.put("deterministic+continuity", linkedWith(rules, deterministic, links, null));
         }
         return out;
+    }
+
+    /**
+     * The ceilings of {@code --evaluate}: the deterministic and continuity links plus every true pair a model
+     * compared (what a perfect classifier behind the shipped blocking would reach), and plus every true pair of
+     * devices seen on one address in id_device_days (behind any blocking on addresses). Their recall is the most
+     * a match model can add with the evidence the feeds carry.
+     */
+    private static Map<String, Dataset<Row>> ceilings(
+            JobContext context, IdentityRules rules, Deterministic deterministic, Links links, Dataset<Row> truth) {
+        Map<String, Dataset<Row>> out = new LinkedHashMap<>();
+        if (links.compared() != null) {
+            out.put(
+                    "ceiling/compared",
+                    linkedWith(rules, deterministic, links, ReachableLinks.comparedTruePairs(links.compared(), truth)));
+        }
+        if (rules.models().stream().anyMatch(m -> m.source() == IdentityRules.Source.DEVICES)) {
+            // Read back: the run has just written the window's partials, the ones its device models used.
+            Dataset<Row> days = context.lake().read(DeviceDays.SPEC);
+            out.put(
+                    "ceiling/shared_address",
+                    linkedWith(rules, deterministic, links, ReachableLinks.sharedAddressTruePairs(days, truth)));
+        }
+        return out;
+    }
+
+    /** The graph of the deterministic and continuity links and {@code more} (src, dst) links (null: none). */
+    private static Dataset<Row> linkedWith(
+            IdentityRules rules, Deterministic deterministic, Links links, Dataset<Row> more) {
+        Dataset<Row> edges = deterministic.edges().select(DeterministicLinks.SRC, DeterministicLinks.DST);
+        if (links.continuity() != null) {
+            edges = edges.unionByName(links.continuity().select(DeterministicLinks.SRC, DeterministicLinks.DST));
+        }
+        if (more != null) {
+            edges = edges.unionByName(more);
+        }
+        return asGraph(
+                deterministic,
+                ConnectedComponents.of(deterministic.nodes(), edges, rules.maxIterations())
+                        .components());
     }
 
     /** Each identifier in its component. */
@@ -793,14 +825,19 @@ public final class IdentityJob implements Job<IdentityRules>, Callable<Integer> 
                         col(ConnectedComponents.COMPONENT).cast("string").as(IdGraph.PERSON_ID));
     }
 
+    /** Pairwise precision, recall and F1 and the share of exactly found persons against ground truth. */
     private void evaluate(
             JobContext context,
             Dataset<Row> graph,
-            Map<String, Dataset<Row>> methods,
-            Dataset<Row> compared,
+            IdentityRules rules,
+            Deterministic deterministic,
+            Links links,
             List<Metric> metrics) {
         context.step(name(), "evaluate against " + evaluate);
         Dataset<Row> truth = GroundTruthIdentifiers.read(context.spark(), evaluate);
+        Map<String, Dataset<Row>> methods = methodGraphs(rules, deterministic, links);
+        methods.putAll(ceilings(context, rules, deterministic, links, truth));
+        Dataset<Row> compared = links.compared();
         MatchEvaluation.Report report = MatchEvaluation.report(graph, methods, truth);
         MatchEvaluation.Scores s = report.all();
         metrics.add(new Metric(MetricName.EVALUATED_IDENTIFIERS, "", s.identifiers()));

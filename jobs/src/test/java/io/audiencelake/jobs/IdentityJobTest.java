@@ -115,6 +115,13 @@ class IdentityJobTest {
             assertTrue(
                     metric(lake, DAY2, "recall", "pairwise/deterministic") <= metric(lake, DAY2, "recall", "pairwise"));
             assertTrue(metric(lake, DAY2, "recall", "pairwise/device/desktop_web") > 0);
+            // The ceilings (the logins' links plus every true pair the models compared, or every true pair of
+            // devices on one address) hold every deterministic pair, and no address joins all of a person's devices.
+            double compared = metric(lake, DAY2, "recall", "pairwise/ceiling/compared");
+            double shared = metric(lake, DAY2, "recall", "pairwise/ceiling/shared_address");
+            assertTrue(compared >= metric(lake, DAY2, "recall", "pairwise/deterministic"), "compared");
+            assertTrue(shared >= metric(lake, DAY2, "recall", "pairwise/deterministic"), "shared");
+            assertTrue(shared < 1, "some devices of a person never share an address: " + shared);
             // Households share addresses and family logins: some persons hold two members, never most.
             double mixed = metric(lake, DAY2, "mixed_person_share", "household_member");
             assertTrue(mixed > 0 && mixed < 0.5, "household mixing " + mixed);
