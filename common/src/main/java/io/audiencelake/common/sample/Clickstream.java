@@ -34,7 +34,7 @@ final class Clickstream {
         ZoneId zone = ZoneId.of(p.zone());
         GeneratorBehaviour behaviour = population.behaviour;
         for (Device d : p.devices()) {
-            Rng rng = Rng.of(population.seed, p.index(), d.slot(), date.toEpochDay(), 0xE7);
+            Rng rng = dayOf(p, d, date, population);
             if (!rng.chance(d.activity())) {
                 continue;
             }
@@ -56,6 +56,33 @@ final class Clickstream {
             }
         }
         return out;
+    }
+
+    /**
+     * Whether the device visits the site on the date on its own (it may also be switched to within a task of
+     * another device): a consent banner is answered and a data broker's tag syncs the cookie only on such a visit.
+     */
+    static boolean visits(Person p, Device d, LocalDate date, Population population) {
+        return dayOf(p, d, date, population).chance(d.activity());
+    }
+
+    /**
+     * The most recent day, up to {@code maxDaysBack} days before the date, on which the device visited, or null: the
+     * day whose cookie a broker that synced it then still knows.
+     */
+    static LocalDate lastVisit(Person p, Device d, LocalDate date, Population population, int maxDaysBack) {
+        for (int back = 0; back <= maxDaysBack; back++) {
+            LocalDate day = date.minusDays(back);
+            if (visits(p, d, day, population)) {
+                return day;
+            }
+        }
+        return null;
+    }
+
+    /** The random stream of one device's day; its first draw decides whether the device is used that day. */
+    private static Rng dayOf(Person p, Device d, LocalDate date, Population population) {
+        return Rng.of(population.seed, p.index(), d.slot(), date.toEpochDay(), 0xE7);
     }
 
     private static ZonedDateTime session(

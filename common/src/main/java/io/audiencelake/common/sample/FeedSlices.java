@@ -14,6 +14,9 @@ import java.util.Locale;
 final class FeedSlices {
     static final double DUPLICATE_SHARE = 0.01;
     static final double MALFORMED_SHARE = 0.001;
+    /** How long a broker keeps reporting a cookie it synced on a visit (assumption: about a month). */
+    static final int SYNC_DAYS = 30;
+
     private static final String[] AGE_BANDS = {"18-24", "25-34", "35-44", "45-54", "55-64", "65+"};
 
     private final Population population;
@@ -166,9 +169,16 @@ final class FeedSlices {
             Person p = population.person(i);
             for (Device d : p.devices()) {
                 Rng coverage = Rng.of(seed, i, d.slot(), 0x3B);
-                if (coverage.chance(d.kind().app ? provider.appCoverage() : provider.webCoverage())) {
+                if (!coverage.chance(d.kind().app ? provider.appCoverage() : provider.webCoverage())) {
+                    continue;
+                }
+                // A broker knows our cookie only from a visit to our site where its tag synced it: it reports the
+                // cookie of the device's latest visit in the last month, never one the device carried unseen.
+                // A mobile ad id is the device's own, known from other apps.
+                LocalDate synced = d.kind().app ? date : Clickstream.lastVisit(p, d, date, population, SYNC_DAYS);
+                if (synced != null) {
                     Rng rng = Rng.of(seed, i, d.slot(), date.toEpochDay(), 0xC4);
-                    thirdPartyDevice(out, p, d, date, provider, rng);
+                    thirdPartyDevice(out, p, d, synced, date, provider, rng);
                 }
             }
         }
@@ -176,10 +186,16 @@ final class FeedSlices {
 
     /** A covered device's interest segments (mostly true, some noise) and its age and gender guesses. */
     private static void thirdPartyDevice(
-            LineSink out, Person p, Device d, LocalDate date, GeneratorBehaviour.ThirdParty provider, Rng rng)
+            LineSink out,
+            Person p,
+            Device d,
+            LocalDate synced,
+            LocalDate date,
+            GeneratorBehaviour.ThirdParty provider,
+            Rng rng)
             throws IOException {
         String type = d.kind().app ? "maid" : "cookie";
-        String id = d.kind().app && rng.chance(0.5) ? d.maid().toLowerCase(Locale.ROOT) : d.idOn(date);
+        String id = d.kind().app && rng.chance(0.5) ? d.maid().toLowerCase(Locale.ROOT) : d.idOn(synced);
         for (int k = 0; k < p.interests().length; k++) {
             if (p.interests()[k] > provider.interestThreshold() && rng.chance(provider.interestRecall())) {
                 segment(out, type, id, k, 0.6 + 0.35 * rng.uniform(), date, rng);
@@ -261,8 +277,14 @@ final class FeedSlices {
         }
     }
 
-    /** An app's tracking prompt (iOS ATT grants far less often) or a browser's consent banner. */
+    /**
+     * An app's tracking prompt (iOS ATT grants far less often) or a browser's consent banner, logged on the days the
+     * device visits: a consent platform records the cookie a banner was shown to, never one that loaded no page.
+     */
     private void deviceConsent(LineSink out, Person p, Device d, LocalDate date, Rng rng) throws IOException {
+        if (!Clickstream.visits(p, d, date, population)) {
+            return;
+        }
         Rng choice = Rng.of(seed, p.index(), d.slot(), 0xC6);
         if (d.kind().app) {
             boolean granted = choice.chance(d.ios() ? 0.35 : 0.85);

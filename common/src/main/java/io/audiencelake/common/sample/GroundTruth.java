@@ -2,7 +2,9 @@ package io.audiencelake.common.sample;
 
 import java.io.IOException;
 import java.time.LocalDate;
+import java.util.LinkedHashSet;
 import java.util.Locale;
+import java.util.Set;
 import java.util.StringJoiner;
 
 /**
@@ -40,10 +42,17 @@ final class GroundTruth {
                 if (d.kind().app) {
                     out.line(Csv.line(',', "maid", d.maid().toUpperCase(Locale.ROOT), p.key(), kind));
                 } else {
-                    // Yesterday's cookie too: late events carry it.
-                    out.line(Csv.line(',', "cookie", d.cookieOn(date), p.key(), kind));
-                    if (!d.cookieOn(date.minusDays(1)).equals(d.cookieOn(date))) {
-                        out.line(Csv.line(',', "cookie", d.cookieOn(date.minusDays(1)), p.key(), kind));
+                    // Yesterday's cookie too (late events carry it), and the one of the latest visit a broker
+                    // synced (the third-party feed reports it).
+                    Set<String> cookies = new LinkedHashSet<>();
+                    cookies.add(d.cookieOn(date));
+                    cookies.add(d.cookieOn(date.minusDays(1)));
+                    LocalDate synced = Clickstream.lastVisit(p, d, date, population, FeedSlices.SYNC_DAYS);
+                    if (synced != null) {
+                        cookies.add(d.cookieOn(synced));
+                    }
+                    for (String cookie : cookies) {
+                        out.line(Csv.line(',', "cookie", cookie, p.key(), kind));
                     }
                 }
             }
