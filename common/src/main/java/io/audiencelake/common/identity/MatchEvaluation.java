@@ -118,13 +118,7 @@ public final class MatchEvaluation {
      * is lost whatever the comparisons.
      */
     public static Map<String, Long> trueCandidates(Dataset<Row> compared, Dataset<Row> truth) {
-        Dataset<Row> keys = truth.dropDuplicates(IdGraph.ID_TYPE, IdGraph.ID_VALUE)
-                .select(col(IdGraph.ID_TYPE), col(IdGraph.ID_VALUE), col(TRUTH));
-        Dataset<Row> src = keys.toDF(ComparedPairs.SRC_TYPE, ComparedPairs.SRC_VALUE, "_src_truth");
-        Dataset<Row> dst = keys.toDF(ComparedPairs.DST_TYPE, ComparedPairs.DST_VALUE, "_dst_truth");
-        Dataset<Row> matches = compared.join(src, new String[] {ComparedPairs.SRC_TYPE, ComparedPairs.SRC_VALUE})
-                .join(dst, new String[] {ComparedPairs.DST_TYPE, ComparedPairs.DST_VALUE})
-                .where(col("_src_truth").equalTo(col("_dst_truth")))
+        Dataset<Row> matches = ReachableLinks.trueCompared(compared, truth)
                 .select(
                         col(ComparedPairs.MODEL),
                         explode(array_union(array(lit("")), col(ComparedPairs.RULES)))

@@ -29,18 +29,23 @@ public final class ReachableLinks {
      * @param truth as {@link GroundTruthIdentifiers#read}
      */
     public static Dataset<Row> comparedTruePairs(Dataset<Row> compared, Dataset<Row> truth) {
-        Dataset<Row> keys = keys(truth);
-        Dataset<Row> src = keys.toDF(ComparedPairs.SRC_TYPE, ComparedPairs.SRC_VALUE, "_src_truth");
-        Dataset<Row> dst = keys.toDF(ComparedPairs.DST_TYPE, ComparedPairs.DST_VALUE, "_dst_truth");
-        return compared.join(src, new String[] {ComparedPairs.SRC_TYPE, ComparedPairs.SRC_VALUE})
-                .join(dst, new String[] {ComparedPairs.DST_TYPE, ComparedPairs.DST_VALUE})
-                .where(col("_src_truth").equalTo(col("_dst_truth")))
+        return trueCompared(compared, truth)
                 .select(
                         IdentifierNodes.node(col(ComparedPairs.SRC_TYPE), col(ComparedPairs.SRC_VALUE))
                                 .as(DeterministicLinks.SRC),
                         IdentifierNodes.node(col(ComparedPairs.DST_TYPE), col(ComparedPairs.DST_VALUE))
                                 .as(DeterministicLinks.DST))
                 .distinct();
+    }
+
+    /** The compared rows (all their columns) whose two ends are one true person: blocking recall counts them. */
+    static Dataset<Row> trueCompared(Dataset<Row> compared, Dataset<Row> truth) {
+        Dataset<Row> keys = keys(truth);
+        Dataset<Row> src = keys.toDF(ComparedPairs.SRC_TYPE, ComparedPairs.SRC_VALUE, "_src_truth");
+        Dataset<Row> dst = keys.toDF(ComparedPairs.DST_TYPE, ComparedPairs.DST_VALUE, "_dst_truth");
+        return compared.join(src, new String[] {ComparedPairs.SRC_TYPE, ComparedPairs.SRC_VALUE})
+                .join(dst, new String[] {ComparedPairs.DST_TYPE, ComparedPairs.DST_VALUE})
+                .where(col("_src_truth").equalTo(col("_dst_truth")));
     }
 
     /**
